@@ -1,0 +1,5 @@
+"""Allow `python -m tarry`."""
+
+from tarry.cli.main import run
+
+run()

@@ -1,0 +1,79 @@
+"""The `tarry` command: the root app, global options, and the one place errors are rendered."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import traceback
+
+import click
+import typer
+
+from tarry import __version__
+from tarry.cli.common import err_console, state
+from tarry.errors import TarryError
+
+app = typer.Typer(
+    name="tarry",
+    help="Treat intimacy as a value: declare, commit, practise, reflect, mirror, review.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+# Each module defines `register(app)`; the order here is the order of `tarry --help`.
+COMMAND_MODULES = ("setup", "people")
+
+
+@app.callback()
+def root(
+    home: str = typer.Option(
+        None,
+        "--home",
+        metavar="DIR",
+        help="Data directory (default: TARRY_HOME or the user data dir).",
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    """Treat intimacy as a value: declare, commit, practise, reflect, mirror, review."""
+    if version:
+        typer.echo(f"tarry {__version__}")
+        raise typer.Exit()
+    state.home = home
+    state.debug = debug
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"tarry.cli.{_name}").register(app)
+
+
+def render_error(exc: TarryError) -> None:
+    err_console.print(f"[bold red]error:[/] {exc.message}", markup=True, soft_wrap=True)
+    if exc.hint:
+        err_console.print(exc.hint, markup=False, soft_wrap=True)
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Entry point: run the app, render typed errors once, exit with their code."""
+    os.umask(0o077)
+    try:
+        app(args=argv, prog_name="tarry", standalone_mode=False)
+    except TarryError as exc:
+        if state.debug or "--debug" in sys.argv:
+            traceback.print_exc()
+        render_error(exc)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err_console.print("Aborted; nothing was changed.")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err_console.print("Interrupted; nothing was changed.")
+        sys.exit(130)

@@ -1,0 +1,81 @@
+"""`tarry people`: add, list, edit and remove the people the practice is with."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from tarry import people
+from tarry.cli.common import JSON_OPTION, console, open_store, print_json
+
+people_app = typer.Typer(help="The people you practise with.", no_args_is_help=False)
+
+RELATION_HELP = "partner, date, friend, family or other."
+
+
+@people_app.command("add")
+def add(
+    name: str = typer.Argument(..., help="Their name as you say it."),
+    relation: str = typer.Option("friend", "--relation", "-r", help=RELATION_HELP),
+    every: float = typer.Option(None, "--every", metavar="DAYS", help="Contact cadence in days."),
+    alias: list[str] = typer.Option([], "--alias", "-a", help="Another name (e.g. in chats)."),
+    note: str = typer.Option("", "--note", help="Anything to remember."),
+) -> None:
+    """Add a person."""
+    with open_store() as store:
+        person = people.add(
+            store, name, relation=relation, cadence_days=every, aliases=alias, note=note
+        )
+    console.print(f"Added {person.name} ({person.relation}).")
+
+
+@people_app.command("list")
+def list_(as_json: bool = JSON_OPTION) -> None:
+    """List people."""
+    with open_store() as store:
+        everyone = people.all_people(store)
+    if as_json:
+        print_json([p.to_dict() for p in everyone])
+        return
+    table = Table("name", "relation", "every", "aliases")
+    for p in everyone:
+        every = f"{p.cadence_days:g} d" if p.cadence_days else ""
+        table.add_row(p.name, p.relation, every, ", ".join(p.aliases))
+    console.print(table)
+
+
+@people_app.command("edit")
+def edit(
+    name: str = typer.Argument(..., help="Name or alias of the person."),
+    rename: str = typer.Option(None, "--name", help="A new name."),
+    relation: str = typer.Option(None, "--relation", "-r", help=RELATION_HELP),
+    every: float = typer.Option(None, "--every", metavar="DAYS", help="Contact cadence in days."),
+    alias: list[str] = typer.Option([], "--alias", "-a", help="Add an alias."),
+    drop_alias: list[str] = typer.Option([], "--drop-alias", help="Remove an alias."),
+    note: str = typer.Option(None, "--note", help="Replace the note."),
+) -> None:
+    """Change a person's name, relation, cadence, aliases or note."""
+    with open_store() as store:
+        person = people.edit(
+            store,
+            name,
+            new_name=rename,
+            relation=relation,
+            cadence_days=every,
+            add_aliases=alias,
+            remove_aliases=drop_alias,
+            note=note,
+        )
+    console.print(f"Updated {person.name}.")
+
+
+@people_app.command("remove")
+def remove(name: str = typer.Argument(..., help="Name or alias of the person.")) -> None:
+    """Remove a person (their moments stay, without them)."""
+    with open_store() as store:
+        person = people.remove(store, name)
+    console.print(f"Removed {person.name}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(people_app, name="people")

@@ -1,0 +1,107 @@
+"""Numbered migrations, recorded in the database and applied in a transaction.
+
+Each module `mNNNN_name.py` in this package defines `SQL` (a script) and may define
+`DATA = True` when it rewrites existing rows: a backup is taken before such a migration runs
+on a store that already holds data. Numbers may have gaps; they are applied in order.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from tarry import clock
+
+if TYPE_CHECKING:
+    from tarry.store import Store
+
+LEDGER = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    number INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True)
+class Migration:
+    number: int
+    name: str
+    sql: str
+    rewrites_data: bool
+
+
+def _load(module: ModuleType, name: str) -> Migration:
+    number = int(name[1:5])
+    return Migration(number, name[6:], module.SQL, getattr(module, "DATA", False))
+
+
+def available() -> list[Migration]:
+    """Every migration shipped with this version of tarry, in order."""
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("m") and info.name[1:5].isdigit():
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            found.append(_load(module, info.name))
+    return sorted(found, key=lambda m: m.number)
+
+
+def applied(store: Store) -> set[int]:
+    store.execute(LEDGER)
+    return {row[0] for row in store.query("SELECT number FROM schema_migrations")}
+
+
+def current_version(store: Store) -> int:
+    done = applied(store)
+    return max(done) if done else 0
+
+
+def upgrade(store: Store, until: int | None = None) -> list[Migration]:
+    """Apply every pending migration (up to `until`), each in its own transaction."""
+    done = applied(store)
+    pending = [m for m in available() if m.number not in done]
+    if until is not None:
+        pending = [m for m in pending if m.number <= until]
+    for migration in pending:
+        if migration.rewrites_data and done:
+            backup_before(store, migration)
+        apply(store.conn, migration)
+        done.add(migration.number)
+    return pending
+
+
+def apply(conn: sqlite3.Connection, migration: Migration) -> None:
+    """Run one migration script and record it, all or nothing."""
+    record = (
+        "INSERT INTO schema_migrations (number, name, applied_at) VALUES "
+        f"({migration.number}, '{migration.name}', '{clock.to_text(clock.now())}');"
+    )
+    try:
+        conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n{record}\nCOMMIT;")
+    except sqlite3.Error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def backup_before(store: Store, migration: Migration) -> Path:
+    """Copy the live database with SQLite's backup API before a data migration."""
+    folder = store.home / "backups"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    stamp = clock.now().strftime("%Y%m%dT%H%M%S")
+    target = folder / f"before-m{migration.number:04d}-{stamp}.db"
+    partial = target.with_suffix(".partial")
+    dest = sqlite3.connect(partial)
+    try:
+        store.conn.backup(dest)
+    finally:
+        dest.close()
+    partial.chmod(0o600)
+    partial.rename(target)
+    return target

@@ -1,0 +1,70 @@
+"""People: the library and `tarry people`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tarry import people
+from tarry.errors import Conflict, InvalidInput, NotFound
+from tarry.store import Store
+
+
+def test_add_get_by_alias_edit_remove(store: Store) -> None:
+    people.add(store, "Sam", relation="partner", cadence_days=3, aliases=["Sammy", "S K"])
+    assert people.get(store, "sammy").name == "Sam"
+    edited = people.edit(store, "Sam", new_name="Samira", add_aliases=["Sam"], cadence_days=2)
+    assert (edited.name, edited.cadence_days, edited.aliases) == (
+        "Samira",
+        2,
+        ["S K", "Sam", "Sammy"],
+    )
+    people.remove(store, "Samira")
+    assert people.all_people(store) == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [({"relation": "boss"}, InvalidInput), ({"cadence_days": 0}, InvalidInput)],
+)
+def test_bad_values_are_refused(store: Store, kwargs: dict, error: type) -> None:
+    with pytest.raises(error):
+        people.add(store, "Ana", **kwargs)
+    assert people.all_people(store) == []
+
+
+def test_alias_cannot_belong_to_two_people(store: Store) -> None:
+    people.add(store, "Ana", aliases=["A"])
+    with pytest.raises(Conflict):
+        people.add(store, "Bo", aliases=["a"])
+    assert [p.name for p in people.all_people(store)] == ["Ana"]
+
+
+def test_unknown_person(store: Store) -> None:
+    with pytest.raises(NotFound, match="No person called 'Zed'"):
+        people.get(store, "Zed")
+
+
+def test_cli_round_trip(cli, store: Store) -> None:
+    assert cli("people", "add", "Sam", "-r", "partner", "--every", "3", "-a", "Sammy").code == 0
+    listed = cli("people", "list", "--json")
+    assert json.loads(listed.stdout) == [
+        {
+            "id": 1,
+            "name": "Sam",
+            "relation": "partner",
+            "cadence_days": 3.0,
+            "note": "",
+            "aliases": ["Sammy"],
+        }
+    ]
+    assert cli("people", "edit", "Sammy", "--note", "loves rain").code == 0
+    assert people.get(store, "Sam").note == "loves rain"
+
+
+def test_cli_errors_exit_2_with_a_hint(cli) -> None:
+    result = cli("people", "remove", "Nobody")
+    assert result.code == 2
+    assert "No person called 'Nobody'" in result.stderr and "tarry people add" in result.stderr
+    assert "Traceback" not in result.stderr
