@@ -1,0 +1,1 @@
+"""The mirror: imported conversations, labelled and analysed."""
