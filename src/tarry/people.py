@@ -108,6 +108,13 @@ def get(store: Store, name: str) -> Person:
     return _from_row(store, row)
 
 
+def by_id(store: Store, person_id: int) -> Person:
+    row = store.one("SELECT * FROM people WHERE id = ?", (person_id,))
+    if row is None:
+        raise NotFound(f"No person with id {person_id}.", "See `tarry people list`.")
+    return _from_row(store, row)
+
+
 def find(store: Store, name: str) -> Person | None:
     try:
         return get(store, name)

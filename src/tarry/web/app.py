@@ -1,0 +1,124 @@
+"""The ASGI app: routes, the store per worker thread, and the one error handler."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from tarry.errors import TarryError
+from tarry.store import Store
+from tarry.web.security import Guard, GuardMiddleware
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescapes by default
+
+
+@dataclass
+class Config:
+    """What one launch of the web app works on."""
+
+    home: Path | None
+    guard: Guard
+    passphrase: str | None = None
+
+
+class Stores(threading.local):
+    """One open store per worker thread: SQLite connections are not shared across threads."""
+
+    store: Store | None = None
+
+
+def create_app(config: Config) -> Starlette:
+    from tarry.web import routes
+
+    stores = Stores()
+
+    def store_for(request: Request) -> Store:
+        if stores.store is None:
+            stores.store = open_store(config)
+        return stores.store
+
+    app = Starlette(
+        routes=[*routes.all_routes(), Mount("/static", StaticFiles(directory=HERE / "static"))],
+        middleware=[Middleware(GuardMiddleware, guard=config.guard)],
+        exception_handlers={TarryError: render_error},
+    )
+    app.state.config = config
+    app.state.store_for = store_for
+    return app
+
+
+def open_store(config: Config) -> Store:
+    if config.passphrase is not None:
+        return Store.open(config.home, passphrase=config.passphrase)  # type: ignore[call-arg]
+    return Store.open(config.home)
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.endswith(".json")
+
+
+async def render_error(request: Request, exc: Exception) -> Response:
+    """Typed errors become a page (or JSON) with the error's HTTP status."""
+    assert isinstance(exc, TarryError)
+    body = {"error": exc.message, "hint": exc.hint or ""}
+    if wants_json(request):
+        return JSONResponse(body, status_code=exc.http_status)
+    return templates.TemplateResponse(
+        request, "error.html", {**base_context(request), **body}, status_code=exc.http_status
+    )
+
+
+def base_context(request: Request) -> dict[str, Any]:
+    guard: Guard = request.app.state.config.guard
+    session = request.scope.get("state", {}).get("session")
+    return {"csrf": guard.csrf_for(session), "path": request.url.path}
+
+
+Handler = Callable[[Request, Store], dict[str, Any]]
+
+
+def page(path: str, template: str, data: Handler) -> list[BaseRoute]:
+    """A page and its JSON twin at the same path + `.json`, served from one data function."""
+    from starlette.routing import Route
+
+    async def html(request: Request) -> Response:
+        store = request.app.state.store_for(request)
+        context = data(request, store)
+        return templates.TemplateResponse(request, template, {**base_context(request), **context})
+
+    async def as_json(request: Request) -> Response:
+        store = request.app.state.store_for(request)
+        return JSONResponse(jsonable(data(request, store)))
+
+    twin = (path.rstrip("/") or "/today") + ".json"
+    # The twin goes first: "/people/{name}" would otherwise also match "/people/Sam.json".
+    return [Route(twin, as_json, methods=["GET"]), Route(path, html, methods=["GET"])]
+
+
+def jsonable(value: Any) -> Any:
+    """Library objects to plain JSON: dataclasses with to_dict(), lists, dicts."""
+    if hasattr(value, "to_dict"):
+        return jsonable(value.to_dict())
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items() if not k.startswith("_")}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def html_response(text: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(text, status_code=status)

@@ -1,0 +1,48 @@
+"""Reading posted forms: the CSRF check lives here, so no handler can forget it."""
+
+from __future__ import annotations
+
+import hmac
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+
+from tarry.errors import TarryError
+
+
+class CsrfRefused(TarryError):
+    http_status = 403
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, after checking its CSRF token against the session's."""
+    form = await request.form()
+    guard = request.app.state.config.guard
+    expected = guard.csrf_for(request.scope.get("state", {}).get("session"))
+    given = str(form.get("_csrf", "") or request.headers.get("x-csrf-token", ""))
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise CsrfRefused(
+            "This form is out of date or did not come from tarry.", "Reload the page and try again."
+        )
+    return form
+
+
+def text(form: FormData, name: str, default: str = "") -> str:
+    value = form.get(name, default)
+    return value.strip() if isinstance(value, str) else default
+
+
+def number(form: FormData, name: str) -> float | None:
+    raw = text(form, name)
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        from tarry.errors import InvalidInput
+
+        raise InvalidInput(f"{name.replace('_', ' ')} must be a number, not {raw!r}.") from None
+
+
+def many(form: FormData, name: str) -> list[str]:
+    return [v for v in form.getlist(name) if isinstance(v, str) and v.strip()]

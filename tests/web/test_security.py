@@ -1,0 +1,90 @@
+"""Every security rule of the web app, checked in-process."""
+
+from __future__ import annotations
+
+from tarry import people
+from tarry.store import Store
+from tests.web.conftest import BASE, ORIGIN, Web
+
+
+def test_foreign_host_is_refused(web: Web) -> None:
+    response = web.client.get("/people", headers={"host": "evil.example:8731"})
+    assert response.status_code == 403
+
+
+def test_no_token_no_entry(anonymous: Web) -> None:
+    assert anonymous.client.get("/people").status_code == 401
+    assert anonymous.client.get("/people.json").status_code == 401
+
+
+def test_wrong_token_is_refused(anonymous: Web) -> None:
+    response = anonymous.client.get("/people?token=guess", follow_redirects=False)
+    assert response.status_code == 401
+    assert "set-cookie" not in response.headers
+
+
+def test_token_becomes_a_strict_cookie_and_leaves_the_url(anonymous: Web) -> None:
+    token = anonymous.guard.token
+    response = anonymous.client.get(f"/people?token={token}&x=1", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/people?x=1"
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and token not in cookie
+    assert anonymous.client.get("/people").status_code == 200
+
+
+def test_security_headers_and_no_cors(web: Web) -> None:
+    response = web.client.get("/people", headers={"origin": "https://evil.example"})
+    headers = response.headers
+    assert headers["content-security-policy"].startswith("default-src 'self'")
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+    assert headers["cache-control"] == "no-store"
+    assert not any(h.startswith("access-control-") for h in headers)
+
+
+def test_post_needs_matching_origin(web: Web, home) -> None:
+    csrf = web.csrf()
+    for headers in ({}, {"origin": "https://evil.example"}, {"origin": "http://localhost:9999"}):
+        response = web.client.post(
+            "/people", data={"_csrf": csrf, "name": "Ana"}, headers=headers, follow_redirects=False
+        )
+        assert response.status_code == 403
+    with Store.open(home) as store:
+        assert people.all_people(store) == []
+
+
+def test_post_needs_the_csrf_token(web: Web, home) -> None:
+    for data in ({"name": "Ana"}, {"name": "Ana", "_csrf": "forged"}):
+        response = web.client.post("/people", data=data, headers=ORIGIN, follow_redirects=False)
+        assert response.status_code == 403
+    with Store.open(home) as store:
+        assert people.all_people(store) == []
+
+
+def test_a_valid_post_writes_and_redirects(web: Web, home) -> None:
+    response = web.post("/people", {"name": "Ana", "relation": "friend", "cadence_days": "7"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/people/1?saved=added"
+    with Store.open(home) as store:
+        assert people.get(store, "Ana").cadence_days == 7
+
+
+def test_get_never_writes(web: Web) -> None:
+    assert web.client.get("/people?name=Ana").status_code == 200
+    assert web.client.get("/people.json").json()["people"] == []
+
+
+def test_imported_markup_renders_inert(web: Web, home) -> None:
+    with Store.open(home) as store:
+        people.add(store, "<script>alert(1)</script>", note='<img src=x onerror="alert(2)">')
+    page = web.client.get("/people/1").text
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=" in page
+
+
+def test_typed_errors_get_their_status(web: Web) -> None:
+    assert web.client.get("/people/7").status_code == 404
+    assert web.client.get("/people/7.json").json()["error"] == "No person with id 7."
+    assert BASE.startswith("http://127.0.0.1")
