@@ -1,0 +1,320 @@
+"""Strength of a practice or a relationship: Loop Habit Tracker's forgiving score, not streaks.
+
+Each day, `score = prev * m + v * (1 - m)` with `m = 0.5 ** (sqrt(f) / 13)`, where `f` is the
+expected frequency per day. As in Loop, a day counts as done (`v = 1`) when the target of the
+window ending that day is met (a person seen every 7 days: any contact in the last 7 days), and
+partly done (`v = days done / days wanted`) when it is partly met. A score of 1 means "fully on
+target for a long while"; missing a week lowers it gently instead of resetting a streak.
+
+Targets:
+- a person: once per their contact cadence (`tarry people edit NAME --every DAYS`); any real
+  contact counts: a moment with them, or an imported message written by them or to them;
+- a practice: as often as the active commitments serving it recur; once a week when none does.
+  A practice is exercised on a day it is named in a moment, a kept commitment or a tradeoff made
+  toward closeness; writing an inner-life entry exercises `inner`.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from itertools import pairwise
+from typing import Any
+
+from tarry import clock
+from tarry.practices import KEYS
+from tarry.store import Store
+
+DEFAULT_PRACTICE_PER_WEEK = 1
+DRIFT_THRESHOLD = 0.5  # a person below this and falling is drifting, even if not yet overdue
+FALLING_LOOKBACK_DAYS = 28
+
+
+@dataclass(frozen=True)
+class Target:
+    """`times` days done in every `window` days."""
+
+    times: int
+    window: int
+
+    @property
+    def per_day(self) -> float:
+        return min(1.0, self.times / self.window)
+
+    @property
+    def multiplier(self) -> float:
+        return float(0.5 ** (math.sqrt(self.per_day) / 13))
+
+    def describe(self) -> str:
+        if self.window == 1:
+            return "daily"
+        if self.window == 7:
+            return "once a week" if self.times == 1 else f"{self.times} times a week"
+        return f"every {self.window} days"
+
+
+def scores(days: Sequence[date], target: Target, at: Sequence[date]) -> list[float]:
+    """The score at the end of each day in `at` (ascending), given the sorted days done.
+
+    Exact and fast: `v` only changes on a day done and `window` days after it, so the score is
+    advanced over whole segments of constant `v` (`s -> v + (s - v) * m ** length`).
+    """
+    done = [d.toordinal() for d in days]
+    samples = [d.toordinal() for d in at]
+    if not done or not samples:
+        return [0.0] * len(samples)
+    cuts = sorted(
+        {*done, *(d + target.window for d in done), *(s + 1 for s in samples if s >= done[0])}
+    )
+    m, score, out = target.multiplier, 0.0, []
+    ahead = iter(samples)
+    pending = next(ahead, None)
+    while pending is not None and pending < done[0]:
+        out.append(0.0)
+        pending = next(ahead, None)
+    for start, end in pairwise(cuts):
+        v = _done_share(done, start, target)
+        score = v + (score - v) * m ** (end - start)
+        while pending is not None and pending + 1 == end:
+            out.append(score)
+            pending = next(ahead, None)
+    return out
+
+
+def _done_share(done: list[int], day: int, target: Target) -> float:
+    """`v` for a day: the share of the target met in the window ending that day."""
+    count = bisect_right(done, day) - bisect_right(done, day - target.window)
+    return min(1.0, count / target.times)
+
+
+def score_on(days: Sequence[date], target: Target, on: date) -> float:
+    return scores(days, target, [on])[0]
+
+
+def weekly_samples(on: date, weeks: int) -> list[date]:
+    """`on` and the same weekday in each of the `weeks - 1` weeks before it, oldest first."""
+    return [on - timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
+
+
+# Practices ------------------------------------------------------------------------------------
+
+PRACTICE_DAYS = """
+SELECT mp.practice, date(m.at, 'localtime') FROM moment_practices mp
+    JOIN moments m ON m.id = mp.moment_id
+UNION
+SELECT cp.practice, date(o.scheduled_at) FROM occurrences o
+    JOIN commitment_practices cp ON cp.commitment_id = o.commitment_id WHERE o.status = 'kept'
+UNION
+SELECT tp.practice, date(t.at, 'localtime') FROM tradeoff_practices tp
+    JOIN tradeoffs t ON t.id = tp.tradeoff_id WHERE t.direction = 'toward'
+UNION
+SELECT 'inner', date(at, 'localtime') FROM entries
+ORDER BY 1, 2
+"""
+
+
+@dataclass
+class PracticeStrength:
+    practice: str
+    score: float
+    target: Target
+    last_done: date | None
+    weekly: list[float] = field(default_factory=list)  # oldest first, the last one is `score`
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["target"] = self.target.describe()
+        data["last_done"] = self.last_done.isoformat() if self.last_done else None
+        return data
+
+
+def practice_days(store: Store, on: date) -> dict[str, list[date]]:
+    """The distinct days each practice was exercised, up to and including `on`."""
+    found: dict[str, list[date]] = {key: [] for key in KEYS}
+    limit = on.isoformat()
+    for practice, day in store.query(PRACTICE_DAYS):
+        if practice in found and day and day <= limit:
+            found[practice].append(date.fromisoformat(day))
+    return found
+
+
+def practice_targets(store: Store, on: date) -> dict[str, Target]:
+    """Each practice's target, from how often the active commitments serving it recur."""
+    per_day: dict[str, float] = dict.fromkeys(KEYS, 0.0)
+    rows = store.query(
+        "SELECT c.rrule, c.starts_at, cp.practice FROM commitments c"
+        " JOIN commitment_practices cp ON cp.commitment_id = c.id"
+        " WHERE c.ended_at IS NULL OR date(c.ended_at, 'localtime') > ?",
+        (on.isoformat(),),
+    )
+    for row in rows:
+        if row["practice"] in per_day:
+            per_day[row["practice"]] += rule_per_day(row["rrule"], row["starts_at"], on)
+    return {key: target_for(rate) for key, rate in per_day.items()}
+
+
+def rule_per_day(rule: str, starts_at: str, on: date, span_days: int = 28) -> float:
+    """How many times a day an RRULE recurs, counted over `span_days` from `on` (or its start)."""
+    from dateutil.rrule import rrulestr  # only needed when there are commitments
+
+    try:
+        first = datetime.fromisoformat(starts_at).replace(tzinfo=None)
+        recurrence = rrulestr(rule, dtstart=first)
+        begin = max(first, datetime.combine(on, datetime.min.time()))
+        count = len(recurrence.between(begin, begin + timedelta(days=span_days), inc=True))
+    except (ValueError, TypeError):
+        return 0.0  # an unreadable rule is reported where commitments are edited, not here
+    return count / span_days
+
+
+def target_for(per_day: float) -> Target:
+    """The target for an expected frequency per day (once a week when nothing is committed)."""
+    if per_day <= 0:
+        return Target(DEFAULT_PRACTICE_PER_WEEK, 7)
+    if per_day * 7 >= 0.5:
+        return Target(max(1, min(7, round(per_day * 7))), 7)
+    return Target(1, max(1, round(1 / per_day)))
+
+
+def practices(store: Store, on: date | None = None, weeks: int = 1) -> list[PracticeStrength]:
+    """Every practice's strength on `on` (default today), with `weeks` weekly samples."""
+    on = on or clock.today()
+    days, targets = practice_days(store, on), practice_targets(store, on)
+    result = []
+    for key in KEYS:
+        weekly = scores(days[key], targets[key], weekly_samples(on, weeks))
+        last = days[key][-1] if days[key] else None
+        result.append(PracticeStrength(key, weekly[-1], targets[key], last, weekly))
+    return result
+
+
+# People ---------------------------------------------------------------------------------------
+
+DEFAULT_CADENCE_DAYS = 14.0  # the score of a person without a cadence; they are never "drifting"
+
+# A message's day: zoned stamps are moved to local time, naive ones are already local.
+_MESSAGE_DAY = "CASE WHEN length(g.ts) > 19 THEN date(g.ts, 'localtime') ELSE date(g.ts) END"
+
+CONTACT_DAYS = f"""
+SELECT mp.person_id, date(m.at, 'localtime') FROM moment_people mp
+    JOIN moments m ON m.id = mp.moment_id
+UNION
+SELECT g.person_id, {_MESSAGE_DAY} FROM messages g
+    WHERE g.person_id IS NOT NULL AND g.kind != 'system'
+UNION
+SELECT c.person_id, {_MESSAGE_DAY} FROM messages g
+    JOIN conversations c ON c.id = g.conversation_id
+    WHERE g.is_me = 1 AND c.person_id IS NOT NULL AND g.kind != 'system'
+ORDER BY 1, 2
+"""
+
+
+@dataclass
+class PersonStrength:
+    person_id: int
+    name: str
+    cadence_days: float | None
+    score: float
+    last_contact: date | None
+    days_since: int | None  # since the last contact, or since they were added when never
+    score_before: float  # FALLING_LOOKBACK_DAYS earlier
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["last_contact"] = self.last_contact.isoformat() if self.last_contact else None
+        return data
+
+
+def contact_days(store: Store, on: date) -> dict[int, list[date]]:
+    """The distinct days of real contact with each person, up to and including `on`."""
+    found: dict[int, list[date]] = {}
+    limit = on.isoformat()
+    for person_id, day in store.query(CONTACT_DAYS):
+        if day and day <= limit:
+            found.setdefault(person_id, []).append(date.fromisoformat(day))
+    return found
+
+
+def person_target(cadence_days: float | None) -> Target:
+    cadence = cadence_days or DEFAULT_CADENCE_DAYS
+    return Target(1, max(1, round(cadence)))
+
+
+def people(store: Store, on: date | None = None) -> list[PersonStrength]:
+    """Every person's strength on `on` (default today), by name."""
+    on = on or clock.today()
+    contacts = contact_days(store, on)
+    before = on - timedelta(days=FALLING_LOOKBACK_DAYS)
+    result = []
+    for row in store.query("SELECT id, name, cadence_days, created_at FROM people ORDER BY name"):
+        days = contacts.get(row["id"], [])
+        target = person_target(row["cadence_days"])
+        then_score, now_score = scores(days, target, [before, on])
+        last = days[-1] if days else None
+        since_day = last or clock.from_text(row["created_at"]).date()
+        since = max(0, (on - since_day).days)
+        result.append(
+            PersonStrength(
+                row["id"], row["name"], row["cadence_days"], now_score, last, since, then_score
+            )
+        )
+    return result
+
+
+@dataclass
+class Drift:
+    """A person whose contact has fallen behind what they asked of themselves, and why."""
+
+    name: str
+    cadence_days: float
+    days_since: int
+    last_contact: date | None
+    strength: float
+    urgency: float
+    reasons: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["last_contact"] = self.last_contact.isoformat() if self.last_contact else None
+        return data
+
+
+def drifting(
+    store: Store, on: date | None = None, threshold: float = DRIFT_THRESHOLD
+) -> list[Drift]:
+    """People with a cadence who are overdue, or whose strength fell below `threshold`.
+
+    Most urgent first: urgency is days since contact over the cadence, plus how far the
+    strength fell below the threshold.
+    """
+    found = []
+    for person in people(store, on):
+        drift = _drift(person, threshold)
+        if drift is not None:
+            found.append(drift)
+    return sorted(found, key=lambda d: (-d.urgency, d.name))
+
+
+def _drift(person: PersonStrength, threshold: float) -> Drift | None:
+    cadence, since = person.cadence_days, person.days_since or 0
+    if cadence is None:
+        return None
+    reasons = []
+    if since > cadence:
+        if person.last_contact is None:
+            reasons.append(f"no contact recorded in the {since} days since you added them")
+        else:
+            reasons.append(f"last contact {since} days ago; you wanted every {cadence:g}")
+    falling = person.score < threshold and person.score < person.score_before
+    if falling:
+        reasons.append(
+            f"strength {person.score:.2f}, down from {person.score_before:.2f}"
+            f" {FALLING_LOOKBACK_DAYS} days ago"
+        )
+    if not reasons:
+        return None
+    urgency = since / cadence + (threshold - person.score if falling else 0.0)
+    return Drift(person.name, cadence, since, person.last_contact, person.score, urgency, reasons)
