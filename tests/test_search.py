@@ -32,6 +32,31 @@ def filled(store: Store) -> Store:
     return store
 
 
+def add_message(store: Store, text: str) -> None:
+    """As the chat importer does: insert the messages, then fill their index in bulk."""
+    store.execute(
+        "INSERT INTO conversations (id, source, title, person_id, imported_at)"
+        " VALUES (1, 'whatsapp', 'Sam', 1, 'x')"
+    )
+    store.execute(
+        "INSERT INTO messages (id, conversation_id, key, ts, author, is_me, person_id, text, kind)"
+        " VALUES (40, 1, 'k', '2026-11-05T09:00:00Z', 'Sam', 0, 1, ?, 'message')",
+        (text,),
+    )
+    store.execute("INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages")
+
+
+def test_imported_messages_are_found(filled: Store) -> None:
+    add_message(filled, "the rain walk was lovely, thank you")
+    hits = search.search(filled, "rain walk")
+    assert [h.ref for h in hits] == ["moment/7", "message/40"]  # both indexes, one ranking
+    (message,) = search.search(filled, "rain", kind="message")
+    assert (message.at, message.title) == ("2026-11-05T09:00:00Z", "Sam in Sam")
+    assert [message.snippet[a:b] for a, b in message.highlights] == ["rain"]
+    assert [h.kind for h in search.search(filled, "lovely")] == ["message"]
+    assert search.search(filled, "lovely", kind="entry") == []
+
+
 @pytest.mark.parametrize(
     ("typed", "query"),
     [

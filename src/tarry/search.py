@@ -76,15 +76,33 @@ def search(store: Store, words: str, *, kind: str | None = None, limit: int = 20
             f"Nothing to search for in {words!r}.",
             "Give at least one word, e.g. `tarry search rain`.",
         )
-    sql = (
-        "SELECT kind, ref, bm25(search_index) AS rank,"
-        f" snippet(search_index, 2, '{MARK_START}', '{MARK_END}', '…', 16) AS snip"
-        " FROM search_index WHERE search_index MATCH ?"
-        + (" AND kind = ?" if kind else "")
-        + " ORDER BY rank, ref LIMIT ?"
-    )
-    params: list[Any] = [query, *([kind] if kind else []), limit]
-    return [_hit(store, row) for row in store.query(sql, params)]
+    found = []
+    if kind != "message":
+        found += store.query(
+            _INDEX_SQL + (" AND kind = ?" if kind else "") + _TAIL, _params(query, kind, limit)
+        )
+    if kind in (None, "message"):
+        found += store.query(_MESSAGES_SQL + _TAIL, (query, limit))
+    best = sorted(found, key=lambda row: (row["rank"], row["kind"], row["ref"]))[:limit]
+    return [_hit(store, row) for row in best]
+
+
+def _params(query: str, kind: str | None, limit: int) -> list[Any]:
+    return [query, *([kind] if kind else []), limit]
+
+
+_INDEX_SQL = (
+    "SELECT kind, ref, bm25(search_index) AS rank,"
+    f" snippet(search_index, 2, '{MARK_START}', '{MARK_END}', '…', 16) AS snip"
+    " FROM search_index WHERE search_index MATCH ?"
+)
+# Imported messages have their own external-content index (see m0003_chat).
+_MESSAGES_SQL = (
+    "SELECT 'message' AS kind, rowid AS ref, bm25(messages_fts) AS rank,"
+    f" snippet(messages_fts, 0, '{MARK_START}', '{MARK_END}', '…', 16) AS snip"
+    " FROM messages_fts WHERE messages_fts MATCH ?"
+)
+_TAIL = " ORDER BY rank, ref LIMIT ?"
 
 
 def _hit(store: Store, row: Any) -> Hit:
