@@ -1,0 +1,48 @@
+"""`tarry export` and `tarry import-backup`: everything in one versioned JSON document."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from tarry.cli.common import console, err_console, open_store
+
+
+def export(
+    as_json: bool = typer.Option(
+        True, "--json", show_default=False, help="Write JSON (the one format; optional)."
+    ),
+    output: Path = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+    ),
+) -> None:
+    """Export everything in the store as one versioned JSON document."""
+    from tarry import archive
+
+    with open_store() as store:
+        if output is None:
+            archive.export(store, sys.stdout)
+            return
+        counts = archive.export_file(store, output)
+    err_console.print(
+        f"Exported {sum(counts.values())} rows from {len(counts)} tables to {output}."
+    )
+
+
+def import_backup(
+    file: Path = typer.Argument(..., metavar="FILE", help="A file written by `tarry export`."),
+) -> None:
+    """Restore an export into an empty store, exactly; all or nothing."""
+    from tarry import archive
+
+    with open_store() as store:
+        counts = archive.import_backup(store, file)
+        where = store.path
+    console.print(f"Restored {sum(counts.values())} rows from {file} into {where}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export)
+    app.command("import-backup")(import_backup)
