@@ -1,0 +1,90 @@
+"""`tarry mirror`: look at real conversations. `parse` turns a chat export into JSON Lines."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import orjson
+import typer
+
+from tarry.cli.common import err_console
+from tarry.mirror.formats import detect
+from tarry.mirror.formats.conversation import Conversation
+from tarry.mirror.formats.csvchat import Columns
+
+mirror_app = typer.Typer(help="Mirror your real conversations.", no_args_is_help=True)
+
+FORMAT_HELP = f"The export's format ({', '.join(detect.FORMATS)}); detected when left out."
+CHAT_HELP = "In an export of many chats, only the one with this name."
+FLUSH_EVERY = 4096
+
+
+def format_option() -> str | None:
+    return typer.Option(None, "--format", "-f", metavar="FORMAT", help=FORMAT_HELP)
+
+
+def csv_columns(
+    ts_col: str | None, author_col: str | None, text_col: str | None, ts_format: str | None
+) -> Columns | None:
+    """CSV column choices from the command line, or None when none were given."""
+    if not any((ts_col, author_col, text_col, ts_format)):
+        return None
+    return Columns(ts_col, author_col, text_col, ts_format)
+
+
+TS_COL = typer.Option(None, "--ts-col", help="CSV: the timestamp column (name or number).")
+AUTHOR_COL = typer.Option(None, "--author-col", help="CSV: the author column (name or number).")
+TEXT_COL = typer.Option(None, "--text-col", help="CSV: the text column (name or number).")
+TS_FORMAT = typer.Option(
+    None, "--ts-format", help="CSV: the timestamp layout in strptime codes, e.g. '%d.%m.%Y %H:%M'."
+)
+
+
+@mirror_app.command("parse")
+def parse(
+    file: Path = typer.Argument(..., help="The chat export: a file, a zip or a folder."),
+    fmt: str = format_option(),
+    chat: str = typer.Option(None, "--chat", help=CHAT_HELP),
+    ts_col: str = TS_COL,
+    author_col: str = AUTHOR_COL,
+    text_col: str = TEXT_COL,
+    ts_format: str = TS_FORMAT,
+) -> None:
+    """Write the export's messages as JSON Lines {"ts","author","text","kind"}; store nothing."""
+    skipped: list[str] = []
+    fmt = (fmt or detect.detect(file)).lower()
+    columns = csv_columns(ts_col, author_col, text_col, ts_format)
+    options = {"columns": columns} if columns else None
+
+    def skip(where: str, reason: str) -> None:
+        skipped.append(f"{where}: {reason}")
+
+    if file.is_dir():
+        _write(detect.folder_conversations(file, chat=chat, on_skip=skip))
+    else:
+        with file.open("rb") as fp:
+            _write(detect.conversations(file, fp, fmt, chat=chat, on_skip=skip, options=options))
+    if skipped:
+        err_console.print(f"Skipped {len(skipped)} records:", markup=False)
+        for line in skipped[:20]:
+            err_console.print(f"  {line}", markup=False)
+
+
+def _write(conversations: Iterable[Conversation]) -> None:
+    out = sys.stdout.buffer
+    lines: list[bytes] = []
+    for conversation in conversations:
+        for m in conversation.messages:
+            lines.append(orjson.dumps(m._asdict()))
+            if len(lines) >= FLUSH_EVERY:
+                out.write(b"\n".join(lines) + b"\n")
+                lines.clear()
+    if lines:
+        out.write(b"\n".join(lines) + b"\n")
+    out.flush()
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(mirror_app, name="mirror")

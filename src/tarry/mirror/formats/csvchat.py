@@ -1,0 +1,157 @@
+"""Generic CSV chats: a header row and timestamp, author and text columns.
+
+Columns are found by common names (timestamp/date/time, author/sender/from, text/message/body)
+or chosen with `--ts-col`, `--author-col`, `--text-col` (a header name or a 1-based number).
+The delimiter and quoting are sniffed. Timestamps: ISO 8601 by default, Unix seconds or ms, or
+any `--ts-format` (strptime codes); a zone or `%z` gives UTC, otherwise the time stays naive.
+Rows without a readable timestamp are skipped and reported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import BinaryIO
+
+from tarry.errors import FormatError
+from tarry.mirror.formats import KINDS, Message
+from tarry.mirror.formats.conversation import SkipFn, ignore_skip
+from tarry.mirror.formats.timestamps import from_datetime, from_iso, from_unix
+
+NAME = "csv"
+EXTENSIONS = (".csv", ".tsv")
+TS_NAMES = ("timestamp", "ts", "datetime", "date", "time", "sent_at", "created_at", "sent")
+AUTHOR_NAMES = ("author", "sender", "from", "sender_name", "name", "user", "username")
+TEXT_NAMES = ("text", "message", "body", "content", "msg")
+HINT = "Name the columns with --ts-col, --author-col and --text-col (header names or numbers)."
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which columns hold what: header names or 1-based numbers as text."""
+
+    ts: str | None = None
+    author: str | None = None
+    text: str | None = None
+    ts_format: str | None = None
+
+
+def sniff(head: bytes) -> bool:
+    """A first line with a time-like and a text-like column name."""
+    first = head[:4096].decode("utf-8", "ignore").lstrip("\ufeff").split("\n", 1)[0].lower()
+    names = {part.strip().strip("\"'") for part in first.replace(";", ",").split(",")}
+    return bool(names & set(TS_NAMES)) and bool(names & set(TEXT_NAMES))
+
+
+def parse(
+    fp: BinaryIO,
+    *,
+    name: str = "input",
+    columns: Columns | None = None,
+    on_skip: SkipFn = ignore_skip,
+) -> Iterator[Message]:
+    """Rows as messages, in file order."""
+    columns = columns or Columns()
+    text = io.TextIOWrapper(fp, encoding="utf-8-sig", newline="")
+    try:
+        yield from _rows(text, name, columns, on_skip)
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"the file is not UTF-8 ({exc.reason})", path=name) from exc
+    finally:
+        text.detach()
+
+
+def _rows(
+    text: io.TextIOWrapper, name: str, columns: Columns, on_skip: SkipFn
+) -> Iterator[Message]:
+    sample = text.read(65536)
+    text.seek(0)
+    reader = csv.reader(text, _dialect(sample))
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise FormatError("the CSV file is empty", path=name, hint=HINT)
+        at = _positions(header, columns, name)
+        good = bad = 0
+        for row in reader:
+            message = _message(row, at, columns.ts_format) if row else None
+            if message is None:
+                bad += 1
+                on_skip(f"line {reader.line_num}", _why(row, at))
+                continue
+            good += 1
+            yield message
+    except csv.Error as exc:
+        raise FormatError(f"bad CSV ({exc})", path=name, line=reader.line_num, hint=HINT) from exc
+    if bad and not good:
+        raise FormatError(
+            "no row has a readable timestamp", path=name, hint="Give the layout with --ts-format."
+        )
+
+
+def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        return csv.excel
+
+
+def _positions(header: Sequence[str], columns: Columns, name: str) -> tuple[int, int, int, int]:
+    names = [h.strip().lower() for h in header]
+    ts = _find(names, columns.ts, TS_NAMES, "timestamp", name)
+    author = _find(names, columns.author, AUTHOR_NAMES, "author", name)
+    body = _find(names, columns.text, TEXT_NAMES, "text", name)
+    kind = names.index("kind") if "kind" in names else -1
+    return ts, author, body, kind
+
+
+def _find(names: list[str], chosen: str | None, usual: Sequence[str], what: str, path: str) -> int:
+    if chosen is not None:
+        if chosen.isdigit() and 1 <= int(chosen) <= len(names):
+            return int(chosen) - 1
+        if chosen.strip().lower() in names:
+            return names.index(chosen.strip().lower())
+        raise FormatError(
+            f"no column {chosen!r} for the {what}", path=path, line=1, hint=f"Columns: {names}."
+        )
+    for candidate in usual:
+        if candidate in names:
+            return names.index(candidate)
+    raise FormatError(f"cannot tell which column holds the {what}", path=path, line=1, hint=HINT)
+
+
+def _message(
+    row: list[str], at: tuple[int, int, int, int], ts_format: str | None
+) -> Message | None:
+    ts_at, author_at, text_at, kind_at = at
+    if max(ts_at, author_at, text_at) >= len(row):
+        return None
+    ts = read_time(row[ts_at], ts_format)
+    if ts is None:
+        return None
+    kind = row[kind_at].strip() if 0 <= kind_at < len(row) else "message"
+    return Message(ts, row[author_at].strip(), row[text_at], kind if kind in KINDS else "message")
+
+
+def _why(row: list[str], at: tuple[int, int, int, int]) -> str:
+    if not row or max(at[:3]) >= len(row):
+        return "too few columns"
+    return f"unreadable timestamp {row[at[0]][:40]!r}"
+
+
+def read_time(value: str, ts_format: str | None = None) -> str | None:
+    """A CSV timestamp by `ts_format`, else ISO 8601, else Unix seconds or milliseconds."""
+    value = value.strip()
+    if ts_format:
+        try:
+            return from_datetime(datetime.strptime(value, ts_format))
+        except ValueError:
+            return None
+    found = from_iso(value)
+    if found is not None or not value.replace(".", "", 1).isdigit():
+        return found
+    number = float(value)
+    return from_unix(number / 1000 if number > 1e11 else number)

@@ -1,0 +1,116 @@
+"""Discord channels exported as JSON by DiscordChatExporter.
+
+Only real messages (`Default`, `Reply`, commands) count as `message`; calls, renames, pins,
+joins and other events become `system`. A message with attachments or stickers is `media`,
+its text the content or else the file names. Times carry an offset and become UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from tarry.errors import FormatError
+from tarry.mirror.formats import Message
+from tarry.mirror.formats.conversation import (
+    Conversation,
+    SkipFn,
+    drain,
+    ignore_skip,
+    title_from_name,
+)
+from tarry.mirror.formats.jsonstream import JsonStream, need_dict, text_of
+from tarry.mirror.formats.timestamps import from_iso
+
+NAME = "discord"
+EXTENSIONS = (".json",)
+REAL_TYPES = {"Default", "Reply", "ChatInputCommand", "ContextMenuCommand", "ThreadStarterMessage"}
+SNIFF = re.compile(rb'"(guild|channel)"\s*:\s*\{')
+
+
+def sniff(head: bytes) -> bool:
+    """DiscordChatExporter writes `"guild": {...}, "channel": {...}` before the messages."""
+    return len(SNIFF.findall(head[:8192])) >= 2
+
+
+def parse(
+    fp: BinaryIO, *, name: str = "input", chat: str | None = None, on_skip: SkipFn = ignore_skip
+) -> Iterator[Message]:
+    """The channel's messages, oldest first as exported."""
+    for conversation in conversations(fp, name=name, chat=chat, on_skip=on_skip):
+        yield from conversation.messages
+
+
+def conversations(
+    fp: BinaryIO, *, name: str = "input", chat: str | None = None, on_skip: SkipFn = ignore_skip
+) -> Iterator[Conversation]:
+    """The one channel of the export, titled `guild / channel`."""
+    stream = JsonStream(fp, name)
+    if stream.peek() != "{":
+        raise stream.error("expected a DiscordChatExporter JSON export (a JSON object)")
+    names: dict[str, str] = {}
+    found = False
+    for key in stream.members():
+        if key in ("guild", "channel"):
+            value = stream.value()
+            names[key] = text_of(value.get("name")) if isinstance(value, dict) else ""
+        elif key == "messages":
+            found = True
+            title = " / ".join(n for n in (names.get("guild"), names.get("channel")) if n)
+            conversation = Conversation(title or title_from_name(name), _messages(stream, on_skip))
+            if chat is None or conversation.title.casefold() == chat.casefold():
+                yield conversation
+            drain(conversation.messages)
+        else:
+            stream.value()
+    stream.end()
+    if not found:
+        raise FormatError(
+            "this JSON has no `messages` array",
+            path=name,
+            hint="Export the channel with DiscordChatExporter using the JSON format.",
+        )
+
+
+def _messages(stream: JsonStream, on_skip: SkipFn) -> Iterator[Message]:
+    if stream.peek() != "[":
+        raise stream.error("expected `messages` to be a JSON array")
+    for index, item in enumerate(stream.items()):
+        raw = need_dict(item, stream, "message")
+        message = to_message(raw)
+        if message is None:
+            on_skip(f"message {text_of(raw.get('id')) or index + 1}", "no readable timestamp")
+        else:
+            yield message
+
+
+def to_message(raw: dict[str, Any]) -> Message | None:
+    """One exported message (None when its timestamp is unreadable)."""
+    stamp = raw.get("timestamp")
+    ts = from_iso(stamp) if isinstance(stamp, str) else None
+    if ts is None:
+        return None
+    author = _author(raw.get("author"))
+    text = text_of(raw.get("content"))
+    if text_of(raw.get("type")) not in REAL_TYPES:
+        return Message(ts, author, text or text_of(raw.get("type")), "system")
+    files = _files(raw)
+    if files:
+        return Message(ts, author, text or ", ".join(files), "media")
+    return Message(ts, author, text, "message")
+
+
+def _author(author: Any) -> str:
+    if not isinstance(author, dict):
+        return "Unknown"
+    return text_of(author.get("nickname")) or text_of(author.get("name")) or "Unknown"
+
+
+def _files(raw: dict[str, Any]) -> list[str]:
+    names = []
+    for key, field in (("attachments", "fileName"), ("stickers", "name")):
+        items = raw.get(key)
+        if isinstance(items, list):
+            names += [text_of(i.get(field)) or key for i in items if isinstance(i, dict)]
+    return names

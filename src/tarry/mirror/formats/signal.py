@@ -1,0 +1,298 @@
+"""Signal exports: the text and JSON files written by signal-export and sigtop.
+
+- lines `[2019-12-24 12:23] Name: text` (signal-export's chat.md; also `[2019-12-24, 12:23]`)
+  and sigtop's `2019-12-24 12:23 Name: text` (text-short): local wall time, kept naive;
+- sigtop's text format: `From:` / `Type:` / `Sent:` header blocks, each followed by the body
+  (quotes and older edit versions left out); `Sent` carries an offset, so times become UTC;
+- signal-export's data.json (JSON Lines `{"date", "sender", "body", ...}`): naive local time;
+- sigtop's JSON (an array of Signal Desktop message objects, `sent_at` in ms): UTC, authors as
+  Signal identifiers (the raw data has no names), the user as "You".
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, BinaryIO
+
+from tarry.errors import FormatError
+from tarry.mirror.formats import Message
+from tarry.mirror.formats.conversation import Conversation, SkipFn, ignore_skip, title_from_name
+from tarry.mirror.formats.jsonstream import JsonStream, need_dict, text_of
+from tarry.mirror.formats.timestamps import from_datetime, from_iso, from_unix
+
+NAME = "signal"
+EXTENSIONS = (".md", ".txt", ".json")
+LINE = re.compile(r"\[?(\d{4}-\d{2}-\d{2}),? (\d{1,2}:\d{2}(?::\d{2})?)\]? (.+?):(?: (.*))?")
+HEADER = re.compile(r"(From|Type|Sent|Received|Attachment|Reaction|Edited): (.*)")
+DETAILS = re.compile(r"\[((?:reply to .+? on [\d-]+ [\d:]+|edited|\d+ attachments?)(?:, )?)+\] ?")
+LINKS = re.compile(r"!?\[[^\]]*\]\([^)]*\)\s*")
+REACTIONS = re.compile(r"\n\(- .* -\)$")
+DELETED = "(This message was deleted)"
+HINT = "Export with signal-export or sigtop, or choose another format with --format."
+
+
+def sniff(head: bytes) -> bool:
+    text = head[:4096].decode("utf-8", "ignore").lstrip("\ufeff \r\n")
+    first = text.split("\n", 1)[0]
+    if text.startswith("Conversation: ") or LINE.fullmatch(first.rstrip("\r")):
+        return True
+    if text.startswith("{"):
+        return '"sender"' in first and '"date"' in first and '"body"' in first
+    return text.startswith("[") and '"sent_at"' in text and '"conversationId"' in text
+
+
+def parse(
+    fp: BinaryIO, *, name: str = "input", chat: str | None = None, on_skip: SkipFn = ignore_skip
+) -> Iterator[Message]:
+    for conversation in conversations(fp, name=name, chat=chat, on_skip=on_skip):
+        yield from conversation.messages
+
+
+def conversations(
+    fp: BinaryIO, *, name: str = "input", chat: str | None = None, on_skip: SkipFn = ignore_skip
+) -> Iterator[Conversation]:
+    """The one conversation in the file, whichever of the layouts it uses."""
+    head = fp.read(4096)
+    fp.seek(0)
+    start = head.decode("utf-8", "ignore").lstrip("\ufeff \r\n")[:1]
+    if start == "[" and not LINE.match(head.decode("utf-8", "ignore").lstrip("\ufeff \r\n")):
+        yield Conversation(title_from_name(name), _sigtop_json(fp, name, on_skip), "You")
+    elif start == "{":
+        yield Conversation(title_from_name(name), _jsonl(fp, name, on_skip), "Me")
+    else:
+        yield from _text(fp, name, on_skip)
+
+
+def _lines(fp: BinaryIO, name: str) -> Iterator[tuple[int, str]]:
+    text = io.TextIOWrapper(fp, encoding="utf-8-sig", newline=None)
+    number = 0
+    try:
+        for number, line in enumerate(text, 1):
+            yield number, line.rstrip("\n").lstrip("\u200e\u200f")
+    except UnicodeDecodeError as exc:
+        raise FormatError(
+            f"the file is not UTF-8 ({exc.reason})", path=name, line=number + 1, hint=HINT
+        ) from exc
+    finally:
+        text.detach()
+
+
+def _text(fp: BinaryIO, name: str, on_skip: SkipFn) -> Iterator[Conversation]:
+    lines = _lines(fp, name)
+    for number, line in lines:
+        if not line.strip():
+            continue
+        if line.startswith("Conversation: "):
+            title = _strip_detail(line[len("Conversation: ") :])
+            yield Conversation(title, _blocks(lines, on_skip), "You")
+            return
+        if LINE.fullmatch(line):
+            first = (number, line)
+            yield Conversation(title_from_name(name), _short(first, lines, name), "You")
+            return
+        raise FormatError(
+            "expected a Signal message line like `[2019-12-24 12:23] Name: text`",
+            path=name,
+            line=number,
+            hint=HINT,
+        )
+
+
+def _short(
+    first: tuple[int, str], lines: Iterator[tuple[int, str]], name: str
+) -> Iterator[Message]:
+    """`[date time] Name: text` lines; other lines continue the message before them."""
+    current: list[str] = []
+    for number, line in _chain(first, lines):
+        match = LINE.fullmatch(line)
+        if match is None:
+            current.append(line)
+            continue
+        if current:
+            yield _short_message(current)
+        current = [_stamp(match, name, number), match[3], match[4] or ""]
+    if current:
+        yield _short_message(current)
+
+
+def _chain(first: tuple[int, str], rest: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    yield first
+    yield from rest
+
+
+def _stamp(match: re.Match[str], name: str, number: int) -> str:
+    clock = match[2] if match[2].count(":") == 2 else match[2] + ":00"
+    try:
+        moment = datetime.strptime(f"{match[1]} {clock}", "%Y-%m-%d %H:%M:%S")
+    except ValueError as exc:
+        raise FormatError(
+            f"impossible date {match[1]} {match[2]}", path=name, line=number, hint=HINT
+        ) from exc
+    return from_datetime(moment)
+
+
+def _short_message(parts: list[str]) -> Message:
+    ts, author, *body = parts
+    text = "\n".join(body).rstrip("\n")
+    if text == DELETED:
+        return Message(ts, author, text, "system")
+    system = re.fullmatch(r"\[(\S+) message\]", text)
+    if system:
+        return Message(ts, author, system[1], "system")
+    details = DETAILS.match(text)
+    media = details is not None and "attachment" in details[0]
+    text = REACTIONS.sub("", text[details.end() :] if details else text)
+    if LINKS.search(text) and not LINKS.sub("", text).strip():
+        return Message(ts, author, text, "media")
+    return Message(ts, author, text, "media" if media else "message")
+
+
+def _strip_detail(name: str) -> str:
+    """'Sam (+31 6 1234 5678)' -> 'Sam': sigtop adds the number or id in parentheses."""
+    match = re.fullmatch(r"(.+?) \([^()]*\)", name.strip())
+    return match[1] if match else name.strip()
+
+
+def _blocks(lines: Iterator[tuple[int, str]], on_skip: SkipFn) -> Iterator[Message]:
+    """sigtop's text format: a header block, a blank line, the body, a blank line."""
+    header: dict[str, str] = {}
+    body: list[str] = []
+    in_body, start = False, 0
+    for number, line in lines:
+        field = HEADER.fullmatch(line)
+        if field is not None and _starts_record(field[1], header, in_body, body):
+            yield from _finish(header, body, start, on_skip)
+            header, body, in_body, start = {}, [], False, number
+        if field and not in_body:
+            header.setdefault(field[1], field[2])
+        elif not in_body and line == "":
+            in_body = bool(header)
+        elif in_body:
+            body.append(line)
+    yield from _finish(header, body, start, on_skip)
+
+
+def _starts_record(field: str, header: dict[str, str], in_body: bool, body: list[str]) -> bool:
+    """`From:` (or `Type:` when there is no sender) after a blank line opens a new message."""
+    if field not in ("From", "Type") or (in_body and body and body[-1] != ""):
+        return False
+    return in_body or field in header or (field == "From" and bool(header))
+
+
+def _finish(
+    header: dict[str, str], body: list[str], start: int, on_skip: SkipFn
+) -> Iterator[Message]:
+    if not header:
+        return
+    ts = _sent(header.get("Sent", ""))
+    if ts is None:
+        on_skip(f"line {start}", "no readable Sent: time")
+    else:
+        yield _block_message(ts, header, body)
+
+
+def _block_message(ts: str, header: dict[str, str], body: list[str]) -> Message:
+    author = _strip_detail(header.get("From", "Unknown"))
+    text = "\n".join(_own_lines(body, "Edited" in header)).strip("\n")
+    kind = header.get("Type", "")
+    if kind not in ("incoming", "outgoing"):
+        return Message(ts, author, text or kind, "system")
+    if "Attachment" in header:
+        return Message(ts, author, text or header["Attachment"].split(" (", 1)[0], "media")
+    return Message(ts, author, text, "message")
+
+
+def _own_lines(body: list[str], edited: bool) -> list[str]:
+    """The body without the quoted message; for edits, the newest version only."""
+    if edited:
+        lines = []
+        for line in body[1:]:
+            if line.startswith("| Version: "):
+                break
+            if not re.match(r"\| (Sent|Attachment): ", line):
+                lines.append(line[2:] if line.startswith("| ") else line.lstrip("|"))
+        return _own_lines(lines, False)
+    kept = [line for line in body if not line.startswith(">")]
+    while kept and kept[0] == "":
+        kept.pop(0)
+    return kept
+
+
+def _sent(text: str) -> str | None:
+    try:
+        return from_datetime(parsedate_to_datetime(text))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _jsonl(fp: BinaryIO, name: str, on_skip: SkipFn) -> Iterator[Message]:
+    """signal-export's data.json: one JSON object per line."""
+    for number, line in _lines(fp, name):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            raise FormatError(
+                "expected one JSON object per line", path=name, line=number, hint=HINT
+            ) from exc
+        message = _export_message(raw) if isinstance(raw, dict) else None
+        if message is None:
+            on_skip(f"line {number}", "no readable date")
+        else:
+            yield message
+
+
+def _export_message(raw: dict[str, Any]) -> Message | None:
+    date = raw.get("date")
+    ts = from_iso(date) if isinstance(date, str) else None
+    if ts is None:
+        return None
+    author = text_of(raw.get("sender")) or "Unknown"
+    text = text_of(raw.get("body"))
+    if raw.get("deleted") is True or raw.get("call") is True:
+        return Message(ts, author, text or ("call" if raw.get("call") else DELETED), "system")
+    if raw.get("attachments") or raw.get("sticker"):
+        return Message(ts, author, text or "attachment", "media")
+    return Message(ts, author, text, "message")
+
+
+def _sigtop_json(fp: BinaryIO, name: str, on_skip: SkipFn) -> Iterator[Message]:
+    stream = JsonStream(fp, name)
+    for index, item in enumerate(stream.items()):
+        raw = need_dict(item, stream, "message")
+        message = _desktop_message(raw)
+        if message is None:
+            on_skip(f"message {index + 1}", "no readable sent_at")
+        else:
+            yield message
+    stream.end()
+
+
+def _desktop_message(raw: dict[str, Any]) -> Message | None:
+    stamp = raw.get("sent_at") or raw.get("timestamp")
+    if not isinstance(stamp, int | float) or isinstance(stamp, bool):
+        return None
+    ts = from_unix(stamp / 1000)
+    if ts is None:
+        return None
+    kind = text_of(raw.get("type"))
+    author = "You" if kind == "outgoing" else _source(raw)
+    text = text_of(raw.get("body"))
+    if kind not in ("incoming", "outgoing"):
+        return Message(ts, author, text or kind or "event", "system")
+    if raw.get("attachments") or raw.get("sticker"):
+        return Message(ts, author, text or "attachment", "media")
+    return Message(ts, author, text, "message")
+
+
+def _source(raw: dict[str, Any]) -> str:
+    for key in ("source", "sourceServiceId", "sourceUuid", "conversationId"):
+        if raw.get(key):
+            return text_of(raw[key])
+    return "Unknown"
