@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
 
 from tarry.store import Store
+from tarry.store.unlock import Unlocker
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -24,14 +26,27 @@ class State:
 
     home: str | None = None
     debug: bool = False
+    passphrase_file: str | None = None
 
 
 state = State()
 
 
 def open_store() -> Store:
-    """Open the store of the current --home (creating it on first use)."""
-    return Store.open(state.home)
+    """Open the store of the current --home (creating it on first use), unlocking it if needed."""
+    return Store.open(state.home, unlocker=unlocker())
+
+
+def unlocker() -> Unlocker:
+    """How this command unlocks: --passphrase-file, TARRY_PASSPHRASE, keyring, or a prompt."""
+    file = Path(state.passphrase_file) if state.passphrase_file else None
+    return Unlocker(passphrase_file=file, prompt=ask_secret if sys.stdin.isatty() else None)
+
+
+def ask_secret(text: str) -> str:
+    """Ask for a passphrase on the terminal without echoing it."""
+    answer: str = typer.prompt(text, hide_input=True)
+    return answer
 
 
 def print_json(data: Any) -> None:

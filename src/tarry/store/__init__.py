@@ -10,8 +10,8 @@ from typing import Any
 
 from tarry import home as homes
 from tarry.errors import StoreError
-from tarry.store import migrations
-from tarry.store.connection import DAMAGED_HINT, connect
+from tarry.store import crypto, migrations, swap, unlock
+from tarry.store.connection import DAMAGED_HINT, connect, connect_encrypted, is_encrypted_file
 
 Params = Sequence[Any] | dict[str, Any]
 
@@ -19,29 +19,59 @@ Params = Sequence[Any] | dict[str, Any]
 class Store:
     """A person's tarry database. Use `Store.open(home)`; close it or use it as a context."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, key: bytes | None = None) -> None:
         self.conn = conn
         self.path = path
         self.home = path.parent
+        self.key = key  # the SQLCipher data key of an encrypted store, else None
         self._depth = 0
 
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
+
     @classmethod
-    def open(cls, home: str | Path | None = None, *, create: bool = True) -> Store:
-        """Open the store in `home` (see tarry.home), creating and upgrading it as needed."""
+    def open(
+        cls,
+        home: str | Path | None = None,
+        *,
+        create: bool = True,
+        passphrase: str | None = None,
+        unlocker: unlock.Unlocker | None = None,
+        key: bytes | None = None,
+    ) -> Store:
+        """Open the store in `home` (see tarry.home), creating and upgrading it as needed.
+
+        An encrypted store is unlocked with `passphrase`, else through `unlocker` (file,
+        TARRY_PASSPHRASE, keyring, prompt: see tarry.store.unlock), or directly with the data
+        `key` that `unlock.data_key` returned (the web app unlocks once, then opens per request).
+        """
         directory = homes.resolve(home)
         path = homes.db_path(directory)
-        if not path.exists() and not create:
+        header = crypto.header_path(path)
+        if directory.is_dir():
+            swap.finish(directory)
+        if not path.exists() and not header.exists() and not create:
             raise StoreError(f"No tarry store in {directory}.", "Run `tarry init` first.")
         homes.ensure(directory)
-        conn = connect(path)
-        store = cls(conn, path)
+        if header.exists():
+            key = key or unlock.data_key(header, passphrase=passphrase, unlocker=unlocker)
+            conn = connect_encrypted(path, key)
+        else:
+            _refuse_headerless(path)
+            key, conn = None, connect(path)
+        return cls._upgraded(conn, path, key)
+
+    @classmethod
+    def _upgraded(cls, conn: sqlite3.Connection, path: Path, key: bytes | None) -> Store:
+        store = cls(conn, path, key)
         try:
             migrations.upgrade(store)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"Cannot read {path}: {exc}.", DAMAGED_HINT) from exc
-        for suffix in ("", "-wal", "-shm"):
-            homes.private_file(path.with_name(path.name + suffix))
+        for name in (path.name, path.name + "-wal", path.name + "-shm", crypto.HEADER_NAME):
+            homes.private_file(path.with_name(name))
         return store
 
     def close(self) -> None:
@@ -90,3 +120,13 @@ class Store:
     @property
     def version(self) -> int:
         return migrations.current_version(self)
+
+
+def _refuse_headerless(path: Path) -> None:
+    """A database that is not plain SQLite and has no key header cannot be opened."""
+    if path.exists() and path.stat().st_size and is_encrypted_file(path):
+        raise StoreError(
+            f"The store {path} is damaged, or encrypted without its key header "
+            f"({crypto.HEADER_NAME}) beside it.",
+            DAMAGED_HINT + f" If it was encrypted, put its {crypto.HEADER_NAME} back beside it.",
+        )

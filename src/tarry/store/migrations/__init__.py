@@ -97,11 +97,8 @@ def backup_before(store: Store, migration: Migration) -> Path:
     stamp = clock.now().strftime("%Y%m%dT%H%M%S")
     target = folder / f"before-m{migration.number:04d}-{stamp}.db"
     partial = target.with_suffix(".partial")
-    dest = sqlite3.connect(partial)
-    try:
-        store.conn.backup(dest)
-    finally:
-        dest.close()
-    partial.chmod(0o600)
+    from tarry.store.backup import snapshot  # late: backup imports this package's Store
+
+    snapshot(store, partial)  # an encrypted store's copy stays encrypted
     partial.rename(target)
     return target

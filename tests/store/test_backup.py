@@ -1,0 +1,179 @@
+"""Backups (SQLite backup API, zip with manifest) and verified restores, plain and encrypted."""
+
+from __future__ import annotations
+
+import json
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tarry import people
+from tarry.errors import Conflict, FormatError, LockedError
+from tarry.store import Store, backup, encryption, swap
+
+PASS = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _floor_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TARRY_KDF", "minimum")
+
+
+def _fill(store: Store) -> None:
+    people.add(store, "Sam", note="likes rain")
+    store.execute("INSERT INTO entries (at, body) VALUES ('2026-11-01T10:00:00Z', 'a quiet day')")
+
+
+def _snapshot(home: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in home.iterdir() if p.is_file()}
+
+
+def test_plain_backup_is_a_zip_with_a_verified_manifest(store: Store, tmp_path: Path) -> None:
+    _fill(store)
+    info = backup.backup(store, tmp_path / "b.tarry-backup")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["b.tarry-backup"]
+    assert stat.S_IMODE(info.path.stat().st_mode) == 0o600
+    with zipfile.ZipFile(info.path) as archive:
+        assert sorted(archive.namelist()) == ["manifest.json", "tarry.db"]
+        manifest = json.loads(archive.read("manifest.json"))
+        assert archive.read("tarry.db").startswith(b"SQLite format 3")
+    assert manifest["digest"] == backup.canonical_digest(store.conn) == info.digest
+    assert manifest["encrypted"] is False
+    assert manifest["tables"]["people"] == 1 and manifest["tables"]["entries"] == 1
+
+
+def test_default_backup_goes_to_the_backups_folder(store: Store, home: Path) -> None:
+    info = backup.backup(store)
+    assert info.path == home / "backups" / "tarry-20261119T120000.tarry-backup"
+
+
+def test_encrypted_backup_stays_encrypted_and_includes_the_header(
+    home: Path, tmp_path: Path
+) -> None:
+    encryption.create(home, PASS)
+    with Store.open(home, passphrase=PASS) as store:
+        _fill(store)
+        info = backup.backup(store, tmp_path / "e.tarry-backup")
+        expected = backup.canonical_digest(store.conn)
+    raw = info.path.read_bytes()
+    assert b"likes rain" not in raw and b"quiet day" not in raw
+    with zipfile.ZipFile(info.path) as archive:
+        assert sorted(archive.namelist()) == ["manifest.json", "tarry.db", "tarry.key"]
+        assert not archive.read("tarry.db").startswith(b"SQLite format 3")
+    elsewhere = tmp_path / "other-home"
+    restored = backup.restore(info.path, elsewhere, passphrase=PASS)
+    assert restored.digest == expected and restored.encrypted
+    with Store.open(elsewhere, passphrase=PASS) as copy:
+        assert people.get(copy, "Sam").note == "likes rain"
+
+
+def test_restore_refuses_to_overwrite_without_replace(store: Store, home: Path) -> None:
+    _fill(store)
+    info = backup.backup(store)
+    with pytest.raises(Conflict, match="--replace"):
+        backup.restore(info.path, home)
+
+
+def test_restore_with_replace_keeps_the_old_store(store: Store, home: Path) -> None:
+    _fill(store)
+    info = backup.backup(store)
+    people.add(store, "Alex")
+    store.close()
+    backup.restore(info.path, home, replace=True)
+    with Store.open(home) as restored:
+        assert [p.name for p in people.all_people(restored)] == ["Sam"]
+    (kept,) = (home / "backups").glob("replaced-*")
+    with Store.open(kept) as old:
+        assert [p.name for p in people.all_people(old)] == ["Alex", "Sam"]
+
+
+def test_restore_with_a_wrong_passphrase_changes_nothing(home: Path, tmp_path: Path) -> None:
+    encryption.create(home, PASS)
+    with Store.open(home, passphrase=PASS) as store:
+        info = backup.backup(store, tmp_path / "e.tarry-backup")
+    before = _snapshot(home)
+    with pytest.raises(LockedError):
+        backup.restore(info.path, home, replace=True, passphrase="not the passphrase")
+    assert _snapshot(home) == before
+    assert not (home / swap.STAGING).exists()
+
+
+def test_a_tampered_backup_is_refused(store: Store, home: Path, tmp_path: Path) -> None:
+    _fill(store)
+    info = backup.backup(store, tmp_path / "b.tarry-backup")
+    bad = tmp_path / "bad.tarry-backup"
+    with zipfile.ZipFile(info.path) as src, zipfile.ZipFile(bad, "w") as out:
+        db = bytearray(src.read("tarry.db"))
+        db[-100] ^= 0xFF
+        out.writestr("tarry.db", bytes(db))
+        out.writestr("manifest.json", src.read("manifest.json"))
+    store.close()
+    before = _snapshot(home)
+    with pytest.raises(FormatError, match=r"tarry\.db does not match its checksum"):
+        backup.restore(bad, home, replace=True)
+    assert _snapshot(home) == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"not a zip at all", b"PK\x03\x04broken"],
+)
+def test_not_a_backup_names_the_file(tmp_path: Path, content: bytes) -> None:
+    src = tmp_path / "x.tarry-backup"
+    src.write_bytes(content)
+    with pytest.raises(FormatError, match=r"x\.tarry-backup: not a tarry backup"):
+        backup.restore(src, tmp_path / "home")
+
+
+def test_archive_paths_are_never_used(store: Store, tmp_path: Path) -> None:
+    info = backup.backup(store, tmp_path / "b.tarry-backup")
+    sneaky = tmp_path / "sneaky.tarry-backup"
+    with zipfile.ZipFile(info.path) as src, zipfile.ZipFile(sneaky, "w") as out:
+        for name in src.namelist():
+            out.writestr(name, src.read(name))
+        out.writestr("../../escaped.txt", b"x")
+    backup.restore(sneaky, tmp_path / "h2")
+    assert not (tmp_path.parent / "escaped.txt").exists()
+    assert sorted(p.name for p in (tmp_path / "h2").iterdir()) == ["tarry.db"]
+
+
+def _stage(home: Path, db: bytes) -> Path:
+    folder = swap.staging(home)
+    (folder / swap.DB).write_bytes(db)
+    return folder
+
+
+def test_an_interrupted_swap_before_ready_is_dropped(store: Store, home: Path) -> None:
+    store.close()
+    before = _snapshot(home)
+    _stage(home, b"half-written")
+    Store.open(home).close()
+    assert not (home / swap.STAGING).exists()
+    assert _snapshot(home)["tarry.db"] == before["tarry.db"]
+
+
+def test_an_interrupted_swap_after_ready_is_completed(
+    store: Store, home: Path, tmp_path: Path
+) -> None:
+    _fill(store)
+    info = backup.backup(store, tmp_path / "b.tarry-backup")
+    people.add(store, "Alex")
+    store.close()
+    with zipfile.ZipFile(info.path) as archive:
+        folder = _stage(home, archive.read("tarry.db"))
+    (folder / "READY").write_text(json.dumps({"aside": "backups/replaced-x"}))
+    with Store.open(home) as reopened:  # the crash happened here; opening finishes the swap
+        assert [p.name for p in people.all_people(reopened)] == ["Sam"]
+    assert (home / "backups" / "replaced-x" / "tarry.db").exists()
+
+
+def test_backup_and_restore_commands(cli: object, home: Path, tmp_path: Path) -> None:
+    assert cli("people", "add", "Sam").code == 0  # type: ignore[operator]
+    made = cli("backup", str(tmp_path / "c.tarry-backup"), "--json")  # type: ignore[operator]
+    assert made.code == 0 and json.loads(made.stdout)["tables"]["people"] == 1
+    refused = cli("restore", str(tmp_path / "c.tarry-backup"))  # type: ignore[operator]
+    assert refused.code == 2 and "--replace" in refused.stderr
+    done = cli("restore", str(tmp_path / "c.tarry-backup"), "--replace")  # type: ignore[operator]
+    assert done.code == 0 and "verified" in done.stdout

@@ -1,0 +1,321 @@
+"""The key header, unlocking, and encrypted stores (SQLCipher) opened through Store.open."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import unicodedata
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from tarry import people
+from tarry.errors import Conflict, InvalidInput, LockedError, StoreError
+from tarry.store import Store, crypto, encryption, migrations, unlock
+from tarry.store.connection import as_store_error, connect
+
+FLOOR = crypto.KdfParams()
+PASS = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _floor_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests use the floor cost (64 MiB, 3 passes) instead of tuning to half a second."""
+    monkeypatch.setenv("TARRY_KDF", "minimum")
+
+
+def _header(secret: str = PASS) -> tuple[crypto.Header, bytes]:
+    data_key = crypto.new_data_key()
+    header = crypto.Header(store_id="test-store")
+    header = crypto.rewrap(header, data_key, crypto.PASSPHRASE, crypto.passphrase_bytes(secret))
+    return header, data_key
+
+
+def test_floor_cost_is_64_mib_and_3_passes() -> None:
+    assert (FLOOR.memory_kib, FLOOR.iterations) == (65536, 3)
+    assert crypto.tune() == FLOOR
+
+
+def test_tuning_never_goes_below_the_floor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TARRY_KDF")
+    assert crypto.tune(target_s=0.0) == FLOOR
+
+
+def test_header_round_trips_and_stores_its_parameters() -> None:
+    header, data_key = _header()
+    document = json.loads(crypto.to_json(header))
+    assert document["format"] == "tarry-key" and document["version"] == 1
+    assert document["wraps"]["passphrase"]["kdf"] == {
+        "name": "argon2id",
+        "version": 19,
+        "memory_kib": 65536,
+        "iterations": 3,
+        "parallelism": 4,
+    }
+    again = crypto.from_json(crypto.to_json(header))
+    assert crypto.unwrap(again, crypto.PASSPHRASE, crypto.passphrase_bytes(PASS)) == data_key
+
+
+def test_wrong_passphrase_is_refused() -> None:
+    header, _ = _header()
+    with pytest.raises(LockedError, match="Wrong passphrase"):
+        crypto.unwrap(header, crypto.PASSPHRASE, b"not the passphrase")
+
+
+def test_parameters_are_authenticated() -> None:
+    header, _ = _header()
+    document = json.loads(crypto.to_json(header))
+    document["wraps"]["passphrase"]["kdf"]["iterations"] = 4
+    tampered = crypto.from_json(json.dumps(document).encode())
+    with pytest.raises(LockedError):
+        crypto.unwrap(tampered, crypto.PASSPHRASE, crypto.passphrase_bytes(PASS))
+
+
+def test_a_wrap_cannot_stand_in_for_another_role() -> None:
+    header, _ = _header()
+    swapped = crypto.Header(header.store_id, {crypto.RECOVERY: header.wraps[crypto.PASSPHRASE]})
+    with pytest.raises(LockedError):
+        crypto.unwrap(swapped, crypto.RECOVERY, crypto.passphrase_bytes(PASS))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"memory_kib": 1 << 40},
+        {"iterations": 10_000},
+        {"name": "pbkdf2"},
+    ],
+)
+def test_hostile_parameters_are_rejected_before_deriving(change: dict[str, object]) -> None:
+    header, _ = _header()
+    document = json.loads(crypto.to_json(header))
+    document["wraps"]["passphrase"]["kdf"].update(change)
+    with pytest.raises(StoreError, match="key header"):
+        crypto.from_json(json.dumps(document).encode())
+
+
+@pytest.mark.parametrize("raw", [b"", b"{", b"[]", b'{"format": "tarry-key", "version": 9}'])
+def test_malformed_header_names_what_to_do(raw: bytes) -> None:
+    with pytest.raises(StoreError, match="key header") as caught:
+        crypto.from_json(raw)
+    assert "tarry restore" in str(caught.value)
+
+
+def test_passphrases_are_compared_after_unicode_normalisation() -> None:
+    composed = "café au lait"
+    header, data_key = _header(composed)
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    assert crypto.unwrap(header, crypto.PASSPHRASE, crypto.passphrase_bytes(decomposed)) == data_key
+
+
+def test_recovery_key_is_tolerant_of_case_spaces_and_dashes() -> None:
+    text = crypto.new_recovery_key()
+    assert len(text.split("-")) == 13
+    assert crypto.recovery_bytes(text) == crypto.recovery_bytes(text.lower().replace("-", " "))
+    with pytest.raises(LockedError, match="incomplete"):
+        crypto.recovery_bytes(text[:-5])
+    with pytest.raises(LockedError, match="not a recovery key"):
+        crypto.recovery_bytes("0000-1111-8888")
+
+
+def test_header_is_written_atomically_and_privately(tmp_path: Path) -> None:
+    header, _ = _header()
+    path = tmp_path / crypto.HEADER_NAME
+    crypto.write(path, header)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [crypto.HEADER_NAME]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert crypto.read(path) == header
+
+
+def test_short_passphrase_is_refused(home: Path) -> None:
+    with pytest.raises(InvalidInput, match="at least 8"):
+        encryption.create(home, "short")
+    assert not home.exists() or not any(home.iterdir())
+
+
+# --- unlocking -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def locked(home: Path) -> Path:
+    encryption.create(home, PASS)
+    return crypto.header_path(home / "tarry.db")
+
+
+def test_unlock_from_a_file_drops_the_final_newline(locked: Path, tmp_path: Path) -> None:
+    file = tmp_path / "pass.txt"
+    file.write_text(PASS + "\n")
+    key = unlock.data_key(locked, unlocker=unlock.Unlocker(passphrase_file=file))
+    assert len(key) == 32
+
+
+def test_unlock_from_the_environment(locked: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TARRY_PASSPHRASE", PASS)
+    assert len(unlock.data_key(locked)) == 32
+    monkeypatch.setenv("TARRY_PASSPHRASE", "wrong passphrase")
+    with pytest.raises(LockedError, match="from TARRY_PASSPHRASE"):
+        unlock.data_key(locked)
+
+
+def test_prompt_gets_three_tries(locked: Path) -> None:
+    answers = iter(["typo one", "typo two", PASS])
+    asked: list[str] = []
+
+    def prompt(text: str) -> str:
+        asked.append(text)
+        return next(answers)
+
+    assert len(unlock.data_key(locked, unlocker=unlock.Unlocker(prompt=prompt))) == 32
+    assert len(asked) == 3
+    with pytest.raises(LockedError, match="3 tries"):
+        unlock.data_key(locked, unlocker=unlock.Unlocker(prompt=lambda _: "always wrong"))
+
+
+def test_no_passphrase_anywhere_is_a_clear_locked_error(locked: Path) -> None:
+    with pytest.raises(LockedError, match="needs its passphrase") as caught:
+        unlock.data_key(locked)
+    assert caught.value.exit_code == 2
+    assert "TARRY_PASSPHRASE" in str(caught.value)
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that lives in this process (no OS keyring runs in CI)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)
+
+
+def test_keyring_cache_is_opt_in(home: Path, locked: Path) -> None:
+    ring = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(ring)
+    try:
+        with pytest.raises(LockedError):
+            unlock.data_key(locked)  # nothing cached until the person opts in
+        encryption.set_keyring(home, PASS, enabled=True)
+        assert crypto.read(locked).keyring is True
+        assert len(unlock.data_key(locked)) == 32
+        encryption.change_passphrase(home, PASS, "a brand new passphrase")
+        assert list(ring.items.values()) == ["a brand new passphrase"]
+        encryption.set_keyring(home, None, enabled=False)
+        assert ring.items == {} and crypto.read(locked).keyring is False
+        with pytest.raises(LockedError):
+            unlock.data_key(locked)
+    finally:
+        keyring.set_keyring(previous)
+
+
+# --- encrypted stores -------------------------------------------------------------------
+
+
+def test_encrypted_store_lacks_the_sqlite_header_and_keeps_data(home: Path) -> None:
+    encryption.create(home, PASS)
+    with Store.open(home, passphrase=PASS) as store:
+        assert store.encrypted
+        people.add(store, "Sam")
+    assert not (home / "tarry.db").read_bytes().startswith(b"SQLite format 3")
+    with Store.open(home, passphrase=PASS) as store:
+        assert [p.name for p in people.all_people(store)] == ["Sam"]
+        assert store.version == migrations.available()[-1].number
+
+
+def test_plain_store_still_opens_without_a_passphrase(home: Path) -> None:
+    with Store.open(home) as store:
+        assert not store.encrypted
+    assert (home / "tarry.db").read_bytes().startswith(b"SQLite format 3")
+    conn = connect(home / "tarry.db")
+    assert conn.execute("SELECT count(*) FROM people").fetchone()[0] == 0
+    conn.close()
+
+
+def test_encrypted_store_raises_standard_library_errors(home: Path) -> None:
+    encryption.create(home, PASS)
+    with Store.open(home, passphrase=PASS) as store:
+        store.execute("INSERT INTO people (name, created_at) VALUES ('Sam', 't')")
+        with pytest.raises(sqlite3.IntegrityError):
+            store.execute("INSERT INTO people (name, created_at) VALUES ('Sam', 't')")
+        with pytest.raises(sqlite3.OperationalError):
+            store.query("SELECT * FROM nowhere")
+
+
+def test_create_refuses_an_existing_store(home: Path) -> None:
+    Store.open(home).close()
+    with pytest.raises(Conflict, match="already a store"):
+        encryption.create(home, PASS)
+
+
+def test_encrypt_converts_a_plain_store_and_deletes_the_plaintext(home: Path) -> None:
+    with Store.open(home) as store:
+        people.add(store, "Sam", note="plain words")
+    recovery = encryption.encrypt(home, PASS)
+    assert sorted(p.name for p in home.iterdir()) == ["tarry.db", "tarry.key"]
+    assert b"plain words" not in (home / "tarry.db").read_bytes()
+    with Store.open(home, passphrase=PASS) as store:
+        assert people.get(store, "Sam").note == "plain words"
+    encryption.change_passphrase(home, recovery, "set with the recovery key", recovery=True)
+    with pytest.raises(LockedError):
+        Store.open(home, passphrase=PASS)
+    Store.open(home, passphrase="set with the recovery key").close()
+
+
+def test_encrypting_twice_is_refused(home: Path) -> None:
+    encryption.create(home, PASS)
+    with pytest.raises(Conflict, match="already encrypted"):
+        encryption.encrypt(home, PASS)
+
+
+def test_new_recovery_key_retires_the_old_one(home: Path) -> None:
+    old = encryption.create(home, PASS)
+    new = encryption.new_recovery_key(home, PASS)
+    with pytest.raises(LockedError, match="Wrong recovery key"):
+        encryption.change_passphrase(home, old, "another passphrase", recovery=True)
+    encryption.change_passphrase(home, new, "another passphrase", recovery=True)
+    Store.open(home, passphrase="another passphrase").close()
+
+
+def test_headerless_encrypted_file_says_what_is_missing(home: Path) -> None:
+    encryption.create(home, PASS)
+    (home / "tarry.key").rename(home.parent / "elsewhere.key")
+    before = (home / "tarry.db").read_bytes()
+    with pytest.raises(StoreError, match="damaged, or encrypted without its key header"):
+        Store.open(home)
+    assert (home / "tarry.db").read_bytes() == before
+
+
+def test_low_level_errors_map_to_clear_store_errors() -> None:
+    full = sqlite3.OperationalError("database or disk is full")
+    full.sqlite_errorcode = 13
+    corrupt = sqlite3.DatabaseError("database disk image is malformed")
+    corrupt.sqlite_errorcode = 11
+    bug = sqlite3.OperationalError("no such table: x")
+    bug.sqlite_errorcode = 1
+    assert "full" in str(as_store_error(full))
+    assert "damaged" in str(as_store_error(corrupt))
+    assert as_store_error(bug) is None
+
+
+def test_data_migration_backup_of_an_encrypted_store_stays_encrypted(home: Path) -> None:
+    encryption.create(home, PASS)
+    with Store.open(home, passphrase=PASS) as store:
+        store.execute("INSERT INTO entries (at, body) VALUES ('t', 'secret words')")
+        copy = migrations.backup_before(store, migrations.Migration(50, "x", "", True))
+    raw = copy.read_bytes()
+    assert not raw.startswith(b"SQLite format 3") and b"secret words" not in raw
+    assert os.stat(copy).st_mode & 0o077 == 0
