@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sqlite3
 import sys
 import traceback
 
@@ -13,6 +14,7 @@ import typer
 from tarry import __version__
 from tarry.cli.common import err_console, state
 from tarry.errors import TarryError
+from tarry.store.connection import as_store_error
 
 app = typer.Typer(
     name="tarry",
@@ -37,6 +39,12 @@ def root(
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    passphrase_file: str = typer.Option(
+        None,
+        "--passphrase-file",
+        metavar="FILE",
+        help="Read an encrypted store's passphrase from FILE (else TARRY_PASSPHRASE or a prompt).",
+    ),
 ) -> None:
     """Treat intimacy as a value: declare, commit, practise, reflect, mirror, review."""
     if version:
@@ -44,6 +52,7 @@ def root(
         raise typer.Exit()
     state.home = home
     state.debug = debug
+    state.passphrase_file = passphrase_file
 
 
 for _name in COMMAND_MODULES:
@@ -66,6 +75,13 @@ def run(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         render_error(exc)
         sys.exit(exc.exit_code)
+    except sqlite3.Error as exc:
+        # A damaged file or a full disk found mid-command: say so, never a bare traceback.
+        store_error = as_store_error(exc)
+        if store_error is None or state.debug:
+            raise
+        render_error(store_error)
+        sys.exit(store_error.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
