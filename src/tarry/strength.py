@@ -279,6 +279,7 @@ class Drift:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["last_contact"] = self.last_contact.isoformat() if self.last_contact else None
+        data["strength"], data["urgency"] = round(self.strength, 3), round(self.urgency, 3)
         return data
 
 

@@ -1,0 +1,199 @@
+"""`tarry review` (the weekly review) and `tarry drift` (who is drifting)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from tarry.cli.common import JSON_OPTION, console, err_console, open_store, print_json
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from tarry.review import Review
+
+
+def review(
+    week: str = typer.Option(
+        None,
+        "--week",
+        "-w",
+        metavar="YYYY-Www",
+        help="ISO week, e.g. 2026-W47 (default: this week).",
+    ),
+    as_json: bool = JSON_OPTION,
+    markdown: Path = typer.Option(
+        None, "--markdown", "-m", metavar="FILE", help="Also save the review as Markdown in FILE."
+    ),
+) -> None:
+    """The weekly review: the gap, hours, commitments, practices, depth, drift, one invitation."""
+    from tarry import review as reviews
+
+    with open_store() as store:
+        result = reviews.week(store, week)
+    if markdown is not None:
+        _save_markdown(result, markdown)
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        console.print(*_sections(result), sep="\n")
+
+
+def _save_markdown(result: Review, path: Path) -> None:
+    import os
+
+    from tarry import review_markdown
+    from tarry.errors import InvalidInput
+
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_text(review_markdown.render(result), encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InvalidInput(f"Cannot write {path}: {exc.strerror}.", "Choose another FILE.") from exc
+    err_console.print(f"Saved the review to {path}.")
+
+
+def _sections(result: Review) -> list[RenderableType]:
+    from rich.text import Text
+
+    from tarry.review_markdown import span
+
+    head = Text.assemble((f"Weekly review {result.week}", "bold"), f"  {span(result)}")
+    notes = [Text(note, style="dim") for note in result.notes]
+    return [
+        head,
+        *notes,
+        _lived(result),
+        _hours(result),
+        _practices(result),
+        _depth(result),
+        _drifting(result),
+        _invitation(result),
+    ]
+
+
+def _lived(result: Review) -> RenderableType:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from tarry.review_markdown import plural
+
+    lived = result.lived
+    seen = f"{plural(lived.moments, 'moment')} with {plural(lived.people_seen, 'person', 'people')}"
+    measured = Text(f"measured this week: {seen}", style="dim")
+    if not lived.closeness:
+        head = Text.assemble(("Importance vs lived", "bold"), "  no closeness domains rated yet")
+        return Group(head, measured)
+    table = Table("domain", "importance", "consistency", "gap", title="Importance vs lived",
+                  title_justify="left", title_style="bold")  # fmt: skip
+    for r in lived.closeness:
+        table.add_row(r["label"], str(r["importance"]), str(r["consistency"]), str(r["gap"]))
+    gap = Text(f"want/value gap: {lived.closeness_gap} · {lived.gap_label}", style="dim")
+    return Group(table, gap, measured)
+
+
+def _hours(result: Review) -> RenderableType:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from tarry.textcharts import bar
+
+    hours, c = result.hours, result.commitments
+    rows = [("in moments", hours.in_moments), ("in kept commitments", hours.in_kept_commitments),
+            ("traded away", hours.traded_away)]  # fmt: skip
+    top = max(h for _, h in rows) or 1.0
+    table = Table("", "hours", "", title="Hours", title_justify="left", title_style="bold")
+    for name, h in rows:
+        table.add_row(name, f"{h:g}", bar(h, top))
+    for t in hours.tradeoffs:
+        cost = f"{t.cost_hours:g} h" if t.cost_hours is not None else t.cost_note
+        table.add_row(f"  {t.at[:10]} {t.direction}", cost, f"chose {t.chose} over {t.over}")
+    counts = Text(
+        f"commitments: kept {c.kept}, traded {c.traded}, skipped {c.skipped},"
+        f" not marked yet {c.pending}"
+        + (f" · traded for: {', '.join(c.traded_for)}" if c.traded_for else ""),
+        style="dim",
+    )
+    return Group(table, counts)
+
+
+def _practices(result: Review) -> RenderableType:
+    from rich.table import Table
+
+    from tarry.textcharts import sparkline
+
+    table = Table("practice", "strength", "change", "8 weeks", "target",
+                  title="Practice strength", title_justify="left", title_style="bold")  # fmt: skip
+    for p in result.practices:
+        change = f"{p.change:+.2f}"
+        style = "green" if p.change > 0.005 else "red" if p.change < -0.005 else "dim"
+        table.add_row(p.practice, f"{p.strength:.2f}", f"[{style}]{change}[/]",
+                      sparkline(p.weekly), p.target)  # fmt: skip
+    return table
+
+
+def _depth(result: Review) -> RenderableType:
+    from rich.text import Text
+
+    from tarry.textcharts import sparkline
+
+    d = result.depth
+    trend = sparkline([p["meaningfulness"] for p in d.trend], 1, 7)
+    if not d.moments:
+        return Text.assemble(("Depth", "bold"), f"  no moments this week · 8 weeks: {trend}")
+    share = f"{d.feeling_share:.0%}" if d.feeling_share is not None else "n/a"
+    change = "" if d.change is None else f" ({d.change:+.2f} against the weeks before)"
+    return Text.assemble(
+        ("Depth", "bold"),
+        f"  feeling-level disclosure in {share} of moments · meaningfulness"
+        f" {d.meaningfulness}/7{change} · 8 weeks: {trend}",
+    )
+
+
+def _drifting(result: Review) -> RenderableType:
+    from rich.text import Text
+
+    if not result.drifting:
+        return Text.assemble(("Who is drifting", "bold"), "  no one with a cadence is overdue")
+    text = Text("Who is drifting", style="bold")
+    for d in result.drifting:
+        text.append(f"\n  {d['name']}", style="bold")
+        text.append(f": {'; '.join(d['reasons'])}")
+    return text
+
+
+def _invitation(result: Review) -> RenderableType:
+    from rich.panel import Panel
+    from rich.text import Text
+
+    inv = result.invitation
+    body = Text(inv.text)
+    body.append(f"\n{inv.why}", style="dim")
+    return Panel(body, title="One invitation for next week", title_align="left")
+
+
+def drift(as_json: bool = JSON_OPTION) -> None:
+    """Who is drifting: people overdue for their contact cadence, most urgent first."""
+    from tarry import strength
+
+    with open_store() as store:
+        drifts = strength.drifting(store)
+    if as_json:
+        print_json([d.to_dict() for d in drifts])
+        return
+    if not drifts:
+        console.print("No one is drifting. (Only people with a cadence are watched: --every DAYS.)")
+        return
+    for d in drifts:
+        console.print(f"[bold]{d.name}[/] (strength {d.strength:.2f}): {'; '.join(d.reasons)}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("review")(review)
+    app.command("drift")(drift)

@@ -1,0 +1,136 @@
+"""The weekly review as a Markdown document a person can keep (`tarry review --markdown FILE`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tarry.review import Review
+from tarry.textcharts import bar, sparkline
+
+
+def signed(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:+.{digits}f}"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"
+
+
+def span(review: Review) -> str:
+    first, last = date.fromisoformat(review.start), date.fromisoformat(review.end)
+    return f"{first:%-d %B} to {last:%-d %B %Y}"
+
+
+def render(review: Review) -> str:
+    """The whole review; sections say plainly when there is nothing to show."""
+    parts = [
+        f"# Weekly review {review.week}",
+        f"{span(review)}",
+        *(f"> {note}" for note in review.notes),
+        _lived(review),
+        _hours(review),
+        _commitments(review),
+        _practices(review),
+        _depth(review),
+        _drifting(review),
+        _invitation(review),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def _lived(review: Review) -> str:
+    lived, lines = review.lived, ["## Importance vs lived"]
+    if lived.closeness:
+        lines += ["", "| domain | importance | consistency | gap |", "|---|---:|---:|---:|"]
+        lines += [
+            f"| {r['label']} | {r['importance']} | {r['consistency']} | {r['gap']} |"
+            for r in lived.closeness
+        ]
+        lines += ["", f"Want/value gap: **{lived.closeness_gap}**. Read it as: {lived.gap_label}."]
+    else:
+        lines += ["", "No closeness domains rated yet (`tarry values`)."]
+    seen = f"{plural(lived.moments, 'moment')} with {plural(lived.people_seen, 'person', 'people')}"
+    lines += ["", f"Measured this week: {seen}."]
+    return "\n".join(lines)
+
+
+def _hours(review: Review) -> str:
+    hours = review.hours
+    rows = [
+        ("in moments", hours.in_moments),
+        ("in kept commitments", hours.in_kept_commitments),
+        ("traded away", hours.traded_away),
+    ]
+    top = max(h for _, h in rows) or 1.0
+    lines = ["## Hours", "", "| | hours | |", "|---|---:|---|"]
+    lines += [f"| {name} | {h:g} | `{bar(h, top) or ' '}` |" for name, h in rows]
+    if review.calendar:
+        lines += [
+            "",
+            "From your calendar: " + ", ".join(f"{k} {v:g} h" for k, v in review.calendar.items()),
+        ]
+    if hours.tradeoffs:
+        lines += ["", "Tradeoffs:"]
+        for t in hours.tradeoffs:
+            cost = f", {t.cost_hours:g} h" if t.cost_hours is not None else ""
+            note = f" ({t.cost_note})" if t.cost_note else ""
+            lines.append(
+                f"- {t.at[:10]}: chose {t.chose} over {t.over} ({t.direction}{cost}){note}"
+            )
+    else:
+        lines += ["", "No tradeoffs recorded this week."]
+    return "\n".join(lines)
+
+
+def _commitments(review: Review) -> str:
+    c = review.commitments
+    line = f"Kept {c.kept}, traded {c.traded}, skipped {c.skipped}, not marked yet {c.pending}."
+    if c.traded_for:
+        line += " Traded for: " + ", ".join(c.traded_for) + "."
+    return f"## Commitments\n\n{line}"
+
+
+def _practices(review: Review) -> str:
+    lines = [
+        "## Practice strength",
+        "",
+        "| practice | strength | change | last 8 weeks | target |",
+        "|---|---:|---:|---|---|",
+    ]
+    for p in review.practices:
+        lines.append(
+            f"| {p.practice} | {p.strength:.2f} | {signed(p.change)} |"
+            f" `{sparkline(p.weekly)}` | {p.target} |"
+        )
+    return "\n".join(lines)
+
+
+def _depth(review: Review) -> str:
+    d = review.depth
+    if not d.moments:
+        lines = ["## Depth", "", "No moments logged this week, so no depth to show."]
+    else:
+        share = f"{d.feeling_share:.0%}" if d.feeling_share is not None else "n/a"
+        lines = [
+            "## Depth",
+            "",
+            f"Moments with feeling-level disclosure: {share} of {plural(d.moments, 'moment')}.",
+            f"Meaningfulness (mean of the five ratings, 1-7): {d.meaningfulness}"
+            f" ({signed(d.change)} against the weeks before).",
+        ]
+    means = [p["meaningfulness"] for p in d.trend]
+    lines += ["", f"Meaningfulness, last {len(means)} weeks: `{sparkline(means, 1, 7)}`"]
+    return "\n".join(lines)
+
+
+def _drifting(review: Review) -> str:
+    if not review.drifting:
+        return "## Who is drifting\n\nNo one with a contact cadence is overdue."
+    lines = ["## Who is drifting", ""]
+    lines += [f"- **{d['name']}**: {'; '.join(d['reasons'])}." for d in review.drifting]
+    return "\n".join(lines)
+
+
+def _invitation(review: Review) -> str:
+    inv = review.invitation
+    return f"## One invitation for next week\n\n{inv.text}\n\n_{inv.why}_"

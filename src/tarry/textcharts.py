@@ -1,0 +1,30 @@
+"""Small charts drawn with Unicode block characters, for the terminal and Markdown files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+TICKS = "▁▂▃▄▅▆▇█"
+EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def sparkline(values: Sequence[float | None], low: float = 0.0, high: float = 1.0) -> str:
+    """One character per value on a fixed scale (so weeks compare); a gap is a space."""
+    span = (high - low) or 1.0
+    marks = []
+    for value in values:
+        if value is None:
+            marks.append(" ")
+            continue
+        share = min(1.0, max(0.0, (value - low) / span))
+        marks.append(TICKS[min(len(TICKS) - 1, int(share * len(TICKS)))])
+    return "".join(marks)
+
+
+def bar(value: float, high: float, width: int = 20) -> str:
+    """A horizontal bar `width` cells long at `high`, drawn in eighths of a cell."""
+    if high <= 0 or value <= 0:
+        return ""
+    eighths = round(min(1.0, value / high) * width * 8)
+    full, rest = divmod(eighths, 8)
+    return "█" * full + (EIGHTHS[rest] if rest else "")
