@@ -26,7 +26,7 @@ from tarry.mirror.chats import ImportSummary, import_chat
 @import_app.command("chat")
 def chat(
     file: Path = typer.Argument(..., help="The chat export: a file, a zip or a folder."),
-    fmt: str = format_option(),
+    fmt: str | None = format_option(),
     person: str = typer.Option(None, "--person", "-p", help="The person on the other side."),
     me: str = typer.Option(None, "--me", help="Your author name in the export (else guessed)."),
     only: str = typer.Option(None, "--chat", help=CHAT_HELP),

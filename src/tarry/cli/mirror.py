@@ -45,7 +45,7 @@ TS_FORMAT = typer.Option(
 @mirror_app.command("parse")
 def parse(
     file: Path = typer.Argument(..., help="The chat export: a file, a zip or a folder."),
-    fmt: str = format_option(),
+    fmt: str | None = format_option(),
     chat: str = typer.Option(None, "--chat", help=CHAT_HELP),
     ts_col: str = TS_COL,
     author_col: str = AUTHOR_COL,

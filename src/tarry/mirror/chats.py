@@ -195,7 +195,7 @@ class Importer:
         if row is not None and row["me"]:
             return str(row["me"])
         authors = list(dict.fromkeys(m.author for m in peeked if m.kind != "system" and m.author))
-        if conversation.me and conversation.me in authors:
+        if conversation.me:  # the export says which author is its owner
             return conversation.me
         guess = guess_me(self.store, authors, person)
         if guess is None and self.ask_me is not None and len(authors) > 1:
@@ -325,9 +325,15 @@ def guess_me(store: Store, authors: list[str], person: Any) -> str | None:
     """The one author who is not the other side (the given person, or any known person)."""
     if len(authors) < 2:
         return None
-    names = {a.casefold() for a in [*person.aliases, person.name]} if person else set()
-    others = [a for a in authors if a.casefold() not in names and people.find(store, a) is None]
+    names = [a.casefold() for a in [*person.aliases, person.name]] if person else []
+    others = [a for a in authors if not _named(a, names) and people.find(store, a) is None]
     return others[0] if len(others) == 1 else None
+
+
+def _named(author: str, names: list[str]) -> bool:
+    """'Robin Vale' is Robin's side when the person is called Robin (or has that alias)."""
+    folded = author.casefold()
+    return any(folded == n or folded.startswith(n + " ") for n in names)
 
 
 def _batches(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:

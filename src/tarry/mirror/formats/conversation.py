@@ -17,7 +17,7 @@ class Conversation(NamedTuple):
 
     title: str
     messages: Iterator[Message]
-    me: str | None = None  # the user's own author name, when the export says which it is
+    me: str | None = None  # the user's own author name, when the export says for certain
 
 
 def ignore_skip(where: str, reason: str) -> None:

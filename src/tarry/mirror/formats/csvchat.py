@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
@@ -61,7 +62,8 @@ def parse(
     except UnicodeDecodeError as exc:
         raise FormatError(f"the file is not UTF-8 ({exc.reason})", path=name) from exc
     finally:
-        text.detach()
+        with suppress(ValueError):  # already closed when the caller stopped early
+            text.detach()
 
 
 def _rows(

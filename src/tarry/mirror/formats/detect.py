@@ -46,6 +46,8 @@ FORMATS = {
         Format("csv", "csvchat", "CSV with timestamp, author and text columns", (".csv", ".tsv")),
     )
 }
+# When no format claims the content, these extensions still say which parser to try.
+BY_EXTENSION = {".csv": "csv", ".tsv": "csv", ".db": "imessage", ".md": "signal"}
 # Content sniffing order: binary and JSON layouts first, then the line-based text formats.
 SNIFF_ORDER = ("imessage", "telegram", "discord", "messenger", "signal", "whatsapp", "csv")
 WHATSAPP_TITLE = re.compile(
@@ -85,6 +87,8 @@ def detect(path: Path) -> str:
     for name in _order(path):
         if sniffs(name, head):
             return _social_name(path, True) if name == "messenger" else name
+    if path.suffix.lower() in BY_EXTENSION:
+        return BY_EXTENSION[path.suffix.lower()]
     raise FormatError(
         "cannot tell which chat export this is",
         path=str(path),
@@ -144,7 +148,8 @@ def _zip_format(path: Path) -> str:
 def whatsapp_title(path: Path) -> str:
     """'WhatsApp Chat with Sam.txt' -> 'Sam'; other names -> the file's stem."""
     stem = title_from_name(path.name)
-    title = WHATSAPP_TITLE.sub("", stem).strip(" -_")
+    match = WHATSAPP_TITLE.match(stem)
+    title = stem[match.end() :].strip(" -_") if match else stem
     return title or stem
 
 

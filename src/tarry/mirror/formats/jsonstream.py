@@ -81,6 +81,8 @@ class JsonStream:
                 if self._fill(size):
                     size = self._grow(size)
                     continue
+                if exc.pos >= len(self.buf.rstrip()):
+                    raise self.error("the JSON ends too early (is the file cut off?)") from exc
                 raise self.error(f"invalid JSON ({exc.msg})", exc.pos) from exc
             except RecursionError as exc:
                 raise self.error("the JSON is nested too deeply") from exc

@@ -141,7 +141,8 @@ class Thread:
         found = False
         for key in stream.members():
             if key == "title":
-                self.named = self.named or fix_mojibake(text_of(stream.value()))
+                title = fix_mojibake(text_of(stream.value()))
+                self.named = self.named or title
             elif key == "messages" and stream.peek() == "[":
                 found = True
                 self._read(stream, name, on_skip)

@@ -15,6 +15,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from contextlib import suppress
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, BinaryIO
@@ -79,7 +80,8 @@ def _lines(fp: BinaryIO, name: str) -> Iterator[tuple[int, str]]:
             f"the file is not UTF-8 ({exc.reason})", path=name, line=number + 1, hint=HINT
         ) from exc
     finally:
-        text.detach()
+        with suppress(ValueError):  # already closed when the caller stopped early
+            text.detach()
 
 
 def _text(fp: BinaryIO, name: str, on_skip: SkipFn) -> Iterator[Conversation]:
@@ -93,7 +95,8 @@ def _text(fp: BinaryIO, name: str, on_skip: SkipFn) -> Iterator[Conversation]:
             return
         if LINE.fullmatch(line):
             first = (number, line)
-            yield Conversation(title_from_name(name), _short(first, lines, name), "You")
+            # "You" (sigtop) or "Me" (signal-export) or a name: left to the importer to tell.
+            yield Conversation(title_from_name(name), _short(first, lines, name))
             return
         raise FormatError(
             "expected a Signal message line like `[2019-12-24 12:23] Name: text`",
@@ -148,7 +151,7 @@ def _short_message(parts: list[str]) -> Message:
     media = details is not None and "attachment" in details[0]
     text = REACTIONS.sub("", text[details.end() :] if details else text)
     if LINKS.search(text) and not LINKS.sub("", text).strip():
-        return Message(ts, author, text, "media")
+        return Message(ts, author, text.strip(), "media")
     return Message(ts, author, text, "media" if media else "message")
 
 
@@ -292,7 +295,7 @@ def _desktop_message(raw: dict[str, Any]) -> Message | None:
 
 
 def _source(raw: dict[str, Any]) -> str:
-    for key in ("source", "sourceServiceId", "sourceUuid", "conversationId"):
+    for key in ("source", "sourceServiceId", "sourceUuid"):
         if raw.get(key):
             return text_of(raw[key])
     return "Unknown"

@@ -1,0 +1,64 @@
+"""DiscordChatExporter JSON: only real messages count; events are system."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tarry.errors import FormatError
+from tarry.mirror.formats import Message, discord
+from tests.mirror.formats.parsing import fixture, messages_or_format_error, parse_file
+
+
+def test_direct_messages_with_calls_pins_renames_and_files() -> None:
+    skipped: list[tuple[str, str]] = []
+    got = parse_file(discord, fixture("discord", "dm.json"), on_skip=lambda *s: skipped.append(s))
+    assert got == [
+        Message("2023-03-05T17:00:00Z", "Robin Vale", "did you see the eclipse?"),
+        Message("2023-03-05T17:01:00Z", "Alex Moss", "only the first half\nclouds came"),
+        Message("2023-03-05T17:10:00Z", "Robin Vale", "Call", "system"),
+        Message("2023-03-05T17:41:00Z", "Alex Moss", "Pinned a message.", "system"),
+        Message("2023-03-05T17:42:00Z", "Robin Vale", "sky.png", "media"),
+        Message("2023-03-05T17:43:00Z", "alexm", "stargazing", "system"),
+    ]
+    assert skipped == [("message 7", "no readable timestamp")]
+
+
+def test_title_is_guild_and_channel() -> None:
+    with fixture("discord", "dm.json").open("rb") as fp:
+        titles = [c.title for c in discord.conversations(fp, name="dm.json")]
+    assert titles == ["Direct Messages / robin"]
+
+
+def test_missing_messages_is_a_format_error() -> None:
+    with pytest.raises(FormatError, match="no `messages` array"):
+        list(discord.parse(io.BytesIO(b'{"guild": {"name": "g"}}'), name="x.json"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_give_messages_or_a_format_error(data: bytes) -> None:
+    messages_or_format_error(discord, data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(["type", "timestamp", "content", "author", "attachments"]),
+            st.none() | st.text(max_size=6) | st.integers() | st.lists(st.text(max_size=3)),
+        ),
+        max_size=5,
+    )
+)
+def test_any_message_objects_give_messages_or_a_format_error(items: list[object]) -> None:
+    messages_or_format_error(discord, json.dumps({"messages": items}).encode())
+
+
+def test_sniff() -> None:
+    assert discord.sniff(fixture("discord", "dm.json").read_bytes())
+    assert not discord.sniff(fixture("telegram", "single.json").read_bytes())

@@ -1,0 +1,131 @@
+"""Telegram Desktop JSON: single chat, whole account, old exports, hostile input."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tarry.errors import FormatError
+from tarry.mirror.formats import Message, telegram
+from tests.mirror.formats.parsing import (
+    corpus,
+    fixture,
+    messages_or_format_error,
+    parse_file,
+    target,
+)
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+def test_single_chat_every_kind_of_message() -> None:
+    skipped: list[tuple[str, str]] = []
+    got = parse_file(
+        telegram, fixture("telegram", "single.json"), on_skip=lambda *s: skipped.append(s)
+    )
+    assert got == [
+        Message("2023-03-01T20:00:00Z", "Robin Vale", "How was the interview?"),
+        Message(
+            "2023-03-01T20:01:10Z", "Alex Moss", "Honestly rough. I froze on the first question."
+        ),
+        Message("2023-03-01T20:02:00Z", "Robin Vale", "Line one\nline two"),
+        Message("2023-03-01T20:05:00Z", "Alex Moss", "phone_call: 312", "system"),
+        Message("2023-03-01T20:30:00Z", "Robin Vale", "the view tonight", "media"),
+        Message("2023-03-01T20:31:00Z", "Alex Moss", "sticker 😍", "media"),
+    ]
+    assert skipped == [("message 7", "no readable date")]
+
+
+def test_old_export_keeps_local_time_naive_and_names_deleted_accounts() -> None:
+    got = parse_file(telegram, fixture("telegram", "old.json"))
+    assert got == [
+        Message("2017-06-02T09:15:30", "Sam Reed", "Morning!"),
+        Message("2017-06-02T09:16:00", "user1", "from a deleted account"),
+    ]
+
+
+def test_full_account_export_yields_each_chat_and_the_owner() -> None:
+    with fixture("telegram", "account.json").open("rb") as fp:
+        chats = [(c.title, c.me, list(c.messages)) for c in telegram.conversations(fp, name="a")]
+    assert [(title, me, len(messages)) for title, me, messages in chats] == [
+        ("Robin Vale", "Alex Moss", 2),
+        ("Saved Messages", "Alex Moss", 1),
+        ("Book club", "Alex Moss", 2),
+    ]
+    assert chats[2][2][0] == Message(
+        "2023-03-03T20:00:00Z", "Sam Reed", "create_group: Book club Sam Reed, Alex Moss", "system"
+    )
+
+
+def test_full_account_export_picks_one_chat_by_name() -> None:
+    got = parse_file(telegram, fixture("telegram", "account.json"), chat="book CLUB")
+    assert [m.text for m in got] == [
+        "create_group: Book club Sam Reed, Alex Moss",
+        "Chapter 3 by Sunday",
+    ]
+
+
+def test_unknown_chat_name_lists_the_chats() -> None:
+    with pytest.raises(FormatError, match="no chat named 'Nobody'") as caught:
+        parse_file(telegram, fixture("telegram", "account.json"), chat="Nobody")
+    assert caught.value.hint == "Chats in it: Book club, Robin Vale, Saved Messages."
+
+
+@pytest.mark.parametrize("export", ["test_single_export.json", "test_batch_export.json"])
+def test_matches_chat_miner_except_entity_spacing(export: str) -> None:
+    got = parse_file(telegram, corpus("chat-miner", "test", "telegram", export))
+    expected = target("chat-miner", "test", "telegram", "target.json")
+    # chat-miner joins text entities with a space ("Link: https://..."); Telegram's entity
+    # array holds every character of the message, so tarry joins them as they are.
+    expected[1]["message"] = expected[1]["message"].replace(": ", ":")
+    assert [(m.ts.rstrip("Z"), m.author, m.text) for m in got] == [
+        (e["timestamp"], e["author"], e["message"]) for e in expected
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "expected a Telegram export"),
+        (b"[1, 2]", "expected a Telegram export"),
+        (b'{"name": "x"}', "no Telegram messages"),
+        (b'{"messages": [1]}', "expected each message to be a JSON object"),
+        (b'{"messages": [{"text": "a"', "the JSON ends too early"),
+        (b'{"messages": ' + b"[" * 100_000, "nested too deeply"),
+        (b'{"messages": []} trailing', "unexpected data after"),
+        (b'{"messages": ["\xff"]}', "not UTF-8"),
+    ],
+)
+def test_bad_input_is_a_format_error_naming_the_byte(data: bytes, message: str) -> None:
+    with pytest.raises(FormatError, match=message) as caught:
+        list(telegram.parse(io.BytesIO(data), name="bad.json"))
+    assert caught.value.path == "bad.json"
+    assert caught.value.byte is not None or "no Telegram" in str(caught.value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_give_messages_or_a_format_error(data: bytes) -> None:
+    messages_or_format_error(telegram, data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(JSON_VALUES, max_size=5), st.sampled_from(["messages", "chats"]))
+def test_any_json_gives_messages_or_a_format_error(items: list[object], key: str) -> None:
+    document = {key: items if key == "messages" else {"list": [{"messages": items}]}}
+    messages_or_format_error(telegram, json.dumps(document).encode())
+
+
+def test_sniff() -> None:
+    assert telegram.sniff(fixture("telegram", "single.json").read_bytes()[:4096])
+    assert not telegram.sniff(b'{"guild": {}, "channel": {}}')
