@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -10,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tarry import commitments, moments, people, tradeoffs
+from tarry.store import Store
 from tarry.web.app import Config, create_app
 from tarry.web.security import Guard
 from tarry.web.server import free_port
@@ -71,13 +72,63 @@ def shot(page: object, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
-def test_token_url_is_left_and_a_person_added(page) -> None:
-    assert "token=" not in page.url
-    page.goto(page.url.rstrip("/") + "/people")
-    page.get_by_label("Name").fill("Sam")
-    page.get_by_label("Relation").select_option("partner")
-    page.get_by_label("Contact every (days)").fill("3")
-    page.get_by_role("button", name="Add").click()
-    page.wait_for_url("**/people/1?saved=added")
-    assert page.get_by_role("heading", name="Sam").is_visible()
-    assert shutil.which("chromium") or Path(CHROMIUM).exists()
+def base_of(page) -> str:
+    return page.url.split("/", 3)[:3] and "/".join(page.url.split("/", 3)[:3])
+
+
+def test_onboarding_walks_through_person_values_and_commitment(page) -> None:
+    assert "token=" not in page.url and page.url.endswith("/welcome")
+    shot(page, "welcome")
+    step = page.locator("li", has=page.get_by_role("heading", name="1. Who"))
+    step.get_by_label("Name").fill("Sam")
+    step.get_by_label("Relation").select_option("partner")
+    step.get_by_role("button", name="Add").click()
+    page.wait_for_url("**/welcome?saved=added")
+    assert page.get_by_text("✓ Sam").is_visible()
+    intimate = page.get_by_role("group", name="Intimate relations (partner, couple, dating)")
+    intimate.get_by_label("Importance").fill("9")
+    intimate.get_by_label("Consistency").fill("4")
+    page.get_by_role("button", name="Save my values").click()
+    page.wait_for_url("**/welcome?saved=values")
+    step = page.locator("li", has=page.get_by_role("heading", name="3. Protect"))
+    step.get_by_label("What").fill("Phone-free dinner")
+    step.get_by_label("Every").fill("thursday 19:00")
+    step.get_by_label("priority").check()
+    step.get_by_role("button", name="Commit").click()
+    page.wait_for_url("**/?saved=commitment")
+    assert page.get_by_role("heading", name="Phone-free dinner").is_visible()
+    shot(page, "today")
+
+
+def test_logging_a_moment(page, home: Path) -> None:
+    with Store.open(home) as store:
+        people.add(store, "Sam", relation="partner")
+    page.goto(base_of(page) + "/today")
+    page.get_by_label("How close did it feel?").fill("6")
+    page.get_by_label("depth").check()
+    page.get_by_label("Note").fill("Talked about the move, and what scares me about it.")
+    page.get_by_role("button", name="Log it").click()
+    page.wait_for_url("**/?saved=moment")
+    assert page.get_by_text("what scares me about it").is_visible()
+    with Store.open(home) as store:
+        (moment,) = moments.all_moments(store)
+    assert (moment.people, moment.intimacy, moment.practices) == (["Sam"], 6, ["depth"])
+
+
+def test_marking_a_commitment_traded(page, home: Path) -> None:
+    with Store.open(home) as store:
+        people.add(store, "Sam")
+        commitments.add(store, "Walk with Sam", every="thursday 10:00", people_names=["Sam"])
+    page.goto(base_of(page) + "/today")
+    card = page.locator("li.card", has_text="Walk with Sam")
+    card.get_by_label("Traded for").fill("a client call")
+    card.get_by_role("button", name="Traded").click()
+    page.wait_for_url("**/today?saved=marked")
+    assert (
+        page.locator("li.card", has_text="Walk with Sam")
+        .get_by_text("traded", exact=True)
+        .is_visible()
+    )
+    with Store.open(home) as store:
+        (away,) = tradeoffs.all_tradeoffs(store)
+    assert (away.chose, away.direction) == ("a client call", "away")

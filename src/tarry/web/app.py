@@ -11,7 +11,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -61,7 +61,7 @@ def create_app(config: Config) -> Starlette:
 
 def open_store(config: Config) -> Store:
     if config.passphrase is not None:
-        return Store.open(config.home, passphrase=config.passphrase)  # type: ignore[call-arg]
+        return Store.open(config.home, passphrase=config.passphrase)
     return Store.open(config.home)
 
 
@@ -94,9 +94,7 @@ def page(path: str, template: str, data: Handler) -> list[BaseRoute]:
     from starlette.routing import Route
 
     async def html(request: Request) -> Response:
-        store = request.app.state.store_for(request)
-        context = data(request, store)
-        return templates.TemplateResponse(request, template, {**base_context(request), **context})
+        return render(request, template, data(request, request.app.state.store_for(request)))
 
     async def as_json(request: Request) -> Response:
         store = request.app.state.store_for(request)
@@ -105,6 +103,10 @@ def page(path: str, template: str, data: Handler) -> list[BaseRoute]:
     twin = (path.rstrip("/") or "/today") + ".json"
     # The twin goes first: "/people/{name}" would otherwise also match "/people/Sam.json".
     return [Route(twin, as_json, methods=["GET"]), Route(path, html, methods=["GET"])]
+
+
+def render(request: Request, template: str, context: dict[str, Any]) -> Response:
+    return templates.TemplateResponse(request, template, {**base_context(request), **context})
 
 
 def jsonable(value: Any) -> Any:
@@ -118,7 +120,3 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)
-
-
-def html_response(text: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(text, status_code=status)

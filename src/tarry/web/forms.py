@@ -7,7 +7,7 @@ import hmac
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
-from tarry.errors import TarryError
+from tarry.errors import InvalidInput, TarryError
 
 
 class CsrfRefused(TarryError):
@@ -39,9 +39,16 @@ def number(form: FormData, name: str) -> float | None:
     try:
         return float(raw)
     except ValueError:
-        from tarry.errors import InvalidInput
-
         raise InvalidInput(f"{name.replace('_', ' ')} must be a number, not {raw!r}.") from None
+
+
+def integer(form: FormData, name: str, default: int) -> int:
+    value = number(form, name)
+    if value is None:
+        return default
+    if value != int(value):
+        raise InvalidInput(f"{name.replace('_', ' ')} must be a whole number, not {value:g}.")
+    return int(value)
 
 
 def many(form: FormData, name: str) -> list[str]:

@@ -1,0 +1,49 @@
+"""Journal: write inner-life entries, read them back, search everything."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from tarry import journal, search
+from tarry.prompts import inner
+from tarry.store import Store
+from tarry.web.app import page
+from tarry.web.forms import checked_form, text
+from tarry.web.pages import back, store_of
+
+
+def journal_page(request: Request, store: Store) -> dict[str, Any]:
+    words = request.query_params.get("q", "").strip()
+    return {
+        "entries": journal.all_entries(store)[:30],
+        "q": words,
+        "hits": search.search(store, words) if words else [],
+        "suggestions": suggestions(store),
+    }
+
+
+def suggestions(store: Store) -> list[dict[str, Any]]:
+    """Inner-life prompts that follow recent life, each with the reason it was chosen."""
+    return [s.to_dict() for s in inner.suggest(store)][:3]
+
+
+async def write(request: Request) -> Response:
+    form = await checked_form(request)
+    journal.write(
+        store_of(request),
+        text(form, "body"),
+        prompt=text(form, "prompt"),
+        tags=[t for t in text(form, "tags").replace(",", " ").split() if t],
+    )
+    return back("/journal", "entry")
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        *page("/journal", "journal.html", journal_page),
+        Route("/journal", write, methods=["POST"]),
+    ]

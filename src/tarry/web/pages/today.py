@@ -1,0 +1,103 @@
+"""Today: log a moment in seconds, mark today's commitments, a prompt, who is drifting."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from tarry import clock, commitments, moments, people, strength, values
+from tarry.practices import PRACTICES
+from tarry.prompts.choose import daily
+from tarry.store import Store
+from tarry.web.app import page, render
+from tarry.web.forms import checked_form, integer, many, text
+from tarry.web.pages import back, store_of
+
+RATINGS = (
+    ("intimacy", "How close did it feel?"),
+    ("i_disclosed", "How much did I share of myself?"),
+    ("they_disclosed", "How much did they share?"),
+    ("pleasantness", "How pleasant was it?"),
+    ("satisfaction", "How satisfying was it?"),
+)
+
+
+def today_page(request: Request, store: Store) -> dict[str, Any]:
+    now = clock.now()
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return {
+        "now": now.strftime("%A %d %B"),
+        "people": people.all_people(store),
+        "practices": PRACTICES,
+        "media": moments.MEDIA,
+        "initiators": moments.INITIATORS,
+        "ratings": RATINGS,
+        "today": commitments.occurrences(store, start, start + timedelta(days=1)),
+        "unmarked": [
+            o
+            for o in commitments.unmarked(store, days=7)
+            if o.scheduled_at < start.replace(tzinfo=None)
+        ],
+        "drifting": strength.drifting(store)[:5],
+        "recent": moments.all_moments(store, limit=5),
+        "prompt": daily_prompt(store),
+    }
+
+
+def daily_prompt(store: Store) -> dict[str, Any]:
+    """A prompt for the day, for whoever you are seeing today (stable all day)."""
+    return daily(store).to_dict()
+
+
+async def index(request: Request) -> Response:
+    """First run goes to onboarding; afterwards the root is Today."""
+    store = store_of(request)
+    if not people.all_people(store) and values.latest(store) is None:
+        return RedirectResponse("/welcome", status_code=303)
+    return render(request, "today.html", today_page(request, store))
+
+
+async def log_moment(request: Request) -> Response:
+    form = await checked_form(request)
+    moments.log(
+        store_of(request),
+        many(form, "with"),
+        duration_min=moments.parse_duration(text(form, "duration", "30m") or "30m"),
+        medium=text(form, "medium", "in-person"),
+        initiator=text(form, "initiator", "mutual"),
+        discomfort=integer(form, "discomfort", 0),
+        practices=many(form, "practice"),
+        note=text(form, "note"),
+        intimacy=integer(form, "intimacy", 4),
+        i_disclosed=integer(form, "i_disclosed", 4),
+        they_disclosed=integer(form, "they_disclosed", 4),
+        pleasantness=integer(form, "pleasantness", 4),
+        satisfaction=integer(form, "satisfaction", 4),
+    )
+    return back(text(form, "next", "/") or "/", "moment")
+
+
+async def mark_occurrence(request: Request) -> Response:
+    form = await checked_form(request)
+    commitments.mark(
+        store_of(request),
+        request.path_params["id"],
+        text(form, "status"),
+        when=datetime.fromisoformat(text(form, "at")),
+        traded_for=text(form, "traded_for") or None,
+        note=text(form, "note"),
+    )
+    return back(text(form, "next", "/") or "/", "marked")
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/", index, methods=["GET"]),
+        *page("/today", "today.html", today_page),
+        Route("/moments", log_moment, methods=["POST"]),
+        Route("/commitments/{id:int}/mark", mark_occurrence, methods=["POST"]),
+    ]

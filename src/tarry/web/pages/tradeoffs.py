@@ -1,0 +1,48 @@
+"""Tradeoffs: what was chosen over what, toward or away from closeness."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from tarry import tradeoffs
+from tarry.practices import PRACTICES
+from tarry.store import Store
+from tarry.web.app import page
+from tarry.web.forms import checked_form, many, number, text
+from tarry.web.pages import back, store_of
+
+
+def tradeoffs_page(request: Request, store: Store) -> dict[str, Any]:
+    found = tradeoffs.all_tradeoffs(store)
+    return {
+        "tradeoffs": found,
+        "toward": sum(1 for t in found if t.direction == "toward"),
+        "away": sum(1 for t in found if t.direction == "away"),
+        "practices": PRACTICES,
+    }
+
+
+async def add(request: Request) -> Response:
+    form = await checked_form(request)
+    tradeoffs.record(
+        store_of(request),
+        text(form, "chose"),
+        text(form, "over"),
+        direction=text(form, "direction", "toward"),
+        cost_hours=number(form, "cost_hours"),
+        cost_note=text(form, "cost_note"),
+        practices=many(form, "practice"),
+        note=text(form, "note"),
+    )
+    return back("/tradeoffs", "tradeoff")
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        *page("/tradeoffs", "tradeoffs.html", tradeoffs_page),
+        Route("/tradeoffs", add, methods=["POST"]),
+    ]

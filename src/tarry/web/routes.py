@@ -1,0 +1,14 @@
+"""Every route of the web app, gathered from one module per page group under web/pages/."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from tarry.web.pages import commitments, journal, people, today, tradeoffs, values, welcome
+
+
+def all_routes() -> list[BaseRoute]:
+    found: list[BaseRoute] = []
+    for module in (today, welcome, people, commitments, tradeoffs, values, journal):
+        found += module.routes()
+    return found

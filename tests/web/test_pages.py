@@ -1,0 +1,101 @@
+"""Every page and its JSON twin, and every form, in-process against a real store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tarry import commitments, journal, moments, people, tradeoffs, values
+from tarry.store import Store
+from tests.web.conftest import Web
+
+
+@pytest.fixture
+def filled(web: Web, home: Path) -> Web:
+    with Store.open(home) as store:
+        people.add(store, "Sam", relation="partner", cadence_days=3)
+        commitments.add(store, "Dinner", every="thursday 10:00", people_names=["Sam"])
+        moments.log(store, ["Sam"], intimacy=6, note="long walk by the river")
+        values.record(store, {"intimate": (9, 4), "work": (7, 9)})
+        journal.write(store, "A quiet evening, thinking about my father.", tags=["family"])
+    return web
+
+
+def test_first_run_goes_to_onboarding(web: Web) -> None:
+    response = web.client.get("/", follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, "/welcome")
+    assert "The six practices" in web.client.get("/welcome").text
+
+
+@pytest.mark.parametrize(
+    "path", ["/today", "/welcome", "/people", "/people/1", "/commitments", "/tradeoffs",
+             "/values", "/journal"],
+)  # fmt: skip
+def test_every_page_and_its_json_twin(filled: Web, path: str) -> None:
+    html = filled.client.get(path)
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    twin = filled.client.get(path + ".json")
+    assert twin.status_code == 200 and isinstance(twin.json(), dict)
+
+
+def test_root_is_today_once_onboarded(filled: Web) -> None:
+    page = filled.client.get("/")
+    assert "Log a moment" in page.text and "Dinner" in page.text
+
+
+def test_today_json_names_what_matters(filled: Web) -> None:
+    data = filled.client.get("/today.json").json()
+    assert [o["title"] for o in data["today"]] == ["Dinner"]
+    assert data["recent"][0]["note"] == "long walk by the river"
+    assert data["prompt"]["text"] and data["prompt"]["reason"]
+
+
+def test_log_a_moment(filled: Web, home: Path) -> None:
+    form = {"with": "Sam", "duration": "45m", "intimacy": "7", "discomfort": "6",
+            "practice": ["seen", "stay"], "note": "told her about the fear"}  # fmt: skip
+    assert filled.post("/moments", form).status_code == 303
+    with Store.open(home) as store:
+        latest = moments.all_moments(store)[0]
+    assert (latest.duration_min, latest.intimacy, latest.discomfort) == (45, 7, 6)
+    assert latest.practices == ["seen", "stay"]
+
+
+def test_bad_rating_is_a_clear_400_and_writes_nothing(filled: Web, home: Path) -> None:
+    response = filled.post("/moments", {"with": "Sam", "intimacy": "9"})
+    assert response.status_code == 400 and "Intimacy must be 1-7, not 9." in response.text
+    with Store.open(home) as store:
+        assert len(moments.all_moments(store)) == 1
+
+
+def test_mark_kept_and_traded(filled: Web, home: Path) -> None:
+    at = "2026-11-19T10:00:00"
+    assert filled.post("/commitments/1/mark", {"status": "kept", "at": at}).status_code == 303
+    traded = {"status": "traded", "at": at, "traded_for": "late meeting"}
+    assert filled.post("/commitments/1/mark", traded).status_code == 303
+    with Store.open(home) as store:
+        (away,) = tradeoffs.all_tradeoffs(store)
+    assert (away.chose, away.direction) == ("late meeting", "away")
+
+
+def test_add_commitment_tradeoff_values_entry(filled: Web, home: Path) -> None:
+    commitment = {"title": "Call Mum", "every": "sunday 18:00", "duration": "30m"}
+    assert filled.post("/commitments", commitment).status_code == 303
+    choice = {"chose": "dinner with Sam", "over": "overtime", "direction": "toward",
+              "cost_hours": "2", "practice": "priority"}  # fmt: skip
+    assert filled.post("/tradeoffs", choice).status_code == 303
+    ratings = {f"{key}_importance": "8" for key in values.DOMAINS}
+    ratings |= {f"{key}_consistency": "3" for key in values.DOMAINS} | {"parenting_skip": "1"}
+    assert filled.post("/values", ratings).status_code == 303
+    assert filled.post("/journal", {"body": "Wrote it down.", "tags": "inner"}).status_code == 303
+    with Store.open(home) as store:
+        assert commitments.get(store, "Call Mum").duration_min == 30
+        assert tradeoffs.all_tradeoffs(store)[0].cost_hours == 2
+        latest = values.latest(store)
+        assert latest is not None and len(latest.ratings) == 9
+        assert journal.all_entries(store)[0].tags == ["inner"]
+
+
+def test_journal_search(filled: Web) -> None:
+    data = filled.client.get("/journal.json?q=father").json()
+    assert [h["kind"] for h in data["hits"]] == ["entry"]
