@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,22 @@ def test_marking_a_commitment_traded(page, home: Path) -> None:
     with Store.open(home) as store:
         (away,) = tradeoffs.all_tradeoffs(store)
     assert (away.chose, away.direction) == ("a client call", "away")
+
+
+def test_reading_the_review_with_its_charts(page, home: Path) -> None:
+    with Store.open(home) as store:
+        people.add(store, "Sam", relation="partner", cadence_days=3)
+        commitments.add(store, "Dinner", every="monday 19:00", people_names=["Sam"],
+                        start=datetime(2026, 11, 2, 19), practices="priority+depth")  # fmt: skip
+        commitments.mark(store, "Dinner", "kept", when=date(2026, 11, 16))
+        moments.log(store, ["Sam"], intimacy=6, i_disclosed=6, practices="depth", note="walk")
+        tradeoffs.record(store, "dinner with Sam", "overtime", direction="toward", cost_hours=2)
+    page.goto(base_of(page) + "/review?week=2026-W47")
+    assert page.get_by_role("heading", name="Week 2026-W47").is_visible()
+    assert page.get_by_role("heading", name="One invitation for next week").is_visible()
+    charts = page.get_by_role("img")
+    assert charts.count() >= 3
+    assert page.get_by_role("img", name="Commitments: kept, traded, skipped, pending").is_visible()
+    shot(page, "review")
+    page.get_by_role("link", name="← 2026-W46").click()
+    page.wait_for_url("**/review?week=2026-W46")

@@ -28,14 +28,16 @@ def test_first_run_goes_to_onboarding(web: Web) -> None:
     assert "The six practices" in web.client.get("/welcome").text
 
 
-@pytest.mark.parametrize(
-    "path", ["/today", "/welcome", "/people", "/people/1", "/commitments", "/tradeoffs",
-             "/values", "/journal"],
-)  # fmt: skip
+PAGES = ["/today", "/welcome", "/review", "/review?week=2026-W40", "/people", "/people/1",
+         "/commitments", "/tradeoffs", "/values", "/journal"]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", PAGES)
 def test_every_page_and_its_json_twin(filled: Web, path: str) -> None:
     html = filled.client.get(path)
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
-    twin = filled.client.get(path + ".json")
+    base, _, query = path.partition("?")
+    twin = filled.client.get(f"{base}.json?{query}")
     assert twin.status_code == 200 and isinstance(twin.json(), dict)
 
 

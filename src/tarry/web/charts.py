@@ -14,7 +14,7 @@ from html import escape
 from markupsafe import Markup
 
 PALETTE = ("#7a2e5a", "#2f6f8f", "#b5651d", "#4d7c3a", "#6b5b95", "#8a8a8a")
-WIDTH, HEIGHT, PAD = 640, 220, 28
+WIDTH, HEIGHT, PAD = 640, 230, 32
 
 
 def _svg(title: str, body: str, width: int = WIDTH, height: int = HEIGHT) -> Markup:
@@ -45,15 +45,20 @@ def lines(
     for index, (name, values) in enumerate(series.items()):
         colour = PALETTE[index % len(PALETTE)]
         points = [
-            f"{PAD + i * step:.1f},{HEIGHT - PAD - (v / peak) * (HEIGHT - 2 * PAD):.1f}"
+            (PAD + i * step, HEIGHT - PAD - (v / peak) * (HEIGHT - 2 * PAD), labels[i], v)
             for i, v in enumerate(values)
             if v is not None
         ]
-        if points:
+        if len(points) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in points)
             parts.append(
-                f'<polyline fill="none" stroke="{colour}" stroke-width="2.5" '
-                f'points="{" ".join(points)}"/>'
+                f'<polyline fill="none" stroke="{colour}" stroke-width="2.5" points="{path}"/>'
             )
+        parts += [
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">'
+            f"<title>{escape(name)} {escape(label)}: {v:g}</title></circle>"
+            for x, y, label, v in points
+        ]
         parts.append(_legend(index, name, colour))
     return _svg(title, "".join(parts))
 
@@ -108,8 +113,9 @@ def _y_ticks(peak: float) -> str:
 
 
 def _legend(index: int, name: str, colour: str) -> str:
-    x = PAD + index * 130
+    """Legend entries, four to a row, above the plot."""
+    x, y = PAD + (index % 4) * 150, 4 + (index // 4) * 13
     return (
-        f'<rect x="{x}" y="4" width="10" height="10" fill="{colour}"/>'
-        f'<text x="{x + 14}" y="13" font-size="11" fill="#333">{escape(name)}</text>'
+        f'<rect x="{x}" y="{y}" width="10" height="10" fill="{colour}"/>'
+        f'<text x="{x + 14}" y="{y + 9}" font-size="11" fill="#333">{escape(name)}</text>'
     )

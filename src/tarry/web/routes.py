@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from tarry.web.pages import commitments, journal, people, today, tradeoffs, values, welcome
+from tarry.web.pages import (
+    commitments,
+    journal,
+    people,
+    review,
+    today,
+    tradeoffs,
+    values,
+    welcome,
+)
 
 
 def all_routes() -> list[BaseRoute]:
     found: list[BaseRoute] = []
-    for module in (today, welcome, people, commitments, tradeoffs, values, journal):
+    for module in (today, welcome, review, people, commitments, tradeoffs, values, journal):
         found += module.routes()
     return found
