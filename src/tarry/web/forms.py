@@ -17,14 +17,17 @@ class CsrfRefused(TarryError):
 async def checked_form(request: Request) -> FormData:
     """The posted form, after checking its CSRF token against the session's."""
     form = await request.form()
+    check_csrf(request, str(form.get("_csrf", "") or request.headers.get("x-csrf-token", "")))
+    return form
+
+
+def check_csrf(request: Request, given: str) -> None:
     guard = request.app.state.config.guard
     expected = guard.csrf_for(request.scope.get("state", {}).get("session"))
-    given = str(form.get("_csrf", "") or request.headers.get("x-csrf-token", ""))
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
         raise CsrfRefused(
             "This form is out of date or did not come from tarry.", "Reload the page and try again."
         )
-    return form
 
 
 def text(form: FormData, name: str, default: str = "") -> str:

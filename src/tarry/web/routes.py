@@ -6,6 +6,7 @@ from starlette.routing import BaseRoute
 
 from tarry.web.pages import (
     commitments,
+    imports,
     journal,
     people,
     review,
@@ -18,6 +19,16 @@ from tarry.web.pages import (
 
 def all_routes() -> list[BaseRoute]:
     found: list[BaseRoute] = []
-    for module in (today, welcome, review, people, commitments, tradeoffs, values, journal):
+    for module in (
+        today,
+        welcome,
+        review,
+        people,
+        commitments,
+        tradeoffs,
+        values,
+        journal,
+        imports,
+    ):
         found += module.routes()
     return found

@@ -1,0 +1,65 @@
+"""Imports started from the browser run in a worker thread; their progress is polled."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tarry.errors import TarryError
+
+
+@dataclass
+class Job:
+    id: str
+    kind: str  # chat or calendar
+    filename: str
+    status: str = "running"  # running, done, failed
+    done: int = 0
+    total: int = 0
+    summary: dict[str, Any] | None = None
+    error: str = ""
+    hint: str = ""
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+    def progress(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "kind": self.kind, "filename": self.filename, "status": self.status,
+            "done": self.done, "total": self.total, "percent": self.percent,
+            "summary": self.summary, "error": self.error, "hint": self.hint,
+        }  # fmt: skip
+
+
+@dataclass
+class Jobs:
+    running: dict[str, Job] = field(default_factory=dict)
+
+    def start(self, kind: str, filename: str, work: Callable[[Job], dict[str, Any]]) -> Job:
+        job = Job(secrets.token_hex(8), kind, filename)
+        self.running[job.id] = job
+        threading.Thread(target=self._run, args=(job, work), daemon=True).start()
+        return job
+
+    def _run(self, job: Job, work: Callable[[Job], dict[str, Any]]) -> None:
+        try:
+            job.summary = work(job)
+            job.status = "done"
+        except TarryError as exc:
+            job.status, job.error, job.hint = "failed", exc.message, exc.hint or ""
+        except Exception as exc:  # shown to the user, never a silent thread death
+            job.status, job.error = "failed", f"The import stopped unexpectedly: {exc!r}"
+
+    def get(self, job_id: str) -> Job:
+        from tarry.errors import NotFound
+
+        if job_id not in self.running:
+            raise NotFound("No such import.", "Start it again from the Import page.")
+        return self.running[job_id]

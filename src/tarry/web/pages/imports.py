@@ -1,0 +1,86 @@
+"""Import a chat export or a calendar by upload; watch its progress; read the summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from tarry import home as homes
+from tarry import people
+from tarry.calendar.ics_import import import_calendar
+from tarry.errors import InvalidInput, NotFound
+from tarry.mirror.chats import import_chat
+from tarry.mirror.formats.detect import FORMATS
+from tarry.store import Store
+from tarry.web import uploads
+from tarry.web.app import Config, open_store, page
+from tarry.web.forms import check_csrf
+from tarry.web.jobs import Job, Jobs
+
+KINDS = ("chat", "calendar")
+
+
+def import_page(request: Request, store: Store) -> dict[str, Any]:
+    return {"formats": sorted(FORMATS), "people": people.all_people(store)}
+
+
+def job_page(request: Request, store: Store) -> dict[str, Any]:
+    return {"job": jobs_of(request).get(request.path_params["id"])}
+
+
+def jobs_of(request: Request) -> Jobs:
+    if not hasattr(request.app.state, "jobs"):
+        request.app.state.jobs = Jobs()
+    jobs: Jobs = request.app.state.jobs
+    return jobs
+
+
+async def upload(request: Request) -> Response:
+    """Stream the file into the private home, then import it in the background."""
+    config: Config = request.app.state.config
+    kind = request.path_params["kind"]
+    received = await uploads.receive(request, homes.resolve(config.home))
+    try:
+        check_csrf(request, received.fields.get("_csrf", ""))
+        if kind not in KINDS:
+            raise NotFound(f"Nothing to import as {kind!r}.", "Import a chat or a calendar.")
+        if received.path is None or received.size == 0:
+            raise InvalidInput("No file was chosen.", "Choose an export file, then Import.")
+    except BaseException:
+        uploads.discard(received)
+        raise
+    job = jobs_of(request).start(
+        kind, received.filename, lambda job: run(config, kind, received, job)
+    )
+    return RedirectResponse(f"/import/jobs/{job.id}", status_code=303)
+
+
+def run(config: Config, kind: str, received: uploads.Upload, job: Job) -> dict[str, Any]:
+    fields, path = received.fields, received.path
+    assert path is not None
+    try:
+        with open_store(config) as store:
+            if kind == "calendar":
+                return import_calendar(
+                    store, path, calendar=fields.get("calendar") or None, progress=job.progress
+                ).to_dict()
+            return import_chat(
+                store, path,
+                fmt=fields.get("format") or None,
+                person=fields.get("person") or None,
+                me=fields.get("me") or None,
+                progress=job.progress,
+            ).to_dict()  # fmt: skip
+    finally:
+        uploads.discard(received)
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        *page("/import", "import.html", import_page),
+        Route("/import/{kind:str}", upload, methods=["POST"]),
+        *page("/import/jobs/{id:str}", "job.html", job_page),
+    ]

@@ -1,0 +1,92 @@
+"""Importing by upload: streamed to the private home, imported in the background, summarised."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from tarry.store import Store
+from tests.web.conftest import ORIGIN, Web
+
+TELEGRAM = {
+    "name": "Sam",
+    "type": "personal_chat",
+    "id": 42,
+    "messages": [
+        {"id": 1, "type": "message", "date": "2026-11-10T20:00:00", "date_unixtime": "1794340800",
+         "from": "Sam", "from_id": "user2", "text": "I had a rough day <script>alert(1)</script>"},
+        {"id": 2, "type": "message", "date": "2026-11-10T20:05:00", "date_unixtime": "1794341100",
+         "from": "Alex", "from_id": "user1", "text": "Oh no, what happened?"},
+    ],
+}  # fmt: skip
+
+ICS = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//tests//EN\r
+BEGIN:VEVENT\r
+UID:standup@example\r
+DTSTAMP:20261101T000000Z\r
+DTSTART:20261116T090000Z\r
+DTEND:20261116T100000Z\r
+SUMMARY:Work standup\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def upload(web: Web, kind: str, name: str, body: bytes, **fields: str) -> dict:
+    response = web.client.post(
+        f"/import/{kind}",
+        data={"_csrf": web.csrf("/import"), **fields},
+        files={"file": (name, body)},
+        headers=ORIGIN,
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    job_url = response.headers["location"]
+    for _ in range(200):
+        job = web.client.get(job_url + ".json").json()["job"]
+        if job["status"] != "running":
+            return job
+        time.sleep(0.05)
+    raise AssertionError("import did not finish")
+
+
+def test_chat_upload_imports_and_cleans_up(web: Web, home: Path) -> None:
+    body = json.dumps(TELEGRAM).encode()
+    job = upload(web, "chat", "result.json", body, me="Alex")
+    assert job["status"] == "done", job
+    assert (job["summary"]["messages"], job["summary"]["new"]) == (2, 2)
+    assert list((home / "uploads").iterdir()) == []
+    again = upload(web, "chat", "result.json", body, me="Alex")
+    assert again["summary"]["new"] == 0
+    with Store.open(home) as store:
+        assert store.scalar("SELECT count(*) FROM messages") == 2
+
+
+def test_imported_script_renders_inert_on_the_summary(web: Web) -> None:
+    hostile = dict(TELEGRAM, name='<img src=x onerror="alert(3)">')
+    job = upload(web, "chat", "result.json", json.dumps(hostile).encode(), me="Alex")
+    page = web.client.get(f"/import/jobs/{job['id']}").text
+    assert "<img src=x" not in page and "&lt;img src=x onerror=" in page
+
+
+def test_bad_file_fails_clearly_and_changes_nothing(web: Web, home: Path) -> None:
+    job = upload(web, "chat", "result.json", b'{"messages": [ {"broken', format="telegram")
+    assert job["status"] == "failed" and "result.json" in job["error"]
+    with Store.open(home) as store:
+        assert store.scalar("SELECT count(*) FROM messages") == 0
+
+
+def test_calendar_upload(web: Web, home: Path) -> None:
+    job = upload(web, "calendar", "work.ics", ICS.encode())
+    assert job["status"] == "done" and job["summary"]["added"] == 1
+
+
+def test_upload_needs_csrf(web: Web, home: Path) -> None:
+    response = web.client.post(
+        "/import/chat", files={"file": ("a.json", b"{}")}, headers=ORIGIN, follow_redirects=False
+    )
+    assert response.status_code == 403
+    assert not (home / "uploads").exists() or list((home / "uploads").iterdir()) == []
