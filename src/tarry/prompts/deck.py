@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from tarry.errors import InvalidInput
 from tarry.practices import KEYS as PRACTICE_KEYS
 from tarry.prompts import schema
-from tarry.prompts.schema import CONTEXTS, LEVELS, Field
-
-CONTENT = Path(__file__).parent / "content"
+from tarry.prompts.schema import CONTENT, CONTEXTS, LEVELS, Field
 
 PROMPT_SPEC = {
     "id": Field(str),
@@ -80,7 +77,7 @@ def deck_files(content: Path = CONTENT) -> list[Path]:
     return sorted((content / "decks").glob("*.toml"))
 
 
-@lru_cache(maxsize=4)
+@schema.reloading
 def prompts(content: Path = CONTENT) -> tuple[Prompt, ...]:
     """Every prompt of every deck file, validated; ids are unique across files and the evening."""
     found: list[Prompt] = []
@@ -106,7 +103,7 @@ def _prompt(entry: dict[str, Any], path: Path) -> Prompt:
     )
 
 
-@lru_cache(maxsize=4)
+@schema.reloading
 def evening(content: Path = CONTENT) -> tuple[Step, ...]:
     """The 36 steps in file order: three sets of twelve that escalate."""
     path = content / "evening.toml"

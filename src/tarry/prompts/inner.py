@@ -7,11 +7,11 @@ after a week without feeling-level disclosure; a general prompt when nothing sta
 
 from __future__ import annotations
 
+import re
 import string
 import zlib
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +62,7 @@ class Suggestion:
         return asdict(self)
 
 
-@lru_cache(maxsize=4)
+@schema.reloading
 def prompts(content: Path = CONTENT) -> tuple[InnerPrompt, ...]:
     """Every inner-life prompt, validated: known trigger, only that trigger's placeholders."""
     path = content / "inner.toml"
@@ -154,7 +154,7 @@ def _before_evening(store: Store, now: datetime) -> Suggestion | None:
         return None
     soon = planned[0]
     person = " and ".join(soon.people)
-    title, when = _in_sentence(store, soon.title), _when(soon.scheduled_at, now)
+    title, when = _in_sentence(store, _without(soon.title, person)), _when(soon.scheduled_at, now)
     values = {"commitment": title, "person": person, "when": when}
     reason = f"you have {title} with {person} {when}"
     return _fill("before_evening", values, reason, now, f"{soon.commitment_id}|{soon.scheduled_at}")
@@ -203,6 +203,11 @@ def _in_sentence(store: Store, title: str) -> str:
     if named or first.isupper() or not first[:1].isupper():
         return title
     return title[0].lower() + title[1:]
+
+
+def _without(title: str, person: str) -> str:
+    """'Dinner with Sam' -> 'Dinner', since the prompt names Sam itself."""
+    return re.sub(r"\s+with\s+" + re.escape(person) + r"\s*$", "", title, flags=re.I) or title
 
 
 def _when(at: datetime, now: datetime) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +89,7 @@ class Turn:
         }
 
 
-@lru_cache(maxsize=4)
+@schema.reloading
 def load(content: Path = CONTENT) -> tuple[dict[str, str], tuple[Ritual, ...]]:
     """The listener cues and every ritual in rituals.toml, validated."""
     path = content / "rituals.toml"

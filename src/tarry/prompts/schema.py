@@ -2,19 +2,51 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from tarry.errors import FormatError
 
+CONTENT = Path(__file__).parent / "content"
 CONTEXTS: tuple[str, ...] = ("partner", "date", "friend", "family", "any")
 LEVELS: tuple[int, ...] = (1, 2, 3, 4)
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 FIX_HINT = "Fix the entry in the content file; docs/prompts.md describes every key."
+
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Loader(Protocol[T_co]):
+    """A content loader: called with a content folder, or none for the shipped content."""
+
+    def __call__(self, content: Path = ...) -> T_co: ...
+
+
+def reloading(load: Callable[[Path], T]) -> Loader[T]:
+    """Cache a loader per content folder; load again when a file in the folder changes."""
+    cache: dict[Path, tuple[tuple[Any, ...], T]] = {}
+
+    @functools.wraps(load)
+    def cached(content: Path = CONTENT) -> T:
+        stamp = _stamp(content)
+        hit = cache.get(content)
+        if hit is None or hit[0] != stamp:
+            hit = cache[content] = (stamp, load(content))
+        return hit[1]
+
+    return cached
+
+
+def _stamp(content: Path) -> tuple[Any, ...]:
+    files = sorted(content.rglob("*.toml"))
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,7 @@ class Card:
         return asdict(self)
 
 
-@lru_cache(maxsize=4)
+@schema.reloading
 def cards(content: Path = CONTENT) -> tuple[Card, ...]:
     path = content / "staying.toml"
     found = []
