@@ -1,0 +1,1 @@
+"""The calendar: import time blocks (the time audit) and export commitments (protected time)."""

@@ -1,0 +1,102 @@
+"""Time blocks as the calendar import stores them: reading them, listing calendars, forgetting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tarry import clock
+from tarry.errors import NotFound
+from tarry.store import Store
+
+
+@dataclass(slots=True)
+class TimeBlock:
+    id: int
+    key: str
+    calendar: str
+    summary: str
+    description: str
+    location: str
+    attendees: list[str]
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool
+    floating: bool
+
+    @property
+    def hours(self) -> float:
+        return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "calendar": self.calendar,
+            "summary": self.summary,
+            "starts_at": self.starts_at.isoformat(),
+            "ends_at": self.ends_at.isoformat(),
+            "all_day": self.all_day,
+            "attendees": self.attendees,
+            "location": self.location,
+        }
+
+
+def _when(text: str) -> datetime:
+    # fromisoformat, not clock.from_text: ten times faster, and the stored form is fixed.
+    return datetime.fromisoformat(text).astimezone()
+
+
+def _from_row(row: Any) -> TimeBlock:
+    return TimeBlock(
+        row["id"],
+        row["key"],
+        row["calendar"],
+        row["summary"],
+        row["description"],
+        row["location"],
+        row["attendees"].split("\n") if row["attendees"] else [],
+        _when(row["starts_at"]),
+        _when(row["ends_at"]),
+        bool(row["all_day"]),
+        bool(row["floating"]),
+    )
+
+
+COLUMNS = (
+    "id, key, calendar, summary, description, location, attendees, starts_at, ends_at,"
+    " all_day, floating"
+)
+
+
+def between(
+    store: Store, start: datetime | None = None, end: datetime | None = None
+) -> list[TimeBlock]:
+    """Blocks that overlap [start, end) (all of them without bounds), by start time."""
+    low = clock.to_text(start) if start else "0000"
+    high = clock.to_text(end) if end else "9999"
+    rows = store.query(
+        f"SELECT {COLUMNS} FROM time_blocks WHERE starts_at < ? AND ends_at > ?"
+        " OR (starts_at = ends_at AND starts_at >= ? AND starts_at < ?)"
+        " ORDER BY starts_at, id",
+        (high, low, low, high),
+    )
+    return [_from_row(r) for r in rows]
+
+
+def calendars(store: Store) -> list[dict[str, Any]]:
+    """Each imported calendar with its number of blocks and first and last start."""
+    rows = store.query(
+        "SELECT calendar, COUNT(*) AS blocks, MIN(starts_at) AS first, MAX(starts_at) AS last"
+        " FROM time_blocks GROUP BY calendar ORDER BY calendar"
+    )
+    return [dict(r) for r in rows]
+
+
+def forget(store: Store, calendar: str) -> int:
+    """Remove every block of one imported calendar; returns how many."""
+    with store.tx():
+        removed = store.execute("DELETE FROM time_blocks WHERE calendar = ?", (calendar,)).rowcount
+    if not removed:
+        raise NotFound(f"No imported calendar called {calendar!r}.", "See `tarry calendar list`.")
+    return int(removed)

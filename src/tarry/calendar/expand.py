@@ -1,0 +1,201 @@
+"""Expand a recurring event (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides) within a window.
+
+python-dateutil generates the rule. Expansion is bounded twice, so that no rule can hang an
+import: only instances before the window's end are made, and at most `cap` instances are
+generated per series (counting from its first one). Rules without COUNT that repeat daily or more
+often start near the window, not at their DTSTART, so a daily series from 1995 still fits the cap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from dateutil.rrule import rrule, rruleset, rrulestr
+
+from tarry.calendar.ics_events import UTC_ZONE, IcsEvent, Moment
+from tarry.errors import FormatError
+
+DEFAULT_CAP = 10_000
+_PERIOD = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86400, "WEEKLY": 604800}
+_UNTIL = re.compile(r"UNTIL=([0-9TZ]+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The part of time an import looks at: [since, until), both aware."""
+
+    since: datetime
+    until: datetime
+
+
+@dataclass
+class Instance:
+    """One occurrence: the event it shows (master or override) and its own start and end."""
+
+    event: IcsEvent
+    recurrence_id: Moment | None
+    start: Moment
+    end: Moment
+
+
+def as_utc(value: Moment, local: tzinfo | None = None) -> datetime:
+    """Any Moment as an aware UTC datetime (dates and floating times are local wall time)."""
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=local) if local else value.astimezone()
+    return value.astimezone(UTC_ZONE)
+
+
+def series_instances(
+    master: IcsEvent,
+    overrides: list[IcsEvent],
+    window: Window,
+    cap: int,
+    warn: Callable[[str], None],
+) -> list[Instance]:
+    """The series' instances that start inside the window, overrides applied, cancelled left out."""
+    by_id = {rid_text(o.recurrence_id): o for o in overrides if o.recurrence_id is not None}
+    found: list[Instance] = []
+    length = _length(master)
+    for start in _bounded(master, window, cap, warn):
+        override = by_id.pop(rid_text(start), None)
+        if override is not None:
+            found.append(Instance(override, start, override.start, override.end))
+        else:
+            found.append(Instance(master, start, start, _plus(start, length)))
+    # Overrides that moved an instance in from elsewhere, or whose slot the cap cut off.
+    found.extend(Instance(o, o.recurrence_id, o.start, o.end) for o in by_id.values())
+    return [i for i in found if not i.event.cancelled and _inside(i.start, window)]
+
+
+def rid_text(value: Moment | None) -> str:
+    """A recurrence id as text that is the same however the file wrote the zone."""
+    if value is None:
+        return ""
+    if not isinstance(value, datetime):
+        return value.strftime("%Y%m%d")
+    if value.tzinfo is None:
+        return value.strftime("%Y%m%dT%H%M%S")
+    return value.astimezone(UTC_ZONE).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _length(event: IcsEvent) -> timedelta:
+    start, end = event.start, event.end
+    if isinstance(start, datetime) and isinstance(end, datetime):
+        if (start.tzinfo is None) != (end.tzinfo is None):
+            return timedelta(0)
+        return end - start
+    return _as_datetime(end) - _as_datetime(start)
+
+
+def _plus(start: Moment, length: timedelta) -> Moment:
+    if isinstance(start, datetime) and start.tzinfo is not None:
+        # Exact duration across a DST change, as RFC 5545 asks for timed events.
+        return (start.astimezone(UTC_ZONE) + length).astimezone(start.tzinfo)
+    return start + length
+
+
+def _inside(start: Moment, window: Window) -> bool:
+    return window.since <= as_utc(start) < window.until
+
+
+def _bounded(
+    master: IcsEvent, window: Window, cap: int, warn: Callable[[str], None]
+) -> Iterator[Moment]:
+    """The series' starts before the window's end, at most `cap` of them (with a warning)."""
+    all_day = not isinstance(master.start, datetime)
+    for count, start in enumerate(_rule_set(master, window), start=1):
+        if count > cap:
+            warn(
+                f"{master.path}, line {master.line}: the series {master.summary!r} has more than"
+                f" {cap} instances; only the first {cap} were read. Narrow the window"
+                " (--since/--until) or raise --max-per-series."
+            )
+            return
+        if as_utc(start) >= window.until:
+            return
+        yield start.date() if all_day else start
+
+
+def _rule_set(master: IcsEvent, window: Window) -> rruleset:
+    start = _as_datetime(master.start)
+    rules = rruleset()
+    rules.rdate(start)  # DTSTART is always the first instance (RFC 5545), matching or not
+    for prop in master.rrules:
+        rules.rrule(_rule(prop.value.strip(), start, window, master))
+    for value in master.rdates:
+        rules.rdate(_like(value, start))
+    for value in master.exdates:
+        rules.exdate(_like(value, start))
+    return rules
+
+
+def _rule(text: str, start: datetime, window: Window, master: IcsEvent) -> rrule:
+    text = _UNTIL.sub(lambda m: "UNTIL=" + _until(m[1], start), text.upper())
+    try:
+        built = rrulestr(text, dtstart=start)
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
+        raise FormatError(
+            f"cannot read RRULE {text!r} ({exc}).",
+            path=master.path,
+            line=master.rrules[0].line,
+            hint="Fix that rule or export the calendar again.",
+        ) from exc
+    if not isinstance(built, rrule):
+        raise FormatError(f"RRULE {text!r} is not one rule.", path=master.path, line=master.line)
+    return _skip_ahead(built, text, start, window)
+
+
+def _until(value: str, start: datetime) -> str:
+    """UNTIL written to match DTSTART: UTC when DTSTART has a zone, floating when not."""
+    digits = value.rstrip("Z")
+    if len(digits) == 8:
+        digits += "T235959"
+    if start.tzinfo is None:
+        if value.endswith("Z"):
+            moment = datetime.strptime(digits, "%Y%m%dT%H%M%S").replace(tzinfo=UTC_ZONE)
+            return moment.astimezone().strftime("%Y%m%dT%H%M%S")
+        return digits
+    if value.endswith("Z"):
+        return digits + "Z"
+    moment = datetime.strptime(digits, "%Y%m%dT%H%M%S").replace(tzinfo=start.tzinfo)
+    return moment.astimezone(UTC_ZONE).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _skip_ahead(built: rrule, text: str, start: datetime, window: Window) -> rrule:
+    """Start a long-running rule near the window: whole periods later, the same instances."""
+    freq, interval = re.search(r"FREQ=(\w+)", text), re.search(r"INTERVAL=(\d+)", text)
+    period = _PERIOD.get(freq[1] if freq else "")
+    if period is None or "COUNT=" in text or "BYSETPOS=" in text:
+        return built
+    step = timedelta(seconds=period * max(int(interval[1]) if interval else 1, 1))
+    since = window.since if start.tzinfo else window.since.astimezone().replace(tzinfo=None)
+    steps = (since - start) // step - 1
+    if steps <= 0:
+        return built
+    return built.replace(dtstart=start + steps * step)
+
+
+def _as_datetime(value: Moment) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime(value.year, value.month, value.day)
+
+
+def _like(value: Moment, start: datetime) -> datetime:
+    """An RDATE/EXDATE in the same form as DTSTART, so that the rule set can compare them."""
+    value = _as_datetime(value) if isinstance(value, datetime) else datetime.combine(
+        value, start.time())  # fmt: skip
+    if start.tzinfo is not None and value.tzinfo is None:
+        return value.replace(tzinfo=start.tzinfo)
+    if start.tzinfo is None and value.tzinfo is not None:
+        return value.astimezone().replace(tzinfo=None)
+    return value
+
+
+def first_date(value: Moment) -> date:
+    return value if not isinstance(value, datetime) else value.date()

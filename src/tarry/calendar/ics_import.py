@@ -1,0 +1,257 @@
+"""`import_calendar`: .ics files, folders and CalDAV exports -> time blocks, idempotently.
+
+Each event instance is keyed by UID + recurrence id. An import looks only at a window of time
+(default: two years back to one year ahead): inside it, re-importing a calendar adds what is new,
+rewrites what changed, and removes instances that are no longer in that calendar; outside it,
+nothing is touched. The whole import is one transaction: a bad file changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from tarry import clock
+from tarry.calendar.expand import DEFAULT_CAP, Instance, Window, as_utc, rid_text
+from tarry.calendar.expand import series_instances as expand_series
+from tarry.calendar.ics_events import IcsEvent, Zones, decode_event
+from tarry.calendar.ics_scan import scan
+from tarry.errors import InvalidInput, NotFound
+from tarry.store import Store
+
+Progress = Callable[[int, int], None]
+BLOCK_COLUMNS = (
+    "key", "uid", "calendar", "summary", "description", "location", "attendees", "categories",
+    "starts_at", "ends_at", "all_day", "floating", "digest", "imported_at",
+)  # fmt: skip
+
+
+class Block(NamedTuple):
+    """A time block as stored: one instance of an event, in UTC."""
+
+    key: str
+    uid: str
+    calendar: str
+    summary: str
+    description: str
+    location: str
+    attendees: str
+    categories: str
+    starts_at: str
+    ends_at: str
+    all_day: int
+    floating: int
+
+    @property
+    def digest(self) -> str:
+        text = "\x1f".join(str(v) for v in self)
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+@dataclass
+class ImportResult:
+    files: int
+    calendars: list[str]
+    since: str
+    until: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    duplicates: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def default_window(now: datetime | None = None) -> Window:
+    """Two years back to one year ahead of now, from midnight."""
+    now = (now or clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
+    return Window(now - timedelta(days=730), now + timedelta(days=366))
+
+
+def make_window(since: datetime | None, until: datetime | None) -> Window:
+    default = default_window()
+    window = Window(since or default.since, until or default.until)
+    if window.until <= window.since:
+        raise InvalidInput(
+            f"The window {window.since:%Y-%m-%d} .. {window.until:%Y-%m-%d} is empty.",
+            "Give --since before --until.",
+        )
+    return window
+
+
+def ics_files(path: Path) -> list[Path]:
+    """The file itself, or every .ics file under a folder (a CalDAV export), in order."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise NotFound(f"{path} does not exist.", "Give an .ics file or a folder of them.")
+    found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".ics")
+    if not found:
+        raise NotFound(f"{path} holds no .ics files.", "Export the calendar as .ics first.")
+    return found
+
+
+def import_calendar(
+    store: Store,
+    path: str | Path,
+    *,
+    calendar: str | None = None,
+    window: Window | None = None,
+    cap: int = DEFAULT_CAP,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import an .ics file or folder; returns what was added, updated, removed and warned."""
+    path = Path(path)
+    window = window or default_window()
+    files = ics_files(path)
+    result = ImportResult(len(files), [], clock.to_text(window.since), clock.to_text(window.until))
+    warn = result.warnings.append
+    events: list[tuple[str, IcsEvent]] = []
+    names: set[str] = set()
+    for done, file in enumerate(files, start=1):
+        fallback = path.name if path.is_dir() else file.stem
+        for name, found in read_file(file, calendar, fallback, warn):
+            names.add(name)
+            events.extend((name, event) for event in found)
+        if progress:
+            progress(done, len(files))
+    result.calendars = sorted(names)
+    blocks = build_blocks(events, window, cap, result)
+    write_blocks(store, blocks, result.calendars, window, result)
+    result.warnings = list(dict.fromkeys(result.warnings))
+    return result
+
+
+def read_file(
+    file: Path, calendar: str | None, fallback: str, warn: Callable[[str], None]
+) -> list[tuple[str, list[IcsEvent]]]:
+    """(calendar name, its events) for every VCALENDAR in the file."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise NotFound(f"Cannot read {file}: {exc.strerror}.") from exc
+    found = []
+    for raw in scan(data, str(file)):
+        name = calendar or raw.props.get("X-WR-CALNAME", "").strip() or fallback
+        zones = Zones(raw, str(file), warn)
+        found.append((name, [decode_event(e, zones, str(file), warn) for e in raw.events]))
+    return found
+
+
+def build_blocks(
+    events: Iterable[tuple[str, IcsEvent]], window: Window, cap: int, result: ImportResult
+) -> dict[str, Block]:
+    """Every instance inside the window as a Block, by key; duplicates resolved by SEQUENCE."""
+    by_uid: dict[str, list[tuple[str, IcsEvent]]] = {}
+    for name, event in events:
+        by_uid.setdefault(event.uid, []).append((name, event))
+    blocks: dict[str, Block] = {}
+    for uid, group in by_uid.items():
+        for name, instance in _instances(group, window, cap, result):
+            block = to_block(uid, name, instance)
+            blocks[block.key] = block
+    return blocks
+
+
+def _latest(
+    group: list[tuple[str, IcsEvent]], result: ImportResult
+) -> dict[str, tuple[str, IcsEvent]]:
+    """One component per recurrence id ('' for the master): the highest SEQUENCE, first on ties."""
+    chosen: dict[str, tuple[str, IcsEvent]] = {}
+    for name, event in group:
+        rid = rid_text(event.recurrence_id)
+        if rid in chosen:
+            result.duplicates += 1
+            if event.sequence <= chosen[rid][1].sequence:
+                continue
+        chosen[rid] = (name, event)
+    return chosen
+
+
+def _instances(
+    group: list[tuple[str, IcsEvent]], window: Window, cap: int, result: ImportResult
+) -> list[tuple[str, Instance]]:
+    chosen = _latest(group, result)
+    master = chosen.pop("", None)
+    overrides = [event for _, event in chosen.values()]
+    if master is not None and master[1].is_series:
+        name, event = master
+        if event.cancelled:
+            return []
+        found = expand_series(event, overrides, window, cap, result.warnings.append)
+        return [(name, i) for i in found]
+    singles = ([master] if master else []) + list(chosen.values())
+    return [
+        (name, Instance(e, e.recurrence_id, e.start, e.end))
+        for name, e in singles
+        if not e.cancelled and window.since <= as_utc(e.start) < window.until
+    ]
+
+
+def to_block(uid: str, calendar: str, instance: Instance) -> Block:
+    event, start = instance.event, instance.start
+    return Block(
+        key=f"{uid}|{rid_text(instance.recurrence_id)}",
+        uid=uid,
+        calendar=calendar,
+        summary=event.summary,
+        description=event.description,
+        location=event.location,
+        attendees="\n".join(event.attendees),
+        categories=",".join(event.categories),
+        starts_at=clock.to_text(as_utc(start)),
+        ends_at=clock.to_text(as_utc(instance.end)),
+        all_day=int(not isinstance(start, datetime)),
+        floating=int(isinstance(start, datetime) and start.tzinfo is None),
+    )
+
+
+def write_blocks(
+    store: Store,
+    blocks: dict[str, Block],
+    calendars: list[str],
+    window: Window,
+    result: ImportResult,
+) -> None:
+    """Insert, update and remove in one transaction; unchanged blocks are not rewritten."""
+    stamp = clock.to_text(clock.now())
+    with store.tx():
+        known = {r[0]: r[1] for r in store.query("SELECT key, digest FROM time_blocks")}
+        fresh, changed = [], []
+        for block in blocks.values():
+            digest = block.digest
+            row = (*block, digest, stamp)
+            if block.key not in known:
+                fresh.append(row)
+            elif known[block.key] != digest:
+                changed.append((*row[1:], block.key))
+        result.added, result.updated = len(fresh), len(changed)
+        result.unchanged = len(blocks) - len(fresh) - len(changed)
+        columns = ", ".join(BLOCK_COLUMNS)
+        marks = ", ".join("?" * len(BLOCK_COLUMNS))
+        store.conn.executemany(f"INSERT INTO time_blocks ({columns}) VALUES ({marks})", fresh)
+        sets = ", ".join(f"{c} = ?" for c in BLOCK_COLUMNS[1:])
+        store.conn.executemany(f"UPDATE time_blocks SET {sets} WHERE key = ?", changed)
+        result.removed = _remove_gone(store, blocks, calendars, window)
+
+
+def _remove_gone(
+    store: Store, blocks: dict[str, Block], calendars: list[str], window: Window
+) -> int:
+    """Delete this import's calendars' blocks in the window that the files no longer hold."""
+    gone: list[tuple[str]] = []
+    for name in calendars:
+        rows = store.query(
+            "SELECT key FROM time_blocks WHERE calendar = ? AND starts_at >= ? AND starts_at < ?",
+            (name, clock.to_text(window.since), clock.to_text(window.until)),
+        )
+        gone.extend((row[0],) for row in rows if row[0] not in blocks)
+    store.conn.executemany("DELETE FROM time_blocks WHERE key = ?", gone)
+    return len(gone)
