@@ -48,3 +48,9 @@ def web(anonymous: Web) -> Web:
     )
     assert response.status_code == 303
     return anonymous
+
+
+@pytest.fixture
+def anonymous_client(anonymous: Web) -> TestClient:
+    """A client with no session at all (a calendar app subscribing to the feed)."""
+    return TestClient(anonymous.client.app, base_url=BASE)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from tarry import commitments, journal, moments, people, tradeoffs, values
+from tarry.calendar import feed
+from tarry.mirror.chats import import_chat
 from tarry.store import Store
 from tests.web.conftest import Web
 
@@ -101,3 +104,35 @@ def test_add_commitment_tradeoff_values_entry(filled: Web, home: Path) -> None:
 def test_journal_search(filled: Web) -> None:
     data = filled.client.get("/journal.json?q=father").json()
     assert [h["kind"] for h in data["hits"]] == ["entry"]
+
+
+def test_person_page_shows_strength_and_the_mirror(filled: Web, home: Path) -> None:
+    export = home.parent / "result.json"
+    export.write_text(json.dumps(CHAT), encoding="utf-8")
+    with Store.open(home) as store:
+        import_chat(store, export, person="Sam", me="Alex")
+    data = filled.client.get("/people/1.json").json()
+    assert len(data["weekly_strength"]) == 12 and data["weekly_strength"][-1] > 0
+    total = data["mirror"]["total"]
+    assert (total["messages"]["me"], total["messages"]["them"]) == (1, 1)
+    page = filled.client.get("/people/1").text
+    assert "How their feelings were met" in page and 'role="img"' in page
+
+
+def test_calendar_feed_needs_its_own_token(filled: Web, anonymous_client, home: Path) -> None:
+    token = feed.token(home)
+    ok = anonymous_client.get(f"/calendar/feed/{token}.ics")
+    assert ok.status_code == 200 and ok.headers["content-type"].startswith("text/calendar")
+    assert b"BEGIN:VCALENDAR" in ok.content and b"SUMMARY:Dinner" in ok.content
+    assert anonymous_client.get("/calendar/feed/guess.ics").status_code == 404
+
+
+CHAT = {
+    "name": "Sam", "type": "personal_chat", "id": 7,
+    "messages": [
+        {"id": 1, "type": "message", "date": "2026-11-18T20:00:00", "date_unixtime": "1795032000",
+         "from": "Sam", "from_id": "user2", "text": "I feel so lonely since the move."},
+        {"id": 2, "type": "message", "date": "2026-11-18T20:02:00", "date_unixtime": "1795032120",
+         "from": "Alex", "from_id": "user1", "text": "That sounds really hard. What feels hardest?"},
+    ],
+}  # fmt: skip

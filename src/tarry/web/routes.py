@@ -6,6 +6,7 @@ from starlette.routing import BaseRoute
 
 from tarry.web.pages import (
     commitments,
+    feed,
     imports,
     journal,
     people,
@@ -29,6 +30,7 @@ def all_routes() -> list[BaseRoute]:
         values,
         journal,
         imports,
+        feed,
     ):
         found += module.routes()
     return found

@@ -51,7 +51,7 @@ class Guard:
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     password_check: Callable[[str], bool] | None = None
     sessions: dict[str, str] = field(default_factory=dict)  # session id -> CSRF token
-    open_paths: tuple[str, ...] = ("/static/", "/feed/")
+    open_paths: tuple[str, ...] = ("/static/", "/calendar/feed/")  # the feed has its own token
 
     @classmethod
     def for_port(cls, host: str, port: int, **kwargs: Any) -> Guard:

@@ -8,11 +8,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from tarry import moments, people, strength
+from tarry import clock, moments, people, strength
+from tarry.mirror import conversations
+from tarry.web import charts
 from tarry.store import Store
 from tarry.web.app import page
 from tarry.web.forms import checked_form, number, text
 from tarry.web.pages import back, store_of
+
+WEEKS = 12
 
 
 def people_page(request: Request, store: Store) -> dict[str, Any]:
@@ -28,11 +32,42 @@ def people_page(request: Request, store: Store) -> dict[str, Any]:
 def person_page(request: Request, store: Store) -> dict[str, Any]:
     person = people.by_id(store, request.path_params["id"])
     scores = {s.name: s for s in strength.people(store)}
+    weekly = strength_series(store, person)
+    has_chats = bool(store.scalar("SELECT 1 FROM conversations WHERE person_id = ?", (person.id,)))
+    report = conversations.person_report(store, person.name, by="month") if has_chats else None
     return {
         "person": person,
         "strength": scores.get(person.name),
+        "weekly_strength": weekly,
         "moments": moments.all_moments(store, person=person.name, limit=20),
+        "mirror": report,
+        "_charts": person_charts(weekly, report),
     }
+
+
+def strength_series(store: Store, person: people.Person, weeks: int = WEEKS) -> list[float]:
+    """The person's strength at the end of each of the last `weeks` weeks, oldest first."""
+    today = clock.today()
+    days = strength.contact_days(store, today).get(person.id, [])
+    target = strength.person_target(person.cadence_days)
+    return [
+        round(v, 3) for v in strength.scores(days, target, strength.weekly_samples(today, weeks))
+    ]
+
+
+def person_charts(weekly: list[float], report: dict[str, Any] | None) -> dict[str, Any]:
+    labels = [f"-{len(weekly) - 1 - i}w" for i in range(len(weekly))]
+    made = {"strength": charts.lines("Strength of contact, week by week (0-1)", labels,
+                                     {"strength": weekly}, top=1.0)}  # fmt: skip
+    if report and report["periods"]:
+        periods = report["periods"][-12:]
+        made["depth"] = charts.lines(
+            "Mean disclosure depth per month, each way (0 none ... 3 feeling)",
+            [p["period"] for p in periods],
+            {side: [p["depth"][side]["mean"] for p in periods] for side in ("me", "them")},
+            top=3.0,
+        )
+    return made
 
 
 async def people_add(request: Request) -> Response:
