@@ -133,6 +133,6 @@ CHAT = {
         {"id": 1, "type": "message", "date": "2026-11-18T20:00:00", "date_unixtime": "1795032000",
          "from": "Sam", "from_id": "user2", "text": "I feel so lonely since the move."},
         {"id": 2, "type": "message", "date": "2026-11-18T20:02:00", "date_unixtime": "1795032120",
-         "from": "Alex", "from_id": "user1", "text": "That sounds really hard. What feels hardest?"},
+         "from": "Alex", "from_id": "user1", "text": "That sounds hard. What feels hardest?"},
     ],
 }  # fmt: skip

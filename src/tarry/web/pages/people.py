@@ -10,8 +10,8 @@ from starlette.routing import BaseRoute, Route
 
 from tarry import clock, moments, people, strength
 from tarry.mirror import conversations
-from tarry.web import charts
 from tarry.store import Store
+from tarry.web import charts
 from tarry.web.app import page
 from tarry.web.forms import checked_form, number, text
 from tarry.web.pages import back, store_of
