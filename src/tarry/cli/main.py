@@ -26,7 +26,23 @@ app = typer.Typer(
 )
 
 # Each module defines `register(app)`; the order here is the order of `tarry --help`.
-COMMAND_MODULES = ("setup", "people", "importing", "chat", "calendar", "mirror", "web", "search", "archive")
+COMMAND_MODULES = (
+    "setup",
+    "people",
+    "values",
+    "commitments",
+    "tradeoffs",
+    "moments",
+    "journal",
+    "demo",
+    "importing",
+    "chat",
+    "calendar",
+    "mirror",
+    "web",
+    "search",
+    "archive",
+)
 
 
 @app.callback()

@@ -1,0 +1,141 @@
+"""`tarry commit`: recurring commitments, their upcoming occurrences, and marking them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from tarry.cli.common import JSON_OPTION, console, open_store, print_json
+
+if TYPE_CHECKING:
+    from tarry.commitments import Occurrence
+
+commit_app = typer.Typer(
+    help="Commitments: protected, recurring time for closeness.", no_args_is_help=True
+)
+
+EVERY_HELP = "When it recurs, e.g. 'thursday 19:00', 'mon,wed 7:30', '2 weeks saturday 10:00'."
+RRULE_HELP = "A raw RFC 5545 RRULE instead of --every, e.g. 'FREQ=WEEKLY;BYDAY=TH'."
+STATUS_STYLE = {"kept": "green", "traded": "red", "skipped": "yellow", "pending": "dim"}
+
+
+@commit_app.command("add")
+def add(
+    title: str = typer.Argument(..., help="What it is, e.g. 'Phone-free dinner with Sam'."),
+    every: str = typer.Option(None, "--every", help=EVERY_HELP),
+    rrule: str = typer.Option(None, "--rrule", help=RRULE_HELP),
+    start: str = typer.Option(None, "--start", help="First day (and time); default today."),
+    length: str = typer.Option("1h", "--for", help="How long each time, e.g. 2h or 90m."),
+    with_: list[str] = typer.Option([], "--with", help="A person it is with (repeatable)."),
+    practice: list[str] = typer.Option([], "--practice", "-p", help="E.g. priority+depth."),
+    note: str = typer.Option("", "--note", help="Anything to remember."),
+) -> None:
+    """Add a recurring commitment."""
+    from tarry import clock, commitments
+    from tarry.moments import parse_duration
+
+    with open_store() as store:
+        commitment = commitments.add(
+            store, title, every=every, rrule=rrule,
+            start=clock.parse(start) if start else None, duration_min=parse_duration(length),
+            people_names=with_, practices=practice, note=note,
+        )  # fmt: skip
+    console.print(
+        f"Added {commitment.title!r} ({commitment.id}): {commitment.describe()},"
+        f" {commitment.duration_min} min, from {commitment.starts_at:%Y-%m-%d}.",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+@commit_app.command("list")
+def list_(
+    include_ended: bool = typer.Option(False, "--all", help="Include ended commitments."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """List commitments."""
+    from tarry import commitments
+
+    with open_store() as store:
+        found = commitments.all_commitments(store, include_ended=include_ended)
+    if as_json:
+        print_json([c.to_dict() for c in found])
+        return
+    table = Table("id", "title", "when", "for", "with", "practices", "ended")
+    for c in found:
+        ended = f"{c.ended_at:%Y-%m-%d}" if c.ended_at else ""
+        table.add_row(str(c.id), escape(c.title), c.describe(), f"{c.duration_min} min",
+                      escape(", ".join(c.people)), "+".join(c.practices), ended)  # fmt: skip
+    console.print(table)
+
+
+@commit_app.command("upcoming")
+def upcoming(
+    days: int = typer.Option(7, "--days", help="How many days ahead."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Occurrences in the next days (and recent ones not marked yet)."""
+    from tarry import commitments
+
+    with open_store() as store:
+        ahead = commitments.upcoming(store, days)
+        waiting = commitments.unmarked(store)
+    if as_json:
+        print_json([o.to_dict() for o in ahead])
+        return
+    console.print(occurrence_table(ahead) if ahead else f"Nothing in the next {days} days.")
+    if waiting:
+        console.print(f"\n{len(waiting)} recent occurrence(s) not marked yet:")
+        console.print(occurrence_table(waiting))
+        console.print("Mark one: tarry commit mark TITLE --date YYYY-MM-DD kept|traded|skipped")
+
+
+def occurrence_table(found: list[Occurrence]) -> Table:
+    table = Table("when", "id", "commitment", "for", "with", "status")
+    for o in found:
+        status = escape(o.status + (f" for {o.traded_for}" if o.traded_for else ""))
+        style = STATUS_STYLE.get(o.status, "")
+        table.add_row(f"{o.scheduled_at:%a %Y-%m-%d %H:%M}", str(o.commitment_id),
+                      escape(o.title), f"{o.duration_min} min", escape(", ".join(o.people)),
+                      f"[{style}]{status}[/]")  # fmt: skip
+    return table
+
+
+@commit_app.command("mark")
+def mark(
+    commitment: str = typer.Argument(..., help="Id or title of the commitment."),
+    status: str = typer.Argument(..., help="kept, traded or skipped (pending clears a mark)."),
+    on: str = typer.Option(None, "--date", help="Which occurrence: a day or day and time."),
+    traded_for: str = typer.Option(None, "--for", help="What it was traded for (with traded)."),
+    note: str = typer.Option("", "--note", help="A note on this occurrence."),
+) -> None:
+    """Mark an occurrence (default: today's, else the latest) kept, traded or skipped."""
+    from tarry import commitments
+
+    with open_store() as store:
+        when = commitments.parse_when(on) if on else None
+        occurrence = commitments.mark(
+            store, commitment, status.lower(), when=when, traded_for=traded_for, note=note
+        )
+    said = occurrence.status + (f" for {occurrence.traded_for}" if occurrence.traded_for else "")
+    day = f"{occurrence.scheduled_at:%a %Y-%m-%d %H:%M}"
+    console.print(f"{occurrence.title} on {day}: {said}.", markup=False, soft_wrap=True)
+    if occurrence.tradeoff_id:
+        console.print(f"Recorded tradeoff {occurrence.tradeoff_id} (away from closeness).")
+
+
+@commit_app.command("end")
+def end(commitment: str = typer.Argument(..., help="Id or title of the commitment.")) -> None:
+    """Retire a commitment: no more occurrences; its history stays."""
+    from tarry import commitments
+
+    with open_store() as store:
+        ended = commitments.end(store, commitment)
+    console.print(f"Ended {ended.title!r}; its history stays.", markup=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(commit_app, name="commit")

@@ -1,0 +1,80 @@
+"""`tarry write` adds an inner-life entry (editor or stdin); `tarry entries` shows them."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from tarry.cli.common import JSON_OPTION, console, open_store, print_json
+
+entries_app = typer.Typer(help="Your inner-life entries.", no_args_is_help=True)
+
+
+def write(
+    prompt: str = typer.Option("", "--prompt", help="A question to write about."),
+    tag: list[str] = typer.Option([], "--tag", "-t", help="A tag (repeatable)."),
+    edit: bool = typer.Option(False, "--edit", help="Open the editor even when stdin is a pipe."),
+) -> None:
+    """Write an entry in $VISUAL/$EDITOR, or from stdin when it is not a terminal."""
+    from tarry import journal
+
+    with open_store() as store:
+        if edit or sys.stdin.isatty():
+            text = journal.compose(store.home, prompt)
+        else:
+            text = sys.stdin.read()
+        if not text.strip():
+            console.print("Nothing written, so nothing was saved.")
+            return
+        entry = journal.write(store, text, prompt=prompt, tags=tag)
+    tags = f" [{', '.join(entry.tags)}]" if entry.tags else ""
+    console.print(f"Saved entry {entry.id}{tags}: {entry.title}", markup=False, soft_wrap=True)
+
+
+@entries_app.command("list")
+def list_(
+    tag: str = typer.Option(None, "--tag", "-t", help="Only entries with this tag."),
+    since: str = typer.Option(None, "--since", help="Only from this day or time."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """List entries, newest first."""
+    from tarry import clock, journal
+
+    with open_store() as store:
+        found = journal.all_entries(store, tag=tag, since=clock.parse(since) if since else None)
+    if as_json:
+        print_json([e.to_dict() for e in found])
+        return
+    table = Table("id", "when", "tags", "first line")
+    for e in found:
+        table.add_row(
+            str(e.id), f"{e.at:%Y-%m-%d %H:%M}", escape(", ".join(e.tags)), escape(e.title)
+        )
+    console.print(table)
+
+
+@entries_app.command("show")
+def show(
+    entry_id: int = typer.Argument(..., help="The entry's id."), as_json: bool = JSON_OPTION
+) -> None:
+    """Show one entry in full."""
+    from tarry import journal
+
+    with open_store() as store:
+        entry = journal.get(store, entry_id)
+    if as_json:
+        print_json(entry.to_dict())
+        return
+    tags = f"  [{', '.join(entry.tags)}]" if entry.tags else ""
+    console.print(f"[b]Entry {entry.id}[/], {entry.at:%A %Y-%m-%d %H:%M}{escape(tags)}")
+    if entry.prompt:
+        console.print(f"[i]{escape(entry.prompt)}[/]")
+    console.print(entry.body, markup=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("write")(write)
+    app.add_typer(entries_app, name="entries")

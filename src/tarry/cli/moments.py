@@ -1,0 +1,176 @@
+"""`tarry log` records a moment in seconds (flags, or prompts when run bare); `tarry moments`."""
+
+from __future__ import annotations
+
+from textwrap import shorten
+from typing import Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from tarry.cli.common import JSON_OPTION, console, open_store, print_json
+from tarry.store import Store
+
+moments_app = typer.Typer(help="Moments you logged.", no_args_is_help=True)
+
+R17 = "1-7 (default 4)"
+
+
+def log(
+    ctx: typer.Context,
+    with_: list[str] = typer.Option([], "--with", "-w", help="Who it was with (repeatable)."),
+    at: str = typer.Option(None, "--at", help="When it began (default now)."),
+    length: str = typer.Option(None, "--for", help="How long, e.g. 45m or 2h (default 30m)."),
+    medium: str = typer.Option(None, "--medium", "-m", help="in-person, call, video, text, other."),
+    initiator: str = typer.Option(None, "--initiator", help="Who started it: me, them, mutual."),
+    intimacy: int = typer.Option(None, "--intimacy", help=f"How close it felt, {R17}."),
+    i_disclosed: int = typer.Option(None, "--i-disclosed", help=f"How much you shared, {R17}."),
+    they_disclosed: int = typer.Option(None, "--they-disclosed", help=f"How much they did, {R17}."),
+    pleasantness: int = typer.Option(None, "--pleasant", help=f"How pleasant, {R17}."),
+    satisfaction: int = typer.Option(None, "--satisfied", help=f"How satisfying, {R17}."),
+    responsiveness: int = typer.Option(
+        None, "--responsive", help="Felt understood/cared for, 1-7."
+    ),
+    discomfort: int = typer.Option(None, "--discomfort", help="Discomfort accepted, 0-10."),
+    disclosure: str = typer.Option(
+        None, "--disclosure", help="none, fact, thought, feeling (default: from --i-disclosed)."
+    ),
+    practice: list[str] = typer.Option([], "--practice", "-p", help="Practices, e.g. depth+stay."),
+    note: str = typer.Option(None, "--note", "-n", help="What happened, in a line."),
+) -> None:
+    """Log a moment with someone; with no options, asks for each detail."""
+    from tarry import clock, moments
+    from tarry.moments import parse_duration
+
+    given = {k: v for k, v in ctx.params.items() if v not in (None, [])}  # flags given
+    with open_store() as store:
+        answers = ask(store) if not given else _from_flags(given, clock.parse, parse_duration)
+        moment = moments.log(store, answers.pop("with_"), **answers)
+    console.print(
+        f"Logged moment {moment.id} with {', '.join(moment.people)}: meaningfulness"
+        f" {moment.meaningfulness:g}, disclosure {moment.disclosure}.",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+def _from_flags(given: dict[str, Any], parse_time: Any, parse_duration: Any) -> dict[str, Any]:
+    """The keyword arguments of moments.log from the flags given."""
+    answers = {"with_": given.pop("with_", []), **given}
+    if "at" in answers:
+        answers["at"] = parse_time(answers["at"])
+    if "length" in answers:
+        answers["duration_min"] = parse_duration(answers.pop("length"))
+    if "practice" in answers:
+        answers["practices"] = answers.pop("practice")
+    return answers
+
+
+def ask(store: Store) -> dict[str, Any]:
+    """Prompt for every detail of a moment (Enter keeps the default shown)."""
+    from tarry import clock, moments
+    from tarry import practices as practice_keys
+    from tarry.moments import parse_duration
+
+    answers: dict[str, Any] = {"with_": _prompt("With whom (names, comma-separated)", None,
+                                                 lambda t: _people(store, t))}  # fmt: skip
+    answers["at"] = _prompt("When", "now", lambda t: clock.now() if t == "now" else clock.parse(t))
+    answers["duration_min"] = _prompt("How long", "30m", parse_duration)
+    answers["medium"] = _prompt(f"Medium ({', '.join(moments.MEDIA)})", "in-person",
+                                lambda t: _choice(t, moments.MEDIA))  # fmt: skip
+    answers["initiator"] = _prompt("Who started it (me, them, mutual)", "mutual",
+                                   lambda t: _choice(t, moments.INITIATORS))  # fmt: skip
+    for name, question in QUESTIONS.items():
+        answers[name] = _prompt(f"{question} (1-7)", "4", lambda t: _number(t, 1, 7))
+    answers["responsiveness"] = _prompt("Did you feel understood and cared for (1-7, blank skips)",
+                                        "", lambda t: _number(t, 1, 7) if t else None)  # fmt: skip
+    answers["discomfort"] = _prompt("Discomfort you accepted (0-10)", "0",
+                                    lambda t: _number(t, 0, 10))  # fmt: skip
+    answers["practices"] = _prompt(f"Practices ({', '.join(practice_keys.KEYS)})", "",
+                                   practice_keys.parse)  # fmt: skip
+    answers["note"] = _prompt("Note", "", str)
+    return answers
+
+
+QUESTIONS = {
+    "intimacy": "How close did it feel",
+    "i_disclosed": "How much did you share of yourself",
+    "they_disclosed": "How much did they share of themselves",
+    "pleasantness": "How pleasant was it",
+    "satisfaction": "How satisfying was it",
+}
+
+
+def _prompt(question: str, default: str | None, convert: Any) -> Any:
+    """Ask until `convert` accepts the answer; tarry's own errors are shown and asked again."""
+    from tarry.errors import TarryError
+
+    def check(text: str) -> Any:
+        try:
+            return convert(text.strip())
+        except TarryError as exc:
+            raise typer.BadParameter(exc.message) from exc
+
+    return typer.prompt(question, default=default, value_proc=check, show_default=bool(default))
+
+
+def _people(store: Store, text: str) -> list[str]:
+    from tarry import people
+
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    return [people.get(store, name).name for name in names]
+
+
+def _number(text: str, low: int, high: int) -> int:
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise typer.BadParameter(f"{text!r} is not a whole number from {low} to {high}.")
+    return int(text)
+
+
+def _choice(text: str, allowed: tuple[str, ...]) -> str:
+    if text.lower() not in allowed:
+        raise typer.BadParameter(f"{text!r} is not one of {', '.join(allowed)}.")
+    return text.lower()
+
+
+@moments_app.command("list")
+def list_(
+    since: str = typer.Option(None, "--since", help="Only from this day or time."),
+    with_: str = typer.Option(None, "--with", "-w", help="Only with this person."),
+    limit: int = typer.Option(50, "--limit", help="At most this many (newest first)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """List moments, newest first."""
+    from tarry import clock, moments
+
+    with open_store() as store:
+        found = moments.all_moments(
+            store, since=clock.parse(since) if since else None, person=with_, limit=limit
+        )
+    if as_json:
+        print_json([m.to_dict() for m in found])
+        return
+    table = Table("id", "when", "with", "meaning", "practices", "note")
+    for m in found:
+        table.add_row(str(m.id), f"{m.at:%Y-%m-%d %H:%M}", escape(", ".join(m.people)),
+                      f"{m.meaningfulness:g}", "+".join(m.practices),
+                      escape(shorten(m.note, 70, placeholder="...")))  # fmt: skip
+    console.print(table)
+
+
+@moments_app.command("remove")
+def remove(moment_id: int = typer.Argument(..., help="The moment's id.")) -> None:
+    """Delete a moment logged by mistake."""
+    from tarry import moments
+
+    with open_store() as store:
+        moment = moments.remove(store, moment_id)
+    console.print(
+        f"Removed moment {moment.id} ({moment.at:%Y-%m-%d %H:%M}).", markup=False, soft_wrap=True
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("log")(log)
+    app.add_typer(moments_app, name="moments")

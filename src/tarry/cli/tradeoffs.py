@@ -1,0 +1,76 @@
+"""`tarry traded` and `tarry tradeoffs`: the ledger of what was chosen over what."""
+
+from __future__ import annotations
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from tarry.cli.common import JSON_OPTION, console, open_store, print_json
+
+tradeoffs_app = typer.Typer(help="The tradeoff ledger.", no_args_is_help=True)
+
+
+def traded(
+    chose: str = typer.Argument(..., help="What you chose, e.g. 'dinner with Sam'."),
+    over: str = typer.Option(..., "--over", help="What you chose it over, e.g. 'the deck'."),
+    toward: bool = typer.Option(False, "--toward", help="Closeness won."),
+    away: bool = typer.Option(False, "--away", help="Closeness lost."),
+    cost: str = typer.Option(None, "--cost", help="Time it cost, e.g. 2h or 90m."),
+    cost_note: str = typer.Option("", "--cost-note", help="What else it cost, in words."),
+    practice: list[str] = typer.Option([], "--practice", "-p", help="Practices it served."),
+    at: str = typer.Option(None, "--at", help="When (default now)."),
+    note: str = typer.Option("", "--note", help="Anything to remember."),
+) -> None:
+    """Record a tradeoff: you chose CHOSE over --over, toward or away from closeness."""
+    from tarry import clock, tradeoffs
+    from tarry.errors import InvalidInput
+    from tarry.moments import parse_duration
+
+    if toward == away:
+        raise InvalidInput(
+            "Say which way it went: --toward (closeness won) or --away (closeness lost).",
+            'E.g. tarry traded "dinner with Sam" --over "the deck" --toward.',
+        )
+    hours = round(parse_duration(cost) / 60, 2) if cost else None
+    with open_store() as store:
+        tradeoff = tradeoffs.record(
+            store, chose, over, direction="toward" if toward else "away",
+            at=clock.parse(at) if at else None, cost_hours=hours, cost_note=cost_note,
+            practices=practice, note=note,
+        )  # fmt: skip
+    cost_text = f", cost {tradeoff.cost_hours:g} h" if tradeoff.cost_hours is not None else ""
+    console.print(
+        f"{tradeoff.describe()}{cost_text}. (tradeoff {tradeoff.id})", markup=False, soft_wrap=True
+    )
+
+
+@tradeoffs_app.command("list")
+def list_(
+    since: str = typer.Option(None, "--since", help="Only from this day or time."),
+    direction: str = typer.Option(None, "--direction", help="toward or away."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """List tradeoffs, newest first."""
+    from tarry import clock, tradeoffs
+
+    with open_store() as store:
+        found = tradeoffs.all_tradeoffs(
+            store, since=clock.parse(since) if since else None, direction=direction
+        )
+    if as_json:
+        print_json([t.to_dict() for t in found])
+        return
+    table = Table("id", "when", "chose", "over", "way", "cost", "practices")
+    for t in found:
+        cost = " ".join(filter(None, [f"{t.cost_hours:g} h" if t.cost_hours else "", t.cost_note]))
+        way = "[green]toward[/]" if t.direction == "toward" else "[red]away[/]"
+        table.add_row(str(t.id), f"{t.at:%Y-%m-%d}", escape(t.chose), escape(t.over), way,
+                      escape(cost),
+                      "+".join(t.practices))  # fmt: skip
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("traded")(traded)
+    app.add_typer(tradeoffs_app, name="tradeoffs")

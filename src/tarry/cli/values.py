@@ -1,0 +1,146 @@
+"""`tarry values`: rate the 10 life domains, show the latest profile and its history."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+from rich.table import Table
+
+from tarry.cli.common import JSON_OPTION, console, open_store, print_json
+
+if TYPE_CHECKING:
+    from tarry.values import Profile, Trend
+
+values_app = typer.Typer(
+    help="Your value profile: how much each life domain matters, and how fully you live it.",
+    invoke_without_command=True,
+)
+
+RATE_HELP = "DOMAIN=IMPORTANCE/CONSISTENCY, each 1-10, e.g. intimate=9/4 (repeatable)."
+
+
+@values_app.callback()
+def rate(
+    ctx: typer.Context,
+    ratings: list[str] = typer.Option([], "--rate", metavar="DOMAIN=I/C", help=RATE_HELP),
+    note: str = typer.Option("", "--note", help="A note on this profile."),
+) -> None:
+    """Rate the 10 life domains (1-10); asks for each one when no --rate is given."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from tarry import values
+
+    given = dict((d, (i, c)) for d, i, c in map(values.parse_rating, ratings)) or ask()
+    with open_store() as store:
+        before = values.latest(store)
+        profile = values.record(store, given, note=note)
+    render(profile, before)
+
+
+def ask() -> dict[str, tuple[int, int]]:
+    """Prompt for importance and consistency in every domain (blank skips a domain)."""
+    from tarry.values import DOMAINS
+
+    console.print(
+        "Rate each area of life 1-10. [b]Importance[/]: how much it matters to you."
+        " [b]Consistency[/]: how fully you lived it in the past week. Leave blank to skip."
+    )
+    answers = {}
+    for key, label in DOMAINS.items():
+        importance = _score(f"{label}: importance")
+        if importance is None:
+            continue
+        consistency = _score(f"{label}: consistency", required=True)
+        answers[key] = (importance, consistency or importance)
+    return answers
+
+
+def _score(question: str, *, required: bool = False) -> int | None:
+    def check(text: str) -> int | None:
+        if not text.strip() and required:
+            raise typer.BadParameter("Give a whole number from 1 to 10.")
+        if not text.strip():
+            return None
+        if not text.strip().isdigit() or not 1 <= int(text) <= 10:
+            raise typer.BadParameter(f"{text.strip()!r} is not a whole number from 1 to 10.")
+        return int(text)
+
+    answer: int | None = typer.prompt(question, default="", show_default=False, value_proc=check)
+    return answer
+
+
+def bar(importance: int, consistency: int) -> str:
+    """Consistency filled, the rest of importance shaded: the gap you can see."""
+    lived = min(consistency, importance)
+    return "█" * lived + "░" * (importance - lived) + "█" * max(0, consistency - importance)
+
+
+def render(profile: Profile, before: Profile | None = None) -> None:
+    from tarry.values import GAP_LABEL
+
+    table = Table("domain", "importance", "consistency", "I x C", "gap", "lived vs wanted")
+    for r in profile.ratings:
+        table.add_row(r.label, str(r.importance), str(r.consistency), str(r.product),
+                      f"{r.gap:+d}", bar(r.importance, r.consistency))  # fmt: skip
+    console.print(table)
+    console.print(f"Profile {profile.id}, {profile.taken_at:%Y-%m-%d %H:%M}.")
+    line = f"Composite (VLQ, mean of I x C): [b]{profile.composite:g}[/]"
+    if before is not None:
+        line += f" ({profile.composite - before.composite:+.1f} since {before.taken_at:%Y-%m-%d})"
+    console.print(line)
+    if profile.closeness_gap is not None:
+        console.print(
+            f"Want/value gap for closeness (intimate, friends, family): "
+            f"[b]{profile.closeness_gap:+g}[/]"
+        )
+    console.print(f"[dim]{GAP_LABEL}[/]")
+
+
+@values_app.command("show")
+def show(as_json: bool = JSON_OPTION) -> None:
+    """Show the latest value profile."""
+    from tarry import values
+
+    with open_store() as store:
+        profile = values.latest(store)
+    if profile is None:
+        if as_json:
+            print_json(None)
+            return
+        console.print("No value profile yet. Run `tarry values` to rate what matters.")
+        return
+    if as_json:
+        print_json(profile.to_dict())
+    else:
+        render(profile)
+
+
+@values_app.command("history")
+def history(as_json: bool = JSON_OPTION) -> None:
+    """Every profile, with the composite and the want/value gap over time."""
+    from tarry import values
+
+    with open_store() as store:
+        trend = values.trend(store)
+    if as_json:
+        print_json(trend.to_dict())
+        return
+    render_trend(trend)
+
+
+def render_trend(trend: Trend) -> None:
+    table = Table("id", "taken", "composite", "closeness gap", "")
+    for p in trend.profiles:
+        gap = "" if p.closeness_gap is None else f"{p.closeness_gap:+g}"
+        table.add_row(str(p.id), f"{p.taken_at:%Y-%m-%d}", f"{p.composite:g}", gap,
+                      "▇" * round(p.composite / 5))  # fmt: skip
+    console.print(table)
+    if trend.composite_change is not None:
+        console.print(f"Composite change, first to latest: {trend.composite_change:+g}")
+    if trend.closeness_gap_change is not None:
+        console.print(f"Want/value gap change: {trend.closeness_gap_change:+g} (lower is closer)")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(values_app, name="values")

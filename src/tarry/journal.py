@@ -1,0 +1,184 @@
+"""Entries: the inner-life journal. Text from $VISUAL / $EDITOR or stdin, an optional prompt, tags.
+
+The editor works on a temporary file inside the private (0700) home, never in /tmp, and the
+file is deleted afterwards, whatever happens.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tarry import clock
+from tarry.errors import InvalidInput, NotFound
+from tarry.store import Store
+
+HEADER_MARK = "# | "  # lines starting with this are instructions, removed from the entry
+FALLBACK_EDITORS = ("sensible-editor", "nano", "vi")
+
+
+@dataclass
+class Entry:
+    id: int
+    at: datetime
+    prompt: str
+    body: str
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """The first line of the body, shortened, for listings."""
+        first = self.body.strip().splitlines()[0] if self.body.strip() else ""
+        return textwrap.shorten(first, 60, placeholder="...")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "prompt": self.prompt,
+            "body": self.body,
+            "tags": self.tags,
+        }
+
+
+def normalise_tags(tags: Iterable[str]) -> list[str]:
+    """Lower-case tags without '#', in order, each once ('Work, #sleep' -> work, sleep)."""
+    found: list[str] = []
+    for tag in tags:
+        for part in tag.split(","):
+            clean = part.strip().lstrip("#").strip().lower()
+            if clean and clean not in found:
+                found.append(clean)
+    return found
+
+
+def write(
+    store: Store,
+    body: str,
+    *,
+    prompt: str = "",
+    tags: Iterable[str] = (),
+    at: datetime | None = None,
+) -> Entry:
+    """Save an entry; an empty body is refused (nothing is written)."""
+    body = body.strip()
+    if not body:
+        raise InvalidInput("The entry is empty; nothing was saved.")
+    with store.tx():
+        cur = store.execute(
+            "INSERT INTO entries (at, prompt, body) VALUES (?, ?, ?)",
+            (clock.to_text(at or clock.now()), prompt.strip(), body),
+        )
+        entry_id = int(cur.lastrowid or 0)
+        store.conn.executemany(
+            "INSERT INTO entry_tags (entry_id, tag) VALUES (?, ?)",
+            [(entry_id, tag) for tag in normalise_tags(tags)],
+        )
+    return get(store, entry_id)
+
+
+SELECT = """
+SELECT e.*, (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM entry_tags
+    WHERE entry_id = e.id ORDER BY tag)) AS tags
+FROM entries e
+"""
+
+
+def _from_row(row: Any) -> Entry:
+    tags = row["tags"].split("\x1f") if row["tags"] else []
+    return Entry(row["id"], clock.from_text(row["at"]), row["prompt"], row["body"], tags)
+
+
+def get(store: Store, entry_id: int) -> Entry:
+    row = store.one(SELECT + " WHERE e.id = ?", (entry_id,))
+    if row is None:
+        raise NotFound(f"No entry with id {entry_id}.", "See `tarry entries list`.")
+    return _from_row(row)
+
+
+def all_entries(
+    store: Store, *, tag: str | None = None, since: datetime | None = None
+) -> list[Entry]:
+    """Entries, newest first, optionally with one tag and from `since`."""
+    where, params = ["1"], []
+    if tag:
+        where.append("e.id IN (SELECT entry_id FROM entry_tags WHERE tag = ?)")
+        params.append((normalise_tags([tag]) or [tag])[0])
+    if since is not None:
+        where.append("e.at >= ?")
+        params.append(clock.to_text(since))
+    sql = SELECT + f" WHERE {' AND '.join(where)} ORDER BY e.at DESC, e.id DESC"
+    return [_from_row(row) for row in store.query(sql, params)]
+
+
+def remove(store: Store, entry_id: int) -> Entry:
+    entry = get(store, entry_id)
+    with store.tx():
+        store.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
+    return entry
+
+
+# Composing in an editor -----------------------------------------------------------------------
+
+
+def editor_command() -> list[str]:
+    """$VISUAL, else $EDITOR, else the first of sensible-editor, nano, vi found."""
+    for name in ("VISUAL", "EDITOR"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return shlex.split(value)
+    for fallback in FALLBACK_EDITORS:
+        if shutil.which(fallback):
+            return [fallback]
+    raise InvalidInput(
+        "No editor found to write in.",
+        "Set $EDITOR (e.g. export EDITOR=nano), or pipe the text: echo '...' | tarry write.",
+    )
+
+
+def template(prompt: str) -> str:
+    """The text the editor opens with: the prompt and a line of help, marked for removal."""
+    lines = [f"{HEADER_MARK}{line}" for line in textwrap.wrap(prompt, 90)] if prompt else []
+    lines.append(
+        f"{HEADER_MARK}Write below. Lines starting with '{HEADER_MARK.strip()}' are removed."
+    )
+    return "\n".join(lines) + "\n\n"
+
+
+def strip_template(text: str) -> str:
+    return "\n".join(ln for ln in text.splitlines() if not ln.startswith(HEADER_MARK.rstrip()))
+
+
+def compose(directory: Path, prompt: str = "") -> str:
+    """Open the editor on a private temporary file in `directory`; return what was written."""
+    command = editor_command()
+    handle, name = tempfile.mkstemp(prefix="entry-", suffix=".md", dir=directory)
+    path = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as fp:
+            fp.write(template(prompt))
+        try:
+            result = subprocess.run([*command, str(path)], check=False)
+        except OSError as exc:
+            raise InvalidInput(
+                f"Cannot start the editor {command[0]!r}: {exc.strerror}.",
+                "Set $EDITOR to an editor on your PATH, e.g. export EDITOR=nano.",
+            ) from exc
+        if result.returncode != 0:
+            raise InvalidInput(
+                f"The editor ({' '.join(command)}) exited with status {result.returncode};"
+                " nothing was saved.",
+                "Check $EDITOR, or pipe the text: echo '...' | tarry write.",
+            )
+        return strip_template(path.read_text(encoding="utf-8")).strip()
+    finally:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,290 @@
+"""Commitments and occurrences: the library and `tarry commit`.
+
+The clock is frozen on Thursday 2026-11-19 12:00 UTC (see conftest).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from tarry import commitments, people, tradeoffs
+from tarry.commitments import Commitment
+from tarry.errors import Conflict, InvalidInput, NotFound
+from tarry.store import Store
+
+TITLE = "Phone-free dinner with Sam"
+THURSDAYS = [datetime(2026, 10, 29, 19, 0) + timedelta(weeks=k) for k in range(5)]
+
+
+@pytest.fixture
+def dinner(store: Store) -> Commitment:
+    people.add(store, "Sam", relation="partner", aliases=["Sammy"])
+    return commitments.add(
+        store, TITLE, every="thursday 19:00", start=datetime(2026, 10, 29), duration_min=120,
+        people_names=["sammy"], practices="priority+depth", note="Phones in the drawer.",
+    )  # fmt: skip
+
+
+def window(store: Store) -> list[tuple[datetime, str]]:
+    found = commitments.occurrences(store, datetime(2026, 10, 26), datetime(2026, 11, 27))
+    return [(o.scheduled_at, o.status) for o in found]
+
+
+def test_add(dinner: Commitment) -> None:
+    assert dinner.to_dict() == {
+        "id": 1,
+        "title": TITLE,
+        "rrule": "FREQ=WEEKLY;BYDAY=TH",
+        "starts_at": "2026-10-29T19:00:00",
+        "duration_min": 120,
+        "note": "Phones in the drawer.",
+        "created_at": "2026-11-19T12:00:00+00:00",
+        "ended_at": None,
+        "people": ["Sam"],
+        "practices": ["depth", "priority"],
+        "schedule": "every Thu 19:00",
+    }
+
+
+def test_add_defaults_to_today_and_reads_raw_rules(store: Store) -> None:
+    walk = commitments.add(store, "Walk", every="day 7:30")
+    assert walk.starts_at == datetime(2026, 11, 19, 7, 30)
+    raw = commitments.add(
+        store, "Pages", rrule="RRULE:FREQ=WEEKLY;BYDAY=MO,WE", start=datetime(2026, 11, 2, 21, 30)
+    )
+    assert (raw.rrule, raw.describe()) == ("FREQ=WEEKLY;BYDAY=MO,WE", "every Mon, Wed 21:30")
+    hours = commitments.add(store, "Check-in", rrule="FREQ=WEEKLY;BYDAY=SU;BYHOUR=20")
+    assert hours.starts_at == datetime(2026, 11, 19, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"rrule": "FREQ=WEEKLY;BYDAY=XX", "start": datetime(2026, 11, 19, 19)}, InvalidInput,
+         "Invalid RRULE 'FREQ=WEEKLY;BYDAY=XX'"),
+        ({"rrule": "NOT A RULE", "start": datetime(2026, 11, 19, 19)}, InvalidInput,
+         "Invalid RRULE"),
+        ({"rrule": "FREQ=DAILY;COUNT=0", "start": datetime(2026, 11, 19, 19)}, InvalidInput,
+         "never occurs"),
+        ({"rrule": "FREQ=MINUTELY", "start": datetime(2026, 11, 19, 19)}, InvalidInput,
+         "more often than daily"),
+        ({"rrule": "FREQ=WEEKLY;BYDAY=TH"}, InvalidInput, "gives no time of day"),
+        ({}, InvalidInput, "Give the recurrence once"),
+        ({"every": "thursday 19:00", "rrule": "FREQ=DAILY"}, InvalidInput, "once"),
+        ({"every": "thursday 19:00", "duration_min": 0}, InvalidInput, "needs a duration"),
+        ({"every": "thursday 19:00", "people_names": ["Zed"]}, NotFound, "No person called"),
+        ({"every": "thursday 19:00", "practices": "grit"}, InvalidInput, "Unknown practice"),
+    ],
+)  # fmt: skip
+def test_add_refuses_bad_input(store: Store, kwargs: dict, error: type, message: str) -> None:
+    with pytest.raises(error, match=message):
+        commitments.add(store, "Dinner", **kwargs)
+    assert commitments.all_commitments(store, include_ended=True) == []
+
+
+def test_invalid_rule_error_gives_an_example(store: Store) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        commitments.add(store, "Dinner", rrule="FREQ=WEEKLY;BYDAY=XX", start=datetime(2026, 1, 1))
+    assert caught.value.hint is not None and "FREQ=WEEKLY;BYDAY=TH" in caught.value.hint
+
+
+def test_duplicate_active_title_conflicts(store: Store, dinner: Commitment) -> None:
+    with pytest.raises(Conflict):
+        commitments.add(store, TITLE.upper(), every="friday 19:00")
+    commitments.end(store, dinner.id)
+    assert commitments.add(store, TITLE, every="friday 19:00").id == 2
+
+
+def test_occurrences_generated_from_the_rule(store: Store, dinner: Commitment) -> None:
+    assert window(store) == [(at, "pending") for at in THURSDAYS]
+    first = commitments.occurrences(store, datetime(2026, 10, 26), datetime(2026, 10, 30))[0]
+    assert first.to_dict() == {
+        "commitment_id": 1,
+        "title": TITLE,
+        "scheduled_at": "2026-10-29T19:00:00",
+        "duration_min": 120,
+        "status": "pending",
+        "note": "",
+        "tradeoff_id": None,
+        "traded_for": None,
+        "people": ["Sam"],
+        "practices": ["depth", "priority"],
+        "ends_at": "2026-10-29T21:00:00",
+    }
+
+
+def test_windows_are_bounded(store: Store, dinner: Commitment) -> None:
+    with pytest.raises(InvalidInput, match="the most is 3660"):
+        commitments.occurrences(store, datetime(2020, 1, 1), datetime(2031, 1, 1))
+    daily = commitments.add(store, "Daily", every="day 8:00", start=datetime(2020, 1, 1))
+    times = commitments.expand(daily, datetime(2020, 1, 1), datetime(2029, 12, 1))
+    assert len(times) == commitments.MAX_PER_COMMITMENT
+
+
+def test_mark_kept_traded_skipped(store: Store, dinner: Commitment) -> None:
+    kept = commitments.mark(store, TITLE, "kept", when=date(2026, 11, 5), note="Long talk.")
+    assert (kept.status, kept.note, kept.tradeoff_id) == ("kept", "Long talk.", None)
+    traded = commitments.mark(
+        store, "phone-free dinner with sam", "traded", when=date(2026, 11, 12),
+        traded_for="the launch review", note="Again.",
+    )  # fmt: skip
+    assert (traded.status, traded.traded_for) == ("traded", "the launch review")
+    tradeoff = tradeoffs.get(store, traded.tradeoff_id or 0)
+    assert tradeoff.to_dict() == {
+        "id": 1,
+        "at": "2026-11-12T19:00:00+00:00",
+        "chose": "the launch review",
+        "over": TITLE,
+        "direction": "away",
+        "cost_hours": 2.0,
+        "cost_note": "",
+        "note": "Again.",
+        "practices": ["depth", "priority"],
+        "commitment": TITLE,
+    }
+    commitments.mark(store, 1, "skipped", when=datetime(2026, 10, 29, 19, 0), note="Away.")
+    assert [s for _, s in window(store)] == ["skipped", "kept", "traded", "pending", "pending"]
+
+
+def test_marking_again_replaces_the_mark_and_its_tradeoff(store: Store, dinner: Commitment) -> None:
+    on = date(2026, 11, 12)
+    commitments.mark(store, TITLE, "traded", when=on, traded_for="work")
+    assert len(tradeoffs.all_tradeoffs(store)) == 1
+    assert commitments.mark(store, TITLE, "kept", when=on).status == "kept"
+    assert tradeoffs.all_tradeoffs(store) == []
+    assert commitments.mark(store, TITLE, "pending", when=on).status == "pending"
+    assert store.scalar("SELECT count(*) FROM occurrences") == 0
+
+
+def test_default_occurrence_is_todays_else_the_last(
+    store: Store, dinner: Commitment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(InvalidInput, match="has not happened yet"):
+        commitments.mark(store, TITLE, "kept")  # tonight's, still ahead
+    ahead = commitments.mark(store, TITLE, "skipped", note="Sam is away.")
+    assert ahead.scheduled_at == datetime(2026, 11, 19, 19, 0)
+    monkeypatch.setenv("TARRY_NOW", "2026-11-21T12:00:00+00:00")  # a Saturday
+    assert commitments.mark(store, TITLE, "kept").scheduled_at == datetime(2026, 11, 19, 19, 0)
+
+
+@pytest.mark.parametrize(
+    ("status", "kwargs", "error", "message"),
+    [
+        ("kept", {"when": date(2026, 11, 10)}, NotFound, "has no occurrence on 2026-11-10"),
+        ("kept", {"when": datetime(2026, 11, 12, 18, 0)}, NotFound, "has no occurrence"),
+        ("traded", {"when": date(2026, 11, 12)}, InvalidInput, "What was it traded for"),
+        ("done", {}, InvalidInput, "Unknown status 'done'"),
+        ("kept", {"when": date(2026, 10, 22)}, NotFound, "has no occurrence"),  # before start
+    ],
+)
+def test_mark_refuses(
+    store: Store, dinner: Commitment, status: str, kwargs: dict, error: type, message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        commitments.mark(store, TITLE, status, **kwargs)
+    assert store.scalar("SELECT count(*) FROM occurrences") == 0
+    assert tradeoffs.all_tradeoffs(store) == []
+
+
+def test_unknown_commitment(store: Store) -> None:
+    with pytest.raises(NotFound, match="No commitment called 'Gym'"):
+        commitments.mark(store, "Gym", "kept")
+    with pytest.raises(NotFound, match="No commitment with id 9"):
+        commitments.get(store, 9)
+
+
+def test_end_stops_occurrences(store: Store, dinner: Commitment) -> None:
+    ended = commitments.end(store, TITLE, at=datetime(2026, 11, 10, tzinfo=UTC))
+    assert not ended.active and commitments.all_commitments(store) == []
+    assert [c.id for c in commitments.all_commitments(store, include_ended=True)] == [1]
+    assert [at for at, _ in window(store)] == THURSDAYS[:2]
+    with pytest.raises(Conflict, match="already ended on 2026-11-10"):
+        commitments.end(store, TITLE)
+
+
+def test_upcoming_and_unmarked(store: Store, dinner: Commitment) -> None:
+    assert [o.scheduled_at for o in commitments.upcoming(store, 7)] == [THURSDAYS[3]]
+    assert [o.scheduled_at for o in commitments.upcoming(store, 8)] == THURSDAYS[3:]
+    commitments.mark(store, TITLE, "kept", when=date(2026, 11, 12))
+    assert [o.scheduled_at for o in commitments.unmarked(store, 14)] == [THURSDAYS[1]]
+    with pytest.raises(InvalidInput):
+        commitments.upcoming(store, 0)
+
+
+def test_parse_when() -> None:
+    assert commitments.parse_when("2026-11-12") == date(2026, 11, 12)
+    assert commitments.parse_when("2026-11-12 19:00") == datetime(2026, 11, 12, 19, 0)
+
+
+# CLI ------------------------------------------------------------------------------------------
+
+
+def test_cli_add_list_upcoming(cli, store: Store) -> None:
+    people.add(store, "Sam")
+    result = cli(
+        "commit", "add", TITLE, "--every", "thursday 19:00", "--for", "2h", "--with", "Sam",
+        "--practice", "priority+depth", "--start", "2026-10-29",
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert result.stdout.strip() == (
+        f"Added '{TITLE}' (1): every Thu 19:00, 120 min, from 2026-10-29."
+    )
+    listed = json.loads(cli("commit", "list", "--json").stdout)
+    assert [(c["title"], c["rrule"], c["people"]) for c in listed] == [
+        (TITLE, "FREQ=WEEKLY;BYDAY=TH", ["Sam"])
+    ]
+    upcoming = json.loads(cli("commit", "upcoming", "--days", "14", "--json").stdout)
+    assert [o["scheduled_at"] for o in upcoming] == ["2026-11-19T19:00:00", "2026-11-26T19:00:00"]
+    text = cli("commit", "upcoming").stdout
+    assert "Thu 2026-11-19 19:00" in text and "2 recent occurrence(s) not marked yet" in text
+
+
+def test_cli_mark_and_end(cli, store: Store, dinner: Commitment) -> None:
+    result = cli(
+        "commit", "mark", TITLE, "traded", "--date", "2026-11-12", "--for", "the launch",
+        "--note", "Again.",
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert f"{TITLE} on Thu 2026-11-12 19:00: traded for the launch." in result.stdout
+    assert "Recorded tradeoff 1 (away from closeness)." in result.stdout
+    ledger = json.loads(cli("tradeoffs", "list", "--json").stdout)
+    assert [(t["chose"], t["over"], t["commitment"]) for t in ledger] == [
+        ("the launch", TITLE, TITLE)
+    ]
+    assert cli("commit", "mark", "1", "kept", "--date", "2026-11-05 19:00").code == 0
+    assert [s for _, s in window(store)][:3] == ["pending", "kept", "traded"]
+    assert cli("commit", "end", "1").code == 0
+    assert json.loads(cli("commit", "list", "--json").stdout) == []
+    assert json.loads(cli("commit", "list", "--all", "--json").stdout)[0]["ended_at"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["add", "X", "--rrule", "FREQ=WEEKLY;BYDAY=XX", "--start", "2026-11-19 19:00"],
+         "Invalid RRULE 'FREQ=WEEKLY;BYDAY=XX'"),
+        (["add", "X", "--every", "thursday 19:00", "--with", "Zed"], "No person called 'Zed'"),
+        (["add", "X", "--every", "someday"], "Cannot read the recurrence"),
+        (["add", "X", "--every", "thursday 19:00", "--for", "long"], "Cannot read the duration"),
+    ],
+)  # fmt: skip
+def test_cli_add_bad_input_exits_2(cli, store: Store, args: list[str], message: str) -> None:
+    result = cli("commit", *args)
+    assert result.code == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert commitments.all_commitments(store, include_ended=True) == []
+
+
+def test_cli_invalid_rrule_shows_an_example(cli) -> None:
+    result = cli("commit", "add", "X", "--rrule", "FREQ=WEEKLY;BYDAY=XX", "--start", "2026-11-19")
+    assert "Example: --rrule 'FREQ=WEEKLY;BYDAY=TH'" in result.stderr
+
+
+def test_cli_mark_bad_input_exits_2(cli, store: Store, dinner: Commitment) -> None:
+    assert "What was it traded for?" in cli("commit", "mark", "1", "traded").stderr
+    assert cli("commit", "mark", "Gym", "kept").code == 2
+    assert cli("commit", "mark", "1", "kept", "--date", "2026-11-10").code == 2
+    assert store.scalar("SELECT count(*) FROM occurrences") == 0

@@ -1,0 +1,143 @@
+"""Entries: the library and `tarry write` (stdin and a real $EDITOR script) and `tarry entries`."""
+
+from __future__ import annotations
+
+import json
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tarry import journal
+from tarry.errors import InvalidInput, NotFound
+from tarry.store import Store
+
+AT = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)
+
+
+def test_write_and_get(store: Store) -> None:
+    entry = journal.write(
+        store, "  I was jealous today.\nSaid nothing.  ", prompt="What did you skip past?",
+        tags=["Envy", "#inner", "envy, Work"], at=AT,
+    )  # fmt: skip
+    assert entry.to_dict() == {
+        "id": 1,
+        "at": "2026-11-18T22:00:00+00:00",
+        "prompt": "What did you skip past?",
+        "body": "I was jealous today.\nSaid nothing.",
+        "tags": ["envy", "inner", "work"],
+    }
+    assert entry.title == "I was jealous today."
+    assert journal.get(store, 1) == entry
+    hits = store.scalar("SELECT count(*) FROM search_index WHERE search_index MATCH 'jealous'")
+    assert hits == 1
+
+
+def test_empty_entry_is_refused(store: Store) -> None:
+    with pytest.raises(InvalidInput, match="empty; nothing was saved"):
+        journal.write(store, " \n\t ")
+    assert journal.all_entries(store) == []
+
+
+def test_listing_filters_and_remove(store: Store) -> None:
+    first = journal.write(store, "one", tags=["sam"], at=datetime(2026, 11, 1, tzinfo=UTC))
+    second = journal.write(store, "two", tags=["work"], at=AT)
+    assert [e.id for e in journal.all_entries(store)] == [second.id, first.id]
+    assert [e.id for e in journal.all_entries(store, tag="#Sam")] == [first.id]
+    since = datetime(2026, 11, 10, tzinfo=UTC)
+    assert [e.id for e in journal.all_entries(store, since=since)] == [second.id]
+    journal.remove(store, first.id)
+    with pytest.raises(NotFound, match="No entry with id 1"):
+        journal.get(store, first.id)
+
+
+def test_template_round_trip() -> None:
+    text = journal.template("Who have you let drift?") + "Teo.\n# A heading I wrote\n"
+    assert journal.strip_template(text).strip() == "Teo.\n# A heading I wrote"
+
+
+def test_editor_prefers_visual(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VISUAL", "code --wait")
+    monkeypatch.setenv("EDITOR", "nano")
+    assert journal.editor_command() == ["code", "--wait"]
+
+
+# CLI ------------------------------------------------------------------------------------------
+
+
+def test_cli_write_from_stdin(cli, store: Store) -> None:
+    result = cli("write", "--tag", "sam", "-t", "fear", input="Told Sam the truth.\n")
+    assert result.code == 0, result.stderr
+    assert result.stdout.strip() == "Saved entry 1 [fear, sam]: Told Sam the truth."
+    assert journal.get(store, 1).body == "Told Sam the truth."
+
+
+def test_cli_empty_stdin_saves_nothing(cli, store: Store) -> None:
+    result = cli("write", input="\n  \n")
+    assert (result.code, result.stdout.strip()) == (0, "Nothing written, so nothing was saved.")
+    assert journal.all_entries(store) == []
+
+
+def editor_script(tmp_path: Path, body: str, exit_code: int = 0) -> Path:
+    """A tiny editor: records where it was asked to edit and what it saw, then appends `body`."""
+    script = tmp_path / "editor.sh"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'echo "$1" > "{tmp_path}/edited-path"\n'
+        f'cp "$1" "{tmp_path}/seen"\n'
+        f"printf '%s' '{body}' >> \"$1\"\n"
+        f"exit {exit_code}\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script
+
+
+def test_cli_write_in_editor(cli, store: Store, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", str(editor_script(tmp_path, "Teo. One small step.")))
+    result = cli("write", "--edit", "--prompt", "Who have you let drift?", "--tag", "drift")
+    assert result.code == 0, result.stderr
+    entry = journal.get(store, 1)
+    assert (entry.prompt, entry.body, entry.tags) == (
+        "Who have you let drift?",
+        "Teo. One small step.",
+        ["drift"],
+    )
+    edited = Path((tmp_path / "edited-path").read_text().strip())
+    assert edited.parent == store.home  # the private home, not /tmp
+    assert not edited.exists()  # deleted afterwards
+    assert "# | Who have you let drift?" in (tmp_path / "seen").read_text()
+
+
+def test_cli_editor_left_empty_saves_nothing(cli, store: Store, tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", str(editor_script(tmp_path, "")))
+    result = cli("write", "--edit")
+    assert result.stdout.strip() == "Nothing written, so nothing was saved."
+    assert journal.all_entries(store) == []
+
+
+def test_cli_failing_editor_exits_2(cli, store: Store, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", str(editor_script(tmp_path, "text", exit_code=3)))
+    result = cli("write", "--edit")
+    assert result.code == 2 and "exited with status 3; nothing was saved." in result.stderr
+    monkeypatch.setenv("EDITOR", str(tmp_path / "no-such-editor"))
+    result = cli("write", "--edit")
+    assert result.code == 2 and "Cannot start the editor" in result.stderr
+    assert journal.all_entries(store) == []
+    assert list(store.home.glob("entry-*")) == []
+
+
+def test_cli_entries_list_and_show(cli, store: Store) -> None:
+    journal.write(store, "First [bracketed] line\nmore", tags=["sam"], prompt="Why?", at=AT)
+    journal.write(store, "Second", tags=["work"])
+    listed = json.loads(cli("entries", "list", "--tag", "sam", "--json").stdout)
+    assert [e["id"] for e in listed] == [1]
+    assert "[bracketed]" in cli("entries", "list").stdout
+    shown = cli("entries", "show", "1").stdout
+    assert "Entry 1, Wednesday 2026-11-18 22:00" in shown and "Why?" in shown
+    assert "First [bracketed] line\nmore" in shown
+    assert json.loads(cli("entries", "show", "1", "--json").stdout)["tags"] == ["sam"]
+    assert cli("entries", "show", "9").code == 2
