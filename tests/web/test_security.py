@@ -88,3 +88,41 @@ def test_typed_errors_get_their_status(web: Web) -> None:
     assert web.client.get("/people/7").status_code == 404
     assert web.client.get("/people/7.json").json()["error"] == "No person with id 7."
     assert BASE.startswith("http://127.0.0.1")
+
+
+def test_password_mode_for_a_non_loopback_bind(home) -> None:
+    from starlette.testclient import TestClient
+
+    from tarry.web.app import Config, create_app
+    from tarry.web.security import Guard
+
+    guard = Guard.for_port("192.0.2.10", 8731, password_check=lambda p: p == "a long passphrase")
+    app = create_app(Config(home=home, guard=guard))
+    client = TestClient(app, base_url="http://192.0.2.10:8731")
+    first = client.get("/people", follow_redirects=False)
+    assert (first.status_code, first.headers["location"]) == (303, "/login")
+    assert client.get("/login").status_code == 200
+    origin = {"origin": "http://192.0.2.10:8731"}
+    assert client.post("/login", data={"password": "a long passphrase"}).status_code == 403
+    wrong = client.post("/login", data={"password": "guess"}, headers=origin)
+    assert wrong.status_code == 401
+    right = client.post(
+        "/login", data={"password": "a long passphrase"}, headers=origin, follow_redirects=False
+    )
+    assert right.status_code == 303 and "HttpOnly" in right.headers["set-cookie"]
+    assert client.get("/people").status_code == 200
+
+
+def test_non_loopback_without_password_is_refused(tmp_path) -> None:
+    import pytest
+
+    from tarry.errors import InvalidInput
+    from tarry.web.server import password_checker
+
+    with pytest.raises(InvalidInput, match=r"binds to 127\.0\.0\.1"):
+        password_checker(None, "0.0.0.0")
+    assert password_checker(None, "127.0.0.1") is None and password_checker(None, "::1") is None
+    secret = tmp_path / "pw"
+    secret.write_text("correct horse battery staple\n")
+    check = password_checker(secret, "0.0.0.0")
+    assert check is not None and check("correct horse battery staple") and not check("x")

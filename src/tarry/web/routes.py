@@ -9,6 +9,7 @@ from tarry.web.pages import (
     feed,
     imports,
     journal,
+    login,
     people,
     review,
     today,
@@ -31,6 +32,7 @@ def all_routes() -> list[BaseRoute]:
         journal,
         imports,
         feed,
+        login,
     ):
         found += module.routes()
     return found

@@ -66,6 +66,12 @@ class Guard:
         self.sessions[session] = secrets.token_urlsafe(32)
         return session
 
+    def login(self, password: str) -> str | None:
+        """A new session for the right password (only when a password is set)."""
+        if self.password_check is None or not self.password_check(password):
+            return None
+        return self.new_session()
+
     def csrf_for(self, session: str | None) -> str:
         return self.sessions.get(session or "", "")
 
@@ -127,8 +133,16 @@ class GuardMiddleware:
         scope.setdefault("state", {})["session"] = session
         if session not in guard.sessions:
             if guard.password_check and path == "/login":
-                return None
+                return self._login_gate(scope)
+            if guard.password_check:
+                return redirect("/login", [])
             return plain(401, "Not signed in. Open the link that `tarry serve` printed.")
+        if scope["method"] not in SAFE_METHODS and not self._same_origin(scope):
+            return plain(403, "Refused: this request did not come from tarry's own pages.")
+        return None
+
+    def _login_gate(self, scope: Scope) -> Callable[[Send], Awaitable[None]] | None:
+        """The login form is open to all; posting it still needs tarry's own Origin."""
         if scope["method"] not in SAFE_METHODS and not self._same_origin(scope):
             return plain(403, "Refused: this request did not come from tarry's own pages.")
         return None
