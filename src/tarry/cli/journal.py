@@ -22,6 +22,12 @@ def write(
     from tarry import journal
 
     with open_store() as store:
+        if not prompt and sys.stdin.isatty():  # offer a prompt that follows recent life
+            from tarry.prompts import inner
+
+            top = inner.suggest(store)[0]
+            console.print(f"{top.text}\n({top.reason}; --prompt sets your own)", markup=False)
+            prompt = top.text
         if edit or sys.stdin.isatty():
             text = journal.compose(store.home, prompt)
         else:
