@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "chat",
     "calendar",
     "mirror",
+    "mirror_analysis",
     "web",
     "search",
     "archive",

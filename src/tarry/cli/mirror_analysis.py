@@ -1,0 +1,174 @@
+"""`tarry mirror label | report | evaluate`: label messages, show how conversations go, score."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from tarry import clock
+from tarry.cli.common import JSON_OPTION, console, open_store, print_json
+from tarry.cli.mirror import mirror_app
+from tarry.mirror import conversations, evaluation
+from tarry.mirror.contract import label_lines
+from tarry.mirror.report import bar, minutes, percent, sparkline
+
+SIDES = (("me", "you"), ("them", "them"))
+
+
+@mirror_app.command("label")
+def label_cmd(
+    evidence: bool = typer.Option(
+        False,
+        "--evidence",
+        help="Add an 'evidence' field: the words or relation behind each label.",
+    ),
+) -> None:
+    """Label messages: JSON Lines on stdin, one answer line per request on stdout.
+
+    Reads {"id","text","context"} and writes {"id","disclosure","moves","question"}, the label
+    contract in DESIGN.md.
+
+    Answers come in input order. A bad line stops the run with exit 2, naming the line; the
+    answers to the lines before it have been written.
+    """
+    out = sys.stdout.buffer
+    label_lines(sys.stdin.buffer, out.write, evidence=evidence, flush=out.flush)
+
+
+@mirror_app.command("report")
+def report(
+    person: str = typer.Option(..., "--person", "-p", help="Name or alias of the person."),
+    since: str = typer.Option(None, "--since", metavar="DATE", help="Only messages from DATE on."),
+    by: str = typer.Option("month", "--by", help="Group the numbers by week or month."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """How your conversations with PERSON go: depth, how pain was met, who reaches out."""
+    start = clock.parse(since) if since else None
+    with open_store() as store:
+        data = conversations.person_report(store, person, since=start, by=by)
+    if as_json:
+        print_json(data)
+        return
+    _render_report(data)
+
+
+def _render_report(data: dict[str, Any]) -> None:
+    total = data["total"]
+    since = f" since {data['since'][:10]}" if data["since"] else ""
+    console.print(f"[bold]Mirror: {data['person']}[/]{since}")
+    if not total["conversations"]:
+        console.print(
+            "No imported messages. Import a chat: `tarry import chat FILE --person NAME`."
+        )
+        return
+    console.print(_each_way(total))
+    console.print(_met_table("How their feelings were met", total["their_feelings_met"], "you"))
+    console.print(_met_table("How your feelings were met", total["my_feelings_met"], "they"))
+    console.print(_periods(data["periods"], data["by"]))
+    _render_moments(data["notable"])
+
+
+def _each_way(total: dict[str, Any]) -> Table:
+    table = Table("each way", "you", "them", title=f"{total['conversations']} conversations")
+    rows = [
+        ("messages", lambda s: str(total["messages"][s])),
+        ("words", lambda s: str(total["words"][s])),
+        ("conversations started", lambda s: str(total["started"][s])),
+        ("median reply time", lambda s: minutes(total["response_minutes"][s])),
+        ("depth (0 none .. 3 feeling)", lambda s: _mean(total["depth"][s]["mean"])),
+        ("feeling disclosures", lambda s: str(total["depth"][s]["feeling"])),
+        ("follow-up questions per message", lambda s: percent(total["follow_up_rate"][s])),
+        ("depth met with depth", lambda s: percent(total["reciprocity"][s])),
+    ]
+    for name, value in rows:
+        table.add_row(name, *(value(side) for side, _ in SIDES))
+    return table
+
+
+def _mean(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _met_table(title: str, met: dict[str, Any], who: str) -> Table:
+    table = Table(f"{who} replied with", "times", "share", "", title=f"{title} ({met['total']})")
+    for kind, count in met["counts"].items():
+        if count:
+            share = met["shares"][kind]
+            table.add_row(kind, str(count), percent(share), bar(share))
+    return table
+
+
+def _periods(periods: list[dict[str, Any]], by: str) -> Table:
+    table = Table(by, "messages you/them", "started you/them", "depth you/them", "their feelings")
+    for p in periods:
+        table.add_row(
+            p["period"],
+            f"{p['messages']['me']}/{p['messages']['them']}",
+            f"{p['started']['me']}/{p['started']['them']}",
+            f"{_mean(p['depth']['me']['mean'])}/{_mean(p['depth']['them']['mean'])}",
+            str(p["their_feelings_met"]["total"]),
+        )
+    messages = [p["messages"]["me"] + p["messages"]["them"] for p in periods]
+    table.caption = (
+        f"messages {sparkline(messages)}   your depth "
+        f"{sparkline([p['depth']['me']['mean'] for p in periods])}   their depth "
+        f"{sparkline([p['depth']['them']['mean'] for p in periods])}"
+    )
+    return table
+
+
+MOMENT_TITLES = {
+    "their_hardest": "Their hardest disclosures",
+    "my_vulnerable": "Your vulnerable disclosures",
+    "redirects": "Redirects after a hard disclosure",
+}
+
+
+def _render_moments(notable: dict[str, list[dict[str, Any]]]) -> None:
+    for key, title in MOMENT_TITLES.items():
+        console.print(f"\n[bold]{title}[/]")
+        if not notable[key]:
+            console.print("  none")
+        for m in notable[key]:
+            console.print(f"  {m['at']}  {m['excerpt']}", markup=False)
+            if m["reply"]:
+                console.print(f"      reply: {m['reply']}", markup=False)
+            console.print(f"      why: {m['reason']}", markup=False)
+
+
+@mirror_app.command("evaluate")
+def evaluate(
+    split: str = typer.Option("dev", "--split", help="dev, test (held out) or all."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Score the labeller on tarry's own labelled exchanges: P/R/F1 per label vs majority."""
+    families = evaluation.evaluate(split)
+    if as_json:
+        print_json({"split": split, **evaluation.to_dict(families)})
+        return
+    for family in families:
+        console.print(_family_table(family, split))
+    beaten = all(f.beats_baseline() for f in families)
+    console.print(f"Every label above its majority baseline: {'yes' if beaten else 'no'}")
+
+
+def _family_table(family: evaluation.Family, split: str) -> Table:
+    table = Table("label", "precision", "recall", "F1", "support", "majority F1")
+    table.title = f"{family.name} ({split})"
+    for s in family.scores:
+        table.add_row(
+            s.label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support),
+            f"{s.baseline_f1:.2f}",
+        )  # fmt: skip
+    table.caption = (
+        f"macro-F1 {family.macro_f1:.3f} (majority {family.baseline_macro_f1:.3f}); "
+        f"accuracy {family.accuracy:.3f} (majority {family.baseline_accuracy:.3f})"
+    )
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    """The commands attach to `tarry mirror` (cli/mirror.py registers the group)."""

@@ -1,0 +1,153 @@
+"""The mirror's word lists (lexicon.toml), indexed by first word so one pass finds them all.
+
+Each entry is a regular-expression fragment that starts with a plain word (its key). Scanning a
+text visits each word once, and tries only the fragments whose key that word is: a few
+anchored matches per word instead of one pass over the text per list.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+CURLY = re.compile("[\u2019\u2018\u02bc]")
+KEY = re.compile(r"[a-z]+")
+END = r"(?![\w'])"
+CAPTURING = re.compile(r"(?<!\\)\((?!\?)")
+
+
+# One phrase found: (start, end, phrase). A plain tuple: made for every hit, so kept cheap.
+Hit = tuple[int, int, str]
+
+
+def normalise(text: str) -> str:
+    """Lower case with straight apostrophes: the form every fragment is matched against."""
+    text = text.lower()
+    # Checked first: translate() is slow, and most texts have no curly apostrophe.
+    return text.translate(APOSTROPHES) if CURLY.search(text) else text
+
+
+def _key(fragment: str) -> str:
+    """The plain word a fragment starts with; refuses fragments that hide their first word."""
+    found = KEY.match(fragment)
+    after = fragment[found.end() : found.end() + 2] if found else ""
+    nxt = after[:1]
+    hidden = nxt.isalpha() or (nxt != "" and nxt in "?*+[{") or (nxt == "(" and after[1:].isalpha())
+    if not found or hidden:
+        raise ValueError(f"lexicon fragment {fragment!r} must start with a plain, whole word")
+    return found.group(0)
+
+
+def _trie(words: list[str]) -> str:
+    """A regular expression matching exactly `words`, factored by common prefixes.
+
+    Python's regex engine tries a flat alternation word by word at every position; a trie
+    lets it reject most positions after one character.
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_node(trie)
+
+
+def _trie_node(node: dict[str, Any]) -> str:
+    branches = [re.escape(char) + _trie_node(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
+def _alternation(fragments: list[str]) -> str:
+    # Longest first, so "that sounds awful" is reported rather than "that sounds".
+    ordered = sorted(fragments, key=len, reverse=True)
+    # A fragment's own groups must not capture: each list has exactly one capturing group.
+    plain = [CAPTURING.sub("(?:", f) for f in ordered]
+    return "(?:" + "|".join(f"(?:{f})" for f in plain) + ")" + END
+
+
+AtKey = tuple[re.Pattern[str], tuple[str, ...] | None, str]
+
+
+def _at_key(by_name: dict[str, list[str]]) -> AtKey:
+    """One pattern trying every list at a position: an optional capturing lookahead per list.
+
+    A key of one list only gets a plain pattern (names None): its match is the phrase.
+    """
+    names = tuple(by_name)
+    if len(names) == 1:
+        return re.compile(_alternation(by_name[names[0]])), None, names[0]
+    body = "".join(f"(?=({_alternation(by_name[n])}))?" for n in names)
+    return re.compile(body), names, ""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every list, indexed by first word; the stop words, question openers and greetings."""
+
+    at_key: dict[str, AtKey]
+    keys: re.Pattern[str]
+    stop: frozenset[str]
+    opener: frozenset[str]
+    greeting: re.Pattern[str]
+
+    def scan(self, norm: str) -> dict[str, list[Hit]]:
+        """Every phrase of every list in `norm` (normalised), by list name, in text order.
+
+        Like a regex search, the hits of one list do not overlap: "that sounds awful" is one.
+        """
+        hits: dict[str, list[Hit]] = defaultdict(list)
+        at_key = self.at_key
+        for word in self.keys.finditer(norm):
+            pattern, names, single = at_key[word.group()]
+            start = word.start()
+            found = pattern.match(norm, start)
+            if found is None:
+                continue
+            if names is None:  # a key of one list: the match is the phrase
+                _add(hits[single], start, found.group())
+                continue
+            for name, phrase in zip(names, found.groups(), strict=True):
+                if phrase is not None:
+                    _add(hits[name], start, phrase)
+        return hits
+
+
+def _add(found: list[Hit], start: int, phrase: str) -> None:
+    if not found or found[-1][1] <= start:
+        found.append((start, start + len(phrase), phrase))
+
+
+def build(tables: dict[str, dict[str, list[str]]]) -> Lexicon:
+    """Index the lists of a parsed lexicon.toml."""
+    lists = {name: list(f) for table in tables.values() for name, f in table.items()}
+    stop = frozenset(lists.pop("stop"))
+    opener = frozenset(lists.pop("opener"))
+    greeting = re.compile(r"(?:(?:" + "|".join(lists.pop("greeting")) + r")\W*)*")
+    grouped: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for name, fragments in lists.items():
+        for fragment in fragments:
+            grouped[_key(fragment)][name].append(fragment)
+    return Lexicon(
+        {key: _at_key(by_name) for key, by_name in grouped.items()},
+        re.compile(rf"(?<![\w']){_trie(sorted(grouped))}(?![a-z])"),
+        stop,
+        opener,
+        greeting,
+    )
+
+
+@cache
+def load() -> Lexicon:
+    """The lexicon shipped with tarry (read and indexed on first use)."""
+    raw = resources.files("tarry.mirror").joinpath("lexicon.toml").read_text("utf-8")
+    return build(tomllib.loads(raw))

@@ -1,0 +1,322 @@
+"""Label one message, given the messages before it: disclosure depth, moves and question type.
+
+The label contract is in DESIGN.md ("The mirror's labels"); how each label is decided is in
+docs/mirror.md. The default path is rules over tarry's own word lists (lexicon.toml) plus the
+relation to the other person's last turn: fast, private, and every label carries its evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from tarry.mirror.lexicon import Hit, Lexicon, load, normalise
+
+# Bump when the rules or the lexicon change: cached labels of an older version are redone.
+VERSION = 1
+
+DISCLOSURES = ("none", "fact", "thought", "feeling")
+MOVES = ("explore", "validate", "fix", "minimise", "redirect", "share")
+QUESTIONS = ("follow_up", "switch", "mirror", "intro", "other")
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+WORD = re.compile(r"[a-z][a-z']*")
+LONG_WORD = re.compile(r"[a-z][a-z']{2,}")  # words that can show a shared topic
+FIRST_WORD = re.compile(r"[^a-z]*([a-z][a-z']*)")
+ANAPHORA = frozenset(("it", "that", "he", "she", "they", "them", "him", "her", "this", "there"))
+
+
+class Turn(NamedTuple):
+    """One earlier message: `author` is "me" (the writer of the labelled message) or "other"."""
+
+    author: str
+    text: str
+
+
+@dataclass(slots=True)
+class Labels:
+    """The labels of one message, and per label the words or relation that decided it."""
+
+    disclosure: str
+    moves: tuple[str, ...]
+    question: str | None
+    evidence: dict[str, list[str]] = field(default_factory=dict, compare=False)
+
+    def to_dict(self, *, evidence: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "disclosure": self.disclosure,
+            "moves": list(self.moves),
+            "question": self.question,
+        }
+        if evidence:
+            out["evidence"] = self.evidence
+        return out
+
+
+Span = tuple[int, int]
+
+
+@dataclass(slots=True)
+class Reading:
+    """What the rules need from one text, computed once per text."""
+
+    norm: str
+    hits: dict[str, list[Hit]]
+    statements: tuple[Span, ...]
+    question: tuple[Span, ...]
+    words: frozenset[str]
+    disclosure: str
+    disclosure_words: tuple[str, ...]
+
+    def find(self, name: str, spans: Sequence[Span] | None = None) -> list[str]:
+        """Phrases of list `name` in the text, or only inside `spans`."""
+        found = self.hits.get(name, ())
+        if spans is None:
+            return [h[2] for h in found]
+        return [h[2] for h in found if any(a <= h[0] < b for a, b in spans)]
+
+    @property
+    def asks(self) -> bool:
+        return bool(self.question)
+
+
+def _opens_question(norm: str, start: int, lex: Lexicon) -> bool:
+    """Does the clause at `start` open with a question word (after any greeting)?"""
+    start = lex.greeting.match(norm, start).end()
+    first = FIRST_WORD.match(norm, start)
+    return first is not None and first.group(1) in lex.opener
+
+
+def _clauses(norm: str, start: int, end: int) -> list[int]:
+    """Start offsets of the comma-separated clauses of norm[start:end]."""
+    starts = [start]
+    at = norm.find(", ", start, end)
+    while at != -1:
+        starts.append(at + 2)
+        at = norm.find(", ", at + 2, end)
+    return starts
+
+
+def _split(norm: str, lex: Lexicon) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    """Statement spans, and question spans (the clauses that ask), of a normalised text."""
+    if "?" not in norm and not SENTENCE_END.search(norm):  # the common one-line statement
+        whole = ((0, len(norm)),)
+        return ((), whole) if _opens_question(norm, 0, lex) else (whole, ())
+    statements: list[Span] = []
+    questions: list[Span] = []
+    start = 0
+    for boundary in [*SENTENCE_END.finditer(norm), None]:
+        end = boundary.start() if boundary else len(norm)
+        if end > start:
+            asking = norm[start:end].rstrip().endswith("?")
+            clauses = _clauses(norm, start, end) if asking else [start]
+            opens = next((c for c in clauses if _opens_question(norm, c, lex)), None)
+            if opens is None and asking:
+                opens = start
+            if opens is None:
+                statements.append((start, end))
+            else:
+                if opens > start:
+                    statements.append((start, opens))
+                questions.append((opens, end))
+        start = boundary.end() if boundary else end
+    return tuple(statements), tuple(questions)
+
+
+def _within(hits: dict[str, list[Hit]], name: str, a: int, b: int) -> list[Hit]:
+    return [h for h in hits.get(name, ()) if a <= h[0] < b]
+
+
+def _inside(hit: Hit, spans: Sequence[Hit]) -> bool:
+    return any(s[0] <= hit[0] < s[1] for s in spans)
+
+
+def _depth(
+    reading: Reading | dict[str, list[Hit]], statements: Sequence[Span], implied: bool = False
+) -> tuple[str, list[str]]:
+    """The deepest disclosure in the statements, with the words that show it.
+
+    Words said to the other person ("i'm so sorry", "i'm here") do not count as speaking about
+    oneself. `implied`: the statements answer a question put to the writer, so "shaky, but
+    proud" speaks about the writer without saying "I".
+    """
+    hits = reading.hits if isinstance(reading, Reading) else reading
+    if not implied and "self" not in hits and "thought" not in hits:
+        return "none", []
+    courtesy = hits.get("courtesy", [])
+    best, words = "none", list[str]()
+    for a, b in statements:
+        self_words = [h[2] for h in _within(hits, "self", a, b) if not _inside(h, courtesy)]
+        if implied and not self_words:
+            self_words = ["(answering)"]
+        thought = [h[2] for h in _within(hits, "thought", a, b)]
+        feeling = [h[2] for h in _within(hits, "feeling", a, b)] if self_words else []
+        found = (
+            ("feeling", self_words[:1] + feeling)
+            if feeling
+            else ("thought", thought)
+            if thought
+            else ("fact", self_words[:1])
+            if self_words
+            else ("none", [])
+        )
+        if DISCLOSURES.index(found[0]) > DISCLOSURES.index(best):
+            best, words = found
+    return best, words
+
+
+# Small on purpose: a text is read again only as context of the next few messages, and a big
+# cache of live objects makes every full garbage collection slower.
+@lru_cache(maxsize=512)
+def read(text: str) -> Reading:
+    """Analyse one text (cached: the same context is read by every message after it)."""
+    lex = load()
+    norm = normalise(text)
+    hits = lex.scan(norm)
+    statements, question = _split(norm, lex)
+    depth, shown = _depth(hits, statements)
+    words = frozenset(LONG_WORD.findall(norm)).difference(lex.stop)
+    return Reading(norm, hits, statements, question, words, depth, tuple(shown))
+
+
+@lru_cache(maxsize=1024)
+def _answer_depth(text: str) -> tuple[str, tuple[str, ...]]:
+    """Disclosure of `text` read as an answer to a question about the writer."""
+    reading = read(text)
+    depth, shown = _depth(reading, reading.statements, implied=True)
+    return depth, tuple(shown)
+
+
+def _their_turn(context: Sequence[tuple[str, str]]) -> str | None:
+    """The other person's most recent run of messages, joined; None if they have not spoken."""
+    run: list[str] = []
+    for author, text in reversed(context):
+        if author == "other":
+            run.append(text)
+        elif run:
+            break
+    return "\n".join(reversed(run)) if run else None
+
+
+def _first(reading: Reading, name: str, spans: Sequence[Span] | None = None) -> str | None:
+    found = reading.find(name, spans)
+    return found[0] if found else None
+
+
+def _question_type(mine: Reading, theirs: Reading | None) -> tuple[str | None, str]:
+    """The question type of `mine` (None when it asks nothing) and why."""
+    if not mine.asks:
+        return None, ""
+    asked = mine.question
+    if theirs is not None and theirs.asks and (hit := _first(mine, "mirror", asked)):
+        return "mirror", f"asks back ({hit!r}) after their question"
+    if hit := _first(mine, "other", asked):
+        return "other", f"rhetorical or practical ({hit!r})"
+    if theirs is None:
+        if hit := _first(mine, "intro", asked):
+            return "intro", f"opens the conversation ({hit!r})"
+        return "switch", "opens a topic of its own"
+    if hit := _first(mine, "switch", asked):
+        return "switch", f"changes the topic ({hit!r})"
+    return _follow_or_switch(mine, theirs)
+
+
+def _follow_or_switch(mine: Reading, theirs: Reading) -> tuple[str | None, str]:
+    asked_words = [w for a, b in mine.question for w in WORD.findall(mine.norm, a, b)]
+    shared = sorted(theirs.words.intersection(asked_words))
+    if shared:
+        return "follow_up", f"takes up their words: {', '.join(shared[:4])}"
+    if hit := _first(mine, "explore", mine.question):
+        return "follow_up", f"asks about what they said ({hit!r})"
+    if ANAPHORA.intersection(asked_words) or len(asked_words) <= 5:
+        return "follow_up", "refers back to their message"
+    return "switch", "asks about something they did not mention"
+
+
+def _is_hard(theirs: Reading) -> list[str]:
+    """Why their message asks to be met: their feeling, or hard news (empty when neither)."""
+    if theirs.disclosure == "feeling":
+        return list(theirs.disclosure_words)
+    return theirs.find("hard")
+
+
+SECOND_PERSON = re.compile(r"\b(you|your|you're|yours|u)\b")
+
+
+def _turns_to_self(mine: Reading, depth: str, theirs: Reading) -> bool:
+    """`mine` talks about the writer without coming back to them."""
+    if depth == "none" or SECOND_PERSON.search(mine.norm):
+        return False
+    about_me = sum(1 for span in mine.statements if mine.find("self", [span]))
+    unrelated = not (mine.words & theirs.words) and not mine.find("share")
+    return about_me >= 2 or unrelated
+
+
+def _redirect(mine: Reading, depth: str, theirs: Reading, question: str | None) -> str | None:
+    """Why `mine` turns away from what they just told, or None."""
+    marker = _first(mine, "redirect")
+    if marker and theirs.disclosure != "none":
+        return f"changes the topic ({marker!r}) after they spoke about themselves"
+    hard = _is_hard(theirs)
+    if not hard:
+        return None
+    if question == "switch":
+        return f"asks about something else after {hard[-1]!r}"
+    if _turns_to_self(mine, depth, theirs):
+        return f"talks about themselves, not {hard[-1]!r}"
+    return None
+
+
+def _share(mine: Reading, depth: str, theirs: Reading) -> str | None:
+    """Why `mine` is a reciprocal disclosure related to theirs, or None."""
+    if depth == "none" or theirs.disclosure == "none":
+        return None
+    if marker := _first(mine, "share", mine.statements):
+        return f"discloses in return ({marker!r})"
+    shared = sorted(mine.words & theirs.words)
+    if shared:
+        return f"discloses on their topic ({', '.join(shared[:3])})"
+    return None
+
+
+def _moves(
+    mine: Reading, depth: str, theirs: Reading, question: tuple[str | None, str]
+) -> dict[str, list[str]]:
+    """Each move found in `mine` as a reply to `theirs`, with its evidence."""
+    found: dict[str, list[str]] = {}
+    for move in ("validate", "fix", "minimise"):
+        if hits := mine.find(move):
+            found[move] = hits
+    explore = mine.find("explore", mine.question)
+    asks_only_advice = ("fix" in found or "minimise" in found) and not explore
+    if question[0] == "follow_up" and not asks_only_advice:
+        found["explore"] = explore or [question[1]]
+    if not found and (why := _redirect(mine, depth, theirs, question[0])):
+        found["redirect"] = [why]
+    elif why := _share(mine, depth, theirs):
+        found["share"] = [why]
+    return found
+
+
+def label(text: str, context: Sequence[tuple[str, str]] = ()) -> Labels:
+    """Label `text` (written by "me") given the earlier messages, oldest first.
+
+    Each earlier message is a `Turn(author, text)` or a plain `(author, text)` pair.
+    """
+    mine = read(text)
+    their_text = _their_turn(context)
+    theirs = read(their_text) if their_text is not None else None
+    question = _question_type(mine, theirs)
+    depth, shown = mine.disclosure, mine.disclosure_words
+    if depth == "none" and theirs is not None and theirs.asks and mine.statements:
+        depth, shown = _answer_depth(text)
+    found = _moves(mine, depth, theirs, question) if theirs else {}
+    evidence: dict[str, list[str]] = {"disclosure": list(shown)}
+    evidence.update(found)
+    if question[0]:
+        evidence["question"] = [question[1]]
+    moves = tuple(m for m in MOVES if m in found)
+    return Labels(depth, moves, question[0], evidence)

@@ -1,0 +1,98 @@
+"""The moments that mattered in a set of messages, each with a short excerpt and the reason.
+
+Their hardest disclosures and your reply; your own vulnerable disclosures and how they were
+received; redirects after a hard disclosure.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from tarry.mirror.conversations import EXCERPT, Exchange, Row, exchanges, reply_kinds, sessions
+from tarry.mirror.lexicon import load, normalise
+
+LIMIT = 5
+
+
+def excerpt(text: str, width: int = EXCERPT) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+
+
+def _words(row: Row) -> list[str]:
+    """The feeling words and hard news in a message: what made it a hard disclosure."""
+    shown: list[str] = json.loads(row.evidence).get("disclosure", [])
+    hard = load().find("hard", normalise(row.text))
+    return [w for w in dict.fromkeys(shown + hard) if not w.startswith("(")]
+
+
+def _is_hard(row: Row) -> bool:
+    return row.disclosure == "feeling" or bool(load().find("hard", normalise(row.text)))
+
+
+def _moment(exchange: Exchange, reason: str) -> dict[str, Any]:
+    reply = " / ".join(r.text for r in exchange.reply)
+    return {
+        "at": exchange.said.at.isoformat(timespec="minutes"),
+        "who": exchange.said.side,
+        "excerpt": excerpt(exchange.said.text),
+        "reply": excerpt(reply) if reply else None,
+        "met": reply_kinds(exchange),
+        "reason": reason,
+    }
+
+
+def _all(rows: list[Row], side: str) -> Iterator[Exchange]:
+    for chunk in sessions(rows):
+        yield from exchanges(chunk, side)
+
+
+def hardest(rows: list[Row], limit: int = LIMIT) -> list[dict[str, Any]]:
+    """Their hardest disclosures (most feeling words and hard news), with your reply."""
+    found = [e for e in _all(rows, "them") if e.said.disclosure == "feeling"]
+    found.sort(key=lambda e: (len(_words(e.said)), e.said.at), reverse=True)
+    return [
+        _moment(e, f"they disclosed a feeling ({', '.join(_words(e.said)[:4])}); "
+                f"you replied: {', '.join(reply_kinds(e))}")
+        for e in found[:limit]
+    ]  # fmt: skip
+
+
+def vulnerable(rows: list[Row], limit: int = LIMIT) -> list[dict[str, Any]]:
+    """Your own feeling disclosures, newest first, and how they were received."""
+    found = [e for e in _all(rows, "me") if e.said.disclosure == "feeling"]
+    found.sort(key=lambda e: e.said.at, reverse=True)
+    return [
+        _moment(e, f"you let yourself be seen ({', '.join(_words(e.said)[:4])}); "
+                f"they replied: {', '.join(reply_kinds(e))}")
+        for e in found[:limit]
+    ]  # fmt: skip
+
+
+def redirects(rows: list[Row], limit: int = LIMIT) -> list[dict[str, Any]]:
+    """Hard disclosures of theirs that your reply turned away from, newest first."""
+    found = [
+        e
+        for e in _all(rows, "them")
+        if _is_hard(e.said) and any("redirect" in r.moves for r in e.reply)
+    ]
+    found.sort(key=lambda e: e.said.at, reverse=True)
+    return [_moment(e, _redirect_reason(e)) for e in found[:limit]]
+
+
+def _redirect_reason(exchange: Exchange) -> str:
+    turned = next(r for r in exchange.reply if "redirect" in r.moves)
+    why = json.loads(turned.evidence).get("redirect", ["changed the topic"])[0]
+    return (
+        f"after they said something hard ({', '.join(_words(exchange.said)[:3])}), your reply {why}"
+    )
+
+
+def notable(rows: list[Row], limit: int = LIMIT) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "their_hardest": hardest(rows, limit),
+        "my_vulnerable": vulnerable(rows, limit),
+        "redirects": redirects(rows, limit),
+    }

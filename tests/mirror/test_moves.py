@@ -1,0 +1,106 @@
+"""The labeller: disclosure, moves and question type of one message, each with its evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from tarry.mirror.moves import Labels, Turn, label, read
+
+HARD = [Turn("other", "i had the worst panic attack on the train this morning")]
+ASKED = [Turn("other", "good! went hiking with my sister. you?")]
+
+
+def other(text: str) -> list[Turn]:
+    return [Turn("other", text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "disclosure"),
+    [
+        ("hey how are you??", "none"),
+        ("that must have been devastating. i'm so sorry", "none"),
+        ("my train is late again", "fact"),
+        ("i think the movie was way too long", "thought"),
+        ("i'm so scared about the custody hearing", "feeling"),
+        ("honestly i miss her so much", "feeling"),
+        ("you must be scared", "none"),
+    ],
+)
+def test_disclosure_depth(text: str, disclosure: str) -> None:
+    assert label(text).disclosure == disclosure
+
+
+def test_an_answer_speaks_about_the_writer_without_saying_i() -> None:
+    assert label("shaky, but proud", other("how are you feeling?")).disclosure == "feeling"
+    assert label("shaky, but proud").disclosure == "none"
+
+
+def test_validate_and_explore_with_evidence() -> None:
+    got = label("oh no, that sounds awful. what happened?", HARD)
+    assert got == Labels("none", ("explore", "validate"), "follow_up")
+    assert got.evidence["validate"] == ["oh no", "that sounds awful"]
+    assert got.evidence["explore"] == ["what happened"]
+    assert got.evidence["question"] == ["takes up their words: happened"] or got.evidence[
+        "question"
+    ] == ["asks about what they said ('what happened')"]
+
+
+@pytest.mark.parametrize(
+    ("text", "moves"),
+    [
+        ("just breathe next time, count to four and it passes", ("fix",)),
+        ("at least it's over now, don't worry about it", ("minimise",)),
+        ("anyway did you decide about the trip in march?", ("redirect",)),
+        ("i've had those too, the first one made me think i was dying", ("share",)),
+        ("ok", ()),
+    ],
+)
+def test_moves_after_a_hard_disclosure(text: str, moves: tuple[str, ...]) -> None:
+    assert label(text, HARD).moves == moves
+
+
+def test_no_moves_without_anything_to_reply_to() -> None:
+    assert label("you should get some rest", []).moves == ()
+
+
+def test_redirect_names_what_was_turned_away_from() -> None:
+    got = label("did you watch the game last night?", HARD)
+    assert got.moves == ("redirect",)
+    assert got.question == "switch"
+    assert got.evidence["redirect"] == [
+        "changes the topic ('did you watch') after they spoke about themselves"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "question"),
+    [
+        ("hiii how was your weekend", [], "intro"),
+        ("pretty quiet, you?", ASKED, "mirror"),
+        ("where did you go hiking?", ASKED, "follow_up"),
+        ("can you grab milk on the way home?", [], "other"),
+        ("random question but have you ever been to lisbon?", ASKED, "switch"),
+        ("i slept all weekend", ASKED, None),
+    ],
+)
+def test_question_types(text: str, context: list[Turn], question: str | None) -> None:
+    assert label(text, context).question == question
+
+
+def test_question_without_a_question_mark() -> None:
+    assert label("how are you doing").question == "intro"
+
+
+def test_their_turn_is_their_latest_run_of_messages() -> None:
+    context = [Turn("other", "i lost my job"), Turn("other", "i'm so scared"), Turn("me", "oh no")]
+    assert label("what happened?", context).question == "follow_up"
+
+
+def test_curly_apostrophes_read_as_straight_ones() -> None:
+    assert read("I\u2019m so scared").disclosure == "feeling"
+
+
+def test_to_dict_is_the_contract() -> None:
+    got = label("that sounds so hard", HARD)
+    assert got.to_dict() == {"disclosure": "none", "moves": ["validate"], "question": None}
+    assert set(got.to_dict(evidence=True)) == {"disclosure", "moves", "question", "evidence"}

@@ -1,0 +1,70 @@
+"""`tarry mirror label | evaluate | report` through the real CLI on a real store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).parents[1] / "data" / "mirror"
+
+
+def test_label_follows_the_contract(cli: Any) -> None:
+    result = cli("mirror", "label", input=(DATA / "label_requests.jsonl").read_text())
+    assert result.code == 0
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+        {"id": "a1", "disclosure": "none", "moves": [], "question": "intro"},
+        {"id": "a2", "disclosure": "feeling", "moves": [], "question": None},
+        {"id": 3, "disclosure": "none", "moves": ["explore", "validate"], "question": "follow_up"},
+        {"id": None, "disclosure": "none", "moves": ["minimise"], "question": None},
+    ]
+
+
+def test_label_with_evidence(cli: Any) -> None:
+    context = [{"author": "other", "text": "i feel so alone"}]
+    line = json.dumps({"id": 1, "text": "that sounds so lonely", "context": context}) + "\n"
+    result = cli("mirror", "label", "--evidence", input=line)
+    assert json.loads(result.stdout) == {
+        "id": 1,
+        "disclosure": "none",
+        "moves": ["validate"],
+        "question": None,
+        "evidence": {"disclosure": [], "validate": ["that sounds so lonely"]},
+    }
+
+
+def test_a_bad_line_stops_with_its_number_after_the_good_ones(cli: Any) -> None:
+    good = '{"id": 1, "text": "hi", "context": []}\n'
+    result = cli("mirror", "label", input=good + '{"id": 2, "context": []}\n' + good)
+    assert result.code == 2
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [1]
+    assert 'stdin, line 2: missing "text" (a string).' in result.stderr
+
+
+def test_label_rejects_unknown_authors_and_bad_json(cli: Any) -> None:
+    bad_author = '{"id": 1, "text": "hi", "context": [{"author": "sam", "text": "yo"}]}\n'
+    assert "line 1: each context item needs" in cli("mirror", "label", input=bad_author).stderr
+    assert "line 1: not valid JSON" in cli("mirror", "label", input="{nope\n").stderr
+
+
+def test_evaluate_reports_every_label_against_its_baseline(cli: Any) -> None:
+    result = cli("mirror", "evaluate", "--split", "test", "--json")
+    assert result.code == 0
+    data = json.loads(result.stdout)
+    assert data["split"] == "test"
+    assert [s["label"] for s in data["moves"]["scores"]] == [
+        "explore", "validate", "fix", "minimise", "redirect", "share",
+    ]  # fmt: skip
+    assert all(data[family]["beats_baseline"] for family in ("disclosure", "moves", "question"))
+
+
+def test_evaluate_table(cli: Any) -> None:
+    result = cli("mirror", "evaluate")
+    assert "disclosure (dev)" in result.stdout
+    assert "Every label above its majority baseline: yes" in result.stdout
+
+
+def test_unknown_split_is_a_clear_error(cli: Any) -> None:
+    result = cli("mirror", "evaluate", "--split", "train")
+    assert result.code == 2
+    assert "Unknown split 'train'" in result.stderr
