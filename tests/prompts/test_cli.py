@@ -133,3 +133,11 @@ def test_deck_check(cli, tmp_path: Path) -> None:
     (content / "decks" / "extra.toml").write_text('[[prompt]]\nid = "extra-01"\n')
     bad = cli("deck", "check", "--content", str(content))
     assert bad.code == 2 and "extra.toml" in bad.stderr and "missing 'level'" in bad.stderr
+
+
+def test_a_ritual_run_alone_asks_with_whom_before_logging(cli, store: Store, sam: Person) -> None:
+    result = cli("ritual", "friend", "--log", input="\n" * 6 + "Sam\n" + RATE[2:])
+    assert result.code == 0, result.stderr
+    assert "Logged moment 1 (15 min; depth, space, priority)." in result.stdout
+    use = store.one("SELECT kind, prompt_id, person_id, context FROM prompt_uses")
+    assert tuple(use) == ("ritual", "friend", sam.id, "partner")

@@ -261,8 +261,10 @@ def _offer_log(
     if not log:
         console.print("Not logged.")
         return
+    name = person.name if person else click.prompt("With whom (name or alias)")
     ratings = _ask_ratings()
     with open_store() as store:
+        person = people.get(store, name)
         if ritual:
             moment_id = rituals.log(store, ritual, person, minutes=minutes, ratings=ratings)
         else:

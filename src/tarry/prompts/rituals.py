@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tarry import clock
+from tarry import clock, moments
 from tarry.errors import FormatError, InvalidInput, NotFound
 from tarry.people import Person
 from tarry.practices import KEYS as PRACTICE_KEYS
@@ -190,21 +190,11 @@ class Ratings:
     satisfaction: int = 4
     disclosure: str = "feeling"
 
-    def check(self) -> None:
-        for name in ("intimacy", "i_disclosed", "they_disclosed", "pleasantness", "satisfaction"):
-            value = getattr(self, name)
-            if not 1 <= value <= 7:
-                raise InvalidInput(f"{name} must be 1 to 7, not {value}.")
-        if self.disclosure not in ("none", "fact", "thought", "feeling"):
-            raise InvalidInput(
-                f"Unknown disclosure {self.disclosure!r}.", "Choose none, fact, thought or feeling."
-            )
-
 
 def log(
     store: Store,
     ritual: Ritual,
-    person: Person | None,
+    person: Person,
     *,
     minutes: int,
     ratings: Ratings,
@@ -219,7 +209,7 @@ def log(
 
 def log_moment(
     store: Store,
-    person: Person | None,
+    person: Person,
     practices: tuple[str, ...],
     minutes: int,
     ratings: Ratings,
@@ -227,46 +217,17 @@ def log_moment(
     use: tuple[str, str, str],
     at: datetime | None = None,
 ) -> int:
-    """A moment with the person and practices, plus the use (kind, id, context), atomically."""
-    ratings.check()
+    """A moment (tarry.moments) plus the use (kind, id, context), in one transaction."""
     at = at or clock.now()
+    kind, ident, context = use
     with store.tx():
-        moment_id = _insert_moment(store, at, minutes, ratings, note)
-        if person:
-            store.execute(
-                "INSERT INTO moment_people (moment_id, person_id) VALUES (?, ?)",
-                (moment_id, person.id),
-            )
-        for practice in practices:
-            store.execute(
-                "INSERT INTO moment_practices (moment_id, practice) VALUES (?, ?)",
-                (moment_id, practice),
-            )
-        kind, ident, context = use
+        moment = moments.log(
+            store, [person.name], at=at, duration_min=max(0, minutes), practices=practices,
+            note=note, **asdict(ratings),
+        )  # fmt: skip
         store.execute(
             "INSERT INTO prompt_uses (kind, prompt_id, person_id, context, depth, used_at)"
             " VALUES (?, ?, ?, ?, NULL, ?)",
-            (kind, ident, person.id if person else None, context, clock.to_text(at)),
+            (kind, ident, person.id, context, clock.to_text(at)),
         )
-    return moment_id
-
-
-def _insert_moment(store: Store, at: datetime, minutes: int, r: Ratings, note: str) -> int:
-    # Written directly until tarry.moments lands; the columns are those of migration 1.
-    cur = store.execute(
-        "INSERT INTO moments (at, duration_min, medium, initiator, intimacy, i_disclosed,"
-        " they_disclosed, pleasantness, satisfaction, disclosure, note)"
-        " VALUES (?, ?, 'in-person', 'me', ?, ?, ?, ?, ?, ?, ?)",
-        (
-            clock.to_text(at),
-            max(0, minutes),
-            r.intimacy,
-            r.i_disclosed,
-            r.they_disclosed,
-            r.pleasantness,
-            r.satisfaction,
-            r.disclosure,
-            note,
-        ),
-    )
-    return int(cur.lastrowid or 0)
+    return moment.id
