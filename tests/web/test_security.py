@@ -126,3 +126,22 @@ def test_non_loopback_without_password_is_refused(tmp_path) -> None:
     secret.write_text("correct horse battery staple\n")
     check = password_checker(secret, "0.0.0.0")
     assert check is not None and check("correct horse battery staple") and not check("x")
+
+
+def test_encrypted_store_is_unlocked_once_at_launch(cli, home, monkeypatch) -> None:
+    from starlette.testclient import TestClient
+
+    from tarry.web.app import Config, create_app
+    from tarry.web.security import Guard
+
+    monkeypatch.setenv("TARRY_PASSPHRASE", "correct horse battery staple")
+    assert cli("init", "--encrypt").code == 0
+    with Store.open(home) as store:
+        people.add(store, "Ana")
+        key = store.key
+    monkeypatch.delenv("TARRY_PASSPHRASE")
+    assert key is not None
+    guard = Guard.for_port("127.0.0.1", 8731)
+    client = TestClient(create_app(Config(home=home, guard=guard, key=key)), base_url=BASE)
+    client.get(f"/?token={guard.token}")
+    assert [p["name"] for p in client.get("/people.json").json()["people"]] == ["Ana"]

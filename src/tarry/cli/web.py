@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from tarry import home as homes
-from tarry.cli.common import state
+from tarry.cli.common import open_store, state
 
 
 def serve(
@@ -23,12 +23,15 @@ def serve(
     """Run the web app on this machine (loopback only, a fresh token per launch)."""
     from tarry.web.server import serve as run_server
 
+    with open_store() as store:  # create, upgrade and unlock once, before any request
+        key = store.key
     run_server(
         homes.resolve(state.home),
         host=host,
         port=port,
         open_browser=not no_browser,
         password_file=password_file,
+        key=key,
     )
 
 

@@ -30,7 +30,7 @@ class Config:
 
     home: Path | None
     guard: Guard
-    passphrase: str | None = None
+    key: bytes | None = None  # an encrypted store's data key, unlocked once at launch
 
 
 class Stores(threading.local):
@@ -60,9 +60,7 @@ def create_app(config: Config) -> Starlette:
 
 
 def open_store(config: Config) -> Store:
-    if config.passphrase is not None:
-        return Store.open(config.home, passphrase=config.passphrase)
-    return Store.open(config.home)
+    return Store.open(config.home, key=config.key)
 
 
 def wants_json(request: Request) -> bool:

@@ -75,7 +75,7 @@ def serve(
     port: int = 8731,
     open_browser: bool = True,
     password_file: Path | None = None,
-    passphrase: str | None = None,
+    key: bytes | None = None,
 ) -> None:
     import uvicorn
 
@@ -84,7 +84,7 @@ def serve(
     check = password_checker(password_file, host)
     port = free_port(host, port)
     guard = Guard.for_port(host, port, password_check=check)
-    app = create_app(Config(home=home, guard=guard, passphrase=passphrase))
+    app = create_app(Config(home=home, guard=guard, key=key))
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/?token={guard.token}"
     with url_file(home, url) as path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -48,7 +49,7 @@ def person_page(request: Request, store: Store) -> dict[str, Any]:
 def strength_series(store: Store, person: people.Person, weeks: int = WEEKS) -> list[float]:
     """The person's strength at the end of each of the last `weeks` weeks, oldest first."""
     today = clock.today()
-    days = strength.contact_days(store, today).get(person.id, [])
+    days = [date.fromordinal(d) for d in strength.contact_days(store, today).get(person.id, [])]
     target = strength.person_target(person.cadence_days)
     return [
         round(v, 3) for v in strength.scores(days, target, strength.weekly_samples(today, weeks))
