@@ -80,15 +80,17 @@ def naive(days: list[date], target: Target, until: date) -> float:
     st.sets(st.integers(1, 200), max_size=30),
     st.integers(1, 7),
     st.integers(1, 30),
-    st.integers(1, 230),
+    st.lists(st.integers(1, 230), min_size=1, max_size=4),
 )
 def test_segments_equal_stepping_day_by_day(
-    offsets: set[int], times: int, window: int, until: int
+    offsets: set[int], times: int, window: int, untils: list[int]
 ) -> None:
     days = sorted(day(n) for n in offsets)
-    target = Target(min(times, window), window)
-    got = strength.score_on(days, target, day(until))
-    assert abs(got - naive(days, target, day(until))) < 1e-9
+    target = Target(min(times, window), window)  # times == 1 takes the runs path
+    at = sorted(day(n) for n in untils)
+    got = strength.scores(days, target, at)
+    expected = [naive(days, target, d) for d in at]
+    assert all(abs(a - b) < 1e-9 for a, b in zip(got, expected, strict=True)), (got, expected)
 
 
 def test_targets_from_rules() -> None:

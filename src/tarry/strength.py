@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -62,10 +62,15 @@ def scores(days: Sequence[date], target: Target, at: Sequence[date]) -> list[flo
     Exact and fast: `v` only changes on a day done and `window` days after it, so the score is
     advanced over whole segments of constant `v` (`s -> v + (s - v) * m ** length`).
     """
-    done = [d.toordinal() for d in days]
-    samples = [d.toordinal() for d in at]
+    return _scores([d.toordinal() for d in days], target, [d.toordinal() for d in at])
+
+
+def _scores(done: list[int], target: Target, samples: list[int]) -> list[float]:
+    """`scores` on day ordinals (`date.toordinal()`), the form the store queries return."""
     if not done or not samples:
         return [0.0] * len(samples)
+    if target.times == 1:
+        return _advance(_runs(done, target.window), samples, target.multiplier)
     cuts = sorted(
         {*done, *(d + target.window for d in done), *(s + 1 for s in samples if s >= done[0])}
     )
@@ -81,6 +86,39 @@ def scores(days: Sequence[date], target: Target, at: Sequence[date]) -> list[flo
         while pending is not None and pending + 1 == end:
             out.append(score)
             pending = next(ahead, None)
+    return out
+
+
+def _runs(done: list[int], window: int) -> list[tuple[int, int]]:
+    """For a target of once per `window` days: the spans [start, end) of days with v = 1."""
+    runs: list[tuple[int, int]] = []
+    start, end = done[0], done[0] + window
+    for day in done[1:]:
+        if day > end:
+            runs.append((start, end))
+            start = day
+        end = day + window
+    runs.append((start, end))
+    return runs
+
+
+def _advance(runs: list[tuple[int, int]], samples: list[int], m: float) -> list[float]:
+    """Step the score across runs of v = 1 and gaps of v = 0, reading it at each sample."""
+    out, score, day, index = [], 0.0, runs[0][0], 0
+    for sample in samples:
+        until = sample + 1  # the score at the end of `sample`
+        while day < until:
+            start, end = runs[index] if index < len(runs) else (until, until)
+            if day < start:  # a gap: v = 0
+                step = min(start, until) - day
+                score *= m**step
+            else:  # inside a run: v = 1
+                step = min(end, until) - day
+                score = 1 - (1 - score) * m**step
+                if day + step >= end:
+                    index += 1
+            day += step
+        out.append(score)
     return out
 
 
@@ -101,18 +139,25 @@ def weekly_samples(on: date, weeks: int) -> list[date]:
 
 # Practices ------------------------------------------------------------------------------------
 
-PRACTICE_DAYS = """
-SELECT mp.practice, date(m.at, 'localtime') FROM moment_practices mp
+
+# A day is its proleptic ordinal (date.toordinal()), computed in SQL: integers hash and sort
+# faster than text, and need no parsing.
+def _day(column: str, local: bool = True) -> str:
+    zone = ", 'localtime'" if local else ""
+    return f"CAST(julianday({column}{zone}) - 1721424.5 AS INTEGER)"
+
+
+PRACTICE_DAYS = f"""
+SELECT mp.practice, {_day("m.at")} FROM moment_practices mp
     JOIN moments m ON m.id = mp.moment_id
-UNION
-SELECT cp.practice, date(o.scheduled_at) FROM occurrences o
+UNION ALL
+SELECT cp.practice, {_day("o.scheduled_at", local=False)} FROM occurrences o
     JOIN commitment_practices cp ON cp.commitment_id = o.commitment_id WHERE o.status = 'kept'
-UNION
-SELECT tp.practice, date(t.at, 'localtime') FROM tradeoff_practices tp
+UNION ALL
+SELECT tp.practice, {_day("t.at")} FROM tradeoff_practices tp
     JOIN tradeoffs t ON t.id = tp.tradeoff_id WHERE t.direction = 'toward'
-UNION
-SELECT 'inner', date(at, 'localtime') FROM entries
-ORDER BY 1, 2
+UNION ALL
+SELECT 'inner', {_day("at")} FROM entries
 """
 
 
@@ -131,14 +176,27 @@ class PracticeStrength:
         return data
 
 
-def practice_days(store: Store, on: date) -> dict[str, list[date]]:
-    """The distinct days each practice was exercised, up to and including `on`."""
-    found: dict[str, list[date]] = {key: [] for key in KEYS}
-    limit = on.isoformat()
-    for practice, day in store.query(PRACTICE_DAYS):
-        if practice in found and day and day <= limit:
-            found[practice].append(date.fromisoformat(day))
-    return found
+def practice_days(store: Store, on: date) -> dict[str, list[int]]:
+    """The distinct days (ordinals) each practice was exercised, up to and including `on`."""
+    found = _distinct_days(store.query(PRACTICE_DAYS), on)
+    return {key: found.get(key, []) for key in KEYS}
+
+
+def _distinct_days(rows: Iterable[Any], on: date) -> dict[Any, list[int]]:
+    """Group (key, day ordinal) rows into each key's sorted distinct days up to `on`.
+
+    Done here rather than with DISTINCT ... ORDER BY: hashing in Python beats SQLite's sort.
+    """
+    limit = on.toordinal()
+    seen: dict[Any, set[int]] = {}
+    for key, day in rows:
+        if day is not None and day <= limit:
+            seen.setdefault(key, set()).add(day)
+    return {key: sorted(days) for key, days in seen.items()}
+
+
+def _date(ordinal: int | None) -> date | None:
+    return None if ordinal is None else date.fromordinal(ordinal)
 
 
 def practice_targets(store: Store, on: date) -> dict[str, Target]:
@@ -185,8 +243,9 @@ def practices(store: Store, on: date | None = None, weeks: int = 1) -> list[Prac
     days, targets = practice_days(store, on), practice_targets(store, on)
     result = []
     for key in KEYS:
-        weekly = scores(days[key], targets[key], weekly_samples(on, weeks))
-        last = days[key][-1] if days[key] else None
+        samples = [d.toordinal() for d in weekly_samples(on, weeks)]
+        weekly = _scores(days[key], targets[key], samples)
+        last = _date(days[key][-1] if days[key] else None)
         result.append(PracticeStrength(key, weekly[-1], targets[key], last, weekly))
     return result
 
@@ -196,19 +255,18 @@ def practices(store: Store, on: date | None = None, weeks: int = 1) -> list[Prac
 DEFAULT_CADENCE_DAYS = 14.0  # the score of a person without a cadence; they are never "drifting"
 
 # A message's day: zoned stamps are moved to local time, naive ones are already local.
-_MESSAGE_DAY = "CASE WHEN length(g.ts) > 19 THEN date(g.ts, 'localtime') ELSE date(g.ts) END"
+_MESSAGE_DAY = f"CASE WHEN length(g.ts) > 19 THEN {_day('g.ts')} ELSE {_day('g.ts', False)} END"
 
 CONTACT_DAYS = f"""
-SELECT mp.person_id, date(m.at, 'localtime') FROM moment_people mp
+SELECT mp.person_id, {_day("m.at")} FROM moment_people mp
     JOIN moments m ON m.id = mp.moment_id
-UNION
+UNION ALL
 SELECT g.person_id, {_MESSAGE_DAY} FROM messages g
     WHERE g.person_id IS NOT NULL AND g.kind != 'system'
-UNION
+UNION ALL
 SELECT c.person_id, {_MESSAGE_DAY} FROM messages g
     JOIN conversations c ON c.id = g.conversation_id
     WHERE g.is_me = 1 AND c.person_id IS NOT NULL AND g.kind != 'system'
-ORDER BY 1, 2
 """
 
 
@@ -228,14 +286,9 @@ class PersonStrength:
         return data
 
 
-def contact_days(store: Store, on: date) -> dict[int, list[date]]:
-    """The distinct days of real contact with each person, up to and including `on`."""
-    found: dict[int, list[date]] = {}
-    limit = on.isoformat()
-    for person_id, day in store.query(CONTACT_DAYS):
-        if day and day <= limit:
-            found.setdefault(person_id, []).append(date.fromisoformat(day))
-    return found
+def contact_days(store: Store, on: date) -> dict[int, list[int]]:
+    """The distinct days (ordinals) of contact with each person, up to and including `on`."""
+    return _distinct_days(store.query(CONTACT_DAYS), on)
 
 
 def person_target(cadence_days: float | None) -> Target:
@@ -252,8 +305,8 @@ def people(store: Store, on: date | None = None) -> list[PersonStrength]:
     for row in store.query("SELECT id, name, cadence_days, created_at FROM people ORDER BY name"):
         days = contacts.get(row["id"], [])
         target = person_target(row["cadence_days"])
-        then_score, now_score = scores(days, target, [before, on])
-        last = days[-1] if days else None
+        then_score, now_score = _scores(days, target, [before.toordinal(), on.toordinal()])
+        last = _date(days[-1] if days else None)
         since_day = last or clock.from_text(row["created_at"]).date()
         since = max(0, (on - since_day).days)
         result.append(

@@ -1,0 +1,116 @@
+"""Whole-process wall time of `tarry log` (all flags) and `tarry review` on a 5-year store.
+
+Builds the store once (bench/make_store.py, cached under bench/out/), copies it to a scratch
+home, then runs each command N times in turn (interleaved, so load on a shared machine hits all
+alike) and prints the median and p90 with the ratio to `python -c pass` measured alongside.
+
+    .venv/bin/python bench/bench_cli.py [--runs 15] [--markdown]
+
+Targets (issue 2): log median <= 200 ms, review median <= 500 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import make_store  # noqa: E402  (the generator beside this script)
+
+BIN = Path(sys.executable).parent
+NOW = "2026-11-19T12:00:00+00:00"
+TARGETS_MS = {"tarry log (all flags)": 200.0, "tarry review": 500.0}
+
+
+def commands(home: Path) -> dict[str, list[str]]:
+    tarry = [str(BIN / "tarry"), "--home", str(home)]
+    log = ["log", "--with", "Person 01", "--with", "Person 02", "--at", "2026-11-19T10:00",
+           "--for", "45m", "--medium", "call", "--initiator", "me", "--intimacy", "6",
+           "--i-disclosed", "5", "--they-disclosed", "6", "--pleasant", "6", "--satisfied", "6",
+           "--responsive", "6", "--discomfort", "3", "--disclosure", "feeling",
+           "--practice", "depth+stay", "--note", "we talked about the move"]  # fmt: skip
+    return {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "tarry --help": [*tarry, "--help"],
+        "tarry log (all flags)": [*tarry, *log],
+        "tarry review": [*tarry, "review"],
+        "tarry review --json": [*tarry, "review", "--json"],
+    }
+
+
+def run_once(argv: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr}")
+    return elapsed * 1000
+
+
+def measure(cmds: dict[str, list[str]], runs: int, env: dict[str, str]) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {name: [] for name in cmds}
+    for argv in cmds.values():  # warm the file cache and .pyc files once
+        run_once(argv, env)
+    for _ in range(runs):
+        for name, argv in cmds.items():
+            times[name].append(run_once(argv, env))
+    return times
+
+
+def p90(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
+
+
+def report(times: dict[str, list[float]], markdown: bool) -> None:
+    base = statistics.median(times["python -c pass"])
+    rows = []
+    for name, values in times.items():
+        median = statistics.median(values)
+        target = TARGETS_MS.get(name)
+        verdict = "" if target is None else ("ok" if median <= target else "OVER")
+        rows.append((name, median, p90(values), median / base, target, verdict))
+    if markdown:
+        print("| command | median ms | p90 ms | x `python -c pass` | target ms | |")
+        print("|---|---:|---:|---:|---:|---|")
+        for name, med, high, ratio, target, verdict in rows:
+            print(
+                f"| `{name}` | {med:.0f} | {high:.0f} | {ratio:.1f} | {target or ''} | {verdict} |"
+            )
+        return
+    for name, med, high, ratio, target, verdict in rows:
+        goal = f"(target {target:.0f})" if target else ""
+        print(f"{name:24} median {med:6.0f} ms  p90 {high:6.0f} ms  x{ratio:5.1f} {goal} {verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    args = parser.parse_args()
+    cached = make_store.DEFAULT_HOME
+    if not (cached / "tarry.db").exists():
+        make_store.build(cached)
+    with tempfile.TemporaryDirectory(prefix="tarry-bench-") as scratch:
+        home = Path(scratch) / "home"
+        shutil.copytree(cached, home)
+        env = {**os.environ, "TARRY_NOW": NOW, "TZ": "UTC"}
+        env.pop("TARRY_HOME", None)
+        times = measure(commands(home), args.runs, env)
+    print(f"# {platform.python_implementation()} {platform.python_version()},"
+          f" {os.cpu_count()} cores, {args.runs} runs each", file=sys.stderr)  # fmt: skip
+    report(times, args.markdown)
+
+
+if __name__ == "__main__":
+    main()
