@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sys
+import time
 from pathlib import Path
 
+from tarry.cli import prompts as prompts_cli
 from tarry.people import Person
 from tarry.prompts import choose, deck, staying
 from tarry.store import Store
@@ -141,3 +145,17 @@ def test_a_ritual_run_alone_asks_with_whom_before_logging(cli, store: Store, sam
     assert "Logged moment 1 (15 min; depth, space, priority)." in result.stdout
     use = store.one("SELECT kind, prompt_id, person_id, context FROM prompt_uses")
     assert tuple(use) == ("ritual", "friend", sam.id, "partner")
+
+
+def test_the_countdown_moves_on_with_enter_or_waits_when_time_is_up(monkeypatch, capsys) -> None:
+    read, write = os.pipe()
+    os.write(write, b"\n\n")
+    os.close(write)
+    with os.fdopen(read) as stdin:
+        monkeypatch.setattr(sys, "stdin", stdin)
+        began = time.monotonic()
+        prompts_cli._countdown(30)  # Enter is already waiting: moves on at once
+        assert time.monotonic() - began < 5
+        prompts_cli._countdown(0)  # time is up: says so, then waits for Enter
+        assert stdin.read() == ""
+    assert "Time. Finish the sentence, then press Enter." in capsys.readouterr().out

@@ -115,26 +115,12 @@ def ritual_list(as_json: bool = JSON_OPTION) -> None:
     """List the rituals."""
     found = rituals.rituals()
     if as_json:
-        print_json([_ritual_dict(r) for r in found])
+        print_json([rituals.to_dict(r) for r in found])
         return
     table = Table("ritual", "title", "minutes", "cadence", "practices")
     for r in found:
         table.add_row(r.id, r.title, f"{r.minutes:g}", r.cadence, ", ".join(r.practices))
     console.print(table)
-
-
-def _ritual_dict(ritual: Ritual, turns: list[Turn] | None = None) -> dict[str, object]:
-    return {
-        "id": ritual.id,
-        "title": ritual.title,
-        "cadence": ritual.cadence,
-        "minutes": sum(t.seconds for t in turns) / 60 if turns else ritual.minutes,
-        "contexts": list(ritual.contexts),
-        "practices": list(ritual.practices),
-        "intro": ritual.intro,
-        "steps": [t.to_dict() for t in turns or rituals.plan(ritual)],
-        "close": ritual.close,
-    }
 
 
 def _ritual_command(ritual_id: str) -> None:
@@ -152,7 +138,7 @@ def _ritual_command(ritual_id: str) -> None:
         turns = rituals.plan(ritual, minutes=minutes, other=person.name if person else "them")
         if as_json or print_plan:
             if as_json:
-                print_json(_ritual_dict(ritual, turns))
+                print_json(rituals.to_dict(ritual, turns))
             else:
                 _show_plan(ritual, turns)
             return

@@ -171,6 +171,22 @@ def plan(ritual: Ritual, *, minutes: float | None = None, other: str = "them") -
     ]
 
 
+def to_dict(ritual: Ritual, turns: list[Turn] | None = None) -> dict[str, Any]:
+    """The ritual and its timed turns (default timing unless given), for JSON and the web."""
+    turns = turns or plan(ritual)
+    return {
+        "id": ritual.id,
+        "title": ritual.title,
+        "cadence": ritual.cadence,
+        "minutes": sum(t.seconds for t in turns) / 60,
+        "contexts": list(ritual.contexts),
+        "practices": list(ritual.practices),
+        "intro": ritual.intro,
+        "steps": [t.to_dict() for t in turns],
+        "close": ritual.close,
+    }
+
+
 def _who(speaker: str, other: str) -> str:
     return {"you": "you", "them": other, "both": "both of you"}[speaker]
 
