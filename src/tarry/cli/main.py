@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "moments",
     "journal",
     "demo",
+    "review",
     "importing",
     "chat",
     "calendar",
