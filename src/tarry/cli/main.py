@@ -100,12 +100,14 @@ def run(argv: list[str] | None = None) -> None:
             raise
         render_error(store_error)
         sys.exit(store_error.exit_code)
-    except click.exceptions.Exit as exc:
+    except (click.exceptions.Exit, typer.Exit) as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
+    except (click.ClickException, typer.TyperException) as exc:
+        # Typer >= 0.20 raises its own copy of click's exceptions (bad options, bad values).
+        show = getattr(exc, "show", None)
+        show() if show else err_console.print(f"error: {exc}", markup=False)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, typer.Abort):
         err_console.print("Aborted; nothing was changed.")
         sys.exit(1)
     except KeyboardInterrupt:
