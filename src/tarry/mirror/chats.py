@@ -11,9 +11,8 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -28,6 +27,7 @@ from tarry.store import Store
 
 BATCH = 5000
 PEEK = 2000  # messages read ahead to guess which author is the user
+CACHE_KIB = -65536  # SQLite's page cache during an import (negative: KiB)
 KEEP_SKIPPED = 200  # skipped records listed in the summary (all are counted)
 Progress = Callable[[int, int], None]  # (bytes read, total bytes)
 AskMe = Callable[[list[str]], str | None]  # (authors) -> the user's author name, or None
@@ -127,6 +127,7 @@ def import_chat(
     summary = ImportSummary(str(path), fmt)
     importer = Importer(store, fmt, linked, me, ask_me)
     with ExitStack() as stack, store.tx():
+        stack.enter_context(_big_cache(store))
         found = _open(stack, path, fmt, chat, columns, progress, summary)
         start = store.scalar("SELECT COALESCE(MAX(id), 0) FROM messages")
         for conversation in found:
@@ -136,6 +137,17 @@ def import_chat(
             (start,),
         )
     return summary
+
+
+@contextmanager
+def _big_cache(store: Store) -> Iterator[None]:
+    """A 64 MB page cache while importing: the key index must not be evicted mid-import."""
+    before = store.scalar("PRAGMA cache_size")
+    store.execute(f"PRAGMA cache_size = {CACHE_KIB}")
+    try:
+        yield
+    finally:
+        store.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def _open(
@@ -226,21 +238,23 @@ class Importer:
         links: Links,
         summary: ConversationSummary,
     ) -> Iterator[tuple[Any, ...]]:
-        keys = Keys(self.source, title)
-        authors: Counter[str] = Counter()
-        kinds: Counter[str] = Counter()
+        key = Keys(self.source, title).key
+        link = links.get
+        authors: dict[str, int] = {}
+        kinds: dict[str, int] = {}
         first = last = None
         for ts, author, text, kind in messages:
-            is_me, person_id = links.get(author)
-            authors[author] += 1
-            kinds[kind] += 1
-            first = ts if first is None or ts < first else first
-            last = ts if last is None or ts > last else last
-            key = keys.key(ts, author, text)
-            yield (conversation_id, key, ts, author, is_me, person_id, text, kind)
+            is_me, person_id = link(author)
+            authors[author] = authors.get(author, 0) + 1
+            kinds[kind] = kinds.get(kind, 0) + 1
+            if first is None or ts < first:
+                first = ts
+            if last is None or ts > last:
+                last = ts
+            yield (conversation_id, key(ts, author, text), ts, author, is_me, person_id, text, kind)
         summary.messages = sum(authors.values())
-        summary.authors = dict(authors.most_common())
-        summary.kinds = dict(kinds)
+        summary.authors = dict(sorted(authors.items(), key=lambda item: -item[1]))
+        summary.kinds = kinds
         summary.first, summary.last = first, last
 
     def _link_conversation(self, conversation_id: int, links: Links, row: Any) -> None:
@@ -256,10 +270,12 @@ class Importer:
 
 
 class Keys:
-    """Stable message keys: a content hash plus the occurrence among identical messages."""
+    """Stable message keys: the time, then a hash of the conversation, time, author, text and
+    the occurrence among identical messages (64 bits: collisions would need billions of
+    messages at one second of one chat)."""
 
     def __init__(self, source: str, title: str) -> None:
-        self.base = hashlib.blake2b(f"{source}\x00{title}\x00".encode(), digest_size=16)
+        self.base = hashlib.blake2b(f"{source}\x00{title}\x00".encode(), digest_size=8)
         self.ts: str | None = None
         self.seen: dict[str, int] = {}
 
@@ -272,7 +288,7 @@ class Keys:
         self.seen[ident] = count + 1
         digest = self.base.copy()
         digest.update(f"{ident}\x1f{count}".encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
+        return f"{ts}/{digest.hexdigest()}"
 
 
 class Links:

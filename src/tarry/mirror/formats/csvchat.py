@@ -152,8 +152,7 @@ def read_time(value: str, ts_format: str | None = None) -> str | None:
             return from_datetime(datetime.strptime(value, ts_format))
         except ValueError:
             return None
-    found = from_iso(value)
-    if found is not None or not value.replace(".", "", 1).isdigit():
-        return found
-    number = float(value)
-    return from_unix(number / 1000 if number > 1e11 else number)
+    if value.replace(".", "", 1).isdigit():
+        number = float(value)
+        return from_unix(number / 1000 if number > 1e11 else number)
+    return from_iso(value)

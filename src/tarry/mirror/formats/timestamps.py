@@ -8,9 +8,8 @@ most CSV) give `YYYY-MM-DDTHH:MM:SS` as written. Second precision everywhere.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from time import gmtime
 
-ISO_NAIVE = "%Y-%m-%dT%H:%M:%S"
-ISO_UTC = "%Y-%m-%dT%H:%M:%SZ"
 # Unix seconds outside these bounds are not plausible chat times (1990 .. 2200).
 EARLIEST, LATEST = 631152000, 7258118400
 
@@ -19,14 +18,15 @@ def from_unix(seconds: float) -> str | None:
     """Unix seconds as UTC text, or None when out of range."""
     if not EARLIEST <= seconds < LATEST:
         return None
-    return datetime.fromtimestamp(int(seconds), UTC).strftime(ISO_UTC)
+    t = gmtime(int(seconds))  # formatting by hand: several times faster than strftime
+    return f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}T{t[3]:02d}:{t[4]:02d}:{t[5]:02d}Z"
 
 
 def from_datetime(moment: datetime) -> str:
     """Aware times become UTC 'Z'; naive ones stay as written."""
     if moment.tzinfo is None:
-        return moment.strftime(ISO_NAIVE)
-    return moment.astimezone(UTC).strftime(ISO_UTC)
+        return moment.replace(microsecond=0).isoformat()
+    return moment.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def from_iso(text: str) -> str | None:

@@ -1,6 +1,7 @@
 """Imported conversations and their messages (the mirror's raw material), searchable.
 
-`messages_fts` is an external-content FTS5 index over `messages.text`. The chat importer fills
+The key starts with the time so that an import (in time order) appends to its index instead
+of writing all over it. `messages_fts` is an external-content FTS5 index over `messages.text`. The chat importer fills
 it in bulk after its inserts (one INSERT ... SELECT, far faster than a per-row trigger); the
 triggers below keep it right when messages are deleted or edited later.
 """
@@ -19,7 +20,7 @@ CREATE TABLE conversations (
 CREATE TABLE messages (
     id INTEGER PRIMARY KEY,
     conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-    key TEXT NOT NULL UNIQUE,         -- stable content hash: re-imports add nothing twice
+    key TEXT NOT NULL UNIQUE,         -- ts + '/' + content hash: re-imports add nothing twice
     ts TEXT NOT NULL,                 -- ISO 8601 as parsed (UTC 'Z' when the export has a zone)
     author TEXT NOT NULL,
     is_me INTEGER NOT NULL DEFAULT 0,
@@ -28,7 +29,7 @@ CREATE TABLE messages (
     kind TEXT NOT NULL CHECK (kind IN ('message', 'system', 'media'))
 );
 CREATE INDEX messages_conversation_ts ON messages(conversation_id, ts);
-CREATE INDEX messages_person_ts ON messages(person_id, ts);
+CREATE INDEX messages_person_ts ON messages(person_id, ts) WHERE person_id IS NOT NULL;
 
 CREATE VIRTUAL TABLE messages_fts USING fts5(
     text, content = 'messages', content_rowid = 'id',
