@@ -5,11 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from tarry.review import Review
-from tarry.textcharts import bar, sparkline
-
-
-def signed(value: float | None, digits: int = 2) -> str:
-    return "n/a" if value is None else f"{value:+.{digits}f}"
+from tarry.textcharts import bar, signed, sparkline
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

@@ -28,3 +28,11 @@ def bar(value: float, high: float, width: int = 20) -> str:
     eighths = round(min(1.0, value / high) * width * 8)
     full, rest = divmod(eighths, 8)
     return "█" * full + (EIGHTHS[rest] if rest else "")
+
+
+def signed(value: float | None, digits: int = 2) -> str:
+    """A change with its sign ('+0.12', '-0.05'); a change that rounds to zero shows as 0.00."""
+    if value is None:
+        return "n/a"
+    text = f"{value:+.{digits}f}"
+    return text[1:] if float(text) == 0 else text

@@ -126,12 +126,12 @@ def _hours(result: Review) -> RenderableType:
 def _practices(result: Review) -> RenderableType:
     from rich.table import Table
 
-    from tarry.textcharts import sparkline
+    from tarry.textcharts import signed, sparkline
 
     table = Table("practice", "strength", "change", "8 weeks", "target",
                   title="Practice strength", title_justify="left", title_style="bold")  # fmt: skip
     for p in result.practices:
-        change = f"{p.change:+.2f}"
+        change = signed(p.change)
         style = "green" if p.change > 0.005 else "red" if p.change < -0.005 else "dim"
         table.add_row(p.practice, f"{p.strength:.2f}", f"[{style}]{change}[/]",
                       sparkline(p.weekly), p.target)  # fmt: skip
@@ -141,14 +141,14 @@ def _practices(result: Review) -> RenderableType:
 def _depth(result: Review) -> RenderableType:
     from rich.text import Text
 
-    from tarry.textcharts import sparkline
+    from tarry.textcharts import signed, sparkline
 
     d = result.depth
     trend = sparkline([p["meaningfulness"] for p in d.trend], 1, 7)
     if not d.moments:
         return Text.assemble(("Depth", "bold"), f"  no moments this week · 8 weeks: {trend}")
     share = f"{d.feeling_share:.0%}" if d.feeling_share is not None else "n/a"
-    change = "" if d.change is None else f" ({d.change:+.2f} against the weeks before)"
+    change = "" if d.change is None else f" ({signed(d.change)} against the weeks before)"
     return Text.assemble(
         ("Depth", "bold"),
         f"  feeling-level disclosure in {share} of moments · meaningfulness"
