@@ -6,6 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tarry.store import Store
+from tests.mirror.chatdata import insert_chat, rows
+
 DATA = Path(__file__).parents[1] / "data" / "mirror"
 
 
@@ -68,3 +71,33 @@ def test_unknown_split_is_a_clear_error(cli: Any) -> None:
     result = cli("mirror", "evaluate", "--split", "train")
     assert result.code == 2
     assert "Unknown split 'train'" in result.stderr
+
+
+def test_report_json_and_table(cli: Any, home: Path) -> None:
+    with Store.open(home) as store:
+        insert_chat(store, "Sam", rows("sam.tsv"))
+    result = cli("mirror", "report", "--person", "sam", "--by", "week", "--json")
+    assert result.code == 0
+    data = json.loads(result.stdout)
+    assert (data["person"], data["by"], data["total"]["messages"]) == (
+        "Sam", "week", {"me": 6, "them": 7},
+    )  # fmt: skip
+    table = cli("mirror", "report", "--person", "Sam", "--since", "2026-11-10").stdout
+    assert "Mirror: Sam since 2026-11-10" in table
+    assert "How their feelings were met (2)" in table
+    assert "redirect" in table and "█" in table
+    assert "i feel like such a failure, i failed my exam" in table
+    assert "why: after they said something hard (a failure, failed)" in table
+
+
+def test_report_without_messages_says_what_to_do(cli: Any) -> None:
+    cli("people", "add", "Alex")
+    result = cli("mirror", "report", "--person", "Alex")
+    assert result.code == 0
+    assert "No imported messages. Import a chat" in result.stdout
+
+
+def test_report_unknown_person(cli: Any) -> None:
+    result = cli("mirror", "report", "--person", "Nobody")
+    assert result.code == 2
+    assert "No person called 'Nobody'" in result.stderr

@@ -114,8 +114,8 @@ def _periods(periods: list[dict[str, Any]], by: str) -> Table:
     messages = [p["messages"]["me"] + p["messages"]["them"] for p in periods]
     table.caption = (
         f"messages {sparkline(messages)}   your depth "
-        f"{sparkline([p['depth']['me']['mean'] for p in periods])}   their depth "
-        f"{sparkline([p['depth']['them']['mean'] for p in periods])}"
+        f"{sparkline([p['depth']['me']['mean'] for p in periods], top=3)}   their depth "
+        f"{sparkline([p['depth']['them']['mean'] for p in periods], top=3)}"
     )
     return table
 

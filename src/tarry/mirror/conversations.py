@@ -16,17 +16,17 @@ from typing import Any
 
 from tarry import people
 from tarry.errors import InvalidInput
-from tarry.mirror.labelcache import ensure_labels
+from tarry.mirror.labelcache import GAP, ensure_labels, moment
 from tarry.mirror.moves import DISCLOSURES
 from tarry.store import Store
 
-GAP = timedelta(hours=6)
 DEPTH = {name: rank for rank, name in enumerate(DISCLOSURES)}
 MET = ("explore", "validate", "share", "fix", "minimise", "redirect")
 REPLIES = (*MET, "other reply", "no reply")
 SIDES = ("me", "them")
 PERIODS = ("week", "month")
 EXCERPT = 120
+MARGIN = timedelta(hours=15)  # more than any UTC offset
 
 ROWS = """
 SELECT m.id, m.conversation_id, m.ts, m.is_me, m.text, l.disclosure, l.moves, l.question,
@@ -59,32 +59,43 @@ class Exchange:
     reply: list[Row]
 
 
-def _moment(ts: str) -> datetime:
-    """Stored times are UTC ('Z') or naive local; compare them all as naive times."""
-    at = datetime.fromisoformat(ts)
-    return at.replace(tzinfo=None) if at.tzinfo is None else at.astimezone().replace(tzinfo=None)
-
-
 def _row(r: Any) -> Row:
     moves = frozenset(r["moves"].split(",")) if r["moves"] else frozenset()
     side = "me" if r["is_me"] else "them"
     return Row(
-        r["id"], r["conversation_id"], _moment(r["ts"]), side, r["text"], r["disclosure"],
+        r["id"], r["conversation_id"], moment(r["ts"]), side, r["text"], r["disclosure"],
         moves, r["question"], r["evidence"],
     )  # fmt: skip
 
 
 def load_rows(
-    store: Store, where: str, params: Sequence[Any], start: str = "", end: str = "\uffff"
+    store: Store,
+    where: str,
+    params: Sequence[Any],
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> list[Row]:
     """Labelled messages of the conversations matching `where` (on c), in [start, end).
 
-    Messages not labelled yet (or labelled by an older labeller) are labelled first.
+    Messages not labelled yet (or labelled by an older labeller) are labelled first. Stored
+    times mix UTC and local text, so SQL narrows with a day's margin and Python decides.
     """
     found = store.query(f"SELECT c.id FROM conversations c WHERE {where}", params)
     ensure_labels(store, [r[0] for r in found])
+    low = _local(start) if start else None
+    high = _local(end) if end else None
+    bounds = (
+        (low - MARGIN).isoformat() if low else "",
+        (high + MARGIN).isoformat() if high else "\uffff",
+    )
     query = ROWS.format(where=f"{where} AND m.ts >= ? AND m.ts < ?")
-    return [_row(r) for r in store.query(query, (*params, start, end))]
+    rows = (_row(r) for r in store.query(query, (*params, *bounds)))
+    return [r for r in rows if (low is None or r.at >= low) and (high is None or r.at < high)]
+
+
+def _local(moment: datetime) -> datetime:
+    """A time as naive local time, the form messages are compared in."""
+    return moment if moment.tzinfo is None else moment.astimezone().replace(tzinfo=None)
 
 
 def sessions(rows: Iterable[Row]) -> Iterator[list[Row]]:
@@ -213,13 +224,9 @@ def by_period(rows: list[Row], by: str) -> list[dict[str, Any]]:
     return [{"period": key, **summarise(groups[key])} for key in sorted(groups)]
 
 
-def _since_text(since: datetime | None) -> str:
-    return since.strftime("%Y-%m-%dT%H:%M:%S") if since else ""
-
-
 def person_rows(store: Store, name: str, since: datetime | None = None) -> tuple[Any, list[Row]]:
     person = people.get(store, name)
-    rows = load_rows(store, "c.person_id = ?", (person.id,), _since_text(since))
+    rows = load_rows(store, "c.person_id = ?", (person.id,), since)
     return person, rows
 
 
@@ -247,9 +254,7 @@ def person_report(
 
 def week_summary(store: Store, start: datetime, end: datetime) -> dict[str, Any]:
     """One week's mirror numbers for the weekly review, by practice and by person."""
-    rows = load_rows(
-        store, "1 = 1 AND m.ts >= ? AND m.ts < ?", (_since_text(start), _since_text(end))
-    )
+    rows = load_rows(store, "1 = 1", (), start, end)
     total = summarise(rows)
     theirs, mine = total["their_feelings_met"], total["my_feelings_met"]
     counts = theirs["counts"]

@@ -1,7 +1,8 @@
 """Labels of imported messages, cached in `message_labels` and computed lazily when missing.
 
 A message is labelled as a reply to the messages before it in its conversation (the last
-CONTEXT of them), from its writer's side: for the other person's message, they are "me".
+CONTEXT of them, since the last silence longer than GAP), from its writer's side: for the
+other person's message, they are "me".
 A row whose `version` is older than `moves.VERSION` is relabelled.
 """
 
@@ -10,12 +11,14 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
-from tarry.mirror.moves import VERSION, Turn, label
+from tarry.mirror.moves import VERSION, label
 from tarry.store import Store
 
 CONTEXT = 6
+GAP = timedelta(hours=6)  # a longer silence starts a new conversation
 BATCH = 5000
 
 STALE = """
@@ -25,7 +28,7 @@ WHERE m.kind = 'message' AND (l.version IS NULL OR l.version != ?)
 """
 
 CONVERSATION = """
-SELECT m.id, m.is_me, m.text, l.version FROM messages m
+SELECT m.id, m.ts, m.is_me, m.text, l.version FROM messages m
 LEFT JOIN message_labels l ON l.message_id = m.id
 WHERE m.conversation_id = ? AND m.kind = 'message'
 ORDER BY m.ts, m.id
@@ -40,15 +43,25 @@ ON CONFLICT (message_id) DO UPDATE SET version = excluded.version,
 """
 
 
-def _context(window: Iterable[tuple[int, str]], writer_is_me: int) -> list[Turn]:
-    return [Turn("me" if is_me == writer_is_me else "other", text) for is_me, text in window]
+def _context(window: Iterable[tuple[int, str]], writer_is_me: int) -> list[tuple[str, str]]:
+    return [("me" if is_me == writer_is_me else "other", text) for is_me, text in window]
+
+
+def moment(ts: str) -> datetime:
+    """Stored times are UTC ('Z') or naive local; compare them all as naive local times."""
+    at = datetime.fromisoformat(ts)
+    return at if at.tzinfo is None else at.astimezone().replace(tzinfo=None)
 
 
 def _label_rows(rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
     """(message_id, version, disclosure, moves, question, evidence) for each stale message."""
     window: deque[tuple[int, str]] = deque(maxlen=CONTEXT)
-    for row in rows:
-        message_id, is_me, text, version = row
+    last: datetime | None = None
+    for message_id, ts, is_me, text, version in rows:
+        at = moment(ts)
+        if last is not None and at - last > GAP:
+            window.clear()
+        last = at
         if version != VERSION:
             labels = label(text, _context(window, is_me))
             evidence = json.dumps(labels.evidence, ensure_ascii=False, separators=(",", ":"))

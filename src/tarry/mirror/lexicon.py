@@ -94,6 +94,7 @@ def _at_key(by_name: dict[str, list[str]]) -> AtKey:
 class Lexicon:
     """Every list, indexed by first word; the stop words, question openers and greetings."""
 
+    lists: dict[str, tuple[str, ...]]
     at_key: dict[str, AtKey]
     keys: re.Pattern[str]
     stop: frozenset[str]
@@ -138,6 +139,7 @@ def build(tables: dict[str, dict[str, list[str]]]) -> Lexicon:
         for fragment in fragments:
             grouped[_key(fragment)][name].append(fragment)
     return Lexicon(
+        {name: tuple(fragments) for name, fragments in lists.items()},
         {key: _at_key(by_name) for key, by_name in grouped.items()},
         re.compile(rf"(?<![\w']){_trie(sorted(grouped))}(?![a-z])"),
         stop,

@@ -237,10 +237,10 @@ def _follow_or_switch(mine: Reading, theirs: Reading) -> tuple[str | None, str]:
 
 
 def _is_hard(theirs: Reading) -> list[str]:
-    """Why their message asks to be met: their feeling, or hard news (empty when neither)."""
+    """Why their message asks to be met: their feeling, or hard news of their own."""
     if theirs.disclosure == "feeling":
         return list(theirs.disclosure_words)
-    return theirs.find("hard")
+    return theirs.find("hard") if theirs.disclosure != "none" else []
 
 
 SECOND_PERSON = re.compile(r"\b(you|your|you're|yours|u)\b")
@@ -259,13 +259,14 @@ def _redirect(mine: Reading, depth: str, theirs: Reading, question: str | None) 
     """Why `mine` turns away from what they just told, or None."""
     marker = _first(mine, "redirect")
     if marker and theirs.disclosure != "none":
-        return f"changes the topic ({marker!r}) after they spoke about themselves"
+        return f"changes the topic ({marker!r})"
     hard = _is_hard(theirs)
     if not hard:
         return None
     if question == "switch":
         return f"asks about something else after {hard[-1]!r}"
-    if _turns_to_self(mine, depth, theirs):
+    answering = theirs.asks and not mine.asks
+    if not answering and _turns_to_self(mine, depth, theirs):
         return f"talks about themselves, not {hard[-1]!r}"
     return None
 

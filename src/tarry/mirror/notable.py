@@ -24,12 +24,17 @@ def excerpt(text: str, width: int = EXCERPT) -> str:
 def _words(row: Row) -> list[str]:
     """The feeling words and hard news in a message: what made it a hard disclosure."""
     shown: list[str] = json.loads(row.evidence).get("disclosure", [])
-    hard = load().find("hard", normalise(row.text))
-    return [w for w in dict.fromkeys(shown + hard) if not w.startswith("(")]
+    hard = _hard(row)
+    plain = set(load().lists["self"])  # "I" shows who speaks, not what was hard
+    return [w for w in dict.fromkeys(shown + hard) if w not in plain and not w.startswith("(")]
+
+
+def _hard(row: Row) -> list[str]:
+    return [h[2] for h in load().scan(normalise(row.text)).get("hard", [])]
 
 
 def _is_hard(row: Row) -> bool:
-    return row.disclosure == "feeling" or bool(load().find("hard", normalise(row.text)))
+    return row.disclosure == "feeling" or (row.disclosure != "none" and bool(_hard(row)))
 
 
 def _moment(exchange: Exchange, reason: str) -> dict[str, Any]:

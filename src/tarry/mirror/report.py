@@ -8,10 +8,10 @@ TICKS = "▁▂▃▄▅▆▇█"
 FULL, EMPTY = "█", "·"
 
 
-def sparkline(values: Sequence[float | None]) -> str:
-    """One character per value, scaled from 0 to the largest; a gap (space) for None."""
+def sparkline(values: Sequence[float | None], top: float | None = None) -> str:
+    """One character per value, scaled from 0 to `top` (default the largest); None is a gap."""
     known = [v for v in values if v is not None]
-    top = max(known, default=0) or 1
+    top = top or max(known, default=0) or 1
     return "".join(
         " " if v is None else TICKS[min(len(TICKS) - 1, int(v / top * (len(TICKS) - 1) + 0.5))]
         for v in values
