@@ -116,3 +116,12 @@ def test_cli_demo(cli, tmp_path: Path) -> None:
     (tmp_path / "other" / "tarry.db").write_text("not a demo")
     refused = cli("demo", "--home", str(tmp_path / "other"))
     assert refused.code == 2 and "not a tarry demo home" in refused.stderr
+
+
+def test_cli_demo_default_home_is_beside_the_real_one(cli, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert demo.default_home() == tmp_path / "data" / "tarry-demo"
+    result = cli("demo", "--json")
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["home"] == str(tmp_path / "data" / "tarry-demo")
+    assert not (tmp_path / "data" / "tarry").exists()  # the real home is untouched

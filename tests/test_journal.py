@@ -141,3 +141,13 @@ def test_cli_entries_list_and_show(cli, store: Store) -> None:
     assert "First [bracketed] line\nmore" in shown
     assert json.loads(cli("entries", "show", "1", "--json").stdout)["tags"] == ["sam"]
     assert cli("entries", "show", "9").code == 2
+
+
+def test_no_editor_anywhere(cli, store: Store, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no sensible-editor, nano or vi
+    with pytest.raises(InvalidInput, match="No editor found"):
+        journal.editor_command()
+    result = cli("write", "--edit")
+    assert result.code == 2 and "Set $EDITOR" in result.stderr

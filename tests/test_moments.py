@@ -210,3 +210,17 @@ def test_cli_moments_list_filters_and_remove(cli, sam: Store) -> None:
     assert cli("moments", "remove", "2").code == 0
     assert cli("moments", "remove", "2").code == 2
     assert [m.id for m in moments.all_moments(sam)] == [1]
+
+
+def test_cli_moments_list_limit(cli, sam: Store) -> None:
+    for day in (1, 2, 3):
+        moments.log(sam, ["Sam"], at=datetime(2026, 11, day, 9, 0, tzinfo=UTC))
+    assert len(json.loads(cli("moments", "list", "--limit", "2", "--json").stdout)) == 2
+    assert len(json.loads(cli("moments", "list", "--limit", "0", "--json").stdout)) == 3
+
+
+def test_cli_log_interrupted_prompts_store_nothing(cli, sam: Store) -> None:
+    result = cli("log", input="Sam\n")  # input ends after the first answer
+    assert result.code == 1
+    assert "Aborted; nothing was changed." in result.stderr
+    assert sam.scalar("SELECT count(*) FROM moments") == 0

@@ -138,7 +138,7 @@ def _choice(text: str, allowed: tuple[str, ...]) -> str:
 def list_(
     since: str = typer.Option(None, "--since", help="Only from this day or time."),
     with_: str = typer.Option(None, "--with", "-w", help="Only with this person."),
-    limit: int = typer.Option(50, "--limit", help="At most this many (newest first)."),
+    limit: int = typer.Option(50, "--limit", help="At most this many, newest first (0: all)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List moments, newest first."""
@@ -146,7 +146,10 @@ def list_(
 
     with open_store() as store:
         found = moments.all_moments(
-            store, since=clock.parse(since) if since else None, person=with_, limit=limit
+            store,
+            since=clock.parse(since) if since else None,
+            person=with_,
+            limit=limit if limit > 0 else None,
         )
     if as_json:
         print_json([m.to_dict() for m in found])
