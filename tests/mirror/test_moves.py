@@ -67,9 +67,7 @@ def test_redirect_names_what_was_turned_away_from() -> None:
     got = label("did you watch the game last night?", HARD)
     assert got.moves == ("redirect",)
     assert got.question == "switch"
-    assert got.evidence["redirect"] == [
-        "changes the topic ('did you watch') after they spoke about themselves"
-    ]
+    assert got.evidence["redirect"] == ["changes the topic ('did you watch')"]
 
 
 @pytest.mark.parametrize(

@@ -85,8 +85,8 @@ class Reading:
 
 def _opens_question(norm: str, start: int, lex: Lexicon) -> bool:
     """Does the clause at `start` open with a question word (after any greeting)?"""
-    start = lex.greeting.match(norm, start).end()
-    first = FIRST_WORD.match(norm, start)
+    greeting = lex.greeting.match(norm, start)
+    first = FIRST_WORD.match(norm, greeting.end() if greeting else start)
     return first is not None and first.group(1) in lex.opener
 
 
