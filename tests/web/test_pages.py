@@ -32,7 +32,8 @@ def test_first_run_goes_to_onboarding(web: Web) -> None:
 
 
 PAGES = ["/today", "/welcome", "/review", "/review?week=2026-W40", "/people", "/people/1",
-         "/commitments", "/tradeoffs", "/values", "/journal"]  # fmt: skip
+         "/commitments", "/tradeoffs", "/values", "/journal", "/rituals", "/stay",
+         "/import"]  # fmt: skip
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -136,3 +137,28 @@ CHAT = {
          "from": "Alex", "from_id": "user1", "text": "That sounds hard. What feels hardest?"},
     ],
 }  # fmt: skip
+
+
+def test_rituals_and_staying_cards(filled: Web, home: Path) -> None:
+    from tarry.prompts import rituals, staying
+
+    first = rituals.rituals()[0]
+    listed = filled.client.get("/rituals.json").json()["rituals"]
+    assert [r["id"] for r in listed] == [r.id for r in rituals.rituals()]
+    timed = filled.client.get(f"/rituals/{first.id}.json?with=Sam&minutes=10").json()["ritual"]
+    assert sum(step["seconds"] for step in timed["steps"]) == pytest.approx(600, abs=60)
+    assert "Sam" in {step["speaker"] for step in timed["steps"]} | {
+        step["listener"] for step in timed["steps"]
+    }
+    page = filled.client.get(f"/rituals/{first.id}?with=Sam").text
+    assert 'src="/static/ritual.js"' in page and "For the listener" in page
+    assert (
+        filled.post(f"/rituals/{first.id}/log", {"with": "Sam", "minutes": "25"}).status_code == 303
+    )
+    with Store.open(home) as store:
+        logged = moments.all_moments(store)[0]
+    assert logged.duration_min == 25 and set(logged.practices) == set(first.practices)
+    urge = staying.urges()[0]
+    card = filled.client.get(f"/stay.json?urge={urge}").json()["card"]
+    assert card == staying.card(urge).to_dict()
+    assert len(filled.client.get("/stay.json").json()["cards"]) == len(staying.cards())

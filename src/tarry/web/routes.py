@@ -12,6 +12,7 @@ from tarry.web.pages import (
     login,
     people,
     review,
+    rituals,
     today,
     tradeoffs,
     values,
@@ -33,6 +34,7 @@ def all_routes() -> list[BaseRoute]:
         imports,
         feed,
         login,
+        rituals,
     ):
         found += module.routes()
     return found
