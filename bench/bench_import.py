@@ -43,7 +43,21 @@ print(json.dumps({"step": step, "seconds": seconds, "cpu": cpu, "rss_mb": usage.
                   "messages": count, "new": new}))
 """
 AUTHORS = ("Ada Byron", "Bo", "Chidi", "Dana-Marie", "Émile")
-WORDS = "so honestly thursday dinner could thing sounds work about yesterday time go me".split()
+WORDS = [
+    "so",
+    "honestly",
+    "thursday",
+    "dinner",
+    "could",
+    "thing",
+    "sounds",
+    "work",
+    "about",
+    "yesterday",
+    "time",
+    "go",
+    "me",
+]
 
 
 def generate(fmt: str, messages: int, folder: Path) -> Path:
@@ -98,8 +112,8 @@ def main() -> None:
             print(
                 f"{r['step']:>9}: {r['seconds']:6.2f} s wall, {r['cpu']:6.2f} s CPU "
                 f"({ratio:4.2f}x parse), "
-                f"{r['messages'] / r['seconds'] / 1000:6.0f} k msg/s, peak RSS {r['rss_mb']:5.0f} MB, "
-                f"new rows: {r['new']}"
+                f"{r['messages'] / r['seconds'] / 1000:6.0f} k msg/s, "
+                f"peak RSS {r['rss_mb']:5.0f} MB, new rows: {r['new']}"
             )
 
 
