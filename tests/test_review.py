@@ -127,7 +127,7 @@ def test_an_empty_week_says_so(store: Store) -> None:
     assert r.notes == [
         "Nothing was logged in 2026-W47: no moments, marks, tradeoffs or entries.",
         "No value profile yet: run `tarry values` to rate what matters.",
-        "No calendar imported: hours at work are not counted.",
+        "No calendar imported: hours at work are not counted (`tarry import calendar`).",
     ]
     assert r.lived.closeness_gap is None and r.depth.meaningfulness is None
     assert r.depth.feeling_share is None and r.drifting == []
@@ -198,3 +198,39 @@ def test_cli_drift(cli, week47: Store) -> None:
         )
     ]
     assert "Bo (strength" in cli("drift").stdout
+
+
+DATA = Path(__file__).parent / "data" / "review"
+
+
+def test_calendar_and_mirror_plug_in(cli, store: Store) -> None:
+    from tarry import clock
+    from tarry.calendar import audit
+    from tarry.mirror import conversations
+
+    store.execute(
+        "INSERT INTO people (id, name, cadence_days, created_at)"
+        " VALUES (1, 'Sam', 3, '2026-10-01T00:00:00Z')"
+    )
+    store.execute(
+        "INSERT INTO commitments (id, title, rrule, starts_at, duration_min, created_at)"
+        " VALUES (1, 'Dinner with Sam', 'FREQ=WEEKLY;BYDAY=TH', '2026-10-01T19:00:00', 120,"
+        " '2026-10-01T00:00:00Z')"
+    )
+    assert cli("import", "calendar", str(DATA / "week47.ics")).code == 0
+    imported = cli("import", "chat", str(DATA / "chat.csv"), "-p", "Sam", "--me", "Me")
+    assert imported.code == 0, imported.stderr
+    r = review.week(store, "2026-W47")
+    start, end = clock.week_bounds("2026-W47")
+    assert r.calendar is not None and r.mirror is not None
+    assert r.calendar["hours"] == audit.week_hours(store, start, end).hours
+    assert sum(r.calendar["hours"].values()) == 11.0  # 8 h planning + 3 h launch review
+    assert [c["title"] for c in r.calendar["collisions"]] == ["Dinner with Sam"]
+    assert r.mirror == conversations.week_summary(store, start, end)
+    assert r.mirror["messages"] == {"me": 1, "them": 1}
+    assert not any("No calendar" in note for note in r.notes)
+    # imported messages are real contact: Sam is not drifting, last seen in the chat
+    assert strength.people(store)[0].last_contact == date(2026, 11, 17)
+    assert r.drifting == []
+    text = cli("review", "--week", "2026-W47").stdout
+    assert "From your calendar: " in text and "Imported chats: 2 messages" in text

@@ -2,7 +2,8 @@
 
 Computed from the store with SQL aggregates (fast on years of data), honest about empty weeks:
 where there is nothing to measure, the value is None and the renderers say so.
-Two later inputs plug in at `calendar_hours` and `mirror_week` (both None until they exist).
+Two other inputs plug in when there is data for them: the calendar's time audit
+(`calendar_hours`) and the mirror's weekly numbers for imported chats (`mirror_week`).
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class Review:
     depth: Depth
     drifting: list[dict[str, Any]]
     invitation: Invitation
-    calendar: dict[str, float] | None = None  # hours per calendar domain, when imported
+    calendar: dict[str, Any] | None = None  # the time audit's week, when a calendar is imported
     mirror: dict[str, Any] | None = None  # the mirror's weekly numbers, when chats are imported
     notes: list[str] = field(default_factory=list)  # what could not be measured, said plainly
 
@@ -313,18 +314,29 @@ def _notes(review: Review) -> list[str]:
     if review.lived.profile_taken_at is None:
         notes.append("No value profile yet: run `tarry values` to rate what matters.")
     if review.calendar is None:
-        notes.append("No calendar imported: hours at work are not counted.")
+        notes.append(
+            "No calendar imported: hours at work are not counted (`tarry import calendar`)."
+        )
     return notes
 
 
 # Where later inputs plug in -------------------------------------------------------------------
 
 
-def calendar_hours(store: Store, start: datetime, end: datetime) -> dict[str, float] | None:
-    """Hours per calendar domain in the week (tarry.calendar's time audit); None until wired."""
-    return None
+def calendar_hours(store: Store, start: datetime, end: datetime) -> dict[str, Any] | None:
+    """The time audit's week (hours per calendar domain, target, collisions); None without one."""
+    if store.one("SELECT 1 FROM time_blocks LIMIT 1") is None:
+        return None
+    from tarry.calendar import audit
+
+    found = audit.week_hours(store, start, end).to_dict()
+    return {key: found[key] for key in ("hours", "target_hours", "target_met", "collisions")}
 
 
 def mirror_week(store: Store, start: datetime, end: datetime) -> dict[str, Any] | None:
-    """The mirror's numbers for the week (tarry.mirror.conversations); None until wired."""
-    return None
+    """The mirror's numbers for the week's imported messages; None when there are none."""
+    if store.one("SELECT 1 FROM messages LIMIT 1") is None:
+        return None
+    from tarry.mirror import conversations
+
+    return conversations.week_summary(store, start, end)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from tarry.review import Review
 from tarry.textcharts import bar, signed, sparkline
@@ -29,6 +30,7 @@ def render(review: Review) -> str:
         _practices(review),
         _depth(review),
         _drifting(review),
+        *([f"## Mirror\n\n{mirror_line(review.mirror)}."] if review.mirror else []),
         _invitation(review),
     ]
     return "\n\n".join(parts) + "\n"
@@ -61,10 +63,7 @@ def _hours(review: Review) -> str:
     lines = ["## Hours", "", "| | hours | |", "|---|---:|---|"]
     lines += [f"| {name} | {h:g} | `{bar(h, top) or ' '}` |" for name, h in rows]
     if review.calendar:
-        lines += [
-            "",
-            "From your calendar: " + ", ".join(f"{k} {v:g} h" for k, v in review.calendar.items()),
-        ]
+        lines += ["", calendar_line(review.calendar) + "."]
     if hours.tradeoffs:
         lines += ["", "Tradeoffs:"]
         for t in hours.tradeoffs:
@@ -76,6 +75,31 @@ def _hours(review: Review) -> str:
     else:
         lines += ["", "No tradeoffs recorded this week."]
     return "\n".join(lines)
+
+
+def calendar_line(calendar: dict[str, Any]) -> str:
+    """The time audit in a sentence: hours per domain, the target, collisions with work."""
+    hours = ", ".join(f"{domain} {h:g} h" for domain, h in calendar["hours"].items())
+    line = f"From your calendar: {hours}"
+    if calendar["target_hours"] is not None:
+        met = "met" if calendar["target_met"] else "not met"
+        line += f"; connection target {calendar['target_hours']:g} h ({met})"
+    clashes = calendar["collisions"]
+    if clashes:
+        line += f"; {plural(len(clashes), 'commitment')} collided with work"
+    return line
+
+
+def mirror_line(mirror: dict[str, Any]) -> str:
+    """The mirror's week in a sentence, from imported chats."""
+    sent = sum(mirror["messages"].values())
+    space, stay = mirror["space"], mirror["stay"]
+    return (
+        f"Imported chats: {plural(sent, 'message')}; of their {space['their_feelings']} feeling"
+        f" disclosures, {space['explored_or_validated']} met by exploring or validating,"
+        f" {space['fixed_or_minimised']} by fixing or minimising, {stay['redirected']} redirected;"
+        f" your own feeling disclosures: {mirror['seen']['my_feelings']}"
+    )
 
 
 def _commitments(review: Review) -> str:

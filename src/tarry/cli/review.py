@@ -72,6 +72,7 @@ def _sections(result: Review) -> list[RenderableType]:
         _practices(result),
         _depth(result),
         _drifting(result),
+        *([_mirror(result)] if result.mirror else []),
         _invitation(result),
     ]
 
@@ -120,6 +121,10 @@ def _hours(result: Review) -> RenderableType:
         + (f" · traded for: {', '.join(c.traded_for)}" if c.traded_for else ""),
         style="dim",
     )
+    if result.calendar:
+        from tarry.review_markdown import calendar_line
+
+        return Group(table, counts, Text(calendar_line(result.calendar), style="dim"))
     return Group(table, counts)
 
 
@@ -166,6 +171,15 @@ def _drifting(result: Review) -> RenderableType:
         text.append(f"\n  {d['name']}", style="bold")
         text.append(f": {'; '.join(d['reasons'])}")
     return text
+
+
+def _mirror(result: Review) -> RenderableType:
+    from rich.text import Text
+
+    from tarry.review_markdown import mirror_line
+
+    assert result.mirror is not None
+    return Text.assemble(("Mirror", "bold"), "  " + mirror_line(result.mirror))
 
 
 def _invitation(result: Review) -> RenderableType:
