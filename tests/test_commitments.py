@@ -288,3 +288,11 @@ def test_cli_mark_bad_input_exits_2(cli, store: Store, dinner: Commitment) -> No
     assert cli("commit", "mark", "Gym", "kept").code == 2
     assert cli("commit", "mark", "1", "kept", "--date", "2026-11-10").code == 2
     assert store.scalar("SELECT count(*) FROM occurrences") == 0
+
+
+def test_latest_before_reaches_far_back_and_respects_the_end(store: Store) -> None:
+    daily = commitments.add(store, "Daily pages", every="day 21:00", start=datetime(2012, 1, 1))
+    now = datetime(2026, 11, 19, 12, 0)
+    assert commitments.latest_before(daily, now) == datetime(2026, 11, 18, 21, 0)
+    ended = commitments.end(store, daily.id, at=datetime(2026, 11, 1, 12, 0, tzinfo=UTC))
+    assert commitments.latest_before(ended, now) == datetime(2026, 10, 31, 21, 0)

@@ -97,6 +97,20 @@ def _first_start(rule: str, every_time: time | None, start: datetime | None) -> 
     return datetime.combine(clock.today(), every_time or time(0, 0))
 
 
+def schedule(every: str | None, rrule: str | None, start: datetime | None) -> tuple[str, datetime]:
+    """The stored RRULE and first occurrence from a friendly `every` or a raw `rrule`."""
+    if (every is None) == (rrule is None):
+        raise InvalidInput("Give the recurrence once: --every TEXT or --rrule RULE.", RULE_EXAMPLE)
+    if every is not None:
+        rule, every_time = parse_every(every)
+    else:
+        rule, every_time = normalise_rule(rrule or ""), None
+    starts_at = _first_start(rule, every_time, start).replace(second=0, microsecond=0)
+    if build_rule(rule, starts_at).after(starts_at, inc=True) is None:
+        raise InvalidInput(f"The RRULE {rule!r} never occurs after {starts_at:%Y-%m-%d}.")
+    return rule, starts_at
+
+
 def add(
     store: Store,
     title: str,
@@ -113,21 +127,14 @@ def add(
     title = title.strip()
     if not title:
         raise InvalidInput("A commitment needs a title, e.g. 'Phone-free dinner with Sam'.")
-    if (every is None) == (rrule is None):
-        raise InvalidInput("Give the recurrence once: --every TEXT or --rrule RULE.", RULE_EXAMPLE)
-    rule, every_time = (
-        parse_every(every) if every is not None else (normalise_rule(rrule or ""), None)
-    )
-    starts_at = _first_start(rule, every_time, start).replace(second=0, microsecond=0)
-    if build_rule(rule, starts_at).after(starts_at, inc=True) is None:
-        raise InvalidInput(f"The RRULE {rule!r} never occurs after {starts_at:%Y-%m-%d}.")
+    rule, starts_at = schedule(every, rrule, start)
     if duration_min <= 0:
         raise InvalidInput(
             f"A commitment needs a duration, not {duration_min} min.", "E.g. --for 2h."
         )
     person_ids, keys = people.ids_for(store, people_names), practice_keys.parse(practices)
-    if store.one("SELECT 1 FROM commitments WHERE title = ? COLLATE NOCASE AND ended_at IS NULL",
-                 (title,)):  # fmt: skip
+    active = "SELECT 1 FROM commitments WHERE title = ? COLLATE NOCASE AND ended_at IS NULL"
+    if store.one(active, (title,)):
         raise Conflict(f"A commitment called {title!r} already exists.", "Choose another title.")
     with store.tx():
         cur = store.execute(
@@ -136,10 +143,14 @@ def add(
             (title, rule, starts_at.isoformat(), duration_min, note, clock.to_text(clock.now())),
         )
         cid = int(cur.lastrowid or 0)
-        store.conn.executemany("INSERT INTO commitment_people VALUES (?, ?)",
-                               [(cid, pid) for pid in dict.fromkeys(person_ids)])  # fmt: skip
-        store.conn.executemany("INSERT INTO commitment_practices VALUES (?, ?)",
-                               [(cid, key) for key in keys])  # fmt: skip
+        store.conn.executemany(
+            "INSERT INTO commitment_people (commitment_id, person_id) VALUES (?, ?)",
+            [(cid, pid) for pid in dict.fromkeys(person_ids)],
+        )
+        store.conn.executemany(
+            "INSERT INTO commitment_practices (commitment_id, practice) VALUES (?, ?)",
+            [(cid, key) for key in keys],
+        )
     return by_id(store, cid)
 
 
@@ -223,6 +234,7 @@ def occurrences(
     store: Store, start: datetime, end: datetime, *, commitment: str | int | None = None
 ) -> list[Occurrence]:
     """Every occurrence in [start, end), generated from the rules and merged with the marks."""
+    start, end = _naive(start), _naive(end)
     if end - start > timedelta(days=MAX_WINDOW_DAYS):
         raise InvalidInput(
             f"That window spans {(end - start).days} days; the most is {MAX_WINDOW_DAYS}.",
@@ -230,7 +242,7 @@ def occurrences(
         )
     chosen = [get(store, commitment)] if commitment is not None else all_commitments(
         store, include_ended=True)  # fmt: skip
-    marks = _marks(store, _naive(start), _naive(end))
+    marks = _marks(store, start, end)
     found = []
     for c in chosen:
         times = set(expand(c, start, end)) | {at for (cid, at) in marks if cid == c.id}
@@ -291,14 +303,21 @@ def find_occurrence(commitment: Commitment, when: date | datetime | None = None)
         on_day = [at for at in on_day if at == exact]
     if on_day:
         return on_day[0]
-    if when is None:
-        past = expand(commitment, now - timedelta(days=MAX_WINDOW_DAYS), now)
-        if past:
-            return past[-1]
+    if when is None and (last := latest_before(commitment, now)) is not None:
+        return last
     raise NotFound(
         f"{commitment.title!r} has no occurrence {'on ' + str(when) if when else 'yet'}.",
         f"It recurs {commitment.describe()}; name one with --date YYYY-MM-DD.",
     )
+
+
+def latest_before(commitment: Commitment, moment: datetime) -> datetime | None:
+    """The last scheduled time before `moment` (and before the commitment ended)."""
+    limit = _naive(moment)
+    if commitment.ended_at is not None:
+        limit = min(limit, _naive(commitment.ended_at))
+    last: datetime | None = build_rule(commitment.rrule, commitment.starts_at).before(limit)
+    return last
 
 
 def mark(
