@@ -224,3 +224,8 @@ def test_cli_log_interrupted_prompts_store_nothing(cli, sam: Store) -> None:
     assert result.code == 1
     assert "Aborted; nothing was changed." in result.stderr
     assert sam.scalar("SELECT count(*) FROM moments") == 0
+
+
+def test_cli_log_interactive_needs_someone_first(cli, store: Store) -> None:
+    result = cli("log", input="\n")
+    assert result.code == 2 and "tarry people add NAME" in result.stderr

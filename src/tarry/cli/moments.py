@@ -69,11 +69,18 @@ def _from_flags(given: dict[str, Any], parse_time: Any, parse_duration: Any) -> 
 
 def ask(store: Store) -> dict[str, Any]:
     """Prompt for every detail of a moment (Enter keeps the default shown)."""
-    from tarry import clock, moments
+    from tarry import clock, moments, people
     from tarry import practices as practice_keys
+    from tarry.errors import InvalidInput
     from tarry.moments import parse_duration
 
-    answers: dict[str, Any] = {"with_": _prompt("With whom (names, comma-separated)", None,
+    known = ", ".join(p.name for p in people.all_people(store))
+    if not known:
+        raise InvalidInput(
+            "There is no one to log a moment with yet.",
+            "Add someone first: tarry people add NAME --relation partner|date|friend|family.",
+        )
+    answers: dict[str, Any] = {"with_": _prompt(f"With whom ({known})", None,
                                                  lambda t: _people(store, t))}  # fmt: skip
     answers["at"] = _prompt("When", "now", lambda t: clock.now() if t == "now" else clock.parse(t))
     answers["duration_min"] = _prompt("How long", "30m", parse_duration)
