@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from tarry import clock, commitments, people
+from tarry import clock, people
 from tarry.people import Person
-from tarry.prompts import deck
+from tarry.prompts import deck, inner
 from tarry.prompts.deck import Prompt
 from tarry.store import Store
 
@@ -212,6 +212,6 @@ def daily(store: Store, now: datetime | None = None) -> Choice:
 
 def _seeing_today(store: Store, now: datetime) -> Person | None:
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    today = commitments.occurrences(store, start, start + timedelta(days=1))
-    names = [name for o in today if o.status == "pending" for name in o.people]
+    today = inner.planned_with_people(store, start, start + timedelta(days=1))
+    names = [name for o in today for name in o.people]
     return people.find(store, names[0]) if names else None

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tarry import clock, commitments
+from tarry.commitments import Occurrence
 from tarry.prompts import schema
 from tarry.prompts.deck import CONTENT
 from tarry.prompts.schema import Field
@@ -148,8 +149,7 @@ def _after_trade(store: Store, now: datetime) -> Suggestion | None:
 
 
 def _before_evening(store: Store, now: datetime) -> Suggestion | None:
-    ahead = commitments.occurrences(store, now, now + timedelta(hours=AHEAD_HOURS))
-    planned = [o for o in ahead if o.status == "pending" and o.people]
+    planned = planned_with_people(store, now, now + timedelta(hours=AHEAD_HOURS))
     if not planned:
         return None
     soon = planned[0]
@@ -158,6 +158,22 @@ def _before_evening(store: Store, now: datetime) -> Suggestion | None:
     values = {"commitment": title, "person": person, "when": when}
     reason = f"you have {title} with {person} {when}"
     return _fill("before_evening", values, reason, now, f"{soon.commitment_id}|{soon.scheduled_at}")
+
+
+def planned_with_people(store: Store, start: datetime, end: datetime) -> list[Occurrence]:
+    """Unmarked occurrences in [start, end) of active commitments with someone, soonest first."""
+    # Only these commitments are expanded: rules run from their first date, so it adds up.
+    ids = store.query(
+        "SELECT DISTINCT c.id FROM commitments c JOIN commitment_people cp"
+        " ON cp.commitment_id = c.id WHERE c.ended_at IS NULL ORDER BY c.id"
+    )
+    found = [
+        o
+        for row in ids
+        for o in commitments.occurrences(store, start, end, commitment=row[0])
+        if o.status == "pending"
+    ]
+    return sorted(found, key=lambda o: (o.scheduled_at, o.title))
 
 
 def _after_quiet_week(store: Store, now: datetime) -> Suggestion | None:
