@@ -296,3 +296,10 @@ def test_latest_before_reaches_far_back_and_respects_the_end(store: Store) -> No
     assert commitments.latest_before(daily, now) == datetime(2026, 11, 18, 21, 0)
     ended = commitments.end(store, daily.id, at=datetime(2026, 11, 1, 12, 0, tzinfo=UTC))
     assert commitments.latest_before(ended, now) == datetime(2026, 10, 31, 21, 0)
+
+
+def test_cli_list_and_upcoming_as_text(cli, store: Store, dinner: Commitment) -> None:
+    listed = cli("commit", "list").stdout
+    assert "every Thu" in listed and "120 min" in listed
+    commitments.end(store, dinner.id, at=datetime(2026, 11, 19, 11, 0, tzinfo=UTC))
+    assert "Nothing in the next 7 days." in cli("commit", "upcoming").stdout

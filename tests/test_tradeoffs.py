@@ -113,3 +113,11 @@ def test_cli_bad_input_exits_2(cli, store: Store, args: list[str], message: str)
     assert result.code == 2
     assert message in result.stderr
     assert tradeoffs.all_tradeoffs(store) == []
+
+
+def test_cli_list_since(cli, store: Store) -> None:
+    tradeoffs.record(store, "work", "Sam", direction="away", at=datetime(2026, 10, 1, tzinfo=UTC))
+    tradeoffs.record(store, "Sam", "work", direction="toward", at=AT)
+    recent = json.loads(cli("tradeoffs", "list", "--since", "2026-11-01", "--json").stdout)
+    assert [t["chose"] for t in recent] == ["Sam"]
+    assert cli("tradeoffs", "list", "--direction", "up").code == 2

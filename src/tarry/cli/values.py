@@ -31,7 +31,9 @@ def rate(
         return
     from tarry import values
 
-    given = dict((d, (i, c)) for d, i, c in map(values.parse_rating, ratings)) or ask()
+    parsed = [values.parse_rating(text) for text in ratings]
+    given = {domain: (importance, consistency) for domain, importance, consistency in parsed}
+    given = given or ask()
     with open_store() as store:
         before = values.latest(store)
         profile = values.record(store, given, note=note)
