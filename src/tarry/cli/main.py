@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "moments",
     "journal",
     "demo",
+    "prompts",
     "review",
     "importing",
     "chat",
