@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from tarry import people
 from tarry.cli import prompts as prompts_cli
 from tarry.people import Person
 from tarry.prompts import choose, deck, staying
@@ -159,3 +160,11 @@ def test_the_countdown_moves_on_with_enter_or_waits_when_time_is_up(monkeypatch,
         prompts_cli._countdown(0)  # time is up: says so, then waits for Enter
         assert stdin.read() == ""
     assert "Time. Finish the sentence, then press Enter." in capsys.readouterr().out
+
+
+def test_names_with_brackets_print_as_written(cli, store: Store) -> None:
+    people.add(store, "Jo [b]", relation="friend")
+    result = cli("prompt", "evening", "--with", "Jo [b]", input="\nq\nn\n")
+    assert "2/36 · Jo [b] first" in result.stdout
+    ritual = cli("ritual", "friend", "--with", "Jo [b]", "--print")
+    assert "2/6 · Your turn · you speak, Jo [b] listens · 5:00" in ritual.stdout

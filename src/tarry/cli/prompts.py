@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 import typer
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 
 from tarry import people
@@ -54,12 +55,12 @@ def prompt(
         print_json(chosen.to_dict())
         return
     level = chosen.prompt.level
-    console.print(f"[bold]{chosen.prompt.text}[/]", soft_wrap=True)
+    console.print(f"[bold]{escape(chosen.prompt.text)}[/]", soft_wrap=True)
     console.print(
         f"[dim]depth {level} ({choose.LEVEL_WORDS[level]}) · {chosen.context}"
         f" · practices: {', '.join(chosen.prompt.practices)}[/]"
     )
-    console.print(f"[dim]Why this one: {chosen.reason}[/]", soft_wrap=True)
+    console.print(f"[dim]Why this one: {escape(chosen.reason)}[/]", soft_wrap=True)
 
 
 @prompt_app.command("evening")
@@ -90,7 +91,9 @@ def evening(
         if step.number == 1 or step.set != steps[step.number - 2].set:
             console.print(f"\n[bold]Set {step.set} of 3[/]")
         first = "You" if step.number % 2 else person.name
-        console.print(f"\n[dim]{step.number}/36 · {first} first[/]\n[bold]{step.text}[/]")
+        console.print(
+            f"\n[dim]{step.number}/36 · {escape(first)} first[/]\n[bold]{escape(step.text)}[/]"
+        )
         reached = step.number
         if _read_line().strip().lower() == "q":
             break
@@ -107,7 +110,7 @@ def _print_evening(steps: tuple[deck.Step, ...], as_json: bool) -> None:
     for step in steps:
         if step.number in (1, 13, 25):
             console.print(f"\n[bold]Set {step.set}[/]")
-        console.print(f"{step.number:>2}. {step.text}", soft_wrap=True)
+        console.print(f"{step.number:>2}. {escape(step.text)}", soft_wrap=True)
 
 
 @ritual_app.command("list")
@@ -160,18 +163,20 @@ def _person(name: str | None) -> Person | None:
 
 
 def _show_plan(ritual: Ritual, turns: list[Turn]) -> None:
-    console.print(f"[bold]{ritual.title}[/]\n{ritual.intro}", soft_wrap=True)
+    console.print(f"[bold]{escape(ritual.title)}[/]\n{escape(ritual.intro)}", soft_wrap=True)
     for turn in turns:
         _show_turn(turn, len(turns))
-    console.print(f"\n[bold]Close[/]\n{ritual.close}", soft_wrap=True)
+    console.print(f"\n[bold]Close[/]\n{escape(ritual.close)}", soft_wrap=True)
 
 
 def _show_turn(turn: Turn, total: int) -> None:
     head = f"{turn.number}/{total} · {turn.step.title}"
-    console.print(f"\n[bold]{head}[/] [dim]· {_roles(turn)} · {_clock(turn.seconds)}[/]")
-    console.print(turn.step.text, soft_wrap=True)
+    console.print(
+        f"\n[bold]{escape(head)}[/] [dim]· {escape(_roles(turn))} · {_clock(turn.seconds)}[/]"
+    )
+    console.print(turn.step.text, soft_wrap=True, markup=False)
     for cue in turn.cues:
-        console.print(f"  [dim]listener:[/] {cue}", soft_wrap=True)
+        console.print(f"  [dim]listener:[/] {escape(cue)}", soft_wrap=True)
 
 
 def _roles(turn: Turn) -> str:
@@ -183,14 +188,14 @@ def _roles(turn: Turn) -> str:
 
 
 def _run_ritual(ritual: Ritual, turns: list[Turn], *, timed: bool) -> None:
-    console.print(f"[bold]{ritual.title}[/]\n{ritual.intro}", soft_wrap=True)
+    console.print(f"[bold]{escape(ritual.title)}[/]\n{escape(ritual.intro)}", soft_wrap=True)
     for turn in turns:
         _show_turn(turn, len(turns))
         if timed:
             _countdown(turn.seconds)
         else:
             _pause("Enter when you're done")
-    console.print(f"\n[bold]Close[/]\n{ritual.close}", soft_wrap=True)
+    console.print(f"\n[bold]Close[/]\n{escape(ritual.close)}", soft_wrap=True)
 
 
 def _countdown(seconds: int) -> None:
@@ -239,7 +244,9 @@ def _offer_log(
     """Ask (unless --log/--no-log said) whether to log a moment; then ask the ratings."""
     if log is None:
         who = f" with {person.name}" if person else ""
-        console.print(f"\nLog this as a moment{who} ({', '.join(practices)})? [Y/n] ", end="")
+        console.print(
+            f"\nLog this as a moment{escape(who)} ({', '.join(practices)})? [Y/n] ", end=""
+        )
         answer = _read_line()
         log = bool(answer) and answer.strip().lower() in ("", "y", "yes")
         if not answer:
@@ -291,8 +298,8 @@ def stay(
         print_json([c.to_dict() for c in cards] if show_all else cards[0].to_dict())
         return
     for card in cards:
-        console.print(f"\n[bold]{card.title}[/]\n{card.text}", soft_wrap=True)
-        console.print(f"[italic]Try: {card.say}[/]", soft_wrap=True)
+        console.print(f"\n[bold]{escape(card.title)}[/]\n{escape(card.text)}", soft_wrap=True)
+        console.print(f"[italic]Try: {escape(card.say)}[/]", soft_wrap=True)
     if not show_all:
         console.print(f"\n[dim]Other urges: {', '.join(staying.urges())}[/]", soft_wrap=True)
 
@@ -315,7 +322,7 @@ def review(
     for level in sorted({p.level for p in found}):
         console.print(f"\n[bold]Depth {level}: {choose.LEVEL_WORDS[level]}[/]")
         for p in (p for p in found if p.level == level):
-            console.print(f"{p.text}", soft_wrap=True)
+            console.print(p.text, soft_wrap=True, markup=False)
             console.print(f"  [dim]{p.id} · {', '.join(p.contexts)} · {', '.join(p.practices)}[/]")
     console.print(f"\n{len(found)} prompts.")
 
