@@ -24,14 +24,24 @@ STATUS_STYLE = {"kept": "green", "traded": "red", "skipped": "yellow", "pending"
 
 @commit_app.command("add")
 def add(
-    title: str = typer.Argument(..., help="What it is, e.g. 'Phone-free dinner with Sam'."),
-    every: str = typer.Option(None, "--every", help=EVERY_HELP),
-    rrule: str = typer.Option(None, "--rrule", help=RRULE_HELP),
-    start: str = typer.Option(None, "--start", help="First day (and time); default today."),
-    length: str = typer.Option("1h", "--for", help="How long each time, e.g. 2h or 90m."),
-    with_: list[str] = typer.Option([], "--with", help="A person it is with (repeatable)."),
-    practice: list[str] = typer.Option([], "--practice", "-p", help="E.g. priority+depth."),
-    note: str = typer.Option("", "--note", help="Anything to remember."),
+    title: str = typer.Argument(
+        ..., metavar="TITLE", help="What it is, e.g. 'Phone-free dinner with Sam'."
+    ),
+    every: str = typer.Option(None, "--every", help=EVERY_HELP, metavar="WHEN"),
+    rrule: str = typer.Option(None, "--rrule", help=RRULE_HELP, metavar="RULE"),
+    start: str = typer.Option(
+        None, "--start", help="First day (and time); default today.", metavar="TIME"
+    ),
+    length: str = typer.Option(
+        "1h", "--for", help="How long each time, e.g. 2h or 90m.", metavar="DURATION"
+    ),
+    with_: list[str] = typer.Option(
+        [], "--with", help="A person it is with (repeatable).", metavar="NAME"
+    ),
+    practice: list[str] = typer.Option(
+        [], "--practice", "-p", help="E.g. priority+depth.", metavar="KEYS"
+    ),
+    note: str = typer.Option("", "--note", help="Anything to remember.", metavar="TEXT"),
 ) -> None:
     """Add a recurring commitment."""
     from tarry import clock, commitments
@@ -74,7 +84,7 @@ def list_(
 
 @commit_app.command("upcoming")
 def upcoming(
-    days: int = typer.Option(7, "--days", help="How many days ahead."),
+    days: int = typer.Option(7, "--days", help="How many days ahead.", metavar="N"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Occurrences in the next days (and recent ones not marked yet)."""
@@ -106,11 +116,17 @@ def occurrence_table(found: list[Occurrence]) -> Table:
 
 @commit_app.command("mark")
 def mark(
-    commitment: str = typer.Argument(..., help="Id or title of the commitment."),
-    status: str = typer.Argument(..., help="kept, traded or skipped (pending clears a mark)."),
-    on: str = typer.Option(None, "--date", help="Which occurrence: a day or day and time."),
-    traded_for: str = typer.Option(None, "--for", help="What it was traded for (with traded)."),
-    note: str = typer.Option("", "--note", help="A note on this occurrence."),
+    commitment: str = typer.Argument(..., metavar="COMMITMENT", help="Id or title."),
+    status: str = typer.Argument(
+        ..., metavar="STATUS", help="kept, traded or skipped (pending clears a mark)."
+    ),
+    on: str = typer.Option(
+        None, "--date", help="Which occurrence: a day or day and time.", metavar="DAY"
+    ),
+    traded_for: str = typer.Option(
+        None, "--for", help="What it was traded for (with traded).", metavar="WHAT"
+    ),
+    note: str = typer.Option("", "--note", help="A note on this occurrence.", metavar="TEXT"),
 ) -> None:
     """Mark an occurrence (default: today's, else the latest) kept, traded or skipped."""
     from tarry import commitments
@@ -128,7 +144,7 @@ def mark(
 
 
 @commit_app.command("end")
-def end(commitment: str = typer.Argument(..., help="Id or title of the commitment.")) -> None:
+def end(commitment: str = typer.Argument(..., metavar="COMMITMENT", help="Id or title.")) -> None:
     """Retire a commitment: no more occurrences; its history stays."""
     from tarry import commitments
 

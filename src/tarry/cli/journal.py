@@ -14,8 +14,8 @@ entries_app = typer.Typer(help="Your inner-life entries.", no_args_is_help=True)
 
 
 def write(
-    prompt: str = typer.Option("", "--prompt", help="A question to write about."),
-    tag: list[str] = typer.Option([], "--tag", "-t", help="A tag (repeatable)."),
+    prompt: str = typer.Option("", "--prompt", help="A question to write about.", metavar="TEXT"),
+    tag: list[str] = typer.Option([], "--tag", "-t", help="A tag (repeatable).", metavar="TAG"),
     edit: bool = typer.Option(False, "--edit", help="Open the editor even when stdin is a pipe."),
 ) -> None:
     """Write an entry in $VISUAL/$EDITOR, or from stdin when it is not a terminal."""
@@ -42,8 +42,8 @@ def write(
 
 @entries_app.command("list")
 def list_(
-    tag: str = typer.Option(None, "--tag", "-t", help="Only entries with this tag."),
-    since: str = typer.Option(None, "--since", help="Only from this day or time."),
+    tag: str = typer.Option(None, "--tag", "-t", help="Only entries with this tag.", metavar="TAG"),
+    since: str = typer.Option(None, "--since", help="Only from this day or time.", metavar="TIME"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List entries, newest first."""
@@ -64,7 +64,8 @@ def list_(
 
 @entries_app.command("show")
 def show(
-    entry_id: int = typer.Argument(..., help="The entry's id."), as_json: bool = JSON_OPTION
+    entry_id: int = typer.Argument(..., metavar="ID", help="The entry's id."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Show one entry in full."""
     from tarry import journal

@@ -19,25 +19,52 @@ R17 = "1-7 (default 4)"
 
 def log(
     ctx: typer.Context,
-    with_: list[str] = typer.Option([], "--with", "-w", help="Who it was with (repeatable)."),
-    at: str = typer.Option(None, "--at", help="When it began (default now)."),
-    length: str = typer.Option(None, "--for", help="How long, e.g. 45m or 2h (default 30m)."),
-    medium: str = typer.Option(None, "--medium", "-m", help="in-person, call, video, text, other."),
-    initiator: str = typer.Option(None, "--initiator", help="Who started it: me, them, mutual."),
-    intimacy: int = typer.Option(None, "--intimacy", help=f"How close it felt, {R17}."),
-    i_disclosed: int = typer.Option(None, "--i-disclosed", help=f"How much you shared, {R17}."),
-    they_disclosed: int = typer.Option(None, "--they-disclosed", help=f"How much they did, {R17}."),
-    pleasantness: int = typer.Option(None, "--pleasant", help=f"How pleasant, {R17}."),
-    satisfaction: int = typer.Option(None, "--satisfied", help=f"How satisfying, {R17}."),
+    with_: list[str] = typer.Option(
+        [], "--with", "-w", help="Who it was with (repeatable).", metavar="NAME"
+    ),
+    at: str = typer.Option(None, "--at", help="When it began (default now).", metavar="TIME"),
+    length: str = typer.Option(
+        None, "--for", help="How long, e.g. 45m or 2h (default 30m).", metavar="DURATION"
+    ),
+    medium: str = typer.Option(
+        None, "--medium", "-m", help="in-person, call, video, text, other.", metavar="MEDIUM"
+    ),
+    initiator: str = typer.Option(
+        None, "--initiator", help="Who started it: me, them, mutual.", metavar="WHO"
+    ),
+    intimacy: int = typer.Option(
+        None, "--intimacy", help=f"How close it felt, {R17}.", metavar="1-7"
+    ),
+    i_disclosed: int = typer.Option(
+        None, "--i-disclosed", help=f"How much you shared, {R17}.", metavar="1-7"
+    ),
+    they_disclosed: int = typer.Option(
+        None, "--they-disclosed", help=f"How much they did, {R17}.", metavar="1-7"
+    ),
+    pleasantness: int = typer.Option(
+        None, "--pleasant", help=f"How pleasant, {R17}.", metavar="1-7"
+    ),
+    satisfaction: int = typer.Option(
+        None, "--satisfied", help=f"How satisfying, {R17}.", metavar="1-7"
+    ),
     responsiveness: int = typer.Option(
-        None, "--responsive", help="Felt understood/cared for, 1-7."
+        None, "--responsive", help="Felt understood and cared for, 1-7.", metavar="1-7"
     ),
-    discomfort: int = typer.Option(None, "--discomfort", help="Discomfort accepted, 0-10."),
+    discomfort: int = typer.Option(
+        None, "--discomfort", help="Discomfort accepted, 0-10.", metavar="0-10"
+    ),
     disclosure: str = typer.Option(
-        None, "--disclosure", help="none, fact, thought, feeling (default: from --i-disclosed)."
+        None,
+        "--disclosure",
+        help="none, fact, thought, feeling (default: from --i-disclosed).",
+        metavar="LEVEL",
     ),
-    practice: list[str] = typer.Option([], "--practice", "-p", help="Practices, e.g. depth+stay."),
-    note: str = typer.Option(None, "--note", "-n", help="What happened, in a line."),
+    practice: list[str] = typer.Option(
+        [], "--practice", "-p", help="Practices, e.g. depth+stay.", metavar="KEYS"
+    ),
+    note: str = typer.Option(
+        None, "--note", "-n", help="What happened, in a line.", metavar="TEXT"
+    ),
 ) -> None:
     """Log a moment with someone; with no options, asks for each detail."""
     from tarry import clock, moments
@@ -143,9 +170,11 @@ def _choice(text: str, allowed: tuple[str, ...]) -> str:
 
 @moments_app.command("list")
 def list_(
-    since: str = typer.Option(None, "--since", help="Only from this day or time."),
-    with_: str = typer.Option(None, "--with", "-w", help="Only with this person."),
-    limit: int = typer.Option(50, "--limit", help="At most this many, newest first (0: all)."),
+    since: str = typer.Option(None, "--since", help="Only from this day or time.", metavar="TIME"),
+    with_: str = typer.Option(None, "--with", "-w", help="Only with this person.", metavar="NAME"),
+    limit: int = typer.Option(
+        50, "--limit", help="At most this many, newest first (0: all).", metavar="N"
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List moments, newest first."""
@@ -170,7 +199,7 @@ def list_(
 
 
 @moments_app.command("remove")
-def remove(moment_id: int = typer.Argument(..., help="The moment's id.")) -> None:
+def remove(moment_id: int = typer.Argument(..., metavar="ID", help="The moment's id.")) -> None:
     """Delete a moment logged by mistake."""
     from tarry import moments
 

@@ -12,15 +12,25 @@ tradeoffs_app = typer.Typer(help="The tradeoff ledger.", no_args_is_help=True)
 
 
 def traded(
-    chose: str = typer.Argument(..., help="What you chose, e.g. 'dinner with Sam'."),
-    over: str = typer.Option(..., "--over", help="What you chose it over, e.g. 'the deck'."),
+    chose: str = typer.Argument(
+        ..., metavar="CHOSE", help="What you chose, e.g. 'dinner with Sam'."
+    ),
+    over: str = typer.Option(
+        ..., "--over", help="What you chose it over, e.g. 'the deck'.", metavar="THING"
+    ),
     toward: bool = typer.Option(False, "--toward", help="Closeness won."),
     away: bool = typer.Option(False, "--away", help="Closeness lost."),
-    cost: str = typer.Option(None, "--cost", help="Time it cost, e.g. 2h or 90m."),
-    cost_note: str = typer.Option("", "--cost-note", help="What else it cost, in words."),
-    practice: list[str] = typer.Option([], "--practice", "-p", help="Practices it served."),
-    at: str = typer.Option(None, "--at", help="When (default now)."),
-    note: str = typer.Option("", "--note", help="Anything to remember."),
+    cost: str = typer.Option(
+        None, "--cost", help="Time it cost, e.g. 2h or 90m.", metavar="DURATION"
+    ),
+    cost_note: str = typer.Option(
+        "", "--cost-note", help="What else it cost, in words.", metavar="TEXT"
+    ),
+    practice: list[str] = typer.Option(
+        [], "--practice", "-p", help="Practices it served.", metavar="KEYS"
+    ),
+    at: str = typer.Option(None, "--at", help="When (default now).", metavar="TIME"),
+    note: str = typer.Option("", "--note", help="Anything to remember.", metavar="TEXT"),
 ) -> None:
     """Record a tradeoff: you chose CHOSE over --over, toward or away from closeness."""
     from tarry import clock, tradeoffs
@@ -47,8 +57,8 @@ def traded(
 
 @tradeoffs_app.command("list")
 def list_(
-    since: str = typer.Option(None, "--since", help="Only from this day or time."),
-    direction: str = typer.Option(None, "--direction", help="toward or away."),
+    since: str = typer.Option(None, "--since", help="Only from this day or time.", metavar="TIME"),
+    direction: str = typer.Option(None, "--direction", help="toward or away.", metavar="WAY"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List tradeoffs, newest first."""

@@ -24,7 +24,7 @@ RATE_HELP = "DOMAIN=IMPORTANCE/CONSISTENCY, each 1-10, e.g. intimate=9/4 (repeat
 def rate(
     ctx: typer.Context,
     ratings: list[str] = typer.Option([], "--rate", metavar="DOMAIN=I/C", help=RATE_HELP),
-    note: str = typer.Option("", "--note", help="A note on this profile."),
+    note: str = typer.Option("", "--note", help="A note on this profile.", metavar="TEXT"),
 ) -> None:
     """Rate the 10 life domains (1-10); asks for each one when no --rate is given."""
     if ctx.invoked_subcommand is not None:
