@@ -168,3 +168,18 @@ def test_names_with_brackets_print_as_written(cli, store: Store) -> None:
     assert "2/36 · Jo [b] first" in result.stdout
     ritual = cli("ritual", "friend", "--with", "Jo [b]", "--print")
     assert "2/6 · Your turn · you speak, Jo [b] listens · 5:00" in ritual.stdout
+
+
+def test_prompt_history_lists_uses_with_their_words(cli, store: Store, sam: Person) -> None:
+    first = json.loads(cli("prompt", "--with", "Sam", "--seed", "1", "--json").stdout)
+    cli("prompt", "--seed", "2", "--json")
+    cli("ritual", "rough-day", "--with", "Sam", "--log", input="\n" * 4 + RATE[2:])
+    listed = json.loads(cli("prompt", "history", "--with", "Sam", "--json").stdout)
+    assert [(u["kind"], u["text"]) for u in listed] == [
+        ("ritual", "After a rough day"),
+        ("prompt", first["text"]),
+    ]
+    assert listed[1]["depth"] == first["depth"] and listed[1]["person"] == "Sam"
+    assert len(json.loads(cli("prompt", "history", "--json").stdout)) == 3
+    table = cli("prompt", "history", "-n", "1").stdout
+    assert "After a rough day" in table and first["text"][:20] not in table

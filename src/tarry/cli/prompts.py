@@ -17,7 +17,7 @@ from tarry import people
 from tarry.cli.common import JSON_OPTION, console, open_store, print_json
 from tarry.errors import InvalidInput
 from tarry.people import Person
-from tarry.prompts import choose, deck, quality, rituals, staying
+from tarry.prompts import choose, deck, history, quality, rituals, staying
 from tarry.prompts.rituals import Ratings, Ritual, Turn
 
 prompt_app = typer.Typer(
@@ -111,6 +111,26 @@ def _print_evening(steps: tuple[deck.Step, ...], as_json: bool) -> None:
         if step.number in (1, 13, 25):
             console.print(f"\n[bold]Set {step.set}[/]")
         console.print(f"{step.number:>2}. {escape(step.text)}", soft_wrap=True)
+
+
+@prompt_app.command("history")
+def prompt_history(
+    with_: str = typer.Option(None, "--with", "-w", metavar="NAME", help="Only uses with them."),
+    limit: int = typer.Option(30, "--limit", "-n", help="How many, newest first."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """List the prompts, evening steps and rituals used lately, and with whom."""
+    with open_store() as store:
+        found = history.history(store, person=with_, limit=limit)
+    if as_json:
+        print_json([u.to_dict() for u in found])
+        return
+    table = Table("when", "with", "kind", "depth", "text")
+    for u in found:
+        depth = str(u.depth) if u.depth else ""
+        table.add_row(f"{u.used_at:%Y-%m-%d %H:%M}", escape(u.person or ""), u.kind, depth,
+                      escape(u.text))  # fmt: skip
+    console.print(table)
 
 
 @ritual_app.command("list")

@@ -14,7 +14,7 @@ from typing import Any
 
 from tarry import clock, people
 from tarry.people import Person
-from tarry.prompts import deck, inner
+from tarry.prompts import deck, inner, uses
 from tarry.prompts.deck import Prompt
 from tarry.store import Store
 
@@ -88,17 +88,6 @@ def reached_depth(store: Store, person_id: int, now: datetime) -> Reached:
     return Reached(levels[(len(levels) - 1) // 2] if levels else None, len(levels))
 
 
-def recent_uses(store: Store, person_id: int | None, now: datetime) -> dict[str, str]:
-    """Prompt ids used with the person (or with nobody) in the repeat window -> last used at."""
-    since = clock.to_text(now - timedelta(days=REPEAT_WINDOW_DAYS))
-    rows = store.query(
-        "SELECT prompt_id, MAX(used_at) AS last FROM prompt_uses"
-        " WHERE person_id IS ? AND used_at >= ? GROUP BY prompt_id",
-        (person_id, since),
-    )
-    return {r["prompt_id"]: r["last"] for r in rows}
-
-
 def choose(
     store: Store,
     *,
@@ -113,7 +102,7 @@ def choose(
     context = context_for(person, context)
     reached = reached_depth(store, person.id, now) if person else Reached(None, 0)
     target = deck.check_level(depth) if depth else aim(reached)
-    used = recent_uses(store, person.id if person else None, now)
+    used = uses.recent(store, person.id if person else None, now, REPEAT_WINDOW_DAYS)
     fitting = deck.select(deck.prompts(), context=context)
     prompt, note = _pick(fitting, target, used, random.Random(seed))
     reason = explain(person, context, target, reached, asked=depth is not None) + note
@@ -176,31 +165,7 @@ def record(
     store: Store, choice: Choice, person: Person | None, now: datetime | None = None
 ) -> None:
     """Remember the use so the prompt is not offered to the same person again soon."""
-    use(store, "prompt", choice.prompt.id, person, choice.context, choice.prompt.level, now)
-
-
-def use(
-    store: Store,
-    kind: str,
-    prompt_id: str,
-    person: Person | None,
-    context: str,
-    depth: int | None,
-    now: datetime | None = None,
-) -> None:
-    with store.tx():
-        store.execute(
-            "INSERT INTO prompt_uses (kind, prompt_id, person_id, context, depth, used_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                kind,
-                prompt_id,
-                person.id if person else None,
-                context,
-                depth,
-                clock.to_text(now or clock.now()),
-            ),
-        )
+    uses.add(store, "prompt", choice.prompt.id, person, choice.context, choice.prompt.level, now)
 
 
 def daily(store: Store, now: datetime | None = None) -> Choice:

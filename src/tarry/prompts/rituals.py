@@ -11,7 +11,7 @@ from tarry import clock, moments
 from tarry.errors import FormatError, InvalidInput, NotFound
 from tarry.people import Person
 from tarry.practices import KEYS as PRACTICE_KEYS
-from tarry.prompts import schema
+from tarry.prompts import schema, uses
 from tarry.prompts.choose import context_for
 from tarry.prompts.deck import CONTENT
 from tarry.prompts.schema import CONTEXTS, Field
@@ -241,9 +241,5 @@ def log_moment(
             store, [person.name], at=at, duration_min=max(0, minutes), practices=practices,
             note=note, **asdict(ratings),
         )  # fmt: skip
-        store.execute(
-            "INSERT INTO prompt_uses (kind, prompt_id, person_id, context, depth, used_at)"
-            " VALUES (?, ?, ?, ?, NULL, ?)",
-            (kind, ident, person.id, context, clock.to_text(at)),
-        )
+        uses.add(store, kind, ident, person, context, None, at)
     return moment.id
