@@ -165,3 +165,14 @@ def test_bad_values(store: Store, kwargs: dict, message: str) -> None:
 def test_daily_is_stable_for_the_day_and_not_recorded(store: Store, sam: Person) -> None:
     assert choose.daily(store).prompt == choose.daily(store).prompt
     assert store.scalar("SELECT count(*) FROM prompt_uses") == 0
+
+
+def test_daily_is_for_the_person_you_are_seeing_today(
+    store: Store, sam: Person, add_commitment
+) -> None:
+    add_commitment("Dinner with Sam", "FREQ=WEEKLY;BYDAY=TH", "2026-10-01T19:00:00", person=sam)
+    chosen = choose.daily(store)
+    assert chosen.person == "Sam" and chosen.context == "partner"
+    assert chosen.reason.startswith(
+        "You are seeing Sam today at 19:00 (Dinner with Sam). No recent moments with Sam"
+    )

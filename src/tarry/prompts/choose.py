@@ -8,7 +8,7 @@ The prompt aims one level above the typical (lower median) recent level: depth o
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -171,12 +171,12 @@ def record(
 def daily(store: Store, now: datetime | None = None) -> Choice:
     """A prompt for the day (stable all day, not recorded), for whoever you are seeing today."""
     now = now or clock.now()
-    person = _seeing_today(store, now)
-    return choose(store, person=person, seed=now.date().toordinal(), now=now)
-
-
-def _seeing_today(store: Store, now: datetime) -> Person | None:
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    today = inner.planned_with_people(store, start, start + timedelta(days=1))
-    names = [name for o in today for name in o.people]
-    return people.find(store, names[0]) if names else None
+    planned = inner.planned_with_people(store, start, start + timedelta(days=1))
+    person = people.find(store, planned[0].people[0]) if planned else None
+    chosen = choose(store, person=person, seed=now.date().toordinal(), now=now)
+    if not planned or person is None:
+        return chosen
+    when = planned[0].scheduled_at.strftime("%H:%M")
+    seeing = f"You are seeing {person.name} today at {when} ({planned[0].title}). "
+    return replace(chosen, reason=seeing + chosen.reason)
