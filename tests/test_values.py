@@ -133,3 +133,18 @@ def test_cli_interactive_asks_every_domain(cli, store: Store) -> None:
     assert profile.rating("intimate") == values.Rating("intimate", 10, 4)
     assert profile.rating("family") == values.Rating("family", 8, 6)
     assert profile.closeness_gap == 2.67  # (2 + 6 + 0) / 3
+
+
+def test_cli_interactive_offers_last_answers(cli, store: Store) -> None:
+    values.record(store, {"family": (8, 6), "intimate": (10, 4)})
+    # family: Enter keeps 8, new consistency 7; intimate: Enter, Enter; the rest skipped with '-'.
+    answers = ["", "7", "", ""] + ["-"] * 8
+    result = cli("values", input="\n".join(answers) + "\n")
+    assert result.code == 0, result.stderr
+    assert "Family (other than couple or parenting): importance [8]" in result.stdout
+    profile = values.latest(store)
+    assert profile is not None and profile.id == 2
+    assert [(r.domain, r.importance, r.consistency) for r in profile.ratings] == [
+        ("family", 8, 7),
+        ("intimate", 10, 4),
+    ]

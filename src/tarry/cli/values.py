@@ -33,42 +33,51 @@ def rate(
 
     parsed = [values.parse_rating(text) for text in ratings]
     given = {domain: (importance, consistency) for domain, importance, consistency in parsed}
-    given = given or ask()
     with open_store() as store:
         before = values.latest(store)
-        profile = values.record(store, given, note=note)
+        profile = values.record(store, given or ask(before), note=note)
     render(profile, before)
 
 
-def ask() -> dict[str, tuple[int, int]]:
-    """Prompt for importance and consistency in every domain (blank skips a domain)."""
+def ask(before: Profile | None) -> dict[str, tuple[int, int]]:
+    """Prompt for importance and consistency in every domain; Enter keeps last time's answer."""
     from tarry.values import DOMAINS
 
     console.print(
         "Rate each area of life 1-10. [b]Importance[/]: how much it matters to you."
-        " [b]Consistency[/]: how fully you lived it in the past week. Leave blank to skip."
+        " [b]Consistency[/]: how fully you lived it in the past week."
+        + (" Enter keeps last time's answer; '-' skips." if before else " Leave blank to skip.")
     )
     answers = {}
     for key, label in DOMAINS.items():
-        importance = _score(f"{label}: importance")
+        last = before.rating(key) if before else None
+        importance = _score(f"{label}: importance", last.importance if last else None)
         if importance is None:
             continue
-        consistency = _score(f"{label}: consistency", required=True)
+        consistency = _score(f"{label}: consistency", last.consistency if last else None, True)
         answers[key] = (importance, consistency or importance)
     return answers
 
 
-def _score(question: str, *, required: bool = False) -> int | None:
+def _score(question: str, last: int | None, required: bool = False) -> int | None:
+    """One 1-10 answer: Enter takes `last` (or skips), '-' skips, unless `required`."""
+
     def check(text: str) -> int | None:
-        if not text.strip() and required:
+        text = text.strip()
+        if text in ("", "-") and required:
             raise typer.BadParameter("Give a whole number from 1 to 10.")
-        if not text.strip():
+        if text == "-" or (not text and last is None):
             return None
-        if not text.strip().isdigit() or not 1 <= int(text) <= 10:
-            raise typer.BadParameter(f"{text.strip()!r} is not a whole number from 1 to 10.")
+        if not text:
+            return last
+        if not text.isdigit() or not 1 <= int(text) <= 10:
+            raise typer.BadParameter(f"{text!r} is not a whole number from 1 to 10.")
         return int(text)
 
-    answer: int | None = typer.prompt(question, default="", show_default=False, value_proc=check)
+    default = "" if last is None else str(last)
+    answer: int | None = typer.prompt(
+        question, default=default, show_default=last is not None, value_proc=check
+    )
     return answer
 
 
