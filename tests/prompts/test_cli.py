@@ -49,7 +49,7 @@ def test_prompt_errors_are_clear(cli, sam: Person) -> None:
 
 
 def test_evening_print_and_json(cli) -> None:
-    printed = cli("prompt", "evening", "--with", "Sam", "--print")
+    printed = cli("prompt", "evening", "--print")
     assert printed.code == 0
     assert printed.stdout.count("\nSet ") == 3 and "36. " in printed.stdout
     steps = json.loads(cli("prompt", "evening", "-w", "Sam", "--json").stdout)
@@ -183,3 +183,8 @@ def test_prompt_history_lists_uses_with_their_words(cli, store: Store, sam: Pers
     assert len(json.loads(cli("prompt", "history", "--json").stdout)) == 3
     table = cli("prompt", "history", "-n", "1").stdout
     assert "After a rough day" in table and first["text"][:20] not in table
+
+
+def test_evening_needs_someone_to_run(cli) -> None:
+    result = cli("prompt", "evening")
+    assert result.code == 2 and "Who is the evening with?" in result.stderr

@@ -65,7 +65,7 @@ def prompt(
 
 @prompt_app.command("evening")
 def evening(
-    with_: str = typer.Option(..., "--with", "-w", metavar="NAME", help=WITH_HELP),
+    with_: str = typer.Option(None, "--with", "-w", metavar="NAME", help=WITH_HELP),
     start: int = typer.Option(1, "--from", help="Start at this step (1-36)."),
     print_all: bool = typer.Option(False, "--print", help="Print all 36 steps and exit."),
     log: bool = typer.Option(None, "--log/--no-log", help="Log it as a moment (default: ask)."),
@@ -78,12 +78,14 @@ def evening(
     if as_json or print_all:
         _print_evening(steps, as_json)
         return
+    if not with_:
+        raise InvalidInput("Who is the evening with?", "Add --with NAME (or --print to read it).")
     with open_store() as store:
         person = people.get(store, with_)
     console.print(
-        f"The 36-step evening with {person.name}: three sets of twelve, each a little deeper. On"
-        " every step you both answer; you take turns going first. Enter for the next step, q to"
-        " stop.",
+        f"The 36-step evening with {escape(person.name)}: three sets of twelve, each a little"
+        " deeper. On every step you both answer; you take turns going first. Enter for the next"
+        " step, q to stop.",
         soft_wrap=True,
     )
     began, reached = time.monotonic(), start - 1
