@@ -1,4 +1,4 @@
-"""WhatsApp exports: every layout in tests/data/whatsapp, zips, errors, and other projects' corpora."""
+"""WhatsApp exports: the layouts in tests/data/whatsapp, zips, errors, other projects' corpora."""
 
 from __future__ import annotations
 
@@ -179,7 +179,7 @@ def test_zip_without_a_chat_file_is_an_error(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
         zf.writestr("photo.jpg", b"\xff\xd8")
-    with pytest.raises(FormatError, match="expected one chat .txt in the zip, found 0"):
+    with pytest.raises(FormatError, match=r"expected one chat \.txt in the zip, found 0"):
         list(whatsapp.parse(io.BytesIO(buffer.getvalue()), name="x.zip"))
 
 

@@ -247,7 +247,7 @@ def _chat_name(author: str | None, text: str) -> str:
     chat (group or contact) said them, with text starting U+200E; some Android exports do the same
     for the notice alone. So the first record's author names the chat when its text says so.
     """
-    if not author or ENCRYPTED.search(text) is None and not text.startswith(LRM):
+    if not author or (ENCRYPTED.search(text) is None and not text.startswith(LRM)):
         return ""
     bare = text.strip(MARKS + "\n")
     return "" if bare in SPECIAL or ATTACHED.match(bare) else author
