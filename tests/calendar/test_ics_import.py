@@ -217,3 +217,39 @@ def test_missing_paths_and_empty_windows(store: Store, tmp_path: Path) -> None:
 
     with pytest.raises(InvalidInput, match="is empty"):
         make_window(datetime(2026, 1, 2, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30",
+        "FREQ=DAILY;COUNT=5;BYMONTH=4;BYMONTHDAY=31",
+        "FREQ=YEARLY;BYYEARDAY=366;BYMONTH=1",
+        "FREQ=WEEKLY;BYDAY=MO;BYSETPOS=2",
+        "FREQ=DAILY;BYHOUR=1;BYSETPOS=5",
+    ],
+)
+def test_rules_that_never_occur_give_only_dtstart(store: Store, tmp_path: Path, rule: str) -> None:
+    """dateutil would search up to the year 9999 for these; they are known empty first."""
+    path = tmp_path / "never.ics"
+    path.write_bytes(event("UID:n", "DTSTART:20261101T090000Z", "DURATION:PT1H", f"RRULE:{rule}"))
+    result = import_calendar(store, path)
+    assert (result.added, result.warnings) == (1, [])
+    assert [r[2] for r in rows(store)] == ["11-01T09:00"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "what"),
+    [
+        (("DTSTART:99991231T230000Z", "DURATION:PT2H"), "out of range"),
+        (("DTSTART:20260101T000000Z", "DURATION:P999999999D"), "out of range"),
+        (("DTSTART:20260101T000000Z", "RRULE:FREQ=DAILY;INTERVAL=0"), "INTERVAL=0 is out of range"),
+        (("DTSTART:20260101T000000Z", "RRULE:FREQ=DAILY;BYHOUR=25"), "BYHOUR=25 is out of range"),
+        (("DTSTART:20260101T000000Z", "RRULE:FREQ=DAILY;UNTIL=2026"), "RRULE"),
+    ],
+)
+def test_values_out_of_range(store: Store, tmp_path: Path, lines: tuple, what: str) -> None:
+    path = tmp_path / "range.ics"
+    path.write_bytes(event("UID:r", *lines))
+    with pytest.raises(FormatError, match=what):
+        import_calendar(store, path)

@@ -9,12 +9,14 @@ often start near the window, not at their DTSTART, so a daily series from 1995 s
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from dateutil.rrule import rrule, rruleset, rrulestr
 
+from tarry.calendar import rule_check
 from tarry.calendar.ics_events import UTC_ZONE, IcsEvent, Moment
 from tarry.errors import FormatError
 
@@ -126,7 +128,9 @@ def _rule_set(master: IcsEvent, window: Window) -> rruleset:
     rules = rruleset()
     rules.rdate(start)  # DTSTART is always the first instance (RFC 5545), matching or not
     for prop in master.rrules:
-        rules.rrule(_rule(prop.value.strip(), start, window, master))
+        rule = _rule(prop.value.strip(), start, window, master)
+        if rule is not None:
+            rules.rrule(rule)
     for value in master.rdates:
         rules.rdate(_like(value, start))
     for value in master.exdates:
@@ -134,9 +138,12 @@ def _rule_set(master: IcsEvent, window: Window) -> rruleset:
     return rules
 
 
-def _rule(text: str, start: datetime, window: Window, master: IcsEvent) -> rrule:
-    text = _UNTIL.sub(lambda m: "UNTIL=" + _until(m[1], start), text.upper())
+def _rule(text: str, start: datetime, window: Window, master: IcsEvent) -> rrule | None:
+    """The dateutil rule, ready to expand; None when it can never occur."""
     try:
+        text = _UNTIL.sub(lambda m: "UNTIL=" + _until(m[1], start), text.upper())
+        if rule_check.never_occurs(rule_check.parts(text)):
+            return None
         built = rrulestr(text, dtstart=start)
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
         raise FormatError(
@@ -147,7 +154,19 @@ def _rule(text: str, start: datetime, window: Window, master: IcsEvent) -> rrule
         ) from exc
     if not isinstance(built, rrule):
         raise FormatError(f"RRULE {text!r} is not one rule.", path=master.path, line=master.line)
-    return _skip_ahead(built, text, start, window)
+    return _clamp(_skip_ahead(built, text, start, window), start, window)
+
+
+def _clamp(built: rrule, start: datetime, window: Window) -> rrule:
+    """End the rule at the window's end, so that a rule that never matches stops there too."""
+    limit = window.until if start.tzinfo else window.until.astimezone().replace(tzinfo=None)
+    current = getattr(built, "_until", None)
+    if current is not None and current <= limit:
+        return built
+    with warnings.catch_warnings():
+        # COUNT with UNTIL is deprecated in dateutil, but exact here: the window cuts the count.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return built.replace(until=limit)
 
 
 def _until(value: str, start: datetime) -> str:

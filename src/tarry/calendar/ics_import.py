@@ -19,8 +19,8 @@ from tarry import clock
 from tarry.calendar.expand import DEFAULT_CAP, Instance, Window, as_utc, rid_text
 from tarry.calendar.expand import series_instances as expand_series
 from tarry.calendar.ics_events import IcsEvent, Zones, decode_event
-from tarry.calendar.ics_scan import scan
-from tarry.errors import InvalidInput, NotFound
+from tarry.calendar.ics_scan import RawEvent, scan
+from tarry.errors import FormatError, InvalidInput, NotFound
 from tarry.store import Store
 
 Progress = Callable[[int, int], None]
@@ -141,8 +141,24 @@ def read_file(
     for raw in scan(data, str(file)):
         name = calendar or raw.props.get("X-WR-CALNAME", "").strip() or fallback
         zones = Zones(raw, str(file), warn)
-        found.append((name, [decode_event(e, zones, str(file), warn) for e in raw.events]))
+        found.append((name, [_decoded(e, zones, str(file), warn) for e in raw.events]))
     return found
+
+
+def _decoded(raw: RawEvent, zones: Zones, path: str, warn: Callable[[str], None]) -> IcsEvent:
+    try:
+        return decode_event(raw, zones, path, warn)
+    except OverflowError as exc:
+        raise _out_of_range(path, raw.line) from exc
+
+
+def _out_of_range(path: str, line: int) -> FormatError:
+    return FormatError(
+        "a date, time or duration of this event is out of range (years 1 to 9999).",
+        path=path,
+        line=line,
+        hint="Fix that event or export the calendar again.",
+    )
 
 
 def build_blocks(
@@ -154,9 +170,12 @@ def build_blocks(
         by_uid.setdefault(event.uid, []).append((name, event))
     blocks: dict[str, Block] = {}
     for uid, group in by_uid.items():
-        for name, instance in _instances(group, window, cap, result):
-            block = to_block(uid, name, instance)
-            blocks[block.key] = block
+        try:
+            for name, instance in _instances(group, window, cap, result):
+                block = to_block(uid, name, instance)
+                blocks[block.key] = block
+        except OverflowError as exc:
+            raise _out_of_range(group[0][1].path, group[0][1].line) from exc
     return blocks
 
 
