@@ -9,8 +9,10 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tarry import commitments, people, tradeoffs
+from tarry import commitments, people, recurrence, tradeoffs
 from tarry.commitments import Commitment
 from tarry.errors import Conflict, InvalidInput, NotFound
 from tarry.store import Store
@@ -303,3 +305,26 @@ def test_cli_list_and_upcoming_as_text(cli, store: Store, dinner: Commitment) ->
     assert "every Thu" in listed and "120 min" in listed
     commitments.end(store, dinner.id, at=datetime(2026, 11, 19, 11, 0, tzinfo=UTC))
     assert "Nothing in the next 7 days." in cli("commit", "upcoming").stdout
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    freq=st.sampled_from(["DAILY", "WEEKLY"]),
+    interval=st.integers(1, 3),
+    days=st.sets(st.sampled_from(["MO", "TU", "WE", "TH", "FR", "SA", "SU"]), max_size=3),
+    wkst=st.sampled_from(["", ";WKST=SU"]),
+    first=st.datetimes(datetime(2019, 1, 1), datetime(2026, 1, 1)),
+    offset=st.integers(0, 2500),
+    span=st.integers(1, 60),
+)
+def test_expansion_from_a_nearer_start_matches_the_full_walk(
+    freq: str, interval: int, days: set[str], wkst: str, first: datetime, offset: int, span: int
+) -> None:
+    byday = f";BYDAY={','.join(sorted(days))}" if days else ""
+    rule = f"FREQ={freq};INTERVAL={interval}{byday}{wkst}"
+    starts_at = first.replace(second=0, microsecond=0)
+    commitment = Commitment(1, "c", rule, starts_at, 60, "", starts_at, None)
+    start = starts_at + timedelta(days=offset, hours=offset % 24)
+    end = start + timedelta(days=span)
+    walked = recurrence.build_rule(rule, starts_at).between(start, end, inc=True)
+    assert commitments.expand(commitment, start, end) == [t for t in walked if t < end]
