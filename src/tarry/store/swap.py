@@ -38,7 +38,9 @@ def commit(home: Path, aside: Path | None) -> None:
 
 
 def finish(home: Path) -> None:
-    """Complete an interrupted swap, or drop staging that never reached READY."""
+    """Complete an interrupted swap (or drop staging that never reached READY)."""
+    # A header write cut short leaves a .partial that could still open the store: drop it.
+    (home / (crypto.HEADER_NAME + ".partial")).unlink(missing_ok=True)
     folder = home / STAGING
     if not folder.is_dir():
         return
