@@ -21,7 +21,6 @@ from tarry.errors import TarryError
 from tarry.mirror.chats import import_chat
 from tarry.store import Store, crypto, encryption, unlock
 
-
 CACHE_PAGES = 64
 
 
