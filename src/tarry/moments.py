@@ -101,6 +101,27 @@ def _check_choice(name: str, value: str, allowed: Sequence[str]) -> None:
         raise InvalidInput(f"Unknown {name} {value!r}.", f"Choose from: {', '.join(allowed)}.")
 
 
+def _check(
+    ratings: dict[str, int],
+    responsiveness: int | None,
+    discomfort: int,
+    medium: str,
+    initiator: str,
+    disclosure: str,
+    duration_min: int,
+) -> None:
+    """Refuse any value out of its scale or list, before anything is written."""
+    for name, value in ratings.items():
+        _check_scale(name, value, 1, 7)
+    _check_scale("responsiveness", responsiveness, 1, 7)
+    _check_scale("discomfort", discomfort, 0, 10)
+    _check_choice("medium", medium, MEDIA)
+    _check_choice("initiator", initiator, INITIATORS)
+    _check_choice("disclosure", disclosure, DISCLOSURES)
+    if duration_min < 0:
+        raise InvalidInput(f"A duration cannot be negative ({duration_min} min).")
+
+
 def log(
     store: Store,
     people_names: Iterable[str],
@@ -124,18 +145,11 @@ def log(
     person_ids = people.ids_for(store, people_names)
     if not person_ids:
         raise InvalidInput("A moment needs at least one person.", "Name them with --with NAME.")
-    given = (intimacy, i_disclosed, they_disclosed, pleasantness, satisfaction)
-    ratings = dict(zip(RIR, given, strict=True))
-    for name, value in ratings.items():
-        _check_scale(name, value, 1, 7)
-    _check_scale("responsiveness", responsiveness, 1, 7)
-    _check_scale("discomfort", discomfort, 0, 10)
-    _check_choice("medium", medium, MEDIA)
-    _check_choice("initiator", initiator, INITIATORS)
+    ratings = dict(
+        zip(RIR, (intimacy, i_disclosed, they_disclosed, pleasantness, satisfaction), strict=True)
+    )
     disclosure = disclosure or disclosure_for(i_disclosed)
-    _check_choice("disclosure", disclosure, DISCLOSURES)
-    if duration_min < 0:
-        raise InvalidInput(f"A duration cannot be negative ({duration_min} min).")
+    _check(ratings, responsiveness, discomfort, medium, initiator, disclosure, duration_min)
     keys = practice_keys.parse(practices)
     with store.tx():
         cur = store.execute(
