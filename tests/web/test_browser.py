@@ -152,3 +152,20 @@ def test_reading_the_review_with_its_charts(page, home: Path) -> None:
     shot(page, "review")
     page.get_by_role("link", name="← 2026-W46").click()
     page.wait_for_url("**/review?week=2026-W46")
+
+
+def test_phone_width_has_no_sideways_scrolling(page, home: Path) -> None:
+    with Store.open(home) as store:
+        people.add(store, "Sam", relation="partner", cadence_days=3)
+        commitments.add(store, "Walk with Sam", every="thursday 10:00", people_names=["Sam"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/today", "/review", "/people/1", "/journal", "/import"):
+        page.goto(base_of(page) + path)
+        overflow = page.evaluate(
+            "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at phone width"
+    page.goto(base_of(page) + "/today")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    shot(page, "phone-today")
