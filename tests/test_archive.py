@@ -165,3 +165,21 @@ def test_cli_export_to_stdout_and_file_then_restore(cli, store: Store, tmp_path:
     assert "tarry --home NEW_DIR import-backup FILE" in refused.stderr
     missing = cli("--home", str(tmp_path / "new2"), "import-backup", str(tmp_path / "nope.json"))
     assert missing.code == 2 and "Cannot read" in missing.stderr
+
+
+@pytest.mark.slow  # four Argon2id derivations at tarry's floor cost
+def test_an_encrypted_store_round_trips_into_an_encrypted_one(tmp_path: Path) -> None:
+    from tarry.store import encryption
+
+    secret = "correct horse battery staple"
+    for name in ("a", "b"):
+        encryption.create(tmp_path / name, secret)
+    with Store.open(tmp_path / "a", passphrase=secret) as source:
+        fill(source)
+        archive.export_file(source, tmp_path / "a.json")
+    with Store.open(tmp_path / "b", passphrase=secret) as target:
+        assert target.encrypted
+        archive.import_backup(target, tmp_path / "a.json")
+        archive.export_file(target, tmp_path / "b.json")
+        assert [h.ref for h in search.search(target, "thinking")] == ["message/4"]
+    assert (tmp_path / "b.json").read_bytes() == (tmp_path / "a.json").read_bytes()

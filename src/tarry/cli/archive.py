@@ -26,9 +26,12 @@ def export(
             archive.export(store, sys.stdout)
             return
         counts = archive.export_file(store, output)
+        encrypted = store.encrypted
     err_console.print(
         f"Exported {sum(counts.values())} rows from {len(counts)} tables to {output}."
     )
+    if encrypted:
+        err_console.print("The export is plain text, not encrypted: keep it somewhere safe.")
 
 
 def import_backup(

@@ -36,7 +36,8 @@ def search(
         console.print("No matches.")
         return
     for hit in hits:
-        console.print(_headline(hit), _snippet(hit), "")
+        console.print(_headline(hit))
+        console.print(_snippet(hit))
 
 
 def _headline(hit: Hit) -> Text:
