@@ -328,3 +328,30 @@ def test_expansion_from_a_nearer_start_matches_the_full_walk(
     end = start + timedelta(days=span)
     walked = recurrence.build_rule(rule, starts_at).between(start, end, inc=True)
     assert commitments.expand(commitment, start, end) == [t for t in walked if t < end]
+
+
+def test_track_record(store: Store, dinner: Commitment) -> None:
+    commitments.mark(store, TITLE, "kept", when=date(2026, 11, 5))
+    commitments.mark(store, TITLE, "traded", when=date(2026, 11, 12), traded_for="work")
+    record = commitments.track_record(store, TITLE, weeks=4)
+    assert [o.scheduled_at for o in record.occurrences] == THURSDAYS[:3]  # tonight's is ahead
+    assert (record.count("kept"), record.count("traded"), record.count("pending")) == (1, 1, 1)
+    assert record.kept_share == 0.5
+    assert record.to_dict()["counts"] == {"kept": 1, "traded": 1, "skipped": 0, "pending": 1}
+    assert commitments.track_record(store, TITLE, weeks=1).kept_share == 0.0  # 11-12 only
+    fresh = commitments.add(store, "Walk", every="saturday 10:00", start=datetime(2026, 11, 1))
+    assert commitments.track_record(store, fresh.id).kept_share is None
+    with pytest.raises(InvalidInput):
+        commitments.track_record(store, TITLE, weeks=0)
+
+
+def test_cli_show(cli, store: Store, dinner: Commitment) -> None:
+    commitments.mark(store, TITLE, "traded", when=date(2026, 11, 12), traded_for="the launch")
+    text = cli("commit", "show", TITLE, "--weeks", "4").stdout
+    assert (  # oldest first: 10-29 and 11-05 not marked, 11-12 traded
+        "Last 4 weeks: ··✕  0 kept, 1 traded, 0 skipped, 2 pending; kept 0% of those marked" in text
+    )
+    assert "the launch" in text
+    data = json.loads(cli("commit", "show", "1", "--json").stdout)
+    assert data["counts"]["traded"] == 1 and data["commitment"]["title"] == TITLE
+    assert cli("commit", "show", "Gym").code == 2

@@ -411,3 +411,37 @@ def _store_mark(
         " marked_at) VALUES (?, ?, ?, ?, ?, ?)",
         (c.id, at.isoformat(), status, tradeoff_id, note.strip(), clock.to_text(clock.now())),
     )
+
+
+@dataclass
+class TrackRecord:
+    """How a commitment has gone: its occurrences in a period and how each was marked."""
+
+    commitment: Commitment
+    occurrences: list[Occurrence]
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.occurrences)
+
+    @property
+    def kept_share(self) -> float | None:
+        """Kept among the marked ones (pending ones are not counted either way)."""
+        marked = len(self.occurrences) - self.count("pending")
+        return round(self.count("kept") / marked, 2) if marked else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "commitment": self.commitment.to_dict(),
+            "counts": {status: self.count(status) for status in (*STATUSES, "pending")},
+            "kept_share": self.kept_share,
+            "occurrences": [o.to_dict() for o in self.occurrences],
+        }
+
+
+def track_record(store: Store, ref: str | int, *, weeks: int = 12) -> TrackRecord:
+    """The commitment's occurrences of the last `weeks` weeks, up to now, with their marks."""
+    if weeks < 1:
+        raise InvalidInput(f"--weeks must be at least 1, not {weeks}.")
+    commitment, now = get(store, ref), clock.now()
+    found = occurrences(store, now - timedelta(weeks=weeks), now, commitment=commitment.id)
+    return TrackRecord(commitment, found)

@@ -143,22 +143,33 @@ def add_commitments(ctx: DemoContext) -> None:
 def mark_occurrences(ctx: DemoContext) -> None:
     """Mark past occurrences; more are kept as the weeks go by. The last two days stay open."""
     texts = ctx.content["occurrences"]
+    scripts = {c["title"]: c for c in ctx.content["commitments"]}
     for occurrence in commitments.occurrences(ctx.store, ctx.start, ctx.day(2, 0)):
         at = occurrence.scheduled_at.replace(tzinfo=ctx.now.tzinfo)
-        kept_share, roll = 0.5 + 0.4 * ctx.progress(at), ctx.rng.random()
-        if roll < 0.05:
+        status = choose_status(ctx, at, scripts[occurrence.title])
+        if status is None:
             continue  # forgot to mark it, as people do
-        if roll < kept_share:
-            status, note, traded_for = "kept", ctx.rng.choice(texts["kept_notes"]), None
-        elif roll < kept_share + (1 - kept_share) * 0.6:
-            status, note = "traded", ctx.rng.choice(texts["traded_notes"])
-            traded_for = ctx.rng.choice(texts["traded_for"])
-        else:
-            status, note, traded_for = "skipped", ctx.rng.choice(texts["skipped_notes"]), None
+        note = ctx.rng.choice(texts[f"{status}_notes"])
+        traded_for = ctx.rng.choice(texts["traded_for"]) if status == "traded" else None
         commitments.mark(
             ctx.store, occurrence.commitment_id, status, when=occurrence.scheduled_at,
             traded_for=traded_for, note=note,
         )  # fmt: skip
+
+
+def choose_status(ctx: DemoContext, at: datetime, script: dict[str, Any]) -> str | None:
+    """The week's scripted mark if the commitment has one, else a roll that improves with time."""
+    if "traded_weeks" in script:
+        week = int((at - ctx.start) / timedelta(weeks=1))
+        if week in script["traded_weeks"]:
+            return "traded"
+        return "skipped" if week in script.get("skipped_weeks", []) else "kept"
+    kept_share, roll = 0.5 + 0.4 * ctx.progress(at), ctx.rng.random()
+    if roll < 0.05:
+        return None
+    if roll < kept_share:
+        return "kept"
+    return "traded" if roll < kept_share + (1 - kept_share) * 0.6 else "skipped"
 
 
 def add_tradeoffs(ctx: DemoContext) -> None:

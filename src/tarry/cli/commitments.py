@@ -114,6 +114,42 @@ def occurrence_table(found: list[Occurrence]) -> Table:
     return table
 
 
+@commit_app.command("show")
+def show(
+    commitment: str = typer.Argument(..., metavar="COMMITMENT", help="Id or title."),
+    weeks: int = typer.Option(12, "--weeks", help="How far back.", metavar="N"),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """One commitment: its schedule and how its recent occurrences went."""
+    from tarry import commitments
+
+    with open_store() as store:
+        record = commitments.track_record(store, commitment, weeks=weeks)
+    if as_json:
+        print_json(record.to_dict())
+        return
+    c = record.commitment
+    console.print(f"[b]{escape(c.title)}[/] ({c.id}): {c.describe()}, {c.duration_min} min")
+    details = [", ".join(c.people), "+".join(c.practices), c.note]
+    console.print(" · ".join(escape(d) for d in details if d))
+    strip = "".join(f"[{STATUS_STYLE[o.status]}]{MARKS[o.status]}[/]" for o in record.occurrences)
+    counts = ", ".join(f"{record.count(s)} {s}" for s in ("kept", "traded", "skipped", "pending"))
+    share = record.kept_share
+    kept = f"; kept {share:.0%} of those marked" if share is not None else ""
+    console.print(f"Last {weeks} weeks: {strip}  {counts}{kept}", soft_wrap=True)
+    traded = [o for o in record.occurrences if o.status == "traded"]
+    if traded:
+        table = Table("traded on", "for", "note")
+        for o in traded:
+            table.add_row(
+                f"{o.scheduled_at:%a %Y-%m-%d}", escape(o.traded_for or ""), escape(o.note)
+            )
+        console.print(table)
+
+
+MARKS = {"kept": "■", "traded": "✕", "skipped": "○", "pending": "·"}
+
+
 @commit_app.command("mark")
 def mark(
     commitment: str = typer.Argument(..., metavar="COMMITMENT", help="Id or title."),
