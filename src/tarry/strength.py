@@ -141,7 +141,8 @@ def weekly_samples(on: date, weeks: int) -> list[date]:
 
 
 # A day is its proleptic ordinal (date.toordinal()), computed in SQL: integers hash and sort
-# faster than text, and need no parsing.
+# faster than text, and need no parsing. Practice days are deduplicated by SQL's UNION (a
+# practice is named on many moments of one day); contact days, mostly distinct, in Python.
 def _day(column: str, local: bool = True) -> str:
     zone = ", 'localtime'" if local else ""
     return f"CAST(julianday({column}{zone}) - 1721424.5 AS INTEGER)"
@@ -150,13 +151,13 @@ def _day(column: str, local: bool = True) -> str:
 PRACTICE_DAYS = f"""
 SELECT mp.practice, {_day("m.at")} FROM moment_practices mp
     JOIN moments m ON m.id = mp.moment_id
-UNION ALL
+UNION
 SELECT cp.practice, {_day("o.scheduled_at", local=False)} FROM occurrences o
     JOIN commitment_practices cp ON cp.commitment_id = o.commitment_id WHERE o.status = 'kept'
-UNION ALL
+UNION
 SELECT tp.practice, {_day("t.at")} FROM tradeoff_practices tp
     JOIN tradeoffs t ON t.id = tp.tradeoff_id WHERE t.direction = 'toward'
-UNION ALL
+UNION
 SELECT 'inner', {_day("at")} FROM entries
 """
 
