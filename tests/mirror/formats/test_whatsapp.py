@@ -224,11 +224,17 @@ def test_text_before_the_first_header_is_an_error() -> None:
     assert "'hello'" in caught.value.message
 
 
-def test_a_day_that_does_not_exist_names_its_line() -> None:
-    data = b"31/12/2021, 22:15 - Ada: hi\nsecond\n30/02/2022, 10:00 - Bo: no such day\n"
+@pytest.mark.parametrize("chunk", [5, 64, 1 << 20])
+def test_a_day_that_does_not_exist_names_its_line(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(whatsapp, "CHUNK", chunk)
+    lines = ["", "", "31/12/2021, 22:15 - Ada: hi", "second"]
+    lines += [f"{d:02d}/01/2022, 10:00 - Bo: {d}" for d in range(1, 29)]
+    lines += ["30/02/2022, 10:00 - Bo: no such day", "01/03/2022, 10:00 - Bo: fine"]
     with pytest.raises(FormatError) as caught:
-        parse_bytes(data)
-    assert caught.value.line == 3
+        parse_bytes("\r\n".join(lines).encode())
+    assert caught.value.line == 33
     assert "'30/02/2022'" in caught.value.message
 
 

@@ -114,7 +114,7 @@ def _open_zip(fp: BinaryIO, name: str) -> zipfile.ZipFile:
 def _parse_text(fp: BinaryIO, name: str, day_first: bool | None) -> Iterator[Message]:
     chunks = _decoded(fp, name)
     first = ""
-    for chunk in chunks:  # enough text to judge the layout by
+    for chunk, _ in chunks:  # enough text to judge the layout by
         first += chunk
         if len(first) >= SAMPLE:
             break
@@ -122,7 +122,10 @@ def _parse_text(fp: BinaryIO, name: str, day_first: bool | None) -> Iterator[Mes
     if not first.strip():
         return
     layout = detect(first[:SAMPLE], name=name, day_first=day_first)
-    blocks = _cut(_leading(first, layout, name), chunks, layout)
+    body = first.lstrip("\n")
+    line = len(first) - len(body) + 1
+    _check_start(body, line, layout, name)
+    blocks = _cut(body, line, chunks, layout)
     pattern, stamps = separator_regex(layout), Stamps(layout)
     dates, clocks, new, special = stamps.dates, stamps.clocks, _tuple_new, SPECIAL
     chat_name = None
@@ -139,7 +142,7 @@ def _parse_text(fp: BinaryIO, name: str, day_first: bool | None) -> Iterator[Mes
             # look-ups, one for special texts, one tuple. Rare shapes go to _rare().
             for date, clock, secs, marker, author, lrm, text in rows:
                 try:
-                    ts = dates[date] + clocks[marker][clock] + secs
+                    ts = f"{dates[date]}{clocks[marker][clock]}{secs}"  # one allocation
                 except KeyError:
                     ts = stamps.stamp(date, clock, secs, marker)
                 if author is None:
@@ -170,8 +173,9 @@ class Stamps:
         return self.dates[date] + self.clocks[marker][clock] + secs
 
 
-def _decoded(fp: BinaryIO, name: str) -> Iterator[str]:
-    """UTF-8 text in chunks (BOM dropped); a bad byte is a FormatError at its offset."""
+def _decoded(fp: BinaryIO, name: str) -> Iterator[tuple[str, int]]:
+    """UTF-8 text in chunks (BOM dropped), each with its count of newlines; a bad byte is a
+    FormatError at its offset."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     offset = 0
     while True:
@@ -191,16 +195,14 @@ def _decoded(fp: BinaryIO, name: str) -> Iterator[str]:
             ) from None
         offset += len(data)
         if text:
-            yield text
+            yield text, data.count(b"\n")
         if not data:
             return
 
 
-def _leading(text: str, layout: Layout, name: str) -> str:
-    """Drop blank lines before the first header; anything else there is an error."""
-    body = text.lstrip("\n")
+def _check_start(body: str, line: int, layout: Layout, name: str) -> None:
+    """Only blank lines may come before the first header."""
     if not start_regex(layout).match(body):
-        line = text[: len(text) - len(body)].count("\n") + 1
         raise FormatError(
             f"expected a message header, found {body.split(chr(10), 1)[0][:60]!r}",
             path=name,
@@ -208,25 +210,30 @@ def _leading(text: str, layout: Layout, name: str) -> str:
             hint=f"Lines in this export look like '{layout.example()}'. "
             "Is the file cut off at the start?",
         )
-    return body
 
 
-def _cut(first: str, chunks: Iterator[str], layout: Layout) -> Iterator[tuple[str, int]]:
+def _cut(
+    first: str, line: int, chunks: Iterator[tuple[str, int]], layout: Layout
+) -> Iterator[tuple[str, int]]:
     """Blocks of whole records, each starting with the newline before its first header, with
-    the line number of that header."""
+    the line number of that header. `first` starts with the export's first header, on `line`."""
     start = start_regex(layout)
-    carry, line = "\n" + first, 1
-    for chunk in chunks:
+    carry = "\n" + first
+    in_carry = carry.count("\n")
+    for chunk, newlines in chunks:
         text = carry + chunk
         if "\r" in chunk:
             text = text.replace("\r\n", "\n")
         cut = _last_record_start(text, start)
         if cut:
             yield text[:cut], line
-            line += text.count("\n", 0, cut)
             carry = text[cut:]
+            # Lines counted from the chunk's bytes and the small carries: counting a block (a
+            # long UCS-4 string) would cost more.
+            line += in_carry + newlines - carry.count("\n")
+            in_carry = carry.count("\n")
         else:
-            carry = text
+            carry, in_carry = text, in_carry + newlines
     yield carry.rstrip("\n"), line
 
 
@@ -268,13 +275,16 @@ def _rare(author: str, text: str, chat_name: str) -> tuple[str, str]:
     Blank lines before the next header, and the U+200E/U+200F that iOS puts before system and
     media texts, are the export's, not the message's: they are dropped.
     """
-    text = text.rstrip("\n")
-    marked = text[:1] in MARKS and text != ""
-    text = text.lstrip(MARKS)
+    if text[-1:] == "\n":
+        text = text.rstrip("\n")
+    marked = text != "" and text[0] in MARKS
+    if marked:
+        text = text.lstrip(MARKS)
     kind = SPECIAL.get(text)
     if kind:
         return kind, text
-    if ATTACHED.match(text.partition("\n")[0]):
+    first = text.partition("\n")[0]
+    if (first[-1:] == ")" or first[:1] == "<") and ATTACHED.match(first):
         return "media", text
     if marked and author == chat_name:
         return "system", text

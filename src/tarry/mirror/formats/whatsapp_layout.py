@@ -44,14 +44,15 @@ AMPM_PAIRS: tuple[tuple[str, str], ...] = (
 _AMPM = {am: (am, pm) for am, pm in AMPM_PAIRS} | {pm: (am, pm) for am, pm in AMPM_PAIRS}
 
 # A forgiving header shape used only on the sample: which separators, brackets and markers occur.
+# It starts with a newline (the sample gets one in front) so that the search skips from line to
+# line instead of trying every character.
 _LOOSE = re.compile(
-    rf"^[{MARKS}]*(\[)?"
+    rf"\n[{MARKS}]*(\[)?"
     r"(\d{1,4})([./-])(\d{1,2})\3(\d{1,4})"
     r"(\.?,? ?(?:[^\W\d_]{1,4}\.? )?)"  # between date and time: ", " or " " or " klo "
     r"(\d{1,2})([:.])(\d{2})(?:\8(\d{2}))?"
     rf"(?:[{AMPM_SPACE}]?([^\W\d_][^\]\n]{{0,8}}?))?"
     r"(?(1)\] | [-–] )",
-    re.MULTILINE,
 )
 ORDERS = ("dmy", "mdy", "ymd")
 SAMPLE_LINES = 4000
@@ -126,12 +127,13 @@ def start_regex(layout: Layout) -> re.Pattern[str]:
 
 def looks_like_header(line: str) -> bool:
     """Cheap check used by `sniff`: does this line start like a WhatsApp header?"""
-    return _LOOSE.match(line) is not None
+    return _LOOSE.match("\n" + line) is not None
 
 
 def detect(text: str, *, name: str, day_first: bool | None = None) -> Layout:
     """Decide the layout from the header lines in `text` (the start of an export)."""
-    rows = [m.groups() for _, m in zip(range(SAMPLE_LINES), _LOOSE.finditer(text), strict=False)]
+    found = _LOOSE.finditer("\n" + text)
+    rows = [m.groups() for _, m in zip(range(SAMPLE_LINES), found, strict=False)]
     if not rows:
         raise FormatError(
             "no WhatsApp message header found",
@@ -185,6 +187,8 @@ def decide_order(
     triples: Sequence[tuple[str, str, str]], *, day_first: bool | None, name: str
 ) -> str:
     """Pick day/month/year order: valid values, then chronology, then which field changes most."""
+    # Runs of one date say nothing about order: keep one line of each run (and it is faster).
+    triples = [t for i, t in enumerate(triples) if i == 0 or t != triples[i - 1]]
     # Body lines can look like headers with impossible dates: the order that fits most lines wins.
     fits = {o: sum(_valid(t, o) for t in triples) for o in ORDERS}
     if day_first is not None:

@@ -1,0 +1,120 @@
+"""Properties of the WhatsApp parser: any bytes give messages or a FormatError; records written
+out as an export (by bench/chatgen.py's renderer) parse back to themselves."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tarry.errors import FormatError
+from tarry.mirror.formats import KINDS, Message, whatsapp
+from tarry.mirror.formats.whatsapp_text import SPECIAL
+
+from .parsing import fixture
+
+
+def _chatgen() -> ModuleType:
+    path = Path(__file__).parents[3] / "bench" / "chatgen.py"
+    spec = importlib.util.spec_from_file_location("chatgen", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["chatgen"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+chatgen = _chatgen()
+SEED = fixture("whatsapp", "android_dmy_24h.txt").read_bytes()
+
+
+def check(data: bytes) -> None:
+    """Messages of the right shape, or a FormatError naming the input and a line or byte."""
+    try:
+        for message in whatsapp.parse(io.BytesIO(data), name="fuzz.txt"):
+            assert isinstance(message, Message) and message.kind in KINDS
+            assert len(message.ts) == 19 and message.ts[10] == "T"
+            datetime.fromisoformat(message.ts)
+    except FormatError as err:
+        assert err.path is not None and err.path.startswith("fuzz.txt")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=400))
+def test_any_bytes(data: bytes) -> None:
+    check(data)
+
+
+HEADERISH = st.text(
+    alphabet="0123456789/.-:,[] \n\u200e\u202fAPMap.klo–BoAda: xé😊\r", max_size=300
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(HEADERISH)
+def test_header_like_text(text: str) -> None:
+    check(text.encode())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_mutated_fixture(data: st.DataObject) -> None:
+    """A real-looking export with bytes flipped, cut or inserted somewhere."""
+    at = data.draw(st.integers(0, len(SEED)))
+    cut = data.draw(st.integers(0, 40))
+    insert = data.draw(st.binary(max_size=20))
+    check(SEED[:at] + insert + SEED[at + cut :])
+
+
+AUTHOR = (
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=["Cc", "Cs", "Zl", "Zp"], blacklist_characters=":"
+        ),
+        min_size=1,
+        max_size=12,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+LINE = st.text(
+    alphabet=st.characters(blacklist_categories=["Cc", "Cs", "Zl", "Zp"]), min_size=1, max_size=30
+).filter(lambda t: t.strip(" \u200e\u200f") == t and t not in SPECIAL)
+
+
+@st.composite
+def records(draw: st.DrawFn) -> tuple[str, str, list[tuple[datetime, str, str]]]:
+    platform = draw(st.sampled_from(["android", "ios"]))
+    locale = draw(st.sampled_from(sorted(chatgen.LOCALES)))
+    when = datetime(2021, 1, 1, 8, 0, 0)
+    out = []
+    for _ in range(draw(st.integers(1, 12))):
+        when += timedelta(seconds=draw(st.integers(0, 3 * 86400)))
+        lines = draw(st.lists(LINE, min_size=1, max_size=3))
+        # A later line must not be a header of this layout (then it would start a record).
+        lines[1:] = [f"> {line}" for line in lines[1:]]
+        out.append((when.replace(microsecond=0), draw(AUTHOR), "\n".join(lines)))
+    return platform, locale, out
+
+
+@settings(max_examples=100, deadline=None)
+@given(records())
+def test_round_trip(case: tuple[str, str, list[tuple[datetime, str, str]]]) -> None:
+    platform, locale, recs = case
+    loc = chatgen.LOCALES[locale]
+    text = "".join(chatgen.render(w, a, t, loc, platform) for w, a, t in recs)
+    got = list(
+        whatsapp.parse(io.BytesIO(text.encode()), name="rt.txt", day_first=loc.order == "dmy")
+    )
+    seconds = platform == "ios"
+    expected = [
+        Message((w if seconds else w.replace(second=0)).isoformat(), a, t, "message")
+        for w, a, t in recs
+    ]
+    assert got == expected
