@@ -183,3 +183,25 @@ def test_an_encrypted_store_round_trips_into_an_encrypted_one(tmp_path: Path) ->
         archive.export_file(target, tmp_path / "b.json")
         assert [h.ref for h in search.search(target, "thinking")] == ["message/4"]
     assert (tmp_path / "b.json").read_bytes() == (tmp_path / "a.json").read_bytes()
+
+
+def test_rows_a_migration_seeds_are_replaced_not_doubled(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tarry.store import migrations
+
+    seed = migrations.Migration(
+        900,
+        "seed",
+        "CREATE TABLE seeded (id INTEGER PRIMARY KEY, v TEXT NOT NULL);"
+        " INSERT INTO seeded VALUES (1, 'as shipped');",
+        False,
+    )
+    shipped = migrations.available()
+    monkeypatch.setattr(migrations, "available", lambda: [*shipped, seed])
+    migrations.upgrade(store)
+    store.execute("UPDATE seeded SET v = 'as edited'")
+    archive.export_file(store, tmp_path / "a.json")
+    with Store.open(tmp_path / "b") as fresh:  # seeded on opening, so not "holding data"
+        archive.import_backup(fresh, tmp_path / "a.json")
+        assert [tuple(r) for r in fresh.query("SELECT * FROM seeded")] == [(1, "as edited")]

@@ -209,7 +209,7 @@ def import_backup(store: Store, path: str | Path) -> dict[str, int]:
     _refuse_unless_empty(store)
     with store.tx():
         store.execute("PRAGMA defer_foreign_keys = ON")
-        _clear_seeded(store)
+        _clear_seeded(store, {t.name for t in found})
         counts = {t.name: _insert(store.conn, t, where) for t in _by_dependency(store.conn, found)}
         _check_references(store.conn, where)
         _rebuild_external_indexes(store.conn)
@@ -259,10 +259,10 @@ def _refuse_unless_empty(store: Store) -> None:
         )
 
 
-def _clear_seeded(store: Store) -> None:
-    """Remove rows a migration seeded: the document holds them as they were exported."""
+def _clear_seeded(store: Store, restoring: set[str]) -> None:
+    """Remove rows a migration seeded in tables the document restores (it holds them too)."""
     for table, count in fresh_counts().items():
-        if count:
+        if count and table in restoring:
             store.execute(f"DELETE FROM {quote(table)}")
 
 
