@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from tarry.errors import InvalidInput, NotFound
-from tarry.mirror import conversations
+from tarry.mirror import conversations, labelcache
 from tarry.mirror.labelcache import ensure_labels
 from tarry.mirror.moves import VERSION
 from tarry.store import Store
@@ -134,3 +134,22 @@ def test_unknown_person_and_period(sam: Store) -> None:
         conversations.person_report(sam, "Nobody")
     with pytest.raises(InvalidInput, match="Use --by week or --by month"):
         conversations.person_report(sam, "Sam", by="year")
+
+
+def test_labelling_in_worker_processes_gives_the_same_labels(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chat = rows("sam.tsv")
+    insert_chat(store, "Sam", chat)
+    insert_chat(store, "Kim", chat)
+    ensure_labels(store, [1], jobs=1)
+    monkeypatch.setattr(labelcache, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(labelcache, "SLICE", 3)  # slices led by the rows before them
+    assert ensure_labels(store, [2], jobs=2) == 13
+    query = (
+        "SELECT l.disclosure, l.moves, l.question, l.evidence FROM message_labels l"
+        " JOIN messages m ON m.id = l.message_id WHERE m.conversation_id = ? ORDER BY m.id"
+    )
+    assert [tuple(r) for r in store.query(query, (2,))] == [
+        tuple(r) for r in store.query(query, (1,))
+    ]

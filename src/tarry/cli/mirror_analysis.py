@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -25,6 +26,9 @@ def label_cmd(
         "--evidence",
         help="Add an 'evidence' field: the words or relation behind each label.",
     ),
+    jobs: int = typer.Option(
+        0, "--jobs", "-j", help="Worker processes for big inputs (default: cores, at most 4)."
+    ),
 ) -> None:
     """Label messages: JSON Lines on stdin, one answer line per request on stdout.
 
@@ -35,7 +39,8 @@ def label_cmd(
     answers to the lines before it have been written.
     """
     out = sys.stdout.buffer
-    label_lines(sys.stdin.buffer, out.write, evidence=evidence, flush=out.flush)
+    workers = jobs or min(os.cpu_count() or 1, 4)
+    label_lines(sys.stdin.buffer, out.write, evidence=evidence, flush=out.flush, jobs=workers)
 
 
 @mirror_app.command("report")

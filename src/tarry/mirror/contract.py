@@ -6,7 +6,10 @@ labels of every earlier line have been written (and flushed) by then, nothing af
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing as mp
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.pool import AsyncResult
 from typing import Any
 
 import orjson
@@ -15,7 +18,8 @@ from tarry.errors import FormatError
 from tarry.mirror.moves import label
 
 AUTHORS = ("me", "other")
-FLUSH_EVERY = 2048
+BATCH = 2048  # requests labelled and written together
+Request = tuple[Any, str, list[tuple[str, str]]]
 EXPECTED = (
     'Each line must be a JSON object {"id": ..., "text": "...", "context": '
     '[{"author": "me"|"other", "text": "..."}, ...]}.'
@@ -67,6 +71,58 @@ def answer(ident: Any, text: str, context: list[tuple[str, str]], evidence: bool
     return orjson.dumps(out)
 
 
+def _requests(lines: Iterable[bytes], name: str) -> Iterator[Request]:
+    for number, raw in enumerate(lines, start=1):
+        if raw.strip():  # blank lines carry no request
+            yield request(raw, name, number)
+
+
+def _batches(requests: Iterator[Request]) -> Iterator[list[Request]]:
+    """Requests in batches; on a bad line, the requests before it come out first."""
+    batch: list[Request] = []
+    try:
+        for one in requests:
+            batch.append(one)
+            if len(batch) == BATCH:
+                yield batch
+                batch = []
+    except FormatError:
+        if batch:
+            yield batch
+        raise
+    if batch:
+        yield batch
+
+
+def _answers(batch: list[Request], evidence: bool) -> bytes:
+    return b"".join([answer(*one, evidence) + b"\n" for one in batch])
+
+
+def _in_order(batches: Iterator[list[Request]], evidence: bool, jobs: int) -> Iterator[bytes]:
+    """Answers batch by batch, in input order; labelled in worker processes when it pays."""
+    first = next(batches, None)
+    if first is None:
+        return
+    if jobs < 2 or len(first) < BATCH or "fork" not in mp.get_all_start_methods():
+        yield _answers(first, evidence)
+        yield from (_answers(batch, evidence) for batch in batches)
+        return
+    # fork: workers inherit the loaded lexicon. A few batches in flight keep memory bounded.
+    with mp.get_context("fork").Pool(jobs) as pool:
+        pending: deque[AsyncResult[bytes]] = deque([pool.apply_async(_answers, (first, evidence))])
+        try:
+            for batch in batches:
+                pending.append(pool.apply_async(_answers, (batch, evidence)))
+                while len(pending) > 2 * jobs:
+                    yield pending.popleft().get()
+        except FormatError:
+            while pending:  # everything before the bad line is still answered
+                yield pending.popleft().get()
+            raise
+        while pending:
+            yield pending.popleft().get()
+
+
 def label_lines(
     lines: Iterable[bytes],
     write: Callable[[bytes], Any],
@@ -74,24 +130,17 @@ def label_lines(
     evidence: bool = False,
     name: str = "stdin",
     flush: Callable[[], Any] = lambda: None,
+    jobs: int = 1,
 ) -> int:
     """Label each request line, writing one answer line per request in order; count them.
 
-    Blank lines are skipped (they carry no request).
+    `jobs` > 1 labels big inputs in that many worker processes; the output is the same.
     """
     done = 0
-    pending: list[bytes] = []
     try:
-        for number, raw in enumerate(lines, start=1):
-            if not raw.strip():
-                continue
-            pending.append(answer(*request(raw, name, number), evidence))
-            done += 1
-            if len(pending) >= FLUSH_EVERY:
-                write(b"\n".join(pending) + b"\n")
-                pending.clear()
+        for out in _in_order(_batches(_requests(lines, name)), evidence, jobs):
+            write(out)
+            done += out.count(b"\n")
     finally:
-        if pending:
-            write(b"\n".join(pending) + b"\n")
         flush()
     return done

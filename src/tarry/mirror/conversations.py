@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from tarry import people
@@ -38,7 +39,7 @@ ORDER BY m.conversation_id, m.ts, m.id
 """
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Row:
     id: int
     conversation: int
@@ -59,8 +60,13 @@ class Exchange:
     reply: list[Row]
 
 
+@lru_cache(maxsize=256)
+def _moves(text: str) -> frozenset[str]:
+    return frozenset(text.split(",")) if text else frozenset()
+
+
 def _row(r: Any) -> Row:
-    moves = frozenset(r["moves"].split(",")) if r["moves"] else frozenset()
+    moves = _moves(r["moves"])
     side = "me" if r["is_me"] else "them"
     return Row(
         r["id"], r["conversation_id"], moment(r["ts"]), side, r["text"], r["disclosure"],
@@ -112,18 +118,50 @@ def sessions(rows: Iterable[Row]) -> Iterator[list[Row]]:
         yield current
 
 
+@dataclass
+class Session:
+    """One conversation (messages with no silence longer than GAP) and its exchanges by side."""
+
+    rows: list[Row]
+    said: dict[str, list[Exchange]]
+
+
+def split(rows: Iterable[Row]) -> list[Session]:
+    """Sessions of messages ordered by conversation and time, each with its exchanges."""
+    return [
+        Session(chunk, {side: list(exchanges(chunk, side)) for side in SIDES})
+        for chunk in sessions(rows)
+    ]
+
+
+def _runs(session: list[Row]) -> list[list[Row]]:
+    """Consecutive messages by the same side."""
+    runs: list[list[Row]] = []
+    for row in session:
+        if runs and runs[-1][0].side == row.side:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return runs
+
+
+DEEP = frozenset(("thought", "feeling"))
+
+
 def exchanges(session: list[Row], side: str) -> Iterator[Exchange]:
-    """Each message of `side`, with the other side's next run of messages in the session."""
-    for i, row in enumerate(session):
-        if row.side != side:
-            continue
-        reply: list[Row] = []
-        for later in session[i + 1 :]:
-            if later.side == side and reply:
-                break
-            if later.side != side:
-                reply.append(later)
-        yield Exchange(row, reply)
+    """Each thought or feeling disclosure of `side`, with the other side's next run of messages.
+
+    Only disclosures: every number and moment built on exchanges is about how depth was met.
+    """
+    runs = _runs(session)
+    for k, run in enumerate(runs):
+        if run[0].side == side:
+            reply = runs[k + 1] if k + 1 < len(runs) else []
+            yield from (Exchange(row, reply) for row in run if row.disclosure in DEEP)
+
+
+def all_exchanges(chunks: Iterable[Session], side: str) -> list[Exchange]:
+    return [e for chunk in chunks for e in chunk.said[side]]
 
 
 def reply_kinds(exchange: Exchange) -> list[str]:
@@ -142,36 +180,34 @@ def _share_of(counts: Counter[str], total: int, keys: Iterable[str]) -> dict[str
     }
 
 
-def how_met(chunks: list[list[Row]], side: str, level: str = "feeling") -> dict[str, Any]:
-    """For every `side` message at disclosure `level`: how the next reply met it, with shares."""
+def how_met(said: list[Exchange], level: str = "feeling") -> dict[str, Any]:
+    """For every message at disclosure `level`: how the next reply met it, with shares."""
     counts: Counter[str] = Counter()
     total = 0
-    for chunk in chunks:
-        for exchange in exchanges(chunk, side):
-            if exchange.said.disclosure == level:
-                total += 1
-                counts.update(reply_kinds(exchange))
+    for exchange in said:
+        if exchange.said.disclosure == level:
+            total += 1
+            counts.update(reply_kinds(exchange))
     return _share_of(counts, total, REPLIES)
 
 
-def _response_minutes(chunks: list[list[Row]]) -> dict[str, float | None]:
+def _response_minutes(chunks: list[Session]) -> dict[str, float | None]:
     delays: dict[str, list[float]] = {side: [] for side in SIDES}
     for chunk in chunks:
-        for before, after in itertools.pairwise(chunk):
+        for before, after in itertools.pairwise(chunk.rows):
             if before.side != after.side:
                 delays[after.side].append((after.at - before.at).total_seconds() / 60)
     return {s: round(statistics.median(d), 1) if d else None for s, d in delays.items()}
 
 
-def _reciprocity(chunks: list[list[Row]], side: str) -> float | None:
-    """Share of `side`'s thought or feeling disclosures answered with one at least as deep."""
+def _reciprocity(said: list[Exchange]) -> float | None:
+    """Share of thought or feeling disclosures answered with one at least as deep."""
     deep = met = 0
-    for chunk in chunks:
-        for exchange in exchanges(chunk, side):
-            level = DEPTH[exchange.said.disclosure]
-            if level >= DEPTH["thought"]:
-                deep += 1
-                met += any(DEPTH[r.disclosure] >= level for r in exchange.reply)
+    for exchange in said:
+        level = DEPTH[exchange.said.disclosure]
+        if level >= DEPTH["thought"]:
+            deep += 1
+            met += any(DEPTH[r.disclosure] >= level for r in exchange.reply)
     return round(met / deep, 3) if deep else None
 
 
@@ -194,16 +230,20 @@ def _per_side(rows: list[Row]) -> dict[str, Any]:
 
 def summarise(rows: list[Row]) -> dict[str, Any]:
     """Every mirror number for a set of messages (one person, one period ...)."""
-    chunks = list(sessions(rows))
-    started = Counter(chunk[0].side for chunk in chunks)
+    return summarise_sessions(split(rows))
+
+
+def summarise_sessions(chunks: list[Session]) -> dict[str, Any]:
+    started = Counter(chunk.rows[0].side for chunk in chunks)
+    said = {side: all_exchanges(chunks, side) for side in SIDES}
     return {
-        **_per_side(rows),
+        **_per_side([row for chunk in chunks for row in chunk.rows]),
         "conversations": len(chunks),
         "started": {side: started[side] for side in SIDES},
         "response_minutes": _response_minutes(chunks),
-        "reciprocity": {side: _reciprocity(chunks, side) for side in SIDES},
-        "their_feelings_met": how_met(chunks, "them"),
-        "my_feelings_met": how_met(chunks, "me"),
+        "reciprocity": {side: _reciprocity(said[side]) for side in SIDES},
+        "their_feelings_met": how_met(said["them"]),
+        "my_feelings_met": how_met(said["me"]),
     }
 
 
@@ -211,17 +251,20 @@ def period_key(at: datetime, by: str) -> str:
     if by == "week":
         year, week, _ = at.isocalendar()
         return f"{year}-W{week:02d}"
-    return at.strftime("%Y-%m")
+    return f"{at.year}-{at.month:02d}"
 
 
-def by_period(rows: list[Row], by: str) -> list[dict[str, Any]]:
-    """`summarise` per ISO week or calendar month, oldest first."""
+def by_period(chunks: list[Session], by: str) -> list[dict[str, Any]]:
+    """Numbers per ISO week or calendar month, oldest first.
+
+    A conversation counts in the period it started in, even when it runs past midnight.
+    """
     if by not in PERIODS:
         raise InvalidInput(f"Unknown period {by!r}.", "Use --by week or --by month.")
-    groups: dict[str, list[Row]] = defaultdict(list)
-    for row in rows:
-        groups[period_key(row.at, by)].append(row)
-    return [{"period": key, **summarise(groups[key])} for key in sorted(groups)]
+    groups: dict[str, list[Session]] = defaultdict(list)
+    for chunk in chunks:
+        groups[period_key(chunk.rows[0].at, by)].append(chunk)
+    return [{"period": key, **summarise_sessions(groups[key])} for key in sorted(groups)]
 
 
 def person_rows(store: Store, name: str, since: datetime | None = None) -> tuple[Any, list[Row]]:
@@ -241,21 +284,25 @@ def person_report(
     """Everything `tarry mirror report --person NAME` shows: totals, periods, moments."""
     from tarry.mirror.notable import notable  # notable builds on this module
 
+    if by not in PERIODS:
+        raise InvalidInput(f"Unknown period {by!r}.", "Use --by week or --by month.")
     person, rows = person_rows(store, name, since)
+    chunks = split(rows)
     return {
         "person": person.name,
         "since": since.isoformat() if since else None,
         "by": by,
-        "total": summarise(rows),
-        "periods": by_period(rows, by),
-        "notable": notable(rows),
+        "total": summarise_sessions(chunks),
+        "periods": by_period(chunks, by),
+        "notable": notable(chunks),
     }
 
 
 def week_summary(store: Store, start: datetime, end: datetime) -> dict[str, Any]:
     """One week's mirror numbers for the weekly review, by practice and by person."""
     rows = load_rows(store, "1 = 1", (), start, end)
-    total = summarise(rows)
+    chunks = split(rows)
+    total = summarise_sessions(chunks)
     theirs, mine = total["their_feelings_met"], total["my_feelings_met"]
     counts = theirs["counts"]
     return {
@@ -267,20 +314,19 @@ def week_summary(store: Store, start: datetime, end: datetime) -> dict[str, Any]
         "seen": {"my_feelings": mine["total"], "met": mine["counts"]},
         "space": {
             "their_feelings": theirs["total"],
-            "explored_or_validated": _any_of(rows, ("explore", "validate")),
-            "fixed_or_minimised": _any_of(rows, ("fix", "minimise")),
+            "explored_or_validated": _any_of(chunks, ("explore", "validate")),
+            "fixed_or_minimised": _any_of(chunks, ("fix", "minimise")),
         },
         "follow_up_rate": total["follow_up_rate"],
         "people": _people_counts(store, rows),
     }
 
 
-def _any_of(rows: list[Row], kinds: tuple[str, ...]) -> int:
+def _any_of(chunks: list[Session], kinds: tuple[str, ...]) -> int:
     """Their feeling disclosures whose reply made at least one of `kinds`."""
     return sum(
         1
-        for chunk in sessions(rows)
-        for e in exchanges(chunk, "them")
+        for e in all_exchanges(chunks, "them")
         if e.said.disclosure == "feeling" and set(reply_kinds(e)) & set(kinds)
     )
 

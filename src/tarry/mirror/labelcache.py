@@ -9,6 +9,8 @@ A row whose `version` is older than `moves.VERSION` is relabelled.
 from __future__ import annotations
 
 import json
+import multiprocessing as mp
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
@@ -19,7 +21,8 @@ from tarry.store import Store
 
 CONTEXT = 6
 GAP = timedelta(hours=6)  # a longer silence starts a new conversation
-BATCH = 5000
+SLICE = 5000  # messages per unit of work
+PARALLEL_FROM = 20_000  # fewer stale messages are labelled in this process
 
 STALE = """
 SELECT DISTINCT m.conversation_id FROM messages m
@@ -53,16 +56,19 @@ def moment(ts: str) -> datetime:
     return at if at.tzinfo is None else at.astimezone().replace(tzinfo=None)
 
 
-def _label_rows(rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
-    """(message_id, version, disclosure, moves, question, evidence) for each stale message."""
+def _label_rows(rows: Iterable[Any], lead: int = 0) -> Iterator[tuple[Any, ...]]:
+    """(message_id, version, disclosure, moves, question, evidence) for each stale message.
+
+    The first `lead` rows are context only (they belong to the slice before).
+    """
     window: deque[tuple[int, str]] = deque(maxlen=CONTEXT)
     last: datetime | None = None
-    for message_id, ts, is_me, text, version in rows:
+    for n, (message_id, ts, is_me, text, version) in enumerate(rows):
         at = moment(ts)
         if last is not None and at - last > GAP:
             window.clear()
         last = at
-        if version != VERSION:
+        if version != VERSION and n >= lead:
             labels = label(text, _context(window, is_me))
             evidence = json.dumps(labels.evidence, ensure_ascii=False, separators=(",", ":"))
             moves = ",".join(labels.moves)
@@ -70,17 +76,49 @@ def _label_rows(rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
         window.append((is_me, text))
 
 
-def ensure_labels(store: Store, conversation_ids: Iterable[int] | None = None) -> int:
-    """Label every message that has no current label (in the given conversations); count them."""
+Work = tuple[list[tuple[Any, ...]], int]
+
+
+def _slices(rows: list[tuple[Any, ...]]) -> Iterator[Work]:
+    """A conversation's rows in slices, each led by the CONTEXT rows before it."""
+    for start in range(0, len(rows), SLICE):
+        lead = max(0, start - CONTEXT)
+        yield rows[lead : start + SLICE], start - lead
+
+
+def _label_slice(work: Work) -> list[tuple[Any, ...]]:
+    return list(_label_rows(*work))
+
+
+def _labelled(work: list[Work], jobs: int) -> Iterator[list[tuple[Any, ...]]]:
+    """Label the slices, in worker processes when there are many messages and cores."""
+    size = sum(len(rows) for rows, _ in work)
+    if jobs < 2 or size < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
+        yield from map(_label_slice, work)
+        return
+    # fork: the workers inherit the loaded lexicon; they never touch the database.
+    with mp.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(_label_slice, work, chunksize=max(1, len(work) // (jobs * 8)))
+
+
+def ensure_labels(
+    store: Store, conversation_ids: Iterable[int] | None = None, *, jobs: int | None = None
+) -> int:
+    """Label every message that has no current label (in the given conversations); count them.
+
+    `jobs`: worker processes for big batches (default: the machine's cores, at most 4).
+    """
     stale = {r[0] for r in store.query(STALE, (VERSION,))}
     if conversation_ids is not None:
         stale &= set(conversation_ids)
+    work = [
+        piece
+        for conversation_id in sorted(stale)
+        for piece in _slices([tuple(r) for r in store.query(CONVERSATION, (conversation_id,))])
+    ]
     done = 0
     with store.tx():
-        for conversation_id in sorted(stale):
-            rows = store.execute(CONVERSATION, (conversation_id,)).fetchall()
-            batch = list(_label_rows(rows))
-            for start in range(0, len(batch), BATCH):
-                store.conn.executemany(UPSERT, batch[start : start + BATCH])
+        for batch in _labelled(work, jobs or min(os.cpu_count() or 1, 4)):
+            store.conn.executemany(UPSERT, batch)
             done += len(batch)
     return done

@@ -7,10 +7,9 @@ received; redirects after a hard disclosure.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-from tarry.mirror.conversations import EXCERPT, Exchange, Row, exchanges, reply_kinds, sessions
+from tarry.mirror.conversations import EXCERPT, Exchange, Row, Session, all_exchanges, reply_kinds
 from tarry.mirror.lexicon import load, normalise
 
 LIMIT = 5
@@ -49,25 +48,32 @@ def _moment(exchange: Exchange, reason: str) -> dict[str, Any]:
     }
 
 
-def _all(rows: list[Row], side: str) -> Iterator[Exchange]:
-    for chunk in sessions(rows):
-        yield from exchanges(chunk, side)
+def _all(chunks: list[Session], side: str) -> list[Exchange]:
+    return all_exchanges(chunks, side)
 
 
-def hardest(rows: list[Row], limit: int = LIMIT) -> list[dict[str, Any]]:
-    """Their hardest disclosures (most feeling words and hard news), with your reply."""
-    found = [e for e in _all(rows, "them") if e.said.disclosure == "feeling"]
-    found.sort(key=lambda e: (len(_words(e.said)), e.said.at), reverse=True)
+def _shown(row: Row) -> int:
+    """How many words showed the disclosure (a cheap rank, read from the stored evidence)."""
+    return len(json.loads(row.evidence).get("disclosure", []))
+
+
+def hardest(chunks: list[Session], limit: int = LIMIT) -> list[dict[str, Any]]:
+    """Their hardest disclosures (most feeling words, then hard news), with your reply."""
+    found = [e for e in _all(chunks, "them") if e.said.disclosure == "feeling"]
+    # Rank everything by the stored evidence; read the texts again only for the leaders.
+    found.sort(key=lambda e: (_shown(e.said), e.said.at), reverse=True)
+    leaders = found[: limit * 4]
+    leaders.sort(key=lambda e: (len(_words(e.said)), e.said.at), reverse=True)
     return [
         _moment(e, f"they disclosed a feeling ({', '.join(_words(e.said)[:4])}); "
                 f"you replied: {', '.join(reply_kinds(e))}")
-        for e in found[:limit]
+        for e in leaders[:limit]
     ]  # fmt: skip
 
 
-def vulnerable(rows: list[Row], limit: int = LIMIT) -> list[dict[str, Any]]:
+def vulnerable(chunks: list[Session], limit: int = LIMIT) -> list[dict[str, Any]]:
     """Your own feeling disclosures, newest first, and how they were received."""
-    found = [e for e in _all(rows, "me") if e.said.disclosure == "feeling"]
+    found = [e for e in _all(chunks, "me") if e.said.disclosure == "feeling"]
     found.sort(key=lambda e: e.said.at, reverse=True)
     return [
         _moment(e, f"you let yourself be seen ({', '.join(_words(e.said)[:4])}); "
@@ -76,12 +82,12 @@ def vulnerable(rows: list[Row], limit: int = LIMIT) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def redirects(rows: list[Row], limit: int = LIMIT) -> list[dict[str, Any]]:
+def redirects(chunks: list[Session], limit: int = LIMIT) -> list[dict[str, Any]]:
     """Hard disclosures of theirs that your reply turned away from, newest first."""
     found = [
         e
-        for e in _all(rows, "them")
-        if _is_hard(e.said) and any("redirect" in r.moves for r in e.reply)
+        for e in _all(chunks, "them")
+        if any("redirect" in r.moves for r in e.reply) and _is_hard(e.said)
     ]
     found.sort(key=lambda e: e.said.at, reverse=True)
     return [_moment(e, _redirect_reason(e)) for e in found[:limit]]
@@ -95,9 +101,9 @@ def _redirect_reason(exchange: Exchange) -> str:
     )
 
 
-def notable(rows: list[Row], limit: int = LIMIT) -> dict[str, list[dict[str, Any]]]:
+def notable(chunks: list[Session], limit: int = LIMIT) -> dict[str, list[dict[str, Any]]]:
     return {
-        "their_hardest": hardest(rows, limit),
-        "my_vulnerable": vulnerable(rows, limit),
-        "redirects": redirects(rows, limit),
+        "their_hardest": hardest(chunks, limit),
+        "my_vulnerable": vulnerable(chunks, limit),
+        "redirects": redirects(chunks, limit),
     }

@@ -1,0 +1,111 @@
+"""How fast the mirror labels messages (the default, rules-and-lexicon path).
+
+    .venv/bin/python bench/bench_label.py [--messages 100000]
+
+Builds a stream in the label contract's shape from the evaluation set's exchanges: each request
+carries the earlier messages of its exchange as context. Two streams: the evaluation set repeated
+as is (texts recur, as "ok" and "haha" do in real chats), and the same with every text made
+unique (a number appended), which no cache can help. For each it times, in this process: a JSON
+round trip of every line (the baseline: the least any JSON Lines tool must do), `label()` alone,
+the whole contract (`label_lines`: parse, check, label, write), and the contract with two
+worker processes (wall clock only: the work happens in the workers). It then runs the real
+`tarry mirror label` on the unique stream, start-up included. Figures: messages per second and
+the ratio to the baseline measured in the same run, so a busy machine shows as itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from tarry.mirror import evaluation
+from tarry.mirror.contract import label_lines
+from tarry.mirror.moves import label
+
+
+def stream(size: int, unique: bool) -> list[dict[str, Any]]:
+    """`size` requests cycling through the evaluation set, each with its exchange's context."""
+    examples = evaluation.examples("all")
+    out = []
+    for n in range(size):
+        example = examples[n % len(examples)]
+        tag = f" {n // len(examples)}" if unique else ""
+        context = [{"author": t.author, "text": t.text + tag} for t in example.context]
+        out.append({"id": n, "text": example.text + tag, "context": context})
+    return out
+
+
+def rate(work: Callable[[], Any], count: int) -> tuple[float, float]:
+    """Messages per second of `work`, by the wall clock and by this process's CPU time.
+
+    Best of two runs: the machine is shared, and CPU time shows what an idle core would do.
+    """
+    wall = cpu = float("inf")
+    for _ in range(2):
+        started, used = time.perf_counter(), time.process_time()
+        work()
+        wall = min(wall, time.perf_counter() - started)
+        cpu = min(cpu, time.process_time() - used)
+    return count / wall, count / cpu
+
+
+def consume(lines: Iterable[bytes], jobs: int = 1) -> int:
+    return label_lines(lines, lambda _: None, jobs=jobs)
+
+
+def measure(requests: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:
+    lines = [json.dumps(r).encode() for r in requests]
+    pairs = [(r["text"], [(c["author"], c["text"]) for c in r["context"]]) for r in requests]
+    return {
+        "json round trip (baseline)": rate(
+            lambda: [json.dumps(json.loads(x)) for x in lines], len(lines)
+        ),
+        "label()": rate(lambda: [label(t, c) for t, c in pairs], len(pairs)),
+        "label_lines (contract)": rate(lambda: consume(lines), len(lines)),
+        "label_lines, 2 workers": rate(lambda: consume(lines, jobs=2), len(lines)),
+    }
+
+
+def cli_rate(requests: list[dict[str, Any]]) -> float:
+    """Messages per second of `tarry mirror label`, process start-up included."""
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as fp:
+        fp.writelines(json.dumps(r) + "\n" for r in requests)
+    tarry = Path(sys.executable).with_name("tarry")
+    with open(fp.name, "rb") as source:
+        started = time.perf_counter()
+        subprocess.run(
+            [tarry, "mirror", "label"], stdin=source, stdout=subprocess.DEVNULL, check=True
+        )
+        elapsed = time.perf_counter() - started
+    Path(fp.name).unlink()
+    return len(requests) / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=100_000)
+    args = parser.parse_args()
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    for unique in (False, True):
+        requests = stream(args.messages, unique)
+        figures = measure(requests)
+        wall_base, cpu_base = figures["json round trip (baseline)"]
+        name = "unique texts" if unique else "evaluation set repeated"
+        print(f"{name}, {len(requests)} messages (msg/s wall | msg/s per CPU second):")
+        for what, (wall, cpu) in figures.items():
+            per_cpu = "" if "workers" in what else f"{cpu:>10,.0f}   {cpu / cpu_base:5.2f} x"
+            print(f"  {what:28} {wall:>10,.0f}   {wall / wall_base:5.2f} x   | {per_cpu}")
+        if unique:
+            print(f"  {'tarry mirror label (CLI)':28} {cli_rate(requests):>10,.0f}   wall")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""A 200k-message chat history imported and analysed end to end: import, label, report.
+
+    .venv/bin/python bench/bench_mirror_e2e.py [--messages 200000] [--keep DIR]
+
+Writes a synthetic WhatsApp export (Android layout, dd/mm/yyyy) whose messages are the evaluation
+set's exchanges replayed between "Ada" (the user) and "Sam", in conversations separated by hours
+or days of silence; then, in a fresh store: `import_chat` (the real importer), labelling every
+message (`ensure_labels`), `person_report` (all numbers, by month, with notable moments), and
+the same report again with the labels cached. Baseline in the same run: reading the export and
+splitting it into lines. Wall-clock seconds and CPU seconds of this process are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from tarry import people
+from tarry.mirror import evaluation
+from tarry.mirror.chats import import_chat
+from tarry.mirror.conversations import person_report
+from tarry.mirror.labelcache import ensure_labels
+from tarry.store import Store
+
+
+def export_lines(size: int, seed: int = 7) -> Iterator[str]:
+    """WhatsApp lines: exchanges from the evaluation set, each a conversation of its own."""
+    rng = random.Random(seed)
+    exchanges: dict[str, list[str]] = {}
+    for example in evaluation.examples("all"):
+        exchanges.setdefault(example.id.split(".")[0], []).append(example.text)
+    turns = list(exchanges.values())
+    at = datetime(2022, 1, 3, 8, 0)
+    written = 0
+    while written < size:
+        first = rng.choice(("Ada", "Sam"))
+        for i, text in enumerate(rng.choice(turns)):
+            author = first if i % 2 == 0 else ("Sam" if first == "Ada" else "Ada")
+            yield f"{at:%d/%m/%Y, %H:%M} - {author}: {text}"
+            at += timedelta(minutes=rng.randint(0, 12))
+            written += 1
+            if written == size:
+                return
+        at += timedelta(hours=rng.randint(7, 60))
+
+
+def timed(label: str, work: Callable[[], Any]) -> Any:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    print(
+        f"  {label:34} {time.perf_counter() - wall:7.2f} s wall"
+        f" {time.process_time() - cpu:7.2f} s CPU"
+    )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=200_000)
+    parser.add_argument("--keep", type=Path, help="Keep the export and store in this folder.")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="tarry-mirror-e2e-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    export = folder / "WhatsApp Chat with Sam.txt"
+    export.write_text("\n".join(export_lines(args.messages)) + "\n", encoding="utf-8")
+    home = folder / "home"
+    shutil.rmtree(home, ignore_errors=True)
+    print(f"{args.messages} messages, {export.stat().st_size / 1e6:.1f} MB export")
+    timed("baseline: read and split the export", lambda: export.read_text("utf-8").splitlines())
+    started = time.perf_counter()
+    with Store.open(home) as store:
+        people.add(store, "Sam")
+        summary = timed(
+            "import (tarry.mirror.chats)",
+            lambda: import_chat(store, export, fmt="whatsapp", person="Sam", me="Ada"),
+        )
+        labelled = timed("label every message", lambda: ensure_labels(store))
+        report = timed("report (labels just made)", lambda: person_report(store, "Sam"))
+        total = time.perf_counter() - started
+        timed("report again (labels cached)", lambda: person_report(store, "Sam"))
+    print(f"  {'end to end (import + label + report)':34} {total:7.2f} s wall")
+    print(
+        f"imported {summary.conversations[0].new}, labelled {labelled}, "
+        f"{report['total']['conversations']} conversations, "
+        f"{report['total']['their_feelings_met']['total']} feelings of theirs met"
+    )
+    if not args.keep:
+        shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    main()
