@@ -17,6 +17,7 @@ from tarry.errors import InvalidInput
 from tarry.mirror.moves import DISCLOSURES, MOVES, QUESTIONS, Labels, Turn, label
 
 SPLITS = ("dev", "test")
+Labeller = Callable[[str, tuple[Turn, ...]], Labels]
 NO_QUESTION = "none"  # how a null question is named in the scores
 
 
@@ -127,9 +128,7 @@ def _moves(gold: list[Labels], predicted: list[Labels]) -> Family:
     )
 
 
-def evaluate(
-    split: str = "dev", labeller: Callable[[str, tuple[Turn, ...]], Labels] = label
-) -> list[Family]:
+def evaluate(split: str = "dev", labeller: Labeller = label) -> list[Family]:
     """Label every message of `split` with `labeller` and score each label family."""
     items = examples(split)
     gold = [e.gold for e in items]

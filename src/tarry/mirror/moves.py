@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from tarry.mirror.lexicon import Hit, Lexicon, load, normalise
 
 # Bump when the rules or the lexicon change: cached labels of an older version are redone.
-VERSION = 1
+VERSION = 2
 
 DISCLOSURES = ("none", "fact", "thought", "feeling")
 MOVES = ("explore", "validate", "fix", "minimise", "redirect", "share")
@@ -283,14 +283,23 @@ def _share(mine: Reading, depth: str, theirs: Reading) -> str | None:
     return None
 
 
+def _advice(mine: Reading) -> list[str]:
+    """Fix phrases, except inside a validating one ("you should be proud")."""
+    validating = mine.hits.get("validate", [])
+    return [h[2] for h in mine.hits.get("fix", []) if not _inside(h, validating)]
+
+
 def _moves(
     mine: Reading, depth: str, theirs: Reading, question: tuple[str | None, str]
 ) -> dict[str, list[str]]:
     """Each move found in `mine` as a reply to `theirs`, with its evidence."""
     found: dict[str, list[str]] = {}
-    for move in ("validate", "fix", "minimise"):
-        if hits := mine.find(move):
-            found[move] = hits
+    if hits := mine.find("validate"):
+        found["validate"] = hits
+    if hits := _advice(mine):
+        found["fix"] = hits
+    if hits := mine.find("minimise"):
+        found["minimise"] = hits
     explore = mine.find("explore", mine.question)
     asks_only_advice = ("fix" in found or "minimise" in found) and not explore
     if question[0] == "follow_up" and not asks_only_advice:
