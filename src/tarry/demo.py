@@ -141,10 +141,10 @@ def add_commitments(ctx: DemoContext) -> None:
 
 
 def mark_occurrences(ctx: DemoContext) -> None:
-    """Mark past occurrences; more are kept as the weeks go by. The last two days stay open."""
+    """Mark past occurrences; more are kept as the weeks go by. Yesterday stays open."""
     texts = ctx.content["occurrences"]
     scripts = {c["title"]: c for c in ctx.content["commitments"]}
-    for occurrence in commitments.occurrences(ctx.store, ctx.start, ctx.day(2, 0)):
+    for occurrence in commitments.occurrences(ctx.store, ctx.start, ctx.day(1, 0)):
         at = occurrence.scheduled_at.replace(tzinfo=ctx.now.tzinfo)
         status = choose_status(ctx, at, scripts[occurrence.title])
         if status is None:
@@ -165,7 +165,7 @@ def choose_status(ctx: DemoContext, at: datetime, script: dict[str, Any]) -> str
             return "traded"
         return "skipped" if week in script.get("skipped_weeks", []) else "kept"
     kept_share, roll = 0.5 + 0.4 * ctx.progress(at), ctx.rng.random()
-    if roll < 0.05:
+    if roll < 0.05 and ctx.progress(at) < 0.9:  # this week's are all marked, bar yesterday
         return None
     if roll < kept_share:
         return "kept"
