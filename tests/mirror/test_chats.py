@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from tarry import people
-from tarry.errors import FormatError, NotFound
+from tarry.errors import FormatError, InvalidInput, NotFound
 from tarry.mirror.chats import import_chat
 from tarry.store import Store
-from tests.mirror.formats.parsing import fixture
+from tests.mirror.formats.parsing import corpus, fixture
 
 CSV_HEAD = "timestamp,author,text\n"
 
@@ -217,3 +217,24 @@ def test_cli_import_chat_summary_and_errors(cli: Any, tmp_path: Path) -> None:
     failed = cli("import", "chat", str(odd))
     assert failed.code == 2
     assert "cannot tell which chat export this is" in failed.stderr
+
+
+def test_title_merges_a_later_whatsapp_export_and_overlaps_add_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    pytest.importorskip("tarry.mirror.formats.whatsapp")
+    part1 = corpus("whatstk", "chats", "whatsapp", "lorem-merge-part1.txt")
+    part2 = corpus("whatstk", "chats", "whatsapp", "lorem-merge-part2.txt")
+    assert import_chat(store, part1, fmt="whatsapp", title="Lorem").new == 300
+    assert import_chat(store, part2, fmt="whatsapp", title="Lorem").new == 300
+    both = tmp_path / "both.txt"
+    both.write_bytes(part1.read_bytes().rstrip(b"\n") + b"\n" + part2.read_bytes())
+    again = import_chat(store, both, fmt="whatsapp", title="Lorem")
+    assert (again.messages, again.new) == (600, 0)
+    assert store.scalar("SELECT COUNT(*) FROM conversations") == 1
+
+
+def test_title_needs_a_single_conversation(store: Store) -> None:
+    with pytest.raises(InvalidInput, match="more than one conversation"):
+        import_chat(store, fixture("telegram", "account.json"), title="All")
+    assert store.scalar("SELECT COUNT(*) FROM messages") == 0

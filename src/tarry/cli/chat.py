@@ -30,6 +30,9 @@ def chat(
     person: str = typer.Option(None, "--person", "-p", help="The person on the other side."),
     me: str = typer.Option(None, "--me", help="Your author name in the export (else guessed)."),
     only: str = typer.Option(None, "--chat", help=CHAT_HELP),
+    title: str = typer.Option(
+        None, "--title", help="Store it under this conversation title (to merge exports)."
+    ),
     ts_col: str = TS_COL,
     author_col: str = AUTHOR_COL,
     text_col: str = TEXT_COL,
@@ -52,6 +55,7 @@ def chat(
             person=person,
             me=me,
             chat=only,
+            title=title,
             columns=columns,
             progress=progress,
             ask_me=ask,

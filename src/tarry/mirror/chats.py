@@ -113,11 +113,16 @@ def import_chat(
     person: str | None = None,
     me: str | None = None,
     chat: str | None = None,
+    title: str | None = None,
     columns: Columns | None = None,
     progress: Progress | None = None,
     ask_me: AskMe | None = None,
 ) -> ImportSummary:
-    """Import every conversation of the export at `path` (or the one named `chat`)."""
+    """Import every conversation of the export at `path` (or the one named `chat`).
+
+    `title` stores a one-conversation export under that title, e.g. to merge a later export
+    whose file is named differently into the conversation an earlier one created.
+    """
     path = Path(path)
     if not path.exists():
         raise InvalidInput(f"No such file or folder: {path}.")
@@ -131,12 +136,23 @@ def import_chat(
         found = _open(stack, path, fmt, chat, columns, progress, summary)
         start = store.scalar("SELECT COALESCE(MAX(id), 0) FROM messages")
         for conversation in found:
+            if title is not None:
+                _check_one(summary, path)
+                conversation = conversation._replace(title=title.strip() or conversation.title)
             summary.conversations.append(importer.run(conversation))
         store.execute(
             "INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE id > ?",
             (start,),
         )
     return summary
+
+
+def _check_one(summary: ImportSummary, path: Path) -> None:
+    if summary.conversations:
+        raise InvalidInput(
+            f"{path} holds more than one conversation, so one title cannot name them.",
+            "Pick one with --chat NAME.",
+        )
 
 
 @contextmanager
