@@ -28,9 +28,9 @@ def root() -> Command:
     """The click command behind `tarry`."""
     import typer.main
 
-    from tarry.cli.main import app
+    from tarry.cli.main import load
 
-    return typer.main.get_command(app)
+    return typer.main.get_command(load())
 
 
 def walk(

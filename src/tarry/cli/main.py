@@ -26,6 +26,8 @@ app = typer.Typer(
 )
 
 # Each module defines `register(app)`; the order here is the order of `tarry --help`.
+# Only the modules a command needs are imported (`COMMANDS`): start-up time is most of what a
+# quick `tarry log` costs. tests/test_cli_lazy.py checks this map against the modules.
 COMMAND_MODULES = (
     "setup",
     "people",
@@ -48,6 +50,35 @@ COMMAND_MODULES = (
 )
 
 
+COMMANDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("init", "encrypt", "backup", "restore", "passphrase", "recovery-key"),
+                    ("setup",)),
+    "people": ("people",),
+    "values": ("values",),
+    "commit": ("commitments",),
+    **dict.fromkeys(("traded", "tradeoffs"), ("tradeoffs",)),
+    **dict.fromkeys(("log", "moments"), ("moments",)),
+    **dict.fromkeys(("write", "entries"), ("journal",)),
+    "demo": ("demo",),
+    **dict.fromkeys(("prompt", "ritual", "deck", "stay"), ("prompts",)),
+    **dict.fromkeys(("review", "drift"), ("review",)),
+    "import": ("importing", "chat", "calendar"),
+    "calendar": ("calendar",),
+    "mirror": ("mirror", "mirror_analysis"),
+    "serve": ("web",),
+    "search": ("search",),
+    **dict.fromkeys(("export", "import-backup"), ("archive",)),
+}  # fmt: skip
+ROOT_OPTIONS_WITH_VALUE = ("--home", "--passphrase-file")
+_loaded: set[str] = set()
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"tarry {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def root(
     home: str = typer.Option(
@@ -57,7 +88,13 @@ def root(
         help="Data directory (default: TARRY_HOME or the user data dir).",
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
-    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        is_eager=True,
+        callback=_show_version,
+        help="Print the version and exit.",
+    ),
     passphrase_file: str = typer.Option(
         None,
         "--passphrase-file",
@@ -66,16 +103,36 @@ def root(
     ),
 ) -> None:
     """Treat intimacy as a value: declare, commit, practise, reflect, mirror, review."""
-    if version:
-        typer.echo(f"tarry {__version__}")
-        raise typer.Exit()
     state.home = home
     state.debug = debug
     state.passphrase_file = passphrase_file
 
 
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"tarry.cli.{_name}").register(app)
+def load(names: tuple[str, ...] = COMMAND_MODULES) -> typer.Typer:
+    """Register the command modules `names` (each once), in `tarry --help` order."""
+    for name in COMMAND_MODULES:
+        if name in names and name not in _loaded:
+            importlib.import_module(f"tarry.cli.{name}").register(app)
+            _loaded.add(name)
+    return app
+
+
+def command_of(argv: list[str]) -> str | None:
+    """The top-level command named in `argv`, skipping the root options."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ROOT_OPTIONS_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def modules_for(argv: list[str]) -> tuple[str, ...]:
+    """The modules a command line needs: all of them for help or an unknown command."""
+    return COMMANDS.get(command_of(argv) or "", COMMAND_MODULES)
 
 
 def render_error(exc: TarryError) -> None:
@@ -87,8 +144,9 @@ def render_error(exc: TarryError) -> None:
 def run(argv: list[str] | None = None) -> None:
     """Entry point: run the app, render typed errors once, exit with their code."""
     os.umask(0o077)
+    args = sys.argv[1:] if argv is None else argv
     try:
-        app(args=argv, prog_name="tarry", standalone_mode=False)
+        load(modules_for(args))(args=args, prog_name="tarry", standalone_mode=False)
     except TarryError as exc:
         if state.debug or "--debug" in sys.argv:
             traceback.print_exc()

@@ -1,0 +1,70 @@
+"""The CLI imports only what a command needs; the map of commands to modules stays true."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+import typer
+
+from tarry.cli.main import COMMAND_MODULES, COMMANDS, command_of, modules_for
+
+
+def registered(module: str) -> set[str]:
+    probe = typer.Typer()
+    importlib.import_module(f"tarry.cli.{module}").register(probe)
+    commands = {c.name or c.callback.__name__ for c in probe.registered_commands}  # type: ignore[union-attr]
+    return commands | {g.name for g in probe.registered_groups if g.name}
+
+
+@pytest.mark.parametrize("module", COMMAND_MODULES)
+def test_every_command_a_module_registers_is_mapped_to_it(module: str) -> None:
+    for command in registered(module):
+        assert module in COMMANDS.get(command, ()), (
+            f"{command!r} of cli/{module}.py not in COMMANDS"
+        )
+
+
+def test_every_mapped_module_exists() -> None:
+    assert {m for ms in COMMANDS.values() for m in ms} <= set(COMMAND_MODULES)
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["log", "--with", "Sam"], "log"),
+        (["--home", "/x", "review"], "review"),
+        (["--debug", "--passphrase-file", "f", "import", "chat", "a.txt"], "import"),
+        (["--help"], None),
+        ([], None),
+    ],
+)
+def test_command_of(argv: list[str], command: str | None) -> None:
+    assert command_of(argv) == command
+
+
+def test_help_and_unknown_commands_load_everything() -> None:
+    assert modules_for(["--help"]) == COMMAND_MODULES
+    assert modules_for(["nonsense"]) == COMMAND_MODULES
+    assert modules_for(["log"]) == ("moments",)
+
+
+def test_tarry_log_does_not_import_the_heavy_parts(tmp_path) -> None:
+    code = (
+        "import sys; from tarry.cli.main import run\n"
+        "try:\n    run(['--home', sys.argv[1], 'people', 'list', '--json'])\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = [m for m in ('icalendar', 'starlette', 'tarry.mirror.moves', 'tarry.prompts')"
+        " if m in sys.modules]\n"
+        "print('HEAVY:' + ','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                         text=True, check=True)  # fmt: skip
+    assert out.stdout.strip().splitlines()[-1] == "HEAVY:"
+
+
+def test_version(cli) -> None:
+    result = cli("--version")
+    assert (result.code, result.stdout.strip()) == (0, f"tarry {__import__('tarry').__version__}")
