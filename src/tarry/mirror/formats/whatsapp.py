@@ -25,9 +25,9 @@ from tarry.mirror.formats.whatsapp_layout import (
     spell_order,
     start_regex,
 )
-from tarry.mirror.formats.whatsapp_text import ATTACHED, ENCRYPTED, LRM, MARKS, SPECIAL
+from tarry.mirror.formats.whatsapp_text import ATTACHED, ENCRYPTED, LRM, MARKED, MARKS, SPECIAL
 
-CHUNK = 1 << 20  # bytes read at a time: big enough for findall to amortise, small for memory
+CHUNK = 1 << 20  # bytes read at a time: big enough to amortise per-block work, small for RSS
 SAMPLE = 1 << 18  # characters read before deciding the layout
 ZIP_MAGIC = b"PK\x03\x04"
 _tuple_new = tuple.__new__  # builds a Message without the Python-level NamedTuple.__new__
@@ -127,7 +127,7 @@ def _parse_text(fp: BinaryIO, name: str, day_first: bool | None) -> Iterator[Mes
     _check_start(body, line, layout, name)
     blocks = _cut(body, line, chunks, layout)
     pattern, stamps = separator_regex(layout), Stamps(layout)
-    dates, clocks, new, special = stamps.dates, stamps.clocks, _tuple_new, SPECIAL
+    dates, clocks, new, special, marked = stamps.dates, stamps.clocks, _tuple_new, SPECIAL, MARKED
     chat_name = None
     for block, line in blocks:
         # Splitting at headers leaves [before, date, time, author, mark, text, date, ...]: the
@@ -149,7 +149,9 @@ def _parse_text(fp: BinaryIO, name: str, day_first: bool | None) -> Iterator[Mes
                     author, kind, text = "", "system", text.rstrip("\n")
                 else:
                     kind = special.get(text, "message")
-                    if lrm or (kind == "message" and ("\n" in text or text[-1:] == ")")):
+                    if lrm:  # iOS media and system lines: the common marked texts are listed
+                        kind, text = marked.get(text) or _rare(author, text, chat_name)
+                    elif kind == "message" and ("\n" in text or text[-1:] == ")"):
                         kind, text = _rare(author, text, chat_name)
                 yield new(Message, (ts, author, text, kind))
         except ValueError:

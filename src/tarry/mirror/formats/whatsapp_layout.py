@@ -8,6 +8,7 @@ that the hot loop never guesses again.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from collections import Counter
@@ -258,6 +259,7 @@ def convert_date(layout: Layout, text: str) -> str:
     return dt.date(y + 2000 if y < 100 else y, m, d).isoformat()
 
 
+@functools.lru_cache(maxsize=8)  # shared, read only: small exports should not pay for them
 def clock_tables(layout: Layout) -> dict[str, dict[str, str]]:
     """AM/PM marker as written ("" on a 24 h clock) -> clock as written -> "THH:MM:" + seconds.
 

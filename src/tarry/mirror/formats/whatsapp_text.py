@@ -82,6 +82,10 @@ SPECIAL: dict[str, str] = {
     **dict.fromkeys(_variants(_ANDROID_MEDIA + _IOS_MEDIA, dot=False), "media"),
     **dict.fromkeys(_variants(_DELETED, dot=True), "system"),
 }
+# Marked media and deletions as iOS writes them -> (kind, text without the mark): one look-up.
+MARKED: dict[str, tuple[str, str]] = {
+    mark + text: (kind, text) for text, kind in SPECIAL.items() for mark in MARKS if text[:1] != LRM
+}
 # iOS with media: "<attached: 00000012-PHOTO-2021-03-12-10-15-32.jpg>"; Android with media:
 # "IMG-20210312-WA0001.jpg (file attached)", both per language.
 ATTACHED = re.compile(
