@@ -64,14 +64,25 @@ def series_instances(
     found: list[Instance] = []
     length = _length(master)
     for start in _bounded(master, window, cap, warn):
-        override = by_id.pop(rid_text(start), None)
-        if override is not None:
-            found.append(Instance(override, start, override.start, override.end))
-        else:
+        override = by_id.pop(rid_text(start), None) if by_id else None
+        if override is None:
             found.append(Instance(master, start, start, _plus(start, length)))
-    # Overrides that moved an instance in from elsewhere, or whose slot the cap cut off.
-    found.extend(Instance(o, o.recurrence_id, o.start, o.end) for o in by_id.values())
-    return [i for i in found if not i.event.cancelled and _inside(i.start, window)]
+        elif not override.cancelled and _inside(override.start, window):
+            found.append(Instance(override, start, override.start, override.end))
+    # Overrides that moved an instance in from elsewhere (or from where the cap cut off).
+    found.extend(
+        Instance(o, o.recurrence_id, o.start, o.end)
+        for o in by_id.values()
+        if not o.cancelled and _inside(o.start, window)
+    )
+    return found
+
+
+def utc_text(value: datetime) -> str:
+    """An aware time as stored (clock.to_text's form), several times faster than strftime."""
+    if value.tzinfo is not UTC_ZONE:
+        value = value.astimezone(UTC_ZONE)
+    return value.isoformat(timespec="seconds")[:-6] + "Z"
 
 
 def rid_text(value: Moment | None) -> str:
@@ -79,10 +90,10 @@ def rid_text(value: Moment | None) -> str:
     if value is None:
         return ""
     if not isinstance(value, datetime):
-        return value.strftime("%Y%m%d")
+        return value.isoformat()
     if value.tzinfo is None:
-        return value.strftime("%Y%m%dT%H%M%S")
-    return value.astimezone(UTC_ZONE).strftime("%Y%m%dT%H%M%SZ")
+        return value.isoformat(timespec="seconds")
+    return utc_text(value)
 
 
 def _length(event: IcsEvent) -> timedelta:
@@ -108,7 +119,7 @@ def _inside(start: Moment, window: Window) -> bool:
 def _bounded(
     master: IcsEvent, window: Window, cap: int, warn: Callable[[str], None]
 ) -> Iterator[Moment]:
-    """The series' starts before the window's end, at most `cap` of them (with a warning)."""
+    """The series' starts inside the window; at most `cap` are generated (with a warning)."""
     all_day = not isinstance(master.start, datetime)
     for count, start in enumerate(_rule_set(master, window), start=1):
         if count > cap:
@@ -118,9 +129,11 @@ def _bounded(
                 " (--since/--until) or raise --max-per-series."
             )
             return
-        if as_utc(start) >= window.until:
+        utc = as_utc(start)
+        if utc >= window.until:
             return
-        yield start.date() if all_day else start
+        if utc >= window.since:
+            yield start.date() if all_day else start
 
 
 def _rule_set(master: IcsEvent, window: Window) -> rruleset:

@@ -10,16 +10,14 @@ A retired commitment keeps its past: its rule gets a COUNT that ends where it en
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import UTC, datetime, timedelta, tzinfo
-from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event, vRecur
 
 from tarry import __version__, commitments
 from tarry import practices as practice_keys
+from tarry.calendar import local
 from tarry.commitments import Commitment
 from tarry.errors import InvalidInput
 from tarry.store import Store
@@ -30,21 +28,7 @@ _UNTIL = re.compile(r"UNTIL=(\d{8}(?:T\d{6})?)Z?")
 
 def local_zone_name() -> str | None:
     """The IANA name of the local zone (TZ, else /etc/localtime), or None when unknown."""
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
-    localtime = Path("/etc/localtime")
-    if localtime.is_symlink():
-        candidates.append(str(localtime.resolve()).partition("zoneinfo/")[2])
-    for name in candidates:
-        if name and _zone(name) is not None:
-            return name
-    return None
-
-
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return None
+    return local.zone_name()
 
 
 def export_ics(store: Store, *, zone: str | None = None, floating: bool = False) -> bytes:
@@ -78,7 +62,7 @@ def _chosen_zone(name: str | None) -> tzinfo | None:
             return None
     if name.upper() in ("UTC", "ETC/UTC", "Z"):
         return UTC
-    found = _zone(name)
+    found = local.zone_named(name)
     if found is None:
         raise InvalidInput(f"Unknown time zone {name!r}.", "Use an IANA name like Europe/Berlin.")
     return found

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from tarry import clock
-from tarry.calendar.expand import DEFAULT_CAP, Instance, Window, as_utc, rid_text
+from tarry.calendar.expand import DEFAULT_CAP, Instance, Window, as_utc, rid_text, utc_text
 from tarry.calendar.expand import series_instances as expand_series
 from tarry.calendar.ics_events import IcsEvent, Zones, decode_event
 from tarry.calendar.ics_scan import RawEvent, scan
@@ -45,11 +45,7 @@ class Block(NamedTuple):
     ends_at: str
     all_day: int
     floating: int
-
-    @property
-    def digest(self) -> str:
-        text = "\x1f".join(str(v) for v in self)
-        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    digest: str  # of everything above but the key: an unchanged block is not rewritten
 
 
 @dataclass
@@ -169,10 +165,11 @@ def build_blocks(
     for name, event in events:
         by_uid.setdefault(event.uid, []).append((name, event))
     blocks: dict[str, Block] = {}
+    shared: dict[tuple[int, str], tuple[str, ...]] = {}
     for uid, group in by_uid.items():
         try:
             for name, instance in _instances(group, window, cap, result):
-                block = to_block(uid, name, instance)
+                block = to_block(uid, name, instance, shared)
                 blocks[block.key] = block
         except OverflowError as exc:
             raise _out_of_range(group[0][1].path, group[0][1].line) from exc
@@ -214,22 +211,51 @@ def _instances(
     ]
 
 
-def to_block(uid: str, calendar: str, instance: Instance) -> Block:
+def to_block(
+    uid: str,
+    calendar: str,
+    instance: Instance,
+    shared: dict[tuple[int, str], tuple[str, ...]] | None = None,
+) -> Block:
+    """The stored form of an instance; `shared` caches what a series' instances have in common."""
     event, start = instance.event, instance.start
+    cache = {} if shared is None else shared
+    common = cache.get((id(event), calendar))
+    if common is None:
+        common = cache[(id(event), calendar)] = _common(uid, calendar, event)
+    starts, ends = utc_text(as_utc(start)), utc_text(as_utc(instance.end))
+    rid = instance.recurrence_id
+    # An unmoved instance of a zoned series: its recurrence id is its start (already as text).
+    rid_key = starts if rid is start and isinstance(rid, datetime) and rid.tzinfo else rid_text(rid)
+    all_day = not isinstance(start, datetime)
+    floating = isinstance(start, datetime) and start.tzinfo is None
+    text = f"{common[-1]}\x1f{starts}\x1f{ends}\x1f{all_day:d}{floating:d}"
     return Block(
-        key=f"{uid}|{rid_text(instance.recurrence_id)}",
-        uid=uid,
-        calendar=calendar,
-        summary=event.summary,
-        description=event.description,
-        location=event.location,
-        attendees="\n".join(event.attendees),
-        categories=",".join(event.categories),
-        starts_at=clock.to_text(as_utc(start)),
-        ends_at=clock.to_text(as_utc(instance.end)),
-        all_day=int(not isinstance(start, datetime)),
-        floating=int(isinstance(start, datetime) and start.tzinfo is None),
+        f"{uid}|{rid_key}",
+        *_Common(*common[:-1]),
+        starts,
+        ends,
+        int(all_day),
+        int(floating),
+        hashlib.blake2b(text.encode(), digest_size=16).hexdigest(),
     )
+
+
+class _Common(NamedTuple):
+    uid: str
+    calendar: str
+    summary: str
+    description: str
+    location: str
+    attendees: str
+    categories: str
+
+
+def _common(uid: str, calendar: str, event: IcsEvent) -> tuple[str, ...]:
+    """uid, calendar, summary, description, location, attendees, categories, and their digest."""
+    fields = (uid, calendar, event.summary, event.description, event.location,
+              "\n".join(event.attendees), ",".join(event.categories))  # fmt: skip
+    return (*fields, hashlib.blake2b("\x1f".join(fields).encode(), digest_size=16).hexdigest())
 
 
 def write_blocks(
@@ -246,7 +272,7 @@ def write_blocks(
         fresh, changed = [], []
         for block in blocks.values():
             digest = block.digest
-            row = (*block, digest, stamp)
+            row = (*block, stamp)
             if block.key not in known:
                 fresh.append(row)
             elif known[block.key] != digest:

@@ -36,9 +36,15 @@ class RawEvent:
 
     line: int
     props: list[Prop] = field(default_factory=list)
+    _first: dict[str, Prop] | None = None
 
     def get(self, name: str) -> Prop | None:
-        return next((p for p in self.props if p.name == name), None)
+        """The first property of that name (a dict built once: events are read field by field)."""
+        if self._first is None:
+            self._first = {}
+            for prop in self.props:
+                self._first.setdefault(prop.name, prop)
+        return self._first.get(name)
 
     def all(self, name: str) -> list[Prop]:
         return [p for p in self.props if p.name == name]

@@ -149,8 +149,17 @@ class Classifier:
         self.rules = list(rules)
         self.known = known  # lower-case name or alias -> the person's name
         self.tests = [self._compile(rule) for rule in self.rules]
+        self.seen: dict[tuple[object, ...], Match] = {}
 
     def classify(self, block: TimeBlock) -> Match:
+        # The instances of a series share what the rules look at: judge each content once.
+        key = (block.calendar, block.summary, block.description, *block.attendees, block.all_day)
+        found = self.seen.get(key)
+        if found is None:
+            found = self.seen[key] = self._judge(block)
+        return found
+
+    def _judge(self, block: TimeBlock) -> Match:
         for rule, test in zip(self.rules, self.tests, strict=True):
             seen = test(block)
             if seen is not None:

@@ -19,7 +19,6 @@ CREATE TABLE time_blocks (
     imported_at TEXT NOT NULL
 );
 CREATE INDEX time_blocks_starts ON time_blocks(starts_at);
-CREATE INDEX time_blocks_calendar_starts ON time_blocks(calendar, starts_at);
 
 -- Ordered classification rules: the first that matches a time block gives its domain.
 CREATE TABLE calendar_rules (
