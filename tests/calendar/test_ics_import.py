@@ -253,3 +253,23 @@ def test_values_out_of_range(store: Store, tmp_path: Path, lines: tuple, what: s
     path.write_bytes(event("UID:r", *lines))
     with pytest.raises(FormatError, match=what):
         import_calendar(store, path)
+
+
+@pytest.mark.parametrize(
+    ("header", "start"),
+    [
+        ("X-WR-TIMEZONE:Europe/Berlin", "DTSTART:20261118T100000"),  # floating, calendar zone
+        ("X-WR-CALNAME:Outlook", "DTSTART;TZID=W. Europe Standard Time:20261118T100000"),
+        (
+            "X-WR-CALNAME:Lightning",
+            "DTSTART;TZID=/mozilla.org/20050126_1/Europe/Berlin:20261118T100000",
+        ),
+    ],
+)
+def test_zone_spellings(store: Store, tmp_path: Path, header: str, start: str) -> None:
+    path = tmp_path / "zones.ics"
+    lines = ["BEGIN:VCALENDAR", header, "BEGIN:VEVENT", "UID:z", start, "DURATION:PT1H"]
+    path.write_text("\n".join([*lines, "END:VEVENT", "END:VCALENDAR"]))
+    result = import_calendar(store, path)
+    assert result.warnings == []
+    assert [(r[2], r[3]) for r in rows(store)] == [("11-18T09:00", "11-18T10:00")]
