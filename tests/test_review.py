@@ -125,6 +125,7 @@ def test_an_empty_week_says_so(store: Store) -> None:
     r = review.week(store, "2026-W47")
     assert r.has_data is False
     assert r.notes == [
+        "2026-W47 is still under way: the figures run to today, Thursday.",
         "Nothing was logged in 2026-W47: no moments, marks, tradeoffs or entries.",
         "No value profile yet: run `tarry values` to rate what matters.",
         "No calendar imported: hours at work are not counted (`tarry import calendar`).",
@@ -140,6 +141,13 @@ def test_a_quiet_week_in_a_full_store(week47: Store) -> None:
     assert r.has_data is False and r.lived.moments == 0 and r.hours.tradeoffs == []
     assert r.depth.meaningfulness is None and r.commitments.pending == 2
     assert r.lived.closeness_gap == 4.0  # the latest profile still says what matters
+
+
+def test_a_past_and_a_future_week(week47: Store) -> None:
+    assert not any("under way" in note for note in review.week(week47, "2026-W46").notes)
+    future = review.week(week47, "2026-W50")
+    assert future.notes[0] == "2026-W50 has not started yet."
+    assert future.has_data is False and future.drifting == []
 
 
 def test_bad_week() -> None:

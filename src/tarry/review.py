@@ -307,6 +307,15 @@ def _has_data(lived: Lived, hours: Hours, store: Store, start: datetime, end: da
 def _notes(review: Review) -> list[str]:
     """Plain statements of what this review could not measure."""
     notes = []
+    today, first, last = (
+        clock.today(),
+        date.fromisoformat(review.start),
+        date.fromisoformat(review.end),
+    )
+    if first <= today < last:
+        notes.append(f"{review.week} is still under way: the figures run to today, {today:%A}.")
+    elif today < first:
+        notes.append(f"{review.week} has not started yet.")
     if not review.has_data:
         notes.append(
             f"Nothing was logged in {review.week}: no moments, marks, tradeoffs or entries."
