@@ -17,6 +17,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -34,7 +35,7 @@ else:
     from tarry.mirror.chats import import_chat
     from tarry.store import Store
     with Store.open(home) as store:
-        summary = import_chat(store, path, fmt=fmt, me="Ada Byron")
+        summary = import_chat(store, path, fmt=fmt, me="Ada Byron", progress=lambda d, t: None)
     count, new = summary.messages, summary.new
 seconds = time.perf_counter() - started
 usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -91,6 +92,15 @@ def run(step: str, path: Path, fmt: str, home: Path) -> dict[str, float]:
     return result
 
 
+def reference_cpu() -> float:
+    """CPU seconds of a fixed pure-Python loop: how fast this machine is right now."""
+    started = time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.process_time() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=1_000_000)
@@ -103,6 +113,7 @@ def main() -> None:
         size = path.stat().st_size / 1e6
         load = os.getloadavg()[0]
         print(f"{args.format}: {args.messages} messages, {size:.1f} MB; load average {load:.1f}")
+        print(f"reference: 10M-step Python loop in {reference_cpu():.2f} s CPU")
         parse = run("parse", path, args.format, folder / "home")
         results = [parse] + [
             run(step, path, args.format, folder / "home") for step in ("import", "reimport")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -61,11 +62,18 @@ def parse(
     def skip(where: str, reason: str) -> None:
         skipped.append(f"{where}: {reason}")
 
-    if file.is_dir():
-        _write(detect.folder_conversations(file, chat=chat, on_skip=skip))
-    else:
-        with file.open("rb") as fp:
-            _write(detect.conversations(file, fp, fmt, chat=chat, on_skip=skip, options=options))
+    try:
+        if file.is_dir():
+            _write(detect.folder_conversations(file, chat=chat, on_skip=skip))
+        else:
+            with file.open("rb") as fp:
+                found = detect.conversations(
+                    file, fp, fmt, chat=chat, on_skip=skip, options=options
+                )
+                _write(found)
+    except BrokenPipeError:  # the reader (`| head`) has seen enough; exit quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
     if skipped:
         err_console.print(f"Skipped {len(skipped)} records:", markup=False)
         for line in skipped[:20]:
