@@ -110,9 +110,7 @@ def digest(path: Path) -> str:
 
 def fingerprint(folder: Path) -> dict[str, str]:
     """Every file under `folder` and its hash: 'byte-identical' means equal fingerprints."""
-    return {
-        str(p.relative_to(folder)): digest(p) for p in sorted(folder.rglob("*")) if p.is_file()
-    }
+    return {str(p.relative_to(folder)): digest(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def hits(token: str, *folders: Path) -> list[str]:

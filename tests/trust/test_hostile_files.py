@@ -1,0 +1,127 @@
+"""Scenario 6: hostile files for every importer are refused or safely parsed.
+
+Each runs `tarry import ...` in its own process inside a sandbox ($TMPDIR, $HOME and the working
+directory private to the test): under 10 s and 500 MB peak RSS, exit 2 with a clear error (or 0
+where the file is a valid export after all), nothing written outside the sandbox, the input
+untouched, and on refusal the store byte-identical.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+import pytest
+
+from tarry import people
+from tarry.cli.main import run
+from tarry.store import Store
+from tests.trust.conftest import Env, digest, fingerprint
+from tests.trust.hostile import CASES, ESCAPE, KNOWN_FAILURES, Case
+
+SECONDS, MEGABYTES = 10.0, 500
+
+
+def _run(env: Env, args: list[str]) -> tuple[int, float, float, str]:
+    """Exit code, wall seconds, peak RSS in MB, stderr of `tarry ARGS` in the sandbox.
+
+    The command runs in a forked child of this (already warm) process, so the timing is the
+    import's, not Python's start-up; it is the real CLI entry point, killed if it overruns.
+    """
+    err_path = env.root / "stderr.txt"
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        _child(env, args, err_path)
+    status, usage = _wait(pid, started + SECONDS + 5)
+    elapsed = time.monotonic() - started
+    code = os.waitstatus_to_exitcode(status)
+    return code, elapsed, usage.ru_maxrss / 1024, err_path.read_text(errors="replace")
+
+
+def _child(env: Env, args: list[str], err_path: Path) -> None:
+    code = 1
+    try:
+        os.chdir(env.root / "work")
+        os.environ.clear()
+        os.environ.update(env.vars)
+        time.tzset()
+        tempfile.tempdir = None  # pick up the sandbox's $TMPDIR
+        null = os.open(os.devnull, os.O_RDWR)
+        os.dup2(null, 0)
+        os.dup2(null, 1)
+        os.dup2(os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 2)
+        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 (replaces pytest's capture)
+        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+        run(args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def _wait(pid: int, deadline: float) -> tuple[int, resource.struct_rusage]:
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return status, usage
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            _, status, usage = os.wait4(pid, 0)
+            return status, usage
+        time.sleep(0.01)
+
+
+def _escaped(env: Env) -> list[str]:
+    places = [env.root.parent, Path("/tmp"), Path.cwd()]
+    return [str(p) for place in places for p in place.glob(f"{ESCAPE}*")] + [
+        str(p) for p in env.root.rglob(f"{ESCAPE}*")
+    ]
+
+
+@pytest.fixture
+def sandbox(env: Env) -> Env:
+    (env.root / "work").mkdir()
+    with Store.open(env.home) as store:
+        people.add(store, "Robin", note="already here")
+    return env
+
+
+def _param(case: Case) -> object:
+    known = KNOWN_FAILURES.get(case.id)
+    marks = [pytest.mark.xfail(reason=known, strict=False)] if known else []
+    return pytest.param(case, id=case.id, marks=marks)
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+def test_hostile_file(sandbox: Env, case: Case) -> None:
+    hostile = sandbox.root / "input" / f"hostile{case.suffix}"
+    hostile.parent.mkdir()
+    case.build(hostile)
+    before, source = fingerprint(sandbox.home), digest(hostile)
+
+    code, seconds, megabytes, stderr = _run(
+        sandbox, ["import", case.args[0], str(hostile), *case.args[1:]]
+    )
+    hostile_size = hostile.stat().st_size
+    assert "Traceback" not in stderr, stderr[-3000:]
+    assert code in (0, 2), f"exit {code}: {stderr[-2000:]}"
+    assert seconds < SECONDS, f"{seconds:.1f} s"
+    assert megabytes < MEGABYTES, f"{megabytes:.0f} MB"
+    assert digest(hostile) == source and hostile.stat().st_size == hostile_size
+    assert _escaped(sandbox) == []
+    assert list(sandbox.tmpdir.iterdir()) == [] and list((sandbox.root / "work").iterdir()) == []
+    if code == 2:
+        assert "error:" in stderr
+        assert fingerprint(sandbox.home) == before
+    hostile.unlink()
