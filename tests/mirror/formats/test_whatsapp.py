@@ -373,3 +373,14 @@ def test_whatstk_pokemon() -> None:
     ]
     assert len({m.author for m in messages if m.kind == M}) == 8
     assert messages[-1] == Message("2016-10-31T12:23:00", "Wobbuffet", "Wo-bbu-ffet", M)
+
+
+def test_damaged_member_of_a_zip_is_an_error() -> None:
+    chat = fixture("whatsapp", "android_de_24h.txt").read_bytes() * 50
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("WhatsApp Chat with Bo.txt", chat)
+    data = bytearray(buffer.getvalue())
+    data[60:80] = b"\x00" * 20  # inside the compressed chat
+    with pytest.raises(FormatError):
+        list(whatsapp.parse(io.BytesIO(bytes(data)), name="x.zip"))

@@ -51,6 +51,12 @@ def test_any_bytes(data: bytes) -> None:
     check(data)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_after_zip_magic(data: bytes) -> None:
+    check(b"PK\x03\x04" + data)
+
+
 HEADERISH = st.text(
     alphabet="0123456789/.-:,[] \n\u200e\u202fAPMap.klo–BoAda: xé😊\r", max_size=300
 )

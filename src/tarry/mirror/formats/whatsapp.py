@@ -10,6 +10,7 @@ import codecs
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -74,8 +75,9 @@ def sniff(head: bytes) -> bool:
 
 def chat_member(archive: zipfile.ZipFile, name: str) -> str:
     """The chat file inside a shared zip: `_chat.txt` (iOS) or `WhatsApp Chat with ....txt`."""
-    texts = [n for n in archive.namelist() if n.lower().endswith(".txt") and "/" not in n]
-    preferred = [n for n in texts if n.endswith("_chat.txt") or n.startswith("WhatsApp")]
+    texts = [n for n in archive.namelist() if n.lower().endswith(".txt")]
+    base = {n: n.rsplit("/", 1)[-1] for n in texts}
+    preferred = [n for n in texts if base[n] == "_chat.txt" or base[n].startswith("WhatsApp")]
     found = preferred or texts
     if len(found) != 1:
         raise FormatError(
@@ -183,7 +185,7 @@ def _decoded(fp: BinaryIO, name: str) -> Iterator[tuple[str, int]]:
     while True:
         try:
             data = fp.read(CHUNK)
-        except (OSError, zipfile.BadZipFile, EOFError) as err:
+        except (OSError, zipfile.BadZipFile, EOFError, zlib.error) as err:
             raise FormatError(f"cannot read: {err}", path=name, byte=offset) from None
         pending = len(decoder.getstate()[0])
         try:
