@@ -106,6 +106,8 @@ def test_notable_moments_with_reasons(sam: Store) -> None:
 def test_week_summary_for_the_review(sam: Store) -> None:
     week = conversations.week_summary(sam, datetime(2026, 11, 9), datetime(2026, 11, 16))
     assert week["messages"] == {"me": 1, "them": 3}
+    assert week["depth"]["them"]["feeling"] == 2
+    assert week["depth"]["reciprocity"] == {"me": None, "them": 0.0}
     assert week["stay"] == {"hard_disclosures": 2, "redirected": 1}
     assert week["space"] == {
         "their_feelings": 2,

@@ -309,7 +309,7 @@ def week_summary(store: Store, start: datetime, end: datetime) -> dict[str, Any]
         "start": start.isoformat(),
         "end": end.isoformat(),
         "messages": total["messages"],
-        "depth": {"mean": total["depth"], "reciprocity": total["reciprocity"]},
+        "depth": {**total["depth"], "reciprocity": total["reciprocity"]},
         "stay": {"hard_disclosures": theirs["total"], "redirected": counts["redirect"]},
         "seen": {"my_feelings": mine["total"], "met": mine["counts"]},
         "space": {
