@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, tzinfo
-
-from icalendar import Calendar, Event, vRecur
+from typing import TYPE_CHECKING
 
 from tarry import __version__, commitments
 from tarry import practices as practice_keys
@@ -21,6 +20,9 @@ from tarry.calendar import local
 from tarry.commitments import Commitment
 from tarry.errors import InvalidInput
 from tarry.store import Store
+
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event
 
 CALENDAR_NAME = "tarry: protected time"
 _UNTIL = re.compile(r"UNTIL=(\d{8}(?:T\d{6})?)Z?")
@@ -37,6 +39,8 @@ def export_ics(store: Store, *, zone: str | None = None, floating: bool = False)
 
 
 def calendar_of(store: Store, *, zone: str | None = None, floating: bool = False) -> Calendar:
+    from icalendar import Calendar  # here: `tarry import chat` loads this module, not icalendar
+
     tz = None if floating else _chosen_zone(zone)
     cal = Calendar()
     cal.add("prodid", f"-//tarry//tarry {__version__}//EN")
@@ -70,6 +74,8 @@ def _chosen_zone(name: str | None) -> tzinfo | None:
 
 def to_event(commitment: Commitment, tz: tzinfo | None) -> Event | None:
     """One VEVENT for a commitment; None for a retired one that never occurred."""
+    from icalendar import Event, vRecur
+
     rule = _rule(commitment, tz)
     if rule is None:
         return None

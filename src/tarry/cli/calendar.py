@@ -8,7 +8,6 @@ from datetime import datetime
 from pathlib import Path
 
 import typer
-from rich.progress import Progress
 from rich.table import Table
 
 from tarry import clock
@@ -40,6 +39,8 @@ def import_calendar(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Import calendar events as time blocks; re-importing updates, never duplicates."""
+    from rich.progress import Progress  # here: other `tarry import` commands do not need it
+
     window = ics_import.make_window(_when(since), _when(until))
     with (
         open_store() as store,
