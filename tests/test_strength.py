@@ -103,6 +103,18 @@ def test_targets_from_rules() -> None:
     assert strength.rule_per_day("not a rule", "2026-01-01T19:00:00", day(1)) == 0.0
 
 
+def test_targets_follow_the_commitments_live_on_the_day(store: Store) -> None:
+    store.execute(
+        "INSERT INTO commitments (id, title, rrule, starts_at, duration_min, created_at, ended_at)"
+        " VALUES (1, 'a', 'FREQ=WEEKLY;BYDAY=MO,TH', '2026-06-01T19:00:00', 60, 'x', NULL),"
+        " (2, 'b', 'FREQ=DAILY', '2026-01-01T08:00:00', 30, 'x', '2026-03-01T00:00:00Z')"
+    )
+    store.execute("INSERT INTO commitment_practices VALUES (1, 'stay'), (2, 'stay')")
+    assert strength.practice_targets(store, date(2026, 2, 1))["stay"] == Target(7, 7)
+    assert strength.practice_targets(store, date(2026, 4, 1))["stay"] == Target(1, 7)
+    assert strength.practice_targets(store, date(2026, 11, 19))["stay"] == Target(2, 7)
+
+
 def test_practice_strength_from_moments_commitments_tradeoffs_entries(store: Store) -> None:
     # TARRY_NOW is 2026-11-19; `depth` is committed twice a week.
     store.execute(

@@ -201,12 +201,13 @@ def _date(ordinal: int | None) -> date | None:
 
 
 def practice_targets(store: Store, on: date) -> dict[str, Target]:
-    """Each practice's target, from how often the active commitments serving it recur."""
+    """Each practice's target on `on`, from how often the commitments live then recur."""
     per_day: dict[str, float] = dict.fromkeys(KEYS, 0.0)
     rows = store.query(
         "SELECT c.rrule, c.starts_at, cp.practice FROM commitments c"
         " JOIN commitment_practices cp ON cp.commitment_id = c.id"
-        " WHERE c.ended_at IS NULL OR date(c.ended_at, 'localtime') > ?",
+        " WHERE date(c.starts_at) <= ?1"
+        " AND (c.ended_at IS NULL OR date(c.ended_at, 'localtime') > ?1)",
         (on.isoformat(),),
     )
     for row in rows:
