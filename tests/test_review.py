@@ -192,6 +192,9 @@ def test_cli_terminal_and_markdown(cli, week47: Store, tmp_path: Path) -> None:
     assert "Moments with feeling-level disclosure: 50% of 2 moments." in text
     assert "- **Bo**: last contact 49 days ago; you wanted every 14; strength 0.11," in text
     assert not list(tmp_path.glob("*.partial"))
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    bad = cli("review", "--markdown", str(tmp_path / "missing" / "r.md"))
+    assert bad.code == 2 and "Cannot write" in bad.stderr
 
 
 def test_cli_drift(cli, week47: Store) -> None:

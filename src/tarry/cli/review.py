@@ -42,18 +42,9 @@ def review(
 
 
 def _save_markdown(result: Review, path: Path) -> None:
-    import os
-
     from tarry import review_markdown
-    from tarry.errors import InvalidInput
 
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_text(review_markdown.render(result), encoding="utf-8")
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise InvalidInput(f"Cannot write {path}: {exc.strerror}.", "Choose another FILE.") from exc
+    review_markdown.save(result, path)
     err_console.print(f"Saved the review to {path}.")
 
 
