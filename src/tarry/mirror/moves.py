@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from tarry.mirror.lexicon import Hit, Lexicon, load, normalise
 
 # Bump when the rules or the lexicon change: cached labels of an older version are redone.
-VERSION = 2
+VERSION = 3
 
 DISCLOSURES = ("none", "fact", "thought", "feeling")
 MOVES = ("explore", "validate", "fix", "minimise", "redirect", "share")
@@ -219,7 +219,9 @@ def _question_type(mine: Reading, theirs: Reading | None) -> tuple[str | None, s
         if hit := _first(mine, "intro", asked):
             return "intro", f"opens the conversation ({hit!r})"
         return "switch", "opens a topic of its own"
-    if hit := _first(mine, "switch", asked):
+    hit = _first(mine, "switch", asked)
+    # "what are you going to do?" asks about theirs: the longer, more specific phrase wins.
+    if hit and len(hit) >= len(_first(mine, "explore", asked) or ""):
         return "switch", f"changes the topic ({hit!r})"
     return _follow_or_switch(mine, theirs)
 
