@@ -166,11 +166,14 @@ def test_person_strength_counts_moments_and_messages_both_ways(store: Store) -> 
         "INSERT INTO messages (conversation_id, key, ts, author, is_me, person_id, text, kind)"
         " VALUES (1, 'a', '2026-11-10T09:00:00Z', 'me', 1, NULL, 'hi', 'message'),"
         " (1, 'b', '2026-11-12T09:00:00', 'Sam', 0, ?, 'hey', 'message'),"
-        " (1, 'c', '2026-11-18T09:00:00Z', 'x', 0, ?, 'joined', 'system')",
-        (sam.id, sam.id),
+        " (1, 'c', '2026-11-18T09:00:00Z', 'x', 0, ?, 'joined', 'system'),"
+        " (1, 'd', '2026-11-01T23:30:00.250', 'Sam', 0, ?, 'late', 'message'),"
+        " (1, 'e', '2026-11-03T01:00:00+02:00', 'Sam', 0, ?, 'early', 'message')",
+        (sam.id, sam.id, sam.id, sam.id),
     )
     (found,) = strength.people(store)
-    days = [date(2026, 11, 2), date(2026, 11, 10), date(2026, 11, 12)]
+    # naive stamps are local already; zoned ones are moved to local time (UTC in tests)
+    days = [date(2026, 11, d) for d in (1, 2, 10, 12)]
     assert found.score == strength.score_on(days, Target(1, 7), date(2026, 11, 19))
     assert (found.last_contact, found.days_since) == (date(2026, 11, 12), 7)
     assert found.score_before == 0.0  # 28 days earlier there was no contact yet

@@ -184,10 +184,7 @@ def practice_days(store: Store, on: date) -> dict[str, list[int]]:
 
 
 def _distinct_days(rows: Iterable[Any], on: date) -> dict[Any, list[int]]:
-    """Group (key, day ordinal) rows into each key's sorted distinct days up to `on`.
-
-    Done here rather than with DISTINCT ... ORDER BY: hashing in Python beats SQLite's sort.
-    """
+    """Group (key, day ordinal) rows into each key's sorted distinct days up to `on`."""
     limit = on.toordinal()
     seen: dict[Any, set[int]] = {}
     for key, day in rows:
@@ -257,7 +254,8 @@ def practices(store: Store, on: date | None = None, weeks: int = 1) -> list[Prac
 DEFAULT_CADENCE_DAYS = 14.0  # the score of a person without a cadence; they are never "drifting"
 
 # A message's day: zoned stamps are moved to local time, naive ones are already local.
-_MESSAGE_DAY = f"CASE WHEN length(g.ts) > 19 THEN {_day('g.ts')} ELSE {_day('g.ts', False)} END"
+_ZONED = "(g.ts GLOB '*Z' OR g.ts GLOB '*[+-][0-9][0-9]:[0-9][0-9]')"
+_MESSAGE_DAY = f"CASE WHEN {_ZONED} THEN {_day('g.ts')} ELSE {_day('g.ts', False)} END"
 
 CONTACT_DAYS = f"""
 SELECT mp.person_id, {_day("m.at")} FROM moment_people mp
