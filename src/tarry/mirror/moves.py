@@ -134,8 +134,19 @@ def _inside(hit: Hit, spans: Sequence[Hit]) -> bool:
     return any(s[0] <= hit[0] < s[1] for s in spans)
 
 
+def _level(self_words: list[str], thought: list[str], feeling: list[str]) -> tuple[str, list[str]]:
+    """The disclosure of one sentence, with the words that show it."""
+    if feeling:
+        return "feeling", self_words[:1] + feeling
+    if thought:
+        return "thought", thought
+    if self_words:
+        return "fact", self_words[:1]
+    return "none", []
+
+
 def _depth(
-    reading: Reading | dict[str, list[Hit]], statements: Sequence[Span], implied: bool = False
+    hits: dict[str, list[Hit]], statements: Sequence[Span], implied: bool = False
 ) -> tuple[str, list[str]]:
     """The deepest disclosure in the statements, with the words that show it.
 
@@ -143,7 +154,6 @@ def _depth(
     oneself. `implied`: the statements answer a question put to the writer, so "shaky, but
     proud" speaks about the writer without saying "I".
     """
-    hits = reading.hits if isinstance(reading, Reading) else reading
     if not implied and "self" not in hits and "thought" not in hits:
         return "none", []
     courtesy = hits.get("courtesy", [])
@@ -154,22 +164,13 @@ def _depth(
             self_words = ["(answering)"]
         thought = [h[2] for h in _within(hits, "thought", a, b)]
         feeling = [h[2] for h in _within(hits, "feeling", a, b)] if self_words else []
-        found = (
-            ("feeling", self_words[:1] + feeling)
-            if feeling
-            else ("thought", thought)
-            if thought
-            else ("fact", self_words[:1])
-            if self_words
-            else ("none", [])
-        )
-        if DISCLOSURES.index(found[0]) > DISCLOSURES.index(best):
-            best, words = found
+        level, shown = _level(self_words, thought, feeling)
+        if DISCLOSURES.index(level) > DISCLOSURES.index(best):
+            best, words = level, shown
     return best, words
 
 
-# Small on purpose: a text is read again only as context of the next few messages, and a big
-# cache of live objects makes every full garbage collection slower.
+# Small on purpose: a text is read again only as the context of the next few messages.
 @lru_cache(maxsize=512)
 def read(text: str) -> Reading:
     """Analyse one text (cached: the same context is read by every message after it)."""
@@ -186,7 +187,7 @@ def read(text: str) -> Reading:
 def _answer_depth(text: str) -> tuple[str, tuple[str, ...]]:
     """Disclosure of `text` read as an answer to a question about the writer."""
     reading = read(text)
-    depth, shown = _depth(reading, reading.statements, implied=True)
+    depth, shown = _depth(reading.hits, reading.statements, implied=True)
     return depth, tuple(shown)
 
 
