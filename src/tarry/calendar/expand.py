@@ -139,11 +139,14 @@ def _bounded(
 def _rule_set(master: IcsEvent, window: Window) -> rruleset:
     start = _as_datetime(master.start)
     rules = rruleset()
-    rules.rdate(start)  # DTSTART is always the first instance (RFC 5545), matching or not
-    for prop in master.rrules:
-        rule = _rule(prop.value.strip(), start, window, master)
+    built = [_rule(prop.value.strip(), start, window, master) for prop in master.rrules]
+    # DTSTART is the first instance (RFC 5545), matching the rule or not, unless the rule
+    # ended before it began (as recurring-ical-events reads it too).
+    if not any(rule is not None and rule.ended_before for rule in built):
+        rules.rdate(start)
+    for rule in built:
         if rule is not None:
-            rules.rrule(rule)
+            rules.rrule(rule.rule)
     for value in master.rdates:
         rules.rdate(_like(value, start))
     for value in master.exdates:
@@ -151,7 +154,13 @@ def _rule_set(master: IcsEvent, window: Window) -> rruleset:
     return rules
 
 
-def _rule(text: str, start: datetime, window: Window, master: IcsEvent) -> rrule | None:
+@dataclass(frozen=True)
+class _Rule:
+    rule: rrule
+    ended_before: bool  # UNTIL falls before DTSTART
+
+
+def _rule(text: str, start: datetime, window: Window, master: IcsEvent) -> _Rule | None:
     """The dateutil rule, ready to expand; None when it can never occur."""
     try:
         text = _UNTIL.sub(lambda m: "UNTIL=" + _until(m[1], start), text.upper())
@@ -167,7 +176,9 @@ def _rule(text: str, start: datetime, window: Window, master: IcsEvent) -> rrule
         ) from exc
     if not isinstance(built, rrule):
         raise FormatError(f"RRULE {text!r} is not one rule.", path=master.path, line=master.line)
-    return _clamp(_skip_ahead(built, text, start, window), start, window)
+    until = getattr(built, "_until", None)
+    ended_before = until is not None and until < start
+    return _Rule(_clamp(_skip_ahead(built, text, start, window), start, window), ended_before)
 
 
 def _clamp(built: rrule, start: datetime, window: Window) -> rrule:
