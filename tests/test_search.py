@@ -14,6 +14,7 @@ from tarry.store import Store
 @pytest.fixture
 def filled(store: Store) -> Store:
     people.add(store, "Sam")
+    people.add(store, "Ana")
     store.execute(
         "INSERT INTO entries (id, at, prompt, body) VALUES"
         " (1, '2026-11-01T10:00:00Z', '', 'I walked in the rain AND felt lonely (a bit).'),"
@@ -24,7 +25,7 @@ def filled(store: Store) -> Store:
         " pleasantness, satisfaction, note) VALUES"
         " (7, '2026-11-03T19:00:00Z', 60, 5, 5, 5, 5, 5, 'Told Sam about the rain walk')"
     )
-    store.execute("INSERT INTO moment_people VALUES (7, 1)")
+    store.execute("INSERT INTO moment_people VALUES (7, 1), (7, 2)")
     store.execute(
         "INSERT INTO tradeoffs (id, at, chose, over, direction, cost_note) VALUES"
         " (3, '2026-11-04T18:00:00Z', 'dinner with Sam', 'late work', 'toward', 'a deadline')"
@@ -94,7 +95,7 @@ def test_ranked_hits_with_snippets_and_sources(filled: Store) -> None:
     assert best.snippet == "What scared you? Rain on the café window, rain again."
     assert [best.snippet[a:b] for a, b in best.highlights] == ["Rain", "rain"]
     assert hits[2].snippet.startswith("I walked")  # no leading space when there is no prompt
-    assert hits[1].title == "Sam"
+    assert hits[1].title == "Ana, Sam"  # everyone in the moment, by name
 
 
 def test_words_are_all_required_and_kind_narrows(filled: Store) -> None:
@@ -129,7 +130,7 @@ def test_cli_json_and_text(cli, filled: Store) -> None:
         "kind": "moment",
         "id": 7,
         "at": "2026-11-03T19:00:00Z",
-        "title": "Sam",
+        "title": "Ana, Sam",
         "snippet": "Told Sam about the rain walk",
         "highlights": [[19, 23], [24, 28]],
         "rank": hit["rank"],

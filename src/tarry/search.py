@@ -21,9 +21,9 @@ MARK_START, MARK_END = "\x02", "\x03"  # snippet highlight markers, never in sto
 SOURCES = {
     "entry": "SELECT at, CASE WHEN prompt != '' THEN prompt ELSE substr(body, 1, 60) END"
     " FROM entries WHERE id = ?",
-    "moment": "SELECT m.at, coalesce(group_concat(p.name, ', '), 'a moment') FROM moments m"
-    " LEFT JOIN moment_people mp ON mp.moment_id = m.id"
-    " LEFT JOIN people p ON p.id = mp.person_id WHERE m.id = ?",
+    "moment": "SELECT m.at, coalesce((SELECT group_concat(name, ', ') FROM (SELECT p.name"
+    " FROM moment_people mp JOIN people p ON p.id = mp.person_id WHERE mp.moment_id = m.id"
+    " ORDER BY p.name)), 'a moment') FROM moments m WHERE m.id = ?",
     "tradeoff": "SELECT at, chose || ' over ' || over FROM tradeoffs WHERE id = ?",
     "message": "SELECT g.ts, g.author || ' in ' || c.title FROM messages g"
     " JOIN conversations c ON c.id = g.conversation_id WHERE g.id = ?",
