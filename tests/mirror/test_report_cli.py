@@ -47,7 +47,8 @@ def test_a_bad_line_stops_with_its_number_after_the_good_ones(cli: Any) -> None:
 def test_label_rejects_unknown_authors_and_bad_json(cli: Any) -> None:
     bad_author = '{"id": 1, "text": "hi", "context": [{"author": "sam", "text": "yo"}]}\n'
     assert "line 1: each context item needs" in cli("mirror", "label", input=bad_author).stderr
-    assert "line 1: not valid JSON" in cli("mirror", "label", input="{nope\n").stderr
+    assert "line 1: not valid JSON (" in cli("mirror", "label", input="[1,\n").stderr
+    assert "at column 2)" in cli("mirror", "label", input="{nope\n").stderr
 
 
 def test_evaluate_reports_every_label_against_its_baseline(cli: Any) -> None:

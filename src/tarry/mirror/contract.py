@@ -55,7 +55,7 @@ def request(raw: bytes | str, name: str, line: int) -> tuple[Any, str, list[tupl
     try:
         row = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise _bad(f"not valid JSON ({exc}).", name, line) from exc
+        raise _bad(f"not valid JSON ({exc.msg} at column {exc.colno}).", name, line) from exc
     if not isinstance(row, dict):
         raise _bad("expected a JSON object.", name, line)
     if "id" not in row:
