@@ -1,7 +1,7 @@
 """WhatsApp chat exports (.txt, or the .zip a phone shares): Android and iOS, every date layout.
 
 Speed comes from deciding the layout once (whatsapp_layout) and then letting one compiled regex
-split multi-megabyte chunks into records with `findall`; the Python loop only looks things up.
+`split` 1 MB blocks at headers; the Python loop per message only looks things up.
 """
 
 from __future__ import annotations
@@ -132,16 +132,16 @@ def _parse_text(fp: BinaryIO, name: str, day_first: bool | None) -> Iterator[Mes
     dates, clocks, new, special, marked = stamps.dates, stamps.clocks, _tuple_new, SPECIAL, MARKED
     chat_name = None
     for block, line in blocks:
-        # Splitting at headers leaves [before, date, time, author, mark, text, date, ...]: the
-        # texts come out whole, continuation lines included, with no per-record tuple.
+        # Splitting at headers leaves ["", date, clock, secs, marker, author, mark, text, date,
+        # ...]: texts come out whole, continuation lines included, with no per-record tuple.
         parts = pattern.split(block)
         rows = zip(*[iter(parts[1:])] * 7, strict=False)
         try:
             if chat_name is None:
                 chat_name = _chat_name(parts[5], parts[7])
                 yield _first(next(rows), stamps, chat_name)
-            # The hot loop, inline (no per-message calls or generator layers): two cache
-            # look-ups, one for special texts, one tuple. Rare shapes go to _rare().
+            # The hot loop, inline (no per-message calls or generator layers): three table
+            # look-ups for the time, one for special texts, one tuple. Rare shapes go to _rare().
             for date, clock, secs, marker, author, lrm, text in rows:
                 try:
                     ts = f"{dates[date]}{clocks[marker][clock]}{secs}"  # one allocation
