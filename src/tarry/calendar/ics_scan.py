@@ -16,11 +16,12 @@ from tarry.errors import FormatError
 _VALUE = r'(?:"[^"]*"|[^";:,]*)'
 _PARAM = rf"[A-Za-z0-9-]+={_VALUE}(?:,{_VALUE})*"
 _LINE = re.compile(rf"([A-Za-z0-9-]+)((?:;{_PARAM})*):(.*)", re.DOTALL)
+_NAME = re.compile(r"[A-Za-z0-9-]+")
 _PARAMS = re.compile(rf";([A-Za-z0-9-]+)=({_VALUE}(?:,{_VALUE})*)")
 HINT = "Export the calendar again, or check that the file is an iCalendar (.ics) file."
 
 
-@dataclass
+@dataclass(slots=True)
 class Prop:
     """One content line: NAME;PARAM=VALUE:value, with the line it starts on."""
 
@@ -84,6 +85,10 @@ def content_lines(text: str) -> list[tuple[int, str]]:
 
 
 def parse_line(number: int, text: str, path: str) -> Prop:
+    colon, semi = text.find(":"), text.find(";")
+    if colon > 0 and not 0 <= semi < colon and _NAME.fullmatch(text, 0, colon):
+        # Most lines have no parameters: no need for the full pattern.
+        return Prop(text[:colon].upper(), {}, text[colon + 1 :], number)
     match = _LINE.fullmatch(text)
     if match is None:
         raise FormatError(
