@@ -33,7 +33,7 @@ class Window:
     until: datetime
 
 
-@dataclass
+@dataclass(slots=True)
 class Instance:
     """One occurrence: the event it shows (master or override) and its own start and end."""
 
@@ -41,6 +41,7 @@ class Instance:
     recurrence_id: Moment | None
     start: Moment
     end: Moment
+    utc: datetime | None = None  # the start in UTC, when already known
 
 
 def as_utc(value: Moment, local: tzinfo | None = None) -> datetime:
@@ -63,10 +64,12 @@ def series_instances(
     by_id = {rid_text(o.recurrence_id): o for o in overrides if o.recurrence_id is not None}
     found: list[Instance] = []
     length = _length(master)
-    for start in _bounded(master, window, cap, warn):
+    for start, utc in _bounded(master, window, cap, warn):
         override = by_id.pop(rid_text(start), None) if by_id else None
         if override is None:
-            found.append(Instance(master, start, start, _plus(start, length)))
+            zoned = isinstance(start, datetime) and start.tzinfo is not None
+            end = utc + length if zoned else _plus(start, length)  # zoned: exact, in UTC
+            found.append(Instance(master, start, start, end, utc))
         elif not override.cancelled and _inside(override.start, window):
             found.append(Instance(override, start, override.start, override.end))
     # Overrides that moved an instance in from elsewhere (or from where the cap cut off).
@@ -118,8 +121,8 @@ def _inside(start: Moment, window: Window) -> bool:
 
 def _bounded(
     master: IcsEvent, window: Window, cap: int, warn: Callable[[str], None]
-) -> Iterator[Moment]:
-    """The series' starts inside the window; at most `cap` are generated (with a warning)."""
+) -> Iterator[tuple[Moment, datetime]]:
+    """The series' starts inside the window (and in UTC); at most `cap` are generated."""
     all_day = not isinstance(master.start, datetime)
     for count, start in enumerate(_rule_set(master, window), start=1):
         if count > cap:
@@ -133,7 +136,7 @@ def _bounded(
         if utc >= window.until:
             return
         if utc >= window.since:
-            yield start.date() if all_day else start
+            yield (start.date() if all_day else start), utc
 
 
 def _rule_set(master: IcsEvent, window: Window) -> rruleset:

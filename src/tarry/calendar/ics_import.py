@@ -223,7 +223,8 @@ def to_block(
     common = cache.get((id(event), calendar))
     if common is None:
         common = cache[(id(event), calendar)] = _common(uid, calendar, event)
-    starts, ends = utc_text(as_utc(start)), utc_text(as_utc(instance.end))
+    starts = utc_text(instance.utc or as_utc(start))
+    ends = utc_text(as_utc(instance.end))
     rid = instance.recurrence_id
     # An unmoved instance of a zoned series: its recurrence id is its start (already as text).
     rid_key = starts if rid is start and isinstance(rid, datetime) and rid.tzinfo else rid_text(rid)
