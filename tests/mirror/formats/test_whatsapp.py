@@ -384,3 +384,12 @@ def test_damaged_member_of_a_zip_is_an_error() -> None:
     data[60:80] = b"\x00" * 20  # inside the compressed chat
     with pytest.raises(FormatError):
         list(whatsapp.parse(io.BytesIO(bytes(data)), name="x.zip"))
+
+
+def test_a_header_like_body_line_does_not_change_the_layout() -> None:
+    """A body line with an AM/PM marker among 24 h headers stays in its message."""
+    lines = [f"{d:02d}/01/2022, 2{d % 4}:15 - Ada: {d}" for d in range(13, 20)]
+    lines.insert(3, "15/01/2022, 10:15 am - quoted from elsewhere")
+    messages = parse_bytes("\n".join(lines).encode())
+    assert len(messages) == 7
+    assert messages[2][2] == "15\n15/01/2022, 10:15 am - quoted from elsewhere"

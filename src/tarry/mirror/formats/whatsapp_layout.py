@@ -143,35 +143,45 @@ def detect(text: str, *, name: str, day_first: bool | None = None) -> Layout:
             hint="Expected lines like '31/12/2021, 10:15 - Name: text' (Android) or "
             "'[31/12/2021, 10:15:32] Name: text' (iOS). Is this a WhatsApp chat export?",
         )
-    shape = Counter((r[0], r[2], r[5], r[7], r[9] is not None) for r in rows).most_common(1)[0][0]
-    rows = [r for r in rows if (r[0], r[2], r[5], r[7], r[9] is not None) == shape]
+    # The shape most lines share wins, so a header-like body line cannot change the layout.
+    shapes = Counter(_shape(r) for r in rows)
+    shape = shapes.most_common(1)[0][0]
+    rows = [r for r in rows if _shape(r) == shape]
     triples = [(r[1], r[3], r[4]) for r in rows]
     order = decide_order(triples, day_first=day_first, name=name)
     year_pos = order.index("y")
+    first = rows[0]
     return Layout(
-        ios=bool(shape[0]),
+        ios=bool(first[0]),
         order=order,
-        date_sep=shape[1],
+        date_sep=str(first[2]),
         year_digits=4 if any(len(t[year_pos]) == 4 for t in triples) else 2,
-        date_time=shape[2],
-        time_sep=shape[3],
-        seconds=shape[4],
-        ampm=_ampm({r[10] for r in rows if r[10]}, name),
+        date_time=str(first[5]),
+        time_sep=str(first[7]),
+        seconds=first[9] is not None,
+        ampm=_ampm(Counter(r[10] for r in rows if r[10]), name),
     )
 
 
-def _ampm(markers: set[str], name: str) -> tuple[str, str] | None:
+def _shape(row: tuple[str | None, ...]) -> tuple[object, ...]:
+    """Brackets, date separator, date-time separator, time separator, seconds, AM/PM."""
+    return (row[0], row[2], row[5], row[7], row[9] is not None, row[10] is not None)
+
+
+def _ampm(markers: Counter[str | None], name: str) -> tuple[str, str] | None:
+    """The (AM, PM) pair of the most common marker; its partner need not be in the sample."""
     if not markers:
         return None
-    pairs = {_AMPM.get(m) or _guess_pair(m) for m in markers}
-    if None in pairs or len(pairs) > 1:
+    marker = str(markers.most_common(1)[0][0])
+    pair = _AMPM.get(marker) or _guess_pair(marker)
+    if pair is None:
         raise FormatError(
-            f"unrecognised AM/PM markers {sorted(markers)}",
+            f"unrecognised AM/PM marker {marker!r}",
             path=name,
             line=1,
             hint="Known spellings: " + ", ".join("/".join(p) for p in AMPM_PAIRS) + ".",
         )
-    return pairs.pop()
+    return pair
 
 
 def _guess_pair(marker: str) -> tuple[str, str] | None:
