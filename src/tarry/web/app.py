@@ -18,6 +18,7 @@ from starlette.templating import Jinja2Templates
 
 from tarry.errors import TarryError
 from tarry.store import Store
+from tarry.web.cache import PageCache
 from tarry.web.security import Guard, GuardMiddleware
 
 HERE = Path(__file__).parent
@@ -55,6 +56,7 @@ def create_app(config: Config) -> Starlette:
         exception_handlers={TarryError: render_error},
     )
     app.state.config = config
+    app.state.pages = PageCache()
     app.state.store_for = store_for
     return app
 
@@ -91,12 +93,17 @@ def page(path: str, template: str, data: Handler) -> list[BaseRoute]:
     """A page and its JSON twin at the same path + `.json`, served from one data function."""
     from starlette.routing import Route
 
+    def computed(request: Request) -> dict[str, Any]:
+        store = request.app.state.store_for(request)
+        key = (template, tuple(sorted(request.path_params.items())), str(request.query_params))
+        cache: PageCache = request.app.state.pages
+        return cache.get(key, store, lambda: data(request, store))
+
     async def html(request: Request) -> Response:
-        return render(request, template, data(request, request.app.state.store_for(request)))
+        return render(request, template, computed(request))
 
     async def as_json(request: Request) -> Response:
-        store = request.app.state.store_for(request)
-        return JSONResponse(jsonable(data(request, store)))
+        return JSONResponse(jsonable(computed(request)))
 
     twin = (path.rstrip("/") or "/today") + ".json"
     # The twin goes first: "/people/{name}" would otherwise also match "/people/Sam.json".
