@@ -393,3 +393,10 @@ def test_a_header_like_body_line_does_not_change_the_layout() -> None:
     messages = parse_bytes("\n".join(lines).encode())
     assert len(messages) == 7
     assert messages[2][2] == "15\n15/01/2022, 10:15 am - quoted from elsewhere"
+
+
+def test_a_stray_four_digit_year_does_not_change_the_layout() -> None:
+    lines = [f"{d:02d}/01/22, 10:15 - Ada: {d}" for d in range(13, 20)]
+    lines.insert(3, "15/01/2022, 10:15 - quoted from elsewhere")
+    messages = parse_bytes("\n".join(lines).encode())
+    assert [m[2] for m in messages][2] == "15\n15/01/2022, 10:15 - quoted from elsewhere"

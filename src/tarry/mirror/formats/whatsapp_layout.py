@@ -155,7 +155,7 @@ def detect(text: str, *, name: str, day_first: bool | None = None) -> Layout:
         ios=bool(first[0]),
         order=order,
         date_sep=str(first[2]),
-        year_digits=4 if any(len(t[year_pos]) == 4 for t in triples) else 2,
+        year_digits=Counter(len(t[year_pos]) for t in triples).most_common(1)[0][0],
         date_time=str(first[5]),
         time_sep=str(first[7]),
         seconds=first[9] is not None,
