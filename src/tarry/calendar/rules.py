@@ -31,8 +31,9 @@ DEFAULTS: tuple[tuple[str, str, str], ...] = (
     ("connection", "person", "*"),
     ("work", "keyword", "standup, stand-up, sprint, retro, meeting, 1:1, sync, interview, client,"
      " deadline, workshop, conference, review, planning, office hours, demo, onboarding, team"),
-    ("connection", "keyword", "dinner, date, date night, lunch with, coffee with, drinks, party,"
-     " visit, birthday, wedding, family, friends, call with, check-in, phone-free, game night"),
+    ("connection", "keyword", "dinner, date night, date with, lunch with, coffee with, drinks,"
+     " party, visit, birthday, wedding, family, friends, call with, check-in, phone-free,"
+     " game night"),
     ("solo", "keyword", "gym, run, yoga, meditation, therapy, journal, reading, walk, swim,"
      " workout, doctor, dentist, haircut, nap, focus time"),
 )  # fmt: skip
