@@ -2,7 +2,8 @@
 
     python bench/chatgen.py --messages 1000000 --platform ios --locale en_US out.txt
 
-writes out.txt and out.txt.json (counts: records, per kind, per author, multi-line). With --expect,
+writes out.txt and out.txt.json (counts: records, per kind, per author, multi-line, header-like
+body lines). With --expect,
 also every expected record as JSON Lines, for exact comparison on small files. Traps: multi-line
 bodies, body lines that look like headers but are not, U+200E marks, media and system lines,
 deleted and edited markers, emoji, CRLF (--crlf).
@@ -190,6 +191,7 @@ class Generator:
     def __init__(self, loc: Locale, platform: str, seed: int, *, traps: bool = True) -> None:
         self.loc, self.platform, self.rng = loc, platform, random.Random(seed)
         self.traps = traps
+        self.trap_lines = 0  # header-like body lines written so far
         self.when = datetime(2019, 1, 1, 8, 0, 0)
         self.group = "Family 🏡"
 
@@ -215,6 +217,7 @@ class Generator:
             lines = [self.words(1, 6) for _ in range(self.rng.randint(2, 4))]
             if roll < 0.02 and self.traps:
                 lines.insert(1, self.trap_line())
+                self.trap_lines += 1
             return "\n".join(lines)
         if roll < 0.07:
             return f"{self.words(1, 5)} {self.loc.edited}"
@@ -299,6 +302,7 @@ def write(
         "kinds": dict(sorted(kinds.items())),
         "authors": dict(sorted(authors.items())),
         "multiline": multiline,
+        "header_like_body_lines": gen.trap_lines,
     }
     Path(f"{path}.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
     return manifest

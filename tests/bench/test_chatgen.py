@@ -42,6 +42,7 @@ def test_generated_export_matches_its_manifest(
     assert dict(Counter(m.kind for m in messages)) == manifest["kinds"]
     assert dict(Counter(m.author for m in messages)) == manifest["authors"]
     assert sum("\n" in m.text for m in messages) == manifest["multiline"] > 0
+    assert manifest["header_like_body_lines"] > 0
     expected = [json.loads(line) for line in expect.read_text(encoding="utf-8").splitlines()]
     assert [m.to_dict() for m in messages] == expected
 
