@@ -3,10 +3,10 @@
     python bench/chatgen.py --messages 1000000 --platform ios --locale en_US out.txt
 
 writes out.txt and out.txt.json (counts: records, per kind, per author, multi-line, header-like
-body lines). With --expect,
-also every expected record as JSON Lines, for exact comparison on small files. Traps: multi-line
-bodies, body lines that look like headers but are not, U+200E marks, media and system lines,
-deleted and edited markers, emoji, CRLF (--crlf).
+body lines). With --expect, also every expected record as JSON Lines, for exact comparison on
+small files. Traps: multi-line bodies, body lines that look like headers but are not (--clean
+leaves these out), U+200E marks, media and system lines, deleted and edited markers, emoji,
+CRLF (--crlf). Locales: en_US, en_GB, de, es, fi, iso, nl.
 """
 
 from __future__ import annotations
