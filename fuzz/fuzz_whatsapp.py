@@ -3,7 +3,7 @@
     .venv/bin/python fuzz/fuzz_whatsapp.py -atheris_runs=200000
     .venv/bin/python fuzz/fuzz_whatsapp.py -max_total_time=600          # ten minutes
 
-Needs atheris (`pip install atheris`). The synthetic fixtures of tests/data/whatsapp seed the
+Needs atheris (`pip install -e '.[fuzz]'`). The synthetic fixtures of tests/data/whatsapp seed the
 corpus (read only; new inputs go to a scratch folder under /tmp); libFuzzer writes a crash
 as crash-<hash>, replayed by `python fuzz/fuzz_whatsapp.py crash-<hash>`. The quick version
 of the same property runs in the test suite (tests/mirror/formats/test_whatsapp_props.py).
