@@ -36,6 +36,16 @@ MANIFEST, DB, HEADER = "manifest.json", swap.DB, crypto.HEADER_NAME
 SUFFIX = ".tarry-backup"
 CHUNK = 1 << 20
 NOT_A_BACKUP_HINT = "Give a file written by `tarry backup`."
+# What the zipfile module raises for damaged or unsupported archives (and json for bad text).
+ZIP_ERRORS = (
+    OSError,
+    zipfile.BadZipFile,
+    KeyError,
+    ValueError,
+    NotImplementedError,
+    EOFError,
+    RuntimeError,
+)
 
 
 @dataclass(frozen=True)
@@ -200,9 +210,9 @@ def _sha256(path: Path) -> str:
 def read_manifest(src: Path) -> dict[str, Any]:
     """The manifest of a backup file; FormatError if `src` is not one."""
     try:
-        with zipfile.ZipFile(src) as archive:
-            manifest = json.loads(archive.read(MANIFEST)[: 1 << 20])
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        with zipfile.ZipFile(src) as archive, archive.open(MANIFEST) as member:
+            manifest = json.loads(member.read(1 << 20))  # bounded: never inflate a bomb
+    except ZIP_ERRORS as exc:
         raise FormatError(
             f"not a tarry backup ({exc})", path=str(src), hint=NOT_A_BACKUP_HINT
         ) from exc
@@ -222,6 +232,13 @@ def _extract(src: Path, folder: Path, manifest: dict[str, Any]) -> None:
     files = manifest.get("files")
     if not isinstance(files, dict) or DB not in files:
         raise FormatError("the manifest lists no database", path=str(src), hint=NOT_A_BACKUP_HINT)
+    try:
+        _copy_members(src, folder, files)
+    except ZIP_ERRORS as exc:
+        raise FormatError(f"damaged backup ({exc})", path=str(src), hint=NOT_A_BACKUP_HINT) from exc
+
+
+def _copy_members(src: Path, folder: Path, files: dict[str, Any]) -> None:
     with zipfile.ZipFile(src) as archive:
         for name in (DB, HEADER):
             if name not in files:

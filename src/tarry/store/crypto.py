@@ -158,10 +158,10 @@ def new_recovery_key() -> str:
 
 def recovery_bytes(text: str) -> bytes:
     """The secret behind a recovery key as typed (case, spaces and dashes ignored)."""
-    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    cleaned = "".join(ch for ch in text.upper() if ch.isascii() and ch.isalnum())
     try:
         raw = base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
-    except binascii.Error as exc:
+    except (binascii.Error, ValueError) as exc:
         raise LockedError("That is not a recovery key (letters A-Z and digits 2-7).") from exc
     if len(raw) != KEY_BYTES:
         raise LockedError("That recovery key is incomplete: it has 13 groups of 4 characters.")

@@ -1,0 +1,102 @@
+"""Every parser of untrusted bytes, as one fuzz target each: input -> result or a TarryError.
+
+Shared by tests/trust/test_fuzz.py (Hypothesis, a fixed budget in CI) and fuzz/fuzz_parsers.py
+(atheris, coverage-guided, for as long as you like). Seeds are the synthetic fixtures of
+tests/data plus small valid documents made here.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import zipfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tarry import archive
+from tarry.calendar import ics_import
+from tarry.calendar.expand import Window
+from tarry.mirror.formats import detect
+from tarry.store import backup, crypto, unlock
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+Target = Callable[[bytes], object]
+
+
+def _chat(fmt: str) -> Target:
+    def parse(data: bytes) -> object:
+        module = detect.module_for(fmt)
+        return sum(1 for _ in module.parse(io.BytesIO(data), name="fuzz"))
+
+    return parse
+
+
+def _in_file(suffix: str, read: Callable[[Path], object]) -> Target:
+    def parse(data: bytes) -> object:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"fuzz{suffix}"
+            path.write_bytes(data)
+            return read(path)
+
+    return parse
+
+
+def _calendar(path: Path) -> object:
+    found = ics_import.read_file(path, None, "fuzz", lambda _: None)
+    window = Window(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 31, tzinfo=UTC))
+    events = [(name, event) for name, evs in found for event in evs]
+    result = ics_import.ImportResult(1, [], "", "")
+    return ics_import.build_blocks(events, window, 200, result)
+
+
+def _recovery(data: bytes) -> object:
+    return crypto.recovery_bytes(data.decode("utf-8", errors="replace"))
+
+
+TARGETS: dict[str, Target] = {
+    **{f"chat-{fmt}": _chat(fmt) for fmt in detect.FORMATS if fmt != "instagram"},
+    "calendar-ics": _in_file(".ics", _calendar),
+    "key-header": crypto.from_json,
+    "recovery-key": _recovery,
+    "passphrase-file": _in_file("", unlock.read_passphrase_file),
+    "backup-manifest": _in_file(".tarry-backup", backup.read_manifest),
+    "export-document": _in_file(".json", archive.read),
+}
+SEED_DIRS = {
+    "chat-whatsapp": ["whatsapp"],
+    "chat-telegram": ["telegram"],
+    "chat-signal": ["signal"],
+    "chat-messenger": ["messenger"],
+    "chat-discord": ["discord"],
+    "chat-csv": ["csv"],
+    "calendar-ics": ["calendar"],
+}
+
+
+def _made_seeds(name: str) -> list[bytes]:
+    header = crypto.Header("fuzz", {})
+    if name == "key-header":
+        return [crypto.to_json(header)]
+    if name == "recovery-key":
+        return [crypto.new_recovery_key().encode()]
+    if name == "backup-manifest":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as out:
+            out.writestr("manifest.json", json.dumps({"format": "tarry-backup", "version": 1}))
+        return [buffer.getvalue()]
+    if name == "export-document":
+        return [b'{"format": "tarry-export", "version": 1, "schema_version": 1, "tables": {}}']
+    return [b"correct horse battery\n"]
+
+
+def seeds(name: str) -> list[bytes]:
+    """Starting inputs for one target (files over 256 KiB are left out)."""
+    found = [
+        p.read_bytes()
+        for folder in SEED_DIRS.get(name, [])
+        for p in sorted((DATA / folder).rglob("*"))
+        if p.is_file() and p.stat().st_size < 256 * 1024
+    ]
+    return found or _made_seeds(name)
