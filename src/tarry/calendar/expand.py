@@ -22,7 +22,7 @@ from tarry.errors import FormatError
 
 DEFAULT_CAP = 10_000
 _PERIOD = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86400, "WEEKLY": 604800}
-_UNTIL = re.compile(r"UNTIL=([0-9TZ]+)", re.IGNORECASE)
+_UNTIL = re.compile(r"UNTIL=([^;]*)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -198,9 +198,11 @@ def _clamp(built: rrule, start: datetime, window: Window) -> rrule:
 
 def _until(value: str, start: datetime) -> str:
     """UNTIL written to match DTSTART: UTC when DTSTART has a zone, floating when not."""
-    digits = value.rstrip("Z")
+    digits = value.removesuffix("Z")
     if len(digits) == 8:
         digits += "T235959"
+    if not re.fullmatch(r"\d{8}T\d{6}", digits):
+        raise ValueError(f"UNTIL={value} is not a date or a date-time")
     if start.tzinfo is None:
         if value.endswith("Z"):
             moment = datetime.strptime(digits, "%Y%m%dT%H%M%S").replace(tzinfo=UTC_ZONE)
