@@ -26,6 +26,7 @@ from tarry.mirror.formats.csvchat import Columns
 from tarry.store import Store
 
 BATCH = 5000
+RANGE_LIMIT = 4 * BATCH  # stored keys read back per batch before falling back on IGNORE
 PEEK = 2000  # messages read ahead to guess which author is the user
 CACHE_KIB = -65536  # SQLite's page cache during an import (negative: KiB)
 KEEP_SKIPPED = 200  # skipped records listed in the summary (all are counted)
@@ -210,7 +211,9 @@ class Importer:
         messages = itertools.chain(peeked, conversation.messages)
         rows = self._rows(conversation_id, conversation.title, messages, links, summary)
         for batch in _batches(rows):
-            summary.new += self.store.conn.executemany(INSERT, batch).rowcount
+            fresh = _not_stored(self.store, batch)
+            if fresh:
+                summary.new += self.store.conn.executemany(INSERT, fresh).rowcount
         summary.already_present = summary.messages - summary.new
         if row is not None and (row["me"] != me or row["person_id"] != links.person_id):
             links.relink(conversation_id)
@@ -366,6 +369,24 @@ def _named(author: str, names: list[str]) -> bool:
     """'Robin Vale' is Robin's side when the person is called Robin (or has that alias)."""
     folded = author.casefold()
     return any(folded == n or folded.startswith(n + " ") for n in names)
+
+
+def _not_stored(store: Store, batch: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows of a batch whose keys are not stored yet.
+
+    Keys start with the time, so one range scan over the batch's keys finds the stored ones:
+    far cheaper than letting each INSERT OR IGNORE fail (a re-import is mostly lookups). A
+    batch whose range holds too many other keys (an unsorted export) is left to the IGNORE.
+    """
+    keys = [row[1] for row in batch]
+    found = store.conn.execute(
+        "SELECT key FROM messages WHERE key BETWEEN ? AND ? LIMIT ?",
+        (min(keys), max(keys), RANGE_LIMIT + 1),
+    ).fetchall()
+    if len(found) > RANGE_LIMIT:
+        return batch
+    stored = {row[0] for row in found}
+    return [row for row in batch if row[1] not in stored]
 
 
 def _batches(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
