@@ -319,3 +319,66 @@ def test_data_migration_backup_of_an_encrypted_store_stays_encrypted(home: Path)
     raw = copy.read_bytes()
     assert not raw.startswith(b"SQLite format 3") and b"secret words" not in raw
     assert os.stat(copy).st_mode & 0o077 == 0
+
+
+# --- the commands ------------------------------------------------------------------------
+
+
+def _recovery_key(stdout: str) -> str:
+    (line,) = [w for w in stdout.split() if w.count("-") == 12]
+    return line
+
+
+def test_init_encrypt_command(cli: object, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TARRY_PASSPHRASE", PASS)
+    made = cli("init", "--encrypt")  # type: ignore[operator]
+    assert made.code == 0 and "Encrypted tarry store ready" in made.stdout
+    assert crypto.recovery_bytes(_recovery_key(made.stdout))
+    assert sorted(p.name for p in home.iterdir()) == ["tarry.db", "tarry.key"]
+    monkeypatch.delenv("TARRY_PASSPHRASE")
+    locked = cli("people", "list")  # type: ignore[operator]
+    assert locked.code == 2 and "needs its passphrase" in locked.stderr
+
+
+def test_init_encrypt_refuses_a_short_passphrase(
+    cli: object, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TARRY_PASSPHRASE", "short")
+    refused = cli("init", "--encrypt")  # type: ignore[operator]
+    assert refused.code == 2 and "at least 8" in refused.stderr
+    assert not (home / "tarry.key").exists() and not (home / "tarry.db").exists()
+
+
+def test_plain_init_recommends_encryption(cli: object) -> None:
+    made = cli("init")  # type: ignore[operator]
+    assert made.code == 0 and "`tarry encrypt`" in made.stdout
+
+
+def test_encrypt_passphrase_and_recovery_commands(
+    cli: object, home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert cli("people", "add", "Sam").code == 0  # type: ignore[operator]
+    (home / "backups").mkdir()
+    (home / "backups" / "before-m0009-x.db").write_bytes(b"old plain copy")
+    monkeypatch.setenv("TARRY_PASSPHRASE", PASS)
+    done = cli("encrypt")  # type: ignore[operator]
+    assert done.code == 0 and "now encrypted" in done.stdout
+    assert "NOT encrypted" in done.stderr and "before-m0009-x.db" in done.stderr
+    recovery = _recovery_key(done.stdout)
+
+    monkeypatch.setenv("TARRY_NEW_PASSPHRASE", "second passphrase")
+    assert cli("passphrase", "change").code == 0  # type: ignore[operator]
+    monkeypatch.setenv("TARRY_PASSPHRASE", "second passphrase")
+    renewed = cli("recovery-key", "new")  # type: ignore[operator]
+    assert renewed.code == 0 and _recovery_key(renewed.stdout) != recovery
+
+    monkeypatch.setenv("TARRY_RECOVERY_KEY", recovery)  # the old one no longer works
+    monkeypatch.setenv("TARRY_NEW_PASSPHRASE", "third passphrase")
+    assert cli("passphrase", "change", "--recovery").code == 2  # type: ignore[operator]
+    monkeypatch.setenv("TARRY_RECOVERY_KEY", _recovery_key(renewed.stdout))
+    assert cli("passphrase", "change", "--recovery").code == 0  # type: ignore[operator]
+    file = tmp_path / "pass"
+    file.write_text("third passphrase\n")
+    monkeypatch.delenv("TARRY_PASSPHRASE")
+    listed = cli("--passphrase-file", str(file), "people", "list", "--json")  # type: ignore[operator]
+    assert listed.code == 0 and json.loads(listed.stdout)[0]["name"] == "Sam"

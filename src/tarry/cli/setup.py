@@ -52,8 +52,9 @@ def _current_secret(recovery: bool) -> str:
         answer: str = typer.prompt("Recovery key", hide_input=True)
         return answer
     how = current_unlocker()
-    for _, given in unlock.from_sources(how):
-        return given
+    given = next(unlock.from_sources(how), None)
+    if given is not None:
+        return given[1]
     if how.prompt is None:
         raise InvalidInput("No passphrase given.", unlock.MISSING_HINT)
     return how.prompt("Current passphrase")
@@ -81,7 +82,7 @@ def init(
     if encrypt and fresh:
         passphrase_file = Path(state.passphrase_file) if state.passphrase_file else None
         recovery = encryption.create(directory, _new_passphrase(passphrase_file, unlock.ENV))
-        console.print(f"Encrypted tarry store ready at {homes.db_path(directory)}.")
+        console.print(f"Encrypted tarry store ready at {homes.db_path(directory)}.", soft_wrap=True)
         _show_recovery_key(recovery)
         return
     if encrypt and not encryption.is_encrypted(directory):
@@ -102,7 +103,7 @@ def encrypt_command() -> None:
     directory = homes.resolve(state.home)
     passphrase_file = Path(state.passphrase_file) if state.passphrase_file else None
     recovery = encryption.encrypt(directory, _new_passphrase(passphrase_file, unlock.ENV))
-    console.print(f"The store in {directory} is now encrypted.")
+    console.print(f"The store in {directory} is now encrypted.", soft_wrap=True)
     _show_recovery_key(recovery)
     leftovers = sorted((directory / "backups").glob("*.db"))
     if leftovers:
@@ -110,7 +111,7 @@ def encrypt_command() -> None:
             "These older backups are NOT encrypted; delete them or move them somewhere safe:"
         )
         for path in leftovers:
-            err_console.print(f"  {path}", markup=False)
+            err_console.print(f"  {path}", markup=False, soft_wrap=True)
 
 
 @passphrase_app.command("change")

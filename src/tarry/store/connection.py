@@ -61,7 +61,8 @@ def connect_encrypted(path: Path, key: bytes, *, verify: bool = True) -> sqlite3
 
 def check_key(path: Path, key: bytes) -> None:
     """Read the schema through a read-only connection; raise StoreError if that fails."""
-    probe = cipher.connect(f"file:{path}?mode=ro", uri=True, factory=CipherConnection)
+    uri = f"{path.resolve().as_uri()}?mode=ro"  # as_uri escapes '?' and '#' in the path
+    probe = cipher.connect(uri, uri=True, factory=CipherConnection)
     try:
         apply_key(probe, key)
         probe.execute("SELECT count(*) FROM sqlite_master").fetchone()

@@ -72,8 +72,9 @@ def data_key(
     if passphrase is not None:
         return _try(header, passphrase, "the passphrase given", where)
     unlocker = unlocker or Unlocker()
-    for source, given in from_sources(unlocker):
-        return _try(header, given, source, where)
+    given = next(from_sources(unlocker), None)
+    if given is not None:
+        return _try(header, given[1], given[0], where)
     cached = remembered(header) if header.keyring else None
     if cached is not None:
         try:
