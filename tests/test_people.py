@@ -68,3 +68,27 @@ def test_cli_errors_exit_2_with_a_hint(cli) -> None:
     assert result.code == 2
     assert "No person called 'Nobody'" in result.stderr and "tarry people add" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("cadence", [float("inf"), float("nan"), 1e308, -1.0, 3651.0])
+def test_absurd_cadences_are_refused(store: Store, cadence: float) -> None:
+    with pytest.raises(InvalidInput, match="from 1 to 3650"):
+        people.add(store, "Ana", cadence_days=cadence)
+    assert people.all_people(store) == []
+
+
+def test_names_and_aliases_never_collide(store: Store) -> None:
+    people.add(store, "Sam", aliases=["Sam K"])
+    people.add(store, "Jo")
+    with pytest.raises(Conflict, match="already an alias of Sam"):
+        people.add(store, "sam k")
+    with pytest.raises(Conflict, match="already names Sam"):
+        people.edit(store, "Jo", add_aliases=["Sam"])
+    with pytest.raises(Conflict, match="already names Sam"):
+        people.edit(store, "Jo", new_name="Sam K")
+    assert people.edit(store, "Sam", new_name="Sam K").name == "Sam K"
+
+
+def test_cli_refuses_infinite_cadence(cli) -> None:
+    result = cli("people", "add", "Inf", "--every", "inf")
+    assert result.code == 2 and "from 1 to 3650" in result.stderr

@@ -56,18 +56,30 @@ def from_text(text: str) -> datetime:
 def week_bounds(week: str | None = None) -> tuple[datetime, datetime]:
     """Local start (Monday 00:00) and end of an ISO week like '2026-W47'; default this week."""
     if week:
-        try:
-            year, num = week.upper().split("-W")
-            monday = date.fromisocalendar(int(year), int(num), 1)
-        except ValueError as exc:
-            raise InvalidInput(
-                f"Cannot read the week {week!r}.", "Use the ISO form YYYY-Www, e.g. 2026-W47."
-            ) from exc
+        monday = _monday_of(week)
     else:
         current = today()
         monday = current - timedelta(days=current.weekday())
     start = datetime.combine(monday, datetime.min.time()).astimezone()
     return start, start + timedelta(days=7)
+
+
+def _monday_of(week: str) -> date:
+    """The Monday of an ISO week 'YYYY-Www', for years 1970-9998, with a clear error."""
+    try:
+        year, num = (int(part) for part in week.upper().split("-W"))
+    except ValueError as exc:
+        raise InvalidInput(
+            f"Cannot read the week {week!r}.", "Use the ISO form YYYY-Www, e.g. 2026-W47."
+        ) from exc
+    if not 1970 <= year <= 9998:
+        raise InvalidInput(f"The week {week!r} is out of range.", "Use a year from 1970 to 9998.")
+    weeks_in_year = date(year, 12, 28).isocalendar()[1]
+    if not 1 <= num <= weeks_in_year:
+        raise InvalidInput(
+            f"There is no week {num} in {year}.", f"{year} has weeks 1 to {weeks_in_year}."
+        )
+    return date.fromisocalendar(year, num, 1)
 
 
 def iso_week(moment: datetime | date) -> str:

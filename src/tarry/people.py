@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -11,6 +12,7 @@ from tarry.errors import Conflict, InvalidInput, NotFound
 from tarry.store import Store
 
 RELATIONS = ("partner", "date", "friend", "family", "other")
+MAX_CADENCE_DAYS = 3650
 
 
 @dataclass
@@ -31,9 +33,12 @@ def _check(relation: str | None, cadence_days: float | None) -> None:
         raise InvalidInput(
             f"Unknown relation {relation!r}.", f"Choose from: {', '.join(RELATIONS)}."
         )
-    if cadence_days is not None and cadence_days <= 0:
+    if cadence_days is not None and not (
+        math.isfinite(cadence_days) and 0 < cadence_days <= MAX_CADENCE_DAYS
+    ):
         raise InvalidInput(
-            f"Contact cadence must be a positive number of days, not {cadence_days}.",
+            f"Contact cadence must be a number of days from 1 to {MAX_CADENCE_DAYS}, "
+            f"not {cadence_days}.",
             "For weekly contact use --every 7.",
         )
 
@@ -51,8 +56,11 @@ def add(
     if not name:
         raise InvalidInput("A person needs a name.")
     _check(relation, cadence_days)
-    if store.one("SELECT 1 FROM people WHERE name = ?", (name,)):
-        raise Conflict(f"{name} is already in tarry.", f"Use `tarry people edit {name!r}`.")
+    same = find(store, name)
+    if same is not None:
+        what = "is already in tarry" if same.name.lower() == name.lower() else (
+            f"is already an alias of {same.name}")  # fmt: skip
+        raise Conflict(f"{name} {what}.", f"Use `tarry people edit {same.name!r}`.")
     with store.tx():
         cur = store.execute(
             "INSERT INTO people (name, relation, cadence_days, note, created_at)"
@@ -68,13 +76,11 @@ def _add_aliases(store: Store, person_id: int, aliases: Iterable[str]) -> None:
     for alias in (a.strip() for a in aliases):
         if not alias:
             continue
-        owner = store.one(
-            "SELECT p.name, p.id FROM aliases a JOIN people p ON p.id = a.person_id"
-            " WHERE a.alias = ?",
-            (alias,),
-        )
-        if owner and owner["id"] != person_id:
-            raise Conflict(f"The alias {alias!r} already belongs to {owner['name']}.")
+        owner = find(store, alias)
+        if owner is not None and owner.id != person_id:
+            raise Conflict(
+                f"{alias!r} already names {owner.name}.", "An alias must be unique to one person."
+            )
         store.execute(
             "INSERT OR IGNORE INTO aliases (person_id, alias) VALUES (?, ?)", (person_id, alias)
         )
@@ -139,8 +145,9 @@ def edit(
 ) -> Person:
     person = get(store, name)
     _check(relation, cadence_days)
-    if new_name and new_name != person.name and find(store, new_name):
-        raise Conflict(f"{new_name} is already in tarry.")
+    other = find(store, new_name) if new_name else None
+    if other is not None and other.id != person.id:
+        raise Conflict(f"{new_name!r} already names {other.name}.", "Choose another name.")
     with store.tx():
         store.execute(
             "UPDATE people SET name = ?, relation = ?, cadence_days = ?, note = ? WHERE id = ?",

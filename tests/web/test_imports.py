@@ -90,3 +90,18 @@ def test_upload_needs_csrf(web: Web, home: Path) -> None:
     )
     assert response.status_code == 403
     assert not (home / "uploads").exists() or list((home / "uploads").iterdir()) == []
+
+
+def test_errors_name_the_chosen_file_not_the_private_copy(web: Web) -> None:
+    job = upload(web, "chat", "mystery.bin", b"\x00\x01 not a chat at all \xff" * 20)
+    assert job["status"] == "failed"
+    assert "mystery.bin" in job["error"] and "uploads" not in job["error"] + job["hint"]
+    assert "Format menu" in job["hint"]
+
+
+def test_an_empty_file_is_named_as_empty(web: Web) -> None:
+    response = web.client.post(
+        "/import/chat", data={"_csrf": web.csrf("/import")}, files={"file": ("chat.txt", b"")},
+        headers=ORIGIN,
+    )  # fmt: skip
+    assert response.status_code == 400 and "chat.txt is empty" in response.text

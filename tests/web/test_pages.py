@@ -9,6 +9,7 @@ import pytest
 
 from tarry import commitments, journal, moments, people, tradeoffs, values
 from tarry.calendar import feed
+from tarry.calendar.ics_import import import_calendar
 from tarry.mirror.chats import import_chat
 from tarry.store import Store
 from tests.web.conftest import Web
@@ -162,3 +163,37 @@ def test_rituals_and_staying_cards(filled: Web, home: Path) -> None:
     card = filled.client.get(f"/stay.json?urge={urge}").json()["card"]
     assert card == staying.card(urge).to_dict()
     assert len(filled.client.get("/stay.json").json()["cards"]) == len(staying.cards())
+
+
+def test_review_with_a_calendar_shows_hours_collisions_and_the_trend(
+    filled: Web, home: Path
+) -> None:
+    ics = home.parent / "work.ics"
+    ics.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:late@x\r\nDTSTAMP:20261101T000000Z\r\n"
+        "DTSTART:20261119T090000\r\nDTEND:20261119T113000\r\nSUMMARY:Work: quarterly planning\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    with Store.open(home) as store:
+        import_calendar(store, ics)
+    page = filled.client.get("/review?week=2026-W47")
+    assert page.status_code == 200
+    assert "From your calendar: work 2.5 h" in page.text
+    assert "Commitments that collided with work" in page.text and "Dinner" in page.text
+    assert 'aria-label="Hours per week from your calendar: work vs connection"' in page.text
+    data = filled.client.get("/review.json?week=2026-W47").json()["review"]["calendar"]
+    assert data["hours"]["work"] == 2.5 and data["collisions"][0]["title"] == "Dinner"
+
+
+def test_bad_times_are_clear_400s(filled: Web, home: Path) -> None:
+    for at in ("", "garbage"):
+        response = filled.post("/commitments/1/mark", {"status": "kept", "at": at})
+        assert response.status_code == 400 and "is not a date and time" in response.text
+    response = filled.post("/moments", {"with": "Sam", "at": "garbage"})
+    assert response.status_code == 400 and "Cannot read the time" in response.text
+    assert filled.post("/moments", {"with": "Sam", "at": "2026-11-18T19:30"}).status_code == 303
+    with Store.open(home) as store:
+        times = [m.at.isoformat() for m in moments.all_moments(store)]
+    assert times == ["2026-11-19T12:00:00+00:00", "2026-11-18T19:30:00+00:00"]

@@ -8,7 +8,7 @@ shown next to its numbers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from markupsafe import Markup
@@ -34,7 +34,7 @@ def _scale(values: Sequence[float | None], top: float | None = None) -> float:
 def lines(
     title: str,
     labels: Sequence[str],
-    series: dict[str, Sequence[float | None]],
+    series: Mapping[str, Sequence[float | None]],
     *,
     top: float | None = None,
 ) -> Markup:
@@ -66,7 +66,7 @@ def lines(
 def bars(
     title: str,
     labels: Sequence[str],
-    series: dict[str, Sequence[float]],
+    series: Mapping[str, Sequence[float]],
     *,
     top: float | None = None,
 ) -> Markup:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hmac
+from datetime import datetime
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
+from tarry import clock
 from tarry.errors import InvalidInput, TarryError
 
 
@@ -56,3 +58,20 @@ def integer(form: FormData, name: str, default: int) -> int:
 
 def many(form: FormData, name: str) -> list[str]:
     return [v for v in form.getlist(name) if isinstance(v, str) and v.strip()]
+
+
+def when(form: FormData, name: str) -> datetime | None:
+    """An optional date-time field (a datetime-local input gives '2026-11-19T19:00')."""
+    raw = text(form, name)
+    return clock.parse(raw) if raw else None
+
+
+def naive_time(form: FormData, name: str) -> datetime:
+    """A required local wall time, as occurrences are named ('2026-11-19T19:00:00')."""
+    raw = text(form, name)
+    try:
+        return datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(
+            f"Which occurrence? {raw!r} is not a date and time.", "Reload the page and try again."
+        ) from None

@@ -66,6 +66,8 @@ def url_file(home: Path, url: str) -> Iterator[Path]:
         yield path
     finally:
         path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # only when empty: an import may still hold a file
+            (home / "uploads").rmdir()
 
 
 def serve(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -11,7 +12,7 @@ from starlette.routing import BaseRoute, Route
 from tarry import home as homes
 from tarry import people
 from tarry.calendar.ics_import import import_calendar
-from tarry.errors import InvalidInput, NotFound
+from tarry.errors import InvalidInput, NotFound, TarryError
 from tarry.mirror.chats import import_chat
 from tarry.mirror.formats.detect import FORMATS
 from tarry.store import Store
@@ -47,8 +48,10 @@ async def upload(request: Request) -> Response:
         check_csrf(request, received.fields.get("_csrf", ""))
         if kind not in KINDS:
             raise NotFound(f"Nothing to import as {kind!r}.", "Import a chat or a calendar.")
-        if received.path is None or received.size == 0:
+        if received.path is None:
             raise InvalidInput("No file was chosen.", "Choose an export file, then Import.")
+        if received.size == 0:
+            raise InvalidInput(f"{received.filename} is empty.", "Choose the export file itself.")
     except BaseException:
         uploads.discard(received)
         raise
@@ -59,23 +62,41 @@ async def upload(request: Request) -> Response:
 
 
 def run(config: Config, kind: str, received: uploads.Upload, job: Job) -> dict[str, Any]:
-    fields, path = received.fields, received.path
+    path = received.path
     assert path is not None
     try:
         with open_store(config) as store:
-            if kind == "calendar":
-                return import_calendar(
-                    store, path, calendar=fields.get("calendar") or None, progress=job.progress
-                ).to_dict()
-            return import_chat(
-                store, path,
-                fmt=fields.get("format") or None,
-                person=fields.get("person") or None,
-                me=fields.get("me") or None,
-                progress=job.progress,
-            ).to_dict()  # fmt: skip
+            return _import(store, kind, received, job)
+    except TarryError as exc:
+        raise in_browser_terms(exc, path, received.filename) from None
     finally:
         uploads.discard(received)
+
+
+def in_browser_terms(exc: TarryError, path: Path, filename: str) -> TarryError:
+    """The same error, naming the file the person chose (not the private upload copy) and the
+    page's Format menu instead of the CLI's --format."""
+    exc.message = exc.message.replace(str(path), filename)
+    if exc.hint:
+        exc.hint = exc.hint.replace(str(path), filename).replace(
+            "--format", "the Format menu (CLI: --format)"
+        )
+    return exc
+
+
+def _import(store: Store, kind: str, received: uploads.Upload, job: Job) -> dict[str, Any]:
+    fields, path = received.fields, received.path
+    assert path is not None
+    if kind == "calendar":
+        name = fields.get("calendar") or None
+        return import_calendar(store, path, calendar=name, progress=job.progress).to_dict()
+    return import_chat(
+        store, path,
+        fmt=fields.get("format") or None,
+        person=fields.get("person") or None,
+        me=fields.get("me") or None,
+        progress=job.progress,
+    ).to_dict()  # fmt: skip
 
 
 def routes() -> list[BaseRoute]:

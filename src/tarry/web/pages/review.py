@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 
 from tarry import clock, review, values
+from tarry.calendar import audit
 from tarry.store import Store
 from tarry.web import charts
 from tarry.web.app import page
@@ -22,8 +23,27 @@ def review_page(request: Request, store: Store) -> dict[str, Any]:
         "previous": clock.iso_week(start - timedelta(days=7)),
         "next": clock.iso_week(start + timedelta(days=7)),
         "is_current": found.week == clock.iso_week(clock.today()),
-        "_charts": review_charts(found, values.history(store)),
+        "_charts": {
+            **review_charts(found, values.history(store)),
+            **calendar_chart(store, found, start),
+        },
     }
+
+
+def calendar_chart(store: Store, found: review.Review, start: datetime) -> dict[str, Any]:
+    """Work vs connection vs the target, week by week, when a calendar is imported."""
+    if found.calendar is None:
+        return {}
+    weeks = audit.trend(store, weeks=8, last=start)
+    series: dict[str, list[float | None]] = {
+        "work": [w.hours.get("work", 0.0) for w in weeks],
+        "connection": [w.hours.get("connection", 0.0) for w in weeks],
+    }
+    if found.calendar.get("target_hours") is not None:
+        series["target (connection)"] = [w.target_hours for w in weeks]
+    return {"calendar": charts.lines(
+        "Hours per week from your calendar: work vs connection", [w.week[-3:] for w in weeks],
+        series)}  # fmt: skip
 
 
 def review_charts(found: review.Review, profiles: list[values.Profile]) -> dict[str, Any]:

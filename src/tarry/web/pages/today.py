@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -14,7 +14,7 @@ from tarry.practices import PRACTICES
 from tarry.prompts.choose import daily
 from tarry.store import Store
 from tarry.web.app import page, render
-from tarry.web.forms import checked_form, integer, many, text
+from tarry.web.forms import checked_form, integer, many, naive_time, text, when
 from tarry.web.pages import back, store_of
 
 RATINGS = (
@@ -66,6 +66,7 @@ async def log_moment(request: Request) -> Response:
     moments.log(
         store_of(request),
         many(form, "with"),
+        at=when(form, "at"),
         duration_min=moments.parse_duration(text(form, "duration", "30m") or "30m"),
         medium=text(form, "medium", "in-person"),
         initiator=text(form, "initiator", "mutual"),
@@ -87,7 +88,7 @@ async def mark_occurrence(request: Request) -> Response:
         store_of(request),
         request.path_params["id"],
         text(form, "status"),
-        when=datetime.fromisoformat(text(form, "at")),
+        when=naive_time(form, "at"),
         traded_for=text(form, "traded_for") or None,
         note=text(form, "note"),
     )
