@@ -10,7 +10,7 @@ import pytest
 
 from tarry.errors import FormatError, InvalidInput
 from tarry.mirror.formats import detect
-from tests.mirror.formats.parsing import fixture
+from tests.mirror.formats.parsing import corpus, fixture
 
 
 @pytest.mark.parametrize(
@@ -73,8 +73,21 @@ def test_whatsapp_title_from_the_file_name(name: str, title: str) -> None:
     assert detect.whatsapp_title(Path(name)) == title
 
 
-def test_every_format_has_a_module_that_sniffs() -> None:
-    for name in detect.FORMATS:
-        if name == "whatsapp" and not detect.sniffs("whatsapp", b""):
-            continue  # its module may be absent in a partial checkout
-        assert callable(detect.module_for(name).sniff)
+@pytest.mark.parametrize("name", list(detect.FORMATS))
+def test_every_format_has_a_module_that_parses_and_sniffs(name: str) -> None:
+    module = detect.module_for(name)
+    assert callable(module.sniff) and callable(module.parse)
+    assert module.sniff(b"") is False
+
+
+@pytest.mark.parametrize(
+    "name", ["test_ddmmyy_24hrs.txt", "test_[mmddyy]_24hrs.txt", "test_mmddyyyy_12hrs.txt"]
+)
+def test_whatsapp_text_exports_are_detected(name: str) -> None:
+    assert detect.detect(corpus("chat-miner", "test", "whatsapp", name)) == "whatsapp"
+
+
+def test_signal_lines_in_a_txt_look_like_whatsapp_and_need_the_flag() -> None:
+    # `[2019-12-24, 12:23] Name: text` is also a WhatsApp iOS layout: documented in formats.md.
+    assert detect.detect(corpus("chat-miner", "test", "signal", "test_export.txt")) == "whatsapp"
+    assert detect.detect(fixture("signal", "chat.md")) == "signal"

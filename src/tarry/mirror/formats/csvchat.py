@@ -112,7 +112,7 @@ def _positions(header: Sequence[str], columns: Columns, name: str) -> tuple[int,
 
 def _find(names: list[str], chosen: str | None, usual: Sequence[str], what: str, path: str) -> int:
     if chosen is not None:
-        if chosen.isdigit() and 1 <= int(chosen) <= len(names):
+        if chosen.isdecimal() and 1 <= int(chosen) <= len(names):
             return int(chosen) - 1
         if chosen.strip().lower() in names:
             return names.index(chosen.strip().lower())
@@ -152,7 +152,7 @@ def read_time(value: str, ts_format: str | None = None) -> str | None:
             return from_datetime(datetime.strptime(value, ts_format))
         except ValueError:
             return None
-    if value.replace(".", "", 1).isdigit():
+    if value.isascii() and value.replace(".", "", 1).isdigit():
         number = float(value)
         return from_unix(number / 1000 if number > 1e11 else number)
     return from_iso(value)
