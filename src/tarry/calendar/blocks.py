@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from tarry import clock
@@ -43,18 +43,19 @@ class TimeBlock:
         }
 
 
-def _when(text: str) -> datetime:
+def _when(text: str, zone: tzinfo | None) -> datetime:
     # fromisoformat, not clock.from_text: ten times faster, and the stored form is fixed.
-    return local.to_local(datetime.fromisoformat(text))
+    return local.to_local(datetime.fromisoformat(text), zone)
 
 
-def _from_row(row: Any) -> TimeBlock:
+def _from_row(row: Any, zone: tzinfo | None = None) -> TimeBlock:
     # By position, in COLUMNS order: many thousands of rows are read at once.
     (id_, key, calendar, summary, description, location, attendees, starts, ends, all_day,
      floating) = tuple(row)  # fmt: skip
     people = attendees.split("\n") if attendees else []
-    return TimeBlock(id_, key, calendar, summary, description, location, people, _when(starts),
-                     _when(ends), bool(all_day), bool(floating))  # fmt: skip
+    starts_at, ends_at = _when(starts, zone), _when(ends, zone)
+    return TimeBlock(id_, key, calendar, summary, description, location, people, starts_at,
+                     ends_at, bool(all_day), bool(floating))  # fmt: skip
 
 
 COLUMNS = (
@@ -75,7 +76,8 @@ def between(
         " ORDER BY starts_at, id",
         (high, low, low, high),
     )
-    return [_from_row(r) for r in rows]
+    zone = local.zone()
+    return [_from_row(r, zone) for r in rows]
 
 
 def calendars(store: Store) -> list[dict[str, Any]]:

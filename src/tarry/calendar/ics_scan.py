@@ -48,6 +48,8 @@ class RawEvent:
         return self._first.get(name)
 
     def all(self, name: str) -> list[Prop]:
+        if self.get(name) is None:  # the usual case, answered by the index
+            return []
         return [p for p in self.props if p.name == name]
 
 

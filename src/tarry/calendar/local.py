@@ -34,7 +34,12 @@ def _zone(tz_variable: str | None) -> tzinfo | None:
     return zone_named(name) if name else None
 
 
-def to_local(moment: datetime) -> datetime:
-    """`moment.astimezone()`, several times faster when the local zone has an IANA name."""
-    zone = _zone(os.environ.get("TZ"))
-    return moment.astimezone(zone) if zone else moment.astimezone()
+def zone() -> tzinfo | None:
+    """The local zone as a tzinfo, when it has an IANA name (looked up once per TZ value)."""
+    return _zone(os.environ.get("TZ"))
+
+
+def to_local(moment: datetime, local: tzinfo | None = None) -> datetime:
+    """`moment.astimezone()`, several times faster with the local zone as an IANA `ZoneInfo`."""
+    local = local or zone()
+    return moment.astimezone(local) if local else moment.astimezone()
