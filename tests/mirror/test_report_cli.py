@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import select
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -102,3 +105,23 @@ def test_report_unknown_person(cli: Any) -> None:
     result = cli("mirror", "report", "--person", "Nobody")
     assert result.code == 2
     assert "No person called 'Nobody'" in result.stderr
+
+
+def test_label_answers_each_line_at_once_through_a_pipe() -> None:
+    """A tool may send one request and wait for its answer before sending the next."""
+    tarry = Path(sys.executable).with_name("tarry")
+    proc = subprocess.Popen(
+        [tarry, "mirror", "label"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        for n, text in enumerate(["hey how are you??", "i'm so scared"]):
+            proc.stdin.write(json.dumps({"id": n, "text": text}).encode() + b"\n")
+            proc.stdin.flush()
+            ready, _, _ = select.select([proc.stdout], [], [], 30)
+            assert ready, "no answer before the next request"
+            assert json.loads(proc.stdout.readline())["id"] == n
+        proc.stdin.close()
+        assert proc.wait(timeout=30) == 0
+    finally:
+        proc.kill()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import stat
 import sys
 from typing import Any
 
@@ -27,7 +29,10 @@ def label_cmd(
         help="Add an 'evidence' field: the words or relation behind each label.",
     ),
     jobs: int = typer.Option(
-        0, "--jobs", "-j", help="Worker processes for big inputs (default: cores, at most 4)."
+        0,
+        "--jobs",
+        "-j",
+        help="Worker processes for big inputs read from a file (default: cores, at most 4).",
     ),
 ) -> None:
     """Label messages: JSON Lines on stdin, one answer line per request on stdout.
@@ -35,12 +40,24 @@ def label_cmd(
     Reads {"id","text","context"} and writes {"id","disclosure","moves","question"}, the label
     contract in DESIGN.md.
 
-    Answers come in input order. A bad line stops the run with exit 2, naming the line; the
-    answers to the lines before it have been written.
+    Answers come in input order. From a pipe each answer is written as soon as its line is
+    read; from a file (< FILE) big inputs are labelled in worker processes. A bad line stops
+    the run with exit 2, naming the line; the answers to the lines before it have been written.
     """
     out = sys.stdout.buffer
+    each = _interactive(sys.stdin)
     workers = jobs or min(os.cpu_count() or 1, 4)
-    label_lines(sys.stdin.buffer, out.write, evidence=evidence, flush=out.flush, jobs=workers)
+    label_lines(
+        sys.stdin.buffer, out.write, evidence=evidence, flush=out.flush, jobs=workers, each=each
+    )
+
+
+def _interactive(stream: Any) -> bool:
+    """A pipe or terminal: answer each line at once, the writer may wait for it."""
+    try:
+        return not stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False  # an in-memory input: all of it is there already
 
 
 @mirror_app.command("report")

@@ -131,11 +131,17 @@ def label_lines(
     name: str = "stdin",
     flush: Callable[[], Any] = lambda: None,
     jobs: int = 1,
+    each: bool = False,
 ) -> int:
     """Label each request line, writing one answer line per request in order; count them.
 
-    `jobs` > 1 labels big inputs in that many worker processes; the output is the same.
+    `each`: write and flush every answer as soon as its request is read (for a tool that
+    waits for one answer before it sends the next request). Otherwise answers go out in
+    batches, and `jobs` > 1 labels big inputs in that many worker processes; the output is
+    the same either way.
     """
+    if each:
+        return _one_by_one(_requests(lines, name), write, flush, evidence)
     done = 0
     try:
         for out in _in_order(_batches(_requests(lines, name)), evidence, jobs):
@@ -143,4 +149,18 @@ def label_lines(
             done += out.count(b"\n")
     finally:
         flush()
+    return done
+
+
+def _one_by_one(
+    requests: Iterator[Request],
+    write: Callable[[bytes], Any],
+    flush: Callable[[], Any],
+    evidence: bool,
+) -> int:
+    done = 0
+    for one in requests:
+        write(answer(*one, evidence) + b"\n")
+        flush()
+        done += 1
     return done
