@@ -155,3 +155,15 @@ def test_labelling_in_worker_processes_gives_the_same_labels(
     assert [tuple(r) for r in store.query(query, (2,))] == [
         tuple(r) for r in store.query(query, (1,))
     ]
+
+
+def test_one_chat_of_a_person(sam: Store) -> None:
+    sam.execute("INSERT INTO conversations (source, title, person_id, imported_at)"
+                " VALUES ('telegram', 'Sam (work)', 1, '2026-11-19T12:00:00Z')")  # fmt: skip
+    report = conversations.person_report(sam, "Sam", chat="Sam")
+    assert (report["chat"], report["total"]["messages"]) == ("Sam", {"me": 6, "them": 7})
+    empty = conversations.person_report(sam, "Sam", chat="Sam (work)")
+    assert empty["total"]["conversations"] == 0
+    with pytest.raises(NotFound, match="No chat titled 'Nope' with Sam") as caught:
+        conversations.person_report(sam, "Sam", chat="Nope")
+    assert caught.value.hint == "Their chats: Sam, Sam (work)."

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tarry import clock
@@ -65,12 +66,13 @@ def report(
     person: str = typer.Option(..., "--person", "-p", help="Name or alias of the person."),
     since: str = typer.Option(None, "--since", metavar="DATE", help="Only messages from DATE on."),
     by: str = typer.Option("month", "--by", help="Group the numbers by week or month."),
+    chat: str = typer.Option(None, "--chat", help="Only the imported chat with this title."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """How your conversations with PERSON go: depth, how pain was met, who reaches out."""
     start = clock.parse(since) if since else None
     with open_store() as store:
-        data = conversations.person_report(store, person, since=start, by=by)
+        data = conversations.person_report(store, person, since=start, by=by, chat=chat)
     if as_json:
         print_json(data)
         return
@@ -80,7 +82,8 @@ def report(
 def _render_report(data: dict[str, Any]) -> None:
     total = data["total"]
     since = f" since {data['since'][:10]}" if data["since"] else ""
-    console.print(f"[bold]Mirror: {data['person']}[/]{since}")
+    chat = f", chat {data['chat']!r}" if data["chat"] else ""
+    console.print(f"[bold]Mirror: {escape(data['person'])}[/]{escape(chat)}{since}")
     if not total["conversations"]:
         console.print(
             "No imported messages. Import a chat: `tarry import chat FILE --person NAME`."

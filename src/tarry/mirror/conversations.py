@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from tarry import people
-from tarry.errors import InvalidInput
+from tarry.errors import InvalidInput, NotFound
 from tarry.mirror.labelcache import GAP, ensure_labels, moment
 from tarry.mirror.moves import DISCLOSURES
 from tarry.store import Store
@@ -267,10 +267,27 @@ def by_period(chunks: list[Session], by: str) -> list[dict[str, Any]]:
     return [{"period": key, **summarise_sessions(groups[key])} for key in sorted(groups)]
 
 
-def person_rows(store: Store, name: str, since: datetime | None = None) -> tuple[Any, list[Row]]:
+def person_rows(
+    store: Store, name: str, since: datetime | None = None, chat: str | None = None
+) -> tuple[Any, list[Row]]:
+    """The person and their labelled messages: in every chat with them, or the one titled `chat`."""
     person = people.get(store, name)
-    rows = load_rows(store, "c.person_id = ?", (person.id,), since)
-    return person, rows
+    if chat is None:
+        return person, load_rows(store, "c.person_id = ?", (person.id,), since)
+    if not store.one(
+        "SELECT 1 FROM conversations WHERE person_id = ? AND title = ?", (person.id, chat)
+    ):
+        titles = [
+            r[0]
+            for r in store.query(
+                "SELECT title FROM conversations WHERE person_id = ? ORDER BY title", (person.id,)
+            )
+        ]
+        raise NotFound(
+            f"No chat titled {chat!r} with {person.name}.",
+            f"Their chats: {', '.join(titles) or 'none imported yet'}.",
+        )
+    return person, load_rows(store, "c.person_id = ? AND c.title = ?", (person.id, chat), since)
 
 
 def person_numbers(store: Store, person_id: int) -> dict[str, Any]:
@@ -279,17 +296,23 @@ def person_numbers(store: Store, person_id: int) -> dict[str, Any]:
 
 
 def person_report(
-    store: Store, name: str, *, since: datetime | None = None, by: str = "month"
+    store: Store,
+    name: str,
+    *,
+    since: datetime | None = None,
+    by: str = "month",
+    chat: str | None = None,
 ) -> dict[str, Any]:
     """Everything `tarry mirror report --person NAME` shows: totals, periods, moments."""
     from tarry.mirror.notable import notable  # notable builds on this module
 
     if by not in PERIODS:
         raise InvalidInput(f"Unknown period {by!r}.", "Use --by week or --by month.")
-    person, rows = person_rows(store, name, since)
+    person, rows = person_rows(store, name, since, chat)
     chunks = split(rows)
     return {
         "person": person.name,
+        "chat": chat,
         "since": since.isoformat() if since else None,
         "by": by,
         "total": summarise_sessions(chunks),
