@@ -358,12 +358,17 @@ def test_encrypt_passphrase_and_recovery_commands(
     cli: object, home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     assert cli("people", "add", "Sam").code == 0  # type: ignore[operator]
-    (home / "backups").mkdir()
+    assert cli("backup").code == 0  # type: ignore[operator]
     (home / "backups" / "before-m0009-x.db").write_bytes(b"old plain copy")
     monkeypatch.setenv("TARRY_PASSPHRASE", PASS)
     done = cli("encrypt")  # type: ignore[operator]
     assert done.code == 0 and "now encrypted" in done.stdout
     assert "NOT encrypted" in done.stderr and "before-m0009-x.db" in done.stderr
+    assert "tarry-20261119T120000.tarry-backup" in done.stderr
+    assert encryption.plain_backups(home) == [
+        home / "backups" / "before-m0009-x.db",
+        home / "backups" / "tarry-20261119T120000.tarry-backup",
+    ]
     recovery = _recovery_key(done.stdout)
 
     monkeypatch.setenv("TARRY_NEW_PASSPHRASE", "second passphrase")

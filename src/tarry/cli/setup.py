@@ -105,7 +105,7 @@ def encrypt_command() -> None:
     recovery = encryption.encrypt(directory, _new_passphrase(passphrase_file, unlock.ENV))
     console.print(f"The store in {directory} is now encrypted.", soft_wrap=True)
     _show_recovery_key(recovery)
-    leftovers = sorted((directory / "backups").glob("*.db"))
+    leftovers = encryption.plain_backups(directory)
     if leftovers:
         err_console.print(
             "These older backups are NOT encrypted; delete them or move them somewhere safe:"

@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlcipher3.dbapi2 as cipher
 
 from tarry import home as homes
-from tarry.errors import Conflict, LockedError, StoreError
+from tarry.errors import Conflict, FormatError, LockedError, StoreError
 from tarry.store import Store, backup, crypto, swap, unlock
 from tarry.store.connection import connect_encrypted
 
@@ -74,6 +74,19 @@ def encrypt(home: str | Path | None, passphrase: str, kdf: crypto.KdfParams | No
     crypto.write(folder / crypto.HEADER_NAME, header)
     swap.commit(directory, aside=None)
     return recovery
+
+
+def plain_backups(home: str | Path | None) -> list[Path]:
+    """Backups in the data directory that are not encrypted (made before `tarry encrypt`)."""
+    folder = homes.resolve(home) / "backups"
+    found = sorted(folder.glob("*.db"))
+    for path in sorted(folder.glob(f"*{backup.SUFFIX}")):
+        try:
+            if not backup.read_manifest(path).get("encrypted"):
+                found.append(path)
+        except FormatError:
+            continue  # not a backup of ours; nothing to say about it
+    return found
 
 
 def _export_encrypted(plain: Path, target: Path, data_key: bytes) -> None:
