@@ -59,7 +59,38 @@ def test_add_defaults_to_today_and_reads_raw_rules(store: Store) -> None:
     )
     assert (raw.rrule, raw.describe()) == ("FREQ=WEEKLY;BYDAY=MO,WE", "every Mon, Wed 21:30")
     hours = commitments.add(store, "Check-in", rrule="FREQ=WEEKLY;BYDAY=SU;BYHOUR=20")
-    assert hours.starts_at == datetime(2026, 11, 19, 0, 0)
+    assert hours.starts_at == datetime(2026, 11, 22, 20, 0)  # the first Sunday 20:00
+
+
+def test_start_is_the_first_real_occurrence(store: Store) -> None:
+    """RFC 5545 counts DTSTART as an instance: a Tuesday start of a Thursday rule is Thursday."""
+    tuesday = commitments.add(store, "Dinner", every="thursday 19:00", start=datetime(2026, 11, 17))
+    assert tuesday.starts_at == datetime(2026, 11, 19, 19, 0)
+    friday = commitments.add(store, "Walk", every="friday 8:00")  # today is a Thursday
+    assert friday.starts_at == datetime(2026, 11, 20, 8, 0)
+    raw = commitments.add(
+        store, "Call", rrule="FREQ=MONTHLY;BYDAY=1SU", start=datetime(2026, 11, 19, 11, 0)
+    )
+    assert raw.starts_at == datetime(2026, 12, 6, 11, 0)
+    assert [o.scheduled_at for o in commitments.occurrences(
+        store, datetime(2026, 11, 16), datetime(2026, 11, 21), commitment="Dinner"
+    )] == [datetime(2026, 11, 19, 19, 0)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"every": "thursday 19:00", "duration_min": 48 * 60}, "at most 24 h, not 48 h"),
+        ({"every": "day 19:00", "duration_min": 25 * 60}, "at most 24 h"),
+        ({"rrule": "FREQ=DAILY;BYHOUR=8,20", "duration_min": 13 * 60},
+         "13 h is longer than the 12 h between two occurrences"),
+        ({"every": "day 7:00", "rrule": None, "duration_min": 0}, "needs a duration, not 0"),
+    ],
+)  # fmt: skip
+def test_add_refuses_implausible_durations(store: Store, kwargs: dict, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        commitments.add(store, "Dinner", **kwargs)
+    assert commitments.all_commitments(store, include_ended=True) == []
 
 
 @pytest.mark.parametrize(
@@ -70,7 +101,7 @@ def test_add_defaults_to_today_and_reads_raw_rules(store: Store) -> None:
         ({"rrule": "NOT A RULE", "start": datetime(2026, 11, 19, 19)}, InvalidInput,
          "Invalid RRULE"),
         ({"rrule": "FREQ=DAILY;COUNT=0", "start": datetime(2026, 11, 19, 19)}, InvalidInput,
-         "never occurs"),
+         "COUNT=0 must be a whole number from 1"),
         ({"rrule": "FREQ=MINUTELY", "start": datetime(2026, 11, 19, 19)}, InvalidInput,
          "more often than daily"),
         ({"rrule": "FREQ=WEEKLY;BYDAY=TH"}, InvalidInput, "gives no time of day"),
@@ -239,9 +270,23 @@ def test_cli_add_list_upcoming(cli, store: Store) -> None:
         (TITLE, "FREQ=WEEKLY;BYDAY=TH", ["Sam"])
     ]
     upcoming = json.loads(cli("commit", "upcoming", "--days", "14", "--json").stdout)
-    assert [o["scheduled_at"] for o in upcoming] == ["2026-11-19T19:00:00", "2026-11-26T19:00:00"]
+    assert [o["scheduled_at"] for o in upcoming["upcoming"]] == [
+        "2026-11-19T19:00:00", "2026-11-26T19:00:00"
+    ]  # fmt: skip
+    assert [o["scheduled_at"] for o in upcoming["not_marked"]] == [
+        "2026-11-05T19:00:00", "2026-11-12T19:00:00"
+    ]  # fmt: skip
     text = cli("commit", "upcoming").stdout
-    assert "Thu 2026-11-19 19:00" in text and "2 recent occurrence(s) not marked yet" in text
+    assert "Thu 2026-11-19 19:00" in text
+    assert "2 past occurrence(s) of the last 14 days not marked yet" in text
+
+
+def test_cli_upcoming_says_still_to_come_and_not_marked_yet(
+    cli, store: Store, dinner: Commitment
+) -> None:
+    lines = [line for line in cli("commit", "upcoming").stdout.splitlines() if "2026-11-" in line]
+    assert ["still to come" in line for line in lines] == [True, False, False]
+    assert ["not marked yet" in line for line in lines] == [False, True, True]
 
 
 def test_cli_mark_and_end(cli, store: Store, dinner: Commitment) -> None:
@@ -271,6 +316,10 @@ def test_cli_mark_and_end(cli, store: Store, dinner: Commitment) -> None:
         (["add", "X", "--every", "thursday 19:00", "--with", "Zed"], "No person called 'Zed'"),
         (["add", "X", "--every", "someday"], "Cannot read the recurrence"),
         (["add", "X", "--every", "thursday 19:00", "--for", "long"], "Cannot read the duration"),
+        (["add", "X", "--rrule", "FREQ=SOMETIMES"], "FREQ=SOMETIMES is not a frequency"),
+        (["add", "X", "--rrule", "FREQ=WEEKLY;INTERVAL=99999999999999999999"],
+         "INTERVAL=99999999999999999999 must be a whole number from 1 to 2147483647"),
+        (["add", "X", "--every", "thursday 19:00", "--for", "48h"], "at most 24 h, not 48 h"),
     ],
 )  # fmt: skip
 def test_cli_add_bad_input_exits_2(cli, store: Store, args: list[str], message: str) -> None:

@@ -151,3 +151,40 @@ def test_no_editor_anywhere(cli, store: Store, tmp_path: Path, monkeypatch) -> N
         journal.editor_command()
     result = cli("write", "--edit")
     assert result.code == 2 and "Set $EDITOR" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("data", "offset", "bad"),
+    [(b"caf\xe9\n", 3, "0xe9"), (b"ok \xff\xfe\x00 junk", 3, "0xff"), (b"\x80", 0, "0x80")],
+)
+def test_cli_write_refuses_stdin_that_is_not_utf8(
+    cli, store: Store, data: bytes, offset: int, bad: str
+) -> None:
+    result = cli("write", input=data)
+    assert result.code == 2
+    assert result.stderr.splitlines()[0] == (
+        f"error: stdin, byte {offset}: not UTF-8 text (byte {bad} at offset {offset});"
+        " nothing was saved."
+    )
+    assert "Traceback" not in result.stderr
+    assert journal.all_entries(store) == []
+
+
+def test_cli_write_reads_utf8_stdin_as_bytes(cli, store: Store) -> None:
+    assert cli("write", input="café, naïve, 愛\n".encode()).code == 0
+    assert journal.get(store, 1).body == "café, naïve, 愛"
+
+
+def test_cli_editor_file_that_is_not_utf8_saves_nothing(
+    cli, store: Store, tmp_path: Path, monkeypatch
+) -> None:
+    script = tmp_path / "latin1-editor.sh"
+    script.write_text("#!/bin/sh\nprintf 'caf\\351\\n' >> \"$1\"\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", str(script))
+    result = cli("write", "--edit", "--prompt", "Q")
+    assert result.code == 2
+    assert result.stderr.startswith("error: the editor's file, byte ")
+    assert "not UTF-8 text (byte 0xe9" in result.stderr
+    assert journal.all_entries(store) == [] and list(store.home.glob("entry-*")) == []

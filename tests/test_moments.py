@@ -23,7 +23,7 @@ def sam(store: Store) -> Store:
 
 @pytest.mark.parametrize(
     ("text", "minutes"),
-    [("45m", 45), ("2h", 120), ("1h30m", 90), ("1.5h", 90), ("90", 90), ("1 h 30 min", 90)],
+    [("45m", 45), ("2h", 120), ("1h30m", 90), ("1.5h", 90), ("90m", 90), ("1 h 30 min", 90)],
 )
 def test_parse_duration(text: str, minutes: int) -> None:
     assert moments.parse_duration(text) == minutes
@@ -33,6 +33,13 @@ def test_parse_duration(text: str, minutes: int) -> None:
 def test_parse_duration_refuses(text: str) -> None:
     with pytest.raises(InvalidInput, match="Cannot read the duration"):
         moments.parse_duration(text)
+
+
+@pytest.mark.parametrize("text", ["5", "90", "1.5"])
+def test_parse_duration_needs_a_unit(text: str) -> None:
+    with pytest.raises(InvalidInput, match=f"Is '{text}' minutes or hours") as caught:
+        moments.parse_duration(text)
+    assert caught.value.hint == f"Write {text}m for minutes or {text}h for hours."
 
 
 @pytest.mark.parametrize(
@@ -99,6 +106,21 @@ def test_explicit_disclosure_wins(sam: Store) -> None:
         (["Sam"], {"disclosure": "deep"}, InvalidInput, "Unknown disclosure"),
         (["Sam"], {"practices": "courage"}, InvalidInput, "Unknown practice"),
         (["Sam"], {"duration_min": -5}, InvalidInput, "negative"),
+        (["Sam"], {"duration_min": 99999 * 60}, InvalidInput, "at most 24 h, not 99999 h"),
+        (["Sam"], {"duration_min": 24 * 60 + 1}, InvalidInput, "at most 24 h, not 24.0167 h"),
+        (
+            ["Sam"],
+            {"at": datetime(9999, 12, 31, tzinfo=UTC)},
+            InvalidInput,
+            "9999-12-31 00:00 is more than 1 day\\(s\\) ahead",
+        ),
+        (["Sam"], {"at": datetime(2026, 11, 20, 12, 1, tzinfo=UTC)}, InvalidInput, "ahead"),
+        (
+            ["Sam"],
+            {"at": datetime(1900, 1, 1, tzinfo=UTC)},
+            InvalidInput,
+            "1900-01-01 is before 1970",
+        ),
     ],
 )
 def test_bad_input_writes_nothing(
@@ -153,6 +175,10 @@ def test_cli_log_with_all_flags(cli, sam: Store) -> None:
         (["--with", "Sam", "--intimacy", "9"], "Intimacy must be 1-7, not 9."),
         (["--with", "Sam", "--for", "forever"], "Cannot read the duration"),
         (["--intimacy", "5"], "A moment needs at least one person."),
+        (["--with", "Sam", "--for", "99999h"], "A moment lasts at most 24 h, not 99999 h."),
+        (["--with", "Sam", "--for", "30"], "Is '30' minutes or hours? A duration needs a unit."),
+        (["--with", "Sam", "--at", "9999-12-31"], "9999-12-31 00:00 is more than 1 day(s) ahead."),
+        (["--with", "Sam", "--at", "1900-01-01"], "1900-01-01 is before 1970."),
     ],
 )
 def test_cli_log_bad_input_exits_2(cli, sam: Store, args: list[str], message: str) -> None:

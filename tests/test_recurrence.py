@@ -82,3 +82,44 @@ def test_build_rule_names_the_rule_and_gives_an_example() -> None:
 )
 def test_describe(rule: str, text: str) -> None:
     assert recurrence.describe(rule, START) == text
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("FREQ=SOMETIMES", "FREQ=SOMETIMES is not a frequency"),
+        ("BYDAY=TH", "FREQ is missing"),
+        ("FREQ=WEEKLY;BYDAY=XX", "BYDAY=XX has 'XX', not a day"),
+        ("FREQ=WEEKLY;BYDAY=TH,FRI", "BYDAY=TH,FRI has 'FRI'"),
+        ("FREQ=DAILY;COUNT=0", "COUNT=0 must be a whole number from 1 to 2147483647"),
+        ("FREQ=DAILY;UNTIL=20200101T000000Z", "UNTIL=20200101T000000 is in the past"),
+        ("FREQ=DAILY;UNTIL=20261340", "UNTIL=20261340 is not a real date"),
+        ("FREQ=SECONDLY", "more often than daily \\(FREQ=SECONDLY\\)"),
+        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "BYMONTHDAY=30 never falls in BYMONTH=2"),
+        ("FREQ=WEEKLY;INTERVAL=99999999999999999999", "INTERVAL=99999999999999999999 must be"),
+        ("FREQ=WEEKLY;INTERVAL=105", "INTERVAL=105 is more than two years apart"),
+        ("FREQ=WEEKLY;INTERVAL=-1", "INTERVAL=-1 must be a whole number"),
+        ("FREQ=WEEKLY;BYDAY=TH;BYDAY=FR", "BYDAY is given twice"),
+        ("FREQ=DAILY;BYHOUR=24", "BYHOUR has '24', outside 0 to 23"),
+        ("FREQ=DAILY;COUNT=3;UNTIL=20271231", "COUNT and UNTIL cannot both be given"),
+        ("FREQ=DAILY;BYNOTHING=1", "unknown part 'BYNOTHING'"),
+        ("FREQ=DAILY;COUNT", "'COUNT' is not NAME=VALUE"),
+    ],
+)
+def test_normalise_rule_names_the_part_at_fault(rule: str, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message) as caught:
+        recurrence.normalise_rule(rule)
+    assert caught.value.hint
+
+
+def test_repeated_part_hint_joins_the_values() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        recurrence.normalise_rule("FREQ=WEEKLY;BYDAY=TH;BYDAY=FR")
+    assert caught.value.hint == "Join the values in one part, e.g. BYDAY=TH,FR."
+
+
+@pytest.mark.parametrize(
+    "rule", ["FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", "FREQ=MONTHLY;BYMONTHDAY=-1;INTERVAL=24"]
+)
+def test_normalise_rule_keeps_valid_rules(rule: str) -> None:
+    assert recurrence.normalise_rule(rule) == rule

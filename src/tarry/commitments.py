@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 
 from tarry import clock, people, tradeoffs
@@ -81,14 +82,14 @@ class Occurrence:
 # Commitments ----------------------------------------------------------------------------------
 
 
-def _naive(moment: datetime) -> datetime:
+def naive(moment: datetime) -> datetime:
     """Local wall time without a zone (how occurrences are generated and stored)."""
     return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _first_start(rule: str, every_time: time | None, start: datetime | None) -> datetime:
     if start is not None:
-        start = _naive(start)
+        start = naive(start)
         return datetime.combine(start.date(), every_time) if every_time else start
     if every_time is None and "BYHOUR" not in rule:
         raise InvalidInput(
@@ -106,10 +107,37 @@ def schedule(every: str | None, rrule: str | None, start: datetime | None) -> tu
         rule, every_time = parse_every(every)
     else:
         rule, every_time = normalise_rule(rrule or ""), None
-    starts_at = _first_start(rule, every_time, start).replace(second=0, microsecond=0)
-    if build_rule(rule, starts_at).after(starts_at, inc=True) is None:
-        raise InvalidInput(f"The RRULE {rule!r} never occurs after {starts_at:%Y-%m-%d}.")
-    return rule, starts_at
+    requested = _first_start(rule, every_time, start).replace(second=0, microsecond=0)
+    # RFC 5545 counts DTSTART as the first instance, so it must be a real occurrence of the rule
+    # (else a calendar shows a phantom event on the day the commitment was added).
+    first: datetime | None = build_rule(rule, requested).after(requested, inc=True)
+    if first is None:
+        raise InvalidInput(f"The RRULE {rule!r} never occurs after {requested:%Y-%m-%d}.")
+    return rule, first
+
+
+MAX_DURATION_MIN = 24 * 60
+
+
+def check_duration(rule: str, starts_at: datetime, duration_min: int) -> None:
+    """Refuse a duration that is not positive, over a day, or reaching into the next occurrence."""
+    if duration_min <= 0:
+        raise InvalidInput(
+            f"A commitment needs a duration, not {duration_min} min.", "E.g. --for 2h."
+        )
+    if duration_min > MAX_DURATION_MIN:
+        raise InvalidInput(
+            f"A commitment lasts at most 24 h, not {duration_min / 60:g} h.",
+            "Give each occurrence's own length, e.g. --for 3h.",
+        )
+    times = list(build_rule(rule, starts_at).xafter(starts_at, count=60, inc=True))
+    gap = min((b - a for a, b in pairwise(times)), default=None)
+    if gap is not None and timedelta(minutes=duration_min) > gap:
+        raise InvalidInput(
+            f"{duration_min / 60:g} h is longer than the {gap.total_seconds() / 3600:g} h"
+            " between two occurrences, so they would overlap.",
+            "Give a shorter --for, or a rule that recurs less often.",
+        )
 
 
 def add(
@@ -129,10 +157,7 @@ def add(
     if not title:
         raise InvalidInput("A commitment needs a title, e.g. 'Phone-free dinner with Sam'.")
     rule, starts_at = schedule(every, rrule, start)
-    if duration_min <= 0:
-        raise InvalidInput(
-            f"A commitment needs a duration, not {duration_min} min.", "E.g. --for 2h."
-        )
+    check_duration(rule, starts_at, duration_min)
     person_ids, keys = people.ids_for(store, people_names), practice_keys.parse(practices)
     active = "SELECT 1 FROM commitments WHERE title = ? COLLATE NOCASE AND ended_at IS NULL"
     if store.one(active, (title,)):
@@ -219,9 +244,9 @@ def end(store: Store, ref: str | int, *, at: datetime | None = None) -> Commitme
 
 def expand(commitment: Commitment, start: datetime, end: datetime) -> list[datetime]:
     """The commitment's scheduled times in [start, end), local and naive, bounded."""
-    start, end = _naive(start), _naive(end)
+    start, end = naive(start), naive(end)
     if commitment.ended_at is not None:
-        end = min(end, _naive(commitment.ended_at))
+        end = min(end, naive(commitment.ended_at))
     if end <= start:
         return []
     found = []
@@ -252,7 +277,7 @@ def occurrences(
     store: Store, start: datetime, end: datetime, *, commitment: str | int | None = None
 ) -> list[Occurrence]:
     """Every occurrence in [start, end), generated from the rules and merged with the marks."""
-    start, end = _naive(start), _naive(end)
+    start, end = naive(start), naive(end)
     if end - start > timedelta(days=MAX_WINDOW_DAYS):
         raise InvalidInput(
             f"That window spans {(end - start).days} days; the most is {MAX_WINDOW_DAYS}.",
@@ -320,14 +345,14 @@ def parse_when(text: str) -> date | datetime:
     """A date ('2026-11-19') or a date and time ('2026-11-19 19:00') naming an occurrence."""
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
         return date.fromisoformat(text.strip())
-    return _naive(clock.parse(text))
+    return naive(clock.parse(text))
 
 
 def find_occurrence(commitment: Commitment, when: date | datetime | None = None) -> datetime:
     """The scheduled time meant by `when`: a time, a day, or (None) today's, else the last one."""
-    now = _naive(clock.now())
+    now = naive(clock.now())
     if isinstance(when, datetime):
-        day, exact = when.date(), _naive(when)
+        day, exact = when.date(), naive(when)
     else:
         day, exact = (when or now.date()), None
     start = datetime.combine(day, time(0, 0))
@@ -346,9 +371,9 @@ def find_occurrence(commitment: Commitment, when: date | datetime | None = None)
 
 def latest_before(commitment: Commitment, moment: datetime) -> datetime | None:
     """The last scheduled time before `moment` (and before the commitment ended)."""
-    limit = _naive(moment)
+    limit = naive(moment)
     if commitment.ended_at is not None:
-        limit = min(limit, _naive(commitment.ended_at))
+        limit = min(limit, naive(commitment.ended_at))
     last: datetime | None = build_rule(commitment.rrule, commitment.starts_at).before(limit)
     return last
 
@@ -373,7 +398,7 @@ def mark(
         raise InvalidInput("What was it traded for?", "Say it with --for, e.g. --for 'work'.")
     commitment = get(store, ref)
     at = find_occurrence(commitment, when)
-    if status == "kept" and at > _naive(clock.now()):
+    if status == "kept" and at > naive(clock.now()):
         raise InvalidInput(
             f"{commitment.title!r} on {at:%Y-%m-%d %H:%M} has not happened yet.",
             "Mark it kept afterwards; traded or skipped can be marked ahead.",

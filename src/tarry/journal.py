@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tarry import clock
-from tarry.errors import InvalidInput, NotFound
+from tarry.errors import FormatError, InvalidInput, NotFound
 from tarry.store import Store
 
 HEADER_MARK = "# | "  # lines starting with this are instructions, removed from the entry
@@ -127,6 +127,20 @@ def remove(store: Store, entry_id: int) -> Entry:
     return entry
 
 
+def decode_text(data: bytes, source: str) -> str:
+    """UTF-8 text from `data`; FormatError naming the offset of the first byte that is not."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FormatError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start});"
+            " nothing was saved.",
+            path=source,
+            byte=exc.start,
+            hint="Save the text as UTF-8 and try again, e.g. iconv -f latin1 -t utf-8 FILE.",
+        ) from exc
+
+
 # Composing in an editor -----------------------------------------------------------------------
 
 
@@ -179,6 +193,6 @@ def compose(directory: Path, prompt: str = "") -> str:
                 " nothing was saved.",
                 "Check $EDITOR, or pipe the text: echo '...' | tarry write.",
             )
-        return strip_template(path.read_text(encoding="utf-8")).strip()
+        return strip_template(decode_text(path.read_bytes(), "the editor's file")).strip()
     finally:
         path.unlink(missing_ok=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tarry import clock, people
@@ -33,13 +33,20 @@ _DURATION = re.compile(
 )
 
 
+MAX_MOMENT_MIN = 24 * 60
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def parse_duration(text: str | int) -> int:
-    """Minutes from '2h', '90m', '1h30m', '1.5h' or a bare number of minutes."""
+    """Minutes from '2h', '90m', '1h30m' or '1.5h'; a bare number is refused as ambiguous."""
     if isinstance(text, int):
         return text
     text = text.strip()
-    if text.isdigit():
-        return int(text)
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        raise InvalidInput(
+            f"Is {text!r} minutes or hours? A duration needs a unit.",
+            f"Write {text}m for minutes or {text}h for hours.",
+        )
     match = _DURATION.match(text)
     if not text or match is None or not (match["h"] or match["m"]):
         raise InvalidInput(
@@ -120,6 +127,24 @@ def _check(
     _check_choice("disclosure", disclosure, DISCLOSURES)
     if duration_min < 0:
         raise InvalidInput(f"A duration cannot be negative ({duration_min} min).")
+    if duration_min > MAX_MOMENT_MIN:
+        raise InvalidInput(
+            f"A moment lasts at most 24 h, not {duration_min / 60:g} h.",
+            "Log a longer time together as one moment per day.",
+        )
+
+
+def check_when(at: datetime, days_ahead: int = 1) -> None:
+    """Refuse a time more than `days_ahead` days ahead or before 1970: almost surely a typo."""
+    if at.tzinfo is None:
+        at = at.astimezone()
+    if at > clock.now() + timedelta(days=days_ahead):
+        raise InvalidInput(
+            f"{at:%Y-%m-%d %H:%M} is more than {days_ahead} day(s) ahead.",
+            "Give a time up to now, e.g. --at 'yesterday 19:00', or check the year.",
+        )
+    if at < EARLIEST:
+        raise InvalidInput(f"{at:%Y-%m-%d} is before 1970.", "Check the year of --at.")
 
 
 def log(
@@ -150,6 +175,7 @@ def log(
     )
     disclosure = disclosure or disclosure_for(i_disclosed)
     _check(ratings, responsiveness, discomfort, medium, initiator, disclosure, duration_min)
+    check_when(at or clock.now())
     keys = practice_keys.parse(practices)
     with store.tx():
         cur = store.execute(

@@ -7,7 +7,7 @@ commitment recurs at most daily.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from tarry.errors import InvalidInput
@@ -82,11 +82,166 @@ def _time_of(word: str, text: str) -> time:
 
 
 def normalise_rule(text: str) -> str:
-    """A raw RRULE as stored: no 'RRULE:' prefix, upper case, UNTIL in local wall time."""
+    """A raw RRULE as stored: no 'RRULE:' prefix, upper case, UNTIL in local wall time; checked."""
     rule = text.strip().upper().removeprefix("RRULE:").strip()
     if not rule or "DTSTART" in rule or "\n" in rule:
         raise InvalidInput(f"Invalid RRULE {text!r}: give one RRULE line.", RULE_EXAMPLE)
-    return re.sub(r"UNTIL=(\d{8}T\d{6})Z", _local_until, rule)
+    rule = re.sub(r"UNTIL=(\d{8}T\d{6})Z", _local_until, rule)
+    check_rule(rule)
+    return rule
+
+
+# Checking a rule part by part, so that each refusal names the part at fault ------------------
+
+MAX_INTEGER = 2**31 - 1  # RFC 5545's INTEGER is a signed 32-bit value
+MAX_INTERVAL = {"DAILY": 366, "WEEKLY": 104, "MONTHLY": 24, "YEARLY": 10}  # two years at most
+FREQS = ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+PARTS = (
+    "FREQ",
+    "UNTIL",
+    "COUNT",
+    "INTERVAL",
+    "BYSECOND",
+    "BYMINUTE",
+    "BYHOUR",
+    "BYDAY",
+    "BYMONTHDAY",
+    "BYYEARDAY",
+    "BYWEEKNO",
+    "BYMONTH",
+    "BYSETPOS",
+    "WKST",
+)
+RANGES = {"BYSECOND": (0, 60), "BYMINUTE": (0, 59), "BYHOUR": (0, 23), "BYMONTH": (1, 12),
+          "BYMONTHDAY": (-31, 31), "BYYEARDAY": (-366, 366), "BYWEEKNO": (-53, 53),
+          "BYSETPOS": (-366, 366)}  # fmt: skip
+_BYDAY = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
+MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _refuse(rule: str, problem: str, hint: str = RULE_EXAMPLE) -> InvalidInput:
+    return InvalidInput(f"Invalid RRULE {rule!r}: {problem}.", hint)
+
+
+def rule_parts(rule: str) -> dict[str, str]:
+    """The rule's NAME=VALUE parts; refuses an unknown, malformed or repeated part."""
+    parts: dict[str, str] = {}
+    for part in rule.split(";"):
+        name, equals, value = part.partition("=")
+        if not equals or not value:
+            raise _refuse(rule, f"{part!r} is not NAME=VALUE")
+        if name not in PARTS:
+            raise _refuse(rule, f"unknown part {name!r}", f"Known parts: {', '.join(PARTS)}.")
+        if name in parts:
+            raise _refuse(
+                rule,
+                f"{name} is given twice (RFC 5545 allows each part once)",
+                f"Join the values in one part, e.g. {name}={parts[name]},{value}.",
+            )
+        parts[name] = value
+    return parts
+
+
+def check_rule(rule: str) -> None:
+    """Refuse a rule RFC 5545 forbids or a commitment cannot follow, naming the part at fault."""
+    parts = rule_parts(rule)
+    _check_freq(rule, parts.get("FREQ"))
+    for name in ("INTERVAL", "COUNT"):
+        if name in parts:
+            _check_positive(rule, name, parts[name])
+    if int(parts.get("INTERVAL", "1")) > MAX_INTERVAL[parts["FREQ"]]:
+        raise _refuse(
+            rule,
+            f"INTERVAL={parts['INTERVAL']} is more than two years apart",
+            f"Use at most INTERVAL={MAX_INTERVAL[parts['FREQ']]} with FREQ={parts['FREQ']}.",
+        )
+    if "COUNT" in parts and "UNTIL" in parts:
+        raise _refuse(rule, "COUNT and UNTIL cannot both be given", "Keep one of them.")
+    for name, (low, high) in RANGES.items():
+        for value in parts.get(name, "").split(",") if name in parts else ():
+            _check_number(rule, name, value, low, high)
+    for day in parts.get("BYDAY", "").split(",") if "BYDAY" in parts else ():
+        if not _BYDAY.fullmatch(day):
+            raise _refuse(
+                rule,
+                f"BYDAY={parts['BYDAY']} has {day!r}, not a day",
+                "Days are MO, TU, WE, TH, FR, SA, SU (BYDAY=1SU: the first Sunday). "
+                + RULE_EXAMPLE,
+            )
+    _check_month_days(rule, parts)
+    if "UNTIL" in parts:
+        _check_until(rule, parts["UNTIL"])
+
+
+def _check_freq(rule: str, freq: str | None) -> None:
+    if freq is None:
+        raise _refuse(
+            rule, "FREQ is missing", "Start with FREQ=DAILY, FREQ=WEEKLY or FREQ=MONTHLY."
+        )
+    if freq not in FREQS:
+        raise _refuse(
+            rule,
+            f"FREQ={freq} is not a frequency",
+            "Use FREQ=DAILY, FREQ=WEEKLY, FREQ=MONTHLY or FREQ=YEARLY.",
+        )
+    if FREQS.index(freq) < FREQS.index("DAILY"):
+        raise InvalidInput(
+            f"The RRULE {rule!r} recurs more often than daily (FREQ={freq}).",
+            "A commitment recurs at most daily; use BYHOUR for two times a day.",
+        )
+
+
+def _check_positive(rule: str, name: str, value: str) -> None:
+    if not value.isdigit() or not 1 <= int(value) <= MAX_INTEGER:
+        raise _refuse(
+            rule,
+            f"{name}={value} must be a whole number from 1 to {MAX_INTEGER}",
+            f"E.g. {name}=2.",
+        )
+
+
+def _check_number(rule: str, name: str, value: str, low: int, high: int) -> None:
+    number = value.lstrip("+-")
+    if not number.isdigit() or not low <= int(value) <= high or (int(value) == 0 and low < 0):
+        raise _refuse(
+            rule,
+            f"{name} has {value!r}, outside {low} to {high}",
+            f"Give {name} whole numbers from {low} to {high}.",
+        )
+
+
+def _check_month_days(rule: str, parts: dict[str, str]) -> None:
+    """A day of the month that none of the named months has (BYMONTH=2;BYMONTHDAY=30)."""
+    if "BYMONTHDAY" not in parts or "BYMONTH" not in parts:
+        return
+    longest = max(MONTH_DAYS[int(m) - 1] for m in parts["BYMONTH"].split(","))
+    if all(abs(int(day)) > longest for day in parts["BYMONTHDAY"].split(",")):
+        raise _refuse(
+            rule,
+            f"BYMONTHDAY={parts['BYMONTHDAY']} never falls in "
+            f"BYMONTH={parts['BYMONTH']} (at most {longest} days)",
+            "Pick a day the month has, e.g. BYMONTHDAY=-1 for its last day.",
+        )
+
+
+def _check_until(rule: str, until: str) -> None:
+    from tarry import clock
+
+    match = re.fullmatch(r"(\d{8})(T\d{6})?", until)
+    if match is None:
+        raise _refuse(
+            rule, f"UNTIL={until} is not a date", "Write UNTIL=20271231 or UNTIL=20271231T235959Z."
+        )
+    try:
+        moment = datetime.strptime(until, "%Y%m%dT%H%M%S" if match[2] else "%Y%m%d")
+    except ValueError as exc:
+        raise _refuse(rule, f"UNTIL={until} is not a real date") from exc
+    if moment < clock.now().astimezone().replace(tzinfo=None) - timedelta(days=1):
+        raise _refuse(
+            rule,
+            f"UNTIL={until} is in the past, so it would never occur",
+            "Give a later UNTIL, or leave it out.",
+        )
 
 
 def _local_until(match: re.Match[str]) -> str:

@@ -15,7 +15,10 @@ from typing import Any
 from tarry import clock
 from tarry import practices as practice_keys
 from tarry.errors import InvalidInput, NotFound
+from tarry.moments import check_when
 from tarry.store import Store
+
+MAX_COST_HOURS = 24 * 7
 
 DIRECTIONS = ("toward", "away")
 
@@ -69,6 +72,12 @@ def record(
         )
     if cost_hours is not None and cost_hours < 0:
         raise InvalidInput(f"A cost cannot be negative ({cost_hours} h).")
+    if cost_hours is not None and cost_hours > MAX_COST_HOURS:
+        raise InvalidInput(
+            f"A tradeoff costs at most a week ({MAX_COST_HOURS} h), not {cost_hours:g} h.",
+            "Record a longer stretch as one tradeoff per week.",
+        )
+    check_when(at or clock.now(), days_ahead=366)  # a trade can be decided ahead
     keys = practice_keys.parse(practices)
     with store.tx():
         cur = store.execute(

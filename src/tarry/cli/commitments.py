@@ -33,7 +33,10 @@ def add(
         None, "--start", help="First day (and time); default today.", metavar="TIME"
     ),
     length: str = typer.Option(
-        "1h", "--for", help="How long each time, e.g. 2h or 90m.", metavar="DURATION"
+        "1h",
+        "--for",
+        help="How long each time, with a unit: 2h or 90m (at most 24h).",
+        metavar="DURATION",
     ),
     with_: list[str] = typer.Option(
         [], "--with", help="A person it is with (repeatable).", metavar="NAME"
@@ -87,26 +90,41 @@ def upcoming(
     days: int = typer.Option(7, "--days", help="How many days ahead.", metavar="N"),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Occurrences in the next days (and recent ones not marked yet)."""
+    """Occurrences in the next days (still to come), and past ones of the last 14 days not marked.
+
+    --json gives {"upcoming": [...], "not_marked": [...]}.
+    """
     from tarry import commitments
 
     with open_store() as store:
         ahead = commitments.upcoming(store, days)
         waiting = commitments.unmarked(store)
     if as_json:
-        print_json([o.to_dict() for o in ahead])
+        print_json({"upcoming": [o.to_dict() for o in ahead],
+                    "not_marked": [o.to_dict() for o in waiting]})  # fmt: skip
         return
     console.print(occurrence_table(ahead) if ahead else f"Nothing in the next {days} days.")
     if waiting:
-        console.print(f"\n{len(waiting)} recent occurrence(s) not marked yet:")
+        console.print(f"\n{len(waiting)} past occurrence(s) of the last 14 days not marked yet:")
         console.print(occurrence_table(waiting))
         console.print("Mark one: tarry commit mark TITLE --date YYYY-MM-DD kept|traded|skipped")
 
 
+def status_text(o: Occurrence) -> str:
+    """How an occurrence stands, in words: an unmarked one is still to come or not marked yet."""
+    from tarry import clock
+    from tarry.commitments import naive
+
+    if o.status == "pending":
+        return "still to come" if o.scheduled_at > naive(clock.now()) else "not marked yet"
+    return o.status + (f" for {o.traded_for}" if o.traded_for else "")
+
+
 def occurrence_table(found: list[Occurrence]) -> Table:
     table = Table("when", "id", "commitment", "for", "with", "status")
+    table.columns[0].no_wrap = True
     for o in found:
-        status = escape(o.status + (f" for {o.traded_for}" if o.traded_for else ""))
+        status = escape(status_text(o))
         style = STATUS_STYLE.get(o.status, "")
         table.add_row(f"{o.scheduled_at:%a %Y-%m-%d %H:%M}", str(o.commitment_id),
                       escape(o.title), f"{o.duration_min} min", escape(", ".join(o.people)),

@@ -31,7 +31,7 @@ def write(
         if edit or sys.stdin.isatty():
             text = journal.compose(store.home, prompt)
         else:
-            text = sys.stdin.read()
+            text = journal.decode_text(sys.stdin.buffer.read(), "stdin")
         if not text.strip():
             console.print("Nothing written, so nothing was saved.")
             return

@@ -22,9 +22,14 @@ def log(
     with_: list[str] = typer.Option(
         [], "--with", "-w", help="Who it was with (repeatable).", metavar="NAME"
     ),
-    at: str = typer.Option(None, "--at", help="When it began (default now).", metavar="TIME"),
+    at: str = typer.Option(
+        None, "--at", help="When it began (default now; at most a day ahead).", metavar="TIME"
+    ),
     length: str = typer.Option(
-        None, "--for", help="How long, e.g. 45m or 2h (default 30m).", metavar="DURATION"
+        None,
+        "--for",
+        help="How long, with a unit: 45m, 2h, 1h30m (default 30m; at most 24h).",
+        metavar="DURATION",
     ),
     medium: str = typer.Option(
         None, "--medium", "-m", help="in-person, call, video, text, other.", metavar="MEDIUM"

@@ -21,7 +21,10 @@ def traded(
     toward: bool = typer.Option(False, "--toward", help="Closeness won."),
     away: bool = typer.Option(False, "--away", help="Closeness lost."),
     cost: str = typer.Option(
-        None, "--cost", help="Time it cost, e.g. 2h or 90m.", metavar="DURATION"
+        None,
+        "--cost",
+        help="Time it cost, with a unit: 2h or 90m (at most 168h).",
+        metavar="DURATION",
     ),
     cost_note: str = typer.Option(
         "", "--cost-note", help="What else it cost, in words.", metavar="TEXT"
