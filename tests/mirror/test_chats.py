@@ -238,3 +238,18 @@ def test_title_needs_a_single_conversation(store: Store) -> None:
     with pytest.raises(InvalidInput, match="more than one conversation"):
         import_chat(store, fixture("telegram", "account.json"), title="All")
     assert store.scalar("SELECT COUNT(*) FROM messages") == 0
+
+
+def test_lone_surrogates_from_json_escapes_are_stored_and_printed(
+    store: Store, tmp_path: Path, cli: Any
+) -> None:
+    export = tmp_path / "result.json"
+    export.write_text(
+        '{"name": "S", "messages": [{"type": "message", "date_unixtime": "1677700800",'
+        ' "from": "A", "text": "half \\ud800 pair"}]}',
+        encoding="utf-8",
+    )
+    assert import_chat(store, export).new == 1
+    assert store.scalar("SELECT text FROM messages") == "half \ufffd\ufffd\ufffd pair"
+    printed = cli("mirror", "parse", str(export))
+    assert json.loads(printed.stdout)["text"] == "half \ufffd\ufffd\ufffd pair"

@@ -11,7 +11,8 @@ import orjson
 import typer
 
 from tarry.cli.common import err_console
-from tarry.mirror.formats import detect
+from tarry.mirror.chats import without_surrogates
+from tarry.mirror.formats import Message, detect
 from tarry.mirror.formats.conversation import Conversation
 from tarry.mirror.formats.csvchat import Columns
 
@@ -85,13 +86,20 @@ def _write(conversations: Iterable[Conversation]) -> None:
     lines: list[bytes] = []
     for conversation in conversations:
         for m in conversation.messages:
-            lines.append(orjson.dumps(m._asdict()))
+            lines.append(_line(m))
             if len(lines) >= FLUSH_EVERY:
                 out.write(b"\n".join(lines) + b"\n")
                 lines.clear()
     if lines:
         out.write(b"\n".join(lines) + b"\n")
     out.flush()
+
+
+def _line(message: Message) -> bytes:
+    try:
+        return orjson.dumps(message._asdict())
+    except orjson.JSONEncodeError:  # a lone surrogate from a JSON escape: write U+FFFD
+        return orjson.dumps({k: without_surrogates(v) for k, v in message._asdict().items()})
 
 
 def register(app: typer.Typer) -> None:
