@@ -253,6 +253,10 @@ def test_encrypted_store_raises_standard_library_errors(home: Path) -> None:
             store.execute("INSERT INTO people (name, created_at) VALUES ('Sam', 't')")
         with pytest.raises(sqlite3.OperationalError):
             store.query("SELECT * FROM nowhere")
+        with pytest.raises(sqlite3.IntegrityError):
+            store.conn.cursor().execute("INSERT INTO people (name, created_at) VALUES ('sam', 't')")
+        rows = store.conn.cursor().execute("SELECT name FROM people").fetchall()
+        assert [r["name"] for r in rows] == ["Sam"]
 
 
 def test_create_refuses_an_existing_store(home: Path) -> None:

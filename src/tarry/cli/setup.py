@@ -90,7 +90,11 @@ def init(
             f"There is already a plain store in {directory}.", "Encrypt it with `tarry encrypt`."
         )
     with open_store() as store:
-        console.print(f"tarry store ready at {store.path} (schema version {store.version}).")
+        kind = "encrypted " if store.encrypted else ""
+        console.print(
+            f"tarry {kind}store ready at {store.path} (schema version {store.version}).",
+            soft_wrap=True,
+        )
         if not store.encrypted:
             console.print(
                 "It is not encrypted: anyone who can read this file can read your notes and chats."

@@ -129,6 +129,18 @@ def _translate(exc: Exception) -> Exception:
 class CipherCursor(cipher.Cursor):
     """An SQLCipher cursor that raises the standard library's exceptions."""
 
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        try:
+            return super().execute(sql, params)
+        except cipher.Error as exc:
+            raise _translate(exc) from exc
+
+    def executemany(self, sql: str, seq: Iterable[Any]) -> Any:
+        try:
+            return super().executemany(sql, seq)
+        except cipher.Error as exc:
+            raise _translate(exc) from exc
+
     def __next__(self) -> Any:
         try:
             return super().__next__()
