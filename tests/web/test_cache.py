@@ -33,10 +33,32 @@ def test_unchanged_data_is_computed_once(store: Store, monkeypatch) -> None:
         calls.append(1)
         return {"n": len(calls)}
 
-    assert cache.get(("a",), store, compute) == {"n": 1}
-    assert cache.get(("a",), store, compute) == {"n": 1}
+    assert cache.get(("a",), store, compute, "minute") == {"n": 1}
+    assert cache.get(("a",), store, compute, "minute") == {"n": 1}
     monkeypatch.setenv("TARRY_NOW", "2026-11-19T12:01:00+00:00")  # a new minute
-    assert cache.get(("a",), store, compute) == {"n": 2}
+    assert cache.get(("a",), store, compute, "minute") == {"n": 2}
+    assert cache.get(("a",), store, compute, "day") == {"n": 3}
+    monkeypatch.setenv("TARRY_NOW", "2026-11-19T13:00:00+00:00")  # same day
+    assert cache.get(("a",), store, compute, "day") == {"n": 3}
     for key in ("b", "c"):
         cache.get((key,), store, compute)
     assert len(cache.entries) == 2
+
+
+def test_one_thread_computes_while_the_others_wait(store: Store) -> None:
+    import threading
+    import time
+
+    cache, calls = PageCache(), []
+
+    def slow() -> dict:
+        calls.append(1)
+        time.sleep(0.2)
+        return {"ok": True}
+
+    threads = [threading.Thread(target=cache.get, args=(("p",), store, slow)) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1

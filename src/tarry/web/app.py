@@ -89,21 +89,26 @@ def base_context(request: Request) -> dict[str, Any]:
 Handler = Callable[[Request, Store], dict[str, Any]]
 
 
-def page(path: str, template: str, data: Handler) -> list[BaseRoute]:
-    """A page and its JSON twin at the same path + `.json`, served from one data function."""
+def page(path: str, template: str, data: Handler, *, fresh: str = "day") -> list[BaseRoute]:
+    """A page and its JSON twin at the same path + `.json`, served from one data function.
+
+    The data is computed in a worker thread (a slow page never blocks the others) and cached
+    until the data changes (see web/cache.py); `fresh="minute"` for pages about "now".
+    """
+    from starlette.concurrency import run_in_threadpool
     from starlette.routing import Route
 
     def computed(request: Request) -> dict[str, Any]:
         store = request.app.state.store_for(request)
         key = (template, tuple(sorted(request.path_params.items())), str(request.query_params))
         cache: PageCache = request.app.state.pages
-        return cache.get(key, store, lambda: data(request, store))
+        return cache.get(key, store, lambda: data(request, store), fresh)
 
     async def html(request: Request) -> Response:
-        return render(request, template, computed(request))
+        return render(request, template, await run_in_threadpool(computed, request))
 
     async def as_json(request: Request) -> Response:
-        return JSONResponse(jsonable(computed(request)))
+        return JSONResponse(jsonable(await run_in_threadpool(computed, request)))
 
     twin = (path.rstrip("/") or "/today") + ".json"
     # The twin goes first: "/people/{name}" would otherwise also match "/people/Sam.json".

@@ -13,7 +13,7 @@ from tarry import clock, commitments, moments, people, strength, values
 from tarry.practices import PRACTICES
 from tarry.prompts.choose import daily
 from tarry.store import Store
-from tarry.web.app import page, render
+from tarry.web.app import page
 from tarry.web.forms import checked_form, integer, many, naive_time, text, when
 from tarry.web.pages import back, store_of
 
@@ -58,7 +58,11 @@ async def index(request: Request) -> Response:
     store = store_of(request)
     if not people.all_people(store) and values.latest(store) is None:
         return RedirectResponse("/welcome", status_code=303)
-    return render(request, "today.html", today_page(request, store))
+    response: Response = await TODAY[1].endpoint(request)  # type: ignore[attr-defined]
+    return response
+
+
+TODAY = page("/today", "today.html", today_page, fresh="minute")
 
 
 async def log_moment(request: Request) -> Response:
@@ -98,7 +102,7 @@ async def mark_occurrence(request: Request) -> Response:
 def routes() -> list[BaseRoute]:
     return [
         Route("/", index, methods=["GET"]),
-        *page("/today", "today.html", today_page),
+        *TODAY,
         Route("/moments", log_moment, methods=["POST"]),
         Route("/commitments/{id:int}/mark", mark_occurrence, methods=["POST"]),
     ]
