@@ -404,3 +404,14 @@ def test_cli_show(cli, store: Store, dinner: Commitment) -> None:
     data = json.loads(cli("commit", "show", "1", "--json").stdout)
     assert data["counts"]["traded"] == 1 and data["commitment"]["title"] == TITLE
     assert cli("commit", "show", "Gym").code == 2
+
+
+def test_cli_empty_commitment_lists_say_so_in_one_line(cli, store: Store) -> None:
+    assert cli("commit", "list", "--all").stdout == (
+        "No commitments yet. Add one: tarry commit add TITLE --every 'thursday 19:00'.\n"
+    )
+    commitments.end(store, commitments.add(store, "Walk", every="day 8:00").id)
+    assert cli("commit", "list").stdout == (
+        "No active commitments. Add one: tarry commit add TITLE --every 'thursday 19:00';"
+        " ended ones: tarry commit list --all.\n"
+    )

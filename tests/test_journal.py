@@ -188,3 +188,21 @@ def test_cli_editor_file_that_is_not_utf8_saves_nothing(
     assert result.stderr.startswith("error: the editor's file, byte ")
     assert "not UTF-8 text (byte 0xe9" in result.stderr
     assert journal.all_entries(store) == [] and list(store.home.glob("entry-*")) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        ([], "No entries yet. Write one: tarry write (or echo '...' | tarry write)."),
+        (["--tag", "nosuch"], "No entries tagged nosuch."),
+        (
+            ["--tag", "#NoSuch", "--since", "2026-11-01"],
+            "No entries tagged nosuch since 2026-11-01.",
+        ),
+    ],
+)
+def test_cli_empty_listing_says_so_in_one_line(cli, store: Store, args: list[str], line: str):
+    assert cli("entries", "list", *args).stdout == line + "\n"
+    journal.write(store, "Something", tags=["sam"])
+    if args:
+        assert cli("entries", "list", *args).stdout == line + "\n"

@@ -255,3 +255,16 @@ def test_cli_log_interrupted_prompts_store_nothing(cli, sam: Store) -> None:
 def test_cli_log_interactive_needs_someone_first(cli, store: Store) -> None:
     result = cli("log", input="\n")
     assert result.code == 2 and "tarry people add NAME" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        ([], "No moments yet. Log one: tarry log --with NAME."),
+        (["--with", "Maya"], "No moments with Maya."),
+        (["--with", "Maya", "--since", "2026-11-01"], "No moments with Maya since 2026-11-01."),
+    ],
+)
+def test_cli_empty_listing_says_so_in_one_line(cli, sam: Store, args: list[str], line: str):
+    assert cli("moments", "list", *args).stdout == line + "\n"
+    assert cli("moments", "list", *args, "--json").stdout.strip() == "[]"

@@ -128,3 +128,16 @@ def test_cli_list_since(cli, store: Store) -> None:
     recent = json.loads(cli("tradeoffs", "list", "--since", "2026-11-01", "--json").stdout)
     assert [t["chose"] for t in recent] == ["Sam"]
     assert cli("tradeoffs", "list", "--direction", "up").code == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        ([], 'No tradeoffs yet. Record one: tarry traded "a walk" --over "email" --toward.'),
+        (["--direction", "away"], "No tradeoffs away from closeness."),
+        (["--direction", "toward", "--since", "2026-11-01"],
+         "No tradeoffs toward closeness since 2026-11-01."),
+    ],
+)  # fmt: skip
+def test_cli_empty_listing_says_so_in_one_line(cli, store: Store, args: list[str], line: str):
+    assert cli("tradeoffs", "list", *args).stdout == line + "\n"

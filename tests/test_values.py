@@ -148,3 +148,38 @@ def test_cli_interactive_offers_last_answers(cli, store: Store) -> None:
         ("family", 8, 7),
         ("intimate", 10, 4),
     ]
+
+
+def test_a_domain_rated_twice_is_refused(cli, store: Store) -> None:
+    with pytest.raises(InvalidInput, match="intimate is rated twice"):
+        values.parse_ratings(["intimate=9/4", "couple=8/3"])
+    result = cli("values", "--rate", "intimate=9/4", "--rate", "intimate=8/3")
+    assert result.code == 2
+    assert result.stderr.splitlines() == [
+        "error: intimate is rated twice: --rate intimate=9/4 and --rate intimate=8/3.",
+        "Give each domain once.",
+    ]
+    assert values.history(store) == []
+
+
+def test_trend_compares_only_the_domains_rated_in_both(store: Store) -> None:
+    values.record(store, RATINGS, at=datetime(2026, 9, 1, tzinfo=UTC))  # composite 49.33
+    values.record(store, {"intimate": (9, 5)}, at=datetime(2026, 11, 1, tzinfo=UTC))  # 45
+    trend = values.trend(store)
+    assert trend.compared == ["intimate"]
+    assert (trend.composite_change, trend.closeness_gap_change) == (9.0, -1.0)  # 45 - 36; 4 - 5
+    assert trend.consistency_change == {"intimate": 1}
+    assert trend.to_dict()["compared_domains"] == ["intimate"]
+
+
+def test_cli_one_domain_profile_says_what_it_compares(cli, store: Store) -> None:
+    values.record(store, RATINGS, at=datetime(2026, 9, 1, tzinfo=UTC))
+    result = cli("values", "--rate", "intimate=9/5")
+    assert "(+9.0 since 2026-09-01 over intimate, rated both times)" in result.stdout
+    text = cli("values", "history").stdout
+    assert "Composite change, first to latest (over the 1 domain(s) rated in both): +9" in text
+
+
+def test_cli_history_without_profiles_says_so(cli) -> None:
+    text = cli("values", "history").stdout
+    assert text == "No value profile yet. Run `tarry values` to rate what matters.\n"

@@ -4,12 +4,13 @@ Per domain, *importance* (how much it matters) and *consistency* (how fully it w
 The VLQ composite is the mean of importance x consistency (1-100). The *gap* (importance minus
 consistency) is a derived index, not part of the VLQ; the *want/value gap* is that gap averaged
 over the closeness domains (intimate relations, friendships, family). A profile may rate only
-some domains (say, parenting does not apply): means are taken over the domains rated.
+some domains (say, parenting does not apply): means are taken over the domains rated, and a
+change between two profiles over the domains rated in both (like with like).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import fmean
@@ -99,6 +100,15 @@ class Profile:
     def rating(self, domain: str) -> Rating | None:
         return next((r for r in self.ratings if r.domain == domain), None)
 
+    def composite_over(self, domains: Iterable[str]) -> float | None:
+        """The composite over only these domains (to compare profiles like with like)."""
+        products = [r.product for r in self.ratings if r.domain in set(domains)]
+        return round(fmean(products), 2) if products else None
+
+    def closeness_gap_over(self, domains: Iterable[str]) -> float | None:
+        gaps = [r.gap for r in self.ratings if r.domain in set(domains) and r.domain in CLOSENESS]
+        return round(fmean(gaps), 2) if gaps else None
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -113,12 +123,17 @@ class Profile:
 
 @dataclass
 class Trend:
-    """How the profile moved from the first to the latest (deltas are latest minus first)."""
+    """How the profile moved from the first to the latest (deltas are latest minus first).
+
+    Changes are taken over `compared` only, the domains rated in both, so that leaving a domain
+    out of one profile does not pass for a change in how you live.
+    """
 
     profiles: list[Profile]
     composite_change: float | None
     closeness_gap_change: float | None
     consistency_change: dict[str, int]
+    compared: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -126,7 +141,23 @@ class Trend:
             "composite_change": self.composite_change,
             "closeness_gap_change": self.closeness_gap_change,
             "consistency_change": self.consistency_change,
+            "compared_domains": self.compared,
         }
+
+
+def shared_domains(before: Profile, after: Profile) -> list[str]:
+    """The domains rated in both profiles, in DOMAINS order."""
+    return [r.domain for r in after.ratings if before.rating(r.domain) is not None]
+
+
+def _change(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else round(after - before, 2)
+
+
+def composite_change(before: Profile, after: Profile) -> float | None:
+    """The composite's change over the domains both profiles rated (None: none in common)."""
+    shared = shared_domains(before, after)
+    return _change(before.composite_over(shared), after.composite_over(shared))
 
 
 def domain_key(text: str) -> str:
@@ -136,6 +167,21 @@ def domain_key(text: str) -> str:
     if key not in DOMAINS:
         raise InvalidInput(f"Unknown value domain {text!r}.", f"Choose from: {', '.join(DOMAINS)}.")
     return key
+
+
+def parse_ratings(texts: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Read several 'domain=I/C' texts into {domain: (I, C)}; a domain given twice is refused."""
+    given: dict[str, tuple[int, int]] = {}
+    said: dict[str, str] = {}
+    for text in texts:
+        domain, importance, consistency = parse_rating(text)
+        if domain in given:
+            raise InvalidInput(
+                f"{domain} is rated twice: --rate {said[domain]} and --rate {text}.",
+                "Give each domain once.",
+            )
+        given[domain], said[domain] = (importance, consistency), text
+    return given
 
 
 def parse_rating(text: str) -> tuple[str, int, int]:
@@ -222,13 +268,11 @@ def trend(store: Store) -> Trend:
     if len(profiles) < 2:
         return Trend(profiles, None, None, {})
     first, last = profiles[0], profiles[-1]
-    gap_change = None
-    if first.closeness_gap is not None and last.closeness_gap is not None:
-        gap_change = round(last.closeness_gap - first.closeness_gap, 2)
+    shared = shared_domains(first, last)
+    gap_change = _change(first.closeness_gap_over(shared), last.closeness_gap_over(shared))
     consistency = {}
-    for rating in last.ratings:
-        before = first.rating(rating.domain)
-        if before is not None:
-            consistency[rating.domain] = rating.consistency - before.consistency
-    composite_change = round(last.composite - first.composite, 2)
-    return Trend(profiles, composite_change, gap_change, consistency)
+    for domain in shared:
+        before, after = first.rating(domain), last.rating(domain)
+        if before is not None and after is not None:
+            consistency[domain] = after.consistency - before.consistency
+    return Trend(profiles, composite_change(first, last), gap_change, consistency, shared)

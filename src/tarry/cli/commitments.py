@@ -77,6 +77,16 @@ def list_(
     if as_json:
         print_json([c.to_dict() for c in found])
         return
+    if not found:
+        console.print(
+            "No commitments yet. Add one: tarry commit add TITLE --every 'thursday 19:00'."
+            if include_ended
+            else "No active commitments. Add one: tarry commit add TITLE --every 'thursday"
+            " 19:00'; ended ones: tarry commit list --all.",
+            markup=False,
+            soft_wrap=True,
+        )
+        return
     table = Table("id", "title", "when", "for", "with", "practices", "ended")
     for c in found:
         ended = f"{c.ended_at:%Y-%m-%d}" if c.ended_at else ""

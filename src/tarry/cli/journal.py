@@ -54,12 +54,23 @@ def list_(
     if as_json:
         print_json([e.to_dict() for e in found])
         return
+    if not found:
+        console.print(nothing_found(tag, since), markup=False, soft_wrap=True)
+        return
     table = Table("id", "when", "tags", "first line")
     for e in found:
         table.add_row(
             str(e.id), f"{e.at:%Y-%m-%d %H:%M}", escape(", ".join(e.tags)), escape(e.title)
         )
     console.print(table)
+
+
+def nothing_found(tag: str | None, since: str | None) -> str:
+    """One line for an empty listing, naming the filters ('No entries tagged sam.')."""
+    if not tag and not since:
+        return "No entries yet. Write one: tarry write (or echo '...' | tarry write)."
+    tagged = f" tagged {tag.strip().lstrip('#').lower()}" if tag else ""
+    return f"No entries{tagged}{f' since {since}' if since else ''}."
 
 
 @entries_app.command("show")

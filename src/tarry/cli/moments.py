@@ -195,12 +195,22 @@ def list_(
     if as_json:
         print_json([m.to_dict() for m in found])
         return
+    if not found:
+        console.print(nothing_found(with_, since), markup=False, soft_wrap=True)
+        return
     table = Table("id", "when", "with", "meaning", "practices", "note")
     for m in found:
         table.add_row(str(m.id), f"{m.at:%Y-%m-%d %H:%M}", escape(", ".join(m.people)),
                       f"{m.meaningfulness:g}", "+".join(m.practices),
                       escape(shorten(m.note, 70, placeholder="...")))  # fmt: skip
     console.print(table)
+
+
+def nothing_found(person: str | None, since: str | None) -> str:
+    """One line for an empty listing, naming the filters ('No moments with Sam.')."""
+    if not person and not since:
+        return "No moments yet. Log one: tarry log --with NAME."
+    return f"No moments{f' with {person}' if person else ''}{f' since {since}' if since else ''}."
 
 
 @moments_app.command("remove")

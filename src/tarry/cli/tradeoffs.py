@@ -74,6 +74,9 @@ def list_(
     if as_json:
         print_json([t.to_dict() for t in found])
         return
+    if not found:
+        console.print(nothing_found(direction, since), markup=False, soft_wrap=True)
+        return
     table = Table("id", "when", "chose", "over", "way", "cost", "practices")
     for t in found:
         cost = " ".join(filter(None, [f"{t.cost_hours:g} h" if t.cost_hours else "", t.cost_note]))
@@ -82,6 +85,18 @@ def list_(
                       escape(cost),
                       "+".join(t.practices))  # fmt: skip
     console.print(table)
+
+
+def nothing_found(direction: str | None, since: str | None) -> str:
+    """One line for an empty listing, naming the filters ('No tradeoffs away from closeness.')."""
+    if not direction and not since:
+        return 'No tradeoffs yet. Record one: tarry traded "a walk" --over "email" --toward.'
+    way = (
+        f" {direction.lower()} {'from ' if direction.lower() == 'away' else ''}closeness"
+        if direction
+        else ""
+    )
+    return f"No tradeoffs{way}{f' since {since}' if since else ''}."
 
 
 def register(app: typer.Typer) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tarry.cli.common import JSON_OPTION, console, open_store, print_json
@@ -26,13 +27,16 @@ def rate(
     ratings: list[str] = typer.Option([], "--rate", metavar="DOMAIN=I/C", help=RATE_HELP),
     note: str = typer.Option("", "--note", help="A note on this profile.", metavar="TEXT"),
 ) -> None:
-    """Rate the 10 life domains (1-10); asks for each one when no --rate is given."""
+    """Rate the 10 life domains (1-10); asks for each one when no --rate is given.
+
+    A profile holds only the domains rated; a change between profiles is taken over the domains
+    rated in both, so rating one domain today compares that domain alone.
+    """
     if ctx.invoked_subcommand is not None:
         return
     from tarry import values
 
-    parsed = [values.parse_rating(text) for text in ratings]
-    given = {domain: (importance, consistency) for domain, importance, consistency in parsed}
+    given = values.parse_ratings(ratings)
     with open_store() as store:
         before = values.latest(store)
         profile = values.record(store, given or ask(before), note=note)
@@ -97,9 +101,7 @@ def render(profile: Profile, before: Profile | None = None) -> None:
     console.print(table)
     console.print(f"Profile {profile.id}, {profile.taken_at:%Y-%m-%d %H:%M}.")
     line = f"Composite (VLQ, mean of I x C): [b]{profile.composite:g}[/]"
-    if before is not None:
-        line += f" ({profile.composite - before.composite:+.1f} since {before.taken_at:%Y-%m-%d})"
-    console.print(line)
+    console.print(line + escape(since(before, profile)), soft_wrap=True)
     if profile.closeness_gap is not None:
         console.print(
             f"Want/value gap for closeness (intimate, friends, family): "
@@ -140,15 +142,36 @@ def history(as_json: bool = JSON_OPTION) -> None:
     render_trend(trend)
 
 
+def since(before: Profile | None, profile: Profile) -> str:
+    """' (+9.0 since 2026-09-01)', over the domains rated in both, or '' when nothing compares."""
+    from tarry.values import composite_change, shared_domains
+
+    change = None if before is None else composite_change(before, profile)
+    if before is None or change is None:
+        return ""
+    shared = shared_domains(before, profile)
+    same = len(shared) == len(profile.ratings) == len(before.ratings)
+    over = "" if same else f" over {', '.join(shared)}, rated both times"
+    return f" ({change:+.1f} since {before.taken_at:%Y-%m-%d}{over})"
+
+
 def render_trend(trend: Trend) -> None:
+    if not trend.profiles:
+        console.print("No value profile yet. Run `tarry values` to rate what matters.")
+        return
     table = Table("id", "taken", "composite", "closeness gap", "")
     for p in trend.profiles:
         gap = "" if p.closeness_gap is None else f"{p.closeness_gap:+g}"
         table.add_row(str(p.id), f"{p.taken_at:%Y-%m-%d}", f"{p.composite:g}", gap,
                       "▇" * round(p.composite / 5))  # fmt: skip
     console.print(table)
+    first, last = (trend.profiles[0], trend.profiles[-1])
+    same = len(trend.compared) == len(first.ratings) == len(last.ratings)
+    over = "" if same else f" (over the {len(trend.compared)} domain(s) rated in both)"
     if trend.composite_change is not None:
-        console.print(f"Composite change, first to latest: {trend.composite_change:+g}")
+        console.print(f"Composite change, first to latest{over}: {trend.composite_change:+g}")
+    elif len(trend.profiles) > 1:
+        console.print("The first and latest profiles rate no domain in common: no change to show.")
     if trend.closeness_gap_change is not None:
         console.print(f"Want/value gap change: {trend.closeness_gap_change:+g} (lower is closer)")
 
