@@ -163,12 +163,13 @@ def classify(
     if as_json:
         print_json([_classified(b, m, explain) for b, m in found])
         return
-    table = Table("start", "hours", "domain", "summary", "calendar", *(["why"] if explain else []))
+    table = Table("start", "h:mm", "domain", "summary", "calendar", *(["why"] if explain else []))
     for block, match in found:
         when = (
             f"{block.starts_at:%Y-%m-%d}" if block.all_day else f"{block.starts_at:%a %d %b %H:%M}"
         )
-        hours = "all day" if block.all_day else f"{block.hours:.1f}"
+        minutes = round(block.hours * 60)
+        hours = "all day" if block.all_day else f"{minutes // 60}:{minutes % 60:02d}"
         why = [f"{match.rule.short() if match.rule else '-'}: {match.reason}"] if explain else []
         table.add_row(when, hours, match.domain, block.summary, block.calendar, *why)
     console.print(table)
