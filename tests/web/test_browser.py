@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -69,6 +70,9 @@ def page(server: str) -> Iterator[object]:
 
 
 def shot(page: object, name: str) -> None:
+    """Refresh docs/screenshots/NAME.png when TARRY_SCREENSHOTS=1 (the tree stays clean otherwise)."""
+    if not os.environ.get("TARRY_SCREENSHOTS"):
+        return
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
