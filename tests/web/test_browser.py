@@ -70,7 +70,7 @@ def page(server: str) -> Iterator[object]:
 
 
 def shot(page: object, name: str) -> None:
-    """Refresh docs/screenshots/NAME.png when TARRY_SCREENSHOTS=1 (the tree stays clean otherwise)."""
+    """Refresh docs/screenshots/NAME.png when TARRY_SCREENSHOTS=1 (else the tree stays clean)."""
     if not os.environ.get("TARRY_SCREENSHOTS"):
         return
     SHOTS.mkdir(parents=True, exist_ok=True)
