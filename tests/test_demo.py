@@ -125,3 +125,54 @@ def test_cli_demo_default_home_is_beside_the_real_one(cli, tmp_path: Path, monke
     assert result.code == 0, result.stderr
     assert json.loads(result.stdout)["home"] == str(tmp_path / "data" / "tarry-demo")
     assert not (tmp_path / "data" / "tarry").exists()  # the real home is untouched
+
+
+def test_demo_imports_chats_and_a_calendar_and_leaves_no_files(
+    built: tuple[Path, demo.DemoSummary],
+) -> None:
+    home, summary = built
+    assert (summary.counts["chat_messages"], summary.counts["calendar_blocks"]) == (167, 75)
+    assert sorted(p.name for p in home.iterdir()) == ["TARRY-DEMO", "tarry.db"]
+    with Store.open(home) as store:
+        chats = store.query(
+            "SELECT p.name, count(*) AS n, sum(m.is_me) AS mine FROM messages m"
+            " JOIN conversations c ON c.id = m.conversation_id"
+            " JOIN people p ON p.id = c.person_id GROUP BY p.name ORDER BY p.name"
+        )
+        blocks = dict(
+            store.query(
+                "SELECT calendar, count(*) FROM time_blocks GROUP BY calendar ORDER BY calendar"
+            )
+        )
+        series = store.scalar("SELECT count(*) FROM time_blocks WHERE summary = 'Work'")
+    assert [tuple(row) for row in chats] == [("Maya", 68, 31), ("Sam", 99, 47)]  # as in demo.toml
+    assert blocks == {"Personal": 7, "Work": 68}
+    assert series == 58  # every weekday of the twelve weeks up to yesterday
+
+
+def test_demo_chats_show_pain_met_in_different_ways(built: tuple[Path, demo.DemoSummary]) -> None:
+    from tarry.mirror.conversations import person_report
+
+    with Store.open(built[0]) as store:
+        met = {n: person_report(store, n)["total"] for n in ("Sam", "Maya")}
+    assert {n: m["their_feelings_met"]["counts"] for n, m in met.items()} == {
+        "Sam": {"explore": 1, "validate": 4, "share": 0, "fix": 0, "minimise": 1,
+                "redirect": 1, "other reply": 2, "no reply": 0},
+        "Maya": {"explore": 1, "validate": 3, "share": 0, "fix": 1, "minimise": 1,
+                 "redirect": 1, "other reply": 0, "no reply": 1},
+    }  # fmt: skip
+    assert {n: m["my_feelings_met"]["total"] for n, m in met.items()} == {"Sam": 8, "Maya": 3}
+
+
+def test_demo_notes_are_never_repeated_word_for_word(
+    built: tuple[Path, demo.DemoSummary],
+) -> None:
+    data = snapshot(built[0])
+    for notes in (
+        [m["note"] for m in data["moments"] if m["note"]],
+        [o["note"] for o in data["occurrences"] if o["note"]],
+    ):
+        assert len(notes) == len(set(notes))
+    assert sum(1 for m in data["moments"] if m["note"]) >= 60
+    bike = [m for m in data["moments"] if "Dad's old bike" in m["note"]]
+    assert [m["meaningfulness"] >= 4 for m in bike] == [True] * len(bike)

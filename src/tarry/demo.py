@@ -11,8 +11,8 @@ import random
 import shutil
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,16 @@ class DemoContext:
     rng: random.Random
     content: dict[str, Any]
     now: datetime
+    used: set[str] = field(default_factory=set)  # notes already written: none is repeated
+
+    def fresh(self, options: Sequence[str]) -> str:
+        """A note from `options` not used yet (a random pick, else the first unused, else '')."""
+        note = self.rng.choice(options)
+        if note in self.used:
+            note = next((o for o in options if o and o not in self.used), "")
+        if note:
+            self.used.add(note)
+        return note
 
     @property
     def start(self) -> datetime:
@@ -110,6 +120,8 @@ def counts(store: Store, context: DemoContext) -> dict[str, int]:
         "tradeoffs": len(tradeoffs.all_tradeoffs(store)),
         "moments": len(moments.all_moments(store)),
         "entries": len(journal.all_entries(store)),
+        "chat_messages": int(store.scalar("SELECT count(*) FROM messages") or 0),
+        "calendar_blocks": int(store.scalar("SELECT count(*) FROM time_blocks") or 0),
     }
 
 
@@ -149,7 +161,7 @@ def mark_occurrences(ctx: DemoContext) -> None:
         status = choose_status(ctx, at, scripts[occurrence.title])
         if status is None:
             continue  # forgot to mark it, as people do
-        note = ctx.rng.choice(texts[f"{status}_notes"])
+        note = ctx.fresh(texts[f"{status}_notes"])
         traded_for = ctx.rng.choice(texts["traded_for"]) if status == "traded" else None
         commitments.mark(
             ctx.store, occurrence.commitment_id, status, when=occurrence.scheduled_at,
@@ -214,9 +226,14 @@ def log_moment(ctx: DemoContext, names: list[str], template: dict[str, Any], day
     minutes = template.get("minutes") or (
         rng.randrange(5, 30, 5) if medium == "text" else rng.randrange(low * 10, high * 25, 5)
     )
+    # Each note once: a template used again takes its next variant, then no note at all
+    # (quick logs often have none), so the list never repeats a line word for word.
+    variants = [template["note"], *template.get("more", [])]
+    note = next((v for v in variants if v not in ctx.used), "")
+    ctx.used.add(note)
     moments.log(
         ctx.store, names, at=ctx.day(days_ago, hour, rng.choice((0, 15, 30, 45))),
-        duration_min=minutes, medium=medium, note=template["note"],
+        duration_min=minutes, medium=medium, note=note,
         initiator=rng.choices(("me", "them", "mutual"), weights=(2, 2, 3))[0],
         practices=template.get("practices", ""), **ratings(rng, template),
     )  # fmt: skip
@@ -247,6 +264,103 @@ def add_entries(ctx: DemoContext) -> None:
         journal.write(ctx.store, e["body"], prompt=e.get("prompt", ""), tags=e["tags"], at=at)
 
 
+def add_chats(ctx: DemoContext) -> None:
+    """Synthetic WhatsApp exports (demo.toml) written inside the home, imported, then deleted."""
+    from tarry.mirror.chats import import_chat
+
+    for chat in ctx.content["chats"]:
+        path = ctx.store.home / f"WhatsApp Chat with {chat['person']}.txt"
+        path.touch(mode=0o600)
+        try:
+            path.write_text(whatsapp_text(ctx, chat["threads"]), encoding="utf-8")
+            import_chat(ctx.store, path, fmt="whatsapp", person=chat["person"], me=chat["me"])
+        finally:
+            path.unlink(missing_ok=True)
+
+
+def whatsapp_text(ctx: DemoContext, threads: list[dict[str, Any]]) -> str:
+    """An Android-style export ('19/11/2026, 21:05 - Sam: text'), oldest thread first."""
+    lines = []
+    for thread in sorted(threads, key=lambda t: -t["days_ago"]):
+        when = ctx.day(thread["days_ago"], *clock_time(thread["at"]))
+        for line in thread["lines"]:
+            lines.append(f"{when:%d/%m/%Y, %H:%M} - {line}")
+            when += timedelta(minutes=ctx.rng.randint(1, 4))
+    return "\n".join(lines) + "\n"
+
+
+def clock_time(text: str) -> tuple[int, int]:
+    hour, minute = text.split(":")
+    return int(hour), int(minute)
+
+
+def add_calendar(ctx: DemoContext) -> None:
+    """A Work and a Personal .ics (icalendar) in a folder inside the home, imported, deleted."""
+    from tarry.calendar.ics_import import import_calendar
+
+    folder = ctx.store.home / "demo-calendars"
+    folder.mkdir(mode=0o700)
+    try:
+        for name, events in (("Work", work_events(ctx)), ("Personal", social_events(ctx))):
+            (folder / f"{name}.ics").write_bytes(ics_bytes(name, events, ctx.now))
+        import_calendar(ctx.store, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+CalendarEvent = tuple[str, datetime, datetime, dict[str, Any] | None]  # summary, start, end, rule
+
+
+def work_events(ctx: DemoContext) -> list[CalendarEvent]:
+    """The weekday series, and the evenings work ran over a traded dinner."""
+    work = ctx.content["calendar"]["work"]
+    first = ctx.start + timedelta(days=-ctx.start.weekday() % 7)  # the first Monday
+    rule = {"FREQ": "WEEKLY", "BYDAY": ["MO", "TU", "WE", "TH", "FR"],
+            "UNTIL": ctx.day(0, 0).astimezone(UTC)}  # fmt: skip
+    series = (work["summary"], at_time(first, work["start"]), at_time(first, work["end"]), rule)
+    traded = [
+        o for o in commitments.occurrences(ctx.store, ctx.start, ctx.now)
+        if o.status == "traded" and o.traded_for and o.scheduled_at.weekday() < 5
+        and o.scheduled_at.hour >= 17  # work that ran into a weekday evening
+    ]  # fmt: skip
+    late = [(str(o.traded_for).capitalize(), o.scheduled_at - timedelta(hours=1.5),
+             o.scheduled_at + timedelta(hours=1.5), None) for o in traded]  # fmt: skip
+    return [series] + [(s, a.astimezone(), b.astimezone(), r) for s, a, b, r in late]
+
+
+def social_events(ctx: DemoContext) -> list[CalendarEvent]:
+    events: list[CalendarEvent] = []
+    for event in ctx.content["calendar"]["social"]:
+        start = ctx.day(event["days_ago"], *clock_time(event["at"]))
+        events.append((event["summary"], start, start + timedelta(minutes=event["minutes"]), None))
+    return events
+
+
+def at_time(day: datetime, text: str) -> datetime:
+    hour, minute = clock_time(text)
+    return day.replace(hour=hour, minute=minute)
+
+
+def ics_bytes(name: str, events: list[CalendarEvent], now: datetime) -> bytes:
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    for key, value in (("prodid", "-//tarry//demo//EN"), ("version", "2.0"),
+                       ("x-wr-calname", name)):  # fmt: skip
+        calendar.add(key, value)
+    for index, (summary, start, end, rule) in enumerate(events):
+        event = Event()
+        event.add("uid", f"demo-{name.lower()}-{index}@tarry.invalid")
+        event.add("dtstamp", now.astimezone(UTC))
+        event.add("dtstart", start.astimezone(UTC))
+        event.add("dtend", end.astimezone(UTC))
+        event.add("summary", summary)
+        if rule:
+            event.add("rrule", rule)
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
 STEPS: list[Step] = [
     add_people,
     add_values,
@@ -255,4 +369,6 @@ STEPS: list[Step] = [
     add_tradeoffs,
     add_moments,
     add_entries,
+    add_chats,
+    add_calendar,
 ]
