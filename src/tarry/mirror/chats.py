@@ -42,8 +42,9 @@ INSERT OR IGNORE INTO messages (conversation_id, key, ts, author, is_me, person_
 SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4,
        j.value ->> 5, j.value ->> 6
 FROM json_each(?2) AS j
-WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.key = j.value ->> 0)
 """
+# For a conversation stored before: rows already there are skipped by one index look-up each.
+INSERT_AGAIN = INSERT + "WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.key = j.value ->> 0)"
 
 
 @dataclass
@@ -216,9 +217,10 @@ class Importer:
         links = Links(self.store, me, person)
         messages = itertools.chain(peeked, conversation.messages)
         rows = self._rows(conversation_id, conversation.title, messages, links, summary)
+        insert = INSERT if row is None else INSERT_AGAIN
         for batch in _batches(rows):
             payload = (conversation_id, as_json(batch))
-            summary.new += self.store.conn.execute(INSERT, payload).rowcount
+            summary.new += self.store.conn.execute(insert, payload).rowcount
         summary.already_present = summary.messages - summary.new
         if row is not None and (row["me"] != me or row["person_id"] != links.person_id):
             links.relink(conversation_id)
