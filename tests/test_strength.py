@@ -218,3 +218,19 @@ def test_a_strong_bond_left_alone_is_falling(store: Store) -> None:
         f"strength {drift.strength:.2f}, down from {before:.2f} 28 days ago",
     ]
     assert drift.urgency == 30 / 7 + (0.5 - drift.strength)
+
+
+def test_old_history_is_cut_only_below_the_tolerance(store: Store) -> None:
+    people.add(store, "Ana", cadence_days=3)  # a short cadence: about 300 days of history matter
+    people.add(store, "Bo", cadence_days=3)
+    every_ten_days = [date(2023, 11, 20) + timedelta(days=10 * k) for k in range(109)]
+    for when in every_ten_days:
+        moment(store, when.isoformat() + "T12:00:00Z", ["Ana"], ["stay"])
+    moment(store, "2023-06-01T12:00:00Z", ["Bo"], ["space"])  # long before any horizon
+    ana, bo = strength.people(store)
+    exact = strength.score_on(every_ten_days, Target(1, 3), date(2026, 11, 19))
+    assert abs(ana.score - exact) < strength.TOLERANCE
+    assert bo.last_contact == date(2023, 6, 1)  # read separately, beyond the horizon
+    found = {p.practice: p for p in strength.practices(store)}
+    assert found["space"].last_done == date(2023, 6, 1)
+    assert found["stay"].last_done == every_ten_days[-1]

@@ -31,6 +31,8 @@ from tarry.store import Store
 DEFAULT_PRACTICE_PER_WEEK = 1
 DRIFT_THRESHOLD = 0.5  # a person below this and falling is drifting, even if not yet overdue
 FALLING_LOOKBACK_DAYS = 28
+# History whose weight on a score has fallen below this is not read (scores show 2 decimals).
+TOLERANCE = 1e-4
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,11 @@ class Target:
     @property
     def multiplier(self) -> float:
         return float(0.5 ** (math.sqrt(self.per_day) / 13))
+
+    @property
+    def horizon(self) -> int:
+        """Days of history that still weigh at least TOLERANCE on the score, plus one window."""
+        return math.ceil(math.log(TOLERANCE) / math.log(self.multiplier)) + self.window
 
     def describe(self) -> str:
         if self.window == 1:
@@ -148,18 +155,27 @@ def _day(column: str, local: bool = True) -> str:
     return f"CAST(julianday({column}{zone}) - 1721424.5 AS INTEGER)"
 
 
-PRACTICE_DAYS = f"""
-SELECT mp.practice, {_day("m.at")} FROM moment_practices mp
-    JOIN moments m ON m.id = mp.moment_id
+def _practice_sql(one_key: bool) -> str:
+    """Each (practice, day) from :since on; with `one_key`, only the practice :key."""
+    key = (lambda column: f" AND {column} = :key") if one_key else (lambda column: "")
+    return f"""
+SELECT mp.practice AS practice, {_day("m.at")} AS day FROM moments m
+    JOIN moment_practices mp ON mp.moment_id = m.id WHERE m.at >= :since{key("mp.practice")}
 UNION
 SELECT cp.practice, {_day("o.scheduled_at", local=False)} FROM occurrences o
-    JOIN commitment_practices cp ON cp.commitment_id = o.commitment_id WHERE o.status = 'kept'
+    JOIN commitment_practices cp ON cp.commitment_id = o.commitment_id
+    WHERE o.status = 'kept' AND o.scheduled_at >= :since{key("cp.practice")}
 UNION
-SELECT tp.practice, {_day("t.at")} FROM tradeoff_practices tp
-    JOIN tradeoffs t ON t.id = tp.tradeoff_id WHERE t.direction = 'toward'
+SELECT tp.practice, {_day("t.at")} FROM tradeoffs t
+    JOIN tradeoff_practices tp ON tp.tradeoff_id = t.id
+    WHERE t.direction = 'toward' AND t.at >= :since{key("tp.practice")}
 UNION
-SELECT 'inner', {_day("at")} FROM entries
+SELECT 'inner', {_day("at")} FROM entries WHERE at >= :since{key("'inner'")}
 """
+
+
+PRACTICE_DAYS = _practice_sql(one_key=False)
+LAST_PRACTISED = f"SELECT max(day) FROM ({_practice_sql(one_key=True)}) WHERE day <= :on"
 
 
 @dataclass
@@ -177,10 +193,20 @@ class PracticeStrength:
         return data
 
 
-def practice_days(store: Store, on: date) -> dict[str, list[int]]:
-    """The distinct days (ordinals) each practice was exercised, up to and including `on`."""
-    found = _distinct_days(store.query(PRACTICE_DAYS), on)
+def practice_days(store: Store, on: date, since: date | None = None) -> dict[str, list[int]]:
+    """The distinct days (ordinals) each practice was exercised, from `since` to `on`."""
+    found = _distinct_days(store.query(PRACTICE_DAYS, {"since": _from(since)}), on)
     return {key: found.get(key, []) for key in KEYS}
+
+
+def _from(since: date | None) -> str:
+    """The stored-text lower bound for `since`: a day early, so no time zone can cut it short."""
+    return (since - timedelta(days=1)).isoformat() if since else ""
+
+
+def _last_practised(store: Store, key: str, on: date) -> date | None:
+    params = {"since": "", "key": key, "on": on.toordinal()}
+    return _date(store.scalar(LAST_PRACTISED, params))
 
 
 def _distinct_days(rows: Iterable[Any], on: date) -> dict[Any, list[int]]:
@@ -239,12 +265,14 @@ def target_for(per_day: float) -> Target:
 def practices(store: Store, on: date | None = None, weeks: int = 1) -> list[PracticeStrength]:
     """Every practice's strength on `on` (default today), with `weeks` weekly samples."""
     on = on or clock.today()
-    days, targets = practice_days(store, on), practice_targets(store, on)
+    targets = practice_targets(store, on)
+    wanted = weekly_samples(on, weeks)
+    days = practice_days(store, on, wanted[0] - timedelta(max(t.horizon for t in targets.values())))
+    samples = [d.toordinal() for d in wanted]
     result = []
     for key in KEYS:
-        samples = [d.toordinal() for d in weekly_samples(on, weeks)]
         weekly = _scores(days[key], targets[key], samples)
-        last = _date(days[key][-1] if days[key] else None)
+        last = _date(days[key][-1]) if days[key] else _last_practised(store, key, on)
         result.append(PracticeStrength(key, weekly[-1], targets[key], last, weekly))
     return result
 
@@ -257,17 +285,26 @@ DEFAULT_CADENCE_DAYS = 14.0  # the score of a person without a cadence; they are
 _ZONED = "(g.ts GLOB '*Z' OR g.ts GLOB '*[+-][0-9][0-9]:[0-9][0-9]')"
 _MESSAGE_DAY = f"CASE WHEN {_ZONED} THEN {_day('g.ts')} ELSE {_day('g.ts', False)} END"
 
-CONTACT_DAYS = f"""
-SELECT mp.person_id, {_day("m.at")} FROM moment_people mp
-    JOIN moments m ON m.id = mp.moment_id
+
+def _contact_sql(one_person: bool) -> str:
+    """Each (person, day) of contact from :since on; with `one_person`, only person :id."""
+    who = (lambda column: f" AND {column} = :id") if one_person else (lambda column: "")
+    return f"""
+SELECT mp.person_id AS person, {_day("m.at")} AS day FROM moments m
+    JOIN moment_people mp ON mp.moment_id = m.id WHERE m.at >= :since{who("mp.person_id")}
 UNION ALL
 SELECT g.person_id, {_MESSAGE_DAY} FROM messages g
-    WHERE g.person_id IS NOT NULL AND g.kind != 'system'
+    WHERE g.person_id IS NOT NULL AND g.kind != 'system' AND g.ts >= :since{who("g.person_id")}
 UNION ALL
 SELECT c.person_id, {_MESSAGE_DAY} FROM messages g
     JOIN conversations c ON c.id = g.conversation_id
     WHERE g.is_me = 1 AND c.person_id IS NOT NULL AND g.kind != 'system'
+    AND g.ts >= :since{who("c.person_id")}
 """
+
+
+CONTACT_DAYS = _contact_sql(one_person=False)
+LAST_CONTACT = f"SELECT max(day) FROM ({_contact_sql(one_person=True)}) WHERE day <= :on"
 
 
 @dataclass
@@ -286,9 +323,14 @@ class PersonStrength:
         return data
 
 
-def contact_days(store: Store, on: date) -> dict[int, list[int]]:
-    """The distinct days (ordinals) of contact with each person, up to and including `on`."""
-    return _distinct_days(store.query(CONTACT_DAYS), on)
+def contact_days(store: Store, on: date, since: date | None = None) -> dict[int, list[int]]:
+    """The distinct days (ordinals) of contact with each person, from `since` to `on`."""
+    return _distinct_days(store.query(CONTACT_DAYS, {"since": _from(since)}), on)
+
+
+def _last_contact(store: Store, person_id: int, on: date) -> date | None:
+    params = {"since": "", "id": person_id, "on": on.toordinal()}
+    return _date(store.scalar(LAST_CONTACT, params))
 
 
 def person_target(cadence_days: float | None) -> Target:
@@ -299,14 +341,16 @@ def person_target(cadence_days: float | None) -> Target:
 def people(store: Store, on: date | None = None) -> list[PersonStrength]:
     """Every person's strength on `on` (default today), by name."""
     on = on or clock.today()
-    contacts = contact_days(store, on)
     before = on - timedelta(days=FALLING_LOOKBACK_DAYS)
+    rows = store.query("SELECT id, name, cadence_days, created_at FROM people ORDER BY name")
+    targets = [person_target(row["cadence_days"]) for row in rows]
+    horizon = max((t.horizon for t in targets), default=0)
+    contacts = contact_days(store, on, before - timedelta(days=horizon))
     result = []
-    for row in store.query("SELECT id, name, cadence_days, created_at FROM people ORDER BY name"):
+    for row, target in zip(rows, targets, strict=True):
         days = contacts.get(row["id"], [])
-        target = person_target(row["cadence_days"])
         then_score, now_score = _scores(days, target, [before.toordinal(), on.toordinal()])
-        last = _date(days[-1] if days else None)
+        last = _date(days[-1]) if days else _last_contact(store, row["id"], on)
         since_day = last or clock.from_text(row["created_at"]).date()
         since = max(0, (on - since_day).days)
         result.append(
