@@ -41,12 +41,20 @@ def chat(
 ) -> None:
     """Import a chat export. Importing it again adds only what is new; all or nothing."""
     columns = csv_columns(ts_col, author_col, text_col, ts_format)
-    ask = _ask_me if sys.stdin.isatty() and not as_json else None
     with open_store() as store, _bar() as bar:
         task = bar.add_task("Importing", total=None)
 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
+
+        def ask_me(authors: list[str]) -> str | None:
+            bar.stop()  # the prompt must not fight the live bar for the terminal
+            try:
+                return _ask_me(authors)
+            finally:
+                bar.start()
+
+        ask = ask_me if sys.stdin.isatty() and not as_json else None
 
         summary = import_chat(
             store,
