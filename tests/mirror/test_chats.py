@@ -253,3 +253,27 @@ def test_lone_surrogates_from_json_escapes_are_stored_and_printed(
     assert store.scalar("SELECT text FROM messages") == "half \ufffd\ufffd\ufffd pair"
     printed = cli("mirror", "parse", str(export))
     assert json.loads(printed.stdout)["text"] == "half \ufffd\ufffd\ufffd pair"
+
+
+def test_date_order_settles_an_ambiguous_whatsapp_export(cli, tmp_path, store) -> None:
+    export = tmp_path / "WhatsApp Chat with Sam.txt"
+    export.write_text("01/02/26, 19:02 - Sam: hello\n03/04/26, 19:03 - Alex: hi\n")
+    refused = cli("import", "chat", str(export), "--me", "Alex")
+    assert refused.code == 2 and "--date-order dmy" in refused.stderr
+    assert store.scalar("SELECT count(*) FROM messages") == 0
+    assert cli("import", "chat", str(export), "--me", "Alex", "--date-order", "mdy").code == 0
+    assert [r[0] for r in store.query("SELECT ts FROM messages ORDER BY ts")] == [
+        "2026-01-02T19:02:00",
+        "2026-03-04T19:03:00",
+    ]
+    parsed = cli("mirror", "parse", str(export), "--date-order", "dmy")
+    assert '"ts":"2026-02-01T19:02:00"' in parsed.stdout
+
+
+def test_me_must_be_an_author(cli, tmp_path, store) -> None:
+    export = tmp_path / "WhatsApp Chat with Sam.txt"
+    export.write_text("21/11/2026, 19:02 - Sam: hello\n21/11/2026, 19:03 - Alex: hi\n")
+    refused = cli("import", "chat", str(export), "--me", "Zed")
+    assert refused.code == 2
+    assert "'Zed' did not write in" in refused.stderr and "Alex, Sam" in refused.stderr
+    assert store.scalar("SELECT count(*) FROM messages") == 0

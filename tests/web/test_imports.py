@@ -105,3 +105,13 @@ def test_an_empty_file_is_named_as_empty(web: Web) -> None:
         headers=ORIGIN,
     )  # fmt: skip
     assert response.status_code == 400 and "chat.txt is empty" in response.text
+
+
+def test_date_order_from_the_form(web: Web, home: Path) -> None:
+    body = b"01/02/26, 19:02 - Sam: hello\n03/04/26, 19:03 - Alex: hi\n"
+    failed = upload(web, "chat", "WhatsApp Chat with Sam.txt", body, me="Alex")
+    assert failed["status"] == "failed" and "date order is ambiguous" in failed["error"]
+    done = upload(web, "chat", "WhatsApp Chat with Sam.txt", body, me="Alex", date_order="dmy")
+    assert done["status"] == "done", done
+    with Store.open(home) as store:
+        assert store.scalar("SELECT min(ts) FROM messages") == "2026-02-01T19:02:00"

@@ -18,6 +18,8 @@ from tarry.cli.mirror import (
     TS_COL,
     TS_FORMAT,
     csv_columns,
+    date_order_option,
+    day_first,
     format_option,
 )
 from tarry.mirror.chats import ImportSummary, import_chat
@@ -37,6 +39,7 @@ def chat(
     author_col: str = AUTHOR_COL,
     text_col: str = TEXT_COL,
     ts_format: str = TS_FORMAT,
+    date_order: str | None = date_order_option(),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Import a chat export. Importing it again adds only what is new; all or nothing."""
@@ -67,6 +70,7 @@ def chat(
             columns=columns,
             progress=progress,
             ask_me=ask,
+            day_first=day_first(date_order),
         )
     if as_json:
         print_json(summary.to_dict())

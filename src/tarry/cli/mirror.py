@@ -11,6 +11,7 @@ import orjson
 import typer
 
 from tarry.cli.common import err_console
+from tarry.errors import InvalidInput
 from tarry.mirror.chats import without_surrogates
 from tarry.mirror.formats import Message, detect
 from tarry.mirror.formats.conversation import Conversation
@@ -25,6 +26,25 @@ FLUSH_EVERY = 4096
 
 def format_option() -> str | None:
     return typer.Option(None, "--format", "-f", metavar="FORMAT", help=FORMAT_HELP)
+
+
+DATE_ORDERS = {"dmy": True, "mdy": False}
+
+
+def date_order_option() -> str | None:
+    return typer.Option(
+        None, "--date-order", metavar="dmy|mdy",
+        help="WhatsApp: read dates day-first (dmy) or month-first (mdy) when they could be either.",
+    )  # fmt: skip
+
+
+def day_first(order: str | None) -> bool | None:
+    """--date-order as the parsers' `day_first`, with a clear error for anything else."""
+    if order is None:
+        return None
+    if order.lower() not in DATE_ORDERS:
+        raise InvalidInput(f"Unknown date order {order!r}.", "Use --date-order dmy or mdy.")
+    return DATE_ORDERS[order.lower()]
 
 
 def csv_columns(
@@ -53,12 +73,13 @@ def parse(
     author_col: str = AUTHOR_COL,
     text_col: str = TEXT_COL,
     ts_format: str = TS_FORMAT,
+    date_order: str | None = date_order_option(),
 ) -> None:
     """Write the export's messages as JSON Lines {"ts","author","text","kind"}; store nothing."""
     skipped: list[str] = []
     fmt = (fmt or detect.detect(file)).lower()
     columns = csv_columns(ts_col, author_col, text_col, ts_format)
-    options = {"columns": columns} if columns else None
+    options = {"columns": columns, "day_first": day_first(date_order)}
 
     def skip(where: str, reason: str) -> None:
         skipped.append(f"{where}: {reason}")

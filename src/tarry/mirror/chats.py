@@ -125,11 +125,13 @@ def import_chat(
     columns: Columns | None = None,
     progress: Progress | None = None,
     ask_me: AskMe | None = None,
+    day_first: bool | None = None,
 ) -> ImportSummary:
     """Import every conversation of the export at `path` (or the one named `chat`).
 
     `title` stores a one-conversation export under that title, e.g. to merge a later export
     whose file is named differently into the conversation an earlier one created.
+    `day_first` settles a WhatsApp export whose dates read either way (01/02/26).
     """
     path = Path(path)
     if not path.exists():
@@ -141,18 +143,31 @@ def import_chat(
     importer = Importer(store, fmt, linked, me, ask_me)
     with ExitStack() as stack, store.tx():
         stack.enter_context(_big_cache(store))
-        found = _open(stack, path, fmt, chat, columns, progress, summary)
+        options = {"columns": columns, "day_first": day_first}
+        found = _open(stack, path, fmt, chat, options, progress, summary)
         start = store.scalar("SELECT COALESCE(MAX(id), 0) FROM messages")
         for conversation in found:
             if title is not None:
                 _check_one(summary, path)
                 conversation = conversation._replace(title=title.strip() or conversation.title)
             summary.conversations.append(importer.run(conversation))
+        _check_me(me, summary, path)
         store.execute(
             "INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE id > ?",
             (start,),
         )
     return summary
+
+
+def _check_me(me: str | None, summary: ImportSummary, path: Path) -> None:
+    """--me must name someone who wrote in the export (else your messages count as theirs)."""
+    authors = {a for c in summary.conversations for a in c.authors if a}
+    if me and authors and me not in authors:
+        shown = ", ".join(sorted(authors)[:8]) + (" ..." if len(authors) > 8 else "")
+        raise InvalidInput(
+            f"{me!r} did not write in {path.name}; nothing was imported.",
+            f"Name yourself as one of its authors with --me: {shown}.",
+        )
 
 
 def _check_one(summary: ImportSummary, path: Path) -> None:
@@ -179,7 +194,7 @@ def _open(
     path: Path,
     fmt: str,
     chat: str | None,
-    columns: Columns | None,
+    options: dict[str, Any],
     progress: Progress | None,
     summary: ImportSummary,
 ) -> Iterator[Conversation]:
@@ -189,7 +204,6 @@ def _open(
     if progress is not None:
         raw = ProgressReader(fp, path.stat().st_size, progress)
         fp = stack.enter_context(io.BufferedReader(raw, 1 << 16))
-    options = {"columns": columns} if columns else None
     return formats.conversations(path, fp, fmt, chat=chat, on_skip=summary.skip, options=options)
 
 

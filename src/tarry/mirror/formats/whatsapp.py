@@ -308,6 +308,6 @@ def _bad_date(
                 path=name,
                 line=line + text.count("\n", 0, match.start()),
                 hint=f"Dates here are read as {spell_order(stamps.layout.order)}; if that is "
-                "wrong, pass day_first (`--date-order`).",
+                "wrong, say so with --date-order dmy or mdy.",
             )
     return FormatError("unreadable date", path=name, line=line)

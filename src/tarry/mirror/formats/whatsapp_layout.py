@@ -221,8 +221,8 @@ def decide_order(
         + (" and ".join(spell_order(o) for o in candidates) if candidates else "no known order"),
         path=name,
         line=1,
-        hint="Say which it is: day_first=True for day/month/year, day_first=False for "
-        "month/day/year (`--date-order dmy|mdy`).",
+        hint="Say which it is: --date-order dmy for day/month/year, --date-order mdy for "
+        "month/day/year (in the library: day_first=True or False).",
     )
 
 

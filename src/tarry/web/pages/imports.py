@@ -22,6 +22,7 @@ from tarry.web.forms import check_csrf
 from tarry.web.jobs import Job, Jobs
 
 KINDS = ("chat", "calendar")
+DAY_FIRST = {"dmy": True, "mdy": False}
 
 
 def import_page(request: Request, store: Store) -> dict[str, Any]:
@@ -96,6 +97,7 @@ def _import(store: Store, kind: str, received: uploads.Upload, job: Job) -> dict
         person=fields.get("person") or None,
         me=fields.get("me") or None,
         progress=job.progress,
+        day_first=DAY_FIRST.get(fields.get("date_order", "")),
     ).to_dict()  # fmt: skip
 
 
