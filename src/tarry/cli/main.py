@@ -47,6 +47,7 @@ COMMAND_MODULES = (
     "web",
     "search",
     "archive",
+    "csv_export",
 )
 
 
@@ -68,6 +69,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "serve": ("web",),
     "search": ("search",),
     **dict.fromkeys(("export", "import-backup"), ("archive",)),
+    "export-csv": ("csv_export",),
 }  # fmt: skip
 ROOT_OPTIONS_WITH_VALUE = ("--home", "--passphrase-file")
 _loaded: set[str] = set()
