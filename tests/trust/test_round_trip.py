@@ -45,9 +45,14 @@ MOMENT = st.datetimes(
 )
 
 
+def _name_key(name: str) -> str:
+    """Names are stored stripped and unique without regard to case."""
+    return name.strip().casefold()
+
+
 @st.composite
 def stores(draw: st.DrawFn) -> dict[str, list[tuple[object, ...]]]:
-    names = draw(st.lists(TEXT.filter(str.strip), max_size=4, unique_by=str.casefold))
+    names = draw(st.lists(TEXT.filter(str.strip), max_size=4, unique_by=_name_key))
     return {
         "people": [(n.strip(), draw(TEXT)) for n in names if n.strip()],
         "entries": draw(st.lists(st.tuples(MOMENT, TEXT, TEXT), max_size=4)),
