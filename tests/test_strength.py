@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tarry import people, strength
+from tarry import contacts, people, strength
 from tarry.store import Store
 from tarry.strength import Target
 
@@ -171,6 +171,7 @@ def test_person_strength_counts_moments_and_messages_both_ways(store: Store) -> 
         " (1, 'e', '2026-11-03T01:00:00+02:00', 'Sam', 0, ?, 'early', 'message')",
         (sam.id, sam.id, sam.id, sam.id),
     )
+    contacts.record(store, after_id=0)  # as the importer does after storing messages
     (found,) = strength.people(store)
     # naive stamps are local already; zoned ones are moved to local time (UTC in tests)
     days = [date(2026, 11, d) for d in (1, 2, 10, 12)]

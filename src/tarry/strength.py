@@ -207,6 +207,11 @@ def _from(since: date | None) -> str:
     return (since - timedelta(days=1)).isoformat() if since else ""
 
 
+def _from_day(since: date | None) -> int:
+    """`_from` as a day ordinal, for tables that store days."""
+    return (since - timedelta(days=1)).toordinal() if since else 0
+
+
 def _last_practised(store: Store, key: str, on: date) -> date | None:
     params = {"since": "", "key": key, "on": on.toordinal()}
     return _date(store.scalar(LAST_PRACTISED, params))
@@ -284,25 +289,18 @@ def practices(store: Store, on: date | None = None, weeks: int = 1) -> list[Prac
 
 DEFAULT_CADENCE_DAYS = 14.0  # the score of a person without a cadence; they are never "drifting"
 
-# A message's day: zoned stamps are moved to local time, naive ones are already local.
-_ZONED = "(g.ts GLOB '*Z' OR g.ts GLOB '*[+-][0-9][0-9]:[0-9][0-9]')"
-_MESSAGE_DAY = f"CASE WHEN {_ZONED} THEN {_day('g.ts')} ELSE {_day('g.ts', False)} END"
-
 
 def _contact_sql(one_person: bool) -> str:
-    """Each (person, day) of contact from :since on; with `one_person`, only person :id."""
+    """Each (person, day) of contact from :since on; with `one_person`, only person :id.
+
+    Imported messages count through `message_days` (tarry.contacts), kept by the importer.
+    """
     who = (lambda column: f" AND {column} = :id") if one_person else (lambda column: "")
     return f"""
 SELECT mp.person_id AS person, {_day("m.at")} AS day FROM moments m
     JOIN moment_people mp ON mp.moment_id = m.id WHERE m.at >= :since{who("mp.person_id")}
 UNION ALL
-SELECT g.person_id, {_MESSAGE_DAY} FROM messages g
-    WHERE g.person_id IS NOT NULL AND g.kind != 'system' AND g.ts >= :since{who("g.person_id")}
-UNION ALL
-SELECT c.person_id, {_MESSAGE_DAY} FROM messages g
-    JOIN conversations c ON c.id = g.conversation_id
-    WHERE g.is_me = 1 AND c.person_id IS NOT NULL AND g.kind != 'system'
-    AND g.ts >= :since{who("c.person_id")}
+SELECT person_id, day FROM message_days WHERE day >= :since_day{who("person_id")}
 """
 
 
@@ -328,11 +326,12 @@ class PersonStrength:
 
 def contact_days(store: Store, on: date, since: date | None = None) -> dict[int, list[int]]:
     """The distinct days (ordinals) of contact with each person, from `since` to `on`."""
-    return _distinct_days(store.query(CONTACT_DAYS, {"since": _from(since)}), on)
+    params = {"since": _from(since), "since_day": _from_day(since)}
+    return _distinct_days(store.query(CONTACT_DAYS, params), on)
 
 
 def _last_contact(store: Store, person_id: int, on: date) -> date | None:
-    params = {"since": "", "id": person_id, "on": on.toordinal()}
+    params = {"since": "", "since_day": 0, "id": person_id, "on": on.toordinal()}
     return _date(store.scalar(LAST_CONTACT, params))
 
 

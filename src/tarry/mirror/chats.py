@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from tarry import clock, people
+from tarry import clock, contacts, people
 from tarry.errors import InvalidInput
 from tarry.mirror.formats import Message
 from tarry.mirror.formats import detect as formats
@@ -156,6 +156,10 @@ def import_chat(
             "INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE id > ?",
             (start,),
         )
+        if importer.relinked:  # messages now count for other people: recount every day
+            contacts.rebuild(store)
+        else:
+            contacts.record(store, after_id=start)
     return summary
 
 
@@ -215,6 +219,7 @@ class Importer:
     ) -> None:
         self.store, self.source, self.person = store, source, person
         self.me, self.ask_me = me, ask_me
+        self.relinked = False
 
     def run(self, conversation: Conversation) -> ConversationSummary:
         row = self.store.one(
@@ -238,6 +243,7 @@ class Importer:
         summary.already_present = summary.messages - summary.new
         if row is not None and (row["me"] != me or row["person_id"] != links.person_id):
             links.relink(conversation_id)
+            self.relinked = True
         self._link_conversation(conversation_id, links, row)
         return summary
 
