@@ -108,20 +108,24 @@ def test_hostile_file(sandbox: Env, case: Case) -> None:
     hostile = sandbox.root / "input" / f"hostile{case.suffix}"
     hostile.parent.mkdir()
     case.build(hostile)
-    before, source = fingerprint(sandbox.home), digest(hostile)
+    try:
+        _check(sandbox, case, hostile)
+    finally:
+        hostile.unlink()  # some inputs are hundreds of MB: never leave them in the tmp dirs
 
+
+def _check(sandbox: Env, case: Case, hostile: Path) -> None:
+    before, source = fingerprint(sandbox.home), digest(hostile)
     code, seconds, megabytes, stderr = _run(
         sandbox, ["import", case.args[0], str(hostile), *case.args[1:]]
     )
-    hostile_size = hostile.stat().st_size
     assert "Traceback" not in stderr, stderr[-3000:]
     assert code in (0, 2), f"exit {code}: {stderr[-2000:]}"
     assert seconds < SECONDS, f"{seconds:.1f} s"
     assert megabytes < MEGABYTES, f"{megabytes:.0f} MB"
-    assert digest(hostile) == source and hostile.stat().st_size == hostile_size
+    assert digest(hostile) == source  # the input is only read
     assert _escaped(sandbox) == []
     assert list(sandbox.tmpdir.iterdir()) == [] and list((sandbox.root / "work").iterdir()) == []
     if code == 2:
         assert "error:" in stderr
         assert fingerprint(sandbox.home) == before
-    hostile.unlink()
