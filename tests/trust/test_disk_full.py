@@ -60,3 +60,13 @@ def test_disk_full_during_import_rolls_back(
     after = env.run("import", "chat", str(small), "--format", "csv", "--json", **extra)
     assert after.returncode == 0, after.stderr
     assert json.loads(after.stdout)["new"] == 30  # the store still works once there is room
+
+
+def test_an_error_after_sqlite_rolled_back_on_its_own_surfaces(tmp_path: Path) -> None:
+    """On a full disk SQLite may end the transaction itself; the real error must still show."""
+    with Store.open(tmp_path / "h") as store:
+        with pytest.raises(RuntimeError, match="the disk is full"), store.tx():
+            store.execute("INSERT INTO entries (at, body) VALUES ('t', 'x')")
+            store.execute("ROLLBACK")  # what SQLite does by itself after some SQLITE_FULL errors
+            raise RuntimeError("the disk is full")
+        assert store.scalar("SELECT count(*) FROM entries") == 0

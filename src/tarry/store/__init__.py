@@ -92,6 +92,10 @@ class Store:
         try:
             yield self
         except BaseException:
+            # SQLite may already have rolled back on its own (a full disk, say): then the
+            # original error must surface, not "cannot rollback - no transaction is active".
+            if not self.conn.in_transaction:
+                raise
             if self._depth == 1:
                 self.conn.execute("ROLLBACK")
             else:
