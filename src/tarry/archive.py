@@ -141,6 +141,8 @@ def read(path: str | Path) -> tuple[int, list[Table]]:
         raise FormatError(
             f"not valid JSON ({exc.msg}).", path=where, line=exc.lineno, hint=RESTORE_HINT
         ) from exc
+    except ValueError as exc:  # int() refuses numbers over 4,300 digits: no export writes one
+        raise FormatError("a number has over 4,300 digits.", path=where, hint=RESTORE_HINT) from exc
     return _check_header(document, where), _check_tables(document.get("tables"), where)
 
 

@@ -342,11 +342,4 @@ def _cases() -> list[Case]:
 CASES = _cases()
 
 # Importers that fail a case today, and how (reported to their owners; remove when fixed).
-KNOWN_FAILURES = {
-    "whatsapp-endless-line": "mirror/formats/whatsapp*.py: a 300 MB line runs past 10 s",
-    "signal-endless-line": "mirror/formats/signal.py: a 300 MB line takes > 1.5 GB and > 10 s",
-    "csv-endless-line": "mirror/formats/csvchat.py: a 300 MB line peaks at ~660 MB RSS",
-    "calendar-endless-line": "calendar/ics_import.py: a 300 MB line peaks at ~950 MB RSS",
-    "telegram-huge-int": "mirror/formats/jsonstream.py: ValueError (int digit limit) escapes",
-    "messenger-huge-int": "mirror/formats/jsonstream.py: ValueError (int digit limit) escapes",
-}
+KNOWN_FAILURES: dict[str, str] = {}

@@ -43,11 +43,7 @@ def mutated(draw: st.DrawFn, name: str) -> bytes:
 
 
 # Parsers that let another exception escape today (reported to their owners; remove when fixed).
-KNOWN_FAILURES = {
-    "chat-telegram": "mirror/formats/jsonstream.py: ValueError for integers over 4300 digits",
-    "chat-messenger": "mirror/formats/jsonstream.py: the same ValueError (longer runs)",
-    "export-document": "archive.py read(): ValueError for integers over 4300 digits",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def _param(name: str) -> object:

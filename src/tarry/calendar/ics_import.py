@@ -19,7 +19,7 @@ from tarry import clock
 from tarry.calendar.expand import DEFAULT_CAP, Instance, Window, as_utc, rid_text, utc_text
 from tarry.calendar.expand import series_instances as expand_series
 from tarry.calendar.ics_events import IcsEvent, Zones, decode_event
-from tarry.calendar.ics_scan import RawEvent, scan
+from tarry.calendar.ics_scan import RawEvent, read, scan
 from tarry.errors import FormatError, InvalidInput, NotFound
 from tarry.store import Store
 
@@ -130,7 +130,8 @@ def read_file(
 ) -> list[tuple[str, list[IcsEvent]]]:
     """(calendar name, its events) for every VCALENDAR in the file."""
     try:
-        data = file.read_bytes()
+        with file.open("rb") as fp:
+            data = read(fp, str(file))
     except OSError as exc:
         raise NotFound(f"Cannot read {file}: {exc.strerror}.") from exc
     found = []

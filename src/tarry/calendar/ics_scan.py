@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from tarry.errors import FormatError
 
@@ -19,6 +20,10 @@ _LINE = re.compile(rf"([A-Za-z0-9-]+)((?:;{_PARAM})*):(.*)", re.DOTALL)
 _NAME = re.compile(r"[A-Za-z0-9-]+")
 _PARAMS = re.compile(rf";([A-Za-z0-9-]+)=({_VALUE}(?:,{_VALUE})*)")
 HINT = "Export the calendar again, or check that the file is an iCalendar (.ics) file."
+CHUNK = 1 << 20
+# Bytes in one line, physical or unfolded. RFC 5545 folds lines at 75 octets and a whole year of
+# events fits in a few MB, so a longer line is damage or an attack: refused once that much is read.
+MAX_LINE = 16 << 20
 
 
 @dataclass(slots=True)
@@ -73,16 +78,46 @@ def decode(data: bytes, path: str) -> str:
         ) from exc
 
 
-def content_lines(text: str) -> list[tuple[int, str]]:
+def read(fp: BinaryIO, path: str) -> bytes:
+    """The whole file, read in chunks; a line over MAX_LINE is refused as soon as it is seen."""
+    chunks: list[bytes] = []
+    run = 0  # bytes since the last newline
+    while chunk := fp.read(CHUNK):
+        chunks.append(chunk)
+        first, last = chunk.find(b"\n"), chunk.rfind(b"\n")
+        if max(run + (len(chunk) if first < 0 else first), len(chunk) - last - 1) > MAX_LINE:
+            raise too_long(path, 1 + sum(c.count(b"\n") for c in chunks[:-1]))
+        run = run + len(chunk) if last < 0 else len(chunk) - last - 1
+    return b"".join(chunks)
+
+
+def too_long(path: str, line: int) -> FormatError:
+    return FormatError(
+        f"the line starting here is longer than {MAX_LINE >> 20} MB; no calendar line is.",
+        path=path,
+        line=line,
+        hint="The file is damaged or not a calendar: export it again, or remove that line.",
+    )
+
+
+def content_lines(text: str, path: str = "input") -> list[tuple[int, str]]:
     """Unfold the text into (first physical line number, logical line); blank lines dropped."""
     lines: list[tuple[int, str]] = []
+    pieces: list[str] = []  # the logical line so far, joined once: no quadratic concatenation
+    first = size = 0
     for number, physical in enumerate(text.split("\n"), start=1):
         physical = physical.rstrip("\r")
-        if physical[:1] in (" ", "\t") and lines:
-            first, logical = lines[-1]
-            lines[-1] = (first, logical + physical[1:])
+        if physical[:1] in (" ", "\t") and pieces:
+            pieces.append(physical[1:])
+            size += len(physical) - 1
+            if size > MAX_LINE:
+                raise too_long(path, first)
         elif physical.strip():
-            lines.append((number, physical))
+            if pieces:
+                lines.append((first, "".join(pieces)))
+            pieces, first, size = [physical], number, len(physical)
+    if pieces:
+        lines.append((first, "".join(pieces)))
     return lines
 
 
@@ -110,7 +145,7 @@ def scan(data: bytes, path: str) -> list[RawCalendar]:
     stack: list[tuple[str, int]] = []
     event: RawEvent | None = None
     zone: list[str] = []
-    for number, text in content_lines(decode(data, path)):
+    for number, text in content_lines(decode(data, path), path):
         prop = parse_line(number, text, path)
         if prop.name in ("BEGIN", "END"):
             event = _structure(prop, stack, calendars, event, zone, path)

@@ -20,6 +20,7 @@ from typing import BinaryIO
 from tarry.errors import FormatError
 from tarry.mirror.formats import KINDS, Message
 from tarry.mirror.formats.conversation import SkipFn, ignore_skip
+from tarry.mirror.formats.limits import bounded_lines
 from tarry.mirror.formats.timestamps import from_datetime, from_iso, from_unix
 
 NAME = "csv"
@@ -71,7 +72,8 @@ def _rows(
 ) -> Iterator[Message]:
     sample = text.read(65536)
     text.seek(0)
-    reader = csv.reader(text, _dialect(sample))
+    # Lines read with a bound: an endless line is refused after MAX_LINE, not buffered whole.
+    reader = csv.reader(bounded_lines(text, name), _dialect(sample))
     try:
         header = next(reader, None)
         if header is None:

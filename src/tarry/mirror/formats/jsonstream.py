@@ -86,6 +86,8 @@ class JsonStream:
                 raise self.error(f"invalid JSON ({exc.msg})", exc.pos) from exc
             except RecursionError as exc:
                 raise self.error("the JSON is nested too deeply") from exc
+            except ValueError as exc:  # not a JSONDecodeError: int() refused a huge number
+                raise self.error("a number in this JSON value has over 4,300 digits") from exc
             if end == len(self.buf) and self._fill(size):
                 continue  # a number may continue in the next chunk
             self.pos = end

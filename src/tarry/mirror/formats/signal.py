@@ -24,6 +24,7 @@ from tarry.errors import FormatError
 from tarry.mirror.formats import Message
 from tarry.mirror.formats.conversation import Conversation, SkipFn, ignore_skip, title_from_name
 from tarry.mirror.formats.jsonstream import JsonStream, need_dict, text_of
+from tarry.mirror.formats.limits import bounded_lines
 from tarry.mirror.formats.timestamps import from_datetime, from_iso, from_unix
 
 NAME = "signal"
@@ -73,7 +74,7 @@ def _lines(fp: BinaryIO, name: str) -> Iterator[tuple[int, str]]:
     text = io.TextIOWrapper(fp, encoding="utf-8-sig", newline=None)
     number = 0
     try:
-        for number, line in enumerate(text, 1):
+        for number, line in enumerate(bounded_lines(text, name), 1):
             yield number, line.rstrip("\n").lstrip("\u200e\u200f")
     except UnicodeDecodeError as exc:
         raise FormatError(

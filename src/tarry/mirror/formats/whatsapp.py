@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from tarry.errors import FormatError
 from tarry.mirror.formats import Message
+from tarry.mirror.formats.limits import MAX_LINE, too_long
 from tarry.mirror.formats.whatsapp_layout import (
     Layout,
     clock_tables,
@@ -127,7 +128,7 @@ def _parse_text(fp: BinaryIO, name: str, day_first: bool | None) -> Iterator[Mes
     body = first.lstrip("\n")
     line = len(first) - len(body) + 1
     _check_start(body, line, layout, name)
-    blocks = _cut(body, line, chunks, layout)
+    blocks = _cut(body, line, chunks, layout, name)
     pattern, stamps = separator_regex(layout), Stamps(layout)
     dates, clocks, new, special, marked = stamps.dates, stamps.clocks, _tuple_new, SPECIAL, MARKED
     chat_name = None
@@ -217,7 +218,7 @@ def _check_start(body: str, line: int, layout: Layout, name: str) -> None:
 
 
 def _cut(
-    first: str, line: int, chunks: Iterator[tuple[str, int]], layout: Layout
+    first: str, line: int, chunks: Iterator[tuple[str, int]], layout: Layout, name: str
 ) -> Iterator[tuple[str, int]]:
     """Blocks of whole records, each starting with the newline before its first header, with
     the line number of that header. `first` starts with the export's first header, on `line`."""
@@ -238,6 +239,8 @@ def _cut(
             in_carry = carry.count("\n")
         else:
             carry, in_carry = text, in_carry + newlines
+            if len(carry) > MAX_LINE:  # no header in sight: refuse before buffering it all
+                raise too_long(name, line, "message")
     yield carry.rstrip("\n"), line
 
 
