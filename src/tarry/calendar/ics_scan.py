@@ -103,21 +103,23 @@ def too_long(path: str, line: int) -> FormatError:
 def content_lines(text: str, path: str = "input") -> list[tuple[int, str]]:
     """Unfold the text into (first physical line number, logical line); blank lines dropped."""
     lines: list[tuple[int, str]] = []
-    pieces: list[str] = []  # the logical line so far, joined once: no quadratic concatenation
-    first = size = 0
+    folded: list[str] = []  # pieces of the last line once it folds, joined once (not quadratic)
+    size = 0
     for number, physical in enumerate(text.split("\n"), start=1):
         physical = physical.rstrip("\r")
-        if physical[:1] in (" ", "\t") and pieces:
-            pieces.append(physical[1:])
+        if physical[:1] in (" ", "\t") and lines:
+            if not folded:
+                folded, size = [lines[-1][1]], len(lines[-1][1])
+            folded.append(physical[1:])
             size += len(physical) - 1
             if size > MAX_LINE:
-                raise too_long(path, first)
+                raise too_long(path, lines[-1][0])
         elif physical.strip():
-            if pieces:
-                lines.append((first, "".join(pieces)))
-            pieces, first, size = [physical], number, len(physical)
-    if pieces:
-        lines.append((first, "".join(pieces)))
+            if folded:
+                lines[-1], folded = (lines[-1][0], "".join(folded)), []
+            lines.append((number, physical))
+    if folded:
+        lines[-1] = (lines[-1][0], "".join(folded))
     return lines
 
 
