@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterable
+from typing import BinaryIO
 
 import pytest
 
 from tarry.errors import FormatError
-from tarry.mirror.formats import csvchat, signal, telegram, whatsapp
+from tarry.mirror.formats import Message, csvchat, signal, telegram, whatsapp
 from tarry.mirror.formats.jsonstream import JsonStream
 from tarry.mirror.formats.limits import MAX_LINE
 
 ENDLESS = b"a" * (MAX_LINE + 1)
 
 
-def _messages(parse: object, data: bytes) -> list[object]:
-    return list(parse(io.BytesIO(data), name="chat"))  # type: ignore[operator]
+def _messages(parse: Callable[..., Iterable[Message]], data: bytes) -> list[Message]:
+    fp: BinaryIO = io.BytesIO(data)
+    return list(parse(fp, name="chat"))
 
 
 def test_whatsapp_message_longer_than_the_limit_is_refused_at_its_line() -> None:
