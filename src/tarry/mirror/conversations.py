@@ -83,17 +83,17 @@ def load_rows(
 ) -> list[Row]:
     """Labelled messages of the conversations matching `where` (on c), in [start, end).
 
-    Messages not labelled yet (or labelled by an older labeller) are labelled first. Stored
-    times mix UTC and local text, so SQL narrows with a day's margin and Python decides.
+    Messages not labelled yet (or labelled by an older labeller) are labelled first, only those
+    in the range read. Stored times mix UTC and local text, so SQL narrows with MARGIN and
+    Python decides.
     """
     found = store.query(f"SELECT c.id FROM conversations c WHERE {where}", params)
-    ensure_labels(store, [r[0] for r in found])
     low = _local(start) if start else None
     high = _local(end) if end else None
-    bounds = (
-        (low - MARGIN).isoformat() if low else "",
-        (high + MARGIN).isoformat() if high else "\uffff",
-    )
+    # Label only what is read below (a week's review need not label years of chat).
+    since, until = (low - MARGIN if low else None), (high + MARGIN if high else None)
+    ensure_labels(store, [r[0] for r in found], since=since, until=until)
+    bounds = (since.isoformat() if since else "", until.isoformat() if until else "\uffff")
     query = ROWS.format(where=f"{where} AND m.ts >= ? AND m.ts < ?")
     rows = (_row(r) for r in store.query(query, (*params, *bounds)))
     return [r for r in rows if (low is None or r.at >= low) and (high is None or r.at < high)]

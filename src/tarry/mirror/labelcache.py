@@ -3,7 +3,8 @@
 A message is labelled as a reply to the messages before it in its conversation (the last
 CONTEXT of them, since the last silence longer than GAP), from its writer's side: for the
 other person's message, they are "me".
-A row whose `version` is older than `moves.VERSION` is relabelled.
+A row whose `version` is older than `moves.VERSION` is relabelled. A caller that reads one
+period labels only that period's messages (led by the messages before it, for context).
 """
 
 from __future__ import annotations
@@ -25,17 +26,29 @@ SLICE = 5000  # messages per unit of work
 PARALLEL_FROM = 20_000  # fewer stale messages are labelled in this process
 
 STALE = """
-SELECT DISTINCT m.conversation_id FROM messages m
+SELECT 1 FROM messages m
 LEFT JOIN message_labels l ON l.message_id = m.id
-WHERE m.kind = 'message' AND (l.version IS NULL OR l.version != ?)
+WHERE m.conversation_id = ? AND m.kind = 'message' AND m.ts >= ? AND m.ts < ?
+  AND (l.version IS NULL OR l.version != ?)
+LIMIT 1
 """
 
-CONVERSATION = """
+COLUMNS = """
 SELECT m.id, m.ts, m.is_me, m.text, l.version FROM messages m
 LEFT JOIN message_labels l ON l.message_id = m.id
-WHERE m.conversation_id = ? AND m.kind = 'message'
-ORDER BY m.ts, m.id
 """
+
+SPAN = (
+    COLUMNS
+    + "WHERE m.conversation_id = ? AND m.kind = 'message' AND m.ts >= ? AND m.ts < ?"
+    + " ORDER BY m.ts, m.id"
+)
+
+BEFORE = (
+    COLUMNS
+    + "WHERE m.conversation_id = ? AND m.kind = 'message' AND m.ts < ?"
+    + " ORDER BY m.ts DESC, m.id DESC LIMIT ?"
+)
 
 UPSERT = """
 INSERT INTO message_labels (message_id, version, disclosure, moves, question, evidence)
@@ -79,9 +92,9 @@ def _label_rows(rows: Iterable[Any], lead: int = 0) -> Iterator[tuple[Any, ...]]
 Work = tuple[list[tuple[Any, ...]], int]
 
 
-def _slices(rows: list[tuple[Any, ...]]) -> Iterator[Work]:
-    """A conversation's rows in slices, each led by the CONTEXT rows before it."""
-    for start in range(0, len(rows), SLICE):
+def _slices(rows: list[tuple[Any, ...]], first: int = 0) -> Iterator[Work]:
+    """Rows from `first` on in slices, each led by the CONTEXT rows before it."""
+    for start in range(first, len(rows), SLICE):
         lead = max(0, start - CONTEXT)
         yield rows[lead : start + SLICE], start - lead
 
@@ -102,19 +115,28 @@ def _labelled(work: list[Work], jobs: int) -> Iterator[list[tuple[Any, ...]]]:
 
 
 def ensure_labels(
-    store: Store, conversation_ids: Iterable[int] | None = None, *, jobs: int | None = None
+    store: Store,
+    conversation_ids: Iterable[int] | None = None,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    jobs: int | None = None,
 ) -> int:
     """Label every message that has no current label (in the given conversations); count them.
 
+    `since`/`until`: only the messages stored in [since, until) (compared as stored ISO text,
+    so callers add a margin for stored UTC times), each still labelled with the messages before
+    it as context: the labels are the same as when the whole conversation is labelled.
     `jobs`: worker processes for big batches (default: the machine's cores, at most 4).
     """
-    stale = {r[0] for r in store.query(STALE, (VERSION,))}
-    if conversation_ids is not None:
-        stale &= set(conversation_ids)
+    span = (since.isoformat() if since else "", until.isoformat() if until else "\uffff")
+    if conversation_ids is None:
+        conversation_ids = [r[0] for r in store.query("SELECT id FROM conversations")]
     work = [
         piece
-        for conversation_id in sorted(stale)
-        for piece in _slices([tuple(r) for r in store.query(CONVERSATION, (conversation_id,))])
+        for conversation_id in sorted(set(conversation_ids))
+        if store.one(STALE, (conversation_id, *span, VERSION))
+        for piece in _span_work(store, conversation_id, span)
     ]
     done = 0
     with store.tx():
@@ -122,3 +144,11 @@ def ensure_labels(
             store.conn.executemany(UPSERT, batch)
             done += len(batch)
     return done
+
+
+def _span_work(store: Store, conversation_id: int, span: tuple[str, str]) -> Iterator[Work]:
+    """Slices of a conversation's messages in `span`, led by the CONTEXT messages before it."""
+    before = store.query(BEFORE, (conversation_id, span[0], CONTEXT)) if span[0] else []
+    rows = [tuple(r) for r in reversed(before)]
+    rows += [tuple(r) for r in store.query(SPAN, (conversation_id, *span))]
+    return _slices(rows, len(before))
