@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -245,3 +245,26 @@ def test_calendar_and_mirror_plug_in(cli, store: Store) -> None:
     assert r.drifting == []
     text = cli("review", "--week", "2026-W47").stdout
     assert "From your calendar: " in text and "Imported chats: 2 messages" in text
+
+
+def test_a_past_week_uses_the_value_profile_current_then(store: Store) -> None:
+    from tarry import values
+
+    values.record(store, {"intimate": (10, 4)}, at=datetime(2026, 9, 2, 12, tzinfo=UTC))
+    values.record(store, {"intimate": (10, 7)}, at=datetime(2026, 11, 18, 12, tzinfo=UTC))
+    then = review.week(store, "2026-W37")
+    assert then.lived.profile_taken_at is not None
+    assert then.lived.profile_taken_at.startswith("2026-09-02")
+    assert review.week(store, "2026-W47").lived.profile_taken_at.startswith("2026-11-18")
+    assert review.week(store, "2026-W30").lived.profile_taken_at is None
+
+
+def test_later_this_week_is_still_to_come_not_unmarked(store: Store) -> None:
+    from tarry import commitments
+
+    commitments.add(store, "Call Mum", every="monday 19:00", start=datetime(2026, 11, 2, 19))
+    commitments.add(store, "Dinner", every="friday 19:00", start=datetime(2026, 11, 6, 19))
+    counts = review.week(store, "2026-W47").commitments  # now: Thursday 19 November, noon
+    assert (counts.pending, counts.to_come) == (1, 1)
+    assert (review.week(store, "2026-W46").commitments.pending,
+            review.week(store, "2026-W46").commitments.to_come) == (2, 0)  # fmt: skip

@@ -56,8 +56,9 @@ class Commitments:
     kept: int
     traded: int
     skipped: int
-    pending: int
+    pending: int  # past occurrences of the week not marked yet
     traded_for: list[str]
+    to_come: int = 0  # occurrences later this week (not "unmarked": they have not happened)
 
 
 @dataclass
@@ -139,7 +140,7 @@ def _local(moment: datetime) -> str:
 def _lived(store: Store, start: datetime, end: datetime) -> Lived:
     from tarry import values
 
-    profile = values.latest(store)
+    profile = values.latest(store, before=end)  # the profile current that week, not a later one
     closeness = (
         [r.to_dict() for r in profile.ratings if r.domain in values.CLOSENESS] if profile else []
     )
@@ -199,14 +200,17 @@ def _hours(store: Store, start: datetime, end: datetime) -> Hours:
 
 
 def _commitments(store: Store, start: datetime, end: datetime) -> Commitments:
-    marked = {
-        row[0]: row[1]
-        for row in store.query(
-            "SELECT status, count(*) FROM occurrences"
-            " WHERE scheduled_at >= ? AND scheduled_at < ? GROUP BY status",
-            (_local(start), _local(end)),
-        )
-    }
+    split = min(max(clock.now(), start), end)  # what has happened vs what is still to come
+    marked: dict[str, int] = {}
+    marked_before: int = 0
+    for status, before, count in store.query(
+        "SELECT status, scheduled_at < ?, count(*) FROM occurrences"
+        " WHERE scheduled_at >= ? AND scheduled_at < ? GROUP BY status, scheduled_at < ?",
+        (_local(split), _local(start), _local(end), _local(split)),
+    ):
+        marked[status] = marked.get(status, 0) + count
+        marked_before += count if before else 0
+    marked_after = sum(marked.values()) - marked_before
     traded_for = [
         row[0]
         for row in store.query(
@@ -216,13 +220,13 @@ def _commitments(store: Store, start: datetime, end: datetime) -> Commitments:
             (_local(start), _local(end)),
         )
     ]
-    scheduled = _scheduled(store, start, end)
     return Commitments(
         kept=marked.get("kept", 0),
         traded=marked.get("traded", 0),
         skipped=marked.get("skipped", 0),
-        pending=max(0, scheduled - sum(marked.values())),
+        pending=max(0, _scheduled(store, start, split) - marked_before),
         traded_for=traded_for,
+        to_come=max(0, _scheduled(store, split, end) - marked_after),
     )
 
 

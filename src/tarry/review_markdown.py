@@ -124,7 +124,8 @@ def mirror_line(mirror: dict[str, Any]) -> str:
 
 def _commitments(review: Review) -> str:
     c = review.commitments
-    line = f"Kept {c.kept}, traded {c.traded}, skipped {c.skipped}, not marked yet {c.pending}."
+    line = f"Kept {c.kept}, traded {c.traded}, skipped {c.skipped}, not marked yet {c.pending}"
+    line += f", still to come {c.to_come}." if c.to_come else "."
     if c.traded_for:
         line += " Traded for: " + ", ".join(c.traded_for) + "."
     return f"## Commitments\n\n{line}"

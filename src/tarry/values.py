@@ -257,8 +257,12 @@ def history(store: Store) -> list[Profile]:
     return [_load(store, row) for row in rows]
 
 
-def latest(store: Store) -> Profile | None:
-    row = store.one("SELECT * FROM value_profiles ORDER BY taken_at DESC, id DESC LIMIT 1")
+def latest(store: Store, *, before: datetime | None = None) -> Profile | None:
+    """The newest profile (taken before `before`, when given)."""
+    row = store.one(
+        "SELECT * FROM value_profiles WHERE taken_at < ? ORDER BY taken_at DESC, id DESC LIMIT 1",
+        (clock.to_text(before) if before else "\uffff",),
+    )
     return None if row is None else _load(store, row)
 
 

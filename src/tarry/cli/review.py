@@ -109,6 +109,7 @@ def _hours(result: Review) -> RenderableType:
     counts = Text(
         f"commitments: kept {c.kept}, traded {c.traded}, skipped {c.skipped},"
         f" not marked yet {c.pending}"
+        + (f", still to come {c.to_come}" if c.to_come else "")
         + (f" · traded for: {', '.join(c.traded_for)}" if c.traded_for else ""),
         style="dim",
     )
