@@ -12,6 +12,7 @@ import click
 import typer
 
 from tarry import __version__
+from tarry import home as homes
 from tarry.cli.common import err_console, state
 from tarry.errors import TarryError
 from tarry.store.connection import as_store_error
@@ -156,7 +157,7 @@ def run(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except sqlite3.Error as exc:
         # A damaged file or a full disk found mid-command: say so, never a bare traceback.
-        store_error = as_store_error(exc)
+        store_error = as_store_error(exc, homes.db_path(homes.resolve(state.home)))
         if store_error is None or state.debug:
             raise
         render_error(store_error)
