@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,12 +50,19 @@ def _shell(args: tuple[str, ...]) -> None:
     run(list(args))
 
 
+def runner() -> CliRunner:
+    """A runner that keeps stderr apart (click 8.1 needs mix_stderr=False; 8.2 always does)."""
+    if "mix_stderr" in inspect.signature(CliRunner).parameters:
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    return CliRunner()
+
+
 @pytest.fixture
 def cli() -> object:
     """Call `cli("people", "add", "Sam", input=None)`; returns Result(code, stdout, stderr)."""
 
     def invoke(*args: str, input: str | None = None) -> Result:
-        result = CliRunner().invoke(_shell, list(args), input=input, catch_exceptions=False)
+        result = runner().invoke(_shell, list(args), input=input, catch_exceptions=False)
         return Result(result.exit_code, result.stdout, result.stderr)
 
     return invoke

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -245,9 +247,11 @@ def test_cli_moments_list_limit(cli, sam: Store) -> None:
     assert len(json.loads(cli("moments", "list", "--limit", "0", "--json").stdout)) == 3
 
 
-def test_cli_log_interrupted_prompts_store_nothing(cli, sam: Store) -> None:
-    result = cli("log", input="Sam\n")  # input ends after the first answer
-    assert result.code == 1
+def test_cli_log_interrupted_prompts_store_nothing(sam: Store) -> None:
+    # A real process: its standard input ends after the first answer (end of file).
+    command = [sys.executable, "-m", "tarry", "--home", str(sam.home), "log"]
+    result = subprocess.run(command, input="Sam\n", capture_output=True, text=True)
+    assert result.returncode == 1
     assert "Aborted; nothing was changed." in result.stderr
     assert sam.scalar("SELECT count(*) FROM moments") == 0
 

@@ -31,17 +31,15 @@ READS = [
 
 @pytest.fixture(scope="module")
 def demo_homes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from click.testing import CliRunner
-
-    from tests.conftest import _shell
+    from tests.conftest import _shell, runner
 
     root = tmp_path_factory.mktemp("parity")
     plain, locked = root / "plain", root / "locked"
     env = {"TARRY_NOW": "2026-11-19T12:00:00+00:00", "TZ": "UTC", "TARRY_KDF": "minimum"}
-    made = CliRunner().invoke(_shell, ["demo", "--home", str(plain)], env=env)
+    made = runner().invoke(_shell, ["demo", "--home", str(plain)], env=env)
     assert made.exit_code == 0, made.output
     shutil.copytree(plain, locked)
-    done = CliRunner().invoke(
+    done = runner().invoke(
         _shell, ["--home", str(locked), "encrypt"], env={**env, "TARRY_PASSPHRASE": PASS}
     )
     assert done.exit_code == 0, done.output

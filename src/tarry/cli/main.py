@@ -164,10 +164,8 @@ def run(argv: list[str] | None = None) -> None:
         sys.exit(store_error.exit_code)
     except (click.exceptions.Exit, typer.Exit) as exc:
         sys.exit(exc.exit_code)
-    except (click.ClickException, typer.TyperException) as exc:
-        # Typer >= 0.20 raises its own copy of click's exceptions (bad options, bad values).
-        show = getattr(exc, "show", None)
-        show() if show else err_console.print(f"error: {exc}", markup=False)
+    except click.ClickException as exc:  # bad options, bad values: click's own message
+        exc.show()
         sys.exit(exc.exit_code)
     except (click.exceptions.Abort, typer.Abort):
         err_console.print("Aborted; nothing was changed.")

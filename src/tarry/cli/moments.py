@@ -75,7 +75,7 @@ def log(
     from tarry import clock, moments
     from tarry.moments import parse_duration
 
-    given = {k: v for k, v in ctx.params.items() if v not in (None, [])}  # flags given
+    given = {k: v for k, v in ctx.params.items() if v not in (None, [], ())}  # flags given
     with open_store() as store:
         answers = ask(store) if not given else _from_flags(given, clock.parse, parse_duration)
         moment = moments.log(store, answers.pop("with_"), **answers)
