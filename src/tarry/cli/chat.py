@@ -19,10 +19,9 @@ from tarry.cli.mirror import (
     TS_FORMAT,
     csv_columns,
     date_order_option,
-    day_first,
     format_option,
 )
-from tarry.mirror.chats import ImportSummary, import_chat
+from tarry.mirror.chats import ImportSummary, day_first, import_chat
 
 
 @import_app.command("chat")

@@ -11,8 +11,7 @@ import orjson
 import typer
 
 from tarry.cli.common import err_console
-from tarry.errors import InvalidInput
-from tarry.mirror.chats import without_surrogates
+from tarry.mirror.chats import day_first, without_surrogates
 from tarry.mirror.formats import Message, detect
 from tarry.mirror.formats.conversation import Conversation
 from tarry.mirror.formats.csvchat import Columns
@@ -28,23 +27,11 @@ def format_option() -> str | None:
     return typer.Option(None, "--format", "-f", metavar="FORMAT", help=FORMAT_HELP)
 
 
-DATE_ORDERS = {"dmy": True, "mdy": False}
-
-
 def date_order_option() -> str | None:
     return typer.Option(
         None, "--date-order", metavar="dmy|mdy",
         help="WhatsApp: read dates day-first (dmy) or month-first (mdy) when they could be either.",
     )  # fmt: skip
-
-
-def day_first(order: str | None) -> bool | None:
-    """--date-order as the parsers' `day_first`, with a clear error for anything else."""
-    if order is None:
-        return None
-    if order.lower() not in DATE_ORDERS:
-        raise InvalidInput(f"Unknown date order {order!r}.", "Use --date-order dmy or mdy.")
-    return DATE_ORDERS[order.lower()]
 
 
 def csv_columns(

@@ -163,6 +163,18 @@ def import_chat(
     return summary
 
 
+DATE_ORDERS = {"dmy": True, "mdy": False}
+
+
+def day_first(order: str | None) -> bool | None:
+    """A date order as the user names it ('dmy', 'mdy'; empty: work it out) as `day_first`."""
+    if not order:
+        return None
+    if order.lower() not in DATE_ORDERS:
+        raise InvalidInput(f"Unknown date order {order!r}.", "Use --date-order dmy or mdy.")
+    return DATE_ORDERS[order.lower()]
+
+
 def _check_me(me: str | None, summary: ImportSummary, path: Path) -> None:
     """--me must name someone who wrote in the export (else your messages count as theirs)."""
     authors = {a for c in summary.conversations for a in c.authors if a}

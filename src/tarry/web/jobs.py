@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tarry.errors import TarryError
+from tarry.errors import NotFound, TarryError
 
 
 @dataclass
@@ -58,8 +58,6 @@ class Jobs:
             job.status, job.error = "failed", f"The import stopped unexpectedly: {exc!r}"
 
     def get(self, job_id: str) -> Job:
-        from tarry.errors import NotFound
-
         if job_id not in self.running:
             raise NotFound("No such import.", "Start it again from the Import page.")
         return self.running[job_id]

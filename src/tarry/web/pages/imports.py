@@ -13,7 +13,7 @@ from tarry import home as homes
 from tarry import people
 from tarry.calendar.ics_import import import_calendar
 from tarry.errors import InvalidInput, NotFound, TarryError
-from tarry.mirror.chats import import_chat
+from tarry.mirror.chats import day_first, import_chat
 from tarry.mirror.formats.detect import FORMATS
 from tarry.store import Store
 from tarry.web import uploads
@@ -22,7 +22,6 @@ from tarry.web.forms import check_csrf
 from tarry.web.jobs import Job, Jobs
 
 KINDS = ("chat", "calendar")
-DAY_FIRST = {"dmy": True, "mdy": False}
 
 
 def import_page(request: Request, store: Store) -> dict[str, Any]:
@@ -97,7 +96,7 @@ def _import(store: Store, kind: str, received: uploads.Upload, job: Job) -> dict
         person=fields.get("person") or None,
         me=fields.get("me") or None,
         progress=job.progress,
-        day_first=DAY_FIRST.get(fields.get("date_order", "")),
+        day_first=day_first(fields.get("date_order")),
     ).to_dict()  # fmt: skip
 
 
