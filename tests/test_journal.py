@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tarry import journal
+from tarry import journal, scratch
 from tarry.errors import InvalidInput, NotFound
-from tarry.store import Store
+from tarry.store import Store, encryption
 
 AT = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)
 
@@ -55,6 +56,12 @@ def test_listing_filters_and_remove(store: Store) -> None:
 def test_template_round_trip() -> None:
     text = journal.template("Who have you let drift?") + "Teo.\n# A heading I wrote\n"
     assert journal.strip_template(text).strip() == "Teo.\n# A heading I wrote"
+
+
+def drafts() -> list[Path]:
+    """This process's editor files still in the memory folder."""
+    folder = scratch.memory_folder()
+    return list(folder.glob(f"entry-{os.getpid()}-*")) if folder else []
 
 
 def test_editor_prefers_visual(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -105,7 +112,7 @@ def test_cli_write_in_editor(cli, store: Store, tmp_path: Path, monkeypatch) -> 
         ["drift"],
     )
     edited = Path((tmp_path / "edited-path").read_text().strip())
-    assert edited.parent == store.home  # the private home, not /tmp
+    assert edited.parent == (scratch.memory_folder() or store.home)  # memory where there is one
     assert not edited.exists()  # deleted afterwards
     assert "# | Who have you let drift?" in (tmp_path / "seen").read_text()
 
@@ -127,7 +134,7 @@ def test_cli_failing_editor_exits_2(cli, store: Store, tmp_path: Path, monkeypat
     result = cli("write", "--edit")
     assert result.code == 2 and "Cannot start the editor" in result.stderr
     assert journal.all_entries(store) == []
-    assert list(store.home.glob("entry-*")) == []
+    assert list(store.home.glob("entry-*")) == [] == drafts()
 
 
 def test_cli_entries_list_and_show(cli, store: Store) -> None:
@@ -188,6 +195,7 @@ def test_cli_editor_file_that_is_not_utf8_saves_nothing(
     assert result.stderr.startswith("error: the editor's file, byte ")
     assert "not UTF-8 text (byte 0xe9" in result.stderr
     assert journal.all_entries(store) == [] and list(store.home.glob("entry-*")) == []
+    assert drafts() == []
 
 
 @pytest.mark.parametrize(
@@ -206,3 +214,90 @@ def test_cli_empty_listing_says_so_in_one_line(cli, store: Store, args: list[str
     journal.write(store, "Something", tags=["sam"])
     if args:
         assert cli("entries", "list", *args).stdout == line + "\n"
+
+
+# Where the editor's file lives -------------------------------------------------------------
+
+
+@pytest.fixture
+def no_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A system without a memory folder (as macOS or Windows by default)."""
+    monkeypatch.setattr(scratch, "MOUNTS", tmp_path / "no-mount-table")
+    monkeypatch.delenv("TARRY_MEMORY_DIR", raising=False)
+    assert scratch.memory_folder() is None
+
+
+@pytest.mark.usefixtures("no_memory")
+def test_without_memory_a_plain_store_drafts_in_its_home(cli, store: Store, tmp_path, monkeypatch):
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", str(editor_script(tmp_path, "On disk, in the home.")))
+    assert cli("write", "--edit").code == 0
+    edited = Path((tmp_path / "edited-path").read_text().strip())
+    assert edited.parent == store.home and not edited.exists()
+    assert journal.get(store, 1).body == "On disk, in the home."
+
+
+@pytest.fixture
+def locked_home(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TARRY_KDF", "minimum")
+    encryption.create(home, "a long passphrase")
+    monkeypatch.setenv("TARRY_PASSPHRASE", "a long passphrase")
+    return home
+
+
+@pytest.mark.usefixtures("no_memory")
+def test_without_memory_an_encrypted_store_asks_first(
+    cli, locked_home: Path, tmp_path, monkeypatch
+):
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", str(editor_script(tmp_path, "Never on disk.")))
+    result = cli("write", "--edit")  # stdin is not a terminal: nobody to ask, so no
+    assert result.code == 2
+    assert "no folder in memory, so your text would sit on disk unencrypted" in result.stderr
+    assert "TARRY_MEMORY_DIR" in result.stderr
+    assert not (tmp_path / "edited-path").exists()  # the editor never opened
+    assert list(locked_home.glob("entry-*")) == []
+    with Store.open(locked_home, passphrase="a long passphrase") as store:
+        assert journal.all_entries(store) == []
+        text = journal.compose(store.home, "Q", encrypted=True, on_disk=lambda: True)
+    assert text == "Never on disk."  # once the person said yes
+    assert Path((tmp_path / "edited-path").read_text().strip()).parent == locked_home
+
+
+def test_encrypted_store_drafts_in_memory_without_asking(locked_home: Path, tmp_path, monkeypatch):
+    if scratch.memory_folder() is None:
+        pytest.skip("no memory folder on this machine")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", str(editor_script(tmp_path, "In memory.")))
+
+    def refuse() -> bool:
+        raise AssertionError("asked, though a memory folder exists")
+
+    assert journal.compose(locked_home, encrypted=True, on_disk=refuse) == "In memory."
+    assert Path((tmp_path / "edited-path").read_text().strip()).parent == scratch.memory_folder()
+
+
+def fake_editor(folder: Path, name: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text("#!/bin/sh\nexit 0\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_vim_and_neovim_keep_no_swap_file_or_history(tmp_path: Path, monkeypatch) -> None:
+    bin_ = tmp_path / "bin"
+    fake_editor(bin_, "vim.basic")
+    (bin_ / "vi").symlink_to(bin_ / "vim.basic")  # Debian's vi is vim through alternatives
+    fake_editor(bin_, "nano")
+    monkeypatch.setenv("PATH", str(bin_))
+    monkeypatch.delenv("VISUAL", raising=False)
+    for editor, expected in [
+        ("vi", ["vi", "-n", "-i", "NONE"]),
+        ("nvim -u NORC", ["nvim", "-n", "-i", "NONE", "-u", "NORC"]),
+        ("/opt/bin/gvim -f", ["/opt/bin/gvim", "-n", "-i", "NONE", "-f"]),
+        ("nano", ["nano"]),
+        ("code --wait", ["code", "--wait"]),
+    ]:
+        monkeypatch.setenv("EDITOR", editor)
+        assert journal.editor_command() == expected, editor

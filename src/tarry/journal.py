@@ -1,7 +1,9 @@
 """Entries: the inner-life journal. Text from $VISUAL / $EDITOR or stdin, an optional prompt, tags.
 
-The editor works on a temporary file inside the private (0700) home, never in /tmp, and the
-file is deleted afterwards, whatever happens.
+The editor works on a private (0600) file in memory (`tarry.scratch`), deleted afterwards whatever
+happens; vim and neovim are told to keep no swap file and no history of what was typed. Where the
+system has no memory folder, the file goes in the private home, and for an encrypted store only
+once the person agrees: their text is on disk, unencrypted, while they write.
 """
 
 from __future__ import annotations
@@ -10,20 +12,24 @@ import os
 import shlex
 import shutil
 import subprocess
-import tempfile
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tarry import clock
+from tarry import clock, scratch
 from tarry.errors import FormatError, InvalidInput, NotFound
 from tarry.store import Store
 
 HEADER_MARK = "# | "  # lines starting with this are instructions, removed from the entry
 FALLBACK_EDITORS = ("sensible-editor", "nano", "vi")
+# vim and neovim keep a swap file (neovim's on disk, in ~/.local/state) and a history of what was
+# typed and yanked (viminfo, shada) unless told not to.
+VIM_NAMES = ("vim", "nvim", "gvim", "mvim")
+VIM_PRIVATE = ("-n", "-i", "NONE")
+DRAFT_PREFIX = "entry-"
 
 
 @dataclass
@@ -149,14 +155,23 @@ def editor_command() -> list[str]:
     for name in ("VISUAL", "EDITOR"):
         value = os.environ.get(name, "").strip()
         if value:
-            return shlex.split(value)
+            return private(shlex.split(value))
     for fallback in FALLBACK_EDITORS:
         if shutil.which(fallback):
-            return [fallback]
+            return private([fallback])
     raise InvalidInput(
         "No editor found to write in.",
         "Set $EDITOR (e.g. export EDITOR=nano), or pipe the text: echo '...' | tarry write.",
     )
+
+
+def private(command: list[str]) -> list[str]:
+    """The command, with vim's or neovim's flags for no swap file and no viminfo/shada."""
+    found = shutil.which(command[0]) if command else None
+    real = Path(os.path.realpath(found)).name if found else ""
+    if real.startswith(VIM_NAMES) or Path(command[0]).name.startswith(VIM_NAMES):
+        return [command[0], *VIM_PRIVATE, *command[1:]]
+    return command
 
 
 def template(prompt: str) -> str:
@@ -172,27 +187,50 @@ def strip_template(text: str) -> str:
     return "\n".join(ln for ln in text.splitlines() if not ln.startswith(HEADER_MARK.rstrip()))
 
 
-def compose(directory: Path, prompt: str = "") -> str:
-    """Open the editor on a private temporary file in `directory`; return what was written."""
+def compose(
+    home: Path, prompt: str = "", *, encrypted: bool = False, on_disk: Callable[[], bool] = bool
+) -> str:
+    """Open the editor on a private file in memory; return what was written.
+
+    Where there is no memory folder, the file goes in `home`; for an encrypted store only if
+    `on_disk()` (asked then, and only then) says yes.
+    """
     command = editor_command()
-    handle, name = tempfile.mkstemp(prefix="entry-", suffix=".md", dir=directory)
-    path = Path(name)
+    handle, path = scratch.new_file(draft_folder(home, encrypted, on_disk), DRAFT_PREFIX, ".md")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as fp:
             fp.write(template(prompt))
-        try:
-            result = subprocess.run([*command, str(path)], check=False)
-        except OSError as exc:
-            raise InvalidInput(
-                f"Cannot start the editor {command[0]!r}: {exc.strerror}.",
-                "Set $EDITOR to an editor on your PATH, e.g. export EDITOR=nano.",
-            ) from exc
-        if result.returncode != 0:
-            raise InvalidInput(
-                f"The editor ({' '.join(command)}) exited with status {result.returncode};"
-                " nothing was saved.",
-                "Check $EDITOR, or pipe the text: echo '...' | tarry write.",
-            )
+        _edit(command, path)
         return strip_template(decode_text(path.read_bytes(), "the editor's file")).strip()
     finally:
         path.unlink(missing_ok=True)
+
+
+def draft_folder(home: Path, encrypted: bool, on_disk: Callable[[], bool]) -> Path:
+    folder = scratch.memory_folder()
+    if folder is not None:
+        return folder
+    if encrypted and not on_disk():
+        raise InvalidInput(
+            "This system has no folder in memory, so your text would sit on disk unencrypted"
+            " while you write; nothing was written.",
+            "Pipe the text instead (echo '...' | tarry write), or set TARRY_MEMORY_DIR to a"
+            " folder on a RAM disk.",
+        )
+    return home
+
+
+def _edit(command: list[str], path: Path) -> None:
+    try:
+        result = subprocess.run([*command, str(path)], check=False)
+    except OSError as exc:
+        raise InvalidInput(
+            f"Cannot start the editor {command[0]!r}: {exc.strerror}.",
+            "Set $EDITOR to an editor on your PATH, e.g. export EDITOR=nano.",
+        ) from exc
+    if result.returncode != 0:
+        raise InvalidInput(
+            f"The editor ({' '.join(command)}) exited with status {result.returncode};"
+            " nothing was saved.",
+            "Check $EDITOR, or pipe the text: echo '...' | tarry write.",
+        )

@@ -1,8 +1,9 @@
 """Scenario 2: canaries written everywhere are found nowhere on disk, during and after use.
 
-Canaries go into a person's name, a journal entry, a moment's note (so also the search index)
-and imported messages. The data directory, the backups, $TMPDIR and $HOME of every process are
-scanned while an import is running (its uncommitted pages are in the WAL) and afterwards.
+Canaries go into a person's name, a journal entry, a moment's note (so also the search index),
+imported messages, and an entry while it is open in $EDITOR. The data directory, the backups,
+$TMPDIR and $HOME of every process are scanned while an import is running (its uncommitted pages
+are in the WAL), while the editor is open, and afterwards.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tarry import people
+import pytest
+
+from tarry import people, scratch
 from tarry.mirror.chats import import_chat
 from tarry.store import Store
+from tests.test_scratch import fs_type
 from tests.trust.conftest import PASS, Env, canary, hits, write_chat
 
 
@@ -64,3 +68,29 @@ def test_a_plain_store_is_what_the_scan_would_catch(env: Env, tmp_path: Path) ->
     with Store.open(env.home) as store:
         people.add(store, f"Robin {token}")
     assert hits(token, env.home) == [str(env.home / "tarry.db")]
+
+
+def test_an_entry_being_written_is_only_in_memory(encrypted: Env, tmp_path: Path) -> None:
+    """While $EDITOR has the entry open, its text is in a tmpfs folder, and nowhere on disk."""
+    if scratch.memory_folder() is None:
+        pytest.skip("no memory folder on this machine")
+    token, edited, go = canary(), tmp_path / "edited", tmp_path / "go"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(
+        f'#!/bin/sh\nprintf \'I felt {token}\' >> "$1"\necho "$1" > {edited}\n'
+        f"while [ ! -e {go} ]; do sleep 0.02; done\n"
+    )
+    editor.chmod(0o755)
+    writing = encrypted.start("write", "--edit", TARRY_PASSPHRASE=PASS, EDITOR=str(editor))
+    while not edited.exists() or not edited.read_text().strip():
+        assert writing.poll() is None, writing.stderr.read() if writing.stderr else ""
+        time.sleep(0.02)
+    draft = Path(edited.read_text().strip())
+    assert token in draft.read_text()
+    assert fs_type(draft.parent) == "tmpfs"
+    assert hits(token, encrypted.home, encrypted.tmpdir, encrypted.user) == []
+    go.touch()
+    assert writing.wait(30) == 0, writing.stderr.read() if writing.stderr else ""
+    assert not draft.exists()
+    assert token in encrypted.run("search", token, TARRY_PASSPHRASE=PASS).stdout
+    assert hits(token, encrypted.home, encrypted.tmpdir, encrypted.user) == []

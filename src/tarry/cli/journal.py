@@ -29,7 +29,9 @@ def write(
             console.print(f"{top.text}\n({top.reason}; --prompt sets your own)", markup=False)
             prompt = top.text
         if edit or sys.stdin.isatty():
-            text = journal.compose(store.home, prompt)
+            text = journal.compose(
+                store.home, prompt, encrypted=store.encrypted, on_disk=_write_on_disk
+            )
         else:
             text = journal.decode_text(sys.stdin.buffer.read(), "stdin")
         if not text.strip():
@@ -38,6 +40,15 @@ def write(
         entry = journal.write(store, text, prompt=prompt, tags=tag)
     tags = f" [{', '.join(entry.tags)}]" if entry.tags else ""
     console.print(f"Saved entry {entry.id}{tags}: {entry.title}", markup=False, soft_wrap=True)
+
+
+def _write_on_disk() -> bool:
+    """Asked only where the system has no memory folder and the store is encrypted."""
+    return sys.stdin.isatty() and typer.confirm(
+        "This system has no folder in memory: while you write, your text sits on disk"
+        " unencrypted (deleted afterwards). Write anyway?",
+        default=False,
+    )
 
 
 @entries_app.command("list")
