@@ -99,10 +99,21 @@ def kill_figures(root: Path, messages: int, kills: int) -> None:
     print(f"\nkill -9 during a {messages}-message import, {kills} random points:")
     print(f"  {dict(outcome.states)}; {outcome.mid_transaction} left uncommitted pages in the WAL")
     print(f"  integrity_check ok and all-or-nothing after every kill ({outcome.seconds:.0f} s)")
+    rerun(home, chat, messages, key)
     changed = crash.kill_passphrase_changes(home, PASS, NEW, kills)
     print(f"kill -9 during passphrase changes, {kills} random points:")
     print(f"  {dict(changed.states)}; exactly one passphrase opened the store after every kill")
     print(f"  ({changed.seconds:.0f} s)")
+
+
+def rerun(home: Path, chat: Path, messages: int, key: bytes) -> None:
+    """After the last kill: a re-run completes, and one more adds nothing (no duplicates)."""
+    with Store.open(home, key=key) as store:
+        first = import_chat(store, chat, fmt="csv", me="Robin")
+        again = import_chat(store, chat, fmt="csv", me="Robin")
+    check, count = crash.message_count(home, key)
+    assert (check, count, again.new) == ("ok", messages, 0), (check, count, again.new)
+    print(f"  re-run after the last kill: {first.new} new, then {again.new} new; {count} stored")
 
 
 def main() -> None:
