@@ -1,12 +1,17 @@
-"""Importing by upload: streamed to the private home, imported in the background, summarised."""
+"""Importing by upload: sealed as it streams in, imported in the background, summarised."""
 
 from __future__ import annotations
 
+import io
 import json
+import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 from tarry.store import Store
+from tarry.web.pages import imports
+from tests.trust.conftest import canary, hits
 from tests.web.conftest import ORIGIN, Web
 
 TELEGRAM = {
@@ -115,3 +120,28 @@ def test_date_order_from_the_form(web: Web, home: Path) -> None:
     assert done["status"] == "done", done
     with Store.open(home) as store:
         assert store.scalar("SELECT min(ts) FROM messages") == "2026-02-01T19:02:00"
+
+
+def test_an_upload_waits_sealed_not_in_plain_text(web: Web, home: Path, monkeypatch) -> None:
+    """While an uploaded chat waits for its import, HOME/uploads holds only ciphertext."""
+    token = canary()
+    seen: list[list[str]] = []
+    original = imports._import
+
+    def watched(store, kind, received, job):  # type: ignore[no-untyped-def]
+        assert received.spool is not None and received.spool.path.exists()
+        seen.append(hits(token, home, Path(tempfile.gettempdir())))
+        return original(store, kind, received, job)
+
+    monkeypatch.setattr(imports, "_import", watched)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:  # a zip: the importer seeks in the spool
+        chat = f"20/11/2026, 20:00 - Sam: I had a rough day {token}\n"
+        zipped.writestr("WhatsApp Chat with Sam.txt", chat + "20/11/2026, 20:05 - Alex: Oh no\n")
+    job = upload(web, "chat", "WhatsApp Chat with Sam.zip", archive.getvalue(), me="Alex")
+    assert job["status"] == "done", (job["error"], job["hint"])
+    assert seen == [[]]
+    with Store.open(home) as store:
+        assert store.scalar("SELECT title FROM conversations") == "Sam"
+        assert store.scalar("SELECT count(*) FROM messages WHERE text LIKE ?", (f"%{token}",)) == 1
+    assert list((home / "uploads").iterdir()) == []

@@ -21,6 +21,7 @@ from tarry.calendar.expand import series_instances as expand_series
 from tarry.calendar.ics_events import IcsEvent, Zones, decode_event
 from tarry.calendar.ics_scan import RawEvent, read, scan
 from tarry.errors import FormatError, InvalidInput, NotFound
+from tarry.source import Source, as_source
 from tarry.store import Store
 
 Progress = Callable[[int, int], None]
@@ -82,21 +83,22 @@ def make_window(since: datetime | None, until: datetime | None) -> Window:
     return window
 
 
-def ics_files(path: Path) -> list[Path]:
+def ics_files(path: Path | Source) -> list[Source]:
     """The file itself, or every .ics file under a folder (a CalDAV export), in order."""
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
+    source = as_source(path)
+    if not source.on_disk or source.path.is_file():
+        return [source]
+    if not source.path.is_dir():
         raise NotFound(f"{path} does not exist.", "Give an .ics file or a folder of them.")
-    found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".ics")
+    found = sorted(p for p in source.path.rglob("*") if p.is_file() and p.suffix.lower() == ".ics")
     if not found:
         raise NotFound(f"{path} holds no .ics files.", "Export the calendar as .ics first.")
-    return found
+    return [Source.local(p) for p in found]
 
 
 def import_calendar(
     store: Store,
-    path: str | Path,
+    path: str | Path | Source,
     *,
     calendar: str | None = None,
     window: Window | None = None,
@@ -104,15 +106,15 @@ def import_calendar(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Import an .ics file or folder; returns what was added, updated, removed and warned."""
-    path = Path(path)
+    source = as_source(path)
     window = window or default_window()
-    files = ics_files(path)
+    files = ics_files(source)
     result = ImportResult(len(files), [], clock.to_text(window.since), clock.to_text(window.until))
     warn = result.warnings.append
     events: list[tuple[str, IcsEvent]] = []
     names: set[str] = set()
     for done, file in enumerate(files, start=1):
-        fallback = path.name if path.is_dir() else file.stem
+        fallback = source.path.name if source.is_folder else file.path.stem
         for name, found in read_file(file, calendar, fallback, warn):
             names.add(name)
             events.extend((name, event) for event in found)
@@ -126,11 +128,11 @@ def import_calendar(
 
 
 def read_file(
-    file: Path, calendar: str | None, fallback: str, warn: Callable[[str], None]
+    file: Source, calendar: str | None, fallback: str, warn: Callable[[str], None]
 ) -> list[tuple[str, list[IcsEvent]]]:
     """(calendar name, its events) for every VCALENDAR in the file."""
     try:
-        with file.open("rb") as fp:
+        with file.open() as fp:
             data = read(fp, str(file))
     except OSError as exc:
         raise NotFound(f"Cannot read {file}: {exc.strerror}.") from exc

@@ -15,6 +15,7 @@ from tarry.mirror.chats import day_first, without_surrogates
 from tarry.mirror.formats import Message, detect
 from tarry.mirror.formats.conversation import Conversation
 from tarry.mirror.formats.csvchat import Columns
+from tarry.source import Source
 
 mirror_app = typer.Typer(help="Mirror your real conversations.", no_args_is_help=True)
 
@@ -75,11 +76,11 @@ def parse(
         if file.is_dir():
             _write(detect.folder_conversations(file, chat=chat, on_skip=skip))
         else:
-            with file.open("rb") as fp:
-                found = detect.conversations(
-                    file, fp, fmt, chat=chat, on_skip=skip, options=options
+            source = Source.local(file)
+            with source.open() as fp:
+                _write(
+                    detect.conversations(source, fp, fmt, chat=chat, on_skip=skip, options=options)
                 )
-                _write(found)
     except BrokenPipeError:  # the reader (`| head`) has seen enough; exit quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return

@@ -25,6 +25,7 @@ from tarry.mirror.formats import Message
 from tarry.mirror.formats import detect as formats
 from tarry.mirror.formats.conversation import Conversation
 from tarry.mirror.formats.csvchat import Columns
+from tarry.source import Source, as_source
 from tarry.store import Store
 
 BATCH = 5000
@@ -115,7 +116,7 @@ class ProgressReader(io.RawIOBase):
 
 def import_chat(
     store: Store,
-    path: str | Path,
+    path: str | Path | Source,
     *,
     fmt: str | None = None,
     person: str | None = None,
@@ -133,25 +134,25 @@ def import_chat(
     whose file is named differently into the conversation an earlier one created.
     `day_first` settles a WhatsApp export whose dates read either way (01/02/26).
     """
-    path = Path(path)
-    if not path.exists():
-        raise InvalidInput(f"No such file or folder: {path}.")
-    fmt = (fmt or formats.detect(path)).lower()
+    source = as_source(path)
+    if not source.exists():
+        raise InvalidInput(f"No such file or folder: {source}.")
+    fmt = (fmt or formats.detect(source)).lower()
     formats.module_for(fmt)
     linked = people.get(store, person) if person else None
-    summary = ImportSummary(str(path), fmt)
+    summary = ImportSummary(str(source), fmt)
     importer = Importer(store, fmt, linked, me, ask_me)
     with ExitStack() as stack, store.tx():
         stack.enter_context(_big_cache(store))
         options = {"columns": columns, "day_first": day_first}
-        found = _open(stack, path, fmt, chat, options, progress, summary)
+        found = _open(stack, source, fmt, chat, options, progress, summary)
         start = store.scalar("SELECT COALESCE(MAX(id), 0) FROM messages")
         for conversation in found:
             if title is not None:
-                _check_one(summary, path)
+                _check_one(summary, source.path)
                 conversation = conversation._replace(title=title.strip() or conversation.title)
             summary.conversations.append(importer.run(conversation))
-        _check_me(me, summary, path)
+        _check_me(me, summary, source.path)
         store.execute(
             "INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE id > ?",
             (start,),
@@ -207,20 +208,20 @@ def _big_cache(store: Store) -> Iterator[None]:
 
 def _open(
     stack: ExitStack,
-    path: Path,
+    source: Source,
     fmt: str,
     chat: str | None,
     options: dict[str, Any],
     progress: Progress | None,
     summary: ImportSummary,
 ) -> Iterator[Conversation]:
-    if path.is_dir():
-        return formats.folder_conversations(path, chat=chat, on_skip=summary.skip)
-    fp: BinaryIO = stack.enter_context(path.open("rb"))
+    if source.is_folder:
+        return formats.folder_conversations(source.path, chat=chat, on_skip=summary.skip)
+    fp: BinaryIO = stack.enter_context(source.open())
     if progress is not None:
-        raw = ProgressReader(fp, path.stat().st_size, progress)
+        raw = ProgressReader(fp, source.size(), progress)
         fp = stack.enter_context(io.BufferedReader(raw, 1 << 16))
-    return formats.conversations(path, fp, fmt, chat=chat, on_skip=summary.skip, options=options)
+    return formats.conversations(source, fp, fmt, chat=chat, on_skip=summary.skip, options=options)
 
 
 class Importer:

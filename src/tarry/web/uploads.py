@@ -1,17 +1,16 @@
-"""Receiving an uploaded file: streamed straight into the private home, never the system temp dir.
+"""Receiving an uploaded file: sealed as it streams in, never plain on disk, never in $TMPDIR.
 
 Starlette's own form parser spools uploads over 1 MB into $TMPDIR; an imported chat is among the
-most private data a person has, so uploads are written (0600) under HOME/uploads instead, and
+most private data a person has, so the file goes into a sealed spool (`tarry.spool`: encrypted
+under a key held only in memory) under HOME/uploads, read back decrypted by the importer and
 removed once imported.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 from python_multipart import MultipartParser
 from python_multipart.multipart import parse_options_header
@@ -19,6 +18,8 @@ from starlette.requests import Request
 
 from tarry import home as homes
 from tarry.errors import InvalidInput
+from tarry.source import Source
+from tarry.spool import Spool
 
 MAX_UPLOAD = 2 * 1024**3  # 2 GiB: far above any chat export, below a disk-filling mistake
 
@@ -26,19 +27,27 @@ MAX_UPLOAD = 2 * 1024**3  # 2 GiB: far above any chat export, below a disk-filli
 @dataclass
 class Upload:
     fields: dict[str, str] = field(default_factory=dict)
-    path: Path | None = None
+    spool: Spool | None = None
     filename: str = ""
-    size: int = 0
+
+    @property
+    def size(self) -> int:
+        return self.spool.size if self.spool else 0
+
+    def source(self) -> Source:
+        """The file to import, by the name the person chose."""
+        assert self.spool is not None, "no file was uploaded"
+        return Source(Path(self.filename or "upload"), self.spool.open, self.spool.size)
 
 
 class _Parts:
-    """python-multipart callbacks that route form fields to memory and the file to disk."""
+    """python-multipart callbacks that route form fields to memory and the file to a spool."""
 
     def __init__(self, folder: Path, upload: Upload) -> None:
         self.folder, self.upload = folder, upload
         self.header_name, self.header_value = b"", b""
         self.name, self.value = "", bytearray()
-        self.out: IO[bytes] | None = None
+        self.out: Spool | None = None
 
     def on_part_begin(self) -> None:
         self.name, self.value, self.out = "", bytearray(), None
@@ -54,25 +63,15 @@ class _Parts:
             _, options = parse_options_header(self.header_value)
             self.name = options.get(b"name", b"").decode("utf-8", "replace")
             filename = options.get(b"filename")
-            if filename is not None and self.upload.path is None:
+            if filename is not None and self.upload.spool is None:
+                # The name stays in memory: importers read a chat's title from it.
                 self.upload.filename = Path(filename.decode("utf-8", "replace")).name
-                self.out = self._open_file()
+                self.out = self.upload.spool = Spool(self.folder / f"{secrets.token_hex(8)}.spool")
         self.header_name, self.header_value = b"", b""
-
-    def _open_file(self) -> IO[bytes]:
-        # The original name is kept (in a private folder of its own): importers read the
-        # chat's title from it, e.g. "WhatsApp Chat with Sam.txt".
-        name = self.upload.filename.strip(". ") or "upload"
-        folder = self.folder / secrets.token_hex(8)
-        folder.mkdir(mode=0o700)
-        self.upload.path = folder / name
-        fd = os.open(self.upload.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        return os.fdopen(fd, "wb")
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self.out is not None:
             self.out.write(data[start:end])
-            self.upload.size += end - start
         elif len(self.value) < 64 * 1024:
             self.value += data[start:end]
 
@@ -85,7 +84,7 @@ class _Parts:
 
 
 async def receive(request: Request, home: Path) -> Upload:
-    """Stream a multipart upload: fields to memory, the (first) file to HOME/uploads."""
+    """Stream a multipart upload: fields to memory, the (first) file to a spool in HOME/uploads."""
     kind, options = parse_options_header(request.headers.get("content-type", ""))
     if kind != b"multipart/form-data" or b"boundary" not in options:
         raise InvalidInput("Expected a file upload (multipart/form-data).")
@@ -112,6 +111,5 @@ def _callbacks(parts: _Parts) -> dict[str, object]:
 
 
 def discard(upload: Upload) -> None:
-    if upload.path is not None:
-        upload.path.unlink(missing_ok=True)
-        upload.path.parent.rmdir()
+    if upload.spool is not None:
+        upload.spool.remove()

@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 
 from tarry.errors import FormatError, InvalidInput
 from tarry.mirror.formats.conversation import Conversation, SkipFn, ignore_skip, title_from_name
+from tarry.source import Source, as_source
 
 HEAD = 65536
 
@@ -77,31 +78,29 @@ def sniffs(fmt: str, head: bytes) -> bool:
     return bool(module.sniff(head))
 
 
-def detect(path: Path) -> str:
+def detect(path: Path | Source) -> str:
     """The format name of the file or folder at `path`."""
-    if path.is_dir():
-        return _social_name(path, any(path.rglob("message_*.json")))
-    head = read_head(path)
+    source = as_source(path)
+    if source.is_folder:
+        return _social_name(source.path, any(source.path.rglob("message_*.json")))
+    head = read_head(source)
     if head.startswith(b"PK\x03\x04"):
-        return _zip_format(path)
-    for name in _order(path):
+        return _zip_format(source)
+    for name in _order(source.path):
         if sniffs(name, head):
-            return _social_name(path, True) if name == "messenger" else name
-    if path.suffix.lower() in BY_EXTENSION:
-        return BY_EXTENSION[path.suffix.lower()]
+            return _social_name(source.path, True) if name == "messenger" else name
+    if source.path.suffix.lower() in BY_EXTENSION:
+        return BY_EXTENSION[source.path.suffix.lower()]
     raise FormatError(
         "cannot tell which chat export this is",
-        path=str(path),
+        path=str(source),
         hint=f"Name it with --format ({', '.join(FORMATS)}).",
     )
 
 
-def read_head(path: Path) -> bytes:
-    try:
-        with path.open("rb") as fp:
-            return fp.read(HEAD)
-    except OSError as exc:
-        raise InvalidInput(f"Cannot read {path}: {exc.strerror}.") from exc
+def read_head(source: Source) -> bytes:
+    with source.open() as fp:
+        return fp.read(HEAD)
 
 
 def _order(path: Path) -> list[str]:
@@ -123,24 +122,24 @@ def _social_name(path: Path, found: bool) -> str:
     return "instagram" if "instagram" in str(path).lower() else "messenger"
 
 
-def _zip_format(path: Path) -> str:
+def _zip_format(source: Source) -> str:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with source.open() as fp, zipfile.ZipFile(fp) as archive:
             names = archive.namelist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise FormatError(f"cannot read the zip ({exc})", path=str(path)) from exc
+        raise FormatError(f"cannot read the zip ({exc})", path=str(source)) from exc
     if any(re.search(r"(^|/)message_\d+\.json$", n) for n in names):
         joined = " ".join(names).lower()
         return (
             "instagram"
-            if "instagram" in joined or "instagram" in path.name.lower()
+            if "instagram" in joined or "instagram" in source.path.name.lower()
             else "messenger"
         )
     if any(n.lower().endswith(".txt") for n in names):
         return "whatsapp"
     raise FormatError(
         "this zip holds no chat export I know",
-        path=str(path),
+        path=str(source),
         hint="A WhatsApp zip holds a .txt; a Messenger/Instagram one holds message_1.json.",
     )
 
@@ -154,7 +153,7 @@ def whatsapp_title(path: Path) -> str:
 
 
 def conversations(
-    path: Path,
+    path: Path | Source,
     fp: BinaryIO,
     fmt: str,
     *,
@@ -163,16 +162,17 @@ def conversations(
     options: dict[str, Any] | None = None,
 ) -> Iterator[Conversation]:
     """The conversations in the export at `path`, read from `fp` (path opened by the caller)."""
+    source = as_source(path)
     module = module_for(fmt)
-    name = str(path)
+    name = str(source)
     if hasattr(module, "conversations"):
         extra = _accepted(module.conversations, on_skip=on_skip, **(options or {}))
-        if fmt == "imessage":
-            extra["wal"] = path.with_name(path.name + "-wal")
+        if fmt == "imessage" and source.on_disk:  # an upload has no -wal beside it
+            extra["wal"] = source.path.with_name(source.path.name + "-wal")
         yield from module.conversations(fp, name=name, chat=chat, **extra)
         return
     extra = _accepted(module.parse, on_skip=on_skip, **(options or {}))
-    title = whatsapp_title(path) if fmt == "whatsapp" else title_from_name(name)
+    title = whatsapp_title(source.path) if fmt == "whatsapp" else title_from_name(name)
     yield Conversation(title, module.parse(fp, name=name, **extra))
 
 

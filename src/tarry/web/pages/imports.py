@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -48,7 +47,7 @@ async def upload(request: Request) -> Response:
         check_csrf(request, received.fields.get("_csrf", ""))
         if kind not in KINDS:
             raise NotFound(f"Nothing to import as {kind!r}.", "Import a chat or a calendar.")
-        if received.path is None:
+        if received.spool is None:
             raise InvalidInput("No file was chosen.", "Choose an export file, then Import.")
         if received.size == 0:
             raise InvalidInput(f"{received.filename} is empty.", "Choose the export file itself.")
@@ -62,36 +61,29 @@ async def upload(request: Request) -> Response:
 
 
 def run(config: Config, kind: str, received: uploads.Upload, job: Job) -> dict[str, Any]:
-    path = received.path
-    assert path is not None
     try:
         with open_store(config) as store:
             return _import(store, kind, received, job)
     except TarryError as exc:
-        raise in_browser_terms(exc, path, received.filename) from None
+        raise in_browser_terms(exc) from None
     finally:
         uploads.discard(received)
 
 
-def in_browser_terms(exc: TarryError, path: Path, filename: str) -> TarryError:
-    """The same error, naming the file the person chose (not the private upload copy) and the
-    page's Format menu instead of the CLI's --format."""
-    exc.message = exc.message.replace(str(path), filename)
+def in_browser_terms(exc: TarryError) -> TarryError:
+    """The same error, naming the page's Format menu instead of the CLI's --format."""
     if exc.hint:
-        exc.hint = exc.hint.replace(str(path), filename).replace(
-            "--format", "the Format menu (CLI: --format)"
-        )
+        exc.hint = exc.hint.replace("--format", "the Format menu (CLI: --format)")
     return exc
 
 
 def _import(store: Store, kind: str, received: uploads.Upload, job: Job) -> dict[str, Any]:
-    fields, path = received.fields, received.path
-    assert path is not None
+    fields, source = received.fields, received.source()
     if kind == "calendar":
         name = fields.get("calendar") or None
-        return import_calendar(store, path, calendar=name, progress=job.progress).to_dict()
+        return import_calendar(store, source, calendar=name, progress=job.progress).to_dict()
     return import_chat(
-        store, path,
+        store, source,
         fmt=fields.get("format") or None,
         person=fields.get("person") or None,
         me=fields.get("me") or None,
