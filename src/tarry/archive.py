@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from tarry import outputs
 from tarry.errors import Conflict, FormatError, InvalidInput
 from tarry.store import Store, migrations
 
@@ -97,23 +97,9 @@ def _write_rows(out: IO[str], rows: Iterator[tuple[Any, ...]]) -> int:
 
 
 def export_file(store: Store, path: str | Path) -> dict[str, int]:
-    """Export to `path`, atomically: written to `path.partial`, then renamed (0600)."""
-    target = Path(path)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "w", encoding="utf-8") as out:
-            counts = export(store, out)
-            out.flush()
-            os.fsync(out.fileno())
-        partial.replace(target)
-    except OSError as exc:
-        raise InvalidInput(
-            f"Cannot write {target}: {exc.strerror}.", "Choose another --output."
-        ) from exc
-    finally:
-        partial.unlink(missing_ok=True)  # left only when writing failed
-    return counts
+    """Export to `path`, private (0600) and whole or not at all."""
+    with outputs.output(path, "Choose another --output.") as out:
+        return export(store, out)
 
 
 # Import ---------------------------------------------------------------------------------------

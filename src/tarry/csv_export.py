@@ -8,12 +8,11 @@ with a leading apostrophe, which spreadsheets show as text. Numbers stay numbers
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 from typing import IO, Any
 
-from tarry import archive
-from tarry.errors import InvalidInput, NotFound
+from tarry import archive, outputs
+from tarry.errors import NotFound
 from tarry.store import Store
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -49,19 +48,6 @@ def export_table(store: Store, table: str, out: IO[str]) -> int:
 
 
 def export_table_file(store: Store, table: str, path: Path) -> int:
-    """Export to `path` atomically: `path.partial` (0600), then renamed."""
-    partial = path.with_name(path.name + ".partial")
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "w", encoding="utf-8", newline="") as out:
-            count = export_table(store, table, out)
-            out.flush()
-            os.fsync(out.fileno())
-        partial.replace(path)
-    except OSError as exc:
-        raise InvalidInput(
-            f"Cannot write {path}: {exc.strerror}.", "Choose another --output."
-        ) from exc
-    finally:
-        partial.unlink(missing_ok=True)  # left only when writing failed
-    return count
+    """Export to `path`, private (0600) and whole or not at all."""
+    with outputs.output(path, "Choose another --output.", newline="") as out:
+        return export_table(store, table, out)

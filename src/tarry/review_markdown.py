@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tarry.errors import InvalidInput
+from tarry import outputs
 from tarry.review import Review
 from tarry.textcharts import bar, signed, sparkline
 
@@ -22,20 +21,9 @@ def span(review: Review) -> str:
 
 
 def save(review: Review, path: str | Path) -> None:
-    """Write the review to `path`, private (0600) and atomically (via `path.partial`)."""
-    target = Path(path)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "w", encoding="utf-8") as out:
-            out.write(render(review))
-        partial.replace(target)
-    except OSError as exc:
-        raise InvalidInput(
-            f"Cannot write {target}: {exc.strerror}.", "Choose another FILE."
-        ) from exc
-    finally:
-        partial.unlink(missing_ok=True)  # left only when writing failed
+    """Write the review to `path`, private (0600) and whole or not at all."""
+    with outputs.output(path, "Choose another FILE.") as out:
+        out.write(render(review))
 
 
 def render(review: Review) -> str:

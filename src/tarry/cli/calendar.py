@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from tarry import clock
+from tarry import clock, outputs
 from tarry.calendar import audit, blocks, export, feed, ics_import, rules
 from tarry.calendar.expand import DEFAULT_CAP
 from tarry.cli.common import JSON_OPTION, console, err_console, open_store, print_json
@@ -240,9 +239,7 @@ def export_(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    partial = output.with_name(output.name + ".partial")
-    partial.write_bytes(data)
-    os.replace(partial, output)
+    outputs.write_bytes(output, data, "Choose another --output.")
     err_console.print(f"Wrote {output}.")
 
 
