@@ -128,9 +128,10 @@ def import_calendar(
 
 
 def read_file(
-    file: Source, calendar: str | None, fallback: str, warn: Callable[[str], None]
+    path: Path | Source, calendar: str | None, fallback: str, warn: Callable[[str], None]
 ) -> list[tuple[str, list[IcsEvent]]]:
     """(calendar name, its events) for every VCALENDAR in the file."""
+    file = as_source(path)
     try:
         with file.open() as fp:
             data = read(fp, str(file))
