@@ -7,6 +7,7 @@ tests/data plus small valid documents made here.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import tempfile
@@ -18,8 +19,9 @@ from pathlib import Path
 from tarry import archive
 from tarry.calendar import ics_import
 from tarry.calendar.expand import Window
-from tarry.mirror.formats import detect
+from tarry.mirror.formats import detect, imessage
 from tarry.store import backup, crypto, unlock
+from tests.trust.hostile import wal_mode_messages_db
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 Target = Callable[[bytes], object]
@@ -51,12 +53,29 @@ def _calendar(path: Path) -> object:
     return ics_import.build_blocks(events, window, 200, result)
 
 
+@functools.cache
+def _messages_db_and_log() -> tuple[bytes, bytes]:
+    """A WAL-mode Messages database and a log of one commit on it (made once)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "chat.db"
+        wal = wal_mode_messages_db(path)
+        return path.read_bytes(), wal
+
+
+def _imessage_with_log(wal: Path) -> object:
+    """The fuzzed bytes as the `-wal` file beside a fixed Messages database."""
+    main, _ = _messages_db_and_log()
+    found = imessage.conversations(io.BytesIO(main), name="fuzz", wal=wal)
+    return sum(1 for conversation in found for _ in conversation.messages)
+
+
 def _recovery(data: bytes) -> object:
     return crypto.recovery_bytes(data.decode("utf-8", errors="replace"))
 
 
 TARGETS: dict[str, Target] = {
     **{f"chat-{fmt}": _chat(fmt) for fmt in detect.FORMATS if fmt != "instagram"},
+    "chat-imessage-wal": _in_file(".db-wal", _imessage_with_log),
     "calendar-ics": _in_file(".ics", _calendar),
     "key-header": crypto.from_json,
     "recovery-key": _recovery,
@@ -77,6 +96,10 @@ SEED_DIRS = {
 
 def _made_seeds(name: str) -> list[bytes]:
     header = crypto.Header("fuzz", {})
+    if name == "chat-imessage":
+        return [_messages_db_and_log()[0]]
+    if name == "chat-imessage-wal":
+        return [_messages_db_and_log()[1]]
     if name == "key-header":
         return [crypto.to_json(header)]
     if name == "recovery-key":

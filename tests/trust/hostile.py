@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tarry.mirror.formats import sqlite_wal
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 ESCAPE = "tarry-escaped-marker"
 WHATSAPP = b"12/31/23, 9:15 PM - Alex: hello there\n12/31/23, 9:16 PM - Robin: hi\n"
@@ -207,6 +209,37 @@ def sqlite_lying_header(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+def wal_mode_messages_db(path: Path) -> bytes:
+    """The Messages database at `path` in WAL mode, and a log of one commit made on it."""
+    _messages_db(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;")
+    conn.execute("INSERT INTO chat_message_join VALUES (1, 1)")
+    wal = path.with_name(path.name + "-wal").read_bytes()
+    conn.close()  # checkpoints and removes the log; the copy taken above is given back below
+    return wal
+
+
+def _claims_every_page(wal: bytes) -> bytes:
+    """The first frame commits a database of 2^32 - 1 pages, with valid checksums."""
+    frame = bytearray(wal[32 : 32 + 24 + int.from_bytes(wal[8:12], "big")])
+    frame[4:8] = (2**32 - 1).to_bytes(4, "big")
+    running = sqlite_wal.checksum(wal[:24])
+    running = sqlite_wal.checksum(bytes(frame[:8] + frame[24:]), running)
+    frame[16:24] = struct.pack(">II", *running)
+    return wal[:32] + bytes(frame)
+
+
+def sqlite_with_wal(damage: Callable[[bytes], bytes]) -> Build:
+    """A WAL-mode Messages database with a damaged `-wal` file beside it."""
+
+    def build(path: Path) -> None:
+        wal = wal_mode_messages_db(path)
+        path.with_name(path.name + "-wal").write_bytes(damage(wal))
+
+    return build
+
+
 # --- the cases -------------------------------------------------------------------------------
 
 TELEGRAM = (
@@ -323,6 +356,16 @@ def _cases() -> list[Case]:
         Case("imessage-endless-view", _chat("imessage"), sqlite_endless_view_only, ".db"),
         Case("imessage-corrupt-pages", _chat("imessage"), sqlite_corrupt_pages, ".db"),
         Case("imessage-lying-header", _chat("imessage"), sqlite_lying_header, ".db"),
+        Case(
+            "imessage-wal-lying-size", _chat("imessage"), sqlite_with_wal(_claims_every_page), ".db"
+        ),
+        Case(
+            "imessage-wal-page-size",
+            _chat("imessage"),
+            sqlite_with_wal(lambda w: w[:8] + (65536).to_bytes(4, "big") + w[12:]),
+            ".db",
+        ),
+        Case("imessage-wal-cut", _chat("imessage"), sqlite_with_wal(lambda w: w[:-1000]), ".db"),
         Case("calendar-huge-int", ("calendar",), huge_int(ICS), ".ics"),
         Case(
             "calendar-invalid-utf8", ("calendar",), invalid_utf8(ICS.replace(b"HUGE", b"3")), ".ics"

@@ -1,9 +1,12 @@
-"""iMessage chat.db: read from a private copy, read-only, triggers never run."""
+"""iMessage chat.db: read in memory with its write-ahead log, read-only, triggers never run."""
 
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,30 @@ def chat_db(tmp_path: Path) -> Path:
     conn.commit()
     conn.close()
     return path
+
+
+@pytest.fixture
+def live_chat(chat_db: Path) -> Iterator[sqlite3.Connection]:
+    """The chat.db in WAL mode, open, with a message in its log only (never checkpointed)."""
+    conn = sqlite3.connect(chat_db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute(
+        "INSERT INTO message (ROWID, guid, text, handle_id, date, is_from_me)"
+        " VALUES (9, 'm9', 'Bring snacks', 2, 707335620000000000, 0)"
+    )
+    conn.execute("INSERT INTO chat_message_join VALUES (2, 9)")
+    conn.execute("DELETE FROM audit")
+    yield conn
+    conn.close()
+
+
+def copy_pair(chat_db: Path, folder: Path) -> tuple[Path, Path]:
+    """chat.db and chat.db-wal copied while the database is open (closing would checkpoint)."""
+    folder.mkdir()
+    for name in ("chat.db", "chat.db-wal"):
+        shutil.copyfile(chat_db.with_name(name), folder / name)
+    return folder / "chat.db", folder / "chat.db-wal"
 
 
 def read(path: Path, **options: object) -> list[tuple[str, str | None, list[Message]]]:
@@ -70,6 +97,63 @@ def test_the_database_is_never_written(chat_db: Path) -> None:
     assert sqlite3.connect(chat_db).execute("SELECT COUNT(*) FROM audit").fetchone() == (0,)
 
 
+SNACKS = Message("2023-06-01T18:07:00Z", "sam@example.invalid", "Bring snacks")
+
+
+def test_messages_only_in_the_write_ahead_log_are_read(
+    live_chat: sqlite3.Connection, chat_db: Path, tmp_path: Path
+) -> None:
+    db, wal = copy_pair(chat_db, tmp_path / "copy")
+    assert db.read_bytes()[18:20] == b"\x02\x02"  # marked for WAL, opened in memory all the same
+    with_log = read(db, wal=wal)
+    assert [title for title, _, _ in with_log] == ["+10000000001", "Trip planning"]
+    assert [len(messages) for _, _, messages in with_log] == [5, 3]
+    assert with_log[1][2][-1] == SNACKS
+    assert [len(messages) for _, _, messages in read(db)] == [5, 2]
+
+
+def test_a_log_that_does_not_fit_is_reported_and_the_file_read_alone(
+    live_chat: sqlite3.Connection, chat_db: Path, tmp_path: Path
+) -> None:
+    db, wal = copy_pair(chat_db, tmp_path / "copy")
+    data = bytearray(wal.read_bytes())
+    data[8:12] = (1000).to_bytes(4, "big")
+    wal.write_bytes(data)
+    skipped: list[tuple[str, str]] = []
+    chats = read(db, wal=wal, on_skip=lambda *s: skipped.append(s))
+    assert [len(messages) for _, _, messages in chats] == [5, 2]
+    assert skipped == [
+        (
+            "chat.db-wal",
+            "write-ahead log not applied: its page size 1000 is not a power of two from 512 to"
+            " 65536; the newest messages may be missing (quit Messages, then import chat.db"
+            " again)",
+        ),
+        ("message 4", "no readable date or text"),
+    ]
+
+
+def test_an_import_writes_no_file_at_all(
+    live_chat: sqlite3.Connection,
+    chat_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    db, wal = copy_pair(chat_db, tmp_path / "input")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    read_messages = []
+    with db.open("rb") as fp:
+        for conversation in imessage.conversations(fp, name=db.name, wal=wal):
+            assert list(scratch.iterdir()) == []  # while the database is open, not only after
+            read_messages += list(conversation.messages)
+    assert len(read_messages) == 8 and read_messages[-1] == SNACKS
+    assert list(scratch.iterdir()) == []
+    assert sorted(p.name for p in db.parent.iterdir()) == ["chat.db", "chat.db-wal"]
+
+
 def test_one_chat_by_name(chat_db: Path) -> None:
     assert [title for title, _, _ in read(chat_db, chat="trip planning")] == ["Trip planning"]
 
@@ -79,6 +163,20 @@ def test_other_sqlite_files_are_refused(tmp_path: Path) -> None:
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
     with pytest.raises(FormatError, match=r"not a Messages chat\.db"):
         read(other)
+
+
+def test_a_schema_with_bytes_that_are_not_utf8_is_refused(chat_db: Path) -> None:
+    data = chat_db.read_bytes()
+    chat_db.write_bytes(data.replace(b"CREATE TABLE chat (", b"CR\xffATE TABLE chat ("))
+    with pytest.raises(FormatError, match=r"^chat\.db: not a readable SQLite database \(.*0xff"):
+        read(chat_db)
+
+
+def test_an_empty_file_is_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "chat.db"
+    empty.write_bytes(b"")
+    with pytest.raises(FormatError, match=r"not a Messages chat\.db"):
+        read(empty)
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,11 @@
 """iMessage: the macOS Messages database `~/Library/Messages/chat.db` (SQLite).
 
-The database is never opened in place: its bytes (and a `-wal` file beside it) are copied to a
-private temporary folder, which is opened read-only with `trusted_schema=OFF` and no writes, so
-a damaged or hostile file cannot run its triggers or change anything. Each chat is one
-conversation; the user's messages have the author "Me", others their phone number or address.
+The database is never opened in place and never copied to disk: its bytes are read into memory,
+the committed part of a `-wal` file beside it is applied there (sqlite_wal.py), and the image is
+loaded into an in-memory connection with `trusted_schema=OFF` and no writes, so a damaged or
+hostile file cannot run its triggers or change anything, and no plaintext copy is left on disk,
+not even in $TMPDIR. Each chat is one conversation; the user's messages have the author "Me",
+others their phone number or address.
 Times are Apple epoch (2001-01-01 UTC; nanoseconds since macOS 10.13, seconds before) -> UTC.
 Newer macOS keeps some texts only in `attributedBody` (an archived NSAttributedString); the
 string is taken from the archive where its layout is the usual one, and such messages are
@@ -12,15 +14,13 @@ skipped and reported otherwise.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from tarry.errors import FormatError
-from tarry.mirror.formats import Message
+from tarry.mirror.formats import Message, sqlite_wal
 from tarry.mirror.formats.conversation import Conversation, SkipFn, ignore_skip
 from tarry.mirror.formats.timestamps import from_unix
 
@@ -29,6 +29,10 @@ EXTENSIONS = (".db", ".sqlite")
 APPLE_EPOCH = 978307200  # 2001-01-01T00:00:00Z in Unix seconds
 ME = "Me"
 OBJECT = "\ufffc"  # stands in for an attachment inside the text
+CHUNK = 1 << 20
+# sqlite3 raises UnicodeDecodeError where SQLite's own message quotes a damaged schema's bytes
+UNREADABLE = (sqlite3.DatabaseError, UnicodeDecodeError)
+WAL_IGNORED = "the newest messages may be missing (quit Messages, then import chat.db again)"
 HINT = "Give the Messages database, ~/Library/Messages/chat.db (copy it first if it is in use)."
 COLUMNS = {
     "text": "m.text",
@@ -60,28 +64,44 @@ def conversations(
     wal: Path | None = None,
 ) -> Iterator[Conversation]:
     """Every chat in the database (or the one whose name or identifier is `chat`)."""
-    with tempfile.TemporaryDirectory(prefix="tarry-imessage-") as folder:
-        copy = Path(folder) / "chat.db"
-        with copy.open("wb") as out:
-            shutil.copyfileobj(fp, out)
-        if wal is not None and wal.exists():
-            shutil.copyfile(wal, Path(folder) / "chat.db-wal")
-        conn = _open(copy, name)
-        try:
-            yield from _chats(conn, name, chat, on_skip)
-        except sqlite3.DatabaseError as exc:
-            raise FormatError(f"cannot read the Messages database ({exc})", path=name) from exc
-        finally:
-            conn.close()
-
-
-def _open(copy: Path, name: str) -> sqlite3.Connection:
+    conn = _open(_image(fp, wal, on_skip), name)
     try:
-        conn = sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True, isolation_level=None)
+        yield from _chats(conn, name, chat, on_skip)
+    except UNREADABLE as exc:
+        raise FormatError(f"cannot read the Messages database ({exc})", path=name) from exc
+    finally:
+        conn.close()
+
+
+def _image(fp: BinaryIO, wal: Path | None, on_skip: SkipFn) -> bytearray:
+    """The database as SQLite would read it: the file's bytes with the log's commits applied."""
+    image = bytearray()
+    while chunk := fp.read(CHUNK):  # in pieces: progress moves, no whole-file bytes beside it
+        image += chunk
+    if wal is not None and wal.exists():
+        _replay(image, wal, on_skip)
+    sqlite_wal.clear_wal_mode(image)
+    return image
+
+
+def _replay(image: bytearray, wal: Path, on_skip: SkipFn) -> None:
+    with wal.open("rb") as log:
+        try:
+            sqlite_wal.replay(image, log)
+        except sqlite_wal.Ignored as exc:
+            on_skip(wal.name, f"write-ahead log not applied: {exc}; {WAL_IGNORED}")
+
+
+def _open(image: bytearray, name: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
         conn.execute("PRAGMA trusted_schema = OFF")
         conn.execute("PRAGMA query_only = ON")
+        if image:  # sqlite3 refuses an empty buffer (MemoryError); empty is an empty database
+            conn.deserialize(image)  # SQLite keeps its own copy; ours is freed on return
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    except sqlite3.DatabaseError as exc:
+    except UNREADABLE as exc:
+        conn.close()
         raise FormatError(f"not a readable SQLite database ({exc})", path=name, hint=HINT) from exc
     if not {"message", "chat", "chat_message_join"} <= tables:
         conn.close()
@@ -125,7 +145,7 @@ def _messages(conn: sqlite3.Connection, chat_id: int, on_skip: SkipFn) -> Iterat
                 on_skip(f"message {row[0]}", "no readable date or text")
             else:
                 yield message
-    except sqlite3.DatabaseError as exc:
+    except UNREADABLE as exc:
         raise FormatError(f"cannot read the Messages database ({exc})") from exc
 
 
