@@ -134,3 +134,15 @@ def test_stat_oracle_agrees_with_the_mount_table() -> None:
     for path in (Path("/"), Path("/dev/shm"), Path("/proc")):
         if path.is_dir() and scratch.filesystem(path) in ("ext4", "tmpfs"):
             assert fs_type(path) in (scratch.filesystem(path), "ext2/ext3")
+
+
+def test_only_scratch_makes_temporary_files() -> None:
+    """Plaintext goes through scratch (memory), spool (sealed) or outputs (asked for); a module
+    reaching for `tempfile` would put it in $TMPDIR, on disk."""
+    src = Path(scratch.__file__).parent
+    users = sorted(
+        str(path.relative_to(src))
+        for path in src.rglob("*.py")
+        if "import tempfile" in path.read_text(encoding="utf-8")
+    )
+    assert users == ["scratch.py"]
