@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 import tempfile
 import time
 import zipfile
@@ -145,3 +148,17 @@ def test_an_upload_waits_sealed_not_in_plain_text(web: Web, home: Path, monkeypa
         assert store.scalar("SELECT title FROM conversations") == "Sam"
         assert store.scalar("SELECT count(*) FROM messages WHERE text LIKE ?", (f"%{token}",)) == 1
     assert list((home / "uploads").iterdir()) == []
+
+
+def test_spools_of_a_killed_server_are_swept(web: Web, home: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    uploads = home / "uploads"
+    uploads.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stale = uploads / f"upload-{dead.pid}-0123456789abcdef.spool"
+    live = uploads / f"upload-{os.getpid()}-fedcba9876543210.spool"  # this server's, in flight
+    stale.write_bytes(b"sealed bytes nobody can read any more")
+    live.write_bytes(b"an upload still being imported")
+    job = upload(web, "calendar", "work.ics", ICS.encode())
+    assert job["status"] == "done"
+    assert sorted(p.name for p in uploads.iterdir()) == [live.name]

@@ -8,6 +8,7 @@ removed once imported.
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +18,12 @@ from python_multipart.multipart import parse_options_header
 from starlette.requests import Request
 
 from tarry import home as homes
+from tarry import scratch
 from tarry.errors import InvalidInput
 from tarry.source import Source
 from tarry.spool import Spool
 
+SPOOL_PREFIX = "upload-"  # then the server's pid, so a later server can sweep a dead one's
 MAX_UPLOAD = 2 * 1024**3  # 2 GiB: far above any chat export, below a disk-filling mistake
 
 
@@ -66,7 +69,8 @@ class _Parts:
             if filename is not None and self.upload.spool is None:
                 # The name stays in memory: importers read a chat's title from it.
                 self.upload.filename = Path(filename.decode("utf-8", "replace")).name
-                self.out = self.upload.spool = Spool(self.folder / f"{secrets.token_hex(8)}.spool")
+                name = f"{SPOOL_PREFIX}{os.getpid()}-{secrets.token_hex(8)}.spool"
+                self.out = self.upload.spool = Spool(self.folder / name)
         self.header_name, self.header_value = b"", b""
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
@@ -89,6 +93,7 @@ async def receive(request: Request, home: Path) -> Upload:
     if kind != b"multipart/form-data" or b"boundary" not in options:
         raise InvalidInput("Expected a file upload (multipart/form-data).")
     folder = homes.ensure(home / "uploads")
+    scratch.sweep(folder, SPOOL_PREFIX)  # spools of a server that was killed: unreadable now
     upload = Upload()
     parts = _Parts(folder, upload)
     parser = MultipartParser(options[b"boundary"], _callbacks(parts))  # type: ignore[arg-type]
