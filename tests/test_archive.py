@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -20,7 +21,8 @@ def fill(store: Store) -> None:
     store.execute("INSERT INTO value_ratings VALUES (1, 'friendships', 9, 4)")
     store.execute(
         "INSERT INTO commitments (id, title, rrule, starts_at, duration_min, created_at)"
-        " VALUES (5, 'dinner', 'FREQ=WEEKLY;BYDAY=TH', '2026-01-01T19:00:00', 120, 'x')"
+        " VALUES (5, 'dinner', 'FREQ=WEEKLY;BYDAY=TH', '2026-01-01T19:00:00', 120,"
+        " '2026-01-01T10:00:00Z')"
     )
     store.execute("INSERT INTO commitment_people VALUES (5, 1)")
     store.execute(
@@ -29,7 +31,7 @@ def fill(store: Store) -> None:
     )
     store.execute(
         "INSERT INTO occurrences (commitment_id, scheduled_at, status, tradeoff_id, marked_at)"
-        " VALUES (5, '2026-11-12T19:00:00', 'traded', 9, 'x')"
+        " VALUES (5, '2026-11-12T19:00:00', 'traded', 9, '2026-11-12T22:00:00Z')"
     )
     store.execute(
         "INSERT INTO moments (id, at, duration_min, intimacy, i_disclosed, they_disclosed,"
@@ -40,7 +42,7 @@ def fill(store: Store) -> None:
     store.execute("INSERT INTO entries (id, at, body) VALUES (2, '2026-11-14T07:00:00Z', 'quiet')")
     store.execute(
         "INSERT INTO conversations (id, source, title, person_id, imported_at)"
-        " VALUES (1, 'whatsapp', 'Sam', 1, 'x')"
+        " VALUES (1, 'whatsapp', 'Sam', 1, '2026-11-16T08:00:00Z')"
     )
     store.execute(
         "INSERT INTO messages (id, conversation_id, key, ts, author, person_id, text, kind)"
@@ -147,6 +149,47 @@ def test_bad_documents_name_the_file_and_change_nothing(
         archive.import_backup(store, write(tmp_path, text))
     assert caught.value.path == str(tmp_path / "bad.json")
     assert sum(archive._counts(store.conn).values()) == 0
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "bad", "message"),
+    [
+        ("moments", "duration_min", "ninety", "expected a number, got 'ninety'"),
+        ("people", "cadence_days", "often", "expected a number, got 'often'"),
+        ("people", "name", 42, "expected text, got 42"),
+        ("moments", "at", "yesterday", "expected a time like .*, got 'yesterday'"),
+        ("messages", "ts", 1794340800, "expected text, got 1794340800"),
+        ("commitments", "created_at", "2026-13-45", "expected a time like"),
+        ("commitments", "rrule", "FREQ=SECONDLY", r"not a rule tarry can expand \(.*SECONDLY"),
+        ("commitments", "rrule", "FREQ=WEEKLY;INTERVAL=x", "not a rule tarry can expand"),
+        ("message_labels", "moves", "validate,hug", r"unknown moves \['hug'\]"),
+        ("message_labels", "evidence", "[1, 2]", "expected a JSON object"),
+        ("message_labels", "evidence", "{not json", "expected a JSON object"),
+    ],
+)
+def test_values_that_would_break_the_store_are_refused(
+    store: Store, tmp_path: Path, table: str, column: str, bad: object, message: str
+) -> None:
+    fill(store)
+    store.execute(
+        "INSERT INTO message_labels VALUES (4, 1, 'feeling', 'share', NULL, '{\"disclosure\": []}')"
+    )
+    document = json.loads(_exported(store))
+    body = document["tables"][table]
+    body["rows"][0][body["columns"].index(column)] = bad
+    target = tmp_path / "new"
+    with Store.open(target) as fresh:
+        with pytest.raises(
+            FormatError, match=f"table '{table}', row 1, column '{column}': {message}"
+        ):
+            archive.import_backup(fresh, write(tmp_path, json.dumps(document)))
+        assert sum(archive._counts(fresh.conn).values()) == sum(archive.fresh_counts().values())
+
+
+def _exported(store: Store) -> str:
+    out = io.StringIO()
+    archive.export(store, out)
+    return out.getvalue()
 
 
 def test_cli_export_to_stdout_and_file_then_restore(cli, store: Store, tmp_path: Path) -> None:

@@ -194,6 +194,7 @@ def import_backup(store: Store, path: str | Path) -> dict[str, int]:
             hint="Upgrade tarry, then import again.",
         )
     _check_against_store(store.conn, found, where)
+    _check_values(store.conn, found, where)
     _refuse_unless_empty(store)
     with store.tx():
         store.execute("PRAGMA defer_foreign_keys = ON")
@@ -218,6 +219,13 @@ def _check_against_store(conn: sqlite3.Connection, found: list[Table], where: st
                 f"table {table.name!r}: unknown or repeated columns {unknown or table.columns}.",
                 path=where,
             )
+
+
+def _check_values(conn: sqlite3.Connection, found: list[Table], where: str) -> None:
+    from tarry import archive_values  # the mirror's and recurrence's rules: only when restoring
+
+    for table in found:
+        archive_values.check_rows(conn, table.name, table.columns, table.rows, where)
 
 
 def _counts(conn: sqlite3.Connection) -> dict[str, int]:
