@@ -18,7 +18,7 @@ def fill(store: Store) -> None:
     people.add(store, "Sam", relation="partner", cadence_days=3.5, aliases=["Sammy"])
     people.add(store, 'Zoë "Z"', note="line one\nline two ✨")
     store.execute("INSERT INTO value_profiles (id, taken_at) VALUES (1, '2026-11-01T10:00:00Z')")
-    store.execute("INSERT INTO value_ratings VALUES (1, 'friendships', 9, 4)")
+    store.execute("INSERT INTO value_ratings VALUES (1, 'friends', 9, 4)")
     store.execute(
         "INSERT INTO commitments (id, title, rrule, starts_at, duration_min, created_at)"
         " VALUES (5, 'dinner', 'FREQ=WEEKLY;BYDAY=TH', '2026-01-01T19:00:00', 120,"
@@ -154,7 +154,18 @@ def test_bad_documents_name_the_file_and_change_nothing(
 @pytest.mark.parametrize(
     ("table", "column", "bad", "message"),
     [
-        ("moments", "duration_min", "ninety", "expected a number, got 'ninety'"),
+        ("moments", "duration_min", "ninety", "expected a whole number, got 'ninety'"),
+        ("moments", "duration_min", 100000, "100000 is outside 0 to 1440"),
+        ("moments", "intimacy", 5.5, "expected a whole number, got 5.5"),
+        ("people", "cadence_days", 605491, "605491 is outside 0 to 3650"),
+        ("entries", "at", "0900-01-01T00:00:00", "'0900-01-01T00:00:00' is before 1970"),
+        ("people", "name", "  ", "a name cannot be blank"),
+        (
+            "commitments",
+            "starts_at",
+            "2026-01-01T19:00:00Z",
+            "expected a local time without a zone",
+        ),
         ("people", "cadence_days", "often", "expected a number, got 'often'"),
         ("people", "name", 42, "expected text, got 42"),
         ("moments", "at", "yesterday", "expected a time like .*, got 'yesterday'"),
@@ -163,6 +174,8 @@ def test_bad_documents_name_the_file_and_change_nothing(
         ("commitments", "rrule", "FREQ=SECONDLY", r"not a rule tarry can expand \(.*SECONDLY"),
         ("commitments", "rrule", "FREQ=WEEKLY;INTERVAL=x", "not a rule tarry can expand"),
         ("message_labels", "moves", "validate,hug", r"unknown moves \['hug'\]"),
+        ("value_ratings", "domain", "friendships", "'friendships' is not a value domain"),
+        ("moment_practices", "practice", "Seen", "'Seen' is not a practice"),
         ("message_labels", "evidence", "[1, 2]", "expected a JSON object"),
         ("message_labels", "evidence", "{not json", "expected a JSON object"),
     ],
@@ -174,6 +187,7 @@ def test_values_that_would_break_the_store_are_refused(
     store.execute(
         "INSERT INTO message_labels VALUES (4, 1, 'feeling', 'share', NULL, '{\"disclosure\": []}')"
     )
+    store.execute("INSERT INTO moment_practices VALUES (3, 'seen')")
     document = json.loads(_exported(store))
     body = document["tables"][table]
     body["rows"][0][body["columns"].index(column)] = bad

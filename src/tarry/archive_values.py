@@ -3,24 +3,34 @@
 SQLite takes any value in any column, and a CHECK such as `duration_min > 0` lets the text 'abc'
 through (text sorts after numbers), so an export document edited by hand, damaged, or made by
 someone else could restore a store that `tarry review` then fails on. Before `import-backup`
-writes anything, each value is checked against its column: the declared type; a time (columns
-named `at`, `ts` or `..._at`) that reads as ISO 8601; a commitment's rule that tarry can expand;
-mirror labels it can read. The first value that does not fit is named by table, row and column.
+writes anything, each value is checked against its column: the declared type (whole numbers in
+64 bits, finite reals, text); a time (columns named `at`, `ts` or `..._at`) in ISO 8601 between
+1970 and 9998; the bounds and choices tarry's own commands enforce (durations, cadences, costs,
+value domains, practices, commitment rules, mirror labels). The first value that does not fit is
+named by table, row and column.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from tarry.commitments import MAX_DURATION_MIN
 from tarry.errors import FormatError, InvalidInput
 from tarry.mirror.moves import MOVES
+from tarry.moments import MAX_MOMENT_MIN
+from tarry.people import MAX_CADENCE_DAYS
+from tarry.practices import KEYS
 from tarry.recurrence import check_rule
+from tarry.tradeoffs import MAX_COST_HOURS
+from tarry.values import DOMAINS
 
 Check = Callable[[Any], str | None]  # a value -> what is wrong with it, or None
+FIRST_YEAR, LAST_YEAR = 1970, 9998  # the years tarry's clock and weeks handle
 
 
 def check_rows(
@@ -60,27 +70,55 @@ def checks_for(table: str, column: str, declared: str) -> list[Check]:
 
 def _type_check(declared: str) -> Check:
     """SQLite's type affinity from the declared type (its documented rules, in order)."""
-    if "INT" in declared or any(word in declared for word in ("REAL", "FLOA", "DOUB")):
-        return _number
+    if "INT" in declared:
+        return _integer
     if any(word in declared for word in ("CHAR", "CLOB", "TEXT")):
         return _text
+    if any(word in declared for word in ("REAL", "FLOA", "DOUB")):
+        return _real
     return lambda value: None  # BLOB or untyped: anything
 
 
-def _number(value: Any) -> str | None:
-    return None if isinstance(value, int | float) else f"expected a number, got {value!r}"
+def _integer(value: Any) -> str | None:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int):
+        return f"expected a whole number, got {value!r}"
+    return None if -(2**63) <= value < 2**63 else f"{value} is beyond a 64-bit integer"
+
+
+def _real(value: Any) -> str | None:
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return f"expected a number, got {value!r}"
+    return None
 
 
 def _text(value: Any) -> str | None:
     return None if isinstance(value, str) else f"expected text, got {value!r}"
 
 
+def _between(low: float, high: float) -> Check:
+    def check(value: Any) -> str | None:
+        return None if low <= value <= high else f"{value} is outside {low} to {high}"
+
+    return check
+
+
 def _time(value: Any) -> str | None:
     try:
-        datetime.fromisoformat(value)
+        year = datetime.fromisoformat(value).year
     except (TypeError, ValueError):
         return f"expected a time like 2026-11-19T20:00:00+00:00, got {value!r}"
-    return None
+    return None if FIRST_YEAR <= year <= LAST_YEAR else f"{value!r} is before 1970 or after 9998"
+
+
+def _wall_time(value: Any) -> str | None:
+    """A commitment's times are local wall times, kept without a zone."""
+    try:
+        zoned = datetime.fromisoformat(value).tzinfo is not None
+    except (TypeError, ValueError):
+        zoned = False  # _time has said what is wrong
+    return f"expected a local time without a zone, got {value!r}" if zoned else None
 
 
 def _rule(value: Any) -> str | None:
@@ -100,6 +138,17 @@ def _moves(value: Any) -> str | None:
     return f"unknown moves {unknown}" if unknown else None
 
 
+def _named(value: Any) -> str | None:
+    return None if str(value).strip() else "a name cannot be blank"
+
+
+def _one_of(choices: tuple[str, ...] | list[str], what: str) -> Check:
+    def check(value: Any) -> str | None:
+        return None if value in choices else f"{value!r} is not {what} ({', '.join(choices)})"
+
+    return check
+
+
 def _evidence(value: Any) -> str | None:
     try:
         ok = isinstance(json.loads(value), dict)
@@ -108,8 +157,24 @@ def _evidence(value: Any) -> str | None:
     return None if ok else f"expected a JSON object, got {str(value)[:60]!r}"
 
 
+_PRACTICE = (_one_of(KEYS, "a practice"),)
 SPECIAL: dict[tuple[str, str], tuple[Check, ...]] = {
+    ("people", "name"): (_named,),
+    ("aliases", "alias"): (_named,),
+    ("value_ratings", "domain"): (_one_of(list(DOMAINS), "a value domain"),),
+    ("commitment_practices", "practice"): _PRACTICE,
+    ("tradeoff_practices", "practice"): _PRACTICE,
+    ("moment_practices", "practice"): _PRACTICE,
     ("commitments", "rrule"): (_rule,),
+    ("commitments", "starts_at"): (_wall_time,),
+    ("occurrences", "scheduled_at"): (_wall_time,),
+    ("commitments", "duration_min"): (_between(1, MAX_DURATION_MIN),),
+    ("moments", "duration_min"): (_between(0, MAX_MOMENT_MIN),),
+    ("people", "cadence_days"): (_between(0, MAX_CADENCE_DAYS),),
+    ("tradeoffs", "cost_hours"): (_between(0, MAX_COST_HOURS),),
+    ("message_days", "day"): (
+        _between(date(FIRST_YEAR, 1, 1).toordinal(), date(LAST_YEAR, 12, 31).toordinal()),
+    ),
     ("message_labels", "moves"): (_moves,),
     ("message_labels", "evidence"): (_evidence,),
 }
