@@ -113,6 +113,9 @@ class ProgressReader(io.RawIOBase):
     def tell(self) -> int:
         return self.raw.tell()
 
+    def fileno(self) -> int:  # the file itself, for a reader that maps or opens it in place
+        return self.raw.fileno()
+
 
 def import_chat(
     store: Store,

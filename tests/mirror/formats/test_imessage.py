@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 import sqlite3
 import tempfile
@@ -152,6 +153,60 @@ def test_an_import_writes_no_file_at_all(
     assert len(read_messages) == 8 and read_messages[-1] == SNACKS
     assert list(scratch.iterdir()) == []
     assert sorted(p.name for p in db.parent.iterdir()) == ["chat.db", "chat.db-wal"]
+
+
+def loaded_nowhere(*args: object) -> bytearray:
+    raise AssertionError("the database was loaded into memory")
+
+
+def test_a_file_with_no_log_is_read_in_place(
+    chat_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing to apply: SQLite reads the file where it is (immutable), nothing is loaded."""
+    in_memory = read(chat_db)  # by a bare name that is not the file: loaded in memory
+    monkeypatch.setattr(imessage, "_image", loaded_nowhere)
+    before = sorted(p.name for p in chat_db.parent.iterdir())
+    with chat_db.open("rb") as fp:
+        found = [
+            (c.title, c.me, list(c.messages)) for c in imessage.conversations(fp, name=str(chat_db))
+        ]
+    assert found == in_memory
+    assert sorted(p.name for p in chat_db.parent.iterdir()) == before  # no -wal, no -shm
+
+
+def test_an_empty_log_beside_it_still_reads_in_place(
+    chat_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wal = chat_db.with_name("chat.db-wal")
+    wal.write_bytes(b"")
+    monkeypatch.setattr(imessage, "_image", loaded_nowhere)
+    with chat_db.open("rb") as fp:
+        assert len(list(imessage.conversations(fp, name=str(chat_db), wal=wal))) == 2
+
+
+def test_the_bytes_read_count_not_the_name(chat_db: Path, tmp_path: Path) -> None:
+    """An upload named like a file on disk is read from its own bytes, never from that file."""
+    other = tmp_path / "other.db"
+    shutil.copyfile(chat_db, other)
+    conn = sqlite3.connect(other)
+    conn.execute("DELETE FROM chat WHERE ROWID = 2")
+    conn.commit()
+    conn.close()
+    upload = io.BytesIO(other.read_bytes())
+    titles = [c.title for c in imessage.conversations(upload, name=str(chat_db))]  # type: ignore[arg-type]
+    assert titles == ["+10000000001"]
+
+
+def test_an_import_with_a_progress_bar_reads_in_place(
+    chat_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tarry.mirror.chats import import_chat
+    from tarry.store import Store
+
+    monkeypatch.setattr(imessage, "_image", loaded_nowhere)
+    with Store.open(tmp_path / "home") as store:
+        summary = import_chat(store, chat_db, fmt="imessage", progress=lambda done, total: None)
+    assert summary.messages == 7
 
 
 def test_one_chat_by_name(chat_db: Path) -> None:

@@ -1,11 +1,13 @@
 """iMessage: the macOS Messages database `~/Library/Messages/chat.db` (SQLite).
 
-The database is never opened in place and never copied to disk: its bytes are read into memory,
-the committed part of a `-wal` file beside it is applied there (sqlite_wal.py), and the image is
-loaded into an in-memory connection with `trusted_schema=OFF` and no writes, so a damaged or
-hostile file cannot run its triggers or change anything, and no plaintext copy is left on disk,
-not even in $TMPDIR. Each chat is one conversation; the user's messages have the author "Me",
-others their phone number or address.
+The database is never copied to disk and never written. A file on disk with no `-wal` beside it
+to apply is opened where it is, read-only and immutable (no locks, no -wal or -shm made), and
+SQLite reads only the pages it needs. Otherwise (an upload, or a log to apply) its bytes are read
+into memory, the committed part of the `-wal` is applied there (sqlite_wal.py), and the image is
+loaded into an in-memory connection. Either way `trusted_schema=OFF` and `query_only=ON`, so a
+damaged or hostile file cannot run its triggers or change anything, and no plaintext copy is
+left anywhere, not even in $TMPDIR. Each chat is one conversation; the user's messages have the
+author "Me", others their phone number or address.
 Times are Apple epoch (2001-01-01 UTC; nanoseconds since macOS 10.13, seconds before) -> UTC.
 Newer macOS keeps some texts only in `attributedBody` (an archived NSAttributedString); the
 string is taken from the archive where its layout is the usual one, and such messages are
@@ -14,6 +16,8 @@ skipped and reported otherwise.
 
 from __future__ import annotations
 
+import io
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,13 +68,34 @@ def conversations(
     wal: Path | None = None,
 ) -> Iterator[Conversation]:
     """Every chat in the database (or the one whose name or identifier is `chat`)."""
-    conn = _open(_image(fp, wal, on_skip), name)
+    conn = _connect(fp, name, wal, on_skip)
     try:
         yield from _chats(conn, name, chat, on_skip)
     except UNREADABLE as exc:
         raise FormatError(f"cannot read the Messages database ({exc})", path=name) from exc
     finally:
         conn.close()
+
+
+def _connect(fp: BinaryIO, name: str, wal: Path | None, on_skip: SkipFn) -> sqlite3.Connection:
+    """Read in place where nothing has to be applied (a file on disk, no write-ahead log beside
+    it): SQLite then reads pages as it needs them and nothing is loaded. Otherwise in memory."""
+    here = _on_disk(fp, name)
+    if here is not None and not (wal is not None and wal.exists() and wal.stat().st_size):
+        uri = f"{here.resolve().as_uri()}?mode=ro&immutable=1"  # no locks, no -wal, no -shm
+        return _checked(sqlite3.connect(uri, uri=True, isolation_level=None), name)
+    image = _image(fp, wal, on_skip)
+    return _checked(sqlite3.connect(":memory:", isolation_level=None), name, image)
+
+
+def _on_disk(fp: BinaryIO, name: str) -> Path | None:
+    """`name` when it is the very file `fp` reads (an upload or a zip member is not)."""
+    try:
+        opened = os.fstat(fp.fileno())
+        path = Path(name)
+        return path if path.is_file() and os.path.samestat(opened, path.stat()) else None
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return None
 
 
 def _image(fp: BinaryIO, wal: Path | None, on_skip: SkipFn) -> bytearray:
@@ -92,8 +117,10 @@ def _replay(image: bytearray, wal: Path, on_skip: SkipFn) -> None:
             on_skip(wal.name, f"write-ahead log not applied: {exc}; {WAL_IGNORED}")
 
 
-def _open(image: bytearray, name: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(":memory:", isolation_level=None)
+def _checked(
+    conn: sqlite3.Connection, name: str, image: bytearray | None = None
+) -> sqlite3.Connection:
+    """`conn` read-only, running no trigger, holding `image` if given, and really a chat.db."""
     try:
         conn.execute("PRAGMA trusted_schema = OFF")
         conn.execute("PRAGMA query_only = ON")
