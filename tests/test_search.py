@@ -141,3 +141,83 @@ def test_cli_json_and_text(cli, filled: Store) -> None:
     assert cli("search", "zebra").stdout == "No matches.\n"
     bad = cli("search", "rain", "--kind", "x")
     assert bad.code == 2 and "Unknown kind 'x'" in bad.stderr
+
+
+# Emoji: matched in the text itself (FTS5's tokenizer skips them) --------------------------------
+
+
+@pytest.fixture
+def with_emoji(filled: Store) -> Store:
+    filled.execute(
+        "INSERT INTO entries (id, at, prompt, body) VALUES"
+        " (5, '2026-11-06T10:00:00Z', '', 'Sam said I love you ❤️ and I cried 😭'),"
+        " (6, '2026-11-07T10:00:00Z', '', 'A rain walk, then ❤ at dinner')"
+    )
+    filled.execute(
+        "INSERT INTO conversations (id, source, title, person_id, imported_at)"
+        " VALUES (1, 'whatsapp', 'Sam', 1, '2026-11-09T09:00:00Z')"
+    )
+    filled.execute(
+        "INSERT INTO messages (id, conversation_id, key, ts, author, is_me, person_id, text, kind)"
+        " VALUES (40, 1, 'a', '2026-11-08T09:00:00Z', 'Sam', 0, 1, 'proud of you 👍🏽', 'message'),"
+        " (41, 1, 'b', '2026-11-09T09:00:00Z', 'Sam', 0, 1, ?, 'message')",
+        ("x" * 80 + " us 👩\u200d❤️\u200d👨 " + "y" * 80,),
+    )
+    filled.execute("INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages")
+    return filled
+
+
+def marked(hit: search.Hit) -> list[str]:
+    return [hit.snippet[a:b] for a, b in hit.highlights]
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("I ❤️ you", ["❤"]),
+        ("👍🏽", ["👍🏽"]),
+        ("👩‍❤️‍👨 ok 😭", ["👩\u200d❤\u200d👨", "😭"]),
+        ("rain, walk!", []),
+        ("🇫🇷🇩🇪 flags", ["🇫🇷", "🇩🇪"]),
+        ("😭😭❤️", ["😭", "😭", "❤"]),
+        ("\u200d👍 \u200d❤ 🏽", ["👍", "❤"]),
+        ("👍\u200dx", ["👍"]),
+    ],
+)
+def test_emoji_are_picked_out_of_what_was_typed(typed: str, found: list[str]) -> None:
+    assert search.emoji(typed) == found
+
+
+def test_emoji_alone_scan_newest_first_with_either_presentation(with_emoji: Store) -> None:
+    hits = search.search(with_emoji, "❤️")  # the emoji presentation finds the text one too
+    assert [h.ref for h in hits] == ["message/41", "entry/6", "entry/5"]
+    assert [marked(h) for h in hits] == [["❤️"], ["❤"], ["❤️"]]
+    assert [h.ref for h in search.search(with_emoji, "❤")] == [h.ref for h in hits]
+    assert hits[1].snippet == "A rain walk, then ❤ at dinner"
+    long = hits[0].snippet  # cut around the emoji, as FTS5 cuts around words
+    assert long.startswith("…x") and long.endswith("y…") and len(long) < 120
+    assert [h.ref for h in search.search(with_emoji, "❤", kind="entry")] == ["entry/6", "entry/5"]
+
+
+def test_a_skin_tone_is_found_from_the_plain_emoji_and_marked_whole(with_emoji: Store) -> None:
+    (hit,) = search.search(with_emoji, "👍")
+    assert (hit.ref, marked(hit)) == ("message/40", ["👍🏽"])
+    assert search.search(with_emoji, "👍🏿") == []
+
+
+def test_emoji_beside_words_narrow_their_matches(with_emoji: Store) -> None:
+    assert {h.ref for h in search.search(with_emoji, "rain")} == {
+        "entry/2", "moment/7", "entry/1", "entry/6",
+    }  # fmt: skip
+    (hit,) = search.search(with_emoji, "rain ❤️")
+    assert (hit.ref, marked(hit)) == ("entry/6", ["rain", "❤"])
+    (cried,) = search.search(with_emoji, "😭 cried")
+    assert (cried.ref, marked(cried)) == ("entry/5", ["cried", "😭"])
+    assert search.search(with_emoji, "rain 😭") == []
+
+
+def test_cli_finds_emoji(cli, with_emoji: Store) -> None:
+    result = cli("search", "😭", "--json")
+    assert result.code == 0, result.stderr
+    (hit,) = json.loads(result.stdout)
+    assert (hit["ref"], hit["highlights"]) == ("entry/5", [[35, 36]])
