@@ -108,6 +108,15 @@ def test_journal_search(filled: Web) -> None:
     assert [h["kind"] for h in data["hits"]] == ["entry"]
 
 
+def test_journal_search_finds_emoji(filled: Web, home: Path) -> None:
+    with Store.open(home) as store:
+        journal.write(store, "Sam hugged me 🫂 and I let it land")
+    data = filled.client.get("/journal.json", params={"q": "🫂"}).json()
+    assert [h["snippet"] for h in data["hits"]] == ["Sam hugged me 🫂 and I let it land"]
+    page = filled.client.get("/journal", params={"q": "🫂"}).text
+    assert "Sam hugged me" in page
+
+
 def test_person_page_shows_strength_and_the_mirror(filled: Web, home: Path) -> None:
     export = home.parent / "result.json"
     export.write_text(json.dumps(CHAT), encoding="utf-8")
