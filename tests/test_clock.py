@@ -35,3 +35,21 @@ def test_impossible_weeks_are_clear_errors(week: str, message: str) -> None:
 def test_review_of_a_week_out_of_range_exits_2(cli) -> None:
     result = cli("review", "--week", "9999-W52")
     assert result.code == 2 and "out of range" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [
+        (0, "0 h"),
+        (0.25, "15 min"),
+        (2, "2 h"),
+        (2.5, "2 h 30 min"),
+        (8.33, "8 h 20 min"),  # stored to two decimals: 499.8 minutes, said as 500
+        (42.33, "42 h 20 min"),
+        (1 / 60 / 3, "0 h"),  # under half a minute
+        (168, "168 h"),
+        (-1.5, "-1 h 30 min"),
+    ],
+)
+def test_hours_are_said_to_the_minute(hours: float, text: str) -> None:
+    assert clock.hours_text(hours) == text

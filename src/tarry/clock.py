@@ -85,3 +85,14 @@ def _monday_of(week: str) -> date:
 def iso_week(moment: datetime | date) -> str:
     year, week, _ = moment.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def hours_text(hours: float) -> str:
+    """Hours as people say them, to the minute: '8 h 20 min', '45 min', '2 h', '0 h'. One format
+    for every screen, so the review and the time audit never round the same hours apart."""
+    minutes = round(hours * 60)
+    whole, rest = divmod(abs(minutes), 60)
+    sign = "-" if minutes < 0 else ""
+    if not rest:
+        return f"{sign}{whole} h"
+    return f"{sign}{whole} h {rest} min" if whole else f"{sign}{rest} min"

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tarry import outputs
+from tarry.clock import hours_text
 from tarry.review import Review
 from tarry.textcharts import bar, signed, sparkline
 
@@ -69,13 +70,13 @@ def _hours(review: Review) -> str:
     ]
     top = max(h for _, h in rows) or 1.0
     lines = ["## Hours", "", "| | hours | |", "|---|---:|---|"]
-    lines += [f"| {name} | {h:g} | `{bar(h, top) or ' '}` |" for name, h in rows]
+    lines += [f"| {name} | {hours_text(h)} | `{bar(h, top) or ' '}` |" for name, h in rows]
     if review.calendar:
         lines += ["", calendar_line(review.calendar) + "."]
     if hours.tradeoffs:
         lines += ["", "Tradeoffs:"]
         for t in hours.tradeoffs:
-            cost = f", {t.cost_hours:g} h" if t.cost_hours is not None else ""
+            cost = f", {hours_text(t.cost_hours)}" if t.cost_hours is not None else ""
             note = f" ({t.cost_note})" if t.cost_note else ""
             lines.append(
                 f"- {t.at[:10]}: chose {t.chose} over {t.over} ({t.direction}{cost}){note}"
@@ -87,11 +88,11 @@ def _hours(review: Review) -> str:
 
 def calendar_line(calendar: dict[str, Any]) -> str:
     """The time audit in a sentence: hours per domain, the target, collisions with work."""
-    hours = ", ".join(f"{domain} {h:g} h" for domain, h in calendar["hours"].items())
+    hours = ", ".join(f"{domain} {hours_text(h)}" for domain, h in calendar["hours"].items())
     line = f"From your calendar: {hours}"
     if calendar["target_hours"] is not None:
         met = "met" if calendar["target_met"] else "not met"
-        line += f"; connection target {calendar['target_hours']:g} h ({met})"
+        line += f"; connection target {hours_text(calendar['target_hours'])} ({met})"
     clashes = calendar["collisions"]
     if clashes:
         line += f"; {plural(len(clashes), 'commitment')} collided with work"

@@ -139,3 +139,17 @@ def test_every_command_has_help(cli) -> None:
     ):
         result = cli(*args, "--help")
         assert result.code == 0 and "Usage:" in result.stdout, args
+
+
+def test_the_audit_and_the_review_say_the_same_hours(cli, tmp_path) -> None:
+    """One format for hours: the time audit and the weekly review never round them apart."""
+    ics = tmp_path / "odd.ics"
+    ics.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:a@t\r\n"
+        "DTSTAMP:20261101T000000Z\r\nDTSTART:20261116T090000Z\r\nDTEND:20261116T112000Z\r\n"
+        "SUMMARY:Work sprint\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    assert cli("import", "calendar", str(ics)).code == 0
+    audit = cli("calendar", "audit", "--week", "2026-W47", "--weeks", "1").stdout
+    review = cli("review", "--week", "2026-W47").stdout
+    assert "2 h 20 min" in audit and "work 2 h 20 min" in review

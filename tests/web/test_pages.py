@@ -189,7 +189,7 @@ def test_review_with_a_calendar_shows_hours_collisions_and_the_trend(
         import_calendar(store, ics)
     page = filled.client.get("/review?week=2026-W47")
     assert page.status_code == 200
-    assert "From your calendar: work 2.5 h" in page.text
+    assert "From your calendar: work 2 h 30 min" in page.text
     assert "Commitments that collided with work" in page.text and "Dinner" in page.text
     assert 'aria-label="Hours per week from your calendar: work vs connection"' in page.text
     data = filled.client.get("/review.json?week=2026-W47").json()["review"]["calendar"]

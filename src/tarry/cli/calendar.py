@@ -197,9 +197,9 @@ def audit_(
         return
     table = Table("week", *rules.DOMAINS, "target", "collisions")
     for w in found:
-        target = "" if w.target_hours is None else f"{w.target_hours:g} h" + (
+        target = "" if w.target_hours is None else clock.hours_text(w.target_hours) + (
             " met" if w.target_met else " missed")  # fmt: skip
-        table.add_row(w.week, *(f"{w.hours[d]:.1f}" for d in rules.DOMAINS), target,
+        table.add_row(w.week, *(clock.hours_text(w.hours[d]) for d in rules.DOMAINS), target,
                       str(len(w.collisions)))  # fmt: skip
     console.print(table)
     for c in found[-1].collisions:
@@ -223,7 +223,11 @@ def target(
             hours = audit.set_target(store, None)
         else:
             hours = audit.set_target(store, audit.parse_amount(amount))
-    console.print("No connection target set." if hours is None else f"Target: {hours:g} h a week.")
+    console.print(
+        "No connection target set."
+        if hours is None
+        else f"Target: {clock.hours_text(hours)} a week."
+    )
 
 
 @calendar_app.command("export")

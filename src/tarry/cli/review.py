@@ -94,6 +94,7 @@ def _hours(result: Review) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
+    from tarry.clock import hours_text
     from tarry.textcharts import bar
 
     hours, c = result.hours, result.commitments
@@ -102,9 +103,9 @@ def _hours(result: Review) -> RenderableType:
     top = max(h for _, h in rows) or 1.0
     table = Table("", "hours", "", title="Hours", title_justify="left", title_style="bold")
     for name, h in rows:
-        table.add_row(name, f"{h:g}", bar(h, top))
+        table.add_row(name, hours_text(h), bar(h, top))
     for t in hours.tradeoffs:
-        cost = f"{t.cost_hours:g} h" if t.cost_hours is not None else t.cost_note
+        cost = hours_text(t.cost_hours) if t.cost_hours is not None else t.cost_note
         table.add_row(f"  {t.at[:10]} {t.direction}", cost, f"chose {t.chose} over {t.over}")
     counts = Text(
         f"commitments: kept {c.kept}, traded {c.traded}, skipped {c.skipped},"

@@ -52,7 +52,8 @@ def traded(
             at=clock.parse(at) if at else None, cost_hours=hours, cost_note=cost_note,
             practices=practice, note=note,
         )  # fmt: skip
-    cost_text = f", cost {tradeoff.cost_hours:g} h" if tradeoff.cost_hours is not None else ""
+    spent = tradeoff.cost_hours
+    cost_text = f", cost {clock.hours_text(spent)}" if spent is not None else ""
     console.print(
         f"{tradeoff.describe()}{cost_text}. (tradeoff {tradeoff.id})", markup=False, soft_wrap=True
     )
@@ -79,7 +80,8 @@ def list_(
         return
     table = Table("id", "when", "chose", "over", "way", "cost", "practices")
     for t in found:
-        cost = " ".join(filter(None, [f"{t.cost_hours:g} h" if t.cost_hours else "", t.cost_note]))
+        hours = clock.hours_text(t.cost_hours) if t.cost_hours else ""
+        cost = " ".join(filter(None, [hours, t.cost_note]))
         way = "[green]toward[/]" if t.direction == "toward" else "[red]away[/]"
         table.add_row(str(t.id), f"{t.at:%Y-%m-%d}", escape(t.chose), escape(t.over), way,
                       escape(cost),

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from tarry import clock
 from tarry.errors import TarryError
 from tarry.store import Store
 from tarry.web.cache import PageCache
@@ -23,6 +24,7 @@ from tarry.web.security import Guard, GuardMiddleware
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescapes by default
+templates.env.filters["hours"] = clock.hours_text  # one format for hours on every screen
 
 
 @dataclass
