@@ -22,7 +22,12 @@ DEFAULT_APP_ARGS = ["serve"]
 
 
 def sh(*args: str | Path) -> int:
-    return subprocess.call([str(a) for a in args], cwd=ROOT)
+    process = subprocess.Popen([str(a) for a in args], cwd=ROOT)
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:  # Ctrl+C reaches the child too: let it stop cleanly, no kill
+            continue
 
 
 def install() -> None:
