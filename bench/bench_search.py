@@ -10,14 +10,16 @@ round by round; prints the median and the slowest of each.
 from __future__ import annotations
 
 import argparse
-import csv
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.trust.conftest import write_chat
 
 from tarry import search
 from tarry.mirror.chats import import_chat
@@ -32,17 +34,10 @@ QUERIES = {
 }
 
 
-def write_chat(path: Path, count: int) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as fp:
-        out = csv.writer(fp)
-        out.writerow(["timestamp", "author", "text"])
-        for i in range(count):
-            stamp = f"2024-{1 + i // 40000 % 12:02d}-{1 + i // 1440 % 28:02d}T"
-            stamp += f"{i // 60 % 24:02d}:{i % 60:02d}:00"
-            extra = " ❤️" if i % 10 == 0 else ""
-            extra += " the lighthouse" if i % (count // 10 or 1) == 0 else ""
-            out.writerow([stamp, "Robin" if i % 2 else "Alex", f"message {i} weekend{extra}"])
-    return path
+def extra(count: int) -> Callable[[int], str]:
+    """Every tenth message gets a ❤️, ten of them "the lighthouse"."""
+    every = count // 10 or 1
+    return lambda i: (" ❤️" if i % 10 == 0 else "") + (" the lighthouse" if i % every == 0 else "")
 
 
 def main() -> None:
@@ -53,7 +48,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         with Store.open(root / "home") as store:
-            import_chat(store, write_chat(root / "chat.csv", args.messages), fmt="csv", me="Robin")
+            chat = write_chat(root / "chat.csv", args.messages, extra=extra(args.messages))
+            import_chat(store, chat, fmt="csv", me="Robin")
             runs: dict[str, list[float]] = {label: [] for label in QUERIES}
             for _ in range(args.rounds):
                 for label, words in QUERIES.items():

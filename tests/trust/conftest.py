@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,8 +91,10 @@ def canary() -> str:
     return f"CANARY{uuid.uuid4().hex.upper()}"
 
 
-def write_chat(path: Path, count: int, token: str = "") -> Path:
-    """A CSV chat export of `count` messages between Robin and Alex."""
+def write_chat(
+    path: Path, count: int, token: str = "", extra: Callable[[int], str] | None = None
+) -> Path:
+    """A CSV chat export of `count` messages between Robin and Alex (`extra(i)` ends message i)."""
     with path.open("w", newline="", encoding="utf-8") as fp:
         out = csv.writer(fp)
         out.writerow(["timestamp", "author", "text"])
@@ -100,7 +102,8 @@ def write_chat(path: Path, count: int, token: str = "") -> Path:
             stamp = f"2024-{1 + i // 40000 % 12:02d}-{1 + i // 1440 % 28:02d}T"
             stamp += f"{i // 60 % 24:02d}:{i % 60:02d}:00"
             author = "Robin" if i % 2 else "Alex"
-            out.writerow([stamp, author, f"message {i} about the weekend {token}"])
+            text = f"message {i} about the weekend {token}" + (extra(i) if extra else "")
+            out.writerow([stamp, author, text])
     return path
 
 
