@@ -37,7 +37,8 @@ SOURCES = {
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 VARIATIONS = "\ufe0e\ufe0f"  # text / emoji presentation: the same emoji either way
 ZWJ = "\u200d"
-JOINERS = ZWJ + "".join(chr(c) for c in range(0x1F3FB, 0x1F400))  # zero-width joiner, skin tones
+SKIN_TONES = "".join(chr(c) for c in range(0x1F3FB, 0x1F400))
+JOINERS = ZWJ + SKIN_TONES
 REGIONAL = "".join(chr(c) for c in range(0x1F1E6, 0x1F200))  # two of them make a flag
 SNIPPET_CHARS = 48  # either side of an emoji, where FTS5 cannot make the snippet
 
@@ -129,15 +130,11 @@ def _containing(column: str, symbols: list[str]) -> tuple[str, list[str]]:
 
 def _index_sql(query: str, symbols: list[str], kind: str | None, limit: int) -> tuple[str, list]:
     where, params = _containing("body", symbols)
-    sql = _INDEX_SQL if query else _INDEX_SCAN
-    head = [query] if query else []
-    narrowed = (" AND kind = ?" if kind else "") + where
-    return sql + narrowed + (_TAIL if query else _SCAN_TAIL), [
-        *head,
-        *([kind] if kind else []),
-        *params,
-        limit,
-    ]
+    if kind:
+        where, params = " AND kind = ?" + where, [kind, *params]
+    if query:
+        return _INDEX_SQL + where + _TAIL, [query, *params, limit]
+    return _INDEX_SCAN + where + _SCAN_TAIL, [*params, limit]
 
 
 def _messages_sql(query: str, symbols: list[str], limit: int) -> tuple[str, list]:
@@ -183,7 +180,7 @@ def _mark(text: str, symbols: list[str]) -> str:
     """`text` with each emoji of `symbols` between highlight markers."""
     for symbol in symbols:
         pattern = f"[{VARIATIONS}]?".join(re.escape(ch) for ch in symbol) + f"[{VARIATIONS}]?"
-        pattern += "[\U0001f3fb-\U0001f3ff]?"  # a skin tone after it belongs to it
+        pattern += f"[{SKIN_TONES}]?"  # a skin tone after it belongs to it
         text = re.sub(pattern, lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", text)
     return text
 
