@@ -125,15 +125,22 @@ def test_date_order_from_the_form(web: Web, home: Path) -> None:
         assert store.scalar("SELECT min(ts) FROM messages") == "2026-02-01T19:02:00"
 
 
-def test_an_upload_waits_sealed_not_in_plain_text(web: Web, home: Path, monkeypatch) -> None:
-    """While an uploaded chat waits for its import, HOME/uploads holds only ciphertext."""
+def test_an_upload_waits_sealed_not_in_plain_text(
+    web: Web, home: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """While an uploaded chat waits for its import, HOME/uploads holds only ciphertext, and
+    nothing went to $TMPDIR (a private one here: the machine's own is too big to scan)."""
+    scratch_tmp = tmp_path / "tmpdir"
+    scratch_tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch_tmp))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch_tmp))
     token = canary()
     seen: list[list[str]] = []
     original = imports._import
 
     def watched(store, kind, received, job):  # type: ignore[no-untyped-def]
         assert received.spool is not None and received.spool.path.exists()
-        seen.append(hits(token, home, Path(tempfile.gettempdir())))
+        seen.append(hits(token, home, scratch_tmp))
         return original(store, kind, received, job)
 
     monkeypatch.setattr(imports, "_import", watched)
