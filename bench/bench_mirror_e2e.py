@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tarry import people
+from tarry.declare import people
 from tarry.mirror import evaluation
 from tarry.mirror.chats import import_chat
 from tarry.mirror.conversations import person_report

@@ -25,7 +25,7 @@ import make_store  # noqa: E402
 
 os.environ.setdefault("TARRY_NOW", "2026-11-19T12:00:00+00:00")
 
-from tarry import commitments, recurrence  # noqa: E402
+from tarry.commit import commitments, recurrence  # noqa: E402
 from tarry.store import Store  # noqa: E402
 
 

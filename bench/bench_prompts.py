@@ -59,7 +59,7 @@ def median_ms(call: Callable[[], object], runs: int) -> float:
 def in_process(home: Path, runs: int) -> dict[str, float]:
     os.environ.update({"TARRY_NOW": NOW, "TZ": "UTC"})
     time.tzset()
-    from tarry import people
+    from tarry.declare import people
     from tarry.prompts import choose, deck, duplicates, inner, quality
     from tarry.store import Store
 

@@ -1,4 +1,4 @@
-"""`tarry import-backup` with and without the value checks (tarry.archive_values), same run.
+"""`tarry import-backup` with and without the value checks (tarry.archive.checks), same run.
 
     .venv/bin/python bench/bench_restore.py --messages 200000 --rounds 2
 
@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.trust.conftest import write_chat
 
-from tarry import archive
+from tarry.archive import document as archive
 from tarry.mirror.chats import import_chat
 from tarry.store import Store
 

@@ -21,9 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.trust.conftest import write_chat
 
-from tarry import search
 from tarry.mirror.chats import import_chat
-from tarry.store import Store
+from tarry.store import Store, search
 
 QUERIES = {
     "a word in every message": "weekend",

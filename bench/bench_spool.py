@@ -1,4 +1,4 @@
-"""The cost of sealing uploads: a sealed spool (tarry.spool) against a plain file, written in
+"""The cost of sealing uploads: a sealed spool (tarry.base.spool) against a plain file, written in
 the pieces an upload arrives in and read back through the same buffered reader an import uses.
 
     .venv/bin/python bench/bench_spool.py --mib 256 --rounds 3
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from tarry.spool import Spool
+from tarry.base.spool import Spool
 
 PIECE = 16 * 1024  # about what a multipart parser hands over at a time
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 with atheris.instrument_imports():
     from tests.trust.fuzzing import TARGETS, seeds
 
-    from tarry.errors import TarryError
+    from tarry.base.errors import TarryError
 
 
 def fuzz(name: str, args: list[str]) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports():
-    from tarry.errors import FormatError
+    from tarry.base.errors import FormatError
     from tarry.mirror.formats import KINDS, whatsapp
 
 SEEDS = Path(__file__).resolve().parents[1] / "tests" / "data" / "whatsapp"

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from tarry import clock, commitments
+from tarry.base import clock
+from tarry.base.errors import InvalidInput
 from tarry.calendar import audit
 from tarry.calendar.ics_import import import_calendar
-from tarry.errors import InvalidInput
+from tarry.commit import commitments
 from tarry.store import Store
 
 DATA = Path(__file__).parents[1] / "data" / "calendar"

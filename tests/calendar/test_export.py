@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from tarry import clock, commitments, people
+from tarry.base import clock
+from tarry.base.errors import InvalidInput
 from tarry.calendar import blocks, export
 from tarry.calendar.expand import Window
 from tarry.calendar.ics_import import import_calendar
-from tarry.errors import InvalidInput
+from tarry.commit import commitments
+from tarry.declare import people
 from tarry.store import Store
 
 WINDOW = Window(datetime(2026, 11, 1, tzinfo=UTC), datetime(2027, 3, 1, tzinfo=UTC))

@@ -6,8 +6,8 @@ import stat
 
 import icalendar
 
-from tarry import commitments
 from tarry.calendar import feed
+from tarry.commit import commitments
 from tarry.store import Store
 
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tarry.base.errors import FormatError
 from tarry.calendar.expand import Window
 from tarry.calendar.ics_import import import_calendar
-from tarry.errors import FormatError
 from tarry.store import Store
 
 DATA = Path(__file__).parents[1] / "data" / "calendar"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tarry.base.errors import FormatError, InvalidInput, NotFound
 from tarry.calendar import blocks
 from tarry.calendar.expand import Window
 from tarry.calendar.ics_import import import_calendar
-from tarry.errors import FormatError, InvalidInput, NotFound
 from tarry.store import Store
 
 DATA = Path(__file__).parents[1] / "data" / "calendar"

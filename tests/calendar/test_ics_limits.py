@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tarry.base.errors import FormatError
 from tarry.calendar.ics_import import import_calendar
 from tarry.calendar.ics_scan import MAX_LINE, content_lines, read
-from tarry.errors import FormatError
 from tarry.store import Store
 
 EVENT = (

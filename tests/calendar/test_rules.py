@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tarry import people
+from tarry.base.errors import InvalidInput, NotFound
 from tarry.calendar import rules
 from tarry.calendar.blocks import TimeBlock
-from tarry.errors import InvalidInput, NotFound
+from tarry.declare import people
 from tarry.store import Store
 
 NOON = datetime(2026, 11, 19, 12, tzinfo=UTC)

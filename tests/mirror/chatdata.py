@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tarry import people
+from tarry.declare import people
 from tarry.store import Store
 
 DATA = Path(__file__).parents[1] / "data" / "mirror"

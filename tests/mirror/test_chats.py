@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tarry import people
-from tarry.errors import FormatError, InvalidInput, NotFound
+from tarry.base.errors import FormatError, InvalidInput, NotFound
+from tarry.declare import people
 from tarry.mirror.chats import import_chat
 from tarry.store import Store
 from tests.mirror.formats.parsing import corpus, fixture

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 from tarry.mirror import contract
 from tarry.mirror.evaluation import examples
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from tarry.errors import InvalidInput, NotFound
+from tarry.base.errors import InvalidInput, NotFound
 from tarry.mirror import conversations, labelcache
 from tarry.mirror.labelcache import ensure_labels
 from tarry.mirror.moves import VERSION

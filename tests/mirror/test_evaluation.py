@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from tarry.errors import InvalidInput
+from tarry.base.errors import InvalidInput
 from tarry.mirror import evaluation
 from tarry.mirror.moves import MOVES, QUESTIONS, Labels, Turn
 

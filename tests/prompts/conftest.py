@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from tarry import people
-from tarry.people import Person
+from tarry.declare import people
+from tarry.declare.people import Person
 from tarry.store import Store
 
 AddMoment = Callable[..., int]

@@ -7,9 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from tarry import clock, people
-from tarry.errors import InvalidInput
-from tarry.people import Person
+from tarry.base import clock
+from tarry.base.errors import InvalidInput
+from tarry.declare import people
+from tarry.declare.people import Person
 from tarry.prompts import choose, deck
 from tarry.store import Store
 

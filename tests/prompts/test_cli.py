@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from tarry import people
 from tarry.cli import prompts as prompts_cli
-from tarry.people import Person
+from tarry.declare import people
+from tarry.declare.people import Person
 from tarry.prompts import choose, deck, staying
 from tarry.store import Store
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tarry.practices import KEYS
+from tarry.declare.practices import KEYS
 from tarry.prompts import deck, duplicates, inner, quality, rituals, staying
 from tarry.prompts.schema import CONTEXTS
 

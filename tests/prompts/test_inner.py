@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from tarry import clock
-from tarry.people import Person
+from tarry.base import clock
+from tarry.declare.people import Person
 from tarry.prompts import inner
 from tarry.store import Store
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tarry import journal
 from tarry.cli import journal as journal_cli
-from tarry.people import Person
+from tarry.declare.people import Person
+from tarry.reflect import journal
 from tarry.store import Store
 
 from .conftest import AddMoment

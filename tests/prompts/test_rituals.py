@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tarry.errors import InvalidInput, NotFound
-from tarry.people import Person
+from tarry.base.errors import InvalidInput, NotFound
+from tarry.declare.people import Person
 from tarry.prompts import rituals
 from tarry.prompts.rituals import Ratings
 from tarry.store import Store

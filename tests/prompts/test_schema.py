@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 from tarry.prompts import deck, inner, quality, rituals, staying
 
 PROMPT = """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tarry.errors import NotFound
+from tarry.base.errors import NotFound
 from tarry.prompts import staying
 
 

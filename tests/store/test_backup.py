@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tarry import people
-from tarry.errors import Conflict, FormatError, LockedError
+from tarry.base.errors import Conflict, FormatError, LockedError
+from tarry.declare import people
 from tarry.store import Store, backup, encryption, swap
 
 PASS = "correct horse battery"

@@ -13,8 +13,8 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from tarry import people
-from tarry.errors import Conflict, InvalidInput, LockedError, StoreError
+from tarry.base.errors import Conflict, InvalidInput, LockedError, StoreError
+from tarry.declare import people
 from tarry.store import Store, crypto, encryption, migrations, unlock
 from tarry.store.connection import as_store_error, connect
 

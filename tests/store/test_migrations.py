@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tarry.errors import StoreError
+from tarry.base.errors import StoreError
 from tarry.store import Store, migrations
 from tarry.store.connection import connect
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tarry.errors import TarryError
+from tarry.base.errors import TarryError
 from tarry.mirror.chats import import_chat
 from tarry.store import Store, crypto, encryption, unlock
 

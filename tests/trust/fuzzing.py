@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tarry import archive
+from tarry.archive import document as archive
 from tarry.calendar import ics_import
 from tarry.calendar.expand import Window
 from tarry.mirror.formats import detect, imessage

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from tarry import people, scratch
+from tarry.base import scratch
+from tarry.declare import people
 from tarry.mirror.chats import import_chat
 from tarry.store import Store
-from tests.test_scratch import fs_type
+from tests.base.test_scratch import fs_type
 from tests.trust.conftest import PASS, Env, canary, hits, write_chat
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tarry import csv_export, people
+from tarry.archive import csv_export
+from tarry.declare import people
 from tarry.store import Store
 
 HOSTILE = [

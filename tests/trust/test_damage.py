@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tarry import people
+from tarry.declare import people
 from tarry.store import Store
 from tests.trust.conftest import PASS, Env, digest
 

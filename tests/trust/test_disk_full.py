@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tarry import people
+from tarry.declare import people
 from tarry.store import Store, encryption
 from tests.trust.conftest import PASS, Env, write_chat
 

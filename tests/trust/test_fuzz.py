@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tarry.errors import TarryError
+from tarry.base.errors import TarryError
 from tests.trust.fuzzing import TARGETS, seeds
 
 EXAMPLES = int(os.environ.get("TARRY_FUZZ_EXAMPLES", "60"))

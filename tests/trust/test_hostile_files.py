@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tarry import people
 from tarry.cli.main import run
+from tarry.declare import people
 from tarry.store import Store
 from tests.trust.conftest import Env, digest, fingerprint
 from tests.trust.hostile import CASES, ESCAPE, KNOWN_FAILURES, Case

@@ -17,11 +17,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tarry import archive
-from tarry.errors import FormatError
+from tarry.archive import document as archive
+from tarry.base.errors import FormatError
 from tarry.store import Store
+from tests.archive.test_archive import fill
 from tests.conftest import Result, _shell, runner
-from tests.test_archive import fill
 from tests.trust.test_fuzz import DERANDOMIZE, EXAMPLES
 
 # Each reader, and the one refusal it may answer with: the document renamed what it names.

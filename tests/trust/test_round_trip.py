@@ -15,7 +15,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tarry import archive, clock
+from tarry.archive import document as archive
+from tarry.base import clock
 from tarry.store import Store
 from tests.trust.conftest import PASS
 

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tarry import commitments, moments, people, tradeoffs
+from tarry.commit import commitments
+from tarry.declare import people
+from tarry.reflect import moments, tradeoffs
 from tarry.store import Store
 from tarry.web.app import Config, create_app
 from tarry.web.security import Guard

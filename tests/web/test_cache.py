@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tarry import moments, people
+from tarry.declare import people
+from tarry.reflect import moments
 from tarry.store import Store
 from tarry.web.cache import PageCache
 from tests.web.conftest import Web

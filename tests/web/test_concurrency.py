@@ -14,7 +14,8 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from tarry import moments, people
+from tarry.declare import people
+from tarry.reflect import moments
 from tarry.store import Store
 from tarry.web.app import Config, create_app
 from tarry.web.security import Guard

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tarry import commitments, journal, moments, people, tradeoffs, values
 from tarry.calendar import feed
 from tarry.calendar.ics_import import import_calendar
+from tarry.commit import commitments
+from tarry.declare import people, values
 from tarry.mirror.chats import import_chat
+from tarry.reflect import journal, moments, tradeoffs
 from tarry.store import Store
 from tests.web.conftest import Web
 

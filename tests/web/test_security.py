@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tarry import people
+from tarry.declare import people
 from tarry.store import Store
 from tests.web.conftest import BASE, ORIGIN, Web
 
@@ -116,7 +116,7 @@ def test_password_mode_for_a_non_loopback_bind(home) -> None:
 def test_non_loopback_without_password_is_refused(tmp_path) -> None:
     import pytest
 
-    from tarry.errors import InvalidInput
+    from tarry.base.errors import InvalidInput
     from tarry.web.server import password_checker
 
     with pytest.raises(InvalidInput, match=r"binds to 127\.0\.0\.1"):

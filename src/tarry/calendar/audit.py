@@ -12,10 +12,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from tarry import clock, commitments
+from tarry.base import clock
+from tarry.base.errors import InvalidInput
 from tarry.calendar import rules
 from tarry.calendar.blocks import TimeBlock, between
-from tarry.errors import InvalidInput
+from tarry.commit import commitments
 from tarry.store import Store
 
 TARGET_KEY = "connection_target_min"

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from tarry import clock
+from tarry.base import clock
+from tarry.base.errors import NotFound
 from tarry.calendar import local
-from tarry.errors import NotFound
 from tarry.store import Store
 
 

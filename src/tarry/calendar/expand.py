@@ -16,9 +16,9 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from dateutil.rrule import rrule, rruleset, rrulestr
 
+from tarry.base.errors import FormatError
 from tarry.calendar import rule_check
 from tarry.calendar.ics_events import UTC_ZONE, IcsEvent, Moment
-from tarry.errors import FormatError
 
 DEFAULT_CAP = 10_000
 _PERIOD = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86400, "WEEKLY": 604800}

@@ -14,11 +14,12 @@ import re
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from tarry import __version__, commitments
-from tarry import practices as practice_keys
+from tarry import __version__
+from tarry.base.errors import InvalidInput
 from tarry.calendar import local
-from tarry.commitments import Commitment
-from tarry.errors import InvalidInput
+from tarry.commit import commitments
+from tarry.commit.commitments import Commitment
+from tarry.declare import practices as practice_keys
 from tarry.store import Store
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tarry.base.errors import FormatError
 from tarry.calendar.ics_scan import Prop, RawCalendar, RawEvent
-from tarry.errors import FormatError
 
 Moment = date | datetime  # a date for all-day values, else a datetime (naive = floating)
 _DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")

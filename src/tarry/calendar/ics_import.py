@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tarry import clock
+from tarry.base import clock
+from tarry.base.errors import FormatError, InvalidInput, NotFound
+from tarry.base.source import Source, as_source
 from tarry.calendar.expand import DEFAULT_CAP, Instance, Window, as_utc, rid_text, utc_text
 from tarry.calendar.expand import series_instances as expand_series
 from tarry.calendar.ics_events import IcsEvent, Zones, decode_event
 from tarry.calendar.ics_scan import RawEvent, read, scan
-from tarry.errors import FormatError, InvalidInput, NotFound
-from tarry.source import Source, as_source
 from tarry.store import Store
 
 Progress = Callable[[int, int], None]

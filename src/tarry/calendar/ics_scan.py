@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 
 _VALUE = r'(?:"[^"]*"|[^";:,]*)'
 _PARAM = rf"[A-Za-z0-9-]+={_VALUE}(?:,{_VALUE})*"

@@ -18,9 +18,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from tarry import clock, people
+from tarry.base import clock
+from tarry.base.errors import InvalidInput, NotFound
 from tarry.calendar.blocks import TimeBlock
-from tarry.errors import InvalidInput, NotFound
+from tarry.declare import people
 from tarry.store import Store
 
 DOMAINS = ("work", "connection", "solo", "other")

@@ -19,7 +19,7 @@ def export(
     ),
 ) -> None:
     """Export everything in the store as one versioned JSON document."""
-    from tarry import archive
+    from tarry.archive import document as archive
 
     with open_store() as store:
         if output is None:
@@ -38,7 +38,7 @@ def import_backup(
     file: Path = typer.Argument(..., metavar="FILE", help="A file written by `tarry export`."),
 ) -> None:
     """Restore an export into an empty store, exactly; all or nothing."""
-    from tarry import archive
+    from tarry.archive import document as archive
 
     with open_store() as store:
         counts = archive.import_backup(store, file)

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from tarry import clock, outputs
+from tarry.base import clock, outputs
 from tarry.calendar import audit, blocks, export, feed, ics_import, rules
 from tarry.calendar.expand import DEFAULT_CAP
 from tarry.cli.common import JSON_OPTION, console, err_console, open_store, print_json

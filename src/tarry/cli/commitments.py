@@ -11,7 +11,7 @@ from rich.table import Table
 from tarry.cli.common import JSON_OPTION, console, open_store, print_json
 
 if TYPE_CHECKING:
-    from tarry.commitments import Occurrence
+    from tarry.commit.commitments import Occurrence
 
 commit_app = typer.Typer(
     help="Commitments: protected, recurring time for closeness.", no_args_is_help=True
@@ -47,8 +47,9 @@ def add(
     note: str = typer.Option("", "--note", help="Anything to remember.", metavar="TEXT"),
 ) -> None:
     """Add a recurring commitment."""
-    from tarry import clock, commitments
-    from tarry.moments import parse_duration
+    from tarry.base import clock
+    from tarry.commit import commitments
+    from tarry.reflect.moments import parse_duration
 
     with open_store() as store:
         commitment = commitments.add(
@@ -70,7 +71,7 @@ def list_(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List commitments."""
-    from tarry import commitments
+    from tarry.commit import commitments
 
     with open_store() as store:
         found = commitments.all_commitments(store, include_ended=include_ended)
@@ -104,7 +105,7 @@ def upcoming(
 
     --json gives {"upcoming": [...], "not_marked": [...]}.
     """
-    from tarry import commitments
+    from tarry.commit import commitments
 
     with open_store() as store:
         ahead = commitments.upcoming(store, days)
@@ -122,8 +123,8 @@ def upcoming(
 
 def status_text(o: Occurrence) -> str:
     """How an occurrence stands, in words: an unmarked one is still to come or not marked yet."""
-    from tarry import clock
-    from tarry.commitments import naive
+    from tarry.base import clock
+    from tarry.commit.commitments import naive
 
     if o.status == "pending":
         return "still to come" if o.scheduled_at > naive(clock.now()) else "not marked yet"
@@ -149,7 +150,7 @@ def show(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """One commitment: its schedule and how its recent occurrences went."""
-    from tarry import commitments
+    from tarry.commit import commitments
 
     with open_store() as store:
         record = commitments.track_record(store, commitment, weeks=weeks)
@@ -193,7 +194,7 @@ def mark(
     note: str = typer.Option("", "--note", help="A note on this occurrence.", metavar="TEXT"),
 ) -> None:
     """Mark an occurrence (default: today's, else the latest) kept, traded or skipped."""
-    from tarry import commitments
+    from tarry.commit import commitments
 
     with open_store() as store:
         when = commitments.parse_when(on) if on else None
@@ -210,7 +211,7 @@ def mark(
 @commit_app.command("end")
 def end(commitment: str = typer.Argument(..., metavar="COMMITMENT", help="Id or title.")) -> None:
     """Retire a commitment: no more occurrences; its history stays."""
-    from tarry import commitments
+    from tarry.commit import commitments
 
     with open_store() as store:
         ended = commitments.end(store, commitment)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from tarry import csv_export
+from tarry.archive import csv_export
 from tarry.cli.common import err_console, open_store
 
 

@@ -17,7 +17,7 @@ def demo(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Build a demo home (never your own data) so every feature has something to show."""
-    from tarry import demo as demo_data
+    from tarry.demo import build as demo_data
 
     target = home or (Path(state.home) if state.home else demo_data.default_home())
     summary = demo_data.build(target.expanduser())

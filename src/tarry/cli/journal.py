@@ -19,7 +19,7 @@ def write(
     edit: bool = typer.Option(False, "--edit", help="Open the editor even when stdin is a pipe."),
 ) -> None:
     """Write an entry in $VISUAL/$EDITOR, or from stdin when it is not a terminal."""
-    from tarry import journal
+    from tarry.reflect import journal
 
     with open_store() as store:
         if not prompt and sys.stdin.isatty():  # offer a prompt that follows recent life
@@ -58,7 +58,8 @@ def list_(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List entries, newest first."""
-    from tarry import clock, journal
+    from tarry.base import clock
+    from tarry.reflect import journal
 
     with open_store() as store:
         found = journal.all_entries(store, tag=tag, since=clock.parse(since) if since else None)
@@ -90,7 +91,7 @@ def show(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show one entry in full."""
-    from tarry import journal
+    from tarry.reflect import journal
 
     with open_store() as store:
         entry = journal.get(store, entry_id)

@@ -12,9 +12,9 @@ import click
 import typer
 
 from tarry import __version__
-from tarry import home as homes
+from tarry.base import home as homes
+from tarry.base.errors import TarryError
 from tarry.cli.common import err_console, state
-from tarry.errors import TarryError
 from tarry.store.connection import as_store_error
 
 app = typer.Typer(

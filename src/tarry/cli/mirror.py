@@ -10,12 +10,12 @@ from pathlib import Path
 import orjson
 import typer
 
+from tarry.base.source import Source
 from tarry.cli.common import err_console
 from tarry.mirror.chats import day_first, without_surrogates
 from tarry.mirror.formats import Message, detect
 from tarry.mirror.formats.conversation import Conversation
 from tarry.mirror.formats.csvchat import Columns
-from tarry.source import Source
 
 mirror_app = typer.Typer(help="Mirror your real conversations.", no_args_is_help=True)
 

@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from tarry import clock
+from tarry.base import clock
 from tarry.cli.common import JSON_OPTION, console, open_store, print_json
 from tarry.cli.mirror import mirror_app
 from tarry.mirror import conversations, evaluation

@@ -72,8 +72,9 @@ def log(
     ),
 ) -> None:
     """Log a moment with someone; with no options, asks for each detail."""
-    from tarry import clock, moments
-    from tarry.moments import parse_duration
+    from tarry.base import clock
+    from tarry.reflect import moments
+    from tarry.reflect.moments import parse_duration
 
     given = {k: v for k, v in ctx.params.items() if v not in (None, [], ())}  # flags given
     with open_store() as store:
@@ -101,10 +102,12 @@ def _from_flags(given: dict[str, Any], parse_time: Any, parse_duration: Any) -> 
 
 def ask(store: Store) -> dict[str, Any]:
     """Prompt for every detail of a moment (Enter keeps the default shown)."""
-    from tarry import clock, moments, people
-    from tarry import practices as practice_keys
-    from tarry.errors import InvalidInput
-    from tarry.moments import parse_duration
+    from tarry.base import clock
+    from tarry.base.errors import InvalidInput
+    from tarry.declare import people
+    from tarry.declare import practices as practice_keys
+    from tarry.reflect import moments
+    from tarry.reflect.moments import parse_duration
 
     known = ", ".join(p.name for p in people.all_people(store))
     if not known:
@@ -143,7 +146,7 @@ QUESTIONS = {
 
 def _prompt(question: str, default: str | None, convert: Any) -> Any:
     """Ask until `convert` accepts the answer; tarry's own errors are shown and asked again."""
-    from tarry.errors import TarryError
+    from tarry.base.errors import TarryError
 
     def check(text: str) -> Any:
         try:
@@ -155,7 +158,7 @@ def _prompt(question: str, default: str | None, convert: Any) -> Any:
 
 
 def _people(store: Store, text: str) -> list[str]:
-    from tarry import people
+    from tarry.declare import people
 
     names = [n.strip() for n in text.split(",") if n.strip()]
     return [people.get(store, name).name for name in names]
@@ -183,7 +186,8 @@ def list_(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List moments, newest first."""
-    from tarry import clock, moments
+    from tarry.base import clock
+    from tarry.reflect import moments
 
     with open_store() as store:
         found = moments.all_moments(
@@ -216,7 +220,7 @@ def nothing_found(person: str | None, since: str | None) -> str:
 @moments_app.command("remove")
 def remove(moment_id: int = typer.Argument(..., metavar="ID", help="The moment's id.")) -> None:
     """Delete a moment logged by mistake."""
-    from tarry import moments
+    from tarry.reflect import moments
 
     with open_store() as store:
         moment = moments.remove(store, moment_id)

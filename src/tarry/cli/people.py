@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from tarry import people
 from tarry.cli.common import JSON_OPTION, console, open_store, print_json
+from tarry.declare import people
 
 people_app = typer.Typer(help="The people you practise with.", no_args_is_help=False)
 

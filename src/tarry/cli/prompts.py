@@ -13,10 +13,10 @@ from rich.live import Live
 from rich.markup import escape
 from rich.table import Table
 
-from tarry import people
+from tarry.base.errors import InvalidInput
 from tarry.cli.common import JSON_OPTION, console, open_store, print_json
-from tarry.errors import InvalidInput
-from tarry.people import Person
+from tarry.declare import people
+from tarry.declare.people import Person
 from tarry.prompts import choose, deck, history, quality, rituals, staying
 from tarry.prompts.rituals import Ratings, Ritual, Turn
 

@@ -12,7 +12,7 @@ from tarry.cli.common import JSON_OPTION, console, err_console, open_store, prin
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from tarry.review import Review
+    from tarry.review.week import Review
 
 
 def review(
@@ -29,7 +29,7 @@ def review(
     ),
 ) -> None:
     """The weekly review: the gap, hours, commitments, practices, depth, drift, one invitation."""
-    from tarry import review as reviews
+    from tarry.review import week as reviews
 
     with open_store() as store:
         result = reviews.week(store, week)
@@ -42,7 +42,7 @@ def review(
 
 
 def _save_markdown(result: Review, path: Path) -> None:
-    from tarry import review_markdown
+    from tarry.review import markdown as review_markdown
 
     review_markdown.save(result, path)
     err_console.print(f"Saved the review to {path}.")
@@ -51,7 +51,7 @@ def _save_markdown(result: Review, path: Path) -> None:
 def _sections(result: Review) -> list[RenderableType]:
     from rich.text import Text
 
-    from tarry.review_markdown import span
+    from tarry.review.markdown import span
 
     head = Text.assemble((f"Weekly review {result.week}", "bold"), f"  {span(result)}")
     notes = [Text(note, style="dim") for note in result.notes]
@@ -73,7 +73,7 @@ def _lived(result: Review) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
-    from tarry.review_markdown import plural
+    from tarry.review.markdown import plural
 
     lived = result.lived
     seen = f"{plural(lived.moments, 'moment')} with {plural(lived.people_seen, 'person', 'people')}"
@@ -94,8 +94,8 @@ def _hours(result: Review) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
-    from tarry.clock import hours_text
-    from tarry.textcharts import bar
+    from tarry.base.clock import hours_text
+    from tarry.base.textcharts import bar
 
     hours, c = result.hours, result.commitments
     rows = [("in moments", hours.in_moments), ("in kept commitments", hours.in_kept_commitments),
@@ -115,7 +115,7 @@ def _hours(result: Review) -> RenderableType:
         style="dim",
     )
     if result.calendar:
-        from tarry.review_markdown import calendar_line
+        from tarry.review.markdown import calendar_line
 
         return Group(table, counts, Text(calendar_line(result.calendar), style="dim"))
     return Group(table, counts)
@@ -124,7 +124,7 @@ def _hours(result: Review) -> RenderableType:
 def _practices(result: Review) -> RenderableType:
     from rich.table import Table
 
-    from tarry.textcharts import signed, sparkline
+    from tarry.base.textcharts import signed, sparkline
 
     table = Table("practice", "strength", "change", "8 weeks", "target",
                   title="Practice strength", title_justify="left", title_style="bold")  # fmt: skip
@@ -139,7 +139,7 @@ def _practices(result: Review) -> RenderableType:
 def _depth(result: Review) -> RenderableType:
     from rich.text import Text
 
-    from tarry.textcharts import signed, sparkline
+    from tarry.base.textcharts import signed, sparkline
 
     d = result.depth
     trend = sparkline([p["meaningfulness"] for p in d.trend], 1, 7)
@@ -169,7 +169,7 @@ def _drifting(result: Review) -> RenderableType:
 def _mirror(result: Review) -> RenderableType:
     from rich.text import Text
 
-    from tarry.review_markdown import mirror_line
+    from tarry.review.markdown import mirror_line
 
     assert result.mirror is not None
     return Text.assemble(("Mirror", "bold"), "  " + mirror_line(result.mirror))
@@ -187,7 +187,7 @@ def _invitation(result: Review) -> RenderableType:
 
 def drift(as_json: bool = JSON_OPTION) -> None:
     """Who is drifting: people overdue for their contact cadence, most urgent first."""
-    from tarry import strength
+    from tarry.review import strength
 
     with open_store() as store:
         drifts = strength.drifting(store)

@@ -11,7 +11,7 @@ from tarry.cli.common import JSON_OPTION, console, open_store, print_json
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from tarry.search import Hit
+    from tarry.store.search import Hit
 
 
 def search(
@@ -25,7 +25,7 @@ def search(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Search entries, moment notes, tradeoffs and imported messages, best match first."""
-    from tarry import search as finder
+    from tarry.store import search as finder
 
     with open_store() as store:
         hits = finder.search(store, " ".join(words), kind=kind, limit=limit)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import typer
 
-from tarry import home as homes
+from tarry.base import home as homes
+from tarry.base.errors import InvalidInput
 from tarry.cli.common import JSON_OPTION, console, err_console, open_store, print_json, state
 from tarry.cli.common import unlocker as current_unlocker
-from tarry.errors import InvalidInput
 from tarry.store import backup, crypto, encryption, unlock
 
 NEW_ENV = "TARRY_NEW_PASSPHRASE"

@@ -36,9 +36,10 @@ def traded(
     note: str = typer.Option("", "--note", help="Anything to remember.", metavar="TEXT"),
 ) -> None:
     """Record a tradeoff: you chose CHOSE over --over, toward or away from closeness."""
-    from tarry import clock, tradeoffs
-    from tarry.errors import InvalidInput
-    from tarry.moments import parse_duration
+    from tarry.base import clock
+    from tarry.base.errors import InvalidInput
+    from tarry.reflect import tradeoffs
+    from tarry.reflect.moments import parse_duration
 
     if toward == away:
         raise InvalidInput(
@@ -66,7 +67,8 @@ def list_(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List tradeoffs, newest first."""
-    from tarry import clock, tradeoffs
+    from tarry.base import clock
+    from tarry.reflect import tradeoffs
 
     with open_store() as store:
         found = tradeoffs.all_tradeoffs(

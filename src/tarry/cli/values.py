@@ -11,7 +11,7 @@ from rich.table import Table
 from tarry.cli.common import JSON_OPTION, console, open_store, print_json
 
 if TYPE_CHECKING:
-    from tarry.values import Profile, Trend
+    from tarry.declare.values import Profile, Trend
 
 values_app = typer.Typer(
     help="Your value profile: how much each life domain matters, and how fully you live it.",
@@ -34,7 +34,7 @@ def rate(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from tarry import values
+    from tarry.declare import values
 
     given = values.parse_ratings(ratings)
     with open_store() as store:
@@ -45,7 +45,7 @@ def rate(
 
 def ask(before: Profile | None) -> dict[str, tuple[int, int]]:
     """Prompt for importance and consistency in every domain; Enter keeps last time's answer."""
-    from tarry.values import DOMAINS
+    from tarry.declare.values import DOMAINS
 
     console.print(
         "Rate each area of life 1-10. [b]Importance[/]: how much it matters to you."
@@ -92,7 +92,7 @@ def bar(importance: int, consistency: int) -> str:
 
 
 def render(profile: Profile, before: Profile | None = None) -> None:
-    from tarry.values import GAP_LABEL
+    from tarry.declare.values import GAP_LABEL
 
     table = Table("domain", "importance", "consistency", "I x C", "gap", "lived vs wanted")
     for r in profile.ratings:
@@ -113,7 +113,7 @@ def render(profile: Profile, before: Profile | None = None) -> None:
 @values_app.command("show")
 def show(as_json: bool = JSON_OPTION) -> None:
     """Show the latest value profile."""
-    from tarry import values
+    from tarry.declare import values
 
     with open_store() as store:
         profile = values.latest(store)
@@ -132,7 +132,7 @@ def show(as_json: bool = JSON_OPTION) -> None:
 @values_app.command("history")
 def history(as_json: bool = JSON_OPTION) -> None:
     """Every profile, with the composite and the want/value gap over time."""
-    from tarry import values
+    from tarry.declare import values
 
     with open_store() as store:
         trend = values.trend(store)
@@ -144,7 +144,7 @@ def history(as_json: bool = JSON_OPTION) -> None:
 
 def since(before: Profile | None, profile: Profile) -> str:
     """' (+9.0 since 2026-09-01)', over the domains rated in both, or '' when nothing compares."""
-    from tarry.values import composite_change, shared_domains
+    from tarry.declare.values import composite_change, shared_domains
 
     change = None if before is None else composite_change(before, profile)
     if before is None or change is None:

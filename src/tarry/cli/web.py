@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from tarry import home as homes
+from tarry.base import home as homes
 from tarry.cli.common import open_store, state
 
 

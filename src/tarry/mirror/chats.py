@@ -19,13 +19,14 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from tarry import clock, contacts, people
-from tarry.errors import InvalidInput
+from tarry.base import clock
+from tarry.base.errors import InvalidInput
+from tarry.base.source import Source, as_source
+from tarry.declare import contacts, people
 from tarry.mirror.formats import Message
 from tarry.mirror.formats import detect as formats
 from tarry.mirror.formats.conversation import Conversation
 from tarry.mirror.formats.csvchat import Columns
-from tarry.source import Source, as_source
 from tarry.store import Store
 
 BATCH = 5000

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 from tarry.mirror.moves import label
 
 AUTHORS = ("me", "other")

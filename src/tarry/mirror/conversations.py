@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from tarry import people
-from tarry.errors import InvalidInput, NotFound
+from tarry.base.errors import InvalidInput, NotFound
+from tarry.declare import people
 from tarry.mirror.labelcache import GAP, ensure_labels, moment
 from tarry.mirror.moves import DISCLOSURES
 from tarry.store import Store

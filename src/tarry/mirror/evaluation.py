@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from importlib import resources
 from typing import Any
 
-from tarry.errors import InvalidInput
+from tarry.base.errors import InvalidInput
 from tarry.mirror.moves import DISCLOSURES, MOVES, QUESTIONS, Labels, Turn, label
 
 SPLITS = ("dev", "test")

@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from tarry import clock, people
-from tarry.people import Person
+from tarry.base import clock
+from tarry.declare import people
+from tarry.declare.people import Person
 from tarry.prompts import deck, inner, uses
 from tarry.prompts.deck import Prompt
 from tarry.store import Store

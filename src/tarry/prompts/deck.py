@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tarry.errors import InvalidInput
-from tarry.practices import KEYS as PRACTICE_KEYS
+from tarry.base.errors import InvalidInput
+from tarry.declare.practices import KEYS as PRACTICE_KEYS
 from tarry.prompts import schema
 from tarry.prompts.schema import CONTENT, CONTEXTS, LEVELS, Field
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tarry import clock, people
+from tarry.base import clock
+from tarry.declare import people
 from tarry.prompts import deck, rituals
 from tarry.store import Store
 

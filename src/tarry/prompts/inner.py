@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tarry import clock, commitments
-from tarry.commitments import Occurrence
+from tarry.base import clock
+from tarry.commit import commitments
+from tarry.commit.commitments import Occurrence
 from tarry.prompts import schema
 from tarry.prompts.deck import CONTENT
 from tarry.prompts.schema import Field

@@ -7,14 +7,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tarry import clock, moments
-from tarry.errors import FormatError, InvalidInput, NotFound
-from tarry.people import Person
-from tarry.practices import KEYS as PRACTICE_KEYS
+from tarry.base import clock
+from tarry.base.errors import FormatError, InvalidInput, NotFound
+from tarry.declare.people import Person
+from tarry.declare.practices import KEYS as PRACTICE_KEYS
 from tarry.prompts import schema, uses
 from tarry.prompts.choose import context_for
 from tarry.prompts.deck import CONTENT
 from tarry.prompts.schema import CONTEXTS, Field
+from tarry.reflect import moments
 from tarry.store import Store
 
 CUE_KEYS = ("reflect", "ask", "dont_fix", "dont_minimise", "stay")
@@ -233,7 +234,7 @@ def log_moment(
     use: tuple[str, str, str],
     at: datetime | None = None,
 ) -> int:
-    """A moment (tarry.moments) plus the use (kind, id, context), in one transaction."""
+    """A moment (tarry.reflect.moments) plus the use (kind, id, context), in one transaction."""
     at = at or clock.now()
     kind, ident, context = use
     with store.tx():

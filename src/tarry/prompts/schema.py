@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 
 CONTENT = Path(__file__).parent / "content"
 CONTEXTS: tuple[str, ...] = ("partner", "date", "friend", "family", "any")

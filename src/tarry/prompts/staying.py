@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from tarry.errors import NotFound
+from tarry.base.errors import NotFound
 from tarry.prompts import schema
 from tarry.prompts.deck import CONTENT
 from tarry.prompts.schema import Field

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tarry import clock
-from tarry.people import Person
+from tarry.base import clock
+from tarry.declare.people import Person
 from tarry.store import Store
 
 KINDS = ("prompt", "evening", "ritual")

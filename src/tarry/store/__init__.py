@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tarry import home as homes
-from tarry.errors import StoreError
+from tarry.base import home as homes
+from tarry.base.errors import StoreError
 from tarry.store import crypto, migrations, swap, unlock
 from tarry.store.connection import DAMAGED_HINT, connect, connect_encrypted, is_encrypted_file
 
@@ -40,7 +40,7 @@ class Store:
         unlocker: unlock.Unlocker | None = None,
         key: bytes | None = None,
     ) -> Store:
-        """Open the store in `home` (see tarry.home), creating and upgrading it as needed.
+        """Open the store in `home` (see tarry.base.home), creating and upgrading it as needed.
 
         An encrypted store is unlocked with `passphrase`, else through `unlocker` (file,
         TARRY_PASSPHRASE, keyring, prompt: see tarry.store.unlock), or directly with the data

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlcipher3.dbapi2 as cipher
 
-from tarry import clock
-from tarry import home as homes
-from tarry.errors import Conflict, FormatError, StoreError
+from tarry.base import clock
+from tarry.base import home as homes
+from tarry.base.errors import Conflict, FormatError, StoreError
 from tarry.store import crypto, swap, unlock
 from tarry.store.connection import FULL_HINT, apply_key, connect, connect_encrypted
 

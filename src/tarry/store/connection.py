@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as cipher
 
-from tarry.errors import StoreError
+from tarry.base.errors import StoreError
 
 DAMAGED_HINT = (
     "The database file looks damaged. Nothing was changed. Restore a backup "

@@ -23,7 +23,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from tarry.errors import InvalidInput, LockedError, StoreError
+from tarry.base.errors import InvalidInput, LockedError, StoreError
 
 HEADER_NAME = "tarry.key"
 FORMAT, VERSION = "tarry-key", 1

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import sqlcipher3.dbapi2 as cipher
 
-from tarry import home as homes
-from tarry.errors import Conflict, FormatError, LockedError, StoreError
+from tarry.base import home as homes
+from tarry.base.errors import Conflict, FormatError, LockedError, StoreError
 from tarry.store import Store, backup, crypto, swap, unlock
 from tarry.store.connection import connect_encrypted
 

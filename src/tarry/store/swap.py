@@ -12,7 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-from tarry import home as homes
+from tarry.base import home as homes
 from tarry.store import crypto
 
 STAGING = ".swap"

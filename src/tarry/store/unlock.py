@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tarry.errors import InvalidInput, LockedError
+from tarry.base.errors import InvalidInput, LockedError
 from tarry.store import crypto
 
 ENV = "TARRY_PASSPHRASE"

@@ -16,8 +16,8 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from tarry import clock
-from tarry.errors import TarryError
+from tarry.base import clock
+from tarry.base.errors import TarryError
 from tarry.store import Store
 from tarry.web.cache import PageCache
 from tarry.web.security import Guard, GuardMiddleware

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from tarry import clock
+from tarry.base import clock
 from tarry.store import Store
 
 Key = tuple[Any, ...]

@@ -8,8 +8,8 @@ from datetime import datetime
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
-from tarry import clock
-from tarry.errors import InvalidInput, TarryError
+from tarry.base import clock
+from tarry.base.errors import InvalidInput, TarryError
 
 
 class CsrfRefused(TarryError):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tarry.errors import NotFound, TarryError
+from tarry.base.errors import NotFound, TarryError
 
 
 @dataclass

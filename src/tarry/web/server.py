@@ -10,8 +10,8 @@ import webbrowser
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from tarry import home as homes
-from tarry.errors import InvalidInput
+from tarry.base import home as homes
+from tarry.base.errors import InvalidInput
 from tarry.web.security import Guard
 
 URL_FILE = "serve-url"

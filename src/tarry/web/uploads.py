@@ -1,7 +1,7 @@
 """Receiving an uploaded file: sealed as it streams in, never plain on disk, never in $TMPDIR.
 
 Starlette's own form parser spools uploads over 1 MB into $TMPDIR; an imported chat is among the
-most private data a person has, so the file goes into a sealed spool (`tarry.spool`: encrypted
+most private data a person has, so the file goes into a sealed spool (`tarry.base.spool`: encrypted
 under a key held only in memory) under HOME/uploads, read back decrypted by the importer and
 removed once imported.
 """
@@ -17,11 +17,11 @@ from python_multipart import MultipartParser
 from python_multipart.multipart import parse_options_header
 from starlette.requests import Request
 
-from tarry import home as homes
-from tarry import scratch
-from tarry.errors import InvalidInput
-from tarry.source import Source
-from tarry.spool import Spool
+from tarry.base import home as homes
+from tarry.base import scratch
+from tarry.base.errors import InvalidInput
+from tarry.base.source import Source
+from tarry.base.spool import Spool
 
 SPOOL_PREFIX = "upload-"  # then the server's pid, so a later server can sweep a dead one's
 MAX_UPLOAD = 2 * 1024**3  # 2 GiB: far above any chat export, below a disk-filling mistake

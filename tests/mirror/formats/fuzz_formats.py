@@ -17,7 +17,7 @@ import random
 import sys
 from pathlib import Path
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 from tarry.mirror.formats import detect
 
 DATA = Path(__file__).parents[2] / "data"

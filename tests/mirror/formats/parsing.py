@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 from tarry.mirror.formats import KINDS, Message
 
 DATA = Path(__file__).parents[2] / "data"

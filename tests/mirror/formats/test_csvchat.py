@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 from tarry.mirror.formats import Message, csvchat
 from tarry.mirror.formats.csvchat import Columns
 from tests.mirror.formats.parsing import fixture, messages_or_format_error, parse_file

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tarry.errors import FormatError, InvalidInput
+from tarry.base.errors import FormatError, InvalidInput
 from tarry.mirror.formats import detect
 from tests.mirror.formats.parsing import corpus, fixture
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 from tarry.mirror.formats import Message, imessage
 from tests.mirror.formats.parsing import fixture, messages_or_format_error
 

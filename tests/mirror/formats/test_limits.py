@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 import pytest
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 from tarry.mirror.formats import Message, csvchat, signal, telegram, whatsapp
 from tarry.mirror.formats.jsonstream import JsonStream
 from tarry.mirror.formats.limits import MAX_LINE

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 from tarry.mirror.formats import Message, whatsapp
 from tarry.mirror.formats.whatsapp_text import split_edited
 

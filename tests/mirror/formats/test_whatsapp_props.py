@@ -13,7 +13,7 @@ from types import ModuleType
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 from tarry.mirror.formats import KINDS, Message, whatsapp
 from tarry.mirror.formats.whatsapp_text import SPECIAL
 

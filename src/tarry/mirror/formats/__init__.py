@@ -1,7 +1,7 @@
 """Chat export formats: one module per format, each turning bytes into `Message`s.
 
 Every format module exposes `parse(fp: BinaryIO, *, name: str = "input") -> Iterator[Message]`
-that streams, and raises `tarry.errors.FormatError` naming the file and line or byte.
+that streams, and raises `tarry.base.errors.FormatError` naming the file and line or byte.
 """
 
 from __future__ import annotations

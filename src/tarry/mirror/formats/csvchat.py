@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 from tarry.mirror.formats import KINDS, Message
 from tarry.mirror.formats.conversation import SkipFn, ignore_skip
 from tarry.mirror.formats.limits import bounded_lines

@@ -17,9 +17,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, BinaryIO
 
-from tarry.errors import FormatError, InvalidInput
+from tarry.base.errors import FormatError, InvalidInput
+from tarry.base.source import Source, as_source
 from tarry.mirror.formats.conversation import Conversation, SkipFn, ignore_skip, title_from_name
-from tarry.source import Source, as_source
 
 HEAD = 65536
 

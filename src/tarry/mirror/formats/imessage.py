@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 from tarry.mirror.formats import Message, sqlite_wal
 from tarry.mirror.formats.conversation import Conversation, SkipFn, ignore_skip
 from tarry.mirror.formats.timestamps import from_unix

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 
 CHUNK = 1 << 20
 MAX_ITEM = 64 << 20  # one message larger than this is not a chat export

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TextIO
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 
 # Characters in one line (line end included) or one WhatsApp message. Chat apps cap a message
 # far below this (WhatsApp at ~65,000 characters), so a longer one is damage or an attack; the

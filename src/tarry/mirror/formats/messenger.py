@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 from tarry.mirror.formats import Message
 from tarry.mirror.formats.conversation import Conversation, SkipFn, ignore_skip, title_from_name
 from tarry.mirror.formats.jsonstream import JsonStream, need_dict, text_of

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 from tarry.mirror.formats import Message
 from tarry.mirror.formats.conversation import (
     Conversation,

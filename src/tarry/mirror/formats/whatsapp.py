@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 from tarry.mirror.formats import Message
 from tarry.mirror.formats.limits import MAX_LINE, too_long
 from tarry.mirror.formats.whatsapp_layout import (

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tarry.errors import FormatError
+from tarry.base.errors import FormatError
 
 MARKS = "\u200e\u200f"  # left-to-right / right-to-left marks some exports put before a header
 AMPM_SPACE = " \u202f\u00a0"  # plain space, NARROW NO-BREAK SPACE, NO-BREAK SPACE

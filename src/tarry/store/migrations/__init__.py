@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from tarry import clock
+from tarry.base import clock
 
 if TYPE_CHECKING:
     from tarry.store import Store

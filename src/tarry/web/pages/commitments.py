@@ -8,8 +8,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from tarry import commitments, moments, people
-from tarry.practices import PRACTICES
+from tarry.commit import commitments
+from tarry.declare import people
+from tarry.declare.practices import PRACTICES
+from tarry.reflect import moments
 from tarry.store import Store
 from tarry.web.app import page
 from tarry.web.forms import checked_form, many, text

@@ -6,9 +6,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from tarry import home as homes
+from tarry.base import home as homes
+from tarry.base.errors import NotFound
 from tarry.calendar import feed
-from tarry.errors import NotFound
 from tarry.web.pages import store_of
 
 

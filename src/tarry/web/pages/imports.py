@@ -8,10 +8,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from tarry import home as homes
-from tarry import people
+from tarry.base import home as homes
+from tarry.base.errors import InvalidInput, NotFound, TarryError
 from tarry.calendar.ics_import import import_calendar
-from tarry.errors import InvalidInput, NotFound, TarryError
+from tarry.declare import people
 from tarry.mirror.chats import day_first, import_chat
 from tarry.mirror.formats.detect import FORMATS
 from tarry.store import Store

@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from tarry import journal, search
 from tarry.prompts import inner
-from tarry.store import Store
+from tarry.reflect import journal
+from tarry.store import Store, search
 from tarry.web.app import page
 from tarry.web.forms import checked_form, text
 from tarry.web.pages import back, store_of

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from tarry.errors import LockedError
+from tarry.base.errors import LockedError
 from tarry.web.app import render
 from tarry.web.security import COOKIE, Guard
 

@@ -9,8 +9,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from tarry import clock, moments, people, strength
+from tarry.base import clock
+from tarry.declare import people
 from tarry.mirror import conversations
+from tarry.reflect import moments
+from tarry.review import strength
 from tarry.store import Store
 from tarry.web import charts
 from tarry.web.app import page

@@ -8,8 +8,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 
-from tarry import clock, review, values
+from tarry.base import clock
 from tarry.calendar import audit
+from tarry.declare import values
+from tarry.review import week as review
 from tarry.store import Store
 from tarry.web import charts
 from tarry.web.app import page

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from tarry import people
+from tarry.declare import people
 from tarry.prompts import rituals, staying
 from tarry.store import Store
 from tarry.web.app import page

@@ -9,9 +9,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from tarry import clock, commitments, moments, people, strength, values
-from tarry.practices import PRACTICES
+from tarry.base import clock
+from tarry.commit import commitments
+from tarry.declare import people, values
+from tarry.declare.practices import PRACTICES
 from tarry.prompts.choose import daily
+from tarry.reflect import moments
+from tarry.review import strength
 from tarry.store import Store
 from tarry.web.app import page
 from tarry.web.forms import checked_form, integer, many, naive_time, text, when

@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from tarry import tradeoffs
-from tarry.practices import PRACTICES
+from tarry.declare.practices import PRACTICES
+from tarry.reflect import tradeoffs
 from tarry.store import Store
 from tarry.web.app import page
 from tarry.web.forms import checked_form, many, number, text

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from tarry import values
+from tarry.declare import values
 from tarry.store import Store
 from tarry.web import charts
 from tarry.web.app import page

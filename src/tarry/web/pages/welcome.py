@@ -7,8 +7,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 
-from tarry import commitments, people, values
-from tarry.practices import PRACTICES
+from tarry.commit import commitments
+from tarry.declare import people, values
+from tarry.declare.practices import PRACTICES
 from tarry.store import Store
 from tarry.web.app import page
 

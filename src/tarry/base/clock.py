@@ -1,0 +1,98 @@
+"""Time in one place: timestamps are stored as UTC ISO 8601 text, shown in local time.
+
+`TARRY_NOW` (an ISO 8601 time) freezes "now"; the demo, tests and benchmarks use it.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, timedelta
+
+from dateutil import parser as dateparser
+
+from tarry.base.errors import InvalidInput
+
+
+def now() -> datetime:
+    """The current time, timezone-aware (local zone)."""
+    frozen = os.environ.get("TARRY_NOW")
+    if frozen:
+        return parse(frozen)
+    return datetime.now().astimezone()
+
+
+def today() -> date:
+    return now().date()
+
+
+def parse(text: str) -> datetime:
+    """Parse a user-given time ("2026-11-24 19:00", "yesterday 19:00" is not supported).
+
+    Naive times are taken as local time.
+    """
+    try:
+        value = dateparser.isoparse(text)
+    except ValueError:
+        try:
+            value = dateparser.parse(text)
+        except (ValueError, OverflowError) as exc:
+            raise InvalidInput(
+                f"Cannot read the time {text!r}.",
+                "Use ISO 8601, e.g. 2026-11-24T19:00 or '2026-11-24 19:00'.",
+            ) from exc
+    return value if value.tzinfo else value.astimezone()
+
+
+def to_text(moment: datetime) -> str:
+    """The stored form: UTC, second precision, e.g. 2026-11-24T18:00:00Z."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def from_text(text: str) -> datetime:
+    """Read a stored timestamp back, in local time."""
+    return dateparser.isoparse(text).astimezone()
+
+
+def week_bounds(week: str | None = None) -> tuple[datetime, datetime]:
+    """Local start (Monday 00:00) and end of an ISO week like '2026-W47'; default this week."""
+    if week:
+        monday = _monday_of(week)
+    else:
+        current = today()
+        monday = current - timedelta(days=current.weekday())
+    start = datetime.combine(monday, datetime.min.time()).astimezone()
+    return start, start + timedelta(days=7)
+
+
+def _monday_of(week: str) -> date:
+    """The Monday of an ISO week 'YYYY-Www', for years 1970-9998, with a clear error."""
+    try:
+        year, num = (int(part) for part in week.upper().split("-W"))
+    except ValueError as exc:
+        raise InvalidInput(
+            f"Cannot read the week {week!r}.", "Use the ISO form YYYY-Www, e.g. 2026-W47."
+        ) from exc
+    if not 1970 <= year <= 9998:
+        raise InvalidInput(f"The week {week!r} is out of range.", "Use a year from 1970 to 9998.")
+    weeks_in_year = date(year, 12, 28).isocalendar()[1]
+    if not 1 <= num <= weeks_in_year:
+        raise InvalidInput(
+            f"There is no week {num} in {year}.", f"{year} has weeks 1 to {weeks_in_year}."
+        )
+    return date.fromisocalendar(year, num, 1)
+
+
+def iso_week(moment: datetime | date) -> str:
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def hours_text(hours: float) -> str:
+    """Hours as people say them, to the minute: '8 h 20 min', '45 min', '2 h', '0 h'. One format
+    for every screen, so the review and the time audit never round the same hours apart."""
+    minutes = round(hours * 60)
+    whole, rest = divmod(abs(minutes), 60)
+    sign = "-" if minutes < 0 else ""
+    if not rest:
+        return f"{sign}{whole} h"
+    return f"{sign}{whole} h {rest} min" if whole else f"{sign}{rest} min"

@@ -1,0 +1,1 @@
+"""Commit: protected, recurring time (commitments, their RRULEs and occurrences)."""

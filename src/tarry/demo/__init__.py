@@ -1,0 +1,1 @@
+"""The demo home: twelve weeks in the life of Robin, a fictional person."""

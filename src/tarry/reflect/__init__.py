@@ -1,0 +1,1 @@
+"""Reflect: moments, tradeoffs and inner-life entries."""

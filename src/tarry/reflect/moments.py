@@ -1,0 +1,260 @@
+"""Moments: interactions worth noting, logged Rochester Interaction Record style.
+
+Five RIR ratings, 1-7: intimacy, I disclosed, they disclosed, pleasantness, satisfaction;
+meaningfulness is their mean. Also felt responsiveness (1-7, optional), discomfort accepted
+(0-10), practices exercised and a note. `disclosure` (none, fact, thought, feeling: the mirror's
+scale) is derived from "I disclosed" when not given: 1 none, 2-3 fact, 4-5 thought, 6-7 feeling.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tarry.base import clock
+from tarry.base.errors import InvalidInput, NotFound
+from tarry.declare import people
+from tarry.declare import practices as practice_keys
+from tarry.store import Store
+
+MEDIA = ("in-person", "call", "video", "text", "other")
+INITIATORS = ("me", "them", "mutual")
+DISCLOSURES = ("none", "fact", "thought", "feeling")
+RIR = ("intimacy", "i_disclosed", "they_disclosed", "pleasantness", "satisfaction")
+DEFAULT_RATING = 4  # the scale's midpoint, for a rating not given
+DEFAULT_MINUTES = 30
+
+_DURATION = re.compile(
+    r"^\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*"
+    r"(?:(?P<m>\d+)\s*m(?:in(?:utes?)?|ins)?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+MAX_MOMENT_MIN = 24 * 60
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def parse_duration(text: str | int) -> int:
+    """Minutes from '2h', '90m', '1h30m' or '1.5h'; a bare number is refused as ambiguous."""
+    if isinstance(text, int):
+        return text
+    text = text.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        raise InvalidInput(
+            f"Is {text!r} minutes or hours? A duration needs a unit.",
+            f"Write {text}m for minutes or {text}h for hours.",
+        )
+    match = _DURATION.match(text)
+    if not text or match is None or not (match["h"] or match["m"]):
+        raise InvalidInput(
+            f"Cannot read the duration {text!r}.", "Write e.g. 45m, 2h, 1h30m or 1.5h."
+        )
+    return round(float(match["h"] or 0) * 60) + int(match["m"] or 0)
+
+
+def disclosure_for(i_disclosed: int) -> str:
+    """The disclosure level a self-disclosure rating stands for (see the module docstring)."""
+    if i_disclosed <= 1:
+        return "none"
+    if i_disclosed <= 3:
+        return "fact"
+    return "thought" if i_disclosed <= 5 else "feeling"
+
+
+@dataclass
+class Moment:
+    id: int
+    at: datetime
+    duration_min: int
+    medium: str
+    initiator: str
+    intimacy: int
+    i_disclosed: int
+    they_disclosed: int
+    pleasantness: int
+    satisfaction: int
+    responsiveness: int | None
+    discomfort: int
+    disclosure: str
+    note: str
+    people: list[str] = field(default_factory=list)
+    practices: list[str] = field(default_factory=list)
+
+    @property
+    def meaningfulness(self) -> float:
+        # A plain mean: importing `statistics` would cost `tarry log` several milliseconds.
+        return round(sum(getattr(self, name) for name in RIR) / len(RIR), 2)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data["at"] = self.at.isoformat()
+        data["meaningfulness"] = self.meaningfulness
+        return data
+
+
+def _check_scale(name: str, value: int | None, low: int, high: int) -> None:
+    if value is not None and not low <= value <= high:
+        raise InvalidInput(
+            f"{name.replace('_', ' ').capitalize()} must be {low}-{high}, not {value}.",
+            f"Rate it on the {low}-{high} scale ({low} = not at all, {high} = very much).",
+        )
+
+
+def _check_choice(name: str, value: str, allowed: Sequence[str]) -> None:
+    if value not in allowed:
+        raise InvalidInput(f"Unknown {name} {value!r}.", f"Choose from: {', '.join(allowed)}.")
+
+
+def _check(
+    ratings: dict[str, int],
+    responsiveness: int | None,
+    discomfort: int,
+    medium: str,
+    initiator: str,
+    disclosure: str,
+    duration_min: int,
+) -> None:
+    """Refuse any value out of its scale or list, before anything is written."""
+    for name, value in ratings.items():
+        _check_scale(name, value, 1, 7)
+    _check_scale("responsiveness", responsiveness, 1, 7)
+    _check_scale("discomfort", discomfort, 0, 10)
+    _check_choice("medium", medium, MEDIA)
+    _check_choice("initiator", initiator, INITIATORS)
+    _check_choice("disclosure", disclosure, DISCLOSURES)
+    if duration_min < 0:
+        raise InvalidInput(f"A duration cannot be negative ({duration_min} min).")
+    if duration_min > MAX_MOMENT_MIN:
+        raise InvalidInput(
+            f"A moment lasts at most 24 h, not {duration_min / 60:g} h.",
+            "Log a longer time together as one moment per day.",
+        )
+
+
+def check_when(at: datetime, days_ahead: int = 1) -> None:
+    """Refuse a time more than `days_ahead` days ahead or before 1970: almost surely a typo."""
+    if at.tzinfo is None:
+        at = at.astimezone()
+    if at > clock.now() + timedelta(days=days_ahead):
+        raise InvalidInput(
+            f"{at:%Y-%m-%d %H:%M} is more than {days_ahead} day(s) ahead.",
+            "Give a time up to now, e.g. --at 'yesterday 19:00', or check the year.",
+        )
+    if at < EARLIEST:
+        raise InvalidInput(f"{at:%Y-%m-%d} is before 1970.", "Check the year of --at.")
+
+
+def log(
+    store: Store,
+    people_names: Iterable[str],
+    *,
+    at: datetime | None = None,
+    duration_min: int = DEFAULT_MINUTES,
+    medium: str = "in-person",
+    initiator: str = "mutual",
+    intimacy: int = DEFAULT_RATING,
+    i_disclosed: int = DEFAULT_RATING,
+    they_disclosed: int = DEFAULT_RATING,
+    pleasantness: int = DEFAULT_RATING,
+    satisfaction: int = DEFAULT_RATING,
+    responsiveness: int | None = None,
+    discomfort: int = 0,
+    disclosure: str | None = None,
+    practices: Iterable[str] | str | None = None,
+    note: str = "",
+) -> Moment:
+    """Record a moment with one or more people; everything is checked before anything is written."""
+    person_ids = people.ids_for(store, people_names)
+    if not person_ids:
+        raise InvalidInput("A moment needs at least one person.", "Name them with --with NAME.")
+    ratings = dict(
+        zip(RIR, (intimacy, i_disclosed, they_disclosed, pleasantness, satisfaction), strict=True)
+    )
+    disclosure = disclosure or disclosure_for(i_disclosed)
+    _check(ratings, responsiveness, discomfort, medium, initiator, disclosure, duration_min)
+    check_when(at or clock.now())
+    keys = practice_keys.parse(practices)
+    with store.tx():
+        cur = store.execute(
+            "INSERT INTO moments (at, duration_min, medium, initiator, intimacy, i_disclosed,"
+            " they_disclosed, pleasantness, satisfaction, responsiveness, discomfort,"
+            " disclosure, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (clock.to_text(at or clock.now()), duration_min, medium, initiator,
+             *ratings.values(), responsiveness, discomfort, disclosure, note.strip()),
+        )  # fmt: skip
+        moment_id = int(cur.lastrowid or 0)
+        store.conn.executemany(
+            "INSERT OR IGNORE INTO moment_people (moment_id, person_id) VALUES (?, ?)",
+            [(moment_id, pid) for pid in person_ids],
+        )
+        store.conn.executemany(
+            "INSERT INTO moment_practices (moment_id, practice) VALUES (?, ?)",
+            [(moment_id, key) for key in keys],
+        )
+    return get(store, moment_id)
+
+
+SELECT = """
+SELECT m.*,
+    (SELECT group_concat(name, char(31)) FROM (SELECT p.name FROM moment_people mp
+        JOIN people p ON p.id = mp.person_id WHERE mp.moment_id = m.id ORDER BY p.name))
+        AS names,
+    (SELECT group_concat(practice, char(31)) FROM (SELECT practice FROM moment_practices
+        WHERE moment_id = m.id ORDER BY practice)) AS keys
+FROM moments m
+"""
+
+
+def _from_row(row: Any) -> Moment:
+    return Moment(
+        row["id"], clock.from_text(row["at"]), row["duration_min"], row["medium"],
+        row["initiator"], row["intimacy"], row["i_disclosed"], row["they_disclosed"],
+        row["pleasantness"], row["satisfaction"], row["responsiveness"], row["discomfort"],
+        row["disclosure"], row["note"],
+        row["names"].split("\x1f") if row["names"] else [],
+        row["keys"].split("\x1f") if row["keys"] else [],
+    )  # fmt: skip
+
+
+def get(store: Store, moment_id: int) -> Moment:
+    row = store.one(SELECT + " WHERE m.id = ?", (moment_id,))
+    if row is None:
+        raise NotFound(f"No moment with id {moment_id}.", "See `tarry moments list`.")
+    return _from_row(row)
+
+
+def all_moments(
+    store: Store,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    person: str | None = None,
+    limit: int | None = None,
+) -> list[Moment]:
+    """Moments, newest first, optionally from `since`, before `until`, with one person."""
+    where, params = ["1"], []
+    if since is not None:
+        where.append("m.at >= ?")
+        params.append(clock.to_text(since))
+    if until is not None:
+        where.append("m.at < ?")
+        params.append(clock.to_text(until))
+    if person is not None:
+        where.append("m.id IN (SELECT moment_id FROM moment_people WHERE person_id = ?)")
+        params.append(str(people.get(store, person).id))
+    sql = SELECT + f" WHERE {' AND '.join(where)} ORDER BY m.at DESC, m.id DESC"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [_from_row(row) for row in store.query(sql, params)]
+
+
+def remove(store: Store, moment_id: int) -> Moment:
+    """Delete a moment logged by mistake."""
+    moment = get(store, moment_id)
+    with store.tx():
+        store.execute("DELETE FROM moments WHERE id = ?", (moment_id,))
+    return moment

@@ -1,0 +1,1 @@
+"""Review: the weekly review, strength of practices and people, drift, and one invitation."""
