@@ -44,13 +44,16 @@ class Labels:
     moves: tuple[str, ...]
     question: str | None
     evidence: dict[str, list[str]] = field(default_factory=dict, compare=False)
+    scores: dict[str, float] = field(default_factory=dict, compare=False)
 
-    def to_dict(self, *, evidence: bool = False) -> dict[str, Any]:
+    def to_dict(self, *, evidence: bool = False, scores: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
             "disclosure": self.disclosure,
             "moves": list(self.moves),
             "question": self.question,
         }
+        if scores:
+            out["scores"] = self.scores
         if evidence:
             out["evidence"] = self.evidence
         return out
@@ -225,6 +228,11 @@ def _question_type(mine: Reading, theirs: Reading | None) -> tuple[str | None, s
     if hit and len(hit) >= len(_first(mine, "explore", asked) or ""):
         return "switch", f"changes the topic ({hit!r})"
     return _follow_or_switch(mine, theirs)
+
+
+def question_type(mine: Reading, theirs: Reading | None) -> tuple[str | None, str]:
+    """The question type of a message (None when it asks nothing) and why, given their turn."""
+    return _question_type(mine, theirs)
 
 
 def _follow_or_switch(mine: Reading, theirs: Reading) -> tuple[str | None, str]:

@@ -1,0 +1,1 @@
+"""The mirror's learned labeller: features, the shipped weights, training and its corpus."""

@@ -1,0 +1,225 @@
+"""The labelled examples the mirror's model learns from, each source read into one shape.
+
+Three sources (docs/mirror.md, "The model"):
+
+- `chats`: the project's own chat conversations (`data/chats/*.jsonl` in the repository), every
+  message labelled with the whole contract, from its writer's side, given the messages before it.
+- `claff`: CL-Aff "Get it #OffMyChest" sentences (CC BY 4.0): emotional disclosure (the contract's
+  `feeling`), personal information (at least `fact`), emotional and informational support
+  (`validate`, `fix`).
+- `advice`: Advice-EMNLP2020 sentences from r/AskParents and r/needadvice (MIT): a sentence that
+  gives advice (`fix`).
+
+The public sets label only part of the contract; an `Example` carries only what its source says
+(`targets`: head -> 0 or 1), and each head learns from the examples that know it. Public
+sentences are replies to a post the sets do not include: they are read as replies (`replying`)
+with no earlier text.
+
+Splits are by conversation or thread, from a hash of its id (stable across runs and machines):
+train 70%, dev 15% (calibration and thresholds), test 15% (reported, never tuned on). The
+advice set ships its own dev split, used here as its test split.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tarry.base.errors import FormatError
+from tarry.mirror.moves import DISCLOSURES, MOVES
+
+SPLITS = ("train", "dev", "test")
+# Heads of the model: the disclosure as three nested yes/no questions, and one per move.
+LEVEL_HEADS = ("at_least_fact", "at_least_thought", "feeling")
+HEADS = (*LEVEL_HEADS, *MOVES)
+
+
+@dataclass(slots=True)
+class Example:
+    """One labelled message with what comes before it."""
+
+    source: str
+    group: str  # conversation or thread: examples of one group share a split
+    text: str
+    context: list[tuple[str, str]]  # earlier messages, oldest first: ("me"|"other", text)
+    replying: bool  # an earlier message of the other person exists (its text may be unknown)
+    targets: dict[str, int]  # head -> 0/1, only the heads this source labels
+    gold: dict[str, object] = field(default_factory=dict)  # the full contract labels, if known
+
+    @property
+    def split(self) -> str:
+        return split_of(self.source, self.group)
+
+
+def split_of(source: str, group: str) -> str:
+    """train, dev or test, from a stable hash of the source and group."""
+    digest = hashlib.sha256(f"{source}/{group}".encode()).digest()
+    bucket = int.from_bytes(digest[:4], "big") % 100
+    return "train" if bucket < 70 else "dev" if bucket < 85 else "test"
+
+
+def level_targets(disclosure: str) -> dict[str, int]:
+    rank = DISCLOSURES.index(disclosure)
+    return {
+        "at_least_fact": int(rank >= 1),
+        "at_least_thought": int(rank >= 2),
+        "feeling": int(rank == 3),
+    }
+
+
+def contract_targets(gold: dict[str, object]) -> dict[str, int]:
+    """Every head's target from labels in the contract's shape."""
+    moves = gold.get("moves") or []
+    assert isinstance(moves, list)
+    return {**level_targets(str(gold["disclosure"])), **{m: int(m in moves) for m in MOVES}}
+
+
+# --- the project's own chats ---------------------------------------------------------------
+
+
+def chat_examples(path: Path) -> Iterator[Example]:
+    """Every message of every conversation in a chats file, labelled from its writer's side."""
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                yield from _conversation(json.loads(line), path, number)
+
+
+def _conversation(row: dict[str, object], path: Path, line: int) -> Iterator[Example]:
+    messages = row.get("messages")
+    if not isinstance(messages, list) or not isinstance(row.get("id"), str):
+        raise FormatError('expected {"id": ..., "messages": [...]}.', path=str(path), line=line)
+    earlier: list[tuple[str, str]] = []
+    for message in messages:
+        author, text, gold = message["author"], message["text"], message["gold"]
+        context = [("me" if a == author else "other", t) for a, t in earlier]
+        yield Example(
+            source="chats",
+            group=str(row["id"]),
+            text=text,
+            context=context,
+            replying=any(a == "other" for a, _ in context),
+            targets=contract_targets(gold),
+            gold=gold,
+        )
+        earlier.append((author, text))
+
+
+def chats(folder: Path) -> list[Example]:
+    return [e for path in sorted(folder.glob("*.jsonl")) for e in chat_examples(path)]
+
+
+# --- CL-Aff OffMyChest -----------------------------------------------------------------------
+
+R_ESCAPE = re.compile(r"<U\+([0-9A-Fa-f]{4})>")
+CP1252 = {0x85: "...", 0x91: "'", 0x92: "'", 0x93: '"', 0x94: '"', 0x96: "-", 0x97: "-"}
+
+
+def _unescape(text: str) -> str:
+    """The set writes some characters as R escapes (`<U+0092>`, cp1252 read as Latin-1)."""
+
+    def char(match: re.Match[str]) -> str:
+        code = int(match.group(1), 16)
+        return CP1252.get(code, chr(code))
+
+    return R_ESCAPE.sub(char, text)
+
+
+def claff(path: Path) -> list[Example]:
+    """OffMyChest sentences: `feeling` from Emotional_disclosure, `self` where something personal
+    is disclosed, `validate` from Emo_support and `fix` from Info_support."""
+    out = []
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        for row in csv.DictReader(handle):
+            emotional = row["Emotional_disclosure"].strip() == "1"
+            personal = row["Information_disclosure"].strip() == "1"
+            targets = {"feeling": int(emotional)}
+            if emotional or personal:  # an opinion with neither may still be a thought
+                targets["at_least_fact"] = 1
+            if emotional:
+                targets["at_least_thought"] = 1
+            targets["validate"] = int(row["Emo_support"].strip() == "1")
+            targets["fix"] = int(row["Info_support"].strip() == "1")
+            text = _unescape(row["full_text"]).strip()
+            if text:
+                out.append(Example("claff", row["id"], text, [], True, targets))
+    return out
+
+
+# --- Advice-EMNLP2020 --------------------------------------------------------------------------
+
+# The set is spaCy-tokenised ("do n't", "it 's", "well ,"): joined back into ordinary text.
+DETOKENISE = [
+    (re.compile(r" (n't|'s|'re|'m|'ve|'ll|'d|’s|’re|’m|’ve|’ll|’d)\b", re.I), r"\1"),
+    (
+        re.compile(
+            r"\b(ca|wo|do|does|did|is|are|was|were|have|has|had|could|should|would) n't\b", re.I
+        ),
+        r"\1n't",
+    ),
+    (re.compile(r" ([,.!?;:%)])"), r"\1"),
+    (re.compile(r"([($]) "), r"\1"),
+    (re.compile(r"\bdo nt\b", re.I), "dont"),
+]
+
+
+def detokenise(text: str) -> str:
+    for pattern, replacement in DETOKENISE:
+        text = pattern.sub(replacement, text)
+    return text.strip()
+
+
+def advice(folder: Path, split: str) -> list[Example]:
+    """Advice sentences of one split file (`train` or `dev`); `fix` from DS_Label."""
+    out = []
+    for path in sorted(folder.glob(f"*_{split}.tsv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                thread = path.stem.split("_")[0] + "/" + row["ID"].split("-")[0]
+                text = detokenise(row["Sentence"])
+                fix = {"fix": int(row["DS_Label"].strip() == "1")}
+                out.append(Example("advice", thread, text, [], True, fix))
+    return out
+
+
+@dataclass
+class Corpus:
+    """Every source, split; `test` examples are only ever scored."""
+
+    examples: list[Example]
+
+    def part(self, split: str, source: str | None = None) -> list[Example]:
+        return [
+            e
+            for e in self.examples
+            if split_part(e) == split and (source is None or e.source == source)
+        ]
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({e.source for e in self.examples})
+
+
+def split_part(example: Example) -> str:
+    if example.source == "advice":  # its own files: train -> train/dev by thread, dev -> test
+        return example.group.partition("|")[2] or example.split
+    return example.split
+
+
+def load(repo: Path, shared: Path) -> Corpus:
+    """The whole corpus: the repository's chats and the public sets under `shared` (data/)."""
+    examples = chats(repo / "data" / "chats")
+    examples += claff(shared / "claff-offmychest" / "labeled_training_set.csv")
+    folder = shared / "advice-reddit"
+    train = advice(folder, "train")
+    held = advice(folder, "dev")
+    for e in held:
+        e.group += "|test"
+    for e in train:
+        e.group += "|" + ("dev" if split_of("advice", e.group) == "dev" else "train")
+    return Corpus(examples + train + held)

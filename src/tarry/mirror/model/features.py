@@ -1,0 +1,106 @@
+"""What the mirror's model sees of a message: words, word pairs and the turn it answers.
+
+One function (`features`) serves training and labelling, so both read a message the same way.
+Features are short strings; the model keeps a vocabulary of those seen in training, and a
+message is the list of its features' indices in it.
+
+- `w:` each word, `b:` each pair of neighbouring words (with `<s>` and `</s>` at the ends), so
+  "i know how you feel" and "you are not alone" are seen as phrases;
+- `lex:` the lists of tarry's word lists (`lexicon.toml`) that have a phrase in the message,
+  `olex:` the same for the other person's last run of messages: prior knowledge the labelled data
+  may be too small to teach ("at least", "have you tried", a feeling word in their message);
+- `o:` words of the other person's last run, `ctx:` whether there is one and whether it asked a
+  question, `ov:` how many words the two share;
+- `q:` the rules' question type (`tarry.mirror.moves`): how a question relates to their turn,
+  which no bag of words can see;
+- `len:` the length in words.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tarry.mirror.lexicon import normalise
+from tarry.mirror.moves import Reading
+from tarry.mirror.moves import read as rules_read
+
+TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[?!]|[\u2600-\u27bf\U0001f300-\U0001faff]")
+REPEAT = re.compile(r"([a-z])\1{2,}")  # "sooooo" -> "soo", "noooo" -> "noo"
+STOP_WORDS = (
+    "a an the and or but so to of in on at for with is are was were be been it this that "
+    "i you me my your we he she they them him her his its our their do does did have has "
+    "had not no just like really very too what how"
+)
+STOP = frozenset(STOP_WORDS.split())  # too common to show a shared topic
+UNCOUNTED = frozenset(("self",))  # lists that say who speaks, not what is said
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """What the features need from one text, computed once per text."""
+
+    words: tuple[str, ...]
+    content: frozenset[str]  # words that can show a shared topic
+    lists: tuple[str, ...]  # lexicon lists with a phrase in the text
+    rules: Reading  # what the rules read (for the question type and evidence)
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lower case, long letter repeats cut to two."""
+    norm = normalise(text)
+    return TOKEN.findall(REPEAT.sub(r"\1\1", norm))
+
+
+@lru_cache(maxsize=8192)
+def read(text: str) -> Read:
+    """Read one text (cached: each text is also read as the context of the next few)."""
+    rules = rules_read(text)
+    found = tuple(TOKEN.findall(REPEAT.sub(r"\1\1", rules.norm)))
+    content = frozenset(w for w in found if len(w) > 2 and w not in STOP)
+    return Read(found, content, tuple(k for k in rules.hits if k not in UNCOUNTED), rules)
+
+
+def _length(n: int) -> str:
+    return "len:" + ("1" if n <= 1 else "2-3" if n <= 3 else "4-8" if n <= 8 else
+                     "9-20" if n <= 20 else "21-50" if n <= 50 else "51+")  # fmt: skip
+
+
+def their_turn(context: Sequence[tuple[str, str]]) -> str | None:
+    """The other person's most recent run of messages, joined; None if they have not spoken."""
+    run: list[str] = []
+    for author, text in reversed(context):
+        if author == "other":
+            run.append(text)
+        elif run:
+            break
+    return "\n".join(reversed(run)) if run else None
+
+
+def features(mine: Read, theirs: Read | None, replying: bool, question: str | None) -> list[str]:
+    """The features of a message, written in reply to `theirs` (the other's last run, if known).
+
+    `replying`: the other person spoke before (their words may be unknown, as in the public
+    sets). `question`: the rules' question type of the message (None when it asks nothing).
+    """
+    own = mine.words
+    out = [f"w:{w}" for w in own]
+    padded = ("<s>", *own, "</s>")
+    out += [f"b:{a} {b}" for a, b in itertools.pairwise(padded)]
+    out += [f"lex:{name}" for name in mine.lists]
+    out.append(_length(len(own)))
+    out.append(f"q:{question}")
+    if theirs is None:
+        out.append("ctx:reply" if replying else "ctx:none")
+        return out
+    out.append("ctx:text")
+    if theirs.words and theirs.words[-1] == "?":
+        out.append("ctx:asked")
+    out += [f"o:{w}" for w in theirs.content]
+    out += [f"olex:{name}" for name in theirs.lists]
+    shared = len(mine.content & theirs.content)
+    out.append("ov:0" if not shared else "ov:1" if shared == 1 else "ov:2+")
+    return out

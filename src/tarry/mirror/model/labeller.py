@@ -1,0 +1,227 @@
+"""Label messages with the shipped model: calibrated scores, per-label thresholds, evidence.
+
+The model (`mirror.model`, written by `tarry.mirror.model.train`) is one linear scorer per head:
+three nested questions for the disclosure (at least a fact, at least a thought, a feeling) and one
+per move. A message's score for a head is the sum of the weights of its features, calibrated
+to a probability on held-out data; a label is given when the probability reaches the head's
+threshold (chosen on held-out data), and is *confident* from a higher threshold at which the
+held-out precision is high. The question type comes from the rules (`tarry.mirror.moves`).
+
+Loaded on first use, so commands that do not label never pay for numpy or the weights.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from tarry.base.errors import StoreError
+from tarry.mirror.model.features import Read, features, read, their_turn
+from tarry.mirror.moves import DISCLOSURES, MOVES, Labels, question_type
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MAGIC = b"tarry-mirror-model\n"
+FILE = "mirror.model"
+LEVELS = (("feeling", "feeling"), ("at_least_thought", "thought"), ("at_least_fact", "fact"))
+EXCERPT = 80
+Context = Sequence[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Model:
+    """The weights and what was chosen on held-out data, as read from the model file."""
+
+    heads: tuple[str, ...]
+    vocabulary: dict[str, int]
+    names: list[str]  # feature of each row
+    weights: np.ndarray  # (features, heads), float32; row 0 is the bias
+    slope: np.ndarray  # calibration per head: p = sigmoid(slope * score + shift)
+    shift: np.ndarray
+    threshold: dict[str, float]
+    confident: dict[str, float]
+    meta: dict[str, Any]
+
+    def scores(self, rows: list[list[int]]) -> np.ndarray:
+        """Calibrated probabilities, one row per message (its feature rows), one column per head."""
+        import numpy as np
+
+        counts = np.fromiter((len(r) for r in rows), dtype=np.intp, count=len(rows))
+        flat = np.fromiter((i for r in rows for i in r), dtype=np.intp, count=int(counts.sum()))
+        starts = np.zeros(len(rows), dtype=np.intp)
+        np.cumsum(counts[:-1], out=starts[1:])
+        raw = np.add.reduceat(self.weights[flat], starts, axis=0)
+        return 1.0 / (1.0 + np.exp(-(raw * self.slope + self.shift)))
+
+    def rows(self, names: list[str]) -> list[int]:
+        """The feature rows of a message (each once), the bias first."""
+        known = self.vocabulary
+        return [0, *{known[n] for n in names if n in known}]
+
+
+def write(path: Any, model_parts: dict[str, Any], weights: np.ndarray) -> None:
+    """The model file: a JSON header (everything but the weights), then float32 weights."""
+    header = json.dumps(model_parts, sort_keys=True, separators=(",", ":")).encode()
+    with open(path, "wb") as out:
+        out.write(MAGIC + struct.pack("<Q", len(header)) + header)
+        out.write(weights.astype("<f4", order="C").tobytes())
+
+
+def parse(data: bytes) -> Model:
+    import numpy as np
+
+    if not data.startswith(MAGIC):
+        raise StoreError("The mirror's model file is damaged.", "Reinstall tarry.")
+    at = len(MAGIC)
+    (size,) = struct.unpack_from("<Q", data, at)
+    header = json.loads(data[at + 8 : at + 8 + size])
+    heads, names = tuple(header["heads"]), header["features"]
+    weights = np.frombuffer(data, dtype="<f4", offset=at + 8 + size)
+    weights = weights.reshape(len(names), len(heads)).astype(np.float64)
+    return Model(
+        heads,
+        {name: row for row, name in enumerate(names)},
+        names,
+        weights,
+        np.array([header["calibration"][h][0] for h in heads]),
+        np.array([header["calibration"][h][1] for h in heads]),
+        header["threshold"],
+        header["confident"],
+        header.get("meta", {}),
+    )
+
+
+@cache
+def model() -> Model:
+    """The model shipped with tarry."""
+    return parse(resources.files("tarry.mirror.model").joinpath(FILE).read_bytes())
+
+
+def label_many(
+    items: Sequence[tuple[str, Context]], *, evidence: bool = False, replying: bool | None = None
+) -> list[Labels]:
+    """Label each (text, context) pair: context is the earlier messages, oldest first, each
+    ("me" | "other", text), "me" being the writer of the labelled message.
+
+    `replying` overrides whether the message answers the other person (for sets that know it
+    does but not what it answers); by default it does when they spoke before.
+    """
+    m = model()
+    readings = [_reading(text, context) for text, context in items]
+    rows = [m.rows(features(mine, theirs, _replies(context, replying), q)) for
+            (_, context), (mine, theirs, q, _) in zip(items, readings, strict=True)]  # fmt: skip
+    if not rows:
+        return []
+    probabilities = m.scores(rows)
+    return [
+        _labels(
+            m, probabilities[k], readings[k], rows[k], _replies(items[k][1], replying), evidence
+        )
+        for k in range(len(items))
+    ]
+
+
+def label(text: str, context: Context = (), *, evidence: bool = False) -> Labels:
+    """Label one message (see `label_many`)."""
+    return label_many([(text, context)], evidence=evidence)[0]
+
+
+def _replies(context: Context, replying: bool | None) -> bool:
+    if replying is not None:
+        return replying
+    return any(author == "other" for author, _ in context)
+
+
+Reading = tuple[Read, Read | None, str | None, str]
+
+
+def _reading(text: str, context: Context) -> Reading:
+    their = their_turn(context)
+    mine = read(text)
+    theirs = read(their) if their is not None else None
+    question, why = question_type(mine.rules, theirs.rules if theirs else None)
+    return mine, theirs, question, why
+
+
+def _labels(
+    m: Model, p: np.ndarray, reading: Reading, rows: list[int], replying: bool, evidence: bool
+) -> Labels:
+    score = dict(zip(m.heads, (round(float(x), 4) for x in p), strict=True))
+    disclosure, head = "none", ""
+    for head_name, level in LEVELS:
+        if score[head_name] >= m.threshold[head_name]:
+            disclosure, head = level, head_name
+            break
+    moves = tuple(mv for mv in MOVES if replying and score[mv] >= m.threshold[mv])
+    question = reading[2]
+    why: dict[str, list[str]] = {}
+    if evidence:
+        why["disclosure"] = _why(m, rows, head, reading) if head else []
+        for mv in moves:
+            why[mv] = _why(m, rows, mv, reading)
+        if question:
+            why["question"] = [reading[3]]
+        if moves and reading[1] is not None:
+            why["answers"] = [_excerpt(" / ".join(_their_text(reading)))]
+    return Labels(disclosure, moves, question, why, score)
+
+
+def _their_text(reading: Reading) -> list[str]:
+    theirs = reading[1]
+    return [theirs.rules.norm] if theirs else []
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1].rstrip() + "…"
+
+
+def _why(m: Model, rows: list[int], head: str, reading: Reading, top: int = 3) -> list[str]:
+    """The features of the message that weighed most for `head`, in words a person reads."""
+    column = m.heads.index(head)
+    weighed = sorted(((m.weights[r, column], r) for r in rows[1:]), reverse=True)
+    shown: list[str] = []
+    for weight, r in weighed:
+        if weight <= 0 or len(shown) >= top:
+            break
+        if (text := _words(m.names[r], reading)) and text not in shown:
+            shown.append(text)
+    return shown
+
+
+def _words(feature: str, reading: Reading) -> str | None:
+    """A feature as the words behind it, or None for those that say nothing to a reader."""
+    kind, _, value = feature.partition(":")
+    mine, theirs, _, why = reading
+    if kind == "w":
+        return value
+    if kind == "b":
+        return " ".join(w for w in value.split() if w not in ("<s>", "</s>")) or None
+    if kind == "lex":
+        phrases = mine.rules.find(value)
+        return ", ".join(dict.fromkeys(phrases)) if phrases else None
+    if kind == "olex" and theirs is not None:
+        phrases = theirs.rules.find(value)
+        return (
+            f"they said {', '.join(repr(p) for p in dict.fromkeys(phrases))}" if phrases else None
+        )
+    if kind == "o":
+        return f"their word {value!r}"
+    if kind == "q" and why:
+        return why
+    if feature == "ctx:asked":
+        return "they had asked a question"
+    if feature == "ov:2+":
+        return "takes up their words"
+    return None
+
+
+def levels(labels: Labels) -> str:
+    """The disclosure level (kept for callers that index DISCLOSURES)."""
+    return labels.disclosure if labels.disclosure in DISCLOSURES else "none"

@@ -1,0 +1,251 @@
+"""Train the mirror's model, choose its calibration and thresholds, and measure it honestly.
+
+    python -m tarry.mirror.model.train [--shared ../shared/data] [--report report.json]
+
+Needs the `train` extra (scikit-learn) and the licensed public sets (`--shared`, see
+docs/mirror.md); writes `src/tarry/mirror/model/mirror.model`. The same data gives the same bytes:
+examples and features are sorted, the solver is deterministic and runs on one thread.
+
+Each head is a logistic regression on the training split of the sources that label it. Its
+regularisation is chosen on the dev split, where it is then calibrated (Platt scaling) and
+given two thresholds: `threshold` maximises the mean F1 over the dev sources (so no one source
+decides), `confident` is the lowest probability above it at which dev precision reaches
+CONFIDENT_PRECISION. The test split is only scored, for the report. Cross-domain figures
+train the same way without one source and score that source's test split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # one thread: the same bytes on every run
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np
+
+from tarry.mirror.model import corpus, labeller
+from tarry.mirror.model.features import features, read, their_turn
+from tarry.mirror.moves import question_type
+
+REPO = Path(__file__).resolve().parents[4]
+OUT = Path(__file__).resolve().parent / labeller.FILE
+MIN_COUNT = 2  # a feature seen fewer times in training is left out
+STRENGTHS = (0.25, 0.5, 1.0, 2.0, 4.0)  # inverse regularisation tried per head
+CONFIDENT_PRECISION = 0.8
+GRID = np.round(np.arange(0.02, 0.98, 0.01), 2)
+
+
+def example_features(e: corpus.Example) -> list[str]:
+    their = their_turn(e.context)
+    mine, theirs = read(e.text), read(their) if their is not None else None
+    question, _ = question_type(mine.rules, theirs.rules if theirs else None)
+    return sorted(set(features(mine, theirs, e.replying, question)))
+
+
+def vocabulary(rows: Sequence[list[str]]) -> list[str]:
+    counts: dict[str, int] = {}
+    for names in rows:
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
+    return ["bias", *sorted(n for n, c in counts.items() if c >= MIN_COUNT)]
+
+
+def matrix(rows: Sequence[list[str]], index: dict[str, int]) -> Any:
+    from scipy.sparse import csr_matrix
+
+    cols = [[index[n] - 1 for n in names if n in index] for names in rows]
+    indptr = np.cumsum([0, *map(len, cols)])
+    data = np.ones(int(indptr[-1]))
+    flat = np.fromiter((c for r in cols for c in r), dtype=np.int64, count=int(indptr[-1]))
+    return csr_matrix((data, flat, indptr), shape=(len(rows), len(index) - 1))
+
+
+def f1(y: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float]:
+    tp = float(np.sum(predicted & (y == 1)))
+    p = tp / max(1, int(predicted.sum()))
+    r = tp / max(1, int((y == 1).sum()))
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+class Data:
+    """Examples with their features, split, by head."""
+
+    def __init__(self, examples: list[corpus.Example], names: list[list[str]]) -> None:
+        self.examples, self.names = examples, names
+        self.split = np.array([corpus.split_part(e) for e in examples])
+        self.source = np.array([e.source for e in examples])
+
+    def select(self, head: str, split: str, without: str | None = None) -> np.ndarray:
+        knows = np.array([head in e.targets for e in self.examples])
+        return knows & (self.split == split) & (self.source != without)
+
+    def y(self, head: str) -> np.ndarray:
+        return np.array([e.targets.get(head, 0) for e in self.examples])
+
+
+def _fit(x: Any, y: np.ndarray, strength: float) -> tuple[np.ndarray, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=strength, max_iter=5000, tol=1e-6, solver="lbfgs")
+    model.fit(x, y)
+    return model.coef_[0], float(model.intercept_[0])
+
+
+def _calibrate(raw: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    platt = LogisticRegression(C=1e6, max_iter=5000, tol=1e-8).fit(raw.reshape(-1, 1), y)
+    return float(platt.coef_[0][0]), float(platt.intercept_[0])
+
+
+def _sources_f1(p: np.ndarray, y: np.ndarray, src: np.ndarray, t: float) -> float:
+    """The mean F1 over the sources with enough positives: no one source decides."""
+    scores = [f1(y[src == s], p[src == s] >= t)[2] for s in sorted(set(src))
+              if (y[src == s] == 1).sum() >= 10]  # fmt: skip
+    return float(np.mean(scores)) if scores else 0.0
+
+
+def _threshold(p: np.ndarray, y: np.ndarray, src: np.ndarray) -> float:
+    best = max((_sources_f1(p, y, src, float(t)), -float(t)) for t in GRID)
+    return -best[1]
+
+
+def _confident(p: np.ndarray, y: np.ndarray, low: float) -> float:
+    for t in GRID:
+        chosen = p >= t
+        if t >= low and chosen.sum() >= 5 and f1(y, chosen)[0] >= CONFIDENT_PRECISION:
+            return float(t)
+    return 1.0  # never confident: the report shows no findings for this label
+
+
+def train_head(data: Data, x: Any, head: str, without: str | None = None) -> dict[str, Any]:
+    """One head: regularisation chosen on dev, calibrated, with thresholds."""
+    y = data.y(head)
+    train, dev = data.select(head, "train", without), data.select(head, "dev", without)
+    best: tuple[float, float] | None = None
+    fits: dict[float, tuple[np.ndarray, float]] = {}
+    for strength in STRENGTHS:
+        fits[strength] = _fit(x[train], y[train], strength)
+        coef, bias = fits[strength]
+        raw = x[dev] @ coef + bias
+        slope, shift = _calibrate(raw, y[dev])
+        p = 1 / (1 + np.exp(-(slope * raw + shift)))
+        score = max(_sources_f1(p, y[dev], data.source[dev], float(t)) for t in GRID)
+        if best is None or score > best[0]:
+            best = (score, strength)
+    assert best is not None
+    coef, bias = fits[best[1]]
+    raw = x[dev] @ coef + bias
+    slope, shift = _calibrate(raw, y[dev])
+    p = 1 / (1 + np.exp(-(slope * raw + shift)))
+    threshold = _threshold(p, y[dev], data.source[dev])
+    return {
+        "coef": coef, "bias": bias, "strength": best[1], "calibration": [slope, shift],
+        "threshold": threshold, "confident": _confident(p, y[dev], threshold),
+    }  # fmt: skip
+
+
+def probabilities(head_fit: dict[str, Any], x: Any) -> np.ndarray:
+    slope, shift = head_fit["calibration"]
+    return 1 / (1 + np.exp(-(slope * (x @ head_fit["coef"] + head_fit["bias"]) + shift)))
+
+
+def scored(data: Data, x: Any, fits: dict[str, dict[str, Any]], split: str) -> list[dict[str, Any]]:
+    """Per head and source: precision, recall, F1 and the all-positive baseline."""
+    rows = []
+    for head, fit in fits.items():
+        y, p = data.y(head), probabilities(fit, x)
+        for source in sorted(set(data.source)):
+            chosen = data.select(head, split) & (data.source == source)
+            if chosen.sum() < 20 or y[chosen].sum() == 0:
+                continue
+            prec, rec, f = f1(y[chosen], p[chosen] >= fit["threshold"])
+            rows.append({
+                "head": head, "source": source, "split": split, "n": int(chosen.sum()),
+                "positives": int(y[chosen].sum()), "precision": round(prec, 3),
+                "recall": round(rec, 3), "f1": round(f, 3),
+                "all_positive_f1": round(f1(y[chosen], np.ones(chosen.sum(), bool))[2], 3),
+            })  # fmt: skip
+    return rows
+
+
+def build(repo: Path, shared: Path) -> tuple[Data, Any, list[str]]:
+    loaded = corpus.load(repo, shared)
+    examples = sorted(loaded.examples, key=lambda e: (e.source, e.group, e.text, str(e.context)))
+    names = [example_features(e) for e in examples]
+    data = Data(examples, names)
+    vocab = vocabulary([n for n, s in zip(names, data.split, strict=True) if s == "train"])
+    x = matrix(names, {name: k for k, name in enumerate(vocab)})
+    return data, x, vocab
+
+
+def save(fits: dict[str, dict[str, Any]], vocab: list[str], data: Data, path: Path) -> None:
+    heads = list(fits)
+    weights = np.zeros((len(vocab), len(heads)), dtype=np.float32)
+    for k, head in enumerate(heads):
+        weights[0, k] = fits[head]["bias"]
+        weights[1:, k] = fits[head]["coef"]
+    counts = {s: int((data.source == s).sum()) for s in sorted(set(data.source))}
+    labeller.write(path, {
+        "heads": heads, "features": vocab,
+        "calibration": {h: [round(v, 6) for v in fits[h]["calibration"]] for h in heads},
+        "threshold": {h: fits[h]["threshold"] for h in heads},
+        "confident": {h: fits[h]["confident"] for h in heads},
+        "meta": {"examples": counts, "strength": {h: fits[h]["strength"] for h in heads}},
+    }, weights)  # fmt: skip
+
+
+def cross_domain(data: Data, x: Any) -> list[dict[str, Any]]:
+    """Trained without one source, scored on that source's test split."""
+    rows = []
+    for source in sorted(set(data.source)):
+        fits = {}
+        for head in corpus.HEADS:
+            knows_elsewhere = data.select(head, "train", source).any()
+            held = data.select(head, "test") & (data.source == source)
+            if knows_elsewhere and held.sum() >= 20 and data.y(head)[held].sum() > 0:
+                fits[head] = train_head(data, x, head, without=source)
+        rows += [r for r in scored(data, x, fits, "test") if r["source"] == source]
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--output", type=Path, default=OUT)
+    parser.add_argument("--report", type=Path, help="also write the figures as JSON")
+    parser.add_argument(
+        "--cross-domain", action="store_true", help="also train without each source"
+    )
+    args = parser.parse_args(argv)
+    if not args.shared.is_dir():
+        print(
+            f"{args.shared}: the public sets are not there (see docs/mirror.md).", file=sys.stderr
+        )
+        return 2
+    data, x, vocab = build(REPO, args.shared)
+    fits = {head: train_head(data, x, head) for head in corpus.HEADS}
+    save(fits, vocab, data, args.output)
+    report = {"dev": scored(data, x, fits, "dev"), "test": scored(data, x, fits, "test")}
+    if args.cross_domain:
+        report["cross_domain"] = cross_domain(data, x)
+    for part, rows in report.items():
+        print(f"== {part}")
+        for r in rows:
+            print(
+                f"{r['head']:17s} {r['source']:7s} n={r['n']:5d} P={r['precision']:.3f} "
+                f"R={r['recall']:.3f} F1={r['f1']:.3f} all-positive={r['all_positive_f1']:.3f}"
+            )
+    if args.report:
+        args.report.write_text(json.dumps(report, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
