@@ -73,8 +73,10 @@ class Relay:
         self.limiter.take(who.device)
         expires = self.now() + 2 * protocol.MAX_SKEW_S
         if write and not await self.db(self.storage.remember_nonce, who.device, who.nonce, expires):
-            raise Unauthorized("This request was already made once (a replay).",
-                               "Sign each request with a fresh nonce.")  # fmt: skip
+            raise Unauthorized(
+                "This request was already made once (a replay).",
+                "Sign each request with a fresh nonce.",
+            )
         return who
 
 

@@ -60,7 +60,9 @@ async def join(request: Request) -> Response:
     if pair.revoked_at is not None:
         raise Gone("This pair was unpaired.", REPAIR)
     relay.wake(pair_id)
-    return JSONResponse({"pair_id": pair_id.hex(), "both_joined": pair.joined_low and pair.joined_high})
+    return JSONResponse(
+        {"pair_id": pair_id.hex(), "both_joined": pair.joined_low and pair.joined_high}
+    )
 
 
 async def revoke(request: Request) -> Response:
@@ -83,8 +85,10 @@ async def post(request: Request) -> Response:
         raise InvalidInput("A message needs a body.")
     _, slot = await _member(relay, pair_id, who.device)
     if await relay.db(relay.storage.backlog, pair_id, slot) >= protocol.MAX_BACKLOG:
-        raise RateLimited(f"{protocol.MAX_BACKLOG} messages already wait for the other device.",
-                          "Wait until the other device collects them.")  # fmt: skip
+        raise RateLimited(
+            f"{protocol.MAX_BACKLOG} messages already wait for the other device.",
+            "Wait until the other device collects them.",
+        )
     try:
         result = await relay.db(relay.storage.put_message, pair_id, slot, seq, body, relay.now())
     except SeqConflict as exc:
@@ -142,8 +146,14 @@ async def _collect(relay: Relay, device: bytes, wanted: dict[bytes, int]) -> dic
         except Gone:
             found[pair_id.hex()] = {"messages": [], "revoked": True}
             continue
-        stored = await relay.db(relay.storage.messages, pair_id, 1 - slot, after,
-                                protocol.MAX_BATCH, protocol.MAX_BATCH_BYTES)  # fmt: skip
+        stored = await relay.db(
+            relay.storage.messages,
+            pair_id,
+            1 - slot,
+            after,
+            protocol.MAX_BATCH,
+            protocol.MAX_BATCH_BYTES,
+        )
         found[pair_id.hex()] = {
             "messages": [
                 {"seq": m.seq, "body": protocol.b64e(m.body), "at": m.received_at} for m in stored

@@ -47,8 +47,9 @@ class PostgresStorage(SqlStorage):
                 "A PostgreSQL relay needs psycopg.", "Install tarry[postgres] (psycopg 3)."
             ) from None
         self.dsn = dsn
-        self.pool = ConnectionPool(dsn, min_size=min_size, max_size=max_size, open=True,
-                                   kwargs={"autocommit": True})  # fmt: skip
+        self.pool = ConnectionPool(
+            dsn, min_size=min_size, max_size=max_size, open=True, kwargs={"autocommit": True}
+        )
         self.pool.wait(timeout=10)
 
     @contextmanager

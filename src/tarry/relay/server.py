@@ -49,9 +49,14 @@ def serve(
     print(f"tarry relay ({storage.engine}) listening on http://{host}:{port}", flush=True)
     try:
         uvicorn.run(
-            app, host=host, port=port, log_level="warning", access_log=False,
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
             proxy_headers=forwarded_allow_ips is not None,
-            forwarded_allow_ips=forwarded_allow_ips, timeout_keep_alive=75,
-        )  # fmt: skip
+            forwarded_allow_ips=forwarded_allow_ips,
+            timeout_keep_alive=75,
+        )
     finally:
         storage.close()

@@ -49,11 +49,14 @@ class SqlStorage:
 
     def remember_nonce(self, device: bytes, nonce: bytes, expires_at: float) -> bool:
         with self._transaction() as tx:
-            return tx.run(
-                "INSERT INTO request_nonces (device, nonce, expires_at) VALUES (?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                (device, nonce, expires_at),
-            ) == 1
+            return (
+                tx.run(
+                    "INSERT INTO request_nonces (device, nonce, expires_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
+                    (device, nonce, expires_at),
+                )
+                == 1
+            )
 
     # pairing -----------------------------------------------------------------------------
 
@@ -106,25 +109,32 @@ class SqlStorage:
         if not rows:
             return None
         n, creator, claimer, expires_at, closed = rows[0]
-        return Nameplate(n, bytes(creator), bytes(claimer) if claimer else None, expires_at,
-                         bool(closed))  # fmt: skip
+        return Nameplate(
+            n, bytes(creator), bytes(claimer) if claimer else None, expires_at, bool(closed)
+        )
 
     def claim_nameplate(self, number: int, claimer: bytes, now: float) -> bool:
         """Take the other side of a code: exactly once, ever."""
         with self._transaction() as tx:
-            return tx.run(
-                "UPDATE nameplates SET claimer = ? WHERE number = ? AND claimer IS NULL"
-                " AND closed = 0 AND expires_at > ?",
-                (claimer, number, now),
-            ) == 1
+            return (
+                tx.run(
+                    "UPDATE nameplates SET claimer = ? WHERE number = ? AND claimer IS NULL"
+                    " AND closed = 0 AND expires_at > ?",
+                    (claimer, number, now),
+                )
+                == 1
+            )
 
     def put_pairing_message(self, number: int, side: str, phase: str, body: bytes) -> bool:
         with self._transaction() as tx:
-            return tx.run(
-                "INSERT INTO pairing_messages (number, side, phase, body) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                (number, side, phase, body),
-            ) == 1
+            return (
+                tx.run(
+                    "INSERT INTO pairing_messages (number, side, phase, body) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
+                    (number, side, phase, body),
+                )
+                == 1
+            )
 
     def pairing_message(self, number: int, side: str, phase: str) -> bytes | None:
         with self._transaction() as tx:
@@ -200,8 +210,7 @@ class SqlStorage:
                     (pair_id, slot, seq, body, now),
                 )
                 return PutResult(True, seq + 1)
-            state = tx.rows(f"SELECT {column}, revoked_at FROM pairs WHERE pair_id = ?",
-                            (pair_id,))  # fmt: skip
+            state = tx.rows(f"SELECT {column}, revoked_at FROM pairs WHERE pair_id = ?", (pair_id,))
             if not state or state[0][1] is not None:
                 raise PairGone(pair_id.hex())
             expected = int(state[0][0])
@@ -246,8 +255,9 @@ class SqlStorage:
         """Delete what is past its time: old messages, expired codes, nonces, attempts."""
         with self._transaction() as tx:
             done = {
-                "messages": tx.run("DELETE FROM messages WHERE received_at < ?",
-                                   (now - retention_s,)),  # fmt: skip
+                "messages": tx.run(
+                    "DELETE FROM messages WHERE received_at < ?", (now - retention_s,)
+                ),
                 "nonces": tx.run("DELETE FROM request_nonces WHERE expires_at < ?", (now,)),
                 "attempts": tx.run("DELETE FROM pairing_attempts WHERE at < ?", (now - 86400,)),
             }

@@ -70,15 +70,21 @@ class Checkin:
     def to_dict(self) -> dict[str, Any]:
         current = self.now()
         return {
-            "checkin": self.checkin_id, "person": self.person, "ritual": self.ritual.id,
-            "title": self.ritual.title, "minutes": self.minutes,
-            "first_speaker": self.first_speaker, "started_by": self.started_by,
-            "starts_at": clock.to_text(self.starts_at), "ends_at": clock.to_text(self.ends_at),
+            "checkin": self.checkin_id,
+            "person": self.person,
+            "ritual": self.ritual.id,
+            "title": self.ritual.title,
+            "minutes": self.minutes,
+            "first_speaker": self.first_speaker,
+            "started_by": self.started_by,
+            "starts_at": clock.to_text(self.starts_at),
+            "ends_at": clock.to_text(self.ends_at),
             "now": {"turn": current[0], "seconds_left": current[1]} if current else None,
             "turns": [t.to_dict() for t in self.turns()],
-            "rated": self.rated_at is not None, "they_rated": self.their_done_at is not None,
+            "rated": self.rated_at is not None,
+            "they_rated": self.their_done_at is not None,
             "moment_id": self.moment_id,
-        }  # fmt: skip
+        }
 
 
 SELECT = (
@@ -92,10 +98,17 @@ def _from_row(row: Any) -> Checkin:
         return clock.from_text(v) if v else None
 
     return Checkin(
-        row["checkin_id"], row["person"], rituals.get(row["ritual_id"]), row["minutes"],
-        row["first_speaker"], row["started_by"], clock.from_text(row["starts_at"]),
-        when(row["rated_at"]), when(row["their_done_at"]), row["moment_id"],
-    )  # fmt: skip
+        row["checkin_id"],
+        row["person"],
+        rituals.get(row["ritual_id"]),
+        row["minutes"],
+        row["first_speaker"],
+        row["started_by"],
+        clock.from_text(row["starts_at"]),
+        when(row["rated_at"]),
+        when(row["their_done_at"]),
+        row["moment_id"],
+    )
 
 
 def get(store: Store, checkin_id: str) -> Checkin:
@@ -106,42 +119,68 @@ def get(store: Store, checkin_id: str) -> Checkin:
 
 
 def for_pair(store: Store, pair: Pair, limit: int = 20) -> list[Checkin]:
-    rows = store.query(SELECT + " WHERE c.pair_id = ? ORDER BY c.starts_at DESC LIMIT ?",
-                       (pair.pair_id, limit))  # fmt: skip
+    rows = store.query(
+        SELECT + " WHERE c.pair_id = ? ORDER BY c.starts_at DESC LIMIT ?", (pair.pair_id, limit)
+    )
     return [_from_row(r) for r in rows]
 
 
 def latest(store: Store, pair: Pair) -> Checkin:
     found = for_pair(store, pair, 1)
     if not found:
-        raise NotFound(f"No check-in with {pair.person} yet.",
-                       f"Start one: `tarry together checkin start {pair.person}`.")  # fmt: skip
+        raise NotFound(
+            f"No check-in with {pair.person} yet.",
+            f"Start one: `tarry together checkin start {pair.person}`.",
+        )
     return found[0]
 
 
 def start(
-    store: Store, pair: Pair, ritual_id: str, *, minutes: float | None = None,
-    first: str = "me", in_minutes: float = 0,
-) -> Checkin:  # fmt: skip
+    store: Store,
+    pair: Pair,
+    ritual_id: str,
+    *,
+    minutes: float | None = None,
+    first: str = "me",
+    in_minutes: float = 0,
+) -> Checkin:
     """Start a check-in (now, or in `in_minutes`), with `first` (me or them) speaking first."""
     ritual = rituals.get(ritual_id)
     minutes = float(minutes or ritual.minutes)
     if not 0 < minutes <= MAX_MINUTES or first not in ("me", "them") or in_minutes < 0:
-        raise InvalidInput(f"A check-in lasts 1 to {MAX_MINUTES} minutes, starts now or later,"
-                           " and the first speaker is me or them.")  # fmt: skip
+        raise InvalidInput(
+            f"A check-in lasts 1 to {MAX_MINUTES} minutes, starts now or later,"
+            " and the first speaker is me or them."
+        )
     checkin_id = secrets.token_hex(5)
     starts = clock.now() + timedelta(minutes=in_minutes)
     with store.tx():
         _insert(store, pair, checkin_id, ritual.id, minutes, first, "me", starts)
-        outbox.queue(store, pair.pair_id, "checkin.start", {
-            "checkin": checkin_id, "ritual": ritual.id, "minutes": minutes,
-            "first": "sender" if first == "me" else "recipient", "starts_at": clock.to_text(starts),
-        })  # fmt: skip
+        outbox.queue(
+            store,
+            pair.pair_id,
+            "checkin.start",
+            {
+                "checkin": checkin_id,
+                "ritual": ritual.id,
+                "minutes": minutes,
+                "first": "sender" if first == "me" else "recipient",
+                "starts_at": clock.to_text(starts),
+            },
+        )
     return get(store, checkin_id)
 
 
-def _insert(store: Store, pair: Pair, cid: str, ritual: str, minutes: float, first: str,
-            by: str, starts: datetime) -> None:  # fmt: skip
+def _insert(
+    store: Store,
+    pair: Pair,
+    cid: str,
+    ritual: str,
+    minutes: float,
+    first: str,
+    by: str,
+    starts: datetime,
+) -> None:
     store.execute(
         "INSERT INTO together_checkins (checkin_id, pair_id, ritual_id, minutes, first_speaker,"
         " started_by, starts_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -150,9 +189,16 @@ def _insert(store: Store, pair: Pair, cid: str, ritual: str, minutes: float, fir
 
 
 def rate(
-    store: Store, pair: Pair, checkin_id: str, *, heard: int, intimacy: int = 4,
-    i_disclosed: int = 4, they_disclosed: int = 4, note: str = "",
-) -> moments.Moment:  # fmt: skip
+    store: Store,
+    pair: Pair,
+    checkin_id: str,
+    *,
+    heard: int,
+    intimacy: int = 4,
+    i_disclosed: int = 4,
+    they_disclosed: int = 4,
+    note: str = "",
+) -> moments.Moment:
     """How heard I felt (1-7), into my own moments; the other side only hears that I rated."""
     found = get(store, checkin_id)
     if found.rated_at is not None:
@@ -161,14 +207,23 @@ def rate(
     at = min(clock.now(), found.ends_at)
     with store.tx():
         moment = moments.log(
-            store, [person.name], at=at, duration_min=round(found.minutes), medium="call",
-            responsiveness=heard, intimacy=intimacy, i_disclosed=i_disclosed,
-            they_disclosed=they_disclosed, practices=found.ritual.practices,
+            store,
+            [person.name],
+            at=at,
+            duration_min=round(found.minutes),
+            medium="call",
+            responsiveness=heard,
+            intimacy=intimacy,
+            i_disclosed=i_disclosed,
+            they_disclosed=they_disclosed,
+            practices=found.ritual.practices,
             note=note or f"Check-in at a distance: {found.ritual.title}",
-        )  # fmt: skip
+        )
         uses.add(store, "ritual", found.ritual.id, person, context_for(person), None, at)
-        store.execute("UPDATE together_checkins SET rated_at = ?, moment_id = ? WHERE checkin_id = ?",
-                      (clock.to_text(clock.now()), moment.id, checkin_id))  # fmt: skip
+        store.execute(
+            "UPDATE together_checkins SET rated_at = ?, moment_id = ? WHERE checkin_id = ?",
+            (clock.to_text(clock.now()), moment.id, checkin_id),
+        )
         outbox.queue(store, pair.pair_id, "checkin.done", {"checkin": checkin_id})
     return moment
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -33,9 +32,14 @@ from tarry.together.identity import Identity
 
 QUEUED_HINT = "Nothing is lost: what you wrote waits in the outbox for `tarry together sync`."
 BY_STATUS: dict[int, type[TarryError]] = {
-    401: Unauthorized, 403: Forbidden, 404: NotFound, 409: Conflict, 410: Gone, 413: TooLarge,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    410: Gone,
+    413: TooLarge,
     429: RateLimited,
-}  # fmt: skip
+}
 
 
 def check_url(url: str) -> str:
@@ -63,17 +67,22 @@ class RelayClient:
         if json_body is not None:
             body = json.dumps(json_body, separators=(",", ":")).encode()
         prefix = urlsplit(self.url).path
-        request = urllib.request.Request(self.url + path, data=body or None, method=method,
-                                         headers=self._headers(method, prefix + path, body))  # fmt: skip
+        request = urllib.request.Request(
+            self.url + path,
+            data=body or None,
+            method=method,
+            headers=self._headers(method, prefix + path, body),
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout + wait) as response:
                 return int(response.status), bytes(response.read())
         except urllib.error.HTTPError as exc:
             raise self._refused(exc) from None
-        except (urllib.error.URLError, OSError, socket.timeout) as exc:
+        except (TimeoutError, urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc
-            raise Unreachable(f"Cannot reach the relay at {self.url} ({reason}).",
-                              QUEUED_HINT) from None  # fmt: skip
+            raise Unreachable(
+                f"Cannot reach the relay at {self.url} ({reason}).", QUEUED_HINT
+            ) from None
 
     def _headers(self, method: str, target: str, body: bytes) -> dict[str, str]:
         ts, nonce = int(time.time()), protocol.b64e(secrets.token_bytes(24))
@@ -127,7 +136,9 @@ class RelayClient:
     # pairs and messages ------------------------------------------------------------------
 
     def join(self, pair_id: bytes, peer: bytes) -> None:
-        self.json("POST", "/v1/pairs", json_body={"pair_id": pair_id.hex(), "peer": protocol.b64e(peer)})
+        self.json(
+            "POST", "/v1/pairs", json_body={"pair_id": pair_id.hex(), "peer": protocol.b64e(peer)}
+        )
 
     def revoke(self, pair_id: bytes) -> None:
         self.request("DELETE", f"/v1/pairs/{pair_id.hex()}")
@@ -137,8 +148,12 @@ class RelayClient:
         return int(self.json("PUT", f"/v1/pairs/{pair_id.hex()}/messages/{seq}", body=body)["next"])
 
     def inbox(self, after: dict[bytes, int], wait: float = 0.0) -> dict[bytes, Any]:
-        data = self.json("POST", "/v1/inbox", wait=wait,
-                         json_body={"pairs": {p.hex(): n for p, n in after.items()}, "wait": wait})  # fmt: skip
+        data = self.json(
+            "POST",
+            "/v1/inbox",
+            wait=wait,
+            json_body={"pairs": {p.hex(): n for p, n in after.items()}, "wait": wait},
+        )
         return {bytes.fromhex(k): v for k, v in data["pairs"].items()}
 
     def ack(self, pair_id: bytes, upto: int) -> None:

@@ -57,13 +57,29 @@ def genesis(pair_id: bytes, sender: bytes) -> bytes:
 
 
 def seal(
-    me: Identity, peer: Peer, pair_id: bytes, seq: int, prev: bytes, kind: str, content: Any, at: str
+    me: Identity,
+    peer: Peer,
+    pair_id: bytes,
+    seq: int,
+    prev: bytes,
+    kind: str,
+    content: Any,
+    at: str,
 ) -> tuple[bytes, bytes]:
     """(body to post, hash of this message for the chain)."""
-    inner = canonical({
-        "v": VERSION, "pair": pair_id.hex(), "from": b64e(me.sign_public), "to": b64e(peer.sign),
-        "seq": seq, "prev": b64e(prev), "kind": kind, "at": at, "content": content,
-    })  # fmt: skip
+    inner = canonical(
+        {
+            "v": VERSION,
+            "pair": pair_id.hex(),
+            "from": b64e(me.sign_public),
+            "to": b64e(peer.sign),
+            "seq": seq,
+            "prev": b64e(prev),
+            "kind": kind,
+            "at": at,
+            "content": content,
+        }
+    )
     signed = me.sign(inner) + inner
     framed = len(signed).to_bytes(4, "big") + signed
     framed += bytes(-len(framed) % PAD_TO)
@@ -92,10 +108,18 @@ def _checked(me: Identity, peer: Peer, pair_id: bytes, seq: int, inner: bytes) -
     try:
         data = json.loads(inner)
         route = (data["v"], data["pair"], b64d(data["from"]), b64d(data["to"]))
-        opened = Opened(int(data["seq"]), b64d(data["prev"]), str(data["kind"]), str(data["at"]),
-                        dict(data["content"]), hashlib.sha256(inner).digest())  # fmt: skip
+        opened = Opened(
+            int(data["seq"]),
+            b64d(data["prev"]),
+            str(data["kind"]),
+            str(data["at"]),
+            dict(data["content"]),
+            hashlib.sha256(inner).digest(),
+        )
     except (ValueError, KeyError, TypeError):
-        raise Unopened("unreadable", f"message {seq} is signed but not in a form this tarry reads") from None
+        raise Unopened(
+            "unreadable", f"message {seq} is signed but not in a form this tarry reads"
+        ) from None
     if route != (VERSION, pair_id.hex(), peer.sign, me.sign_public):
         raise Unopened("tampered", f"message {seq} was addressed to another pair or device")
     if opened.seq != seq:

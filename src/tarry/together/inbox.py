@@ -77,10 +77,16 @@ class Alert:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "person": self.person, "relay": self.relay, "kind": self.kind, "seq": self.seq,
-            "detail": self.detail, "text": self.text(), "times": self.times,
-            "first_at": clock.to_text(self.first_at), "last_at": clock.to_text(self.last_at),
-        }  # fmt: skip
+            "person": self.person,
+            "relay": self.relay,
+            "kind": self.kind,
+            "seq": self.seq,
+            "detail": self.detail,
+            "text": self.text(),
+            "times": self.times,
+            "first_at": clock.to_text(self.first_at),
+            "last_at": clock.to_text(self.last_at),
+        }
 
 
 @dataclass
@@ -107,10 +113,18 @@ def alerts(store: Store, *, unseen: bool = False) -> list[Alert]:
         + " ORDER BY a.last_at DESC, a.id DESC"
     )
     return [
-        Alert(r["person"], r["relay"], r["kind"], r["seq"], r["detail"],
-              clock.from_text(r["first_at"]), clock.from_text(r["last_at"]), r["times"])
+        Alert(
+            r["person"],
+            r["relay"],
+            r["kind"],
+            r["seq"],
+            r["detail"],
+            clock.from_text(r["first_at"]),
+            clock.from_text(r["last_at"]),
+            r["times"],
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def mark_alerts_seen(store: Store) -> None:
@@ -135,11 +149,16 @@ def receive(store: Store, pair: Pair, delivered: list[dict[str, Any]]) -> Receiv
         if seq > expected:
             later = any(s == expected for s, _ in batch[index + 1 :])
             kind = "reordered" if later else "dropped"
-            detail = (f"message {expected} came after it" if later
-                      else f"message {expected} never came, {seq} came instead")  # fmt: skip
+            detail = (
+                f"message {expected} came after it"
+                if later
+                else f"message {expected} never came, {seq} came instead"
+            )
             return _stop(store, pair, result, kind, seq, detail)
         if opened.prev != head:
-            return _stop(store, pair, result, "forged", seq, "it does not follow the message before")
+            return _stop(
+                store, pair, result, "forged", seq, "it does not follow the message before"
+            )
         _apply(store, pair, opened)
         head, expected = opened.hash, expected + 1
         applied.add(seq)
@@ -166,21 +185,27 @@ def _stop(store: Store, pair: Pair, result: Received, kind: str, seq: int, detai
 def _old(store: Store, pair: Pair, result: Received, opened: Opened, twice: bool) -> None:
     """A message numbered before the next expected: the same one again, or a second version."""
     known = store.one(
-        "SELECT hash FROM together_received WHERE pair_id = ? AND seq = ?", (pair.pair_id, opened.seq)
+        "SELECT hash FROM together_received WHERE pair_id = ? AND seq = ?",
+        (pair.pair_id, opened.seq),
     )
     if known is None or bytes(known[0]) != opened.hash:
         detail = "a different message with a number already used"
         _stop(store, pair, result, "forged", opened.seq, detail)
     elif twice:
-        _stop(store, pair, result, "duplicated", opened.seq, "the same message twice in one delivery")
+        _stop(
+            store, pair, result, "duplicated", opened.seq, "the same message twice in one delivery"
+        )
     elif opened.seq <= _acked(store, pair):
-        _stop(store, pair, result, "replayed", opened.seq, "it was received and acknowledged before")
+        _stop(
+            store, pair, result, "replayed", opened.seq, "it was received and acknowledged before"
+        )
     # else: received but not yet acknowledged (an ack was lost): an honest repeat, ignored
 
 
 def _acked(store: Store, pair: Pair) -> int:
-    return int(store.scalar("SELECT acked_seq FROM together_pairs WHERE pair_id = ?",
-                            (pair.pair_id,)) or 0)  # fmt: skip
+    return int(
+        store.scalar("SELECT acked_seq FROM together_pairs WHERE pair_id = ?", (pair.pair_id,)) or 0
+    )
 
 
 def _apply(store: Store, pair: Pair, opened: Opened) -> None:

@@ -42,7 +42,8 @@ def _for_pair(store: Store, pair: pairs.Pair) -> list[Nudge]:
     found = []
     for row in store.query(
         "SELECT round_id, prompt, opened_by, my_answer, their_commitment, their_answer, seen_at"
-        " FROM together_rounds WHERE pair_id = ? ORDER BY opened_at DESC, rowid DESC", (pair.pair_id,)
+        " FROM together_rounds WHERE pair_id = ? ORDER BY opened_at DESC, rowid DESC",
+        (pair.pair_id,),
     ):
         round_link = f"/together/rounds/{row['round_id']}"
         if row["my_answer"] is None and row["their_commitment"] is not None:
@@ -50,21 +51,37 @@ def _for_pair(store: Store, pair: pairs.Pair) -> list[Nudge]:
         elif row["my_answer"] is None and row["opened_by"] == "them":
             found.append(Nudge("asked", name, f"{name} asked: {row['prompt']}", round_link))
         elif row["their_answer"] is not None and row["seen_at"] is None:
-            found.append(Nudge("revealed", name, f"Both answered: see {name}'s answer.", round_link))
-    replies = store.scalar(
-        "SELECT count(*) FROM together_replies r JOIN together_rounds o ON o.round_id = r.round_id"
-        " WHERE o.pair_id = ? AND r.seen = 0", (pair.pair_id,)) or 0  # fmt: skip
+            found.append(
+                Nudge("revealed", name, f"Both answered: see {name}'s answer.", round_link)
+            )
+    replies = (
+        store.scalar(
+            "SELECT count(*) FROM together_replies r"
+            " JOIN together_rounds o ON o.round_id = r.round_id"
+            " WHERE o.pair_id = ? AND r.seen = 0",
+            (pair.pair_id,),
+        )
+        or 0
+    )
     if replies:
         found.append(Nudge("replied", name, f"{name} replied ({replies}).", link))
     for row in store.query(
         "SELECT checkin_id FROM together_checkins WHERE pair_id = ? AND started_by = 'them'"
-        " AND rated_at IS NULL", (pair.pair_id,)
+        " AND rated_at IS NULL",
+        (pair.pair_id,),
     ):
-        found.append(Nudge("checkin", name, f"{name} started a check-in.",
-                           f"/together/checkins/{row['checkin_id']}"))  # fmt: skip
+        found.append(
+            Nudge(
+                "checkin",
+                name,
+                f"{name} started a check-in.",
+                f"/together/checkins/{row['checkin_id']}",
+            )
+        )
     for row in store.query(
         "SELECT title FROM together_time WHERE pair_id = ? AND proposed_by = 'them'"
-        " AND status = 'proposed'", (pair.pair_id,)
+        " AND status = 'proposed'",
+        (pair.pair_id,),
     ):
         found.append(Nudge("proposal", name, f"{name} proposes: {row['title']}.", link))
     for row in store.query(
@@ -72,12 +89,24 @@ def _for_pair(store: Store, pair: pairs.Pair) -> list[Nudge]:
     ):
         found.append(Nudge("news", name, row["text"], link))
     if pair.depth_theirs != pair.depth_mine:
-        found.append(Nudge("depth", name, f"{name} would go to depth {pair.depth_theirs}; you said"
-                           f" {pair.depth_mine}.", link))  # fmt: skip
+        found.append(
+            Nudge(
+                "depth",
+                name,
+                f"{name} would go to depth {pair.depth_theirs}; you said {pair.depth_mine}.",
+                link,
+            )
+        )
     waiting = outbox.waiting(store, pair.pair_id)
     if waiting and pair.last_error:
-        found.append(Nudge("queued", name, f"{waiting} message(s) to {name} wait for the relay"
-                           f" ({pair.last_error}).", link))  # fmt: skip
+        found.append(
+            Nudge(
+                "queued",
+                name,
+                f"{waiting} message(s) to {name} wait for the relay ({pair.last_error}).",
+                link,
+            )
+        )
     return found
 
 

@@ -30,10 +30,19 @@ def queue(store: Store, pair_id: bytes, kind: str, content: dict[str, Any]) -> i
             raise Gone("This pair was unpaired; nothing more can be sent to it.")
         seq = row["send_seq"] + 1
         peer = Peer(bytes(row["peer_sign"]), bytes(row["peer_box"]))
-        body, head = envelope.seal(me, peer, pair_id, seq, bytes(row["send_hash"]), kind, content,
-                                   clock.to_text(clock.now()))  # fmt: skip
+        body, head = envelope.seal(
+            me,
+            peer,
+            pair_id,
+            seq,
+            bytes(row["send_hash"]),
+            kind,
+            content,
+            clock.to_text(clock.now()),
+        )
         store.execute(
-            "INSERT INTO together_outbox (pair_id, seq, kind, body, queued_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO together_outbox (pair_id, seq, kind, body, queued_at)"
+            " VALUES (?, ?, ?, ?, ?)",
             (pair_id, seq, kind, body, clock.to_text(clock.now())),
         )
         store.execute(
@@ -46,7 +55,9 @@ def queue(store: Store, pair_id: bytes, kind: str, content: dict[str, Any]) -> i
 def waiting(store: Store, pair_id: bytes | None = None) -> int:
     if pair_id is None:
         return int(store.scalar("SELECT count(*) FROM together_outbox") or 0)
-    return int(store.scalar("SELECT count(*) FROM together_outbox WHERE pair_id = ?", (pair_id,)) or 0)
+    return int(
+        store.scalar("SELECT count(*) FROM together_outbox WHERE pair_id = ?", (pair_id,)) or 0
+    )
 
 
 def flush(store: Store, client: RelayClient, pair_id: bytes) -> int:
@@ -66,7 +77,9 @@ def flush(store: Store, client: RelayClient, pair_id: bytes) -> int:
                 "Nothing was changed here. Tell whoever runs the relay, or choose another.",
             ) from None
         with store.tx():
-            store.execute("DELETE FROM together_outbox WHERE pair_id = ? AND seq = ?", (pair_id, seq))
+            store.execute(
+                "DELETE FROM together_outbox WHERE pair_id = ? AND seq = ?", (pair_id, seq)
+            )
             store.execute(
                 "UPDATE together_pairs SET relay_seq = max(relay_seq, ?) WHERE pair_id = ?",
                 (seq, pair_id),

@@ -10,6 +10,7 @@ code. The relay takes one claimant per code, for ten minutes, and limits attempt
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -87,8 +88,10 @@ def parse_code(text: str) -> Code:
         raise InvalidInput(f"{text.strip()!r} is not a pairing code.", hint)
     unknown = [w for w in parts[1:] if w not in WORDS]
     if unknown:
-        raise InvalidInput(f"{unknown[0]!r} is not a word of tarry's pairing codes.",
-                           "Check the spelling against the other person's screen.")  # fmt: skip
+        raise InvalidInput(
+            f"{unknown[0]!r} is not a word of tarry's pairing codes.",
+            "Check the spelling against the other person's screen.",
+        )
     return Code(int(parts[0]), tuple(parts[1:]))
 
 
@@ -149,8 +152,9 @@ def accept(client: RelayClient, code: Code) -> Paired:
 
 
 def _transcript(nameplate: int, message_a: bytes, message_b: bytes) -> bytes:
-    return hashlib.sha256(b"tarry-pairing-v1" + str(nameplate).encode() + b"|" + message_a
-                          + message_b).digest()  # fmt: skip
+    return hashlib.sha256(
+        b"tarry-pairing-v1" + str(nameplate).encode() + b"|" + message_a + message_b
+    ).digest()
 
 
 def _derive(key: bytes, transcript: bytes, label: bytes) -> bytes:
@@ -161,7 +165,9 @@ def _finish(spake: SPAKE2_A | SPAKE2_B, theirs: bytes) -> bytes:
     try:
         return bytes(spake.finish(theirs))
     except Exception as exc:  # spake2 raises plain errors for a malformed message
-        raise PairingFailed(f"The other side's pairing message is not valid ({exc}).", AGAIN) from None
+        raise PairingFailed(
+            f"The other side's pairing message is not valid ({exc}).", AGAIN
+        ) from None
 
 
 def _confirm(
@@ -177,8 +183,9 @@ def _confirm(
             "The pairing code did not match on both sides (mistyped, or someone guessed).",
             "The code is used up. " + AGAIN,
         )
-    peer = _identity_of(theirs[32:], _derive(key, transcript, b"tarry-ident-" + other.encode()),
-                        transcript)  # fmt: skip
+    peer = _identity_of(
+        theirs[32:], _derive(key, transcript, b"tarry-ident-" + other.encode()), transcript
+    )
     mine = Peer(me.sign_public, me.box_public)
     pair_id = protocol.pair_id_of(me.sign_public, peer.sign, transcript)
     return Paired(pair_id, peer, safety_number(mine, peer))
@@ -198,7 +205,9 @@ def _identity_of(sealed: bytes, key: bytes, transcript: bytes) -> Peer:
     try:
         data = json.loads(SecretBox(key).decrypt(sealed))
         peer = Peer(b64d(data["sign"]), b64d(data["box"]))
-        VerifyKey(peer.sign).verify(b"tarry-pair-proof-v1" + transcript + peer.box, b64d(data["proof"]))
+        VerifyKey(peer.sign).verify(
+            b"tarry-pair-proof-v1" + transcript + peer.box, b64d(data["proof"])
+        )
     except (CryptoError, BadSignatureError, ValueError, KeyError, TypeError):
         raise PairingFailed("The other device's keys did not check out.", AGAIN) from None
     return peer
@@ -218,8 +227,5 @@ def _wait(client: RelayClient, nameplate: int, side: str, phase: str, deadline: 
 
 
 def _close(client: RelayClient, nameplate: int) -> None:
-    try:
+    with contextlib.suppress(TarryError):  # already closed or expired: dead either way
         client.close_nameplate(nameplate)
-    except TarryError:  # already closed or expired: the code is dead either way
-        pass
-

@@ -58,15 +58,22 @@ class Pair:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "person": self.person, "pair_id": self.pair_id.hex(), "safety_number": self.safety,
-            "relay": self.relay, "paired_at": clock.to_text(self.paired_at),
+            "person": self.person,
+            "pair_id": self.pair_id.hex(),
+            "safety_number": self.safety,
+            "relay": self.relay,
+            "paired_at": clock.to_text(self.paired_at),
             "revoked_at": clock.to_text(self.revoked_at) if self.revoked_at else None,
-            "revoked_by": self.revoked_by, "depth": self.depth, "depth_mine": self.depth_mine,
-            "depth_theirs": self.depth_theirs, "queued": self.queued,
-            "sent": self.relay_seq, "received": self.recv_seq,
+            "revoked_by": self.revoked_by,
+            "depth": self.depth,
+            "depth_mine": self.depth_mine,
+            "depth_theirs": self.depth_theirs,
+            "queued": self.queued,
+            "sent": self.relay_seq,
+            "received": self.recv_seq,
             "last_sync_at": clock.to_text(self.last_sync_at) if self.last_sync_at else None,
             "last_error": self.last_error,
-        }  # fmt: skip
+        }
 
 
 # The relay ----------------------------------------------------------------------------------
@@ -106,12 +113,24 @@ def _from_row(row: Any) -> Pair:
         return clock.from_text(v) if v else None
 
     return Pair(
-        bytes(row["pair_id"]), row["person_id"], row["person"],
-        Peer(bytes(row["peer_sign"]), bytes(row["peer_box"])), row["safety"], row["relay"],
-        clock.from_text(row["paired_at"]), when(row["revoked_at"]), row["revoked_by"],
-        row["depth_mine"], row["depth_theirs"], row["send_seq"], row["relay_seq"],
-        row["recv_seq"], row["acked_seq"], when(row["last_sync_at"]), row["last_error"],
-    )  # fmt: skip
+        bytes(row["pair_id"]),
+        row["person_id"],
+        row["person"],
+        Peer(bytes(row["peer_sign"]), bytes(row["peer_box"])),
+        row["safety"],
+        row["relay"],
+        clock.from_text(row["paired_at"]),
+        when(row["revoked_at"]),
+        row["revoked_by"],
+        row["depth_mine"],
+        row["depth_theirs"],
+        row["send_seq"],
+        row["relay_seq"],
+        row["recv_seq"],
+        row["acked_seq"],
+        when(row["last_sync_at"]),
+        row["last_error"],
+    )
 
 
 def check_free(store: Store, name: str) -> None:
@@ -120,8 +139,10 @@ def check_free(store: Store, name: str) -> None:
     if person is not None and store.one(
         "SELECT 1 FROM together_pairs WHERE person_id = ? AND revoked_at IS NULL", (person.id,)
     ):
-        raise Conflict(f"You are already paired with {person.name}.",
-                       f"Unpair first: `tarry together unpair {person.name}`.")  # fmt: skip
+        raise Conflict(
+            f"You are already paired with {person.name}.",
+            f"Unpair first: `tarry together unpair {person.name}`.",
+        )
 
 
 def record(store: Store, paired: Paired, name: str, relay: str, relation: str = "partner") -> Pair:
@@ -133,10 +154,18 @@ def record(store: Store, paired: Paired, name: str, relay: str, relation: str = 
         store.execute(
             "INSERT INTO together_pairs (pair_id, person_id, peer_sign, peer_box, safety, relay,"
             " paired_at, send_hash, recv_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (paired.pair_id, person.id, paired.peer.sign, paired.peer.box, paired.safety, relay,
-             clock.to_text(clock.now()), envelope.genesis(paired.pair_id, me.sign_public),
-             envelope.genesis(paired.pair_id, paired.peer.sign)),
-        )  # fmt: skip
+            (
+                paired.pair_id,
+                person.id,
+                paired.peer.sign,
+                paired.peer.box,
+                paired.safety,
+                relay,
+                clock.to_text(clock.now()),
+                envelope.genesis(paired.pair_id, me.sign_public),
+                envelope.genesis(paired.pair_id, paired.peer.sign),
+            ),
+        )
     return by_id(store, paired.pair_id)
 
 
@@ -152,17 +181,23 @@ def get(store: Store, name: str) -> Pair:
     person = people.get(store, name)
     row = store.one(SELECT + " WHERE t.person_id = ? AND t.revoked_at IS NULL", (person.id,))
     if row is None:
-        raise NotFound(f"You are not paired with {person.name}.",
-                       "Pair with `tarry together pair --with NAME`, or see `tarry together list`.")  # fmt: skip
+        raise NotFound(
+            f"You are not paired with {person.name}.",
+            "Pair with `tarry together pair --with NAME`, or see `tarry together list`.",
+        )
     return _from_row(row)
 
 
 def active(store: Store) -> list[Pair]:
-    return [_from_row(r) for r in store.query(SELECT + " WHERE t.revoked_at IS NULL ORDER BY p.name")]
+    return [
+        _from_row(r) for r in store.query(SELECT + " WHERE t.revoked_at IS NULL ORDER BY p.name")
+    ]
 
 
 def all_pairs(store: Store) -> list[Pair]:
-    return [_from_row(r) for r in store.query(SELECT + " ORDER BY t.revoked_at IS NOT NULL, p.name")]
+    return [
+        _from_row(r) for r in store.query(SELECT + " ORDER BY t.revoked_at IS NOT NULL, p.name")
+    ]
 
 
 def mark_revoked(store: Store, pair_id: bytes, by: str) -> None:

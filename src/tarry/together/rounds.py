@@ -77,14 +77,22 @@ class Round:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "round": self.round_id, "person": self.person, "prompt_id": self.prompt_id,
-            "prompt": self.prompt, "depth": self.depth, "opened_by": self.opened_by,
-            "opened_at": clock.to_text(self.opened_at), "state": self.state,
-            "my_answer": self.my_answer, "their_answer": self.their_answer,
+            "round": self.round_id,
+            "person": self.person,
+            "prompt_id": self.prompt_id,
+            "prompt": self.prompt,
+            "depth": self.depth,
+            "opened_by": self.opened_by,
+            "opened_at": clock.to_text(self.opened_at),
+            "state": self.state,
+            "my_answer": self.my_answer,
+            "their_answer": self.their_answer,
             "broken": self.broken,
-            "replies": [{"author": r.author, "text": r.text, "at": clock.to_text(r.at)}
-                        for r in self.replies],
-        }  # fmt: skip
+            "replies": [
+                {"author": r.author, "text": r.text, "at": clock.to_text(r.at)}
+                for r in self.replies
+            ],
+        }
 
 
 # Reading ------------------------------------------------------------------------------------
@@ -103,11 +111,20 @@ def _from_row(store: Store, row: Any) -> Round:
         )
     ]
     return Round(
-        row["round_id"], row["person"], row["prompt_id"], row["prompt"], row["depth"],
-        row["opened_by"], clock.from_text(row["opened_at"]), row["my_answer"],
-        row["their_answer"], row["their_commitment"] is not None, row["broken"],
-        row["seen_at"] is not None, replies,
-    )  # fmt: skip
+        row["round_id"],
+        row["person"],
+        row["prompt_id"],
+        row["prompt"],
+        row["depth"],
+        row["opened_by"],
+        clock.from_text(row["opened_at"]),
+        row["my_answer"],
+        row["their_answer"],
+        row["their_commitment"] is not None,
+        row["broken"],
+        row["seen_at"] is not None,
+        replies,
+    )
 
 
 def get(store: Store, round_id: str) -> Round:
@@ -118,8 +135,10 @@ def get(store: Store, round_id: str) -> Round:
 
 
 def for_pair(store: Store, pair: Pair, limit: int = 50) -> list[Round]:
-    rows = store.query(SELECT + " WHERE r.pair_id = ? ORDER BY r.opened_at DESC, r.rowid DESC"
-                       " LIMIT ?", (pair.pair_id, limit))  # fmt: skip
+    rows = store.query(
+        SELECT + " WHERE r.pair_id = ? ORDER BY r.opened_at DESC, r.rowid DESC LIMIT ?",
+        (pair.pair_id, limit),
+    )
     return [_from_row(store, r) for r in rows]
 
 
@@ -130,14 +149,17 @@ def current(store: Store, pair: Pair) -> Round:
         if round_.state == "your turn":
             return round_
     if not found:
-        raise NotFound(f"No question with {pair.person} yet.",
-                       f"Ask one: `tarry together ask {pair.person}`.")  # fmt: skip
+        raise NotFound(
+            f"No question with {pair.person} yet.", f"Ask one: `tarry together ask {pair.person}`."
+        )
     return found[0]
 
 
 def mark_seen(store: Store, round_id: str) -> None:
-    store.execute("UPDATE together_rounds SET seen_at = ? WHERE round_id = ? AND their_answer"
-                  " IS NOT NULL", (clock.to_text(clock.now()), round_id))  # fmt: skip
+    store.execute(
+        "UPDATE together_rounds SET seen_at = ? WHERE round_id = ? AND their_answer IS NOT NULL",
+        (clock.to_text(clock.now()), round_id),
+    )
     store.execute("UPDATE together_replies SET seen = 1 WHERE round_id = ?", (round_id,))
 
 
@@ -153,8 +175,12 @@ def pick_prompt(store: Store, pair: Pair, prompt_id: str | None = None) -> deck.
         return found
     person = people.by_id(store, pair.person_id)
     fitting = deck.select(deck.prompts(), context=choose.context_for(person), level=pair.depth)
-    used = {r[0] for r in store.query(
-        "SELECT prompt_id FROM together_rounds WHERE pair_id = ?", (pair.pair_id,))}  # fmt: skip
+    used = {
+        r[0]
+        for r in store.query(
+            "SELECT prompt_id FROM together_rounds WHERE pair_id = ?", (pair.pair_id,)
+        )
+    }
     fresh = [p for p in fitting if p.id not in used] or fitting
     if not fresh:
         raise NotFound(f"No prompt at depth {pair.depth} fits.", "Try another depth.")
@@ -167,9 +193,17 @@ def open_round(store: Store, pair: Pair, prompt_id: str | None = None) -> Round:
     round_id = secrets.token_hex(5)
     with store.tx():
         _insert(store, pair, round_id, prompt.id, prompt.text, prompt.level, "me")
-        outbox.queue(store, pair.pair_id, "round.open",
-                     {"round": round_id, "prompt_id": prompt.id, "prompt": prompt.text,
-                      "depth": prompt.level})  # fmt: skip
+        outbox.queue(
+            store,
+            pair.pair_id,
+            "round.open",
+            {
+                "round": round_id,
+                "prompt_id": prompt.id,
+                "prompt": prompt.text,
+                "depth": prompt.level,
+            },
+        )
     return get(store, round_id)
 
 
@@ -190,15 +224,21 @@ def answer(store: Store, pair: Pair, round_id: str, text: str) -> Round:
         raise InvalidInput(f"An answer is at most {MAX_ANSWER} characters, not {len(text)}.")
     found = _mine(store, pair, round_id)
     if found.my_answer is not None:
-        raise Conflict("You have already answered this one; an answer cannot be changed.",
-                       "Reply in the thread once both answers are in.")  # fmt: skip
+        raise Conflict(
+            "You have already answered this one; an answer cannot be changed.",
+            "Reply in the thread once both answers are in.",
+        )
     key = secrets.token_bytes(SecretBox.KEY_SIZE)
     cipher = bytes(SecretBox(key).encrypt(text.encode()))
     me = _my_key(store)
     commit = commitment(round_id, me, cipher, key)
     with store.tx():
-        seq = outbox.queue(store, pair.pair_id, "round.commit",
-                           {"round": round_id, "cipher": b64e(cipher), "commitment": b64e(commit)})  # fmt: skip
+        seq = outbox.queue(
+            store,
+            pair.pair_id,
+            "round.commit",
+            {"round": round_id, "cipher": b64e(cipher), "commitment": b64e(commit)},
+        )
         store.execute(
             "UPDATE together_rounds SET my_answer = ?, my_key = ?, my_cipher = ?,"
             " my_commitment = ?, my_commit_seq = ?, my_answered_at = ? WHERE round_id = ?",
@@ -213,8 +253,10 @@ def reply(store: Store, pair: Pair, round_id: str, text: str) -> Round:
     if not text or len(text) > MAX_REPLY:
         raise InvalidInput(f"A reply is 1 to {MAX_REPLY} characters.")
     if _mine(store, pair, round_id).state != "revealed":
-        raise Conflict("The thread opens once both answers are revealed.",
-                       f"Wait for {pair.person}'s answer (`tarry together sync`).")  # fmt: skip
+        raise Conflict(
+            "The thread opens once both answers are revealed.",
+            f"Wait for {pair.person}'s answer (`tarry together sync`).",
+        )
     with store.tx():
         outbox.queue(store, pair.pair_id, "round.reply", {"round": round_id, "text": text})
         _add_reply(store, round_id, "me", text, seen=True)
@@ -230,7 +272,10 @@ def _add_reply(store: Store, round_id: str, author: str, text: str, seen: bool) 
 
 def _mine(store: Store, pair: Pair, round_id: str) -> Round:
     found = get(store, round_id)
-    if store.scalar("SELECT pair_id FROM together_rounds WHERE round_id = ?", (round_id,)) != pair.pair_id:
+    if (
+        store.scalar("SELECT pair_id FROM together_rounds WHERE round_id = ?", (round_id,))
+        != pair.pair_id
+    ):
         raise NotFound(f"Question {round_id!r} is not one with {pair.person}.")
     return found
 
@@ -245,7 +290,9 @@ def set_depth(store: Store, pair: Pair, depth: int) -> None:
     """Say the depth I want; the pair's depth is the one both said (until then, the lighter)."""
     deck.check_level(depth)
     with store.tx():
-        store.execute("UPDATE together_pairs SET depth_mine = ? WHERE pair_id = ?", (depth, pair.pair_id))
+        store.execute(
+            "UPDATE together_pairs SET depth_mine = ? WHERE pair_id = ?", (depth, pair.pair_id)
+        )
         outbox.queue(store, pair.pair_id, "depth.set", {"depth": depth})
 
 
@@ -261,10 +308,16 @@ def release(store: Store, pair: Pair) -> int:
     )
     for row in rows:
         with store.tx():
-            outbox.queue(store, pair.pair_id, "round.reveal",
-                         {"round": row["round_id"], "key": b64e(bytes(row["my_key"]))})  # fmt: skip
-            store.execute("UPDATE together_rounds SET my_revealed_at = ? WHERE round_id = ?",
-                          (clock.to_text(clock.now()), row["round_id"]))  # fmt: skip
+            outbox.queue(
+                store,
+                pair.pair_id,
+                "round.reveal",
+                {"round": row["round_id"], "key": b64e(bytes(row["my_key"]))},
+            )
+            store.execute(
+                "UPDATE together_rounds SET my_revealed_at = ? WHERE round_id = ?",
+                (clock.to_text(clock.now()), row["round_id"]),
+            )
     return len(rows)
 
 
@@ -280,8 +333,9 @@ def _field(content: dict[str, Any], name: str, kind: type = str) -> Any:
 
 def _theirs(store: Store, pair: Pair, content: dict[str, Any]) -> Any:
     round_id = _field(content, "round")
-    row = store.one("SELECT * FROM together_rounds WHERE round_id = ? AND pair_id = ?",
-                    (round_id, pair.pair_id))  # fmt: skip
+    row = store.one(
+        "SELECT * FROM together_rounds WHERE round_id = ? AND pair_id = ?", (round_id, pair.pair_id)
+    )
     if row is None:
         raise InvalidInput(f"question {round_id!r} is not known here")
     return row
@@ -291,14 +345,24 @@ def _theirs(store: Store, pair: Pair, content: dict[str, Any]) -> Any:
 def _on_open(store: Store, pair: Pair, message: Opened) -> None:
     c = message.content
     depth = _field(c, "depth", int)
-    _insert(store, pair, _field(c, "round"), _field(c, "prompt_id"), _field(c, "prompt")[:2000],
-            depth, "them")  # fmt: skip
+    _insert(
+        store,
+        pair,
+        _field(c, "round"),
+        _field(c, "prompt_id"),
+        _field(c, "prompt")[:2000],
+        depth,
+        "them",
+    )
 
 
 @handles("round.commit")
 def _on_commit(store: Store, pair: Pair, message: Opened) -> None:
     row = _theirs(store, pair, message.content)
-    cipher, commit = b64d(_field(message.content, "cipher")), b64d(_field(message.content, "commitment"))
+    cipher, commit = (
+        b64d(_field(message.content, "cipher")),
+        b64d(_field(message.content, "commitment")),
+    )
     if row["their_commitment"] is not None:
         raise InvalidInput("a second answer to the same question")
     store.execute(
@@ -326,7 +390,9 @@ def _on_reveal(store: Store, pair: Pair, message: Opened) -> None:
         except (CryptoError, UnicodeDecodeError, ValueError):
             broken = "their answer does not open with the key they committed to"
     if broken:
-        store.execute("UPDATE together_rounds SET broken = ? WHERE round_id = ?", (broken, row["round_id"]))
+        store.execute(
+            "UPDATE together_rounds SET broken = ? WHERE round_id = ?", (broken, row["round_id"])
+        )
         alert(store, pair, "mismatch", message.seq, broken)
         return
     store.execute(
@@ -338,10 +404,14 @@ def _on_reveal(store: Store, pair: Pair, message: Opened) -> None:
 @handles("round.reply")
 def _on_reply(store: Store, pair: Pair, message: Opened) -> None:
     row = _theirs(store, pair, message.content)
-    _add_reply(store, row["round_id"], "them", _field(message.content, "text")[:MAX_REPLY], seen=False)
+    _add_reply(
+        store, row["round_id"], "them", _field(message.content, "text")[:MAX_REPLY], seen=False
+    )
 
 
 @handles("depth.set")
 def _on_depth(store: Store, pair: Pair, message: Opened) -> None:
     depth = deck.check_level(_field(message.content, "depth", int))
-    store.execute("UPDATE together_pairs SET depth_theirs = ? WHERE pair_id = ?", (depth, pair.pair_id))
+    store.execute(
+        "UPDATE together_pairs SET depth_theirs = ? WHERE pair_id = ?", (depth, pair.pair_id)
+    )

@@ -44,12 +44,19 @@ class Proposal:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "proposal": self.proposal_id, "person": self.person, "title": self.title,
-            "rrule": self.rrule, "starts_at": self.starts_at.isoformat(),
-            "duration_min": self.duration_min, "practices": self.practices, "note": self.note,
-            "schedule": self.describe(), "proposed_by": self.proposed_by, "status": self.status,
+            "proposal": self.proposal_id,
+            "person": self.person,
+            "title": self.title,
+            "rrule": self.rrule,
+            "starts_at": self.starts_at.isoformat(),
+            "duration_min": self.duration_min,
+            "practices": self.practices,
+            "note": self.note,
+            "schedule": self.describe(),
+            "proposed_by": self.proposed_by,
+            "status": self.status,
             "commitment_id": self.commitment_id,
-        }  # fmt: skip
+        }
 
 
 SELECT = (
@@ -60,33 +67,54 @@ SELECT = (
 
 def _from_row(row: Any) -> Proposal:
     return Proposal(
-        row["proposal_id"], row["person"], row["title"], row["rrule"],
-        datetime.fromisoformat(row["starts_at"]), row["duration_min"],
-        [p for p in row["practices"].split(",") if p], row["note"], row["proposed_by"],
-        row["status"], row["commitment_id"],
-    )  # fmt: skip
+        row["proposal_id"],
+        row["person"],
+        row["title"],
+        row["rrule"],
+        datetime.fromisoformat(row["starts_at"]),
+        row["duration_min"],
+        [p for p in row["practices"].split(",") if p],
+        row["note"],
+        row["proposed_by"],
+        row["status"],
+        row["commitment_id"],
+    )
 
 
 def get(store: Store, pair: Pair, ref: str) -> Proposal:
     """A proposal of this pair by id, or by title."""
-    row = store.one(SELECT + " WHERE s.pair_id = ? AND (s.proposal_id = ? OR s.title = ? COLLATE"
-                    " NOCASE) ORDER BY s.proposed_at DESC", (pair.pair_id, ref.strip(), ref.strip()))  # fmt: skip
+    row = store.one(
+        SELECT + " WHERE s.pair_id = ? AND (s.proposal_id = ? OR s.title = ? COLLATE"
+        " NOCASE) ORDER BY s.proposed_at DESC",
+        (pair.pair_id, ref.strip(), ref.strip()),
+    )
     if row is None:
-        raise NotFound(f"No shared time {ref!r} with {pair.person}.",
-                       f"See `tarry together time {pair.person}`.")  # fmt: skip
+        raise NotFound(
+            f"No shared time {ref!r} with {pair.person}.",
+            f"See `tarry together time {pair.person}`.",
+        )
     return _from_row(row)
 
 
 def for_pair(store: Store, pair: Pair) -> list[Proposal]:
-    rows = store.query(SELECT + " WHERE s.pair_id = ? ORDER BY s.proposed_at DESC, s.rowid DESC",
-                       (pair.pair_id,))  # fmt: skip
+    rows = store.query(
+        SELECT + " WHERE s.pair_id = ? ORDER BY s.proposed_at DESC, s.rowid DESC", (pair.pair_id,)
+    )
     return [_from_row(r) for r in rows]
 
 
 def propose(
-    store: Store, pair: Pair, title: str, *, every: str | None = None, rrule: str | None = None,
-    start: datetime | None = None, duration_min: int = 60, practices: Any = None, note: str = "",
-) -> Proposal:  # fmt: skip
+    store: Store,
+    pair: Pair,
+    title: str,
+    *,
+    every: str | None = None,
+    rrule: str | None = None,
+    start: datetime | None = None,
+    duration_min: int = 60,
+    practices: Any = None,
+    note: str = "",
+) -> Proposal:
     """Propose protected time to the other person; it is theirs to accept or decline."""
     title = title.strip()
     if not title:
@@ -95,9 +123,15 @@ def propose(
     commitments.check_duration(rule, starts_at, duration_min)
     keys = practice_keys.parse(practices)
     proposal_id = secrets.token_hex(5)
-    content = {"proposal": proposal_id, "title": title, "rrule": rule,
-               "starts_at": starts_at.isoformat(), "duration_min": duration_min,
-               "practices": list(keys), "note": note}  # fmt: skip
+    content = {
+        "proposal": proposal_id,
+        "title": title,
+        "rrule": rule,
+        "starts_at": starts_at.isoformat(),
+        "duration_min": duration_min,
+        "practices": list(keys),
+        "note": note,
+    }
     with store.tx():
         _insert(store, pair, content, "me")
         outbox.queue(store, pair.pair_id, "time.propose", content)
@@ -109,9 +143,19 @@ def _insert(store: Store, pair: Pair, c: dict[str, Any], by: str) -> None:
         "INSERT INTO together_time (proposal_id, pair_id, title, rrule, starts_at, duration_min,"
         " practices, note, proposed_by, proposed_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
         " 'proposed')",
-        (c["proposal"], pair.pair_id, c["title"], c["rrule"], c["starts_at"], c["duration_min"],
-         ",".join(c["practices"]), c["note"], by, clock.to_text(clock.now())),
-    )  # fmt: skip
+        (
+            c["proposal"],
+            pair.pair_id,
+            c["title"],
+            c["rrule"],
+            c["starts_at"],
+            c["duration_min"],
+            ",".join(c["practices"]),
+            c["note"],
+            by,
+            clock.to_text(clock.now()),
+        ),
+    )
 
 
 def accept(store: Store, pair: Pair, ref: str) -> Proposal:
@@ -134,40 +178,66 @@ def decline(store: Store, pair: Pair, ref: str) -> Proposal:
 def _theirs_pending(store: Store, pair: Pair, ref: str) -> Proposal:
     found = get(store, pair, ref)
     if found.proposed_by != "them" or found.status != "proposed":
-        raise Conflict(f"{found.title!r} is {found.status}, and "
-                       f"{'yours' if found.proposed_by == 'me' else 'theirs'}: nothing to accept.")  # fmt: skip
+        raise Conflict(
+            f"{found.title!r} is {found.status}, and "
+            f"{'yours' if found.proposed_by == 'me' else 'theirs'}: nothing to accept."
+        )
     return found
 
 
 def _commit(store: Store, pair: Pair, found: Proposal) -> None:
     made = commitments.add(
-        store, found.title, rrule=found.rrule, start=found.starts_at,
-        duration_min=found.duration_min, people_names=[pair.person],
-        practices=found.practices or None, note=found.note,
-    )  # fmt: skip
-    store.execute("UPDATE together_time SET status = 'accepted', commitment_id = ?"
-                  " WHERE proposal_id = ?", (made.id, found.proposal_id))  # fmt: skip
+        store,
+        found.title,
+        rrule=found.rrule,
+        start=found.starts_at,
+        duration_min=found.duration_min,
+        people_names=[pair.person],
+        practices=found.practices or None,
+        note=found.note,
+    )
+    store.execute(
+        "UPDATE together_time SET status = 'accepted', commitment_id = ? WHERE proposal_id = ?",
+        (made.id, found.proposal_id),
+    )
 
 
 def _status(store: Store, proposal_id: str, status: str) -> None:
-    store.execute("UPDATE together_time SET status = ? WHERE proposal_id = ?", (status, proposal_id))
+    store.execute(
+        "UPDATE together_time SET status = ? WHERE proposal_id = ?", (status, proposal_id)
+    )
 
 
 def mark(
-    store: Store, pair: Pair, ref: str, status: str, *, when: date | datetime | None = None,
-    traded_for: str | None = None, note: str = "", tell_why: bool = False,
-) -> commitments.Occurrence:  # fmt: skip
+    store: Store,
+    pair: Pair,
+    ref: str,
+    status: str,
+    *,
+    when: date | datetime | None = None,
+    traded_for: str | None = None,
+    note: str = "",
+    tell_why: bool = False,
+) -> commitments.Occurrence:
     """Mark my own occurrence of shared time, and tell the other (the why only if I choose)."""
     found = get(store, pair, ref)
     if found.commitment_id is None:
         raise Conflict(f"{found.title!r} is {found.status}, not yet shared time.")
     with store.tx():
-        done = commitments.mark(store, found.commitment_id, status, when=when,
-                                traded_for=traded_for, note=note)  # fmt: skip
-        outbox.queue(store, pair.pair_id, "time.mark", {
-            "proposal": found.proposal_id, "scheduled_at": done.scheduled_at.isoformat(),
-            "status": status, "traded_for": (traded_for or "") if tell_why else None,
-        })  # fmt: skip
+        done = commitments.mark(
+            store, found.commitment_id, status, when=when, traded_for=traded_for, note=note
+        )
+        outbox.queue(
+            store,
+            pair.pair_id,
+            "time.mark",
+            {
+                "proposal": found.proposal_id,
+                "scheduled_at": done.scheduled_at.isoformat(),
+                "status": status,
+                "traded_for": (traded_for or "") if tell_why else None,
+            },
+        )
     return done
 
 
@@ -179,14 +249,23 @@ def release(store: Store, pair: Pair) -> int:
 
 
 def news(store: Store, pair: Pair, kind: str, text: str) -> None:
-    store.execute("INSERT INTO together_news (pair_id, kind, text, at) VALUES (?, ?, ?, ?)",
-                  (pair.pair_id, kind, text, clock.to_text(clock.now())))  # fmt: skip
+    store.execute(
+        "INSERT INTO together_news (pair_id, kind, text, at) VALUES (?, ?, ?, ?)",
+        (pair.pair_id, kind, text, clock.to_text(clock.now())),
+    )
 
 
 def _content(message: Opened) -> dict[str, Any]:
     c = message.content
-    for name, kind in (("proposal", str), ("title", str), ("rrule", str), ("starts_at", str),
-                       ("duration_min", int), ("practices", list), ("note", str)):  # fmt: skip
+    for name, kind in (
+        ("proposal", str),
+        ("title", str),
+        ("rrule", str),
+        ("starts_at", str),
+        ("duration_min", int),
+        ("practices", list),
+        ("note", str),
+    ):
         if not isinstance(c.get(name), kind):
             raise InvalidInput(f"shared time without a valid {name}")
     return c
@@ -195,7 +274,9 @@ def _content(message: Opened) -> dict[str, Any]:
 @handles("time.propose")
 def _on_propose(store: Store, pair: Pair, message: Opened) -> None:
     c = _content(message)
-    commitments.check_duration(c["rrule"], datetime.fromisoformat(c["starts_at"]), c["duration_min"])
+    commitments.check_duration(
+        c["rrule"], datetime.fromisoformat(c["starts_at"]), c["duration_min"]
+    )
     practice_keys.parse(c["practices"] or None)
     _insert(store, pair, c, "them")
 

@@ -31,10 +31,13 @@ class SyncReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "sent": self.sent, "received": self.received, "queued": self.queued,
-            "alerts": [a.to_dict() for a in self.alerts], "revoked": self.revoked,
+            "sent": self.sent,
+            "received": self.received,
+            "queued": self.queued,
+            "alerts": [a.to_dict() for a in self.alerts],
+            "revoked": self.revoked,
             "unreachable": self.unreachable,
-        }  # fmt: skip
+        }
 
 
 def sync(store: Store, *, wait: float = 0.0, timeout: float = 15.0) -> SyncReport:
@@ -44,8 +47,12 @@ def sync(store: Store, *, wait: float = 0.0, timeout: float = 15.0) -> SyncRepor
     for pair in pairs.all_pairs(store):
         if pair.active:
             by_relay[pair.relay].append(pair)
-    told = {r["relay"] for r in store.query(
-        "SELECT relay FROM together_pairs WHERE revoked_by = 'me' AND relay_told = 0")}  # fmt: skip
+    told = {
+        r["relay"]
+        for r in store.query(
+            "SELECT relay FROM together_pairs WHERE revoked_by = 'me' AND relay_told = 0"
+        )
+    }
     for url in sorted(set(by_relay) | told):
         client = pairs.client_for(store, url, timeout)
         try:
@@ -98,7 +105,8 @@ def _ack(store: Store, client: RelayClient, pair: Pair) -> None:
     if pair.recv_seq > pair.acked_seq:
         client.ack(pair.pair_id, pair.recv_seq)
         store.execute(
-            "UPDATE together_pairs SET acked_seq = ? WHERE pair_id = ?", (pair.recv_seq, pair.pair_id)
+            "UPDATE together_pairs SET acked_seq = ? WHERE pair_id = ?",
+            (pair.recv_seq, pair.pair_id),
         )
 
 
@@ -111,8 +119,9 @@ def _note(store: Store, group: list[Pair], error: str | None) -> None:
                 (now, pair.pair_id),
             )
         else:
-            store.execute("UPDATE together_pairs SET last_error = ? WHERE pair_id = ?",
-                          (error, pair.pair_id))  # fmt: skip
+            store.execute(
+                "UPDATE together_pairs SET last_error = ? WHERE pair_id = ?", (error, pair.pair_id)
+            )
 
 
 def try_send(store: Store, timeout: float = 5.0) -> SyncReport:

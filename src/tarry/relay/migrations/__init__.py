@@ -34,5 +34,7 @@ def available() -> list[Migration]:
     for info in pkgutil.iter_modules(__path__):
         if info.name.startswith("r") and info.name[1:5].isdigit():
             module = importlib.import_module(f"{__name__}.{info.name}")
-            found.append(Migration(int(info.name[1:5]), info.name[6:], module.SQLITE, module.POSTGRES))
+            found.append(
+                Migration(int(info.name[1:5]), info.name[6:], module.SQLITE, module.POSTGRES)
+            )
     return sorted(found, key=lambda m: m.number)
