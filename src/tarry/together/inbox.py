@@ -131,36 +131,43 @@ def mark_alerts_seen(store: Store) -> None:
     store.execute("UPDATE together_alerts SET seen = 1 WHERE seen = 0")
 
 
-def receive(store: Store, pair: Pair, delivered: list[dict[str, Any]]) -> Received:
-    """Check and apply one delivery for `pair`, in order; stop at the first thing not believed."""
+def receive(store: Store, pair: Pair, delivered: list[dict[str, Any]], after: int) -> Received:
+    """Check and apply one delivery for `pair` (asked: messages after `after`), in order.
+
+    Each message is checked against the stream's head inside its own write transaction, so two
+    exchanges running at once (the web app's and a command's) never apply a message twice.
+    """
     me = identity.of_store(store)
-    head_row = store.one("SELECT recv_hash FROM together_pairs WHERE pair_id = ?", (pair.pair_id,))
-    head = bytes(head_row[0]) if head_row else b""
-    expected, result, applied = pair.recv_seq + 1, Received(), set()
+    result, applied = Received(), set()
     batch = _parsed(delivered)
     for index, (seq, body) in enumerate(batch):
         try:
             opened = envelope.open_(me, pair.peer, pair.pair_id, seq, body)
         except Unopened as exc:
             return _stop(store, pair, result, exc.kind, seq, exc.detail)
-        if seq < expected:
-            _old(store, pair, result, opened, seq in applied)
-            continue
-        if seq > expected:
-            later = any(s == expected for s, _ in batch[index + 1 :])
-            kind = "reordered" if later else "dropped"
-            detail = (
-                f"message {expected} came after it"
-                if later
-                else f"message {expected} never came, {seq} came instead"
+        with store.tx():
+            row = store.one(
+                "SELECT recv_seq, recv_hash FROM together_pairs WHERE pair_id = ?", (pair.pair_id,)
             )
-            return _stop(store, pair, result, kind, seq, detail)
-        if opened.prev != head:
-            return _stop(
-                store, pair, result, "forged", seq, "it does not follow the message before"
-            )
-        _apply(store, pair, opened)
-        head, expected = opened.hash, expected + 1
+            expected, head = (row[0] + 1, bytes(row[1])) if row else (1, b"")
+            if seq < expected:
+                if not _old(store, pair, result, opened, seq in applied, after):
+                    return result
+                continue
+            if seq > expected:
+                later = any(s == expected for s, _ in batch[index + 1 :])
+                kind = "reordered" if later else "dropped"
+                detail = (
+                    f"message {expected} came after it"
+                    if later
+                    else f"message {expected} never came, {seq} came instead"
+                )
+                return _stop(store, pair, result, kind, seq, detail)
+            if opened.prev != head:
+                return _stop(
+                    store, pair, result, "forged", seq, "it does not follow the one before"
+                )
+            _apply(store, pair, opened)
         applied.add(seq)
         result.accepted += 1
     return result
@@ -182,8 +189,10 @@ def _stop(store: Store, pair: Pair, result: Received, kind: str, seq: int, detai
     return result
 
 
-def _old(store: Store, pair: Pair, result: Received, opened: Opened, twice: bool) -> None:
-    """A message numbered before the next expected: the same one again, or a second version."""
+def _old(
+    store: Store, pair: Pair, result: Received, opened: Opened, twice: bool, after: int
+) -> bool:
+    """A message numbered before the next expected; False when the delivery must stop."""
     known = store.one(
         "SELECT hash FROM together_received WHERE pair_id = ? AND seq = ?",
         (pair.pair_id, opened.seq),
@@ -191,21 +200,17 @@ def _old(store: Store, pair: Pair, result: Received, opened: Opened, twice: bool
     if known is None or bytes(known[0]) != opened.hash:
         detail = "a different message with a number already used"
         _stop(store, pair, result, "forged", opened.seq, detail)
-    elif twice:
+        return False
+    if twice:
         _stop(
             store, pair, result, "duplicated", opened.seq, "the same message twice in one delivery"
         )
-    elif opened.seq <= _acked(store, pair):
+    elif opened.seq <= after:
         _stop(
-            store, pair, result, "replayed", opened.seq, "it was received and acknowledged before"
+            store, pair, result, "replayed", opened.seq, f"it was asked for messages after {after}"
         )
-    # else: received but not yet acknowledged (an ack was lost): an honest repeat, ignored
-
-
-def _acked(store: Store, pair: Pair) -> int:
-    return int(
-        store.scalar("SELECT acked_seq FROM together_pairs WHERE pair_id = ?", (pair.pair_id,)) or 0
-    )
+    # else: applied meanwhile by another exchange running at the same time: nothing to do
+    return True
 
 
 def _apply(store: Store, pair: Pair, opened: Opened) -> None:

@@ -308,15 +308,17 @@ def release(store: Store, pair: Pair) -> int:
     )
     for row in rows:
         with store.tx():
+            if not store.execute(
+                "UPDATE together_rounds SET my_revealed_at = ? WHERE round_id = ?"
+                " AND my_revealed_at IS NULL",
+                (clock.to_text(clock.now()), row["round_id"]),
+            ).rowcount:
+                continue  # released meanwhile by another exchange
             outbox.queue(
                 store,
                 pair.pair_id,
                 "round.reveal",
                 {"round": row["round_id"], "key": b64e(bytes(row["my_key"]))},
-            )
-            store.execute(
-                "UPDATE together_rounds SET my_revealed_at = ? WHERE round_id = ?",
-                (clock.to_text(clock.now()), row["round_id"]),
             )
     return len(rows)
 

@@ -79,7 +79,8 @@ def _with_relay(
             pairs.mark_revoked(store, pair.pair_id, "them")
             report.revoked.append(pair.person)
             continue
-        report.received += inbox.receive(store, pair, list(got.get("messages", []))).accepted
+        messages = list(got.get("messages", []))
+        report.received += inbox.receive(store, pair, messages, pair.recv_seq).accepted
         _ack(store, client, pairs.by_id(store, pair.pair_id))
         for feature in FEATURES:
             feature.release(store, pairs.by_id(store, pair.pair_id))
@@ -105,7 +106,7 @@ def _ack(store: Store, client: RelayClient, pair: Pair) -> None:
     if pair.recv_seq > pair.acked_seq:
         client.ack(pair.pair_id, pair.recv_seq)
         store.execute(
-            "UPDATE together_pairs SET acked_seq = ? WHERE pair_id = ?",
+            "UPDATE together_pairs SET acked_seq = max(acked_seq, ?) WHERE pair_id = ?",
             (pair.recv_seq, pair.pair_id),
         )
 
