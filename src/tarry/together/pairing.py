@@ -123,9 +123,11 @@ def finish_invitation(client: RelayClient, invitation: Invitation) -> Paired:
         theirs = _wait(client, code.nameplate, "b", "pake", invitation.expires_at)
         key = _finish(invitation.spake, theirs)
         transcript = _transcript(code.nameplate, invitation.message, theirs)
+        # On success the other side, the last to read, closes the code (it is theirs alone now).
         return _confirm(client, code.nameplate, "a", key, transcript, invitation.expires_at)
-    finally:
+    except PairingFailed:
         _close(client, code.nameplate)
+        raise
 
 
 # The side that types the code (b) -----------------------------------------------------------
@@ -143,9 +145,8 @@ def accept(client: RelayClient, code: Code) -> Paired:
         key = _finish(spake, theirs)
         transcript = _transcript(code.nameplate, theirs, mine)
         return _confirm(client, code.nameplate, "b", key, transcript, deadline)
-    except PairingFailed:
+    finally:
         _close(client, code.nameplate)
-        raise
 
 
 # Both sides ---------------------------------------------------------------------------------
