@@ -1,4 +1,4 @@
-"""The relay's storage, the same on SQLite and PostgreSQL: order, retries, acks, retention, codes."""
+"""The relay's storage, alike on SQLite and PostgreSQL: order, retries, acks, retention, codes."""
 
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ def test_a_wrong_code_fails_on_both_sides_and_burns_the_code(
 
 def test_a_used_code_cannot_pair_a_third_device(tmp_path: Path, two: Two, relay: LiveRelay) -> None:
     with Store.open(tmp_path / "a2") as a2, Store.open(tmp_path / "c") as c:
-        thread, invitation, outcome = _invite(a2, relay.url)
+        thread, invitation, _ = _invite(a2, relay.url)
         pairs.set_relay(c, relay.url)
         pairs.keep(
             c, pairs.client_for(c), pairing.accept(pairs.client_for(c), invitation.code), "A2"
