@@ -83,7 +83,7 @@ class PgHint:
     def _send(self) -> None:
         import psycopg
 
-        with psycopg.connect(self.dsn, autocommit=True) as conn:
+        with contextlib.suppress(psycopg.Error), psycopg.connect(self.dsn, autocommit=True) as conn:
             while not self.stopping.is_set():
                 batch = self._batch()
                 if batch:
@@ -110,7 +110,8 @@ class PgHint:
     def _listen(self) -> None:
         import psycopg
 
-        with psycopg.connect(self.dsn, autocommit=True) as conn:
+        # The database going away ends the hint, never the relay: long-polls still time out.
+        with contextlib.suppress(psycopg.Error), psycopg.connect(self.dsn, autocommit=True) as conn:
             conn.execute(f"LISTEN {CHANNEL}")
             while not self.stopping.is_set():
                 for note in conn.notifies(timeout=1.0):

@@ -97,6 +97,8 @@ def serve(
         if open_browser:
             webbrowser.open(url)
         try:
-            uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning", access_log=False)
+            uvicorn.run(
+                app, host=host.strip("[]"), port=port, log_level="warning", access_log=False
+            )
         finally:
             syncer.stop()
