@@ -66,3 +66,6 @@ def cli() -> object:
         return Result(result.exit_code, result.stdout, result.stderr)
 
     return invoke
+
+
+from tests.postgres import postgres  # noqa: E402, F401  (the throwaway PostgreSQL cluster)

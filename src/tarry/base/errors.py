@@ -67,3 +67,45 @@ class LockedError(TarryError):
     """The store is encrypted and the passphrase is missing or wrong."""
 
     http_status = 401
+
+
+class Unauthorized(TarryError):
+    """A request is not signed, or not signed by a key that may make it."""
+
+    http_status = 401
+
+
+class Forbidden(TarryError):
+    """The request is understood and signed, but its signer may not do this."""
+
+    http_status = 403
+
+
+class Gone(TarryError):
+    """The thing asked for existed and is no longer there (an expired code, a revoked pair)."""
+
+    http_status = 410
+
+
+class TooLarge(TarryError):
+    """A body over the size limit."""
+
+    http_status = 413
+
+
+class RateLimited(TarryError):
+    """Too many requests in too short a time; wait and try again."""
+
+    http_status = 429
+
+
+class Unreachable(TarryError):
+    """A server the person chose (the relay) cannot be reached now."""
+
+    http_status = 503
+
+
+class Misbehaved(TarryError):
+    """A server sent something it should not have (the relay tampered, replayed, forged ...)."""
+
+    http_status = 502

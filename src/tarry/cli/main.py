@@ -49,6 +49,9 @@ COMMAND_MODULES = (
     "search",
     "archive",
     "csv_export",
+    "today",
+    "together",
+    "relay",
 )
 
 
@@ -71,6 +74,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "search": ("search",),
     **dict.fromkeys(("export", "import-backup"), ("archive",)),
     "export-csv": ("csv_export",),
+    "today": ("today",),
+    "together": ("together",),
+    "relay": ("relay",),
 }  # fmt: skip
 ROOT_OPTIONS_WITH_VALUE = ("--home", "--passphrase-file")
 _loaded: set[str] = set()

@@ -14,6 +14,7 @@ from tarry.web.pages import (
     review,
     rituals,
     today,
+    together,
     tradeoffs,
     values,
     welcome,
@@ -35,6 +36,7 @@ def all_routes() -> list[BaseRoute]:
         feed,
         login,
         rituals,
+        together,
     ):
         found += module.routes()
     return found

@@ -81,16 +81,24 @@ def serve(
 ) -> None:
     import uvicorn
 
-    from tarry.web.app import Config, create_app
+    from tarry.together.syncer import Syncer
+    from tarry.web.app import Config, create_app, open_store
 
     check = password_checker(password_file, host)
     port = free_port(host, port)
     guard = Guard.for_port(host, port, password_check=check)
-    app = create_app(Config(home=home, guard=guard, key=key))
+    config = Config(home=home, guard=guard, key=key)
+    app = create_app(config)
+    syncer = Syncer(lambda: open_store(config)).start()  # idle unless paired
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/?token={guard.token}"
     with url_file(home, url) as path:
         print(f"tarry is running at {url}\n(also in {path}; press Ctrl+C to stop)", flush=True)
         if open_browser:
             webbrowser.open(url)
-        uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning", access_log=False)
+        try:
+            uvicorn.run(
+                app, host=host.strip("[]"), port=port, log_level="warning", access_log=False
+            )
+        finally:
+            syncer.stop()

@@ -17,6 +17,7 @@ from tarry.prompts.choose import daily
 from tarry.reflect import moments
 from tarry.review import strength
 from tarry.store import Store
+from tarry.together import nudges
 from tarry.web.app import page
 from tarry.web.forms import checked_form, integer, many, naive_time, text, when
 from tarry.web.pages import back, store_of
@@ -49,6 +50,7 @@ def today_page(request: Request, store: Store) -> dict[str, Any]:
         "drifting": strength.drifting(store)[:5],
         "recent": moments.all_moments(store, limit=5),
         "prompt": daily_prompt(store),
+        "nudges": nudges.nudges(store),
     }
 
 

@@ -1,0 +1,303 @@
+"""Relay throughput: two relay processes, one PostgreSQL, 10,000 pairs, all on loopback.
+
+python bench/bench_relay.py [--pairs 10000] [--seconds 30] [--senders 8]
+
+Starts a throwaway PostgreSQL cluster (Debian's binaries), migrates, registers the pairs straight
+into the database (registration is not what is measured), starts two `tarry relay serve`
+processes, then for --seconds: sender processes post signed 512-byte messages to relay 1 for
+random pairs, receiver threads long-poll relay 2 for every pair (63 pairs per request) and
+acknowledge. Prints sustained messages/s, p50/p95 delivery latency (post started -> received on
+the other relay), and database bytes per pair-month.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import random
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from nacl.signing import SigningKey
+
+from tarry.relay import protocol
+
+BODY = 512
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def as_user(args: list[str]) -> list[str]:
+    return (
+        ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *args]
+        if os.geteuid() == 0
+        else args
+    )
+
+
+def start_postgres(root: Path) -> tuple[str, Path]:
+    bin_dir = Path(sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))[-1]).parent
+    if os.geteuid() == 0:
+        shutil.chown(root, "nobody", "nogroup")
+    data, port = root / "data", free_port()
+    env = {**os.environ, "LC_ALL": "C.UTF-8"}
+    subprocess.run(
+        as_user([str(bin_dir / "initdb"), "-D", str(data), "-U", "tarry", "--auth=trust"]),
+        check=True,
+        capture_output=True,
+        env=env,
+        cwd=root,
+    )
+    options = f"-p {port} -h 127.0.0.1 -k '' -c max_connections=200"
+    subprocess.run(
+        as_user(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(root / "log"),
+                "-o",
+                options,
+                "-w",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+        env=env,
+        cwd=root,
+    )
+    return f"postgresql://tarry@127.0.0.1:{port}/postgres", bin_dir
+
+
+def headers(key: SigningKey, method: str, path: str, body: bytes) -> dict[str, str]:
+    ts, nonce = int(time.time()), protocol.b64e(secrets.token_bytes(24))
+    sig = key.sign(protocol.signing_text(method, path, ts, nonce, body)).signature
+    return {
+        protocol.H_DEVICE: protocol.b64e(bytes(key.verify_key)),
+        protocol.H_TIME: str(ts),
+        protocol.H_NONCE: nonce,
+        protocol.H_SIGNATURE: protocol.b64e(sig),
+    }
+
+
+def make_pairs(count: int) -> list[tuple[bytes, bytes, bytes]]:
+    """(pair id, sender seed, receiver seed); the sender is the low key (slot 0)."""
+    made = []
+    for _ in range(count):
+        k1, k2 = SigningKey.generate(), SigningKey.generate()
+        low, high = sorted((k1, k2), key=lambda k: bytes(k.verify_key))
+        pair_id = protocol.pair_id_of(
+            bytes(low.verify_key), bytes(high.verify_key), secrets.token_bytes(8)
+        )
+        made.append((pair_id, bytes(low), bytes(high)))
+    return made
+
+
+def register(dsn: str, made: list[tuple[bytes, bytes, bytes]]) -> None:
+    import psycopg
+
+    rows = [
+        (pid, bytes(SigningKey(lo).verify_key), bytes(SigningKey(hi).verify_key), time.time())
+        for pid, lo, hi in made
+    ]
+    with psycopg.connect(dsn) as conn, conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO pairs (pair_id, low, high, joined_low, joined_high, created_at)"
+            " VALUES (%s, %s, %s, 1, 1, %s)",
+            rows,
+        )
+
+
+def sender(
+    port: int, made: list[tuple[bytes, bytes, bytes]], until: float, out: multiprocessing.Queue
+) -> None:  # type: ignore[type-arg]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    keys = [SigningKey(lo) for _, lo, _ in made]
+    seqs = [0] * len(made)
+    sent = 0
+    while time.time() < until:
+        i = random.randrange(len(made))
+        seqs[i] += 1
+        body = time.time_ns().to_bytes(8, "big") + os.urandom(BODY - 8)
+        path = f"/v1/pairs/{made[i][0].hex()}/messages/{seqs[i]}"
+        conn.request("PUT", path, body=body, headers=headers(keys[i], "PUT", path, body))
+        response = conn.getresponse()
+        response.read()
+        if response.status != 200:
+            raise SystemExit(f"post failed: {response.status}")
+        sent += 1
+    out.put(sent)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pairs", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--senders", type=int, default=4)
+    parser.add_argument("--watched", type=int, default=100, help="pairs whose latency is measured")
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="tarry-bench-pg-"))
+    dsn, bin_dir = start_postgres(root)
+    relays: list[subprocess.Popen[bytes]] = []
+    try:
+        run(dsn, args, relays)
+    finally:
+        for process in relays:
+            process.terminate()
+        subprocess.run(
+            as_user([str(bin_dir / "pg_ctl"), "-D", str(root / "data"), "-m", "fast", "stop"]),
+            capture_output=True,
+            cwd=root,
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def run(dsn: str, args: argparse.Namespace, relays: list[subprocess.Popen[bytes]]) -> None:
+    from tarry.relay.postgres import PostgresStorage
+
+    storage = PostgresStorage(dsn)
+    storage.migrate()
+    empty = storage.size_bytes()
+    started = time.perf_counter()
+    made = make_pairs(args.pairs)
+    register(dsn, made)
+    with_pairs = storage.size_bytes()
+    print(f"{args.pairs} pairs registered in {time.perf_counter() - started:.1f} s", flush=True)
+    ports = [free_port(), free_port()]
+    for port in ports:
+        relays.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "tarry",
+                    "relay",
+                    "serve",
+                    "--db",
+                    dsn,
+                    "--port",
+                    str(port),
+                    "--rate",
+                    "1000000",
+                ]
+            )
+        )
+    time.sleep(3)
+    until = time.time() + args.seconds
+    # Latency is measured on WATCHED pairs, each long-polled by its own thread as a device
+    # would; the load goes to all pairs alike (the others' messages wait for their devices).
+    latencies: list[float] = []
+    counts = [0]
+    watched = made[: args.watched]
+    threads = [
+        threading.Thread(
+            target=poll_one, args=(ports[1], pair, until, latencies, counts), daemon=True
+        )
+        for pair in watched
+    ]
+    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    procs = [
+        multiprocessing.Process(
+            target=sender, args=(ports[0], made[i :: args.senders], until, queue)
+        )
+        for i in range(args.senders)
+    ]
+    for thread in threads:
+        thread.start()
+    t0 = time.perf_counter()
+    for proc in procs:
+        proc.start()
+    sent = sum(queue.get() for _ in procs)
+    elapsed = time.perf_counter() - t0
+    for proc in procs:
+        proc.join()
+    time.sleep(6)
+    per_message = measure_message_bytes(storage, dsn, made)
+    lat = sorted(latencies)
+    print(f"posted {sent} messages in {elapsed:.1f} s: {sent / elapsed:.0f} messages/s sustained")
+    print(
+        f"delivered {counts[0]} to the {args.watched} watched pairs; latency p50 "
+        f"{statistics.median(lat):.1f} ms, p95 {lat[int(0.95 * len(lat))]:.1f} ms"
+    )
+    pair_bytes = (with_pairs - empty) / args.pairs
+    print(
+        f"database: {pair_bytes:.0f} bytes per pair at rest,"
+        f" {per_message:.0f} bytes per message held"
+    )
+    for monthly in (300, 3000):
+        print(
+            f"bytes per pair-month at {monthly} messages/month: {pair_bytes:.0f} if acknowledged"
+            f" promptly, {pair_bytes + monthly * per_message:.0f} if none is acknowledged"
+            " for 30 days"
+        )
+    storage.close()
+
+
+def poll_one(
+    port: int,
+    pair: tuple[bytes, bytes, bytes],
+    until: float,
+    latencies: list[float],
+    counts: list[int],
+) -> None:
+    """One device long-polling its pair on the other relay, acknowledging what it gets."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    pid, key, after = pair[0], SigningKey(pair[2]), 0
+    while time.time() < until + 3:
+        body = json.dumps({"pairs": {pid.hex(): after}, "wait": 2}).encode()
+        conn.request(
+            "POST", "/v1/inbox", body=body, headers=headers(key, "POST", "/v1/inbox", body)
+        )
+        got = json.loads(conn.getresponse().read())["pairs"][pid.hex()]
+        now = time.time_ns()
+        for m in got["messages"]:
+            latencies.append((now - int.from_bytes(protocol.b64d(m["body"])[:8], "big")) / 1e6)
+        if got["messages"]:
+            counts[0] += len(got["messages"])
+            after = got["messages"][-1]["seq"]
+            ack = json.dumps({"upto": after}).encode()
+            path = f"/v1/pairs/{pid.hex()}/ack"
+            conn.request("POST", path, body=ack, headers=headers(key, "POST", path, ack))
+            conn.getresponse().read()
+
+
+def measure_message_bytes(
+    storage: object, dsn: str, made: list[tuple[bytes, bytes, bytes]]
+) -> float:
+    """Bytes one held (unacknowledged) message costs: store 20,000 in the other direction."""
+    import psycopg
+
+    before = storage.size_bytes()  # type: ignore[attr-defined]
+    rows = [
+        (pid, 1, seq, os.urandom(BODY + 48), time.time())
+        for pid, _, _ in made[:2000]
+        for seq in range(1, 11)
+    ]
+    with psycopg.connect(dsn) as conn, conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO messages (pair_id, slot, seq, body, received_at)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            rows,
+        )
+    return (storage.size_bytes() - before) / len(rows)  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    main()

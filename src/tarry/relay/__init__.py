@@ -1,0 +1,1 @@
+"""The relay: a small server that stores and forwards ciphertext between paired devices."""

@@ -1,0 +1,124 @@
+"""Real relays on loopback for the together tests: in-process (wrapped so a test can make it
+misbehave) or as its own process; and two tarry homes that pair through them."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tarry.relay.app import RelayConfig, create_relay_app
+from tarry.relay.sqlite import SqliteStorage
+from tarry.store import Store
+from tarry.together import pairing, pairs
+from tarry.web.server import free_port
+
+Mutation = Callable[[list[dict[str, Any]], dict[str, Any]], list[dict[str, Any]]]
+
+
+@dataclass
+class Evil:
+    """ASGI middleware around an honest relay: rewrites what /v1/inbox delivers, when told to."""
+
+    app: Any
+    mutate: Mutation | None = None
+    seen: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != "/v1/inbox":
+            await self.app(scope, receive, send)
+            return
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            else:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    await self._deliver(start, b"".join(chunks), send)
+
+        await self.app(scope, receive, capture)
+
+    async def _deliver(self, start: dict[str, Any], body: bytes, send: Any) -> None:
+        if start["status"] == 200:
+            data = json.loads(body)
+            for key, got in data["pairs"].items():
+                if self.mutate is not None:
+                    got["messages"] = self.mutate(got["messages"], {"seen": self.seen.get(key, [])})
+                self.seen.setdefault(key, []).extend(got["messages"])
+            body = json.dumps(data).encode()
+        headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+@dataclass
+class LiveRelay:
+    url: str
+    evil: Evil
+    storage: Any
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[LiveRelay]:
+    """An honest relay (SQLite) in this process, behind a switch that can make it misbehave."""
+    import uvicorn
+
+    storage = SqliteStorage(tmp_path / "relay" / "relay.db")
+    storage.migrate()
+    evil = Evil(create_relay_app(RelayConfig(storage, pairings_per_hour_device=50)))
+    port = free_port("127.0.0.1", 0)
+    server = uvicorn.Server(
+        uvicorn.Config(evil, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    yield LiveRelay(f"http://127.0.0.1:{port}", evil, storage)
+    server.should_exit = True
+    thread.join(5)
+    storage.close()
+
+
+@dataclass
+class Two:
+    a: Store  # Alex's home: knows the other as Sam
+    b: Store  # Sam's home: knows the other as Alex
+
+    def pair_a(self) -> pairs.Pair:
+        return pairs.get(self.a, "Sam")
+
+    def pair_b(self) -> pairs.Pair:
+        return pairs.get(self.b, "Alex")
+
+
+def pair_up(a: Store, b: Store, url: str, a_calls: str = "Sam", b_calls: str = "Alex") -> None:
+    pairs.set_relay(a, url)
+    pairs.set_relay(b, url)
+    ca, cb = pairs.client_for(a), pairs.client_for(b)
+    invitation = pairing.invite(ca)
+    done: dict[str, Any] = {}
+    waiter = threading.Thread(
+        target=lambda: done.setdefault("a", pairing.finish_invitation(ca, invitation))
+    )
+    waiter.start()
+    pairs.keep(b, cb, pairing.accept(cb, pairing.parse_code(invitation.code.text)), b_calls)
+    waiter.join(30)
+    pairs.keep(a, ca, done["a"], a_calls)
+
+
+@pytest.fixture
+def two(tmp_path: Path, relay: LiveRelay) -> Iterator[Two]:
+    with Store.open(tmp_path / "a") as a, Store.open(tmp_path / "b") as b:
+        pair_up(a, b, relay.url)
+        yield Two(a, b)
