@@ -138,10 +138,14 @@ def modules_for(argv: list[str]) -> tuple[str, ...]:
     return COMMANDS.get(command_of(argv) or "", COMMAND_MODULES)
 
 
-def render_error(exc: TarryError) -> None:
+def render_error(exc: TarryError, argv: list[str] | None = None) -> None:
+    """The error and what to do next, naming the flags of the command that ran."""
+    from tarry.cli.errors import hint_lines, invoked
+
+    command = invoked(typer.main.get_command(app), argv) if argv is not None else None
     err_console.print(f"[bold red]error:[/] {exc.message}", markup=True, soft_wrap=True)
-    if exc.hint:
-        err_console.print(exc.hint, markup=False, soft_wrap=True)
+    for line in hint_lines(exc, command):
+        err_console.print(line, markup=False, soft_wrap=True)
 
 
 def run(argv: list[str] | None = None) -> None:
@@ -153,7 +157,7 @@ def run(argv: list[str] | None = None) -> None:
     except TarryError as exc:
         if state.debug or "--debug" in sys.argv:
             traceback.print_exc()
-        render_error(exc)
+        render_error(exc, args)
         sys.exit(exc.exit_code)
     except sqlite3.Error as exc:
         # A damaged file or a full disk found mid-command: say so, never a bare traceback.
