@@ -27,6 +27,21 @@ BUSY_HINT = "Another tarry command (or the web app) is writing; wait for it and 
 SQLITE_FULL, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_BUSY = 13, 11, 26, 5
 
 
+def snapshot(conn: Any, key: bytes | None, target: Path) -> None:
+    """Copy a live database into `target` with the backup API (encrypted stays encrypted)."""
+    if key is None:
+        dest: Any = sqlite3.connect(target)
+    else:
+        dest = cipher.connect(str(target))
+        apply_key(dest, key)
+    try:
+        conn.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+    finally:
+        dest.close()
+    target.chmod(0o600)
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (or create) a plain database in autocommit mode; transactions are explicit."""
     try:

@@ -16,9 +16,10 @@ from tarry.mirror.chats import day_first, import_chat
 from tarry.mirror.formats.detect import FORMATS
 from tarry.store import Store
 from tarry.web import uploads
-from tarry.web.app import Config, open_store, page
+from tarry.web.config import Config, open_store
 from tarry.web.forms import check_csrf
 from tarry.web.jobs import Job, Jobs
+from tarry.web.pages import page
 
 KINDS = ("chat", "calendar")
 

@@ -16,9 +16,8 @@ from tarry.reflect import moments
 from tarry.review import strength
 from tarry.store import Store
 from tarry.web import charts
-from tarry.web.app import page
 from tarry.web.forms import checked_form, number, text
-from tarry.web.pages import back, store_of
+from tarry.web.pages import back, page, store_of
 
 WEEKS = 12
 

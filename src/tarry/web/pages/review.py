@@ -14,7 +14,7 @@ from tarry.declare import values
 from tarry.review import week as review
 from tarry.store import Store
 from tarry.web import charts
-from tarry.web.app import page
+from tarry.web.pages import page
 
 
 def review_page(request: Request, store: Store) -> dict[str, Any]:
