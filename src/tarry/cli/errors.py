@@ -18,7 +18,7 @@ STEPS: dict[Step, str] = {
     Step.EXPORT: "Export again with `tarry export --json --output FILE`.",
     Step.CHANGE_PASSPHRASE: "Set a new one with your recovery key: "
     "`tarry passphrase change --recovery`.",
-    Step.LIST_PEOPLE: "See `tarry people list`.",
+    Step.LIST_PEOPLE: "See `tarry people list`, or add them: `tarry people add NAME`.",
     Step.ADD_PERSON: "Add them: `tarry people add NAME`.",
     Step.EDIT_PERSON: "Change the one you have: `tarry people edit NAME`.",
     Step.LIST_COMMITMENTS: "See `tarry commit list`.",
@@ -36,7 +36,9 @@ STEPS: dict[Step, str] = {
 }
 
 # Fields that name the same input under another name on the command line.
-ALIASES: dict[str, tuple[str, ...]] = {}
+ALIASES: dict[str, tuple[str, ...]] = {
+    "cadence_days": ("every",),
+}
 
 
 def hint_lines(exc: TarryError, command: click.Command | None) -> list[str]:

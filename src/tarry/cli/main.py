@@ -15,7 +15,7 @@ from tarry import __version__
 from tarry.base import home as homes
 from tarry.base.errors import TarryError
 from tarry.cli.common import err_console, state
-from tarry.store.connection import as_store_error
+from tarry.store.connection import explained
 
 app = typer.Typer(
     name="tarry",
@@ -154,18 +154,15 @@ def run(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     try:
         load(modules_for(args))(args=args, prog_name="tarry", standalone_mode=False)
-    except TarryError as exc:
-        if state.debug or "--debug" in sys.argv:
-            traceback.print_exc()
-        render_error(exc, args)
-        sys.exit(exc.exit_code)
-    except sqlite3.Error as exc:
-        # A damaged file or a full disk found mid-command: say so, never a bare traceback.
-        store_error = as_store_error(exc, homes.db_path(homes.resolve(state.home)))
-        if store_error is None or state.debug:
+    except (TarryError, sqlite3.Error, OSError) as exc:
+        # tarry's own errors, a damaged or busy store, a full disk: said once, never a traceback.
+        error = explained(exc, homes.db_path(homes.resolve(state.home)))
+        if error is None:
             raise
-        render_error(store_error)
-        sys.exit(store_error.exit_code)
+        if state.debug or "--debug" in args:
+            traceback.print_exc()
+        render_error(error, args)
+        sys.exit(error.exit_code)
     except (click.exceptions.Exit, typer.Exit) as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:  # bad options, bad values: click's own message

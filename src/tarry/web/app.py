@@ -1,4 +1,4 @@
-"""The ASGI app: routes, the store per worker thread, and the one error handler."""
+"""The ASGI app: routes, the store per worker thread, and the one error handler (errors.py)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ import threading
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from tarry.base.errors import TarryError
 from tarry.store import Store
 from tarry.web import routes
 from tarry.web.cache import PageCache
 from tarry.web.config import Config, open_store
-from tarry.web.pages import TEMPLATES, render, wants_json
+from tarry.web.errors import HANDLED, render_error
+from tarry.web.pages import TEMPLATES
 from tarry.web.security import GuardMiddleware
 
 __all__ = ["Config", "create_app"]
@@ -41,18 +40,9 @@ def create_app(config: Config) -> Starlette:
     app = Starlette(
         routes=[*routes.all_routes(), Mount("/static", StaticFiles(directory=STATIC))],
         middleware=[Middleware(GuardMiddleware, guard=config.guard)],
-        exception_handlers={TarryError: render_error},
+        exception_handlers=dict.fromkeys(HANDLED, render_error),
     )
     app.state.config = config
     app.state.pages = PageCache()
     app.state.store_for = store_for
     return app
-
-
-async def render_error(request: Request, exc: Exception) -> Response:
-    """Typed errors become a page (or JSON) with the error's HTTP status."""
-    assert isinstance(exc, TarryError)
-    body = {"error": exc.message, "hint": exc.hint or ""}
-    if wants_json(request):
-        return JSONResponse(body, status_code=exc.http_status)
-    return render(request, "error.html", body, status_code=exc.http_status)
