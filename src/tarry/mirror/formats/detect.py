@@ -94,7 +94,8 @@ def detect(path: Path | Source) -> str:
     raise FormatError(
         "cannot tell which chat export this is",
         path=str(source),
-        hint=f"Name it with --format ({', '.join(FORMATS)}).",
+        field="format",
+        expected=f"the export's format, one of {', '.join(FORMATS)}",
     )
 
 
