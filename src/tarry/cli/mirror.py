@@ -10,16 +10,15 @@ from pathlib import Path
 import orjson
 import typer
 
-from tarry.base.source import Source
 from tarry.cli.common import err_console
 from tarry.mirror.chats import day_first, without_surrogates
-from tarry.mirror.formats import Message, detect
+from tarry.mirror.formats import Message, registry
+from tarry.mirror.formats.contract import Columns, Options, Reading
 from tarry.mirror.formats.conversation import Conversation
-from tarry.mirror.formats.csvchat import Columns
 
 mirror_app = typer.Typer(help="Mirror your real conversations.", no_args_is_help=True)
 
-FORMAT_HELP = f"The export's format ({', '.join(detect.FORMATS)}); detected when left out."
+FORMAT_HELP = f"The export's format ({', '.join(registry.names())}); detected when left out."
 CHAT_HELP = "In an export of many chats, only the one with this name."
 FLUSH_EVERY = 4096
 
@@ -65,22 +64,15 @@ def parse(
 ) -> None:
     """Write the export's messages as JSON Lines {"ts","author","text","kind"}; store nothing."""
     skipped: list[str] = []
-    fmt = (fmt or detect.detect(file)).lower()
     columns = csv_columns(ts_col, author_col, text_col, ts_format)
-    options = {"columns": columns, "day_first": day_first(date_order)}
+    options = Options(columns=columns, day_first=day_first(date_order))
 
     def skip(where: str, reason: str) -> None:
         skipped.append(f"{where}: {reason}")
 
     try:
-        if file.is_dir():
-            _write(detect.folder_conversations(file, chat=chat, on_skip=skip))
-        else:
-            source = Source.local(file)
-            with source.open() as fp:
-                _write(
-                    detect.conversations(source, fp, fmt, chat=chat, on_skip=skip, options=options)
-                )
+        with registry.opened(file, fmt, Reading(chat, skip, options)) as export:
+            _write(export.conversations)
     except BrokenPipeError:  # the reader (`| head`) has seen enough; exit quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return

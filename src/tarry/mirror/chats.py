@@ -9,13 +9,12 @@ search index (`messages_fts`) is filled in bulk at the end of it.
 from __future__ import annotations
 
 import hashlib
-import io
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import orjson
 
@@ -23,17 +22,16 @@ from tarry.base import clock
 from tarry.base.errors import InvalidInput
 from tarry.base.source import Source, as_source
 from tarry.declare import contacts, people
-from tarry.mirror.formats import Message
-from tarry.mirror.formats import detect as formats
+from tarry.mirror.formats import Message, registry
+from tarry.mirror.formats.contract import Columns, Options, Reading
 from tarry.mirror.formats.conversation import Conversation
-from tarry.mirror.formats.csvchat import Columns
+from tarry.mirror.formats.registry import Progress
 from tarry.store import Store
 
 BATCH = 5000
 PEEK = 2000  # messages read ahead to guess which author is the user
 CACHE_KIB = -65536  # SQLite's page cache during an import (negative: KiB)
 KEEP_SKIPPED = 200  # skipped records listed in the summary (all are counted)
-Progress = Callable[[int, int], None]  # (bytes read, total bytes)
 AskMe = Callable[[list[str]], str | None]  # (authors) -> the user's author name, or None
 
 # One statement per batch of rows sent as a JSON array: SQLite reads it with json_each, so
@@ -91,33 +89,6 @@ class ImportSummary:
         return data
 
 
-class ProgressReader(io.RawIOBase):
-    """A read-only file that reports how many bytes were read so far."""
-
-    def __init__(self, raw: BinaryIO, total: int, progress: Progress) -> None:
-        self.raw, self.total, self.progress = raw, total, progress
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        count = self.raw.readinto(buffer)  # type: ignore[attr-defined]
-        self.progress(self.raw.tell(), self.total)
-        return int(count or 0)
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return self.raw.seek(offset, whence)
-
-    def tell(self) -> int:
-        return self.raw.tell()
-
-    def fileno(self) -> int:  # the file itself, for a reader that maps or opens it in place
-        return self.raw.fileno()
-
-
 def import_chat(
     store: Store,
     path: str | Path | Source,
@@ -141,17 +112,16 @@ def import_chat(
     source = as_source(path)
     if not source.exists():
         raise InvalidInput(f"No such file or folder: {source}.")
-    fmt = (fmt or formats.detect(source)).lower()
-    formats.module_for(fmt)
+    chosen = registry.choose(source, fmt)  # detected once, here
     linked = people.get(store, person) if person else None
-    summary = ImportSummary(str(source), fmt)
-    importer = Importer(store, fmt, linked, me, ask_me)
+    summary = ImportSummary(str(source), chosen.name)
+    importer = Importer(store, chosen.name, linked, me, ask_me)
+    reading = Reading(chat, summary.skip, Options(columns=columns, day_first=day_first))
     with ExitStack() as stack, store.tx():
         stack.enter_context(_big_cache(store))
-        options = {"columns": columns, "day_first": day_first}
-        found = _open(stack, source, fmt, chat, options, progress, summary)
+        export = stack.enter_context(registry.opened(source, chosen, reading, progress=progress))
         start = store.scalar("SELECT COALESCE(MAX(id), 0) FROM messages")
-        for conversation in found:
+        for conversation in export.conversations:
             if title is not None:
                 _check_one(summary, source.path)
                 conversation = conversation._replace(title=title.strip() or conversation.title)
@@ -208,24 +178,6 @@ def _big_cache(store: Store) -> Iterator[None]:
         yield
     finally:
         store.execute(f"PRAGMA cache_size = {int(before)}")
-
-
-def _open(
-    stack: ExitStack,
-    source: Source,
-    fmt: str,
-    chat: str | None,
-    options: dict[str, Any],
-    progress: Progress | None,
-    summary: ImportSummary,
-) -> Iterator[Conversation]:
-    if source.is_folder:
-        return formats.folder_conversations(source.path, chat=chat, on_skip=summary.skip)
-    fp: BinaryIO = stack.enter_context(source.open())
-    if progress is not None:
-        raw = ProgressReader(fp, source.size(), progress)
-        fp = stack.enter_context(io.BufferedReader(raw, 1 << 16))
-    return formats.conversations(source, fp, fmt, chat=chat, on_skip=summary.skip, options=options)
 
 
 class Importer:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
@@ -11,7 +10,7 @@ from hypothesis import strategies as st
 
 from tarry.base.errors import FormatError
 from tarry.mirror.formats import Message, discord
-from tests.mirror.formats.parsing import fixture, messages_or_format_error, parse_file
+from tests.mirror.formats.parsing import fixture, messages_or_format_error, parse_bytes, parse_file
 
 
 def test_direct_messages_with_calls_pins_renames_and_files() -> None:
@@ -36,7 +35,7 @@ def test_title_is_guild_and_channel() -> None:
 
 def test_missing_messages_is_a_format_error() -> None:
     with pytest.raises(FormatError, match="no `messages` array"):
-        list(discord.parse(io.BytesIO(b'{"guild": {"name": "g"}}'), name="x.json"))
+        parse_bytes(discord, b'{"guild": {"name": "g"}}', "x.json")
 
 
 @settings(max_examples=200, deadline=None)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,6 +12,7 @@ from tests.mirror.formats.parsing import (
     corpus,
     fixture,
     messages_or_format_error,
+    parse_bytes,
     parse_file,
     target,
 )
@@ -94,7 +93,7 @@ def test_matches_chat_miner_but_keeps_newlines() -> None:
 
 def test_text_that_is_not_signal_names_the_line() -> None:
     with pytest.raises(FormatError) as caught:
-        list(signal.parse(io.BytesIO(b"\n\nhello there\n"), name="x.txt"))
+        parse_bytes(signal, b"\n\nhello there\n", "x.txt")
     assert caught.value.line == 3
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
@@ -15,6 +14,7 @@ from tests.mirror.formats.parsing import (
     corpus,
     fixture,
     messages_or_format_error,
+    parse_bytes,
     parse_file,
     target,
 )
@@ -108,7 +108,7 @@ def test_matches_chat_miner_except_entity_spacing(export: str) -> None:
 )
 def test_bad_input_is_a_format_error_naming_the_byte(data: bytes, message: str) -> None:
     with pytest.raises(FormatError, match=message) as caught:
-        list(telegram.parse(io.BytesIO(data), name="bad.json"))
+        parse_bytes(telegram, data, "bad.json")
     assert caught.value.path == "bad.json"
     assert caught.value.byte is not None or "no Telegram" in str(caught.value)
 

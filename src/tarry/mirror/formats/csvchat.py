@@ -13,32 +13,21 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
 from tarry.base.errors import FormatError
+from tarry.base.source import Source
 from tarry.mirror.formats import KINDS, Message
-from tarry.mirror.formats.conversation import SkipFn, ignore_skip
+from tarry.mirror.formats.contract import Columns, Format, Reading, by_content
+from tarry.mirror.formats.conversation import Conversation, SkipFn, ignore_skip, title_from_name
 from tarry.mirror.formats.limits import bounded_lines
 from tarry.mirror.formats.timestamps import from_datetime, from_iso, from_unix
 
-NAME = "csv"
-EXTENSIONS = (".csv", ".tsv")
 TS_NAMES = ("timestamp", "ts", "datetime", "date", "time", "sent_at", "created_at", "sent")
 AUTHOR_NAMES = ("author", "sender", "from", "sender_name", "name", "user", "username")
 TEXT_NAMES = ("text", "message", "body", "content", "msg")
 HINT = "Name the columns with --ts-col, --author-col and --text-col (header names or numbers)."
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Which columns hold what: header names or 1-based numbers as text."""
-
-    ts: str | None = None
-    author: str | None = None
-    text: str | None = None
-    ts_format: str | None = None
 
 
 def sniff(head: bytes) -> bool:
@@ -158,3 +147,26 @@ def read_time(value: str, ts_format: str | None = None) -> str | None:
         number = float(value)
         return from_unix(number / 1000 if number > 1e11 else number)
     return from_iso(value)
+
+
+def _open(source: Source, fp: BinaryIO, reading: Reading) -> Iterator[Conversation]:
+    name = str(source)
+    columns = reading.options.columns
+    yield Conversation(
+        title_from_name(name), parse(fp, name=name, columns=columns, on_skip=reading.on_skip)
+    )
+
+
+FORMATS = (
+    Format(
+        "csv",
+        "CSV with timestamp, author and text columns",
+        by_content(sniff),
+        _open,
+        (".csv", ".tsv"),
+        options=("columns",),
+        fallback=True,
+    ),
+)
+
+__all__ = ["Columns", "parse", "read_time", "sniff"]

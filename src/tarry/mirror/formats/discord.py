@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from tarry.base.errors import FormatError
+from tarry.base.source import Source
 from tarry.mirror.formats import Message
+from tarry.mirror.formats.contract import Format, Reading, by_content
 from tarry.mirror.formats.conversation import (
     Conversation,
     SkipFn,
@@ -23,8 +25,6 @@ from tarry.mirror.formats.conversation import (
 from tarry.mirror.formats.jsonstream import JsonStream, need_dict, text_of
 from tarry.mirror.formats.timestamps import from_iso
 
-NAME = "discord"
-EXTENSIONS = (".json",)
 REAL_TYPES = {"Default", "Reply", "ChatInputCommand", "ContextMenuCommand", "ThreadStarterMessage"}
 SNIFF = re.compile(rb'"(guild|channel)"\s*:\s*\{')
 
@@ -32,14 +32,6 @@ SNIFF = re.compile(rb'"(guild|channel)"\s*:\s*\{')
 def sniff(head: bytes) -> bool:
     """DiscordChatExporter writes `"guild": {...}, "channel": {...}` before the messages."""
     return len(SNIFF.findall(head[:8192])) >= 2
-
-
-def parse(
-    fp: BinaryIO, *, name: str = "input", chat: str | None = None, on_skip: SkipFn = ignore_skip
-) -> Iterator[Message]:
-    """The channel's messages, oldest first as exported."""
-    for conversation in conversations(fp, name=name, chat=chat, on_skip=on_skip):
-        yield from conversation.messages
 
 
 def conversations(
@@ -114,3 +106,12 @@ def _files(raw: dict[str, Any]) -> list[str]:
         if isinstance(items, list):
             names += [text_of(i.get(field)) or key for i in items if isinstance(i, dict)]
     return names
+
+
+def _open(source: Source, fp: BinaryIO, reading: Reading) -> Iterator[Conversation]:
+    return conversations(fp, name=str(source), chat=reading.chat, on_skip=reading.on_skip)
+
+
+FORMATS = (
+    Format("discord", "Discord JSON from DiscordChatExporter", by_content(sniff), _open, ()),
+)

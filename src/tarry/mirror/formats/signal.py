@@ -21,14 +21,14 @@ from email.utils import parsedate_to_datetime
 from typing import Any, BinaryIO
 
 from tarry.base.errors import FormatError
+from tarry.base.source import Source
 from tarry.mirror.formats import Message
+from tarry.mirror.formats.contract import Format, Reading, by_content
 from tarry.mirror.formats.conversation import Conversation, SkipFn, ignore_skip, title_from_name
 from tarry.mirror.formats.jsonstream import JsonStream, need_dict, text_of
 from tarry.mirror.formats.limits import bounded_lines
 from tarry.mirror.formats.timestamps import from_datetime, from_iso, from_unix
 
-NAME = "signal"
-EXTENSIONS = (".md", ".txt", ".json")
 LINE = re.compile(r"\[?(\d{4}-\d{2}-\d{2}),? (\d{1,2}:\d{2}(?::\d{2})?)\]? (.+?):(?: (.*))?")
 HEADER = re.compile(r"(From|Type|Sent|Received|Attachment|Reaction|Edited): (.*)")
 DETAILS = re.compile(r"\[((?:reply to .+? on [\d-]+ [\d:]+|edited|\d+ attachments?)(?:, )?)+\] ?")
@@ -46,13 +46,6 @@ def sniff(head: bytes) -> bool:
     if text.startswith("{"):
         return '"sender"' in first and '"date"' in first and '"body"' in first
     return text.startswith("[") and '"sent_at"' in text and '"conversationId"' in text
-
-
-def parse(
-    fp: BinaryIO, *, name: str = "input", chat: str | None = None, on_skip: SkipFn = ignore_skip
-) -> Iterator[Message]:
-    for conversation in conversations(fp, name=name, chat=chat, on_skip=on_skip):
-        yield from conversation.messages
 
 
 def conversations(
@@ -300,3 +293,19 @@ def _source(raw: dict[str, Any]) -> str:
         if raw.get(key):
             return text_of(raw[key])
     return "Unknown"
+
+
+def _open(source: Source, fp: BinaryIO, reading: Reading) -> Iterator[Conversation]:
+    return conversations(fp, name=str(source), chat=reading.chat, on_skip=reading.on_skip)
+
+
+FORMATS = (
+    Format(
+        "signal",
+        "Signal: signal-export or sigtop text and JSON",
+        by_content(sniff),
+        _open,
+        (".md",),
+        fallback=True,
+    ),
+)

@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from tarry.base.errors import FormatError
+from tarry.base.source import Source
 from tarry.mirror.formats import Message
+from tarry.mirror.formats.contract import Format, Reading, by_content
 from tarry.mirror.formats.conversation import (
     Conversation,
     SkipFn,
@@ -23,8 +25,6 @@ from tarry.mirror.formats.conversation import (
 from tarry.mirror.formats.jsonstream import JsonStream, need_dict, text_of
 from tarry.mirror.formats.timestamps import from_iso, from_unix
 
-NAME = "telegram"
-EXTENSIONS = (".json",)
 MEDIA_KEYS = ("photo", "file", "media_type", "sticker_emoji", "location_information", "poll")
 CHAT_LISTS = ("chats", "left_chats")
 
@@ -35,14 +35,6 @@ def sniff(head: bytes) -> bool:
     if '"date_unixtime"' in text or '"personal_information"' in text:
         return True
     return '"type": "personal_chat"' in text or '"type": "private_group"' in text
-
-
-def parse(
-    fp: BinaryIO, *, name: str = "input", chat: str | None = None, on_skip: SkipFn = ignore_skip
-) -> Iterator[Message]:
-    """Every message of every chat in the export (or of the chat named `chat`)."""
-    for conversation in conversations(fp, name=name, chat=chat, on_skip=on_skip):
-        yield from conversation.messages
 
 
 def conversations(
@@ -224,3 +216,18 @@ def _media_label(raw: dict[str, Any]) -> str:
     if "photo" in raw:
         return "photo"
     return text_of(raw.get("file_name")) or "file"
+
+
+def _open(source: Source, fp: BinaryIO, reading: Reading) -> Iterator[Conversation]:
+    return conversations(fp, name=str(source), chat=reading.chat, on_skip=reading.on_skip)
+
+
+FORMATS = (
+    Format(
+        "telegram",
+        "Telegram Desktop JSON (one chat or the whole account)",
+        by_content(sniff),
+        _open,
+        (),
+    ),
+)

@@ -12,10 +12,14 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import BinaryIO
 
 from tarry.base.errors import FormatError
+from tarry.base.source import Source
 from tarry.mirror.formats import Message
+from tarry.mirror.formats.contract import Format, Probe, Reading
+from tarry.mirror.formats.conversation import Conversation, title_from_name
 from tarry.mirror.formats.limits import MAX_LINE, too_long
 from tarry.mirror.formats.whatsapp_layout import (
     Layout,
@@ -33,6 +37,11 @@ CHUNK = 1 << 20  # bytes read at a time: big enough to amortise per-block work, 
 SAMPLE = 1 << 18  # characters read before deciding the layout
 ZIP_MAGIC = b"PK\x03\x04"
 _tuple_new = tuple.__new__  # builds a Message without the Python-level NamedTuple.__new__
+TITLE = re.compile(
+    r"^WhatsApp[ _-]*(Chat|Chatt?|Unterhaltung|Conversa|Conversación)?[ _-]*"
+    r"(with|mit|con|avec|met|com|med|z|ze)?[ _-]*",
+    re.IGNORECASE,
+)
 
 
 def parse(fp: BinaryIO, *, name: str = "input", day_first: bool | None = None) -> Iterator[Message]:
@@ -314,3 +323,34 @@ def _bad_date(
                 "wrong, say so with --date-order dmy or mdy.",
             )
     return FormatError("unreadable date", path=name, line=line)
+
+
+def title(path: Path) -> str:
+    """'WhatsApp Chat with Sam.txt' -> 'Sam'; other names -> the file's stem."""
+    stem = title_from_name(path.name)
+    match = TITLE.match(stem)
+    found = stem[match.end() :].strip(" -_") if match else stem
+    return found or stem
+
+
+def _sniff(probe: Probe) -> bool:
+    if probe.is_zip:
+        return any(m.lower().endswith(".txt") for m in probe.members)
+    return not probe.folder and sniff(probe.head)
+
+
+def _open(source: Source, fp: BinaryIO, reading: Reading) -> Iterator[Conversation]:
+    messages = parse(fp, name=str(source), day_first=reading.options.day_first)
+    yield Conversation(title(source.path), messages)
+
+
+FORMATS = (
+    Format(
+        "whatsapp",
+        "WhatsApp .txt or the .zip the phone shares",
+        _sniff,
+        _open,
+        (".txt", ".zip"),
+        options=("day_first",),
+    ),
+)
