@@ -111,5 +111,8 @@ def test_whatsapp_text_exports_are_detected(name: str) -> None:
 
 def test_signal_lines_in_a_txt_look_like_whatsapp_and_need_the_flag() -> None:
     # `[2019-12-24, 12:23] Name: text` is also a WhatsApp iOS layout: documented in formats.md.
-    assert registry.detect(corpus("chat-miner", "test", "signal", "test_export.txt")).name == "whatsapp"
+    assert (
+        registry.detect(corpus("chat-miner", "test", "signal", "test_export.txt")).name
+        == "whatsapp"
+    )
     assert registry.detect(fixture("signal", "chat.md")).name == "signal"
