@@ -97,10 +97,21 @@ def _write(conversations: Iterable[Conversation]) -> None:
 
 
 def _line(message: Message) -> bytes:
+    """{"ts", "author", "text", "kind"}, and "id", "reply_to", "reactions" where the export
+    has them."""
+    data = message.to_dict()
     try:
-        return orjson.dumps(message._asdict())
+        return orjson.dumps(data)
     except orjson.JSONEncodeError:  # a lone surrogate from a JSON escape: write U+FFFD
-        return orjson.dumps({k: without_surrogates(v) for k, v in message._asdict().items()})
+        return orjson.dumps(_without_surrogates(data))
+
+
+def _without_surrogates(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return without_surrogates(value)
 
 
 def register(app: typer.Typer) -> None:

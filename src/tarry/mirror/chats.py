@@ -22,7 +22,7 @@ from tarry.base import clock
 from tarry.base.errors import InvalidInput
 from tarry.base.source import Source, as_source
 from tarry.declare import contacts, people
-from tarry.mirror.formats import Message, registry
+from tarry.mirror.formats import Message, Ref, registry
 from tarry.mirror.formats.contract import Columns, Options, Reading
 from tarry.mirror.formats.conversation import Conversation
 from tarry.mirror.formats.registry import Progress
@@ -45,6 +45,17 @@ FROM json_each(?2) AS j
 """
 # For a conversation stored before: rows already there are skipped by one index look-up each.
 INSERT_AGAIN = INSERT + "WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.key = j.value ->> 0)"
+# Ids, replies and reactions of a batch, found by the messages' keys (stored just before).
+INSERT_REFS = """
+INSERT OR IGNORE INTO message_refs (message_id, conversation_id, source_id, reply_to)
+SELECT m.id, ?1, j.value ->> 1, j.value ->> 2
+FROM json_each(?2) AS j JOIN messages m ON m.key = j.value ->> 0
+"""
+INSERT_REACTIONS = """
+INSERT OR IGNORE INTO reactions (message_id, author, is_me, person_id, emoji)
+SELECT m.id, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4
+FROM json_each(?1) AS j JOIN messages m ON m.key = j.value ->> 0
+"""
 
 
 @dataclass
@@ -121,6 +132,7 @@ def import_chat(
         stack.enter_context(_big_cache(store))
         export = stack.enter_context(registry.opened(source, chosen, reading, progress=progress))
         start = store.scalar("SELECT COALESCE(MAX(id), 0) FROM messages")
+        start_reaction = store.scalar("SELECT COALESCE(MAX(id), 0) FROM reactions")
         for conversation in export.conversations:
             if title is not None:
                 _check_one(summary, source.path)
@@ -134,7 +146,7 @@ def import_chat(
         if importer.relinked:  # messages now count for other people: recount every day
             contacts.rebuild(store)
         else:
-            contacts.record(store, after_id=start)
+            contacts.record(store, after_id=start, after_reaction=start_reaction)
     return summary
 
 
@@ -189,6 +201,8 @@ class Importer:
         self.store, self.source, self.person = store, source, person
         self.me, self.ask_me = me, ask_me
         self.relinked = False
+        self.refs: list[tuple[str, str, str]] = []  # (key, source id, reply to) of a batch
+        self.reactions: list[tuple[Any, ...]] = []  # (key, author, is_me, person_id, emoji)
 
     def run(self, conversation: Conversation) -> ConversationSummary:
         row = self.store.one(
@@ -209,6 +223,7 @@ class Importer:
         for batch in _batches(rows):
             payload = (conversation_id, as_json(batch))
             summary.new += self.store.conn.execute(insert, payload).rowcount
+            self._store_refs(conversation_id)
         summary.already_present = summary.messages - summary.new
         if row is not None and (row["me"] != me or row["person_id"] != links.person_id):
             links.relink(conversation_id)
@@ -258,7 +273,8 @@ class Importer:
         authors: dict[str, int] = {}
         kinds: dict[str, int] = {}
         first = last = None
-        for ts, author, text, kind in messages:
+        for message in messages:
+            ts, author, text, kind = message
             is_me, person_id = link(author)
             authors[author] = authors.get(author, 0) + 1
             kinds[kind] = kinds.get(kind, 0) + 1
@@ -266,11 +282,32 @@ class Importer:
                 first = ts
             if last is None or ts > last:
                 last = ts
-            yield (key(ts, author, text), ts, author, is_me, person_id, text, kind)
+            row_key = key(ts, author, text)
+            if message.__class__ is not Message:  # one with an id, a reply or reactions
+                self._keep_ref(row_key, message.ref, link)
+            yield (row_key, ts, author, is_me, person_id, text, kind)
         summary.messages = sum(authors.values())
         summary.authors = dict(sorted(authors.items(), key=lambda item: -item[1]))
         summary.kinds = kinds
         summary.first, summary.last = first, last
+
+    def _keep_ref(self, key: str, ref: Ref | None, link: Callable[[str], Any]) -> None:
+        if ref is None:
+            return
+        if ref.id or ref.reply_to:
+            self.refs.append((key, ref.id, ref.reply_to))
+        for reaction in ref.reactions:
+            self.reactions.append((key, reaction.author, *link(reaction.author), reaction.emoji))
+
+    def _store_refs(self, conversation_id: int) -> None:
+        """Ids, replies and reactions of the batch just stored (kept on a re-import: reactions
+        added since are added)."""
+        if self.refs:
+            self.store.conn.execute(INSERT_REFS, (conversation_id, as_json(self.refs)))
+            self.refs.clear()
+        if self.reactions:
+            self.store.conn.execute(INSERT_REACTIONS, (as_json(self.reactions),))
+            self.reactions.clear()
 
     def _link_conversation(self, conversation_id: int, links: Links, row: Any) -> None:
         """Without --person, a chat whose other side is one known person is linked to them."""
@@ -342,6 +379,22 @@ class Links:
                 "UPDATE messages SET is_me = ?, person_id = ? WHERE conversation_id = ?"
                 " AND author = ? AND (is_me != ? OR person_id IS NOT ?)",
                 (is_me, person_id, conversation_id, author, is_me, person_id),
+            )
+        self._relink_reactions(conversation_id)
+
+    def _relink_reactions(self, conversation_id: int) -> None:
+        reactions = "SELECT x.id FROM reactions x JOIN messages m ON m.id = x.message_id"
+        authors = self.store.query(
+            f"SELECT DISTINCT author FROM reactions WHERE id IN ({reactions}"
+            " WHERE m.conversation_id = ?)",
+            (conversation_id,),
+        )
+        for (author,) in authors:
+            is_me, person_id = self.get(author)
+            self.store.execute(
+                f"UPDATE reactions SET is_me = ?, person_id = ? WHERE author = ? AND id IN"
+                f" ({reactions} WHERE m.conversation_id = ?)",
+                (is_me, person_id, author, conversation_id),
             )
 
 
