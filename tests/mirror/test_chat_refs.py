@@ -43,6 +43,7 @@ def test_a_reaction_is_contact(store: Store) -> None:
 
 def test_a_reaction_alone_is_contact(store: Store, tmp_path: Path) -> None:
     theo = people.add(store, "Theo")
+    people.add(store, "sana")  # two people on the other side: the chat is linked to neither
     data = json.loads(fixture("discord", "channel.json").read_text(encoding="utf-8"))
     data["messages"] = data["messages"][:1]  # Theo only reacts to Mira's message
     path = tmp_path / "reactions.json"
