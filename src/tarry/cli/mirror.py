@@ -46,6 +46,9 @@ def csv_columns(
 TS_COL = typer.Option(None, "--ts-col", help="CSV: the timestamp column (name or number).")
 AUTHOR_COL = typer.Option(None, "--author-col", help="CSV: the author column (name or number).")
 TEXT_COL = typer.Option(None, "--text-col", help="CSV: the text column (name or number).")
+DELIMITER = typer.Option(
+    None, "--delimiter", help="CSV: the field separator (';', '\\t', ...) when it is not found."
+)
 TS_FORMAT = typer.Option(
     None, "--ts-format", help="CSV: the timestamp layout in strptime codes, e.g. '%d.%m.%Y %H:%M'."
 )
@@ -60,12 +63,13 @@ def parse(
     author_col: str = AUTHOR_COL,
     text_col: str = TEXT_COL,
     ts_format: str = TS_FORMAT,
+    delimiter: str = DELIMITER,
     date_order: str | None = date_order_option(),
 ) -> None:
     """Write the export's messages as JSON Lines {"ts","author","text","kind"}; store nothing."""
     skipped: list[str] = []
     columns = csv_columns(ts_col, author_col, text_col, ts_format)
-    options = Options(columns=columns, day_first=day_first(date_order))
+    options = Options(columns=columns, day_first=day_first(date_order), delimiter=delimiter)
 
     def skip(where: str, reason: str) -> None:
         skipped.append(f"{where}: {reason}")

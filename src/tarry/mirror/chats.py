@@ -113,6 +113,7 @@ def import_chat(
     progress: Progress | None = None,
     ask_me: AskMe | None = None,
     day_first: bool | None = None,
+    delimiter: str | None = None,
 ) -> ImportSummary:
     """Import every conversation of the export at `path` (or the one named `chat`).
 
@@ -127,7 +128,8 @@ def import_chat(
     linked = people.get(store, person) if person else None
     summary = ImportSummary(str(source), chosen.name)
     importer = Importer(store, chosen.name, linked, me, ask_me)
-    reading = Reading(chat, summary.skip, Options(columns=columns, day_first=day_first))
+    options = Options(columns=columns, day_first=day_first, delimiter=delimiter)
+    reading = Reading(chat, summary.skip, options)
     with ExitStack() as stack, store.tx():
         stack.enter_context(_big_cache(store))
         export = stack.enter_context(registry.opened(source, chosen, reading, progress=progress))

@@ -179,6 +179,8 @@ def to_message(row: tuple[Any, ...]) -> Message | None:
         text = attributed_text(body)
         if text is None and not has_files:
             return None
+    if text is None and not (has_files or item_type or reaction):
+        return None  # neither text nor attributedBody nor a file: nothing to show
     text = str(text or "")
     if item_type:
         return Message(ts, author, text or str(group_title or "group event"), "system")
