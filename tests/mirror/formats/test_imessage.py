@@ -134,6 +134,7 @@ def test_a_log_that_does_not_fit_is_reported_and_the_file_read_alone(
             " again)",
         ),
         ("message 4", "no readable date or text"),
+        ("message 10", "no readable date or text"),
     ]
 
 
