@@ -117,7 +117,7 @@ def seeds(name: str) -> list[bytes]:
     """Starting inputs for one target (files over 256 KiB are left out)."""
     found = [
         p.read_bytes()
-        for folder in SEED_DIRS.get(name, [])
+        for folder in SEED_DIRS.get(name, [name.removeprefix("chat-")] if "chat-" in name else [])
         for p in sorted((DATA / folder).rglob("*"))
         if p.is_file() and p.stat().st_size < 256 * 1024
     ]

@@ -89,6 +89,21 @@ class ImportSummary:
     def messages(self) -> int:
         return sum(c.messages for c in self.conversations)
 
+    def add(self, part: ConversationSummary) -> None:
+        """A conversation's summary; an export read in parts (SMS) sums each conversation's."""
+        same = next((c for c in self.conversations if c.title == part.title), None)
+        if same is None:
+            self.conversations.append(part)
+            return
+        same.messages += part.messages
+        same.new += part.new
+        same.already_present += part.already_present
+        same.first = min(filter(None, (same.first, part.first)), default=None)
+        same.last = max(filter(None, (same.last, part.last)), default=None)
+        for mine, theirs in ((same.authors, part.authors), (same.kinds, part.kinds)):
+            for key, count in theirs.items():
+                mine[key] = mine.get(key, 0) + count
+
     def skip(self, where: str, reason: str) -> None:
         self.skipped += 1
         if len(self.skipped_records) < KEEP_SKIPPED:
@@ -139,7 +154,7 @@ def import_chat(
             if title is not None:
                 _check_one(summary, source.path)
                 conversation = conversation._replace(title=title.strip() or conversation.title)
-            summary.conversations.append(importer.run(conversation))
+            summary.add(importer.run(conversation))
         _check_me(me, summary, source.path)
         store.execute(
             "INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE id > ?",

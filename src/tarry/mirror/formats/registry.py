@@ -27,7 +27,10 @@ from tarry.mirror.formats.contract import ChatFormat, Probe, Reading
 from tarry.mirror.formats.conversation import Conversation
 
 # Sniffing order: binary and JSON layouts first, then the line-based text formats.
-MODULES = ("imessage", "telegram", "discord", "messenger", "signal", "whatsapp", "csvchat")
+MODULES = (
+    *("imessage", "telegram", "discord", "messenger", "sms"),
+    *("signal", "whatsapp", "csvchat"),
+)
 HEAD = 65536
 MAX_MEMBERS = 100_000  # names listed from a zip or a folder for detection
 Progress = Callable[[int, int], None]  # (bytes read, total bytes)
