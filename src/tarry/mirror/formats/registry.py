@@ -29,7 +29,7 @@ from tarry.mirror.formats.conversation import Conversation
 # Sniffing order: binary and JSON layouts first, then the line-based text formats.
 MODULES = (
     *("imessage", "telegram", "discord", "messenger", "sms"),
-    *("signal", "whatsapp", "csvchat"),
+    *("signal", "line", "whatsapp", "csvchat"),
 )
 HEAD = 65536
 MAX_MEMBERS = 100_000  # names listed from a zip or a folder for detection
