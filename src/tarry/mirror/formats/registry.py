@@ -28,7 +28,7 @@ from tarry.mirror.formats.conversation import Conversation
 
 # Sniffing order: binary and JSON layouts first, then the line-based text formats.
 MODULES = (
-    *("imessage", "telegram", "discord", "messenger", "sms"),
+    *("imessage", "telegram", "discord", "messenger", "googlechat", "sms"),
     *("signal", "line", "whatsapp", "csvchat"),
 )
 HEAD = 65536
@@ -104,13 +104,15 @@ def _unknown(probe: Probe, source: Source) -> FormatError:
         return FormatError(
             "no message_*.json files in this folder",
             path=str(source),
-            hint="Give a Messenger or Instagram export folder, zip or message_1.json.",
+            hint="Give a Messenger or Instagram export folder, zip or message_1.json, or a"
+            " Google Takeout folder holding Google Chat.",
         )
     if probe.is_zip:
         return FormatError(
             "this zip holds no chat export I know",
             path=str(source),
-            hint="A WhatsApp zip holds a .txt; a Messenger/Instagram one holds message_1.json.",
+            hint="A WhatsApp zip holds a .txt; a Messenger/Instagram one holds message_1.json; a"
+            " Google Takeout one holds Google Chat/Groups/.../messages.json.",
         )
     return FormatError(
         "cannot tell which chat export this is",
