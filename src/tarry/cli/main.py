@@ -15,7 +15,6 @@ from tarry import __version__
 from tarry.base import home as homes
 from tarry.base.errors import TarryError
 from tarry.cli.common import err_console, state
-from tarry.store.connection import as_store_error
 
 app = typer.Typer(
     name="tarry",
@@ -72,6 +71,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("export", "import-backup"), ("archive",)),
     "export-csv": ("csv_export",),
 }  # fmt: skip
+# Subcommands that need less than their group: `mirror parse` feeds other tools, whole process
+# timed, and reads no store.
+SUBCOMMANDS: dict[tuple[str, str], tuple[str, ...]] = {("mirror", "parse"): ("mirror",)}
 ROOT_OPTIONS_WITH_VALUE = ("--home", "--passphrase-file")
 _loaded: set[str] = set()
 
@@ -135,7 +137,10 @@ def command_of(argv: list[str]) -> str | None:
 
 def modules_for(argv: list[str]) -> tuple[str, ...]:
     """The modules a command line needs: all of them for help or an unknown command."""
-    return COMMANDS.get(command_of(argv) or "", COMMAND_MODULES)
+    command = command_of(argv) or ""
+    after = argv[argv.index(command) + 1 :] if command else []
+    sub = next((a for a in after if not a.startswith("-")), "")
+    return SUBCOMMANDS.get((command, sub)) or COMMANDS.get(command, COMMAND_MODULES)
 
 
 def render_error(exc: TarryError) -> None:
@@ -157,6 +162,8 @@ def run(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except sqlite3.Error as exc:
         # A damaged file or a full disk found mid-command: say so, never a bare traceback.
+        from tarry.store.connection import as_store_error
+
         store_error = as_store_error(exc, homes.db_path(homes.resolve(state.home)))
         if store_error is None or state.debug:
             raise

@@ -12,16 +12,15 @@ import orjson
 import typer
 
 from tarry.cli.common import err_console
-from tarry.mirror.chats import day_first, without_surrogates
 from tarry.mirror.formats import Message, registry
-from tarry.mirror.formats.contract import Columns, Options, Reading
+from tarry.mirror.formats.contract import Columns, Options, Reading, day_first, without_surrogates
 from tarry.mirror.formats.conversation import Conversation
 
 mirror_app = typer.Typer(help="Mirror your real conversations.", no_args_is_help=True)
 
 FORMAT_HELP = f"The export's format ({', '.join(registry.names())}); detected when left out."
 CHAT_HELP = "In an export of many chats, only the one with this name."
-FLUSH_EVERY = 4096
+FLUSH_EVERY = 256  # messages turned into JSON at a time: small enough to stay in cache
 
 
 def format_option() -> str | None:

@@ -23,11 +23,12 @@ from tarry.base.errors import InvalidInput
 from tarry.base.source import Source, as_source
 from tarry.declare import contacts, people
 from tarry.mirror.formats import Message, Ref, registry
-from tarry.mirror.formats.contract import Columns, Options, Reading
+from tarry.mirror.formats.contract import Columns, Options, Reading, day_first, without_surrogates
 from tarry.mirror.formats.conversation import Conversation
 from tarry.mirror.formats.registry import Progress
 from tarry.store import Store
 
+__all__ = ["ImportSummary", "day_first", "import_chat", "without_surrogates"]
 BATCH = 5000
 PEEK = 2000  # messages read ahead to guess which author is the user
 CACHE_KIB = -65536  # SQLite's page cache during an import (negative: KiB)
@@ -165,18 +166,6 @@ def import_chat(
         else:
             contacts.record(store, after_id=start, after_reaction=start_reaction)
     return summary
-
-
-DATE_ORDERS = {"dmy": True, "mdy": False}
-
-
-def day_first(order: str | None) -> bool | None:
-    """A date order as the user names it ('dmy', 'mdy'; empty: work it out) as `day_first`."""
-    if not order:
-        return None
-    if order.lower() not in DATE_ORDERS:
-        raise InvalidInput(f"Unknown date order {order!r}.", "Use --date-order dmy or mdy.")
-    return DATE_ORDERS[order.lower()]
 
 
 def _check_me(me: str | None, summary: ImportSummary, path: Path) -> None:
@@ -443,12 +432,6 @@ def as_json(batch: list[tuple[Any, ...]]) -> str:
         return orjson.dumps(batch).decode()
     except orjson.JSONEncodeError:
         return orjson.dumps([[without_surrogates(v) for v in row] for row in batch]).decode()
-
-
-def without_surrogates(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def _batches(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
+from tarry.base.errors import InvalidInput
 from tarry.base.source import Source
 from tarry.mirror.formats.conversation import Conversation, SkipFn, ignore_skip
 
@@ -37,6 +38,23 @@ class Options:
 
 
 OPTION_NAMES = ("columns", "day_first", "delimiter")
+DATE_ORDERS = {"dmy": True, "mdy": False}
+
+
+def day_first(order: str | None) -> bool | None:
+    """A date order as the user names it ('dmy', 'mdy'; empty: work it out) as `day_first`."""
+    if not order:
+        return None
+    if order.lower() not in DATE_ORDERS:
+        raise InvalidInput(f"Unknown date order {order!r}.", "Use --date-order dmy or mdy.")
+    return DATE_ORDERS[order.lower()]
+
+
+def without_surrogates(value: Any) -> Any:
+    """Text with lone surrogates (from JSON escapes like \\ud800) as U+FFFD, for UTF-8 output."""
+    if not isinstance(value, str):
+        return value
+    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 @dataclass(frozen=True)
