@@ -15,7 +15,6 @@ from tarry import __version__
 from tarry.base import home as homes
 from tarry.base.errors import TarryError
 from tarry.cli.common import err_console, state
-from tarry.store.connection import explained
 
 app = typer.Typer(
     name="tarry",
@@ -78,6 +77,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "together": ("together",),
     "relay": ("relay",),
 }  # fmt: skip
+# Subcommands that need less than their group: `mirror parse` feeds other tools, whole process
+# timed, and reads no store.
+SUBCOMMANDS: dict[tuple[str, str], tuple[str, ...]] = {("mirror", "parse"): ("mirror",)}
 ROOT_OPTIONS_WITH_VALUE = ("--home", "--passphrase-file")
 _loaded: set[str] = set()
 
@@ -141,7 +143,10 @@ def command_of(argv: list[str]) -> str | None:
 
 def modules_for(argv: list[str]) -> tuple[str, ...]:
     """The modules a command line needs: all of them for help or an unknown command."""
-    return COMMANDS.get(command_of(argv) or "", COMMAND_MODULES)
+    command = command_of(argv) or ""
+    after = argv[argv.index(command) + 1 :] if command else []
+    sub = next((a for a in after if not a.startswith("-")), "")
+    return SUBCOMMANDS.get((command, sub)) or COMMANDS.get(command, COMMAND_MODULES)
 
 
 def render_error(exc: TarryError, argv: list[str] | None = None) -> None:
@@ -162,6 +167,8 @@ def run(argv: list[str] | None = None) -> None:
         load(modules_for(args))(args=args, prog_name="tarry", standalone_mode=False)
     except (TarryError, sqlite3.Error, OSError) as exc:
         # tarry's own errors, a damaged or busy store, a full disk: said once, never a traceback.
+        from tarry.store.connection import explained  # here: `mirror parse` never loads the store
+
         error = explained(exc, homes.db_path(homes.resolve(state.home)))
         if error is None:
             raise

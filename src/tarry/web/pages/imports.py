@@ -13,7 +13,7 @@ from tarry.base.errors import InvalidInput, NotFound
 from tarry.calendar.ics_import import import_calendar
 from tarry.declare import people
 from tarry.mirror.chats import day_first, import_chat
-from tarry.mirror.formats.detect import FORMATS
+from tarry.mirror.formats import registry
 from tarry.store import Store
 from tarry.web import uploads
 from tarry.web.config import Config, open_store
@@ -33,7 +33,7 @@ LABELS = {
 
 
 def import_page(request: Request, store: Store) -> dict[str, Any]:
-    return {"formats": sorted(FORMATS), "people": people.all_people(store)}
+    return {"formats": sorted(registry.names()), "people": people.all_people(store)}
 
 
 def job_page(request: Request, store: Store) -> dict[str, Any]:
