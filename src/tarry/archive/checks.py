@@ -177,4 +177,5 @@ SPECIAL: dict[tuple[str, str], tuple[Check, ...]] = {
     ),
     ("message_labels", "moves"): (_moves,),
     ("message_labels", "evidence"): (_evidence,),
+    ("message_labels", "scores"): (_evidence,),
 }

@@ -15,7 +15,8 @@ from typing import Any
 import orjson
 
 from tarry.base.errors import FormatError
-from tarry.mirror.moves import label
+from tarry.mirror.moves import Labels
+from tarry.mirror.model import labeller
 
 AUTHORS = ("me", "other")
 BATCH = 2048  # requests labelled and written together
@@ -65,10 +66,16 @@ def request(raw: bytes | str, name: str, line: int) -> tuple[Any, str, list[tupl
     return row["id"], row["text"], _context(row.get("context"), name, line)
 
 
-def answer(ident: Any, text: str, context: list[tuple[str, str]], evidence: bool) -> bytes:
-    labels = label(text, context)
-    out: dict[str, Any] = {"id": ident, **labels.to_dict(evidence=evidence)}
+Show = tuple[bool, bool]  # (evidence, scores): what each answer adds to the four keys
+
+
+def _encode(ident: Any, labels: Labels, show: Show) -> bytes:
+    out: dict[str, Any] = {"id": ident, **labels.to_dict(evidence=show[0], scores=show[1])}
     return orjson.dumps(out)
+
+
+def answer(ident: Any, text: str, context: list[tuple[str, str]], show: Show) -> bytes:
+    return _encode(ident, labeller.label(text, context, evidence=show[0]), show)
 
 
 def _requests(lines: Iterable[bytes], name: str) -> Iterator[Request]:
@@ -94,25 +101,27 @@ def _batches(requests: Iterator[Request]) -> Iterator[list[Request]]:
         yield batch
 
 
-def _answers(batch: list[Request], evidence: bool) -> bytes:
-    return b"".join([answer(*one, evidence) + b"\n" for one in batch])
+def _answers(batch: list[Request], show: Show) -> bytes:
+    labelled = labeller.label_many([(text, context) for _, text, context in batch], evidence=show[0])
+    return b"".join([_encode(one[0], got, show) + b"\n" for one, got in zip(batch, labelled)])
 
 
-def _in_order(batches: Iterator[list[Request]], evidence: bool, jobs: int) -> Iterator[bytes]:
+def _in_order(batches: Iterator[list[Request]], show: Show, jobs: int) -> Iterator[bytes]:
     """Answers batch by batch, in input order; labelled in worker processes when it pays."""
     first = next(batches, None)
     if first is None:
         return
     if jobs < 2 or len(first) < BATCH or "fork" not in mp.get_all_start_methods():
-        yield _answers(first, evidence)
-        yield from (_answers(batch, evidence) for batch in batches)
+        yield _answers(first, show)
+        yield from (_answers(batch, show) for batch in batches)
         return
-    # fork: workers inherit the loaded lexicon. A few batches in flight keep memory bounded.
+    labeller.model()  # loaded before the fork: the workers inherit it
+    # fork: workers inherit the model and lexicon. A few batches in flight keep memory bounded.
     with mp.get_context("fork").Pool(jobs) as pool:
-        pending: deque[AsyncResult[bytes]] = deque([pool.apply_async(_answers, (first, evidence))])
+        pending: deque[AsyncResult[bytes]] = deque([pool.apply_async(_answers, (first, show))])
         try:
             for batch in batches:
-                pending.append(pool.apply_async(_answers, (batch, evidence)))
+                pending.append(pool.apply_async(_answers, (batch, show)))
                 while len(pending) > 2 * jobs:
                     yield pending.popleft().get()
         except FormatError:
@@ -128,6 +137,7 @@ def label_lines(
     write: Callable[[bytes], Any],
     *,
     evidence: bool = False,
+    scores: bool = False,
     name: str = "stdin",
     flush: Callable[[], Any] = lambda: None,
     jobs: int = 1,
@@ -140,11 +150,12 @@ def label_lines(
     batches, and `jobs` > 1 labels big inputs in that many worker processes; the output is
     the same either way.
     """
+    show = (evidence, scores)
     if each:
-        return _one_by_one(_requests(lines, name), write, flush, evidence)
+        return _one_by_one(_requests(lines, name), write, flush, show)
     done = 0
     try:
-        for out in _in_order(_batches(_requests(lines, name)), evidence, jobs):
+        for out in _in_order(_batches(_requests(lines, name)), show, jobs):
             write(out)
             done += out.count(b"\n")
     finally:
@@ -156,11 +167,11 @@ def _one_by_one(
     requests: Iterator[Request],
     write: Callable[[bytes], Any],
     flush: Callable[[], Any],
-    evidence: bool,
+    show: Show,
 ) -> int:
     done = 0
     for one in requests:
-        write(answer(*one, evidence) + b"\n")
+        write(answer(*one, show) + b"\n")
         flush()
         done += 1
     return done

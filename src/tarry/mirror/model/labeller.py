@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import struct
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -98,9 +99,21 @@ def parse(data: bytes) -> Model:
 
 
 @cache
+def _shipped() -> bytes:
+    return resources.files("tarry.mirror.model").joinpath(FILE).read_bytes()
+
+
+@cache
 def model() -> Model:
     """The model shipped with tarry."""
-    return parse(resources.files("tarry.mirror.model").joinpath(FILE).read_bytes())
+    return parse(_shipped())
+
+
+@cache
+def version() -> int:
+    """Which model labelled a message (stored with its labels): a checksum of the model file,
+    so cached labels are redone whenever the model changes."""
+    return zlib.crc32(_shipped()) & 0x7FFFFFFF
 
 
 def label_many(
