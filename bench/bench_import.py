@@ -27,9 +27,9 @@ from pathlib import Path
 step, path, fmt, home = sys.argv[1:5]
 started = time.perf_counter()
 if step == "parse":
-    from tarry.mirror.formats import detect
-    with open(path, "rb") as fp:
-        count = sum(1 for c in detect.conversations(Path(path), fp, fmt) for _ in c.messages)
+    from tarry.mirror.formats import registry
+    with registry.opened(Path(path), fmt) as export:
+        count = sum(1 for c in export.conversations for _ in c.messages)
     new = None
 else:
     from tarry.mirror.chats import import_chat

@@ -28,8 +28,8 @@ from typing import Any
 from tarry.declare import people
 from tarry.mirror import evaluation
 from tarry.mirror.chats import import_chat
-from tarry.mirror.conversations import person_report
 from tarry.mirror.labelcache import ensure_labels
+from tarry.mirror.person_report import person_report
 from tarry.store import Store
 
 

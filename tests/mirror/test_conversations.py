@@ -8,8 +8,10 @@ import pytest
 
 from tarry.base.errors import InvalidInput, NotFound
 from tarry.mirror import conversations, labelcache
+from tarry.mirror.conversations import DepthCounts, Sides
 from tarry.mirror.labelcache import ensure_labels
 from tarry.mirror.moves import VERSION
+from tarry.mirror.person_report import person_report
 from tarry.store import Store
 from tests.mirror.chatdata import insert_chat, rows
 
@@ -36,53 +38,51 @@ def test_a_long_silence_starts_a_new_conversation_with_fresh_context(sam: Store)
 
 
 def test_totals_each_way(sam: Store) -> None:
-    total = conversations.person_report(sam, "Sam")["total"]
-    assert total["messages"] == {"me": 6, "them": 7}
-    assert total["words"] == {"me": 39, "them": 48}
-    assert total["conversations"] == 5
-    assert total["started"] == {"me": 2, "them": 3}
-    assert total["response_minutes"] == {"me": 10.0, "them": 2.5}
-    assert total["depth"]["me"] == {"none": 4, "fact": 1, "thought": 0, "feeling": 1, "mean": 0.67}
-    assert total["depth"]["them"] == {
-        "none": 0,
-        "fact": 3,
-        "thought": 0,
-        "feeling": 4,
-        "mean": 2.14,
-    }
-    assert total["follow_up_rate"] == {"me": 0.167, "them": 0.143}
-    assert total["reciprocity"] == {"me": 1.0, "them": 0.0}
+    total = person_report(sam, "Sam").total
+    assert total.messages == Sides(me=6, them=7)
+    assert total.words == Sides(me=39, them=48)
+    assert total.conversations == 5
+    assert total.started == Sides(me=2, them=3)
+    assert total.response_minutes == Sides(me=10.0, them=2.5)
+    assert total.depth.me == DepthCounts(none=4, fact=1, thought=0, feeling=1, mean=0.67)
+    assert total.depth.them == DepthCounts(none=0, fact=3, thought=0, feeling=4, mean=2.14)
+    assert total.follow_up_rate == Sides(me=0.167, them=0.143)
+    assert total.reciprocity == Sides(me=1.0, them=0.0)
+    assert total.to_dict()["depth"]["me"] == {
+        "none": 4, "fact": 1, "thought": 0, "feeling": 1, "mean": 0.67
+    }  # fmt: skip
 
 
 def test_how_their_feelings_were_met(sam: Store) -> None:
-    met = conversations.person_report(sam, "Sam")["total"]["their_feelings_met"]
-    assert met["total"] == 4
-    assert met["counts"] == {
+    met = person_report(sam, "Sam").total.their_feelings_met
+    assert met.total == 4
+    assert met.counts == {
         "explore": 1, "validate": 1, "share": 0, "fix": 0, "minimise": 0, "redirect": 1,
         "other reply": 1, "no reply": 1,
     }  # fmt: skip
-    assert met["shares"]["redirect"] == 0.25
+    assert met.shares["redirect"] == 0.25
 
 
 def test_how_my_feelings_were_met(sam: Store) -> None:
-    met = conversations.person_report(sam, "Sam")["total"]["my_feelings_met"]
-    assert met["total"] == 1
-    assert [k for k, n in met["counts"].items() if n] == ["explore", "validate", "share"]
+    met = person_report(sam, "Sam").total.my_feelings_met
+    assert met.total == 1
+    assert [k for k, n in met.counts.items() if n] == ["explore", "validate", "share"]
 
 
 def test_by_week_and_since(sam: Store) -> None:
-    report = conversations.person_report(sam, "Sam", by="week")
-    assert [(p["period"], p["messages"]) for p in report["periods"]] == [
-        ("2026-W45", {"me": 4, "them": 3}),
-        ("2026-W46", {"me": 1, "them": 3}),
-        ("2026-W47", {"me": 1, "them": 1}),
+    report = person_report(sam, "Sam", by="week")
+    assert [(p.period, p.numbers.messages) for p in report.periods] == [
+        ("2026-W45", Sides(me=4, them=3)),
+        ("2026-W46", Sides(me=1, them=3)),
+        ("2026-W47", Sides(me=1, them=1)),
     ]
-    later = conversations.person_report(sam, "Sam", since=datetime(2026, 11, 14), by="month")
-    assert [(p["period"], p["conversations"]) for p in later["periods"]] == [("2026-11", 3)]
+    assert report.to_dict()["periods"][0]["messages"] == {"me": 4, "them": 3}
+    later = person_report(sam, "Sam", since=datetime(2026, 11, 14), by="month")
+    assert [(p.period, p.numbers.conversations) for p in later.periods] == [("2026-11", 3)]
 
 
 def test_notable_moments_with_reasons(sam: Store) -> None:
-    notable = conversations.person_report(sam, "Sam")["notable"]
+    notable = person_report(sam, "Sam").notable.to_dict()
     hardest = notable["their_hardest"][0]
     assert hardest == {
         "at": "2026-11-14T10:00",
@@ -104,7 +104,7 @@ def test_notable_moments_with_reasons(sam: Store) -> None:
 
 
 def test_week_summary_for_the_review(sam: Store) -> None:
-    week = conversations.week_summary(sam, datetime(2026, 11, 9), datetime(2026, 11, 16))
+    week = conversations.week_summary(sam, datetime(2026, 11, 9), datetime(2026, 11, 16)).to_dict()
     assert week["messages"] == {"me": 1, "them": 3}
     assert week["depth"]["them"]["feeling"] == 2
     assert week["depth"]["reciprocity"] == {"me": None, "them": 0.0}
@@ -120,22 +120,23 @@ def test_week_summary_for_the_review(sam: Store) -> None:
 
 def test_person_numbers_for_the_web_page(sam: Store) -> None:
     person = sam.scalar("SELECT id FROM people WHERE name = 'Sam'")
-    assert conversations.person_numbers(sam, person)["messages"] == {"me": 6, "them": 7}
+    assert conversations.person_numbers(sam, person).messages == Sides(me=6, them=7)
 
 
 def test_no_messages_gives_empty_numbers(store: Store) -> None:
     insert_chat(store, "Alex", [])
-    total = conversations.person_report(store, "Alex")["total"]
-    assert total["conversations"] == 0
-    assert total["response_minutes"] == {"me": None, "them": None}
-    assert total["their_feelings_met"]["shares"]["no reply"] == 0.0
+    total = person_report(store, "Alex").total
+    assert total.conversations == 0
+    assert total.response_minutes == Sides(me=None, them=None)
+    assert total.their_feelings_met.shares["no reply"] == 0.0
 
 
 def test_unknown_person_and_period(sam: Store) -> None:
     with pytest.raises(NotFound):
-        conversations.person_report(sam, "Nobody")
-    with pytest.raises(InvalidInput, match="Use --by week or --by month"):
-        conversations.person_report(sam, "Sam", by="year")
+        person_report(sam, "Nobody")
+    with pytest.raises(InvalidInput, match="Unknown period 'year'") as caught:
+        person_report(sam, "Sam", by="year")
+    assert (caught.value.field, caught.value.expected) == ("by", "week or month")
 
 
 def test_labelling_in_worker_processes_gives_the_same_labels(
@@ -160,10 +161,10 @@ def test_labelling_in_worker_processes_gives_the_same_labels(
 def test_one_chat_of_a_person(sam: Store) -> None:
     sam.execute("INSERT INTO conversations (source, title, person_id, imported_at)"
                 " VALUES ('telegram', 'Sam (work)', 1, '2026-11-19T12:00:00Z')")  # fmt: skip
-    report = conversations.person_report(sam, "Sam", chat="Sam")
-    assert (report["chat"], report["total"]["messages"]) == ("Sam", {"me": 6, "them": 7})
-    empty = conversations.person_report(sam, "Sam", chat="Sam (work)")
-    assert empty["total"]["conversations"] == 0
+    report = person_report(sam, "Sam", chat="Sam")
+    assert (report.chat, report.total.messages) == ("Sam", Sides(me=6, them=7))
+    empty = person_report(sam, "Sam", chat="Sam (work)")
+    assert empty.total.conversations == 0
     with pytest.raises(NotFound, match="No chat titled 'Nope' with Sam") as caught:
-        conversations.person_report(sam, "Sam", chat="Nope")
+        person_report(sam, "Sam", chat="Nope")
     assert caught.value.hint == "Their chats: Sam, Sam (work)."

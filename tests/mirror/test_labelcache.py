@@ -73,7 +73,7 @@ def test_only_the_given_conversations_are_labelled(store: Store) -> None:
 
 def test_the_weekly_numbers_label_only_that_week_and_its_margin(sam: Store) -> None:
     week = conversations.week_summary(sam, datetime(2026, 11, 9), datetime(2026, 11, 16))
-    assert week["messages"] == {"me": 1, "them": 3}
+    assert (week.messages.me, week.messages.them) == (1, 3)
     # The week starts on the 9th; the margin reaches back to the 8th 09:00 and on to the
     # 16th 15:00, so the messages of the 14th to the 16th are labelled and no others.
     assert sorted(_labels(sam)) == [8, 9, 10, 11, 12, 13]

@@ -72,7 +72,7 @@ def week47(store: Store) -> Store:
 def test_the_week_in_exact_figures(week47: Store) -> None:
     r = review.week(week47, "2026-W47")
     assert (r.week, r.start, r.end, r.has_data) == ("2026-W47", "2026-11-16", "2026-11-22", True)
-    assert [(d["domain"], d["gap"]) for d in r.lived.closeness] == [("intimate", 5), ("friends", 3)]
+    assert [(d.domain, d.gap) for d in r.lived.closeness] == [("intimate", 5), ("friends", 3)]
     assert r.lived.closeness_gap == 4.0
     assert (r.lived.moments, r.lived.people_seen) == (2, 2)
     assert (r.hours.in_moments, r.hours.in_kept_commitments) == (2.0, 1.0)
@@ -97,9 +97,9 @@ def test_practices_depth_and_drift(week47: Store) -> None:
     d = r.depth
     assert (d.moments, d.feeling_share, d.meaningfulness) == (2, 0.5, 4.9)  # (5.8 + 4.0) / 2
     assert d.change == -0.1  # against weeks 40 and 45 (5.0 each)
-    assert [p["week"] for p in d.trend] == [f"2026-W{n}" for n in range(40, 48)]
-    assert [p["meaningfulness"] for p in d.trend] == [5.0, None, None, None, None, 5.0, None, 4.9]
-    assert [(x["name"], x["days_since"]) for x in r.drifting] == [("Bo", 49)]
+    assert [p.week for p in d.trend] == [f"2026-W{n}" for n in range(40, 48)]
+    assert [p.meaningfulness for p in d.trend] == [5.0, None, None, None, None, 5.0, None, 4.9]
+    assert [(x.name, x.days_since) for x in r.drifting] == [("Bo", 49)]
 
 
 def test_one_concrete_invitation_from_the_weakest_practice(week47: Store) -> None:
@@ -235,11 +235,13 @@ def test_calendar_and_mirror_plug_in(cli, store: Store) -> None:
     r = review.week(store, "2026-W47")
     start, end = clock.week_bounds("2026-W47")
     assert r.calendar is not None and r.mirror is not None
-    assert r.calendar["hours"] == audit.week_hours(store, start, end).hours
-    assert sum(r.calendar["hours"].values()) == 11.0  # 8 h planning + 3 h launch review
-    assert [c["title"] for c in r.calendar["collisions"]] == ["Dinner with Sam"]
+    assert r.calendar.hours == audit.week_hours(store, start, end).hours
+    assert sum(r.calendar.hours.values()) == 11.0  # 8 h planning + 3 h launch review
+    assert [c.title for c in r.calendar.collisions] == ["Dinner with Sam"]
     assert r.mirror == conversations.week_summary(store, start, end)
-    assert r.mirror["messages"] == {"me": 1, "them": 1}
+    assert (r.mirror.messages.me, r.mirror.messages.them) == (1, 1)
+    as_json = r.to_dict()
+    assert as_json["calendar"]["target_met"] is None and as_json["mirror"]["messages"]["me"] == 1
     assert not any("No calendar" in note for note in r.notes)
     # imported messages are real contact: Sam is not drifting, last seen in the chat
     assert strength.people(store)[0].last_contact == date(2026, 11, 17)

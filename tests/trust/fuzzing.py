@@ -19,7 +19,7 @@ from pathlib import Path
 from tarry.archive import document as archive
 from tarry.calendar import ics_import
 from tarry.calendar.expand import Window
-from tarry.mirror.formats import detect, imessage
+from tarry.mirror.formats import imessage, registry
 from tarry.store import backup, crypto, unlock
 from tests.trust.hostile import wal_mode_messages_db
 
@@ -29,8 +29,7 @@ Target = Callable[[bytes], object]
 
 def _chat(fmt: str) -> Target:
     def parse(data: bytes) -> object:
-        module = detect.module_for(fmt)
-        return sum(1 for _ in module.parse(io.BytesIO(data), name="fuzz"))
+        return sum(1 for _ in registry.messages(fmt, io.BytesIO(data), name="fuzz"))
 
     return parse
 
@@ -74,7 +73,7 @@ def _recovery(data: bytes) -> object:
 
 
 TARGETS: dict[str, Target] = {
-    **{f"chat-{fmt}": _chat(fmt) for fmt in detect.FORMATS if fmt != "instagram"},
+    **{f"chat-{fmt}": _chat(fmt) for fmt in registry.names() if fmt != "instagram"},
     "chat-imessage-wal": _in_file(".db-wal", _imessage_with_log),
     "calendar-ics": _in_file(".ics", _calendar),
     "key-header": crypto.from_json,
@@ -118,7 +117,7 @@ def seeds(name: str) -> list[bytes]:
     """Starting inputs for one target (files over 256 KiB are left out)."""
     found = [
         p.read_bytes()
-        for folder in SEED_DIRS.get(name, [])
+        for folder in SEED_DIRS.get(name, [name.removeprefix("chat-")] if "chat-" in name else [])
         for p in sorted((DATA / folder).rglob("*"))
         if p.is_file() and p.stat().st_size < 256 * 1024
     ]

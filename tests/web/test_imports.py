@@ -104,7 +104,8 @@ def test_errors_name_the_chosen_file_not_the_private_copy(web: Web) -> None:
     job = upload(web, "chat", "mystery.bin", b"\x00\x01 not a chat at all \xff" * 20)
     assert job["status"] == "failed"
     assert "mystery.bin" in job["error"] and "uploads" not in job["error"] + job["hint"]
-    assert "Format menu" in job["hint"]
+    assert job["hint"].startswith("Format: the export's format, one of ")
+    assert "--" not in job["hint"]  # the form's words, not the command line's
 
 
 def test_an_empty_file_is_named_as_empty(web: Web) -> None:

@@ -1,21 +1,88 @@
-"""Typed errors raised by the library; each edge (CLI, web) renders them in one place."""
+"""Typed errors raised by the library; each edge (CLI, web) renders them in one place.
+
+The library speaks the domain, never a shell's words: an error names the input at fault by its
+*field* (the library's parameter name, e.g. "at"), says what was *expected* and gives an
+*example*; a next step elsewhere is a `Step`. The CLI renders a field as its flag (`--at`) and a
+step as a command; the web app renders a field beside the form's input, in the form's label,
+and a step as a link (see cli/errors.py and web/errors.py).
+"""
 
 from __future__ import annotations
 
+from enum import Enum
+
+
+class Step(Enum):
+    """A next step a person can take, by name; each shell says how (a command, a page)."""
+
+    INIT = "create the store"
+    ENCRYPT = "encrypt the store"
+    RESTORE = "restore a backup"
+    BACKUP = "make a backup"
+    EXPORT = "export everything"
+    CHANGE_PASSPHRASE = "set a new passphrase with the recovery key"
+    LIST_PEOPLE = "see your people"
+    ADD_PERSON = "add a person"
+    EDIT_PERSON = "change a person"
+    LIST_COMMITMENTS = "see your commitments"
+    LIST_ALL_COMMITMENTS = "see every commitment, ended ones too"
+    LIST_MOMENTS = "see your moments"
+    LIST_TRADEOFFS = "see your tradeoffs"
+    LIST_ENTRIES = "see your entries"
+    VALUE_HISTORY = "see your value profiles"
+    RATE_VALUES = "rate what matters"
+    IMPORT_CALENDAR = "import a calendar"
+    IMPORT_CHAT = "import a chat"
+    LIST_CALENDARS = "see your imported calendars"
+    LIST_CALENDAR_RULES = "see your calendar rules"
+    WRITE_PIPED = "write an entry from piped text"
+
 
 class TarryError(Exception):
-    """Base of every error a user can act on. `hint` says what to do next."""
+    """Base of every error a user can act on.
+
+    `hint` says what to do next in words no shell owns; `field`, `expected` and `example` say
+    which input was wrong and what it takes; `step` names a next step elsewhere.
+    """
 
     exit_code = 2
     http_status = 400
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        *,
+        field: str | None = None,
+        expected: str | None = None,
+        example: str | None = None,
+        step: Step | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.field = field
+        self.expected = expected
+        self.example = example
+        self.step = step
 
     def __str__(self) -> str:
-        return self.message if not self.hint else f"{self.message}\n{self.hint}"
+        """Plain text, for logs and tests; the shells render their own words."""
+        parts = [self.message, self.hint or ""]
+        if self.expected or self.example:
+            parts.append(plain_expectation(self))
+        if self.step:
+            parts.append(f"Next: {self.step.value}.")
+        return "\n".join(p for p in parts if p)
+
+
+def plain_expectation(exc: TarryError, name: str | None = None) -> str:
+    """'NAME: what it takes, e.g. EXAMPLE.' with the field's own name unless `name` is given."""
+    label = name or (exc.field or "").replace("_", " ")
+    said = exc.expected or ""
+    if exc.example:
+        said += f"{', ' if said else ''}e.g. {exc.example}"
+    return f"{label}: {said}." if label else f"{said[:1].upper()}{said[1:]}."
 
 
 class InvalidInput(TarryError):
@@ -47,13 +114,18 @@ class FormatError(TarryError):
         line: int | None = None,
         byte: int | None = None,
         hint: str | None = None,
+        field: str | None = None,
+        expected: str | None = None,
+        example: str | None = None,
     ) -> None:
         where = path or "input"
         if line is not None:
             where += f", line {line}"
         elif byte is not None:
             where += f", byte {byte}"
-        super().__init__(f"{where}: {message}", hint)
+        super().__init__(
+            f"{where}: {message}", hint, field=field, expected=expected, example=example
+        )
         self.path, self.line, self.byte = path, line, byte
 
 

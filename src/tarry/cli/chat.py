@@ -14,6 +14,7 @@ from tarry.cli.importing import import_app
 from tarry.cli.mirror import (
     AUTHOR_COL,
     CHAT_HELP,
+    DELIMITER,
     TEXT_COL,
     TS_COL,
     TS_FORMAT,
@@ -38,6 +39,7 @@ def chat(
     author_col: str = AUTHOR_COL,
     text_col: str = TEXT_COL,
     ts_format: str = TS_FORMAT,
+    delimiter: str = DELIMITER,
     date_order: str | None = date_order_option(),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -70,6 +72,7 @@ def chat(
             progress=progress,
             ask_me=ask,
             day_first=day_first(date_order),
+            delimiter=delimiter,
         )
     if as_json:
         print_json(summary.to_dict())

@@ -6,13 +6,14 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
-from tarry.store import Store
-from tarry.store.unlock import Unlocker
+if TYPE_CHECKING:  # the store (SQLCipher, key derivation) is loaded by the commands that open it
+    from tarry.store import Store
+    from tarry.store.unlock import Unlocker
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -34,11 +35,15 @@ state = State()
 
 def open_store() -> Store:
     """Open the store of the current --home (creating it on first use), unlocking it if needed."""
+    from tarry.store import Store
+
     return Store.open(state.home, unlocker=unlocker())
 
 
 def unlocker() -> Unlocker:
     """How this command unlocks: --passphrase-file, TARRY_PASSPHRASE, keyring, or a prompt."""
+    from tarry.store.unlock import Unlocker
+
     file = Path(state.passphrase_file) if state.passphrase_file else None
     return Unlocker(passphrase_file=file, prompt=ask_secret if sys.stdin.isatty() else None)
 

@@ -15,7 +15,6 @@ from tarry import __version__
 from tarry.base import home as homes
 from tarry.base.errors import TarryError
 from tarry.cli.common import err_console, state
-from tarry.store.connection import as_store_error
 
 app = typer.Typer(
     name="tarry",
@@ -78,6 +77,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "together": ("together",),
     "relay": ("relay",),
 }  # fmt: skip
+# Subcommands that need less than their group: `mirror parse` feeds other tools, whole process
+# timed, and reads no store.
+SUBCOMMANDS: dict[tuple[str, str], tuple[str, ...]] = {("mirror", "parse"): ("mirror",)}
 ROOT_OPTIONS_WITH_VALUE = ("--home", "--passphrase-file")
 _loaded: set[str] = set()
 
@@ -141,13 +143,20 @@ def command_of(argv: list[str]) -> str | None:
 
 def modules_for(argv: list[str]) -> tuple[str, ...]:
     """The modules a command line needs: all of them for help or an unknown command."""
-    return COMMANDS.get(command_of(argv) or "", COMMAND_MODULES)
+    command = command_of(argv) or ""
+    after = argv[argv.index(command) + 1 :] if command else []
+    sub = next((a for a in after if not a.startswith("-")), "")
+    return SUBCOMMANDS.get((command, sub)) or COMMANDS.get(command, COMMAND_MODULES)
 
 
-def render_error(exc: TarryError) -> None:
+def render_error(exc: TarryError, argv: list[str] | None = None) -> None:
+    """The error and what to do next, naming the flags of the command that ran."""
+    from tarry.cli.errors import hint_lines, invoked
+
+    command = invoked(typer.main.get_command(app), argv) if argv is not None else None
     err_console.print(f"[bold red]error:[/] {exc.message}", markup=True, soft_wrap=True)
-    if exc.hint:
-        err_console.print(exc.hint, markup=False, soft_wrap=True)
+    for line in hint_lines(exc, command):
+        err_console.print(line, markup=False, soft_wrap=True)
 
 
 def run(argv: list[str] | None = None) -> None:
@@ -156,18 +165,17 @@ def run(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     try:
         load(modules_for(args))(args=args, prog_name="tarry", standalone_mode=False)
-    except TarryError as exc:
-        if state.debug or "--debug" in sys.argv:
-            traceback.print_exc()
-        render_error(exc)
-        sys.exit(exc.exit_code)
-    except sqlite3.Error as exc:
-        # A damaged file or a full disk found mid-command: say so, never a bare traceback.
-        store_error = as_store_error(exc, homes.db_path(homes.resolve(state.home)))
-        if store_error is None or state.debug:
+    except (TarryError, sqlite3.Error, OSError) as exc:
+        # tarry's own errors, a damaged or busy store, a full disk: said once, never a traceback.
+        from tarry.store.connection import explained  # here: `mirror parse` never loads the store
+
+        error = explained(exc, homes.db_path(homes.resolve(state.home)))
+        if error is None:
             raise
-        render_error(store_error)
-        sys.exit(store_error.exit_code)
+        if state.debug or "--debug" in args:
+            traceback.print_exc()
+        render_error(error, args)
+        sys.exit(error.exit_code)
     except (click.exceptions.Exit, typer.Exit) as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:  # bad options, bad values: click's own message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Iterable
@@ -10,18 +11,16 @@ from pathlib import Path
 import orjson
 import typer
 
-from tarry.base.source import Source
 from tarry.cli.common import err_console
-from tarry.mirror.chats import day_first, without_surrogates
-from tarry.mirror.formats import Message, detect
+from tarry.mirror.formats import Message, registry
+from tarry.mirror.formats.contract import Columns, Options, Reading, day_first, without_surrogates
 from tarry.mirror.formats.conversation import Conversation
-from tarry.mirror.formats.csvchat import Columns
 
 mirror_app = typer.Typer(help="Mirror your real conversations.", no_args_is_help=True)
 
-FORMAT_HELP = f"The export's format ({', '.join(detect.FORMATS)}); detected when left out."
+FORMAT_HELP = f"The export's format ({', '.join(registry.names())}); detected when left out."
 CHAT_HELP = "In an export of many chats, only the one with this name."
-FLUSH_EVERY = 4096
+FLUSH_EVERY = 256  # messages turned into JSON at a time: small enough to stay in cache
 
 
 def format_option() -> str | None:
@@ -47,6 +46,9 @@ def csv_columns(
 TS_COL = typer.Option(None, "--ts-col", help="CSV: the timestamp column (name or number).")
 AUTHOR_COL = typer.Option(None, "--author-col", help="CSV: the author column (name or number).")
 TEXT_COL = typer.Option(None, "--text-col", help="CSV: the text column (name or number).")
+DELIMITER = typer.Option(
+    None, "--delimiter", help="CSV: the field separator (';', '\\t', ...) when it is not found."
+)
 TS_FORMAT = typer.Option(
     None, "--ts-format", help="CSV: the timestamp layout in strptime codes, e.g. '%d.%m.%Y %H:%M'."
 )
@@ -61,26 +63,20 @@ def parse(
     author_col: str = AUTHOR_COL,
     text_col: str = TEXT_COL,
     ts_format: str = TS_FORMAT,
+    delimiter: str = DELIMITER,
     date_order: str | None = date_order_option(),
 ) -> None:
     """Write the export's messages as JSON Lines {"ts","author","text","kind"}; store nothing."""
     skipped: list[str] = []
-    fmt = (fmt or detect.detect(file)).lower()
     columns = csv_columns(ts_col, author_col, text_col, ts_format)
-    options = {"columns": columns, "day_first": day_first(date_order)}
+    options = Options(columns=columns, day_first=day_first(date_order), delimiter=delimiter)
 
     def skip(where: str, reason: str) -> None:
         skipped.append(f"{where}: {reason}")
 
     try:
-        if file.is_dir():
-            _write(detect.folder_conversations(file, chat=chat, on_skip=skip))
-        else:
-            source = Source.local(file)
-            with source.open() as fp:
-                _write(
-                    detect.conversations(source, fp, fmt, chat=chat, on_skip=skip, options=options)
-                )
+        with registry.opened(file, fmt, Reading(chat, skip, options)) as export:
+            _write(export.conversations)
     except BrokenPipeError:  # the reader (`| head`) has seen enough; exit quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
@@ -92,23 +88,39 @@ def parse(
 
 def _write(conversations: Iterable[Conversation]) -> None:
     out = sys.stdout.buffer
-    lines: list[bytes] = []
     for conversation in conversations:
-        for m in conversation.messages:
-            lines.append(_line(m))
-            if len(lines) >= FLUSH_EVERY:
-                out.write(b"\n".join(lines) + b"\n")
-                lines.clear()
-    if lines:
-        out.write(b"\n".join(lines) + b"\n")
+        messages = conversation.messages
+        while batch := list(itertools.islice(messages, FLUSH_EVERY)):
+            out.write(lines(batch))
     out.flush()
 
 
-def _line(message: Message) -> bytes:
+def lines(batch: list[Message]) -> bytes:
+    """JSON Lines {"ts", "author", "text", "kind"} (and "id", "reply_to", "reactions" where the
+    export has them), one per message.
+
+    One orjson call per batch: the array's objects are then cut apart where one ends and the
+    next begins, `},{"ts":`, which cannot occur inside a JSON string (its quotes are escaped).
+    """
+    rows = [
+        {"ts": m[0], "author": m[1], "text": m[2], "kind": m[3]}
+        if m.__class__ is Message
+        else m.to_dict()
+        for m in batch
+    ]
     try:
-        return orjson.dumps(message._asdict())
+        data = orjson.dumps(rows)
     except orjson.JSONEncodeError:  # a lone surrogate from a JSON escape: write U+FFFD
-        return orjson.dumps({k: without_surrogates(v) for k, v in message._asdict().items()})
+        data = orjson.dumps([_without_surrogates(row) for row in rows])
+    return data[1:-1].replace(b'},{"ts":', b'}\n{"ts":') + b"\n"
+
+
+def _without_surrogates(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return without_surrogates(value)
 
 
 def register(app: typer.Typer) -> None:

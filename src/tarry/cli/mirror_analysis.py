@@ -16,8 +16,11 @@ from rich.table import Table
 from tarry.base import clock
 from tarry.cli.common import JSON_OPTION, console, open_store, print_json
 from tarry.cli.mirror import mirror_app
-from tarry.mirror import conversations, evaluation
+from tarry.mirror import evaluation
 from tarry.mirror.contract import label_lines
+from tarry.mirror.conversations import Met, Numbers, Period
+from tarry.mirror.notable import Moments
+from tarry.mirror.person_report import PersonReport, person_report
 from tarry.mirror.report import bar, minutes, percent, sparkline
 
 SIDES = (("me", "you"), ("them", "them"))
@@ -79,41 +82,41 @@ def report(
     """How your conversations with PERSON go: depth, how pain was met, who reaches out."""
     start = clock.parse(since) if since else None
     with open_store() as store:
-        data = conversations.person_report(store, person, since=start, by=by, chat=chat)
+        found = person_report(store, person, since=start, by=by, chat=chat)
     if as_json:
-        print_json(data)
+        print_json(found.to_dict())
         return
-    _render_report(data)
+    _render_report(found)
 
 
-def _render_report(data: dict[str, Any]) -> None:
-    total = data["total"]
-    since = f" since {data['since'][:10]}" if data["since"] else ""
-    chat = f", chat {data['chat']!r}" if data["chat"] else ""
-    console.print(f"[bold]Mirror: {escape(data['person'])}[/]{escape(chat)}{since}")
-    if not total["conversations"]:
+def _render_report(data: PersonReport) -> None:
+    total = data.total
+    since = f" since {data.since[:10]}" if data.since else ""
+    chat = f", chat {data.chat!r}" if data.chat else ""
+    console.print(f"[bold]Mirror: {escape(data.person)}[/]{escape(chat)}{since}")
+    if not total.conversations:
         console.print(
             "No imported messages. Import a chat: `tarry import chat FILE --person NAME`."
         )
         return
     console.print(_each_way(total))
-    console.print(_met_table("How their feelings were met", total["their_feelings_met"], "you"))
-    console.print(_met_table("How your feelings were met", total["my_feelings_met"], "they"))
-    console.print(_periods(data["periods"], data["by"]))
-    _render_moments(data["notable"])
+    console.print(_met_table("How their feelings were met", total.their_feelings_met, "you"))
+    console.print(_met_table("How your feelings were met", total.my_feelings_met, "they"))
+    console.print(_periods(data.periods, data.by))
+    _render_moments(data.notable)
 
 
-def _each_way(total: dict[str, Any]) -> Table:
-    table = Table("each way", "you", "them", title=f"{total['conversations']} conversations")
+def _each_way(total: Numbers) -> Table:
+    table = Table("each way", "you", "them", title=f"{total.conversations} conversations")
     rows = [
-        ("messages", lambda s: str(total["messages"][s])),
-        ("words", lambda s: str(total["words"][s])),
-        ("conversations started", lambda s: str(total["started"][s])),
-        ("median reply time", lambda s: minutes(total["response_minutes"][s])),
-        ("depth (0 none .. 3 feeling)", lambda s: _mean(total["depth"][s]["mean"])),
-        ("feeling disclosures", lambda s: str(total["depth"][s]["feeling"])),
-        ("follow-up questions per message", lambda s: percent(total["follow_up_rate"][s])),
-        ("depth met with depth", lambda s: percent(total["reciprocity"][s])),
+        ("messages", lambda s: str(total.messages.of(s))),
+        ("words", lambda s: str(total.words.of(s))),
+        ("conversations started", lambda s: str(total.started.of(s))),
+        ("median reply time", lambda s: minutes(total.response_minutes.of(s))),
+        ("depth (0 none .. 3 feeling)", lambda s: _mean(total.depth.of(s).mean)),
+        ("feeling disclosures", lambda s: str(total.depth.of(s).feeling)),
+        ("follow-up questions per message", lambda s: percent(total.follow_up_rate.of(s))),
+        ("depth met with depth", lambda s: percent(total.reciprocity.of(s))),
     ]
     for name, value in rows:
         table.add_row(name, *(value(side) for side, _ in SIDES))
@@ -124,30 +127,31 @@ def _mean(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def _met_table(title: str, met: dict[str, Any], who: str) -> Table:
-    table = Table(f"{who} replied with", "times", "share", "", title=f"{title} ({met['total']})")
-    for kind, count in met["counts"].items():
+def _met_table(title: str, met: Met, who: str) -> Table:
+    table = Table(f"{who} replied with", "times", "share", "", title=f"{title} ({met.total})")
+    for kind, count in met.counts.items():
         if count:
-            share = met["shares"][kind]
+            share = met.shares[kind]
             table.add_row(kind, str(count), percent(share), bar(share))
     return table
 
 
-def _periods(periods: list[dict[str, Any]], by: str) -> Table:
+def _periods(periods: list[Period], by: str) -> Table:
     table = Table(by, "messages you/them", "started you/them", "depth you/them", "their feelings")
     for p in periods:
+        n = p.numbers
         table.add_row(
-            p["period"],
-            f"{p['messages']['me']}/{p['messages']['them']}",
-            f"{p['started']['me']}/{p['started']['them']}",
-            f"{_mean(p['depth']['me']['mean'])}/{_mean(p['depth']['them']['mean'])}",
-            str(p["their_feelings_met"]["total"]),
+            p.period,
+            f"{n.messages.me}/{n.messages.them}",
+            f"{n.started.me}/{n.started.them}",
+            f"{_mean(n.depth.me.mean)}/{_mean(n.depth.them.mean)}",
+            str(n.their_feelings_met.total),
         )
-    messages = [p["messages"]["me"] + p["messages"]["them"] for p in periods]
+    messages = [p.numbers.messages.me + p.numbers.messages.them for p in periods]
     table.caption = (
         f"messages {sparkline(messages)}   your depth "
-        f"{sparkline([p['depth']['me']['mean'] for p in periods], top=3)}   their depth "
-        f"{sparkline([p['depth']['them']['mean'] for p in periods], top=3)}"
+        f"{sparkline([p.numbers.depth.me.mean for p in periods], top=3)}   their depth "
+        f"{sparkline([p.numbers.depth.them.mean for p in periods], top=3)}"
     )
     return table
 
@@ -159,16 +163,17 @@ MOMENT_TITLES = {
 }
 
 
-def _render_moments(notable: dict[str, list[dict[str, Any]]]) -> None:
+def _render_moments(notable: Moments) -> None:
     for key, title in MOMENT_TITLES.items():
         console.print(f"\n[bold]{title}[/]")
-        if not notable[key]:
+        found = getattr(notable, key)
+        if not found:
             console.print("  none")
-        for m in notable[key]:
-            console.print(f"  {m['at']}  {m['excerpt']}", markup=False)
-            if m["reply"]:
-                console.print(f"      reply: {m['reply']}", markup=False)
-            console.print(f"      why: {m['reason']}", markup=False)
+        for m in found:
+            console.print(f"  {m.at}  {m.excerpt}", markup=False)
+            if m.reply:
+                console.print(f"      reply: {m.reply}", markup=False)
+            console.print(f"      why: {m.reason}", markup=False)
 
 
 @mirror_app.command("eval")

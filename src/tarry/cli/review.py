@@ -84,7 +84,7 @@ def _lived(result: Review) -> RenderableType:
     table = Table("domain", "importance", "consistency", "gap", title="Importance vs lived",
                   title_justify="left", title_style="bold")  # fmt: skip
     for r in lived.closeness:
-        table.add_row(r["label"], str(r["importance"]), str(r["consistency"]), str(r["gap"]))
+        table.add_row(r.label, str(r.importance), str(r.consistency), str(r.gap))
     gap = Text(f"want/value gap: {lived.closeness_gap} · {lived.gap_label}", style="dim")
     return Group(table, gap, measured)
 
@@ -142,7 +142,7 @@ def _depth(result: Review) -> RenderableType:
     from tarry.base.textcharts import signed, sparkline
 
     d = result.depth
-    trend = sparkline([p["meaningfulness"] for p in d.trend], 1, 7)
+    trend = sparkline([p.meaningfulness for p in d.trend], 1, 7)
     if not d.moments:
         return Text.assemble(("Depth", "bold"), f"  no moments this week · 8 weeks: {trend}")
     share = f"{d.feeling_share:.0%}" if d.feeling_share is not None else "n/a"
@@ -161,8 +161,8 @@ def _drifting(result: Review) -> RenderableType:
         return Text.assemble(("Who is drifting", "bold"), "  no one with a cadence is overdue")
     text = Text("Who is drifting", style="bold")
     for d in result.drifting:
-        text.append(f"\n  {d['name']}", style="bold")
-        text.append(f": {'; '.join(d['reasons'])}")
+        text.append(f"\n  {d.name}", style="bold")
+        text.append(f": {'; '.join(d.reasons)}")
     return text
 
 

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tarry.base import clock
-from tarry.base.errors import Conflict, InvalidInput, NotFound
+from tarry.base.errors import Conflict, InvalidInput, NotFound, Step
 from tarry.store import Store
 
 RELATIONS = ("partner", "date", "friend", "family", "other")
@@ -31,7 +31,9 @@ class Person:
 def _check(relation: str | None, cadence_days: float | None) -> None:
     if relation is not None and relation not in RELATIONS:
         raise InvalidInput(
-            f"Unknown relation {relation!r}.", f"Choose from: {', '.join(RELATIONS)}."
+            f"Unknown relation {relation!r}.",
+            field="relation",
+            expected=f"one of {', '.join(RELATIONS)}",
         )
     if cadence_days is not None and not (
         math.isfinite(cadence_days) and 0 < cadence_days <= MAX_CADENCE_DAYS
@@ -39,7 +41,9 @@ def _check(relation: str | None, cadence_days: float | None) -> None:
         raise InvalidInput(
             f"Contact cadence must be a number of days from 1 to {MAX_CADENCE_DAYS}, "
             f"not {cadence_days}.",
-            "For weekly contact use --every 7.",
+            field="cadence_days",
+            expected=f"how often to be in touch, in days (1 to {MAX_CADENCE_DAYS}); weekly is 7",
+            example="7",
         )
 
 
@@ -60,7 +64,7 @@ def add(
     if same is not None:
         what = "is already in tarry" if same.name.lower() == name.lower() else (
             f"is already an alias of {same.name}")  # fmt: skip
-        raise Conflict(f"{name} {what}.", f"Use `tarry people edit {same.name!r}`.")
+        raise Conflict(f"{name} {what}.", step=Step.EDIT_PERSON)
     with store.tx():
         cur = store.execute(
             "INSERT INTO people (name, relation, cadence_days, note, created_at)"
@@ -107,17 +111,14 @@ def get(store: Store, name: str) -> Person:
             (name.strip(),),
         )
     if row is None:
-        raise NotFound(
-            f"No person called {name!r}.",
-            f"See `tarry people list`, or `tarry people add {name!r}`.",
-        )
+        raise NotFound(f"No person called {name!r}.", step=Step.LIST_PEOPLE)
     return _from_row(store, row)
 
 
 def by_id(store: Store, person_id: int) -> Person:
     row = store.one("SELECT * FROM people WHERE id = ?", (person_id,))
     if row is None:
-        raise NotFound(f"No person with id {person_id}.", "See `tarry people list`.")
+        raise NotFound(f"No person with id {person_id}.", step=Step.LIST_PEOPLE)
     return _from_row(store, row)
 
 

@@ -9,13 +9,12 @@ search index (`messages_fts`) is filled in bulk at the end of it.
 from __future__ import annotations
 
 import hashlib
-import io
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import orjson
 
@@ -23,17 +22,17 @@ from tarry.base import clock
 from tarry.base.errors import InvalidInput
 from tarry.base.source import Source, as_source
 from tarry.declare import contacts, people
-from tarry.mirror.formats import Message
-from tarry.mirror.formats import detect as formats
+from tarry.mirror.formats import Message, Ref, registry
+from tarry.mirror.formats.contract import Columns, Options, Reading, day_first, without_surrogates
 from tarry.mirror.formats.conversation import Conversation
-from tarry.mirror.formats.csvchat import Columns
+from tarry.mirror.formats.registry import Progress
 from tarry.store import Store
 
+__all__ = ["ImportSummary", "day_first", "import_chat", "without_surrogates"]
 BATCH = 5000
 PEEK = 2000  # messages read ahead to guess which author is the user
 CACHE_KIB = -65536  # SQLite's page cache during an import (negative: KiB)
 KEEP_SKIPPED = 200  # skipped records listed in the summary (all are counted)
-Progress = Callable[[int, int], None]  # (bytes read, total bytes)
 AskMe = Callable[[list[str]], str | None]  # (authors) -> the user's author name, or None
 
 # One statement per batch of rows sent as a JSON array: SQLite reads it with json_each, so
@@ -47,6 +46,17 @@ FROM json_each(?2) AS j
 """
 # For a conversation stored before: rows already there are skipped by one index look-up each.
 INSERT_AGAIN = INSERT + "WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.key = j.value ->> 0)"
+# Ids, replies and reactions of a batch, found by the messages' keys (stored just before).
+INSERT_REFS = """
+INSERT OR IGNORE INTO message_refs (message_id, conversation_id, source_id, reply_to)
+SELECT m.id, ?1, j.value ->> 1, j.value ->> 2
+FROM json_each(?2) AS j JOIN messages m ON m.key = j.value ->> 0
+"""
+INSERT_REACTIONS = """
+INSERT OR IGNORE INTO reactions (message_id, author, is_me, person_id, emoji)
+SELECT m.id, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4
+FROM json_each(?1) AS j JOIN messages m ON m.key = j.value ->> 0
+"""
 
 
 @dataclass
@@ -80,6 +90,21 @@ class ImportSummary:
     def messages(self) -> int:
         return sum(c.messages for c in self.conversations)
 
+    def add(self, part: ConversationSummary) -> None:
+        """A conversation's summary; an export read in parts (SMS) sums each conversation's."""
+        same = next((c for c in self.conversations if c.title == part.title), None)
+        if same is None:
+            self.conversations.append(part)
+            return
+        same.messages += part.messages
+        same.new += part.new
+        same.already_present += part.already_present
+        same.first = min(filter(None, (same.first, part.first)), default=None)
+        same.last = max(filter(None, (same.last, part.last)), default=None)
+        for mine, theirs in ((same.authors, part.authors), (same.kinds, part.kinds)):
+            for key, count in theirs.items():
+                mine[key] = mine.get(key, 0) + count
+
     def skip(self, where: str, reason: str) -> None:
         self.skipped += 1
         if len(self.skipped_records) < KEEP_SKIPPED:
@@ -89,33 +114,6 @@ class ImportSummary:
         data = asdict(self)
         data |= {"messages": self.messages, "new": self.new}
         return data
-
-
-class ProgressReader(io.RawIOBase):
-    """A read-only file that reports how many bytes were read so far."""
-
-    def __init__(self, raw: BinaryIO, total: int, progress: Progress) -> None:
-        self.raw, self.total, self.progress = raw, total, progress
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        count = self.raw.readinto(buffer)  # type: ignore[attr-defined]
-        self.progress(self.raw.tell(), self.total)
-        return int(count or 0)
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return self.raw.seek(offset, whence)
-
-    def tell(self) -> int:
-        return self.raw.tell()
-
-    def fileno(self) -> int:  # the file itself, for a reader that maps or opens it in place
-        return self.raw.fileno()
 
 
 def import_chat(
@@ -131,6 +129,7 @@ def import_chat(
     progress: Progress | None = None,
     ask_me: AskMe | None = None,
     day_first: bool | None = None,
+    delimiter: str | None = None,
 ) -> ImportSummary:
     """Import every conversation of the export at `path` (or the one named `chat`).
 
@@ -141,21 +140,22 @@ def import_chat(
     source = as_source(path)
     if not source.exists():
         raise InvalidInput(f"No such file or folder: {source}.")
-    fmt = (fmt or formats.detect(source)).lower()
-    formats.module_for(fmt)
+    chosen = registry.choose(source, fmt)  # detected once, here
     linked = people.get(store, person) if person else None
-    summary = ImportSummary(str(source), fmt)
-    importer = Importer(store, fmt, linked, me, ask_me)
+    summary = ImportSummary(str(source), chosen.name)
+    importer = Importer(store, chosen.name, linked, me, ask_me)
+    options = Options(columns=columns, day_first=day_first, delimiter=delimiter)
+    reading = Reading(chat, summary.skip, options)
     with ExitStack() as stack, store.tx():
         stack.enter_context(_big_cache(store))
-        options = {"columns": columns, "day_first": day_first}
-        found = _open(stack, source, fmt, chat, options, progress, summary)
+        export = stack.enter_context(registry.opened(source, chosen, reading, progress=progress))
         start = store.scalar("SELECT COALESCE(MAX(id), 0) FROM messages")
-        for conversation in found:
+        start_reaction = store.scalar("SELECT COALESCE(MAX(id), 0) FROM reactions")
+        for conversation in export.conversations:
             if title is not None:
                 _check_one(summary, source.path)
                 conversation = conversation._replace(title=title.strip() or conversation.title)
-            summary.conversations.append(importer.run(conversation))
+            summary.add(importer.run(conversation))
         _check_me(me, summary, source.path)
         store.execute(
             "INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE id > ?",
@@ -164,20 +164,8 @@ def import_chat(
         if importer.relinked:  # messages now count for other people: recount every day
             contacts.rebuild(store)
         else:
-            contacts.record(store, after_id=start)
+            contacts.record(store, after_id=start, after_reaction=start_reaction)
     return summary
-
-
-DATE_ORDERS = {"dmy": True, "mdy": False}
-
-
-def day_first(order: str | None) -> bool | None:
-    """A date order as the user names it ('dmy', 'mdy'; empty: work it out) as `day_first`."""
-    if not order:
-        return None
-    if order.lower() not in DATE_ORDERS:
-        raise InvalidInput(f"Unknown date order {order!r}.", "Use --date-order dmy or mdy.")
-    return DATE_ORDERS[order.lower()]
 
 
 def _check_me(me: str | None, summary: ImportSummary, path: Path) -> None:
@@ -210,24 +198,6 @@ def _big_cache(store: Store) -> Iterator[None]:
         store.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def _open(
-    stack: ExitStack,
-    source: Source,
-    fmt: str,
-    chat: str | None,
-    options: dict[str, Any],
-    progress: Progress | None,
-    summary: ImportSummary,
-) -> Iterator[Conversation]:
-    if source.is_folder:
-        return formats.folder_conversations(source.path, chat=chat, on_skip=summary.skip)
-    fp: BinaryIO = stack.enter_context(source.open())
-    if progress is not None:
-        raw = ProgressReader(fp, source.size(), progress)
-        fp = stack.enter_context(io.BufferedReader(raw, 1 << 16))
-    return formats.conversations(source, fp, fmt, chat=chat, on_skip=summary.skip, options=options)
-
-
 class Importer:
     """Stores conversations of one export: authors resolved once, messages in batches."""
 
@@ -237,6 +207,8 @@ class Importer:
         self.store, self.source, self.person = store, source, person
         self.me, self.ask_me = me, ask_me
         self.relinked = False
+        self.refs: list[tuple[str, str, str]] = []  # (key, source id, reply to) of a batch
+        self.reactions: list[tuple[Any, ...]] = []  # (key, author, is_me, person_id, emoji)
 
     def run(self, conversation: Conversation) -> ConversationSummary:
         row = self.store.one(
@@ -257,6 +229,7 @@ class Importer:
         for batch in _batches(rows):
             payload = (conversation_id, as_json(batch))
             summary.new += self.store.conn.execute(insert, payload).rowcount
+            self._store_refs(conversation_id)
         summary.already_present = summary.messages - summary.new
         if row is not None and (row["me"] != me or row["person_id"] != links.person_id):
             links.relink(conversation_id)
@@ -306,7 +279,8 @@ class Importer:
         authors: dict[str, int] = {}
         kinds: dict[str, int] = {}
         first = last = None
-        for ts, author, text, kind in messages:
+        for message in messages:
+            ts, author, text, kind = message
             is_me, person_id = link(author)
             authors[author] = authors.get(author, 0) + 1
             kinds[kind] = kinds.get(kind, 0) + 1
@@ -314,11 +288,32 @@ class Importer:
                 first = ts
             if last is None or ts > last:
                 last = ts
-            yield (key(ts, author, text), ts, author, is_me, person_id, text, kind)
+            row_key = key(ts, author, text)
+            if message.__class__ is not Message:  # one with an id, a reply or reactions
+                self._keep_ref(row_key, message.ref, link)
+            yield (row_key, ts, author, is_me, person_id, text, kind)
         summary.messages = sum(authors.values())
         summary.authors = dict(sorted(authors.items(), key=lambda item: -item[1]))
         summary.kinds = kinds
         summary.first, summary.last = first, last
+
+    def _keep_ref(self, key: str, ref: Ref | None, link: Callable[[str], Any]) -> None:
+        if ref is None:
+            return
+        if ref.id or ref.reply_to:
+            self.refs.append((key, ref.id, ref.reply_to))
+        for reaction in ref.reactions:
+            self.reactions.append((key, reaction.author, *link(reaction.author), reaction.emoji))
+
+    def _store_refs(self, conversation_id: int) -> None:
+        """Ids, replies and reactions of the batch just stored (kept on a re-import: reactions
+        added since are added)."""
+        if self.refs:
+            self.store.conn.execute(INSERT_REFS, (conversation_id, as_json(self.refs)))
+            self.refs.clear()
+        if self.reactions:
+            self.store.conn.execute(INSERT_REACTIONS, (as_json(self.reactions),))
+            self.reactions.clear()
 
     def _link_conversation(self, conversation_id: int, links: Links, row: Any) -> None:
         """Without --person, a chat whose other side is one known person is linked to them."""
@@ -391,6 +386,22 @@ class Links:
                 " AND author = ? AND (is_me != ? OR person_id IS NOT ?)",
                 (is_me, person_id, conversation_id, author, is_me, person_id),
             )
+        self._relink_reactions(conversation_id)
+
+    def _relink_reactions(self, conversation_id: int) -> None:
+        reactions = "SELECT x.id FROM reactions x JOIN messages m ON m.id = x.message_id"
+        authors = self.store.query(
+            f"SELECT DISTINCT author FROM reactions WHERE id IN ({reactions}"
+            " WHERE m.conversation_id = ?)",
+            (conversation_id,),
+        )
+        for (author,) in authors:
+            is_me, person_id = self.get(author)
+            self.store.execute(
+                f"UPDATE reactions SET is_me = ?, person_id = ? WHERE author = ? AND id IN"
+                f" ({reactions} WHERE m.conversation_id = ?)",
+                (is_me, person_id, author, conversation_id),
+            )
 
 
 def _stored_person(store: Store, row: Any) -> Any:
@@ -421,12 +432,6 @@ def as_json(batch: list[tuple[Any, ...]]) -> str:
         return orjson.dumps(batch).decode()
     except orjson.JSONEncodeError:
         return orjson.dumps([[without_surrogates(v) for v in row] for row in batch]).decode()
-
-
-def without_surrogates(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def _batches(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:

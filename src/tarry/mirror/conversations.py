@@ -9,11 +9,11 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from tarry.base.errors import InvalidInput, NotFound
 from tarry.declare import people
@@ -58,6 +58,124 @@ class Exchange:
 
     said: Row
     reply: list[Row]
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class Sides(Generic[T]):
+    """One figure each way: mine and theirs."""
+
+    me: T
+    them: T
+
+    @classmethod
+    def each(cls, figure: Callable[[str], T]) -> Sides[T]:
+        return cls(me=figure("me"), them=figure("them"))
+
+    def of(self, side: str) -> T:
+        return self.me if side == "me" else self.them
+
+
+@dataclass
+class DepthCounts:
+    """How many messages reached each disclosure level, and the mean level (0 none .. 3)."""
+
+    none: int
+    fact: int
+    thought: int
+    feeling: int
+    mean: float | None
+
+
+@dataclass
+class Met:
+    """How disclosures at one level were met: counts and shares per kind of reply."""
+
+    total: int
+    counts: dict[str, int]  # keyed by REPLIES
+    shares: dict[str, float]
+
+
+@dataclass
+class Numbers:
+    """Every mirror number for a set of messages (one person, one period, one week)."""
+
+    messages: Sides[int]
+    words: Sides[int]
+    depth: Sides[DepthCounts]
+    follow_up_rate: Sides[float | None]
+    conversations: int
+    started: Sides[int]
+    response_minutes: Sides[float | None]
+    reciprocity: Sides[float | None]
+    their_feelings_met: Met
+    my_feelings_met: Met
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Period:
+    """The numbers of one ISO week or calendar month."""
+
+    period: str
+    numbers: Numbers
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"period": self.period, **self.numbers.to_dict()}
+
+
+@dataclass
+class WeekDepth:
+    me: DepthCounts
+    them: DepthCounts
+    reciprocity: Sides[float | None]
+
+
+@dataclass
+class Stay:
+    hard_disclosures: int  # their feeling disclosures
+    redirected: int  # ... that your reply turned away from
+
+
+@dataclass
+class Seen:
+    my_feelings: int
+    met: dict[str, int]  # keyed by REPLIES
+
+
+@dataclass
+class Space:
+    their_feelings: int
+    explored_or_validated: int
+    fixed_or_minimised: int
+
+
+@dataclass
+class PersonMessages:
+    name: str
+    messages: int
+
+
+@dataclass
+class MirrorWeek:
+    """One week's mirror numbers for the weekly review, by practice and by person."""
+
+    start: str
+    end: str
+    messages: Sides[int]
+    depth: WeekDepth
+    stay: Stay
+    seen: Seen
+    space: Space
+    follow_up_rate: Sides[float | None]
+    people: list[PersonMessages]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @lru_cache(maxsize=256)
@@ -172,15 +290,15 @@ def reply_kinds(exchange: Exchange) -> list[str]:
     return [m for m in MET if m in moves] or ["other reply"]
 
 
-def _share_of(counts: Counter[str], total: int, keys: Iterable[str]) -> dict[str, Any]:
-    return {
-        "total": total,
-        "counts": {k: counts[k] for k in keys},
-        "shares": {k: round(counts[k] / total, 3) if total else 0.0 for k in keys},
-    }
+def _share_of(counts: Counter[str], total: int, keys: Iterable[str]) -> Met:
+    return Met(
+        total=total,
+        counts={k: counts[k] for k in keys},
+        shares={k: round(counts[k] / total, 3) if total else 0.0 for k in keys},
+    )
 
 
-def how_met(said: list[Exchange], level: str = "feeling") -> dict[str, Any]:
+def how_met(said: list[Exchange], level: str = "feeling") -> Met:
     """For every message at disclosure `level`: how the next reply met it, with shares."""
     counts: Counter[str] = Counter()
     total = 0
@@ -191,13 +309,13 @@ def how_met(said: list[Exchange], level: str = "feeling") -> dict[str, Any]:
     return _share_of(counts, total, REPLIES)
 
 
-def _response_minutes(chunks: list[Session]) -> dict[str, float | None]:
+def _response_minutes(chunks: list[Session]) -> Sides[float | None]:
     delays: dict[str, list[float]] = {side: [] for side in SIDES}
     for chunk in chunks:
         for before, after in itertools.pairwise(chunk.rows):
             if before.side != after.side:
                 delays[after.side].append((after.at - before.at).total_seconds() / 60)
-    return {s: round(statistics.median(d), 1) if d else None for s, d in delays.items()}
+    return Sides.each(lambda s: round(statistics.median(delays[s]), 1) if delays[s] else None)
 
 
 def _reciprocity(said: list[Exchange]) -> float | None:
@@ -211,40 +329,45 @@ def _reciprocity(said: list[Exchange]) -> float | None:
     return round(met / deep, 3) if deep else None
 
 
-def _per_side(rows: list[Row]) -> dict[str, Any]:
-    by_side: dict[str, list[Row]] = {side: [r for r in rows if r.side == side] for side in SIDES}
-    out: dict[str, Any] = {"messages": {}, "words": {}, "depth": {}, "follow_up_rate": {}}
-    for side, mine in by_side.items():
-        out["messages"][side] = len(mine)
-        out["words"][side] = sum(len(r.text.split()) for r in mine)
-        levels = Counter(r.disclosure for r in mine)
-        mean = sum(DEPTH[r.disclosure] for r in mine) / len(mine) if mine else None
-        out["depth"][side] = {
-            **{level: levels[level] for level in DISCLOSURES},
-            "mean": round(mean, 2) if mean is not None else None,
-        }
-        follow = sum(r.question == "follow_up" for r in mine)
-        out["follow_up_rate"][side] = round(follow / len(mine), 3) if mine else None
-    return out
+def _depth_of(mine: list[Row]) -> DepthCounts:
+    levels = Counter(r.disclosure for r in mine)
+    mean = sum(DEPTH[r.disclosure] for r in mine) / len(mine) if mine else None
+    return DepthCounts(
+        none=levels["none"],
+        fact=levels["fact"],
+        thought=levels["thought"],
+        feeling=levels["feeling"],
+        mean=round(mean, 2) if mean is not None else None,
+    )
 
 
-def summarise(rows: list[Row]) -> dict[str, Any]:
+def _follow_up_rate(mine: list[Row]) -> float | None:
+    follow = sum(r.question == "follow_up" for r in mine)
+    return round(follow / len(mine), 3) if mine else None
+
+
+def summarise(rows: list[Row]) -> Numbers:
     """Every mirror number for a set of messages (one person, one period ...)."""
     return summarise_sessions(split(rows))
 
 
-def summarise_sessions(chunks: list[Session]) -> dict[str, Any]:
+def summarise_sessions(chunks: list[Session]) -> Numbers:
+    rows = [row for chunk in chunks for row in chunk.rows]
+    by_side = {side: [r for r in rows if r.side == side] for side in SIDES}
     started = Counter(chunk.rows[0].side for chunk in chunks)
     said = {side: all_exchanges(chunks, side) for side in SIDES}
-    return {
-        **_per_side([row for chunk in chunks for row in chunk.rows]),
-        "conversations": len(chunks),
-        "started": {side: started[side] for side in SIDES},
-        "response_minutes": _response_minutes(chunks),
-        "reciprocity": {side: _reciprocity(said[side]) for side in SIDES},
-        "their_feelings_met": how_met(said["them"]),
-        "my_feelings_met": how_met(said["me"]),
-    }
+    return Numbers(
+        messages=Sides.each(lambda s: len(by_side[s])),
+        words=Sides.each(lambda s: sum(len(r.text.split()) for r in by_side[s])),
+        depth=Sides.each(lambda s: _depth_of(by_side[s])),
+        follow_up_rate=Sides.each(lambda s: _follow_up_rate(by_side[s])),
+        conversations=len(chunks),
+        started=Sides.each(lambda s: started[s]),
+        response_minutes=_response_minutes(chunks),
+        reciprocity=Sides.each(lambda s: _reciprocity(said[s])),
+        their_feelings_met=how_met(said["them"]),
+        my_feelings_met=how_met(said["me"]),
+    )
 
 
 def period_key(at: datetime, by: str) -> str:
@@ -254,22 +377,28 @@ def period_key(at: datetime, by: str) -> str:
     return f"{at.year}-{at.month:02d}"
 
 
-def by_period(chunks: list[Session], by: str) -> list[dict[str, Any]]:
+def by_period(chunks: list[Session], by: str) -> list[Period]:
     """Numbers per ISO week or calendar month, oldest first.
 
     A conversation counts in the period it started in, even when it runs past midnight.
     """
-    if by not in PERIODS:
-        raise InvalidInput(f"Unknown period {by!r}.", "Use --by week or --by month.")
+    check_period(by)
     groups: dict[str, list[Session]] = defaultdict(list)
     for chunk in chunks:
         groups[period_key(chunk.rows[0].at, by)].append(chunk)
-    return [{"period": key, **summarise_sessions(groups[key])} for key in sorted(groups)]
+    return [Period(key, summarise_sessions(groups[key])) for key in sorted(groups)]
+
+
+def check_period(by: str) -> None:
+    if by not in PERIODS:
+        raise InvalidInput(
+            f"Unknown period {by!r}.", field="by", expected="week or month", example="month"
+        )
 
 
 def person_rows(
     store: Store, name: str, since: datetime | None = None, chat: str | None = None
-) -> tuple[Any, list[Row]]:
+) -> tuple[people.Person, list[Row]]:
     """The person and their labelled messages: in every chat with them, or the one titled `chat`."""
     person = people.get(store, name)
     if chat is None:
@@ -290,59 +419,32 @@ def person_rows(
     return person, load_rows(store, "c.person_id = ? AND c.title = ?", (person.id, chat), since)
 
 
-def person_numbers(store: Store, person_id: int) -> dict[str, Any]:
-    """One person's mirror numbers over all time (the web app's person page)."""
+def person_numbers(store: Store, person_id: int) -> Numbers:
+    """One person's mirror numbers over all time."""
     return summarise(load_rows(store, "c.person_id = ?", (person_id,)))
 
 
-def person_report(
-    store: Store,
-    name: str,
-    *,
-    since: datetime | None = None,
-    by: str = "month",
-    chat: str | None = None,
-) -> dict[str, Any]:
-    """Everything `tarry mirror report --person NAME` shows: totals, periods, moments."""
-    from tarry.mirror.notable import notable  # notable builds on this module
-
-    if by not in PERIODS:
-        raise InvalidInput(f"Unknown period {by!r}.", "Use --by week or --by month.")
-    person, rows = person_rows(store, name, since, chat)
-    chunks = split(rows)
-    return {
-        "person": person.name,
-        "chat": chat,
-        "since": since.isoformat() if since else None,
-        "by": by,
-        "total": summarise_sessions(chunks),
-        "periods": by_period(chunks, by),
-        "notable": notable(chunks),
-    }
-
-
-def week_summary(store: Store, start: datetime, end: datetime) -> dict[str, Any]:
+def week_summary(store: Store, start: datetime, end: datetime) -> MirrorWeek:
     """One week's mirror numbers for the weekly review, by practice and by person."""
     rows = load_rows(store, "1 = 1", (), start, end)
     chunks = split(rows)
     total = summarise_sessions(chunks)
-    theirs, mine = total["their_feelings_met"], total["my_feelings_met"]
-    counts = theirs["counts"]
-    return {
-        "start": start.isoformat(),
-        "end": end.isoformat(),
-        "messages": total["messages"],
-        "depth": {**total["depth"], "reciprocity": total["reciprocity"]},
-        "stay": {"hard_disclosures": theirs["total"], "redirected": counts["redirect"]},
-        "seen": {"my_feelings": mine["total"], "met": mine["counts"]},
-        "space": {
-            "their_feelings": theirs["total"],
-            "explored_or_validated": _any_of(chunks, ("explore", "validate")),
-            "fixed_or_minimised": _any_of(chunks, ("fix", "minimise")),
-        },
-        "follow_up_rate": total["follow_up_rate"],
-        "people": _people_counts(store, rows),
-    }
+    theirs, mine = total.their_feelings_met, total.my_feelings_met
+    return MirrorWeek(
+        start=start.isoformat(),
+        end=end.isoformat(),
+        messages=total.messages,
+        depth=WeekDepth(total.depth.me, total.depth.them, total.reciprocity),
+        stay=Stay(hard_disclosures=theirs.total, redirected=theirs.counts["redirect"]),
+        seen=Seen(my_feelings=mine.total, met=mine.counts),
+        space=Space(
+            their_feelings=theirs.total,
+            explored_or_validated=_any_of(chunks, ("explore", "validate")),
+            fixed_or_minimised=_any_of(chunks, ("fix", "minimise")),
+        ),
+        follow_up_rate=total.follow_up_rate,
+        people=_people_counts(store, rows),
+    )
 
 
 def _any_of(chunks: list[Session], kinds: tuple[str, ...]) -> int:
@@ -354,7 +456,7 @@ def _any_of(chunks: list[Session], kinds: tuple[str, ...]) -> int:
     )
 
 
-def _people_counts(store: Store, rows: list[Row]) -> list[dict[str, Any]]:
+def _people_counts(store: Store, rows: list[Row]) -> list[PersonMessages]:
     names = {
         r["id"]: r["name"] or r["title"]
         for r in store.query(
@@ -363,4 +465,4 @@ def _people_counts(store: Store, rows: list[Row]) -> list[dict[str, Any]]:
         )
     }
     counts: Counter[str] = Counter(names[r.conversation] for r in rows)
-    return [{"name": n, "messages": c} for n, c in counts.most_common()]
+    return [PersonMessages(n, c) for n, c in counts.most_common()]

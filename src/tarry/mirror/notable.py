@@ -7,12 +7,37 @@ received; redirects after a hard disclosure.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from tarry.mirror.conversations import EXCERPT, Exchange, Row, Session, all_exchanges, reply_kinds
 from tarry.mirror.lexicon import load, normalise
 
 LIMIT = 5
+
+
+@dataclass
+class Notable:
+    """A message that mattered, the reply it got, and why it was flagged."""
+
+    at: str  # local time, to the minute
+    who: str  # "me" or "them"
+    excerpt: str
+    reply: str | None
+    met: list[str]  # how the reply met it (conversations.REPLIES)
+    reason: str
+
+
+@dataclass
+class Moments:
+    """The moments that mattered, by kind, each newest or hardest first."""
+
+    their_hardest: list[Notable]
+    my_vulnerable: list[Notable]
+    redirects: list[Notable]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def excerpt(text: str, width: int = EXCERPT) -> str:
@@ -36,16 +61,16 @@ def _is_hard(row: Row) -> bool:
     return row.disclosure == "feeling" or (row.disclosure != "none" and bool(_hard(row)))
 
 
-def _moment(exchange: Exchange, reason: str) -> dict[str, Any]:
+def _moment(exchange: Exchange, reason: str) -> Notable:
     reply = " / ".join(r.text for r in exchange.reply)
-    return {
-        "at": exchange.said.at.isoformat(timespec="minutes"),
-        "who": exchange.said.side,
-        "excerpt": excerpt(exchange.said.text),
-        "reply": excerpt(reply) if reply else None,
-        "met": reply_kinds(exchange),
-        "reason": reason,
-    }
+    return Notable(
+        at=exchange.said.at.isoformat(timespec="minutes"),
+        who=exchange.said.side,
+        excerpt=excerpt(exchange.said.text),
+        reply=excerpt(reply) if reply else None,
+        met=reply_kinds(exchange),
+        reason=reason,
+    )
 
 
 def _all(chunks: list[Session], side: str) -> list[Exchange]:
@@ -57,7 +82,7 @@ def _shown(row: Row) -> int:
     return len(json.loads(row.evidence).get("disclosure", []))
 
 
-def hardest(chunks: list[Session], limit: int = LIMIT) -> list[dict[str, Any]]:
+def hardest(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
     """Their hardest disclosures (most feeling words, then hard news), with your reply."""
     found = [e for e in _all(chunks, "them") if e.said.disclosure == "feeling"]
     # Rank everything by the stored evidence; read the texts again only for the leaders.
@@ -71,7 +96,7 @@ def hardest(chunks: list[Session], limit: int = LIMIT) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def vulnerable(chunks: list[Session], limit: int = LIMIT) -> list[dict[str, Any]]:
+def vulnerable(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
     """Your own feeling disclosures, newest first, and how they were received."""
     found = [e for e in _all(chunks, "me") if e.said.disclosure == "feeling"]
     found.sort(key=lambda e: e.said.at, reverse=True)
@@ -82,7 +107,7 @@ def vulnerable(chunks: list[Session], limit: int = LIMIT) -> list[dict[str, Any]
     ]  # fmt: skip
 
 
-def redirects(chunks: list[Session], limit: int = LIMIT) -> list[dict[str, Any]]:
+def redirects(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
     """Hard disclosures of theirs that your reply turned away from, newest first."""
     found = [
         e
@@ -101,9 +126,9 @@ def _redirect_reason(exchange: Exchange) -> str:
     )
 
 
-def notable(chunks: list[Session], limit: int = LIMIT) -> dict[str, list[dict[str, Any]]]:
-    return {
-        "their_hardest": hardest(chunks, limit),
-        "my_vulnerable": vulnerable(chunks, limit),
-        "redirects": redirects(chunks, limit),
-    }
+def notable(chunks: list[Session], limit: int = LIMIT) -> Moments:
+    return Moments(
+        their_hardest=hardest(chunks, limit),
+        my_vulnerable=vulnerable(chunks, limit),
+        redirects=redirects(chunks, limit),
+    )

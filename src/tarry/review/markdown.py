@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tarry.base import outputs
 from tarry.base.clock import hours_text
 from tarry.base.textcharts import bar, signed, sparkline
-from tarry.review.week import Review
+from tarry.review.week import CalendarWeek, Review
+
+if TYPE_CHECKING:
+    from tarry.mirror.conversations import MirrorWeek
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -50,8 +53,7 @@ def _lived(review: Review) -> str:
     if lived.closeness:
         lines += ["", "| domain | importance | consistency | gap |", "|---|---:|---:|---:|"]
         lines += [
-            f"| {r['label']} | {r['importance']} | {r['consistency']} | {r['gap']} |"
-            for r in lived.closeness
+            f"| {r.label} | {r.importance} | {r.consistency} | {r.gap} |" for r in lived.closeness
         ]
         lines += ["", f"Want/value gap: **{lived.closeness_gap}**. Read it as: {lived.gap_label}."]
     else:
@@ -86,28 +88,28 @@ def _hours(review: Review) -> str:
     return "\n".join(lines)
 
 
-def calendar_line(calendar: dict[str, Any]) -> str:
+def calendar_line(calendar: CalendarWeek) -> str:
     """The time audit in a sentence: hours per domain, the target, collisions with work."""
-    hours = ", ".join(f"{domain} {hours_text(h)}" for domain, h in calendar["hours"].items())
+    hours = ", ".join(f"{domain} {hours_text(h)}" for domain, h in calendar.hours.items())
     line = f"From your calendar: {hours}"
-    if calendar["target_hours"] is not None:
-        met = "met" if calendar["target_met"] else "not met"
-        line += f"; connection target {hours_text(calendar['target_hours'])} ({met})"
-    clashes = calendar["collisions"]
+    if calendar.target_hours is not None:
+        met = "met" if calendar.target_met else "not met"
+        line += f"; connection target {hours_text(calendar.target_hours)} ({met})"
+    clashes = calendar.collisions
     if clashes:
         line += f"; {plural(len(clashes), 'commitment')} collided with work"
     return line
 
 
-def mirror_line(mirror: dict[str, Any]) -> str:
+def mirror_line(mirror: MirrorWeek) -> str:
     """The mirror's week in a sentence, from imported chats."""
-    sent = sum(mirror["messages"].values())
-    space, stay = mirror["space"], mirror["stay"]
+    sent = mirror.messages.me + mirror.messages.them
+    space, stay = mirror.space, mirror.stay
     return (
-        f"Imported chats: {plural(sent, 'message')}; of their {space['their_feelings']} feeling"
-        f" disclosures, {space['explored_or_validated']} met by exploring or validating,"
-        f" {space['fixed_or_minimised']} by fixing or minimising, {stay['redirected']} redirected;"
-        f" your own feeling disclosures: {mirror['seen']['my_feelings']}"
+        f"Imported chats: {plural(sent, 'message')}; of their {space.their_feelings} feeling"
+        f" disclosures, {space.explored_or_validated} met by exploring or validating,"
+        f" {space.fixed_or_minimised} by fixing or minimising, {stay.redirected} redirected;"
+        f" your own feeling disclosures: {mirror.seen.my_feelings}"
     )
 
 
@@ -148,7 +150,7 @@ def _depth(review: Review) -> str:
             f"Meaningfulness (mean of the five ratings, 1-7): {d.meaningfulness}"
             f" ({signed(d.change)} against the weeks before).",
         ]
-    means = [p["meaningfulness"] for p in d.trend]
+    means = [p.meaningfulness for p in d.trend]
     lines += ["", f"Meaningfulness, last {len(means)} weeks: `{sparkline(means, 1, 7)}`"]
     return "\n".join(lines)
 
@@ -157,7 +159,7 @@ def _drifting(review: Review) -> str:
     if not review.drifting:
         return "## Who is drifting\n\nNo one with a contact cadence is overdue."
     lines = ["## Who is drifting", ""]
-    lines += [f"- **{d['name']}**: {'; '.join(d['reasons'])}." for d in review.drifting]
+    lines += [f"- **{d.name}**: {'; '.join(d.reasons)}." for d in review.drifting]
     return "\n".join(lines)
 
 

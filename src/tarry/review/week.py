@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tarry.base import clock
 from tarry.review import strength
 from tarry.review.invitation import Invitation, invite
 from tarry.store import Store
+
+if TYPE_CHECKING:
+    from tarry.calendar.audit import Collision
+    from tarry.declare.values import Rating
+    from tarry.mirror.conversations import MirrorWeek
 
 TREND_WEEKS = 8
 
@@ -25,7 +30,7 @@ class Lived:
     """Importance vs lived: the latest value profile (self-rated) beside what was measured."""
 
     profile_taken_at: str | None
-    closeness: list[dict[str, Any]]  # closeness domains: importance, consistency, gap
+    closeness: list[Rating]  # the closeness domains rated: importance, consistency, gap
     closeness_gap: float | None
     gap_label: str
     moments: int  # measured: moments logged this week ...
@@ -73,12 +78,31 @@ class Practice:
 
 
 @dataclass
+class WeekDepth:
+    """One week of the depth trend."""
+
+    week: str
+    moments: int
+    meaningfulness: float | None
+
+
+@dataclass
 class Depth:
     moments: int
     feeling_share: float | None  # share of moments with feeling-level disclosure
     meaningfulness: float | None  # mean of the five RIR ratings, 1-7
     change: float | None  # meaningfulness vs the mean of the weeks before
-    trend: list[dict[str, Any]]  # [{"week", "moments", "meaningfulness"}], oldest first
+    trend: list[WeekDepth]  # oldest first
+
+
+@dataclass
+class CalendarWeek:
+    """The time audit's week: hours per calendar domain, the target, collisions with work."""
+
+    hours: dict[str, float]  # keyed by the calendar's domains (work, connection, ...)
+    target_hours: float | None
+    target_met: bool | None
+    collisions: list[Collision]
 
 
 @dataclass
@@ -92,14 +116,18 @@ class Review:
     commitments: Commitments
     practices: list[Practice]
     depth: Depth
-    drifting: list[dict[str, Any]]
+    drifting: list[strength.Drift]
     invitation: Invitation
-    calendar: dict[str, Any] | None = None  # the time audit's week, when a calendar is imported
-    mirror: dict[str, Any] | None = None  # the mirror's weekly numbers, when chats are imported
+    calendar: CalendarWeek | None = None  # the time audit's week, when a calendar is imported
+    mirror: MirrorWeek | None = None  # the mirror's weekly numbers, when chats are imported
     notes: list[str] = field(default_factory=list)  # what could not be measured, said plainly
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The JSON edge: plain values only."""
+        data = asdict(self)
+        data["lived"]["closeness"] = [r.to_dict() for r in self.lived.closeness]
+        data["drifting"] = [d.to_dict() for d in self.drifting]
+        return data
 
 
 def week(store: Store, week: str | None = None) -> Review:
@@ -120,7 +148,7 @@ def week(store: Store, week: str | None = None) -> Review:
         commitments=_commitments(store, start, end),
         practices=practices,
         depth=_depth(store, start),
-        drifting=[d.to_dict() for d in drifts],
+        drifting=drifts,
         invitation=invite(store, practices, drifts, next_monday=end.date()),
         calendar=calendar_hours(store, start, end),
         mirror=mirror_week(store, start, end),
@@ -142,9 +170,7 @@ def _lived(store: Store, start: datetime, end: datetime) -> Lived:
     from tarry.declare import values
 
     profile = values.latest(store, before=end)  # the profile current that week, not a later one
-    closeness = (
-        [r.to_dict() for r in profile.ratings if r.domain in values.CLOSENESS] if profile else []
-    )
+    closeness = [r for r in profile.ratings if r.domain in values.CLOSENESS] if profile else []
     row = store.one(
         "SELECT count(DISTINCT m.id), count(DISTINCT mp.person_id) FROM moments m"
         " LEFT JOIN moment_people mp ON mp.moment_id = m.id WHERE m.at >= ? AND m.at < ?",
@@ -280,7 +306,7 @@ def _depth(store: Store, start: datetime) -> Depth:
     weeks = {row[0]: (row[1], row[2], row[3]) for row in rows}
     trend = [_trend_point(first + timedelta(weeks=k), weeks.get(k)) for k in range(TREND_WEEKS)]
     count, mean, feeling = weeks.get(TREND_WEEKS - 1, (0, None, 0))
-    earlier = [p["meaningfulness"] for p in trend[:-1] if p["meaningfulness"] is not None]
+    earlier = [p.meaningfulness for p in trend[:-1] if p.meaningfulness is not None]
     change = round(mean - sum(earlier) / len(earlier), 2) if mean is not None and earlier else None
     return Depth(
         moments=count,
@@ -291,9 +317,9 @@ def _depth(store: Store, start: datetime) -> Depth:
     )
 
 
-def _trend_point(monday: datetime, found: tuple[int, float, int] | None) -> dict[str, Any]:
+def _trend_point(monday: datetime, found: tuple[int, float, int] | None) -> WeekDepth:
     count, mean = (found[0], round(found[1], 2)) if found else (0, None)
-    return {"week": clock.iso_week(monday), "moments": count, "meaningfulness": mean}
+    return WeekDepth(clock.iso_week(monday), count, mean)
 
 
 def _has_data(lived: Lived, hours: Hours, store: Store, start: datetime, end: datetime) -> bool:
@@ -337,17 +363,17 @@ def _notes(review: Review) -> list[str]:
 # Where later inputs plug in -------------------------------------------------------------------
 
 
-def calendar_hours(store: Store, start: datetime, end: datetime) -> dict[str, Any] | None:
+def calendar_hours(store: Store, start: datetime, end: datetime) -> CalendarWeek | None:
     """The time audit's week (hours per calendar domain, target, collisions); None without one."""
     if store.one("SELECT 1 FROM time_blocks LIMIT 1") is None:
         return None
     from tarry.calendar import audit
 
-    found = audit.week_hours(store, start, end).to_dict()
-    return {key: found[key] for key in ("hours", "target_hours", "target_met", "collisions")}
+    found = audit.week_hours(store, start, end)
+    return CalendarWeek(found.hours, found.target_hours, found.target_met, found.collisions)
 
 
-def mirror_week(store: Store, start: datetime, end: datetime) -> dict[str, Any] | None:
+def mirror_week(store: Store, start: datetime, end: datetime) -> MirrorWeek | None:
     """The mirror's numbers for the week's imported messages; None when there are none."""
     if store.one("SELECT 1 FROM messages LIMIT 1") is None:
         return None

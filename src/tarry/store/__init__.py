@@ -9,9 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from tarry.base import home as homes
-from tarry.base.errors import StoreError
+from tarry.base.errors import Step, StoreError
 from tarry.store import crypto, migrations, swap, unlock
-from tarry.store.connection import DAMAGED_HINT, connect, connect_encrypted, is_encrypted_file
+from tarry.store.connection import (
+    DAMAGED_HINT,
+    connect,
+    connect_encrypted,
+    damaged_store,
+    is_encrypted_file,
+)
 
 Params = Sequence[Any] | dict[str, Any]
 
@@ -52,7 +58,7 @@ class Store:
         if directory.is_dir():
             swap.finish(directory)
         if not path.exists() and not header.exists() and not create:
-            raise StoreError(f"No tarry store in {directory}.", "Run `tarry init` first.")
+            raise StoreError(f"No tarry store in {directory}.", step=Step.INIT)
         homes.ensure(directory)
         if header.exists():
             key = key or unlock.data_key(header, passphrase=passphrase, unlocker=unlocker)
@@ -69,7 +75,7 @@ class Store:
             migrations.upgrade(store)
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StoreError(f"Cannot read {path}: {exc}.", DAMAGED_HINT) from exc
+            raise damaged_store(f"Cannot read {path}: {exc}.") from exc
         for name in (path.name, path.name + "-wal", path.name + "-shm", crypto.HEADER_NAME):
             homes.private_file(path.with_name(name))
         return store
@@ -129,7 +135,7 @@ class Store:
 def _refuse_headerless(path: Path) -> None:
     """A database that is not plain SQLite and has no key header cannot be opened."""
     if path.exists() and path.stat().st_size and is_encrypted_file(path):
-        raise StoreError(
+        raise damaged_store(
             f"The store {path} is damaged, or encrypted without its key header "
             f"({crypto.HEADER_NAME}) beside it.",
             DAMAGED_HINT + f" If it was encrypted, put its {crypto.HEADER_NAME} back beside it.",

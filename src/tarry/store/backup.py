@@ -20,13 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sqlcipher3.dbapi2 as cipher
-
 from tarry.base import clock
 from tarry.base import home as homes
 from tarry.base.errors import Conflict, FormatError, StoreError
 from tarry.store import crypto, swap, unlock
-from tarry.store.connection import FULL_HINT, apply_key, connect, connect_encrypted
+from tarry.store.connection import FULL_HINT, connect, connect_encrypted, snapshot
 
 if TYPE_CHECKING:
     from tarry.store import Store
@@ -101,21 +99,6 @@ def _plain(value: Any) -> Any:
 # --- backup ------------------------------------------------------------------------------
 
 
-def snapshot(store: Store, target: Path) -> None:
-    """Copy the live database into `target` with the backup API (encrypted stays encrypted)."""
-    if store.key is None:
-        dest: Any = sqlite3.connect(target)
-    else:
-        dest = cipher.connect(str(target))
-        apply_key(dest, store.key)
-    try:
-        store.conn.backup(dest)
-        dest.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
-    finally:
-        dest.close()
-    homes.private_file(target)
-
-
 @contextmanager
 def _read_snapshot(store: Store) -> Iterator[None]:
     """A read transaction: writers go on, this connection sees one fixed state."""
@@ -141,7 +124,7 @@ def backup(store: Store, dest: Path | None = None) -> BackupInfo:
         with _read_snapshot(store):  # the copy and the digest it is checked against agree
             expected = canonical_digest(store.conn)
             tables = table_counts(store.conn)
-            snapshot(store, work)
+            snapshot(store.conn, store.key, work)
         info = BackupInfo(
             dest, store.encrypted, expected, tables, clock.to_text(clock.now()), store.version
         )

@@ -7,6 +7,7 @@ exception classes, so the rest of tarry catches one family of errors whichever s
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,17 +15,32 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as cipher
 
-from tarry.base.errors import StoreError
+from tarry.base.errors import Step, StoreError, TarryError
 
 DAMAGED_HINT = (
-    "The database file looks damaged. Nothing was changed. Restore a backup "
-    "(`tarry restore FILE`), or move the file aside and run `tarry init`."
+    "The database file looks damaged. Nothing was changed. Restore a backup, or move the file"
+    " aside to start a new store."
 )
-FULL_HINT = "Nothing was changed. Free some disk space and run the command again."
+FULL_HINT = "Nothing was changed. Free some disk space and try again."
 BUSY_HINT = "Another tarry command (or the web app) is writing; wait for it and try again."
 
 # SQLite primary result codes that mean the file, not the request, is the problem.
 SQLITE_FULL, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_BUSY = 13, 11, 26, 5
+
+
+def snapshot(conn: Any, key: bytes | None, target: Path) -> None:
+    """Copy a live database into `target` with the backup API (encrypted stays encrypted)."""
+    if key is None:
+        dest: Any = sqlite3.connect(target)
+    else:
+        dest = cipher.connect(str(target))
+        apply_key(dest, key)
+    try:
+        conn.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+    finally:
+        dest.close()
+    target.chmod(0o600)
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -34,7 +50,7 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.row_factory = sqlite3.Row
         configure(conn)
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"Cannot open {path}: {exc}.", DAMAGED_HINT) from exc
+        raise damaged_store(f"Cannot open {path}: {exc}.") from exc
     return conn
 
 
@@ -96,9 +112,14 @@ def is_encrypted_file(path: Path) -> bool:
     return len(head) > 0 and head != b"SQLite format 3\x00"
 
 
+def damaged_store(message: str, hint: str = DAMAGED_HINT) -> StoreError:
+    """A store that cannot be read: say so, and that a backup can be restored."""
+    return StoreError(message, hint, step=Step.RESTORE)
+
+
 def damaged(path: Path, exc: BaseException) -> StoreError:
     """The error for a database file that cannot be read (flipped bytes, truncation, junk)."""
-    return StoreError(f"The store {path} is damaged or unreadable ({exc}).", DAMAGED_HINT)
+    return damaged_store(f"The store {path} is damaged or unreadable ({exc}).")
 
 
 def as_store_error(exc: sqlite3.Error, path: Path | str = "the store") -> StoreError | None:
@@ -108,11 +129,42 @@ def as_store_error(exc: sqlite3.Error, path: Path | str = "the store") -> StoreE
     """
     code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB) or "malformed" in str(exc):
-        return StoreError(f"The store {path} is damaged ({exc}).", DAMAGED_HINT)
+        return damaged_store(f"The store {path} is damaged ({exc}).")
     if code == SQLITE_FULL:
         return StoreError(f"The disk holding {path} is full.", FULL_HINT)
     if code == SQLITE_BUSY:
         return StoreError(f"The store {path} is busy.", BUSY_HINT)
+    return None
+
+
+def explained(exc: BaseException, path: Path | str = "the store") -> TarryError | None:
+    """The typed error a person should see for any exception, or None for a bug.
+
+    The one translation both edges use (cli/main.py, web/errors.py): tarry's own errors as
+    they are; a damaged, busy or full database; a full, read-only or forbidden disk.
+    """
+    if isinstance(exc, TarryError):
+        return exc
+    if isinstance(exc, sqlite3.Error):
+        return as_store_error(exc, path)
+    if isinstance(exc, OSError):
+        return _disk_error(exc, path)
+    return None
+
+
+def _disk_error(exc: OSError, path: Path | str) -> StoreError | None:
+    where = exc.filename or path
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StoreError(f"The disk holding {where} is full.", FULL_HINT)
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return StoreError(
+            f"tarry may not write {where} ({exc.strerror}).",
+            "Nothing was changed. Check who owns the folder and its permissions.",
+        )
+    if exc.errno == errno.EROFS:
+        return StoreError(
+            f"{where} is on a read-only disk.", "Nothing was changed. Choose a writable home."
+        )
     return None
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from tarry.base.errors import NotFound, TarryError
+from tarry.store.connection import explained
+from tarry.web.errors import shown
+
+log = logging.getLogger("tarry.web")
 
 
 @dataclass
@@ -42,20 +47,33 @@ class Job:
 class Jobs:
     running: dict[str, Job] = field(default_factory=dict)
 
-    def start(self, kind: str, filename: str, work: Callable[[Job], dict[str, Any]]) -> Job:
+    def start(
+        self,
+        kind: str,
+        filename: str,
+        work: Callable[[Job], dict[str, Any]],
+        labels: Mapping[str, str] | None = None,
+    ) -> Job:
+        """Run `work` in a thread; its errors are said with the form's `labels` for fields."""
         job = Job(secrets.token_hex(8), kind, filename)
         self.running[job.id] = job
-        threading.Thread(target=self._run, args=(job, work), daemon=True).start()
+        args = (job, work, labels or {})
+        threading.Thread(target=self._run, args=args, daemon=True).start()
         return job
 
-    def _run(self, job: Job, work: Callable[[Job], dict[str, Any]]) -> None:
+    def _run(
+        self, job: Job, work: Callable[[Job], dict[str, Any]], labels: Mapping[str, str]
+    ) -> None:
         try:
             job.summary = work(job)
             job.status = "done"
-        except TarryError as exc:
-            job.status, job.error, job.hint = "failed", exc.message, exc.hint or ""
         except Exception as exc:  # shown to the user, never a silent thread death
-            job.status, job.error = "failed", f"The import stopped unexpectedly: {exc!r}"
+            error = explained(exc)
+            if error is None:
+                log.error("The import of %s stopped unexpectedly", job.filename, exc_info=exc)
+                error = TarryError(f"The import stopped unexpectedly: {exc!r}")
+            view = shown(error, labels)
+            job.status, job.error, job.hint = "failed", view.message, " ".join(view.hint)
 
     def get(self, job_id: str) -> Job:
         if job_id not in self.running:

@@ -30,4 +30,8 @@ INSERT INTO message (ROWID, guid, text, handle_id, date, is_from_me) VALUES
     (7, 'm7', 'Who brings the tent?', 2, 707335500, 0);
 INSERT INTO message (ROWID, guid, text, handle_id, date, is_from_me, item_type, group_title) VALUES
     (8, 'm8', NULL, 0, 707335560000000000, 1, 2, 'Trip planning');
-INSERT INTO chat_message_join VALUES (1, 1), (1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (2, 7), (2, 8);
+-- A row with neither text nor attributedBody (nor a file): nothing to show, reported skipped.
+INSERT INTO message (ROWID, guid, text, attributedBody, handle_id, date, is_from_me) VALUES
+    (10, 'm10', NULL, NULL, 1, 707335470000000000, 0);
+INSERT INTO chat_message_join VALUES (1, 1), (1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (2, 7), (2, 8),
+    (1, 10);

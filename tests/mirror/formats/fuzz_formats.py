@@ -18,34 +18,25 @@ import sys
 from pathlib import Path
 
 from tarry.base.errors import FormatError
-from tarry.mirror.formats import detect
+from tarry.mirror.formats import registry
 
 DATA = Path(__file__).parents[2] / "data"
-SEEDS = {
-    "telegram": ["telegram"],
-    "discord": ["discord"],
-    "messenger": ["messenger"],
-    "signal": ["signal"],
-    "csv": ["csv"],
-    "imessage": [],
-}
+SEEDS = [name for name in registry.names() if name != "instagram"]
 TOKENS = [b"{", b"}", b"[", b"]", b'"', b",", b":", b"\n", b"\xff", b"\x00", b"\\u00", b"0" * 30]
 
 
 def one_input(fmt: str, data: bytes) -> None:
     """The target: parse `data` fully; only FormatError may escape."""
-    module = detect.module_for(fmt)
     try:
-        for _ in module.parse(io.BytesIO(data), name="fuzz"):
+        for _ in registry.messages(fmt, io.BytesIO(data), name="fuzz"):
             pass
     except FormatError:
         pass
 
 
 def seeds(fmt: str) -> list[bytes]:
-    found = [
-        p.read_bytes() for d in SEEDS[fmt] for p in sorted((DATA / d).rglob("*")) if p.is_file()
-    ]
+    folder = DATA / fmt
+    found = [p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()]
     return found or [b"SQLite format 3\x00"]
 
 
@@ -92,7 +83,7 @@ def main() -> None:
             run(fmt, args.runs, args.seed)
         return
     fmt = "telegram" if args.format == "all" else args.format
-    detect.module_for(fmt)  # load the parser before instrumenting what is loaded
+    registry.get(fmt)  # load the parser before instrumenting what is loaded
     atheris.instrument_all()
     atheris.Setup([sys.argv[0], f"-runs={args.runs}", *rest], lambda data: one_input(fmt, data))
     atheris.Fuzz()

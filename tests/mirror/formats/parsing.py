@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -11,19 +12,44 @@ from typing import Any
 import pytest
 
 from tarry.base.errors import FormatError
-from tarry.mirror.formats import KINDS, Message
+from tarry.mirror.formats import KINDS, Message, registry
+from tarry.mirror.formats.contract import Options, Reading
+from tarry.mirror.formats.conversation import SkipFn, ignore_skip
 
 DATA = Path(__file__).parents[2] / "data"
-CORPORA = Path(__file__).parents[4] / "shared" / "corpora"
+# ../shared beside the repository; TARRY_SHARED names it for a checkout that lives elsewhere.
+CORPORA = Path(os.environ.get("TARRY_SHARED") or Path(__file__).parents[4] / "shared") / "corpora"
 
 
 def fixture(*parts: str) -> Path:
     return DATA.joinpath(*parts)
 
 
-def parse_file(module: ModuleType, path: Path, **options: Any) -> list[Message]:
+def parse_file(
+    module: ModuleType,
+    path: Path,
+    *,
+    chat: str | None = None,
+    on_skip: SkipFn = ignore_skip,
+    **options: Any,
+) -> list[Message]:
+    """Every message of the file, read by the module's format (the last it declares)."""
     with path.open("rb") as fp:
-        return list(module.parse(fp, name=path.name, **options))
+        return parse_bytes(module, fp.read(), path.name, chat=chat, on_skip=on_skip, **options)
+
+
+def parse_bytes(
+    module: ModuleType,
+    data: bytes,
+    name: str = "input",
+    *,
+    chat: str | None = None,
+    on_skip: SkipFn = ignore_skip,
+    **options: Any,
+) -> list[Message]:
+    reading = Reading(chat, on_skip, Options(**options))
+    found = registry.messages(module.FORMATS[-1], io.BytesIO(data), name=name, reading=reading)
+    return list(found)
 
 
 def corpus(*parts: str) -> Path:
@@ -43,7 +69,7 @@ def target(*parts: str) -> list[dict[str, str]]:
 def messages_or_format_error(module: ModuleType, data: bytes) -> None:
     """The property every parser keeps: any input gives valid messages or a FormatError."""
     try:
-        for message in module.parse(io.BytesIO(data), name="fuzz"):
+        for message in parse_bytes(module, data, "fuzz"):
             assert isinstance(message, Message)
             assert message.kind in KINDS
             assert isinstance(message.ts, str) and isinstance(message.text, str)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tarry.base.errors import FormatError
-from tarry.mirror.formats import Message, csvchat
+from tarry.mirror.formats import Message, csvchat, registry
 from tarry.mirror.formats.csvchat import Columns
 from tests.mirror.formats.parsing import fixture, messages_or_format_error, parse_file
 
@@ -70,3 +71,28 @@ def test_any_bytes_give_messages_or_a_format_error(data: bytes) -> None:
 def test_any_rows_give_messages_or_a_format_error(rows: list[list[str]]) -> None:
     body = "\n".join(",".join(row) for row in rows)
     messages_or_format_error(csvchat, f"timestamp,author,text\n{body}".encode())
+
+
+def test_semicolons_and_newlines_inside_quotes_are_text() -> None:
+    path = fixture("csv", "semicolon_de.csv")
+    assert registry.detect(path).name == "csv"
+    assert [tuple(m) for m in parse_file(csvchat, path)] == [
+        ("2024-03-01T10:00:00", "Anna", "Hallo; wie gehts?\nZweite Zeile", "message"),
+        ("2024-03-01T10:05:00", "Ben", "Gut; danke", "message"),
+        ("2024-03-01T10:06:00", "Anna", "Schön", "message"),
+    ]
+
+
+def test_the_delimiter_can_be_named(tmp_path: Path) -> None:
+    path = tmp_path / "pipes.csv"
+    path.write_text("when|who|what\n2024-03-01T10:00:00|Anna|a, b; c\n", encoding="utf-8")
+    got = parse_file(csvchat, path, delimiter="|", columns=Columns("when", "who", "what"))
+    assert [tuple(m) for m in got] == [("2024-03-01T10:00:00", "Anna", "a, b; c", "message")]
+
+
+def test_one_column_says_to_name_the_delimiter(tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text("a~b~c\n1~2~3\n", encoding="utf-8")
+    with pytest.raises(FormatError) as caught:
+        parse_file(csvchat, path)
+    assert "--delimiter" in str(caught.value.hint)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tarry.base.errors import FormatError, InvalidInput
-from tarry.mirror.formats import detect
+from tarry.mirror.formats import registry, whatsapp
+from tarry.mirror.formats.contract import ChatFormat, Probe
 from tests.mirror.formats.parsing import corpus, fixture
 
 
@@ -31,33 +32,33 @@ from tests.mirror.formats.parsing import corpus, fixture
     ],
 )
 def test_detects_each_fixture(parts: tuple[str, ...], expected: str) -> None:
-    assert detect.detect(fixture(*parts)) == expected
+    assert registry.detect(fixture(*parts)).name == expected
 
 
 def test_instagram_is_told_by_its_path(tmp_path: Path) -> None:
     folder = tmp_path / "instagram-alex" / "inbox"
     shutil.copytree(fixture("messenger", "inbox"), folder)
-    assert detect.detect(folder) == "instagram"
+    assert registry.detect(folder).name == "instagram"
 
 
 def test_zip_with_a_text_file_is_whatsapp(tmp_path: Path) -> None:
     archive = tmp_path / "WhatsApp Chat with Robin.zip"
     with zipfile.ZipFile(archive, "w") as out:
         out.writestr("WhatsApp Chat with Robin.txt", "01/01/2023, 10:00 - Robin: hi\n")
-    assert detect.detect(archive) == "whatsapp"
+    assert registry.detect(archive).name == "whatsapp"
 
 
 def test_unknown_content_asks_for_format(tmp_path: Path) -> None:
     odd = tmp_path / "notes.txt"
     odd.write_text("just some notes\n")
     with pytest.raises(FormatError, match="cannot tell which chat export") as caught:
-        detect.detect(odd)
-    assert "--format" in str(caught.value.hint)
+        registry.detect(odd)
+    assert caught.value.field == "format" and "whatsapp" in str(caught.value.expected)
 
 
 def test_unknown_format_name() -> None:
     with pytest.raises(InvalidInput, match="Unknown chat format 'icq'"):
-        detect.module_for("icq")
+        registry.get("icq")
 
 
 @pytest.mark.parametrize(
@@ -70,24 +71,48 @@ def test_unknown_format_name() -> None:
     ],
 )
 def test_whatsapp_title_from_the_file_name(name: str, title: str) -> None:
-    assert detect.whatsapp_title(Path(name)) == title
+    assert whatsapp.title(Path(name)) == title
 
 
-@pytest.mark.parametrize("name", list(detect.FORMATS))
-def test_every_format_has_a_module_that_parses_and_sniffs(name: str) -> None:
-    module = detect.module_for(name)
-    assert callable(module.sniff) and callable(module.parse)
-    assert module.sniff(b"") is False
+@pytest.mark.parametrize("name", registry.names())
+def test_every_format_keeps_the_contract(name: str) -> None:
+    fmt: ChatFormat = registry.get(name)
+    assert fmt.name == name and fmt.label
+    assert fmt.sniff(Probe(Path("empty"), b"")) is False
+    assert all(e.startswith(".") for e in fmt.extensions)
+
+
+def test_a_format_name_is_declared_once() -> None:
+    names = registry.names()
+    assert len(names) == len(set(names))
+    assert {"whatsapp", "telegram", "signal", "messenger", "instagram"} <= set(names)
+
+
+def test_detection_reads_the_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tarry.mirror import chats
+    from tarry.store import Store
+
+    chat = tmp_path / "chat.txt"
+    chat.write_text("01/01/2023, 10:00 - Robin: hi\n13/01/2023, 10:01 - Ada: hello\n")
+    calls = []
+    real = registry.detect
+    monkeypatch.setattr(registry, "detect", lambda source: calls.append(source) or real(source))
+    with Store.open(tmp_path / "home") as store:
+        chats.import_chat(store, chat, me="Ada")
+    assert len(calls) == 1
 
 
 @pytest.mark.parametrize(
     "name", ["test_ddmmyy_24hrs.txt", "test_[mmddyy]_24hrs.txt", "test_mmddyyyy_12hrs.txt"]
 )
 def test_whatsapp_text_exports_are_detected(name: str) -> None:
-    assert detect.detect(corpus("chat-miner", "test", "whatsapp", name)) == "whatsapp"
+    assert registry.detect(corpus("chat-miner", "test", "whatsapp", name)).name == "whatsapp"
 
 
 def test_signal_lines_in_a_txt_look_like_whatsapp_and_need_the_flag() -> None:
     # `[2019-12-24, 12:23] Name: text` is also a WhatsApp iOS layout: documented in formats.md.
-    assert detect.detect(corpus("chat-miner", "test", "signal", "test_export.txt")) == "whatsapp"
-    assert detect.detect(fixture("signal", "chat.md")) == "signal"
+    assert (
+        registry.detect(corpus("chat-miner", "test", "signal", "test_export.txt")).name
+        == "whatsapp"
+    )
+    assert registry.detect(fixture("signal", "chat.md")).name == "signal"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
@@ -10,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tarry.base.errors import FormatError
-from tarry.mirror.formats import Message, discord
-from tests.mirror.formats.parsing import fixture, messages_or_format_error, parse_file
+from tarry.mirror.formats import Message, Reaction, Ref, discord
+from tests.mirror.formats.parsing import fixture, messages_or_format_error, parse_bytes, parse_file
 
 
 def test_direct_messages_with_calls_pins_renames_and_files() -> None:
@@ -36,7 +35,7 @@ def test_title_is_guild_and_channel() -> None:
 
 def test_missing_messages_is_a_format_error() -> None:
     with pytest.raises(FormatError, match="no `messages` array"):
-        list(discord.parse(io.BytesIO(b'{"guild": {"name": "g"}}'), name="x.json"))
+        parse_bytes(discord, b'{"guild": {"name": "g"}}', "x.json")
 
 
 @settings(max_examples=200, deadline=None)
@@ -62,3 +61,20 @@ def test_any_message_objects_give_messages_or_a_format_error(items: list[object]
 def test_sniff() -> None:
     assert discord.sniff(fixture("discord", "dm.json").read_bytes())
     assert not discord.sniff(fixture("telegram", "single.json").read_bytes())
+
+
+def test_forwards_replies_reactions_and_one_copy_of_each_id() -> None:
+    skipped: list[tuple[str, str]] = []
+    path = fixture("discord", "channel.json")
+    got = parse_file(discord, path, on_skip=lambda *s: skipped.append(s))
+    assert [tuple(m) for m in got] == [
+        ("2024-05-31T18:00:00Z", "Mira", "Chapter 3 tonight?", "message"),
+        ("2024-05-31T18:01:00Z", "Theo", "yes, I'm halfway", "message"),
+        ("2024-05-31T18:02:00Z", "sana", "Reading is dreaming with open eyes.", "message"),
+    ]
+    assert got[0].ref == Ref(
+        "1001", "", (Reaction("Theo", "👍"), Reaction("sana", "👍"), Reaction("Theo", "bookworm"))
+    )
+    assert got[1].ref == Ref("1002", "1001")  # a reaction without its users says nobody
+    assert got[2].ref == Ref("1003")  # a forward points elsewhere: no reply
+    assert skipped == [("message 1002", "the same message id again (read once)")]

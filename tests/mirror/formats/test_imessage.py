@@ -88,7 +88,10 @@ def test_each_chat_with_apple_times_attributed_body_and_tapbacks(chat_db: Path) 
             ],
         ),
     ]
-    assert skipped == [("message 4", "no readable date or text")]
+    assert skipped == [
+        ("message 4", "no readable date or text"),
+        ("message 10", "no readable date or text"),
+    ]
 
 
 def test_the_database_is_never_written(chat_db: Path) -> None:
@@ -131,6 +134,7 @@ def test_a_log_that_does_not_fit_is_reported_and_the_file_read_alone(
             " again)",
         ),
         ("message 4", "no readable date or text"),
+        ("message 10", "no readable date or text"),
     ]
 
 

@@ -12,6 +12,7 @@ from tarry.base.errors import FormatError
 from tarry.mirror.formats import Message, csvchat, signal, telegram, whatsapp
 from tarry.mirror.formats.jsonstream import JsonStream
 from tarry.mirror.formats.limits import MAX_LINE
+from tests.mirror.formats.parsing import parse_bytes
 
 ENDLESS = b"a" * (MAX_LINE + 1)
 
@@ -58,7 +59,7 @@ def test_csv_line_longer_than_the_limit_is_refused_at_its_line() -> None:
 def test_json_number_over_the_int_digit_limit_names_its_byte() -> None:
     data = b'{"name": "Robin", "id": ' + b"9" * 5000 + b', "messages": []}'
     with pytest.raises(FormatError) as caught:
-        _messages(telegram.parse, data)
+        parse_bytes(telegram, data, "chat")
     assert caught.value.byte == 24
     assert "chat, byte 24: a number in this JSON value has over 4,300 digits" in str(caught.value)
 

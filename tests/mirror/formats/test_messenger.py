@@ -16,6 +16,7 @@ from tests.mirror.formats.parsing import (
     corpus,
     fixture,
     messages_or_format_error,
+    parse_bytes,
     parse_file,
     target,
 )
@@ -48,7 +49,7 @@ def test_zip_of_an_export_gives_each_thread(tmp_path: Path) -> None:
 
 def test_one_part_with_a_bom() -> None:
     data = b"\xef\xbb\xbf" + (THREAD / "message_1.json").read_bytes()
-    got = list(messenger.parse(io.BytesIO(data), name="message_1.json"))
+    got = parse_bytes(messenger, data, "message_1.json")
     assert got == EXPECTED[3:]
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tarry.base.errors import FormatError
-from tarry.mirror.formats import Message, signal
+from tarry.mirror.formats import Message, Reaction, signal
 from tests.mirror.formats.parsing import (
     corpus,
     fixture,
     messages_or_format_error,
+    parse_bytes,
     parse_file,
     target,
 )
@@ -94,7 +93,7 @@ def test_matches_chat_miner_but_keeps_newlines() -> None:
 
 def test_text_that_is_not_signal_names_the_line() -> None:
     with pytest.raises(FormatError) as caught:
-        list(signal.parse(io.BytesIO(b"\n\nhello there\n"), name="x.txt"))
+        parse_bytes(signal, b"\n\nhello there\n", "x.txt")
     assert caught.value.line == 3
 
 
@@ -134,3 +133,54 @@ def test_sniff() -> None:
     for name in ("chat.md", "short.txt", "data.json", "sigtop.txt", "sigtop.json"):
         assert signal.sniff(fixture("signal", name).read_bytes()), name
     assert not signal.sniff(b"01/01/19, 11:25 - John Doe: hi")
+
+
+def test_markdown_replies_reactions_captions_calls_and_padding() -> None:
+    got = parse_file(signal, fixture("signal", "replies.md"))
+    assert [tuple(m) for m in got] == [
+        ("2026-12-06T09:00:00", "Robin Vale", "Are we meeting today?", "message"),
+        (
+            "2026-12-06T09:02:00",
+            "Me",
+            "Yes, after lunch.\nAgenda below:\n2026-12-07 10:00 Standup: room 4",
+            "message",
+        ),
+        ("2026-12-06T09:05:00", "Robin Vale", "Look at the view", "media"),
+        (
+            "2026-12-06T09:06:00",
+            "Me",
+            "![IMG_0003.jpg](./media/2026-12-06T09-06-00.000_00_IMG_0003.jpg)",
+            "media",
+        ),
+        ("2026-12-06T09:10:00", "Robin Vale", "Missed voice call", "system"),
+    ]
+    question, answer = got[0].ref, got[1].ref
+    assert question is not None and answer is not None
+    assert answer.reply_to == question.id
+    assert answer.reactions == (Reaction("Robin Vale", "👍"), Reaction("Me", "❤️"))
+
+
+def test_sigtop_body_line_from_is_text() -> None:
+    got = parse_file(signal, fixture("signal", "sigtop_from_in_body.txt"))
+    assert [tuple(m) for m in got] == [
+        (
+            "2026-12-06T09:00:00Z",
+            "Robin Vale",
+            "Forwarding the note:\n\nFrom: Boss\nSubject: rota",
+            "message",
+        ),
+        ("2026-12-06T09:01:00Z", "You", "thanks", "message"),
+    ]
+
+
+def test_json_quote_is_a_reply_and_reactions_are_kept() -> None:
+    first, second = parse_file(signal, fixture("signal", "data_replies.json"))
+    assert first.ref is not None and second.ref is not None
+    assert first.ref.reactions == (Reaction("Me", "❤️"),)
+    assert second.ref.reply_to == first.ref.id and second.text == "Yes please"
+
+
+def test_short_text_reply_points_at_the_quoted_minute() -> None:
+    got = parse_file(signal, fixture("signal", "short.txt"))
+    assert got[1].ref is not None and got[0].ref is not None
+    assert got[1].ref.reply_to == got[0].ref.id

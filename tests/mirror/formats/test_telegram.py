@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import io
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tarry.base.errors import FormatError
-from tarry.mirror.formats import Message, telegram
+from tarry.mirror.formats import Message, Reaction, Ref, registry, telegram
+from tarry.mirror.formats.contract import Probe
 from tests.mirror.formats.parsing import (
     corpus,
     fixture,
     messages_or_format_error,
+    parse_bytes,
     parse_file,
     target,
 )
@@ -108,7 +110,7 @@ def test_matches_chat_miner_except_entity_spacing(export: str) -> None:
 )
 def test_bad_input_is_a_format_error_naming_the_byte(data: bytes, message: str) -> None:
     with pytest.raises(FormatError, match=message) as caught:
-        list(telegram.parse(io.BytesIO(data), name="bad.json"))
+        parse_bytes(telegram, data, "bad.json")
     assert caught.value.path == "bad.json"
     assert caught.value.byte is not None or "no Telegram" in str(caught.value)
 
@@ -129,3 +131,27 @@ def test_any_json_gives_messages_or_a_format_error(items: list[object], key: str
 def test_sniff() -> None:
     assert telegram.sniff(fixture("telegram", "single.json").read_bytes()[:4096])
     assert not telegram.sniff(b'{"guild": {}, "channel": {}}')
+
+
+def test_older_supergroup_export_things_replies_and_reactions() -> None:
+    path = fixture("telegram", "supergroup.json")
+    assert registry.detect(path).name == "telegram"
+    got = parse_file(telegram, path)
+    assert [tuple(m) for m in got] == [
+        ("2021-06-05T08:00:00", "Kai", "Saturday: Mount Tam?", "message"),
+        ("2021-06-05T08:02:00", "Lena", "In!", "message"),
+        ("2021-06-05T08:04:00", "Kai", "[location]", "media"),
+        ("2021-06-05T08:05:00", "Kai", "[venue] Pantoll Station, 801 Panoramic Hwy", "media"),
+        ("2021-06-05T08:06:00", "Lena", "[poll] Start at 7 or 8?", "media"),
+        ("2021-06-05T08:07:00", "Lena", "[contact] Ranger Desk", "media"),
+        ("2021-06-05T08:08:00", "Kai", "[dice] 🎲 5", "media"),
+    ]
+    assert got[1].ref == Ref("11", "10", (Reaction("Kai", "🔥"),))
+
+
+@pytest.mark.parametrize(
+    "kind", ["public_supergroup", "private_supergroup", "private_channel", "public_channel"]
+)
+def test_every_chat_type_is_detected_without_unix_times(kind: str) -> None:
+    head = f'{{\n "name": "x",\n "type": "{kind}",\n "id": 1,\n "messages": [\n'.encode()
+    assert registry.get("telegram").sniff(Probe(Path("result.json"), head))

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tarry.base.errors import FormatError
 from tarry.mirror.formats import KINDS, Message, whatsapp
-from tarry.mirror.formats.whatsapp_text import SPECIAL
+from tarry.mirror.formats.whatsapp_text import SPECIAL, is_system_author
 
 from .parsing import fixture
 
@@ -87,7 +87,7 @@ AUTHOR = (
         max_size=12,
     )
     .map(str.strip)
-    .filter(bool)
+    .filter(lambda a: a and not is_system_author(a))  # names that read as a system line are one
 )
 LINE = st.text(
     alphabet=st.characters(blacklist_categories=["Cc", "Cs", "Zl", "Zp"]), min_size=1, max_size=30

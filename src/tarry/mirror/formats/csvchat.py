@@ -2,7 +2,8 @@
 
 Columns are found by common names (timestamp/date/time, author/sender/from, text/message/body)
 or chosen with `--ts-col`, `--author-col`, `--text-col` (a header name or a 1-based number).
-The delimiter and quoting are sniffed. Timestamps: ISO 8601 by default, Unix seconds or ms, or
+The delimiter is found from whole records (quoted fields may hold delimiters and newlines), or
+given with `--delimiter`. Timestamps: ISO 8601 by default, Unix seconds or ms, or
 any `--ts-format` (strptime codes); a zone or `%z` gives UTC, otherwise the time stays naive.
 Rows without a readable timestamp are skipped and reported.
 """
@@ -11,40 +12,41 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
 from tarry.base.errors import FormatError
+from tarry.base.source import Source
 from tarry.mirror.formats import KINDS, Message
-from tarry.mirror.formats.conversation import SkipFn, ignore_skip
+from tarry.mirror.formats.contract import Columns, Format, Reading, by_content
+from tarry.mirror.formats.conversation import Conversation, SkipFn, ignore_skip, title_from_name
 from tarry.mirror.formats.limits import bounded_lines
 from tarry.mirror.formats.timestamps import from_datetime, from_iso, from_unix
 
-NAME = "csv"
-EXTENSIONS = (".csv", ".tsv")
-TS_NAMES = ("timestamp", "ts", "datetime", "date", "time", "sent_at", "created_at", "sent")
-AUTHOR_NAMES = ("author", "sender", "from", "sender_name", "name", "user", "username")
-TEXT_NAMES = ("text", "message", "body", "content", "msg")
+TS_NAMES = (
+    *("timestamp", "ts", "datetime", "date", "time", "sent_at", "created_at", "sent"),
+    *("datum", "zeitstempel", "zeit", "fecha", "horodatage", "data", "tijd", "tidpunkt"),
+)
+AUTHOR_NAMES = (
+    *("author", "sender", "from", "sender_name", "name", "user", "username"),
+    *("absender", "von", "autor", "remitente", "auteur", "expéditeur", "mittente", "afzender"),
+)
+TEXT_NAMES = (
+    *("text", "message", "body", "content", "msg"),
+    *("nachricht", "mensaje", "texto", "messaggio", "bericht", "mensagem", "tekst", "meddelande"),
+)
+DELIMITERS = ",;\t|"
+SNIFF_RECORDS = 50
 HINT = "Name the columns with --ts-col, --author-col and --text-col (header names or numbers)."
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Which columns hold what: header names or 1-based numbers as text."""
-
-    ts: str | None = None
-    author: str | None = None
-    text: str | None = None
-    ts_format: str | None = None
 
 
 def sniff(head: bytes) -> bool:
     """A first line with a time-like and a text-like column name."""
     first = head[:4096].decode("utf-8", "ignore").lstrip("\ufeff").split("\n", 1)[0].lower()
-    names = {part.strip().strip("\"'") for part in first.replace(";", ",").split(",")}
+    names = {part.strip().strip("\"'") for part in re.split(r"[,;\t|]", first.rstrip("\r"))}
     return bool(names & set(TS_NAMES)) and bool(names & set(TEXT_NAMES))
 
 
@@ -54,12 +56,19 @@ def parse(
     name: str = "input",
     columns: Columns | None = None,
     on_skip: SkipFn = ignore_skip,
+    delimiter: str | None = None,
 ) -> Iterator[Message]:
     """Rows as messages, in file order."""
     columns = columns or Columns()
+    if delimiter is not None and len(delimiter.replace("\\t", "\t")) != 1:
+        raise FormatError(
+            f"the delimiter must be one character, not {delimiter!r}",
+            path=name,
+            hint="Give --delimiter ';' or --delimiter '\\t' for tabs.",
+        )
     text = io.TextIOWrapper(fp, encoding="utf-8-sig", newline="")
     try:
-        yield from _rows(text, name, columns, on_skip)
+        yield from _rows(text, name, columns, on_skip, delimiter)
     except UnicodeDecodeError as exc:
         raise FormatError(f"the file is not UTF-8 ({exc.reason})", path=name) from exc
     finally:
@@ -68,12 +77,12 @@ def parse(
 
 
 def _rows(
-    text: io.TextIOWrapper, name: str, columns: Columns, on_skip: SkipFn
+    text: io.TextIOWrapper, name: str, columns: Columns, on_skip: SkipFn, delimiter: str | None
 ) -> Iterator[Message]:
     sample = text.read(65536)
     text.seek(0)
     # Lines read with a bound: an endless line is refused after MAX_LINE, not buffered whole.
-    reader = csv.reader(bounded_lines(text, name), _dialect(sample))
+    reader = csv.reader(bounded_lines(text, name), _dialect(sample, delimiter))
     try:
         header = next(reader, None)
         if header is None:
@@ -96,11 +105,33 @@ def _rows(
         )
 
 
-def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+def _dialect(sample: str, delimiter: str | None) -> type[csv.Dialect]:
+    """The delimiter given, or the one under which the first records (read as CSV, so quoted
+    delimiters and newlines count as text) have the same number of fields as the header."""
+    if delimiter is not None:
+        return _with(delimiter.replace("\\t", "\t"))
+    best, chosen = (0.0, 0), ","
+    for candidate in DELIMITERS:
+        counts = _field_counts(sample, candidate)
+        if not counts or counts[0] < 2:
+            continue
+        score = (sum(c == counts[0] for c in counts) / len(counts), counts[0])
+        if score > best:
+            best, chosen = score, candidate
+    return _with(chosen)
+
+
+def _field_counts(sample: str, delimiter: str) -> list[int]:
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        records = [len(r) for _, r in zip(range(SNIFF_RECORDS + 1), reader, strict=False) if r]
     except csv.Error:
-        return csv.excel
+        return []
+    return records[:-1] if len(records) > 1 else records  # the last may be cut off
+
+
+def _with(delimiter: str) -> type[csv.Dialect]:
+    return type("Chosen", (csv.excel,), {"delimiter": delimiter})
 
 
 def _positions(header: Sequence[str], columns: Columns, name: str) -> tuple[int, int, int, int]:
@@ -124,7 +155,12 @@ def _find(names: list[str], chosen: str | None, usual: Sequence[str], what: str,
     for candidate in usual:
         if candidate in names:
             return names.index(candidate)
-    raise FormatError(f"cannot tell which column holds the {what}", path=path, line=1, hint=HINT)
+    hint = HINT
+    if len(names) == 1:
+        hint = (
+            f"Only one column was found ({names[0][:60]!r}): give the separator with --delimiter."
+        )
+    raise FormatError(f"cannot tell which column holds the {what}", path=path, line=1, hint=hint)
 
 
 def _message(
@@ -158,3 +194,30 @@ def read_time(value: str, ts_format: str | None = None) -> str | None:
         number = float(value)
         return from_unix(number / 1000 if number > 1e11 else number)
     return from_iso(value)
+
+
+def _open(source: Source, fp: BinaryIO, reading: Reading) -> Iterator[Conversation]:
+    name, options = str(source), reading.options
+    rows = parse(
+        fp,
+        name=name,
+        columns=options.columns,
+        on_skip=reading.on_skip,
+        delimiter=options.delimiter,
+    )
+    yield Conversation(title_from_name(name), rows)
+
+
+FORMATS = (
+    Format(
+        "csv",
+        "CSV with timestamp, author and text columns",
+        by_content(sniff),
+        _open,
+        (".csv", ".tsv"),
+        options=("columns", "delimiter"),
+        fallback=True,
+    ),
+)
+
+__all__ = ["Columns", "parse", "read_time", "sniff"]

@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from tarry.base.errors import FormatError
+from tarry.base.source import Source
 from tarry.mirror.formats import Message, sqlite_wal
+from tarry.mirror.formats.contract import Format, Reading, by_content
 from tarry.mirror.formats.conversation import Conversation, SkipFn, ignore_skip
 from tarry.mirror.formats.timestamps import from_unix
 
-NAME = "imessage"
-EXTENSIONS = (".db", ".sqlite")
 APPLE_EPOCH = 978307200  # 2001-01-01T00:00:00Z in Unix seconds
 ME = "Me"
 OBJECT = "\ufffc"  # stands in for an attachment inside the text
@@ -50,13 +50,6 @@ COLUMNS = {
 
 def sniff(head: bytes) -> bool:
     return head.startswith(b"SQLite format 3\x00")
-
-
-def parse(
-    fp: BinaryIO, *, name: str = "input", chat: str | None = None, on_skip: SkipFn = ignore_skip
-) -> Iterator[Message]:
-    for conversation in conversations(fp, name=name, chat=chat, on_skip=on_skip):
-        yield from conversation.messages
 
 
 def conversations(
@@ -186,6 +179,8 @@ def to_message(row: tuple[Any, ...]) -> Message | None:
         text = attributed_text(body)
         if text is None and not has_files:
             return None
+    if text is None and not (has_files or item_type or reaction):
+        return None  # neither text nor attributedBody nor a file: nothing to show
     text = str(text or "")
     if item_type:
         return Message(ts, author, text or str(group_title or "group event"), "system")
@@ -233,3 +228,21 @@ def _length(blob: bytes, at: int) -> tuple[int | None, int]:
     if width is None or at + 1 + width > len(blob):
         return None, at
     return int.from_bytes(blob[at + 1 : at + 1 + width], "little"), at + 1 + width
+
+
+def _open(source: Source, fp: BinaryIO, reading: Reading) -> Iterator[Conversation]:
+    # The -wal beside a database on disk holds its newest messages; an upload has none.
+    wal = source.path.with_name(source.path.name + "-wal") if source.on_disk else None
+    return conversations(fp, name=str(source), chat=reading.chat, on_skip=reading.on_skip, wal=wal)
+
+
+FORMATS = (
+    Format(
+        "imessage",
+        "iMessage: the macOS chat.db",
+        by_content(sniff),
+        _open,
+        (".db",),
+        fallback=True,
+    ),
+)

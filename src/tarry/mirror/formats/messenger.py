@@ -15,13 +15,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from tarry.base.errors import FormatError
+from tarry.base.source import Source
 from tarry.mirror.formats import Message
+from tarry.mirror.formats.contract import Format, Probe, Reading
 from tarry.mirror.formats.conversation import Conversation, SkipFn, ignore_skip, title_from_name
 from tarry.mirror.formats.jsonstream import JsonStream, need_dict, text_of
 from tarry.mirror.formats.timestamps import from_unix
 
-NAME = "messenger"
-EXTENSIONS = (".json",)
 PART = re.compile(r"(^|/)message_\d+\.json$")
 MEDIA_KEYS = ("photos", "videos", "audio_files", "gifs", "files", "sticker")
 SYSTEM_TYPES = {"Call", "Subscribe", "Unsubscribe"}
@@ -41,13 +41,6 @@ def fix_mojibake(text: str) -> str:
         return text.encode("latin-1").decode("utf-8")
     except UnicodeError:
         return text
-
-
-def parse(
-    fp: BinaryIO, *, name: str = "input", chat: str | None = None, on_skip: SkipFn = ignore_skip
-) -> Iterator[Message]:
-    for conversation in conversations(fp, name=name, chat=chat, on_skip=on_skip):
-        yield from conversation.messages
 
 
 def conversations(
@@ -186,3 +179,42 @@ def to_message(raw: dict[str, Any]) -> Message | None:
     if media:
         return Message(ts, author, text or media[0], "media")
     return Message(ts, author, text, "message")
+
+
+def _sniff(probe: Probe) -> bool:
+    """A message_N.json, or a zip or folder holding them."""
+    if probe.folder or probe.is_zip:
+        return any(PART.search(m.replace("\\", "/")) for m in probe.members)
+    return sniff(probe.head)
+
+
+def _instagram(probe: Probe) -> bool:
+    """Instagram's export is Messenger's, told apart by its name or its folders."""
+    named = "instagram" in str(probe.path).lower()
+    return _sniff(probe) and (named or any("instagram" in m.lower() for m in probe.members))
+
+
+def _open(source: Source, fp: BinaryIO, reading: Reading) -> Iterator[Conversation]:
+    return conversations(fp, name=str(source), chat=reading.chat, on_skip=reading.on_skip)
+
+
+def _open_folder(path: Path, reading: Reading) -> Iterator[Conversation]:
+    return conversations_in_folder(path, chat=reading.chat, on_skip=reading.on_skip)
+
+
+FORMATS = (
+    Format(
+        "instagram",
+        "Instagram JSON (file, folder or zip)",
+        _instagram,
+        _open,
+        folder_opener=_open_folder,
+    ),
+    Format(
+        "messenger",
+        "Facebook Messenger JSON (file, folder or zip)",
+        _sniff,
+        _open,
+        folder_opener=_open_folder,
+    ),
+)

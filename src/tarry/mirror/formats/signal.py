@@ -16,24 +16,21 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import suppress
-from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, BinaryIO
 
 from tarry.base.errors import FormatError
-from tarry.mirror.formats import Message
+from tarry.base.source import Source
+from tarry.mirror.formats import Message, Reaction, Ref, signal_lines, with_ref
+from tarry.mirror.formats.contract import Format, Reading, by_content
 from tarry.mirror.formats.conversation import Conversation, SkipFn, ignore_skip, title_from_name
 from tarry.mirror.formats.jsonstream import JsonStream, need_dict, text_of
 from tarry.mirror.formats.limits import bounded_lines
 from tarry.mirror.formats.timestamps import from_datetime, from_iso, from_unix
 
-NAME = "signal"
-EXTENSIONS = (".md", ".txt", ".json")
 LINE = re.compile(r"\[?(\d{4}-\d{2}-\d{2}),? (\d{1,2}:\d{2}(?::\d{2})?)\]? (.+?):(?: (.*))?")
+NEXT_FIELD = re.compile(r"(Type|Sent|Received|Attachment|Reaction|Edited): ")
 HEADER = re.compile(r"(From|Type|Sent|Received|Attachment|Reaction|Edited): (.*)")
-DETAILS = re.compile(r"\[((?:reply to .+? on [\d-]+ [\d:]+|edited|\d+ attachments?)(?:, )?)+\] ?")
-LINKS = re.compile(r"!?\[[^\]]*\]\([^)]*\)\s*")
-REACTIONS = re.compile(r"\n\(- .* -\)$")
 DELETED = "(This message was deleted)"
 HINT = "Export with signal-export or sigtop, or choose another format with --format."
 
@@ -46,13 +43,6 @@ def sniff(head: bytes) -> bool:
     if text.startswith("{"):
         return '"sender"' in first and '"date"' in first and '"body"' in first
     return text.startswith("[") and '"sent_at"' in text and '"conversationId"' in text
-
-
-def parse(
-    fp: BinaryIO, *, name: str = "input", chat: str | None = None, on_skip: SkipFn = ignore_skip
-) -> Iterator[Message]:
-    for conversation in conversations(fp, name=name, chat=chat, on_skip=on_skip):
-        yield from conversation.messages
 
 
 def conversations(
@@ -97,7 +87,7 @@ def _text(fp: BinaryIO, name: str, on_skip: SkipFn) -> Iterator[Conversation]:
         if LINE.fullmatch(line):
             first = (number, line)
             # "You" (sigtop) or "Me" (signal-export) or a name: left to the importer to tell.
-            yield Conversation(title_from_name(name), _short(first, lines, name))
+            yield Conversation(title_from_name(name), signal_lines.messages(first, lines, name))
             return
         raise FormatError(
             "expected a Signal message line like `[2019-12-24 12:23] Name: text`",
@@ -105,55 +95,6 @@ def _text(fp: BinaryIO, name: str, on_skip: SkipFn) -> Iterator[Conversation]:
             line=number,
             hint=HINT,
         )
-
-
-def _short(
-    first: tuple[int, str], lines: Iterator[tuple[int, str]], name: str
-) -> Iterator[Message]:
-    """`[date time] Name: text` lines; other lines continue the message before them."""
-    current: list[str] = []
-    for number, line in _chain(first, lines):
-        match = LINE.fullmatch(line)
-        if match is None:
-            current.append(line)
-            continue
-        if current:
-            yield _short_message(current)
-        current = [_stamp(match, name, number), match[3], match[4] or ""]
-    if current:
-        yield _short_message(current)
-
-
-def _chain(first: tuple[int, str], rest: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
-    yield first
-    yield from rest
-
-
-def _stamp(match: re.Match[str], name: str, number: int) -> str:
-    clock = match[2] if match[2].count(":") == 2 else match[2] + ":00"
-    try:
-        moment = datetime.strptime(f"{match[1]} {clock}", "%Y-%m-%d %H:%M:%S")
-    except ValueError as exc:
-        raise FormatError(
-            f"impossible date {match[1]} {match[2]}", path=name, line=number, hint=HINT
-        ) from exc
-    return from_datetime(moment)
-
-
-def _short_message(parts: list[str]) -> Message:
-    ts, author, *body = parts
-    text = "\n".join(body).rstrip("\n")
-    if text == DELETED:
-        return Message(ts, author, text, "system")
-    system = re.fullmatch(r"\[(\S+) message\]", text)
-    if system:
-        return Message(ts, author, system[1], "system")
-    details = DETAILS.match(text)
-    media = details is not None and "attachment" in details[0]
-    text = REACTIONS.sub("", text[details.end() :] if details else text)
-    if LINKS.search(text) and not LINKS.sub("", text).strip():
-        return Message(ts, author, text.strip(), "media")
-    return Message(ts, author, text, "media" if media else "message")
 
 
 def _strip_detail(name: str) -> str:
@@ -167,9 +108,9 @@ def _blocks(lines: Iterator[tuple[int, str]], on_skip: SkipFn) -> Iterator[Messa
     header: dict[str, str] = {}
     body: list[str] = []
     in_body, start = False, 0
-    for number, line in lines:
+    for number, line, following in _with_next(lines):
         field = HEADER.fullmatch(line)
-        if field is not None and _starts_record(field[1], header, in_body, body):
+        if field is not None and _starts_record(field[1], header, in_body, body, following):
             yield from _finish(header, body, start, on_skip)
             header, body, in_body, start = {}, [], False, number
         if field and not in_body:
@@ -181,11 +122,27 @@ def _blocks(lines: Iterator[tuple[int, str]], on_skip: SkipFn) -> Iterator[Messa
     yield from _finish(header, body, start, on_skip)
 
 
-def _starts_record(field: str, header: dict[str, str], in_body: bool, body: list[str]) -> bool:
-    """`From:` (or `Type:` when there is no sender) after a blank line opens a new message."""
+def _starts_record(
+    field: str, header: dict[str, str], in_body: bool, body: list[str], following: str
+) -> bool:
+    """`From:` (or `Type:` when there is no sender) after a blank line opens a new message, if
+    the header goes on below it: a body line `From: Boss` after a blank line is text."""
     if field not in ("From", "Type") or (in_body and body and body[-1] != ""):
         return False
+    if in_body and not NEXT_FIELD.match(following):
+        return False
     return in_body or field in header or (field == "From" and bool(header))
+
+
+def _with_next(lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str, str]]:
+    """Each line with the one after it ('' at the end)."""
+    previous = None
+    for number, line in lines:
+        if previous is not None:
+            yield previous[0], previous[1], line
+        previous = (number, line)
+    if previous is not None:
+        yield previous[0], previous[1], ""
 
 
 def _finish(
@@ -236,6 +193,7 @@ def _sent(text: str) -> str | None:
 
 def _jsonl(fp: BinaryIO, name: str, on_skip: SkipFn) -> Iterator[Message]:
     """signal-export's data.json: one JSON object per line."""
+    thread = signal_lines.Thread()
     for number, line in _lines(fp, name):
         if not line.strip():
             continue
@@ -248,8 +206,12 @@ def _jsonl(fp: BinaryIO, name: str, on_skip: SkipFn) -> Iterator[Message]:
         message = _export_message(raw) if isinstance(raw, dict) else None
         if message is None:
             on_skip(f"line {number}", "no readable date")
-        else:
-            yield message
+            continue
+        ident = thread.new_id(message.ts, message.author)
+        quote = text_of(raw.get("quote"))
+        reply_to = thread.quoted(None, quote) if quote else ""
+        thread.remember(ident, message.author, message.text)
+        yield with_ref(message, Ref(ident, reply_to, _json_reactions(raw.get("reactions"))))
 
 
 def _export_message(raw: dict[str, Any]) -> Message | None:
@@ -264,6 +226,20 @@ def _export_message(raw: dict[str, Any]) -> Message | None:
     if raw.get("attachments") or raw.get("sticker"):
         return Message(ts, author, text or "attachment", "media")
     return Message(ts, author, text, "message")
+
+
+def _json_reactions(found: Any) -> tuple[Reaction, ...]:
+    """`[{"name": ..., "emoji": ...}]` or `["Name: emoji"]`."""
+    reactions = []
+    for item in found if isinstance(found, list) else ():
+        if isinstance(item, dict):
+            who = text_of(item.get("name") or item.get("author") or item.get("sender"))
+            emoji = text_of(item.get("emoji"))
+        else:
+            who, _, emoji = text_of(item).rpartition(": ")
+        if who and emoji:
+            reactions.append(Reaction(who, emoji))
+    return tuple(reactions)
 
 
 def _sigtop_json(fp: BinaryIO, name: str, on_skip: SkipFn) -> Iterator[Message]:
@@ -300,3 +276,19 @@ def _source(raw: dict[str, Any]) -> str:
         if raw.get(key):
             return text_of(raw[key])
     return "Unknown"
+
+
+def _open(source: Source, fp: BinaryIO, reading: Reading) -> Iterator[Conversation]:
+    return conversations(fp, name=str(source), chat=reading.chat, on_skip=reading.on_skip)
+
+
+FORMATS = (
+    Format(
+        "signal",
+        "Signal: signal-export or sigtop text and JSON",
+        by_content(sniff),
+        _open,
+        (".md",),
+        fallback=True,
+    ),
+)

@@ -8,11 +8,14 @@ become `media` with their caption, or the media type when there is none.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from tarry.base.errors import FormatError
-from tarry.mirror.formats import Message
+from tarry.base.source import Source
+from tarry.mirror.formats import Message, Reaction, Ref, with_ref
+from tarry.mirror.formats.contract import Format, Reading, by_content
 from tarry.mirror.formats.conversation import (
     Conversation,
     SkipFn,
@@ -23,26 +26,22 @@ from tarry.mirror.formats.conversation import (
 from tarry.mirror.formats.jsonstream import JsonStream, need_dict, text_of
 from tarry.mirror.formats.timestamps import from_iso, from_unix
 
-NAME = "telegram"
-EXTENSIONS = (".json",)
 MEDIA_KEYS = ("photo", "file", "media_type", "sticker_emoji", "location_information", "poll")
+# Messages that are a thing rather than words: shown as "[location]" and the like.
+THINGS = ("contact_information", "location_information", "place_name", "poll", "dice", "game")
+CHAT_TYPES = re.compile(
+    rb'"type"\s*:\s*"(personal_chat|private_group|public_group|public_supergroup'
+    rb'|private_supergroup|public_channel|private_channel|saved_messages|bot_chat)"'
+)
 CHAT_LISTS = ("chats", "left_chats")
 
 
 def sniff(head: bytes) -> bool:
-    """Telegram exports start with a chat (`"name"`, `"type"`) or the account's `"about"`."""
-    text = head[:4096].decode("utf-8", "ignore")
-    if '"date_unixtime"' in text or '"personal_information"' in text:
+    """Telegram exports start with a chat (`"name"`, `"type"`, `"id"`) or the account's
+    `"about"`; older Desktop versions write no `date_unixtime`."""
+    if b'"date_unixtime"' in head[:8192] or b'"personal_information"' in head[:8192]:
         return True
-    return '"type": "personal_chat"' in text or '"type": "private_group"' in text
-
-
-def parse(
-    fp: BinaryIO, *, name: str = "input", chat: str | None = None, on_skip: SkipFn = ignore_skip
-) -> Iterator[Message]:
-    """Every message of every chat in the export (or of the chat named `chat`)."""
-    for conversation in conversations(fp, name=name, chat=chat, on_skip=on_skip):
-        yield from conversation.messages
+    return CHAT_TYPES.search(head[:4096]) is not None and b'"messages"' in head
 
 
 def conversations(
@@ -170,9 +169,49 @@ def to_message(raw: dict[str, Any]) -> Message | None:
         author = text_of(raw.get("actor") or raw.get("from"))
         return Message(ts, author, _service_text(raw, text), "system")
     author = text_of(raw.get("from")) or text_of(raw.get("from_id")) or "Deleted Account"
-    if any(key in raw for key in MEDIA_KEYS):
-        return Message(ts, author, text or _media_label(raw), "media")
-    return Message(ts, author, text, "message")
+    if any(key in raw for key in THINGS):
+        message = Message(ts, author, _thing(raw, text), "media")
+    elif any(key in raw for key in MEDIA_KEYS):
+        message = Message(ts, author, text or _media_label(raw), "media")
+    else:
+        message = Message(ts, author, text, "message")
+    return with_ref(message, _ref(raw))
+
+
+def _thing(raw: dict[str, Any], text: str) -> str:
+    """A contact, place, poll or die as readable text: "[location]", "[poll] Pizza?"."""
+    if "contact_information" in raw:
+        info = raw["contact_information"] if isinstance(raw["contact_information"], dict) else {}
+        name = f"{text_of(info.get('first_name'))} {text_of(info.get('last_name'))}".strip()
+        label = f"[contact] {name}".strip()
+    elif "place_name" in raw:
+        place = ", ".join(p for p in (text_of(raw["place_name"]), text_of(raw.get("address"))) if p)
+        label = f"[venue] {place}".strip()
+    elif "poll" in raw:
+        poll = raw["poll"] if isinstance(raw["poll"], dict) else {}
+        label = f"[poll] {text_of(poll.get('question'))}".strip()
+    elif "dice" in raw:
+        dice = raw["dice"] if isinstance(raw["dice"], dict) else {}
+        label = f"[dice] {text_of(dice.get('emoji'))} {text_of(dice.get('value'))}".strip()
+    elif "game" in raw or "game_title" in raw:
+        label = f"[game] {text_of(raw.get('game_title'))}".strip()
+    else:
+        label = "[live location]" if "live_location_period_seconds" in raw else "[location]"
+    return f"{label}\n{text}" if text else label
+
+
+def _ref(raw: dict[str, Any]) -> Ref:
+    """The message's id, what it replies to, and who reacted (newer exports list them)."""
+    reactions = []
+    for reaction in raw.get("reactions") or ():
+        if not isinstance(reaction, dict):
+            continue
+        emoji = text_of(reaction.get("emoji")) or text_of(reaction.get("document_id"))
+        for recent in reaction.get("recent") or ():
+            if isinstance(recent, dict) and emoji and text_of(recent.get("from")):
+                reactions.append(Reaction(text_of(recent.get("from")), emoji))
+    reply = raw.get("reply_to_message_id")
+    return Ref(text_of(raw.get("id")), text_of(reply) if reply else "", tuple(reactions))
 
 
 def _time(raw: dict[str, Any]) -> str | None:
@@ -224,3 +263,18 @@ def _media_label(raw: dict[str, Any]) -> str:
     if "photo" in raw:
         return "photo"
     return text_of(raw.get("file_name")) or "file"
+
+
+def _open(source: Source, fp: BinaryIO, reading: Reading) -> Iterator[Conversation]:
+    return conversations(fp, name=str(source), chat=reading.chat, on_skip=reading.on_skip)
+
+
+FORMATS = (
+    Format(
+        "telegram",
+        "Telegram Desktop JSON (one chat or the whole account)",
+        by_content(sniff),
+        _open,
+        (),
+    ),
+)

@@ -11,28 +11,40 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import BinaryIO
 
 from tarry.base.errors import FormatError
+from tarry.base.source import Source
 from tarry.mirror.formats import Message
+from tarry.mirror.formats.contract import Format, Probe, Reading
+from tarry.mirror.formats.conversation import Conversation, title_from_name
 from tarry.mirror.formats.limits import MAX_LINE, too_long
+from tarry.mirror.formats.whatsapp_authors import Authors
+from tarry.mirror.formats.whatsapp_dates import Undecided, decide, spell_order
 from tarry.mirror.formats.whatsapp_layout import (
     Layout,
+    Survey,
     clock_tables,
     convert_date,
-    detect,
     looks_like_header,
     separator_regex,
-    spell_order,
     start_regex,
+    survey,
 )
 from tarry.mirror.formats.whatsapp_text import ATTACHED, ENCRYPTED, LRM, MARKED, MARKS, SPECIAL
 
+DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 CHUNK = 1 << 20  # bytes read at a time: big enough to amortise per-block work, small for RSS
 SAMPLE = 1 << 18  # characters read before deciding the layout
 ZIP_MAGIC = b"PK\x03\x04"
 _tuple_new = tuple.__new__  # builds a Message without the Python-level NamedTuple.__new__
+TITLE = re.compile(
+    r"^WhatsApp[ _-]*(Chat|Chatt?|Unterhaltung|Conversa|Conversación)?[ _-]*"
+    r"(with|mit|con|avec|met|com|med|z|ze)?[ _-]*",
+    re.IGNORECASE,
+)
 
 
 def parse(fp: BinaryIO, *, name: str = "input", day_first: bool | None = None) -> Iterator[Message]:
@@ -115,22 +127,25 @@ def _open_zip(fp: BinaryIO, name: str) -> zipfile.ZipFile:
 
 
 def _parse_text(fp: BinaryIO, name: str, day_first: bool | None) -> Iterator[Message]:
+    start = fp.tell() if fp.seekable() else None
     chunks = _decoded(fp, name)
-    first = ""
-    for chunk, _ in chunks:  # enough text to judge the layout by
-        first += chunk
-        if len(first) >= SAMPLE:
-            break
-    first = first.replace("\r\n", "\n")
+    first = _sample(chunks)
     if not first.strip():
         return
-    layout = detect(first[:SAMPLE], name=name, day_first=day_first)
+    layout, read_on = _layout(first, chunks, name, day_first, start is not None)
+    if read_on:  # dates further on decided their order: start again from the top
+        fp.seek(start or 0)
+        chunks = _decoded(fp, name)
+        first = _sample(chunks)
     body = first.lstrip("\n")
     line = len(first) - len(body) + 1
     _check_start(body, line, layout, name)
     blocks = _cut(body, line, chunks, layout, name)
     pattern, stamps = separator_regex(layout), Stamps(layout)
     dates, clocks, new, special, marked = stamps.dates, stamps.clocks, _tuple_new, SPECIAL, MARKED
+    parts = pattern.split("\n" + first[:SAMPLE])
+    authors = Authors.survey(zip(parts[5::7], parts[7::7], strict=False))
+    plain, check = authors.plain, authors.check
     chat_name = None
     for block, line in blocks:
         # Splitting at headers leaves ["", date, clock, secs, marker, author, mark, text, date,
@@ -139,8 +154,11 @@ def _parse_text(fp: BinaryIO, name: str, day_first: bool | None) -> Iterator[Mes
         rows = zip(*[iter(parts[1:])] * 7, strict=False)
         try:
             if chat_name is None:
-                chat_name = _chat_name(parts[5], parts[7])
-                yield _first(next(rows), stamps, chat_name)
+                author, text = parts[5], parts[7]
+                if author is not None:
+                    author, text = check(author, text)
+                chat_name = _chat_name(author, text)
+                yield _first(next(rows), stamps, chat_name, check)
             # The hot loop, inline (no per-message calls or generator layers): three table
             # look-ups for the time, one for special texts, one tuple. Rare shapes go to _rare().
             for date, clock, secs, marker, author, lrm, text in rows:
@@ -148,13 +166,16 @@ def _parse_text(fp: BinaryIO, name: str, day_first: bool | None) -> Iterator[Mes
                     ts = f"{dates[date]}{clocks[marker][clock]}{secs}"  # one allocation
                 except KeyError:
                     ts = stamps.stamp(date, clock, secs, marker)
+                if author is not None and author not in plain:  # a name met for the first time
+                    author, text = check(author, text)
+                    lrm = text[:1] if text[:1] in MARKS else ""
                 if author is None:
                     author, kind, text = "", "system", text.rstrip("\n")
                 else:
                     kind = special.get(text, "message")
                     if lrm:  # iOS media and system lines: the common marked texts are listed
                         kind, text = marked.get(text) or _rare(author, text, chat_name)
-                    elif kind == "message" and ("\n" in text or text[-1:] == ")"):
+                    elif kind == "message" and ("\n" in text or text[-1:] in ")\n"):
                         kind, text = _rare(author, text, chat_name)
                 yield new(Message, (ts, author, text, kind))
         except ValueError:
@@ -173,9 +194,66 @@ class Stamps:
         """ "YYYY-MM-DDTHH:MM:SS"; ValueError for a day that does not exist."""
         if date not in self.dates:
             self.dates[date] = convert_date(self.layout, date)
-        if clock not in self.clocks.get(marker, {}):
+        ascii_clock = clock.translate(DIGITS)  # Arabic-Indic or Persian digits
+        if ascii_clock not in self.clocks.get(marker, {}):
             raise ValueError(f"{clock}{marker}")
-        return self.dates[date] + self.clocks[marker][clock] + secs
+        return self.dates[date] + self.clocks[marker][ascii_clock] + secs.translate(DIGITS)
+
+
+def _sample(chunks: Iterator[tuple[str, int]]) -> str:
+    """Enough text from the start to judge the layout by."""
+    first = ""
+    for chunk, _ in chunks:
+        first += chunk
+        if len(first) >= SAMPLE:
+            break
+    return first.replace("\r\n", "\n")
+
+
+def _layout(
+    first: str,
+    chunks: Iterator[tuple[str, int]],
+    name: str,
+    day_first: bool | None,
+    can_restart: bool,
+) -> tuple[Layout, bool]:
+    """The layout, with its date order decided from the sample if a field above 12 settles it,
+    else from every date in the export; and whether that meant reading on past the sample (the
+    caller then starts over)."""
+    cut = first.rfind("\n", 0, SAMPLE) + 1 or len(first)  # whole lines, at least one
+    found = survey(first[:cut], name=name)
+    decision = decide(found.dates, day_first=day_first)
+    read_on = False
+    if not decision.final and cut < len(first):
+        found.scan(first[cut:], first.count("\n", 0, cut) + 1)
+        decision = decide(found.dates, day_first=day_first)
+    if not decision.final and can_restart:
+        read_on = _scan_rest(found, chunks, first.count("\n") + 1, day_first)
+        decision = decide(found.dates, day_first=day_first)
+    if decision.order is None:
+        raise Undecided(decision.candidates, found.dates).error(name)
+    return found.layout(decision.order, name), read_on
+
+
+def _scan_rest(
+    found: Survey, chunks: Iterator[tuple[str, int]], line: int, day_first: bool | None
+) -> bool:
+    """Read on, adding header dates, until they settle the order or the export ends."""
+    carry, read = "", False
+    for chunk, _ in chunks:
+        read = True
+        text = (carry + chunk).replace("\r\n", "\n")
+        cut = text.rfind("\n") + 1
+        found.scan(text[:cut], line)
+        line += text.count("\n", 0, cut)
+        carry = text[cut:]
+        if len(carry) > MAX_LINE:
+            break  # no line end in sight: the parser will refuse it
+        if decide(found.dates, day_first=day_first).final:
+            break
+    if carry:
+        found.scan(carry, line)
+    return read
 
 
 def _decoded(fp: BinaryIO, name: str) -> Iterator[tuple[str, int]]:
@@ -267,9 +345,16 @@ def _chat_name(author: str | None, text: str) -> str:
     return "" if bare in SPECIAL or ATTACHED.match(bare) else author
 
 
-def _first(row: tuple[str, ...], stamps: Stamps, chat_name: str) -> Message:
+def _first(
+    row: tuple[str, ...],
+    stamps: Stamps,
+    chat_name: str,
+    check: Callable[[str, str], tuple[str | None, str]],
+) -> Message:
     *stamp, author, _, text = row
     ts = stamps.stamp(*stamp)
+    if author is not None:
+        author, text = check(author, text)  # type: ignore[assignment]
     if chat_name or author is None:
         return Message(ts, author or "", text.rstrip("\n").lstrip(MARKS), "system")
     kind, text = _rare(author, text, "")
@@ -284,6 +369,8 @@ def _rare(author: str, text: str, chat_name: str) -> tuple[str, str]:
     """
     if text[-1:] == "\n":
         text = text.rstrip("\n")
+    if text[:1] == "\n":  # a header alone on its line, the text below it
+        text = text[1:]
     marked = text != "" and text[0] in MARKS
     if marked:
         text = text.lstrip(MARKS)
@@ -314,3 +401,34 @@ def _bad_date(
                 "wrong, say so with --date-order dmy or mdy.",
             )
     return FormatError("unreadable date", path=name, line=line)
+
+
+def title(path: Path) -> str:
+    """'WhatsApp Chat with Sam.txt' -> 'Sam'; other names -> the file's stem."""
+    stem = title_from_name(path.name)
+    match = TITLE.match(stem)
+    found = stem[match.end() :].strip(" -_") if match else stem
+    return found or stem
+
+
+def _sniff(probe: Probe) -> bool:
+    if probe.is_zip:
+        return any(m.lower().endswith(".txt") for m in probe.members)
+    return not probe.folder and sniff(probe.head)
+
+
+def _open(source: Source, fp: BinaryIO, reading: Reading) -> Iterator[Conversation]:
+    messages = parse(fp, name=str(source), day_first=reading.options.day_first)
+    yield Conversation(title(source.path), messages)
+
+
+FORMATS = (
+    Format(
+        "whatsapp",
+        "WhatsApp .txt or the .zip the phone shares",
+        _sniff,
+        _open,
+        (".txt", ".zip"),
+        options=("day_first",),
+    ),
+)

@@ -12,10 +12,11 @@ import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tarry.base.errors import FormatError
+from tarry.mirror.formats.whatsapp_dates import Dates, Undecided, decide
 
 MARKS = "\u200e\u200f"  # left-to-right / right-to-left marks some exports put before a header
 AMPM_SPACE = " \u202f\u00a0"  # plain space, NARROW NO-BREAK SPACE, NO-BREAK SPACE
@@ -42,20 +43,28 @@ AMPM_PAIRS: tuple[tuple[str, str], ...] = (
     ("上午", "下午"),
     ("오전", "오후"),
 )
-_AMPM = {am: (am, pm) for am, pm in AMPM_PAIRS} | {pm: (am, pm) for am, pm in AMPM_PAIRS}
+INNER_SPACES = (" ", "\u00a0", "\u202f")  # CLDR writes "p.\u00a0m." for es, es_CO
+
+
+def marker_key(marker: str) -> str:
+    """A marker without dots, spaces and case: 'p.\u00a0m.', 'P.M.' and 'pm' are all 'pm'."""
+    return re.sub(r"[.\s\u00a0\u202f]", "", marker).casefold()
+
+
+_AMPM = {marker_key(m): (am, pm) for am, pm in reversed(AMPM_PAIRS) for m in (am, pm)}
 
 # A forgiving header shape used only on the sample: which separators, brackets and markers occur.
 # It starts with a newline (the sample gets one in front) so that the search skips from line to
 # line instead of trying every character.
 _LOOSE = re.compile(
     rf"\n[{MARKS}]*(\[)?"
-    r"(\d{1,4})([./-])(\d{1,2})\3(\d{1,4})"
-    r"(\.?,? ?(?:[^\W\d_]{1,4}\.? )?)"  # between date and time: ", " or " " or " klo "
+    rf"(\d{{1,4}})[{MARKS}]?([./-])(\d{{1,2}})[{MARKS}]?\3(\d{{1,4}})[{MARKS}]?"
+    r"(\.?[,،]? ?(?:[^\W\d_]{1,4}\.? )?)"  # between date and time: ", " or " " or " klo "
     r"(\d{1,2})([:.])(\d{2})(?:\8(\d{2}))?"
     rf"(?:[{AMPM_SPACE}]?([^\W\d_][^\]\n]{{0,8}}?))?"
     r"(?(1)\] | [-–] )",
 )
-ORDERS = ("dmy", "mdy", "ymd")
+NO_MARKS = str.maketrans("", "", MARKS)
 SAMPLE_LINES = 4000
 
 
@@ -71,6 +80,7 @@ class Layout:
     time_sep: str  # ":" or "."
     seconds: bool
     ampm: tuple[str, str] | None  # (AM, PM) spellings for a 12 h clock
+    rtl: bool = False  # RIGHT-TO-LEFT MARKs after the date's numbers (Arabic, Hebrew, Persian)
 
     def example(self) -> str:
         """The layout written out, for error messages."""
@@ -86,7 +96,8 @@ def _date_regex(layout: Layout) -> str:
     day, month = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])"
     year = r"\d{4}" if layout.year_digits == 4 else r"\d{2}"
     parts = {"d": day, "m": month, "y": year}
-    return re.escape(layout.date_sep).join(parts[c] for c in layout.order)
+    sep = (f"[{MARKS}]?" if layout.rtl else "") + re.escape(layout.date_sep)
+    return sep.join(parts[c] for c in layout.order) + (f"[{MARKS}]?" if layout.rtl else "")
 
 
 def _time_regex(layout: Layout, capture: bool) -> str:
@@ -97,7 +108,8 @@ def _time_regex(layout: Layout, capture: bool) -> str:
     seconds = rf"{sep}([0-5]\d)" if layout.seconds else "()"
     marker = "()"
     if layout.ampm:
-        marker = f"([{AMPM_SPACE}]?(?:{'|'.join(re.escape(m) for m in layout.ampm)}))"
+        spellings = sorted(marker_spellings(layout.ampm)[0], key=len, reverse=True)
+        marker = f"([{AMPM_SPACE}]?(?:{'|'.join(re.escape(m) for m in spellings)}))"
     time = f"({hour}{sep}[0-5]\\d){seconds}{marker}"
     return time if capture else time.replace("(", "(?:").replace("(?:?:", "(?:")
 
@@ -105,7 +117,8 @@ def _time_regex(layout: Layout, capture: bool) -> str:
 def header_regex(layout: Layout, *, capture: bool) -> str:
     """The header up to the author; groups when `capture`: date, clock, seconds, marker."""
     date = f"({_date_regex(layout)})" if capture else f"(?:{_date_regex(layout)})"
-    stamp = date + re.escape(layout.date_time) + _time_regex(layout, capture)
+    between = "[,،]".join(re.escape(part) for part in re.split("[,،]", layout.date_time))
+    stamp = date + between + _time_regex(layout, capture)
     return rf"[{MARKS}]?\[{stamp}\] " if layout.ios else rf"[{MARKS}]?{stamp} [-–] "
 
 
@@ -115,10 +128,14 @@ def separator_regex(layout: Layout) -> re.Pattern[str]:
     rare shapes.
 
     Only a full header of this layout starts a record: any other line, however header-like,
-    stays in the text of the record before it.
+    stays in the text of the record before it. The author runs to the first ": " (a colon
+    followed by a letter, `Team:Alpha`, is part of the name) or to a colon that ends the line
+    (a message whose text starts on the next line); whoever reads it checks names with ": "
+    inside against what the whole export says (whatsapp_authors).
     """
     head = header_regex(layout, capture=True)
-    return re.compile(rf"\n{head}(?:([^:\n]++): )?(?=([{MARKS}]?))")
+    author = r"([^:\n]++(?::[^ \n:][^:\n]*+)*+):(?: |(?=\n|\Z))"
+    return re.compile(rf"\n{head}(?:{author})?(?=([{MARKS}]?))")
 
 
 def start_regex(layout: Layout) -> re.Pattern[str]:
@@ -132,10 +149,51 @@ def looks_like_header(line: str) -> bool:
 
 
 def detect(text: str, *, name: str, day_first: bool | None = None) -> Layout:
-    """Decide the layout from the header lines in `text` (the start of an export)."""
-    found = _LOOSE.finditer("\n" + text)
-    rows = [m.groups() for _, m in zip(range(SAMPLE_LINES), found, strict=False)]
-    if not rows:
+    """Decide the layout from the header lines in `text` alone (a whole export, or its start
+    when the caller accepts a decision from that much)."""
+    found = survey(text, name=name)
+    decision = decide(found.dates, day_first=day_first)
+    if decision.order is None:
+        raise Undecided(decision.candidates, found.dates).error(name)
+    return found.layout(decision.order, name)
+
+
+@dataclass
+class Survey:
+    """The header lines of a sample: their shape (most lines share it) and their dates."""
+
+    rows: list[tuple[str | None, ...]]
+    shape: tuple[object, ...]
+    dates: Dates
+    rtl: bool
+
+    def scan(self, text: str, first_line: int) -> None:
+        """Add the dates of headers of the same shape in more of the export (`text` starts at
+        the beginning of line `first_line`)."""
+        for row, line in _headers(text, first_line):
+            if _shape(row) == self.shape:
+                self.dates.add((str(row[1]), str(row[3]), str(row[4])), line)
+
+    def layout(self, order: str, name: str) -> Layout:
+        year_pos = order.index("y")
+        first, triples = self.rows[0], self.dates.triples
+        return Layout(
+            ios=bool(first[0]),
+            order=order,
+            date_sep=str(first[2]),
+            year_digits=Counter(len(t[year_pos]) for t in triples).most_common(1)[0][0],
+            date_time=str(first[5]),
+            time_sep=str(first[7]),
+            seconds=first[9] is not None,
+            ampm=_ampm(Counter(r[10] for r in self.rows if r[10]), name),
+            rtl=self.rtl,
+        )
+
+
+def survey(text: str, *, name: str) -> Survey:
+    """The header lines among the first SAMPLE_LINES of `text` (the start of an export)."""
+    found = list(itertools.islice(_headers(text, 1), SAMPLE_LINES))
+    if not found:
         raise FormatError(
             "no WhatsApp message header found",
             path=name,
@@ -144,23 +202,24 @@ def detect(text: str, *, name: str, day_first: bool | None = None) -> Layout:
             "'[31/12/2021, 10:15:32] Name: text' (iOS). Is this a WhatsApp chat export?",
         )
     # The shape most lines share wins, so a header-like body line cannot change the layout.
-    shapes = Counter(_shape(r) for r in rows)
-    shape = shapes.most_common(1)[0][0]
-    rows = [r for r in rows if _shape(r) == shape]
-    triples = [(r[1], r[3], r[4]) for r in rows]
-    order = decide_order(triples, day_first=day_first, name=name)
-    year_pos = order.index("y")
-    first = rows[0]
-    return Layout(
-        ios=bool(first[0]),
-        order=order,
-        date_sep=str(first[2]),
-        year_digits=Counter(len(t[year_pos]) for t in triples).most_common(1)[0][0],
-        date_time=str(first[5]),
-        time_sep=str(first[7]),
-        seconds=first[9] is not None,
-        ampm=_ampm(Counter(r[10] for r in rows if r[10]), name),
-    )
+    shape = Counter(_shape(row) for row, _ in found).most_common(1)[0][0]
+    rows, dates = [], Dates()
+    for row, line in found:
+        if _shape(row) == shape:
+            rows.append(row)
+            dates.add((str(row[1]), str(row[3]), str(row[4])), line)
+    rtl = re.search(rf"\d[{MARKS}][./-]\d", text[:65536]) is not None
+    return Survey(rows, shape, dates, rtl)
+
+
+def _headers(text: str, first_line: int) -> Iterator[tuple[tuple[str | None, ...], int]]:
+    """Header-like lines of `text` with their line numbers, `text` starting at `first_line`."""
+    prefixed = "\n" + text
+    line, at = first_line - 1, 0
+    for match in _LOOSE.finditer(prefixed):
+        line += prefixed.count("\n", at, match.start() + 1)
+        at = match.start() + 1
+        yield match.groups(), line
 
 
 def _shape(row: tuple[str | None, ...]) -> tuple[object, ...]:
@@ -173,7 +232,7 @@ def _ampm(markers: Counter[str | None], name: str) -> tuple[str, str] | None:
     if not markers:
         return None
     marker = str(markers.most_common(1)[0][0])
-    pair = _AMPM.get(marker) or _guess_pair(marker)
+    pair = _AMPM.get(marker_key(marker)) or _guess_pair(marker)
     if pair is None:
         raise FormatError(
             f"unrecognised AM/PM marker {marker!r}",
@@ -182,6 +241,20 @@ def _ampm(markers: Counter[str | None], name: str) -> tuple[str, str] | None:
             hint="Known spellings: " + ", ".join("/".join(p) for p in AMPM_PAIRS) + ".",
         )
     return pair
+
+
+def marker_spellings(pair: tuple[str, str]) -> tuple[list[str], list[str], list[str]]:
+    """(every spelling, the AM ones, the PM ones) of a marker pair: the pair itself, the table's
+    spellings with the same letters, in lower and upper case, with any inner space as a
+    NO-BREAK or NARROW NO-BREAK SPACE."""
+    sides = []
+    for marker in pair:
+        key = marker_key(marker)
+        forms = {m for p in AMPM_PAIRS for m in p if marker_key(m) == key} | {marker}
+        forms |= {f.lower() for f in forms} | {f.upper() for f in forms}
+        forms |= {f.replace(" ", space) for f in forms for space in INNER_SPACES}
+        sides.append(sorted(forms))
+    return sides[0] + sides[1], sides[0], sides[1]
 
 
 def _guess_pair(marker: str) -> tuple[str, str] | None:
@@ -194,77 +267,9 @@ def _guess_pair(marker: str) -> tuple[str, str] | None:
     return (marker, other) if bare == "am" else (other, marker)
 
 
-def decide_order(
-    triples: Sequence[tuple[str, str, str]], *, day_first: bool | None, name: str
-) -> str:
-    """Pick day/month/year order: valid values, then chronology, then which field changes most."""
-    # Runs of one date say nothing about order: keep one line of each run (and it is faster).
-    triples = [t for i, t in enumerate(triples) if i == 0 or t != triples[i - 1]]
-    # Body lines can look like headers with impossible dates: the order that fits most lines wins.
-    fits = {o: sum(_valid(t, o) for t in triples) for o in ORDERS}
-    if day_first is not None:
-        fits = {o: n for o, n in fits.items() if (o == "dmy") == day_first}
-    best = max(fits.values(), default=0)
-    candidates = [o for o, n in fits.items() if n == best and n > 0]
-    if len(candidates) > 1:
-        candidates = _fewest_inversions(triples, candidates)
-    if len(candidates) > 1:
-        candidates = [o for o in candidates if _changes_fit(triples, o)] or candidates
-    if day_first is False and len(candidates) > 1 and "ymd" in candidates:
-        candidates.remove("ymd")  # month/day was asked for; a 2-digit year first is rare
-    if len(candidates) == 1:
-        return candidates[0]
-    seen = sorted({"/".join(t) for t in triples})[:3]
-    problem = "ambiguous" if candidates else "impossible"
-    raise FormatError(
-        f"the date order is {problem}: dates like {', '.join(seen)} fit "
-        + (" and ".join(spell_order(o) for o in candidates) if candidates else "no known order"),
-        path=name,
-        line=1,
-        hint="Say which it is: --date-order dmy for day/month/year, --date-order mdy for "
-        "month/day/year (in the library: day_first=True or False).",
-    )
-
-
-def spell_order(order: str) -> str:
-    return "/".join({"d": "day", "m": "month", "y": "year"}[c] for c in order)
-
-
-def _valid(triple: tuple[str, str, str], order: str) -> bool:
-    fields = dict(zip(order, triple, strict=True))
-    if any(len(fields[c]) > 2 for c in "dm") or len(fields["y"]) == 3:
-        return False
-    return 1 <= int(fields["d"]) <= 31 and 1 <= int(fields["m"]) <= 12
-
-
-def _ymd(triple: tuple[str, str, str], order: str) -> tuple[int, int, int]:
-    fields = dict(zip(order, triple, strict=True))
-    return int(fields["y"]) % 100, int(fields["m"]), int(fields["d"])
-
-
-def _fewest_inversions(triples: Sequence[tuple[str, str, str]], orders: list[str]) -> list[str]:
-    """Exports are chronological: keep the orders under which dates go backwards least often."""
-    counts = {}
-    for order in orders:
-        dates = [_ymd(t, order) for t in triples]
-        counts[order] = sum(1 for a, b in itertools.pairwise(dates) if b < a)
-    least = min(counts.values())
-    return [o for o in orders if counts[o] == least]
-
-
-def _changes_fit(triples: Sequence[tuple[str, str, str]], order: str) -> bool:
-    """Days change more often than months, months at least as often as years."""
-    changes = [0, 0, 0]
-    for a, b in itertools.pairwise(triples):
-        for i in range(3):
-            changes[i] += int(a[i]) != int(b[i])
-    by_field = dict(zip(order, changes, strict=True))
-    return by_field["d"] > by_field["m"] >= by_field["y"]
-
-
 def convert_date(layout: Layout, text: str) -> str:
     """The export's date text as "YYYY-MM-DD"; ValueError if there is no such day."""
-    fields = text.split(layout.date_sep)
+    fields = text.translate(NO_MARKS).split(layout.date_sep)
     y, m, d = (int(fields[layout.order.index(c)]) for c in "ymd")
     return dt.date(y + 2000 if y < 100 else y, m, d).isoformat()
 
@@ -280,11 +285,11 @@ def clock_tables(layout: Layout) -> dict[str, dict[str, str]]:
     sep = layout.time_sep
     if not layout.ampm:
         return {"": _clocks(range(24), sep, tail, None)}
-    am, pm = layout.ampm
-    tables = {}
+    _, ams, pms = marker_spellings(layout.ampm)
+    morning, afternoon = _clocks(range(13), sep, tail, 0), _clocks(range(13), sep, tail, 12)
+    tables: dict[str, dict[str, str]] = {}
     for space in ("", *AMPM_SPACE):
-        tables[space + am] = _clocks(range(13), sep, tail, 0)
-        tables[space + pm] = _clocks(range(13), sep, tail, 12)
+        tables |= {space + am: morning for am in ams} | {space + pm: afternoon for pm in pms}
     return tables
 
 

@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from tarry.base import clock
+from tarry.store.connection import snapshot
 
 if TYPE_CHECKING:
     from tarry.store import Store
@@ -97,8 +98,6 @@ def backup_before(store: Store, migration: Migration) -> Path:
     stamp = clock.now().strftime("%Y%m%dT%H%M%S")
     target = folder / f"before-m{migration.number:04d}-{stamp}.db"
     partial = target.with_suffix(".partial")
-    from tarry.store.backup import snapshot  # late: backup imports this package's Store
-
-    snapshot(store, partial)  # an encrypted store's copy stays encrypted
+    snapshot(store.conn, store.key, partial)  # an encrypted store's copy stays encrypted
     partial.rename(target)
     return target

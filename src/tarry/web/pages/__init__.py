@@ -1,11 +1,31 @@
-"""The web app's pages: each module pairs library calls with templates (no logic of its own)."""
+"""The web app's pages: each module pairs library calls with templates (no logic of its own).
+
+What every page shares lives here: the templates, `page` (a page and its JSON twin from one
+data function), `render`, `back` (post/redirect/get) and the store of the request.
+"""
 
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.templating import Jinja2Templates
+
+from tarry.base import clock
 from tarry.store import Store
+from tarry.web.cache import PageCache
+from tarry.web.security import Guard
+
+TEMPLATES = Path(__file__).parent.parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES))  # autoescapes by default
+templates.env.filters["hours"] = clock.hours_text  # one format for hours on every screen
+
+Handler = Callable[[Request, Store], dict[str, Any]]
 
 
 def store_of(request: Request) -> Store:
@@ -17,3 +37,58 @@ def back(path: str, note: str = "done") -> RedirectResponse:
     """Post/redirect/get: a write always ends in a redirect to a page."""
     joiner = "&" if "?" in path else "?"
     return RedirectResponse(f"{path}{joiner}saved={note}", status_code=303)
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.endswith(".json")
+
+
+def base_context(request: Request) -> dict[str, Any]:
+    guard: Guard = request.app.state.config.guard
+    session = request.scope.get("state", {}).get("session")
+    return {"csrf": guard.csrf_for(session), "path": request.url.path}
+
+
+def page(path: str, template: str, data: Handler, *, fresh: str = "day") -> list[BaseRoute]:
+    """A page and its JSON twin at the same path + `.json`, served from one data function.
+
+    The data is computed in a worker thread (a slow page never blocks the others) and cached
+    until the data changes (see web/cache.py); `fresh="minute"` for pages about "now".
+    """
+
+    def computed(request: Request) -> dict[str, Any]:
+        store = store_of(request)
+        key = (template, tuple(sorted(request.path_params.items())), str(request.query_params))
+        cache: PageCache = request.app.state.pages
+        return cache.get(key, store, lambda: data(request, store), fresh)
+
+    async def html(request: Request) -> Response:
+        return render(request, template, await run_in_threadpool(computed, request))
+
+    async def as_json(request: Request) -> Response:
+        return JSONResponse(jsonable(await run_in_threadpool(computed, request)))
+
+    twin = (path.rstrip("/") or "/today") + ".json"
+    # The twin goes first: "/people/{name}" would otherwise also match "/people/Sam.json".
+    return [Route(twin, as_json, methods=["GET"]), Route(path, html, methods=["GET"])]
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    return templates.TemplateResponse(
+        request, template, {**base_context(request), **context}, status_code=status_code
+    )
+
+
+def jsonable(value: Any) -> Any:
+    """Library objects to plain JSON: dataclasses with to_dict(), lists, dicts."""
+    if hasattr(value, "to_dict"):
+        return jsonable(value.to_dict())
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items() if not k.startswith("_")}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)

@@ -13,9 +13,8 @@ from tarry.declare import people
 from tarry.declare.practices import PRACTICES
 from tarry.reflect import moments
 from tarry.store import Store
-from tarry.web.app import page
 from tarry.web.forms import checked_form, many, text
-from tarry.web.pages import back, store_of
+from tarry.web.pages import back, page, store_of
 
 
 def commitments_page(request: Request, store: Store) -> dict[str, Any]:

@@ -9,22 +9,31 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from tarry.base import home as homes
-from tarry.base.errors import InvalidInput, NotFound, TarryError
+from tarry.base.errors import InvalidInput, NotFound
 from tarry.calendar.ics_import import import_calendar
 from tarry.declare import people
 from tarry.mirror.chats import day_first, import_chat
-from tarry.mirror.formats.detect import FORMATS
+from tarry.mirror.formats import registry
 from tarry.store import Store
 from tarry.web import uploads
-from tarry.web.app import Config, open_store, page
+from tarry.web.config import Config, open_store
 from tarry.web.forms import check_csrf
 from tarry.web.jobs import Job, Jobs
+from tarry.web.pages import page
 
 KINDS = ("chat", "calendar")
+# The import forms' labels, by the library's field names (what an error names).
+LABELS = {
+    "format": "Format",
+    "person": "Who is it with",
+    "me": "Your name in the chat",
+    "date_order": "WhatsApp dates",
+    "calendar": "Calendar name",
+}
 
 
 def import_page(request: Request, store: Store) -> dict[str, Any]:
-    return {"formats": sorted(FORMATS), "people": people.all_people(store)}
+    return {"formats": sorted(registry.names()), "people": people.all_people(store)}
 
 
 def job_page(request: Request, store: Store) -> dict[str, Any]:
@@ -55,7 +64,7 @@ async def upload(request: Request) -> Response:
         uploads.discard(received)
         raise
     job = jobs_of(request).start(
-        kind, received.filename, lambda job: run(config, kind, received, job)
+        kind, received.filename, lambda job: run(config, kind, received, job), LABELS
     )
     return RedirectResponse(f"/import/jobs/{job.id}", status_code=303)
 
@@ -64,17 +73,8 @@ def run(config: Config, kind: str, received: uploads.Upload, job: Job) -> dict[s
     try:
         with open_store(config) as store:
             return _import(store, kind, received, job)
-    except TarryError as exc:
-        raise in_browser_terms(exc) from None
     finally:
         uploads.discard(received)
-
-
-def in_browser_terms(exc: TarryError) -> TarryError:
-    """The same error, naming the page's Format menu instead of the CLI's --format."""
-    if exc.hint:
-        exc.hint = exc.hint.replace("--format", "the Format menu (CLI: --format)")
-    return exc
 
 
 def _import(store: Store, kind: str, received: uploads.Upload, job: Job) -> dict[str, Any]:

@@ -11,9 +11,8 @@ from starlette.routing import BaseRoute, Route
 from tarry.prompts import inner
 from tarry.reflect import journal
 from tarry.store import Store, search
-from tarry.web.app import page
 from tarry.web.forms import checked_form, text
-from tarry.web.pages import back, store_of
+from tarry.web.pages import back, page, store_of
 
 
 def journal_page(request: Request, store: Store) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from tarry.base.errors import LockedError
-from tarry.web.app import render
+from tarry.web.pages import render
 from tarry.web.security import COOKIE, Guard
 
 

@@ -11,14 +11,13 @@ from starlette.routing import BaseRoute, Route
 
 from tarry.base import clock
 from tarry.declare import people
-from tarry.mirror import conversations
+from tarry.mirror.person_report import PersonReport, person_report
 from tarry.reflect import moments
 from tarry.review import strength
 from tarry.store import Store
 from tarry.web import charts
-from tarry.web.app import page
 from tarry.web.forms import checked_form, number, text
-from tarry.web.pages import back, store_of
+from tarry.web.pages import back, page, store_of
 
 WEEKS = 12
 
@@ -38,7 +37,7 @@ def person_page(request: Request, store: Store) -> dict[str, Any]:
     scores = {s.name: s for s in strength.people(store)}
     weekly = strength_series(store, person)
     has_chats = bool(store.scalar("SELECT 1 FROM conversations WHERE person_id = ?", (person.id,)))
-    report = conversations.person_report(store, person.name, by="month") if has_chats else None
+    report = person_report(store, person.name, by="month") if has_chats else None
     return {
         "person": person,
         "strength": scores.get(person.name),
@@ -59,16 +58,16 @@ def strength_series(store: Store, person: people.Person, weeks: int = WEEKS) -> 
     ]
 
 
-def person_charts(weekly: list[float], report: dict[str, Any] | None) -> dict[str, Any]:
+def person_charts(weekly: list[float], report: PersonReport | None) -> dict[str, Any]:
     labels = [f"-{len(weekly) - 1 - i}w" for i in range(len(weekly))]
     made = {"strength": charts.lines("Strength of contact, week by week (0-1)", labels,
                                      {"strength": weekly}, top=1.0)}  # fmt: skip
-    if report and report["periods"]:
-        periods = report["periods"][-12:]
+    if report and report.periods:
+        periods = report.periods[-12:]
         made["depth"] = charts.lines(
             "Mean disclosure depth per month, each way (0 none ... 3 feeling)",
-            [p["period"] for p in periods],
-            {side: [p["depth"][side]["mean"] for p in periods] for side in ("me", "them")},
+            [p.period for p in periods],
+            {side: [p.numbers.depth.of(side).mean for p in periods] for side in ("me", "them")},
             top=3.0,
         )
     return made

@@ -14,7 +14,7 @@ from tarry.declare import values
 from tarry.review import week as review
 from tarry.store import Store
 from tarry.web import charts
-from tarry.web.app import page
+from tarry.web.pages import page
 
 
 def review_page(request: Request, store: Store) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def calendar_chart(store: Store, found: review.Review, start: datetime) -> dict[
         "work": [w.hours.get("work", 0.0) for w in weeks],
         "connection": [w.hours.get("connection", 0.0) for w in weeks],
     }
-    if found.calendar.get("target_hours") is not None:
+    if found.calendar.target_hours is not None:
         series["target (connection)"] = [w.target_hours for w in weeks]
     return {"calendar": charts.lines(
         "Hours per week from your calendar: work vs connection", [w.week[-3:] for w in weeks],
@@ -61,7 +61,9 @@ def review_charts(found: review.Review, profiles: list[values.Profile]) -> dict[
                 "kept commitments": [hours.in_kept_commitments],
                 "traded away": [hours.traded_away],
                 **(
-                    {"work (calendar)": [found.calendar.get("work", 0.0)]} if found.calendar else {}
+                    {"work (calendar)": [found.calendar.hours.get("work", 0.0)]}
+                    if found.calendar
+                    else {}
                 ),
             },
         ),
@@ -89,8 +91,8 @@ def review_charts(found: review.Review, profiles: list[values.Profile]) -> dict[
     if trend:
         made["depth"] = charts.lines(
             "Meaningfulness of moments per week (1-7)",
-            [t["week"][-3:] for t in trend],
-            {"meaningfulness": [t["meaningfulness"] for t in trend]},
+            [t.week[-3:] for t in trend],
+            {"meaningfulness": [t.meaningfulness for t in trend]},
             top=7.0,
         )
     if profiles:

@@ -11,9 +11,8 @@ from starlette.routing import BaseRoute, Route
 from tarry.declare import people
 from tarry.prompts import rituals, staying
 from tarry.store import Store
-from tarry.web.app import page
 from tarry.web.forms import checked_form, integer, number, text
-from tarry.web.pages import back, store_of
+from tarry.web.pages import back, page, store_of
 
 RATINGS = ("intimacy", "i_disclosed", "they_disclosed", "pleasantness", "satisfaction")
 

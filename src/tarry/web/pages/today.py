@@ -18,9 +18,8 @@ from tarry.reflect import moments
 from tarry.review import strength
 from tarry.store import Store
 from tarry.together import nudges
-from tarry.web.app import page
 from tarry.web.forms import checked_form, integer, many, naive_time, text, when
-from tarry.web.pages import back, store_of
+from tarry.web.pages import back, page, store_of
 
 RATINGS = (
     ("intimacy", "How close did it feel?"),

@@ -13,7 +13,7 @@ from tarry.prompts import rituals
 from tarry.reflect.moments import parse_duration
 from tarry.store import Store
 from tarry.together import checkins, nudges, pairing, pairs, rounds, shared_time, sync
-from tarry.web.app import page, render
+from tarry.web.pages import page, render
 from tarry.web.forms import checked_form, integer, many, number, text
 from tarry.web.jobs import Job
 from tarry.web.pages import back, store_of
@@ -81,7 +81,7 @@ async def start_pairing(request: Request) -> Response:
     config = request.app.state.config
 
     def work(job: Job) -> dict[str, Any]:
-        from tarry.web.app import open_store
+        from tarry.web.config import open_store
 
         with open_store(config) as own:
             paired = pairing.finish_invitation(client, invitation)

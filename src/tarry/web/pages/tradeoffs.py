@@ -11,9 +11,8 @@ from starlette.routing import BaseRoute, Route
 from tarry.declare.practices import PRACTICES
 from tarry.reflect import tradeoffs
 from tarry.store import Store
-from tarry.web.app import page
 from tarry.web.forms import checked_form, many, number, text
-from tarry.web.pages import back, store_of
+from tarry.web.pages import back, page, store_of
 
 
 def tradeoffs_page(request: Request, store: Store) -> dict[str, Any]:

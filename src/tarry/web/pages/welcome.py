@@ -11,7 +11,7 @@ from tarry.commit import commitments
 from tarry.declare import people, values
 from tarry.declare.practices import PRACTICES
 from tarry.store import Store
-from tarry.web.app import page
+from tarry.web.pages import page
 
 
 def welcome_page(request: Request, store: Store) -> dict[str, Any]:

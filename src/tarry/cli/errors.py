@@ -1,0 +1,92 @@
+"""The CLI's words for library errors: a field becomes the flag of the command that ran, a step
+becomes the command that takes it. Rendered once, by cli/main.py."""
+
+from __future__ import annotations
+
+import shlex
+
+import click
+
+from tarry.base.errors import Step, TarryError, plain_expectation
+
+# How to take each next step from the terminal.
+STEPS: dict[Step, str] = {
+    Step.INIT: "Run `tarry init` first.",
+    Step.ENCRYPT: "Encrypt it first: `tarry encrypt`.",
+    Step.RESTORE: "Restore a backup: `tarry restore FILE`.",
+    Step.BACKUP: "Make a backup: `tarry backup`.",
+    Step.EXPORT: "Export again with `tarry export --json --output FILE`.",
+    Step.CHANGE_PASSPHRASE: "Set a new one with your recovery key: "
+    "`tarry passphrase change --recovery`.",
+    Step.LIST_PEOPLE: "See `tarry people list`, or add them: `tarry people add NAME`.",
+    Step.ADD_PERSON: "Add them: `tarry people add NAME`.",
+    Step.EDIT_PERSON: "Change the one you have: `tarry people edit NAME`.",
+    Step.LIST_COMMITMENTS: "See `tarry commit list`.",
+    Step.LIST_ALL_COMMITMENTS: "See `tarry commit list --all`.",
+    Step.LIST_MOMENTS: "See `tarry moments list`.",
+    Step.LIST_TRADEOFFS: "See `tarry tradeoffs list`.",
+    Step.LIST_ENTRIES: "See `tarry entries list`.",
+    Step.VALUE_HISTORY: "See `tarry values history`.",
+    Step.RATE_VALUES: "Rate what matters: `tarry values`.",
+    Step.IMPORT_CALENDAR: "Import one: `tarry import calendar FILE.ics`.",
+    Step.IMPORT_CHAT: "Import one: `tarry import chat FILE --person NAME`.",
+    Step.LIST_CALENDARS: "See `tarry calendar list`.",
+    Step.LIST_CALENDAR_RULES: "See `tarry calendar rules`.",
+    Step.WRITE_PIPED: "Or pipe the text: echo '...' | tarry write.",
+}
+
+# Fields that name the same input under another name on the command line.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "cadence_days": ("every",),
+}
+
+
+def hint_lines(exc: TarryError, command: click.Command | None) -> list[str]:
+    """What to do next, in the terminal's words: the hint, the flag and its example, a step."""
+    lines = [exc.hint] if exc.hint else []
+    if exc.expected or exc.example:
+        lines.append(expectation(exc, flag_for(exc.field, command)))
+    if exc.step is not None:
+        lines.append(STEPS[exc.step])
+    return lines
+
+
+def expectation(exc: TarryError, flag: str | None) -> str:
+    """'--at: a time up to now, e.g. --at 'yesterday 19:00'.' (or the field's words)."""
+    if flag is None:
+        return plain_expectation(exc)
+    said = exc.expected or ""
+    if exc.example is not None:
+        example = shlex.quote(exc.example)
+        shown = f"{flag} {example}" if flag.startswith("-") else example
+        said += f"{', ' if said else ''}e.g. {shown}"
+    return f"{flag}: {said}."
+
+
+def flag_for(field: str | None, command: click.Command | None) -> str | None:
+    """The option (or argument) of `command` that takes `field`, as a person types it."""
+    if field is None or command is None:
+        return None
+    names = (field, *ALIASES.get(field, ()))
+    for param in command.params:
+        if param.name in names:
+            if isinstance(param, click.Argument):
+                return param.human_readable_name
+            longs = [o for o in param.opts if o.startswith("--")]
+            return (longs or param.opts)[0]
+    return None
+
+
+def invoked(group: click.Command, argv: list[str]) -> click.Command | None:
+    """The (sub)command `argv` runs, found by its words; the root for options alone."""
+    command: click.Command = group
+    for word in argv:
+        if word.startswith("-"):
+            continue
+        if not isinstance(command, click.Group):
+            break
+        found = command.commands.get(word)
+        if found is None:
+            break
+        command = found
+    return command

@@ -1,0 +1,68 @@
+"""One person's mirror report: totals each way, numbers per period, the moments that mattered.
+
+What `tarry mirror report` and the web app's person page show; it builds on the numbers
+(conversations.py) and the moments (notable.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tarry.mirror.conversations import (
+    Numbers,
+    Period,
+    by_period,
+    check_period,
+    person_rows,
+    split,
+    summarise_sessions,
+)
+from tarry.mirror.notable import Moments, notable
+from tarry.store import Store
+
+
+@dataclass
+class PersonReport:
+    person: str
+    chat: str | None  # the one chat reported on, or None for all chats with them
+    since: str | None
+    by: str  # "week" or "month"
+    total: Numbers
+    periods: list[Period]
+    notable: Moments
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "person": self.person,
+            "chat": self.chat,
+            "since": self.since,
+            "by": self.by,
+            "total": self.total.to_dict(),
+            "periods": [p.to_dict() for p in self.periods],
+            "notable": self.notable.to_dict(),
+        }
+
+
+def person_report(
+    store: Store,
+    name: str,
+    *,
+    since: datetime | None = None,
+    by: str = "month",
+    chat: str | None = None,
+) -> PersonReport:
+    """Everything the mirror shows about one person: totals, periods, moments."""
+    check_period(by)
+    person, rows = person_rows(store, name, since, chat)
+    chunks = split(rows)
+    return PersonReport(
+        person=person.name,
+        chat=chat,
+        since=since.isoformat() if since else None,
+        by=by,
+        total=summarise_sessions(chunks),
+        periods=by_period(chunks, by),
+        notable=notable(chunks),
+    )
