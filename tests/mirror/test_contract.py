@@ -14,7 +14,11 @@ from tarry.mirror.evaluation import shipped
 def requests() -> list[bytes]:
     return [
         json.dumps(
-            {"id": e.id, "text": e.text, "context": [{"author": a, "text": t} for a, t in e.context]}
+            {
+                "id": e.id,
+                "text": e.text,
+                "context": [{"author": a, "text": t} for a, t in e.context],
+            }
         ).encode()
         for e in shipped("chats-test")[:300]
     ]

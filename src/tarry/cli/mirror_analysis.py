@@ -128,11 +128,15 @@ def _mean(value: float | None) -> str:
 
 
 def _met_table(title: str, met: Met, who: str) -> Table:
-    table = Table(f"{who} replied with", "times", "share", "", title=f"{title} ({met.total})")
+    table = Table(f"{who} met it first by", "times", "share", "", title=f"{title} ({met.total})")
     for kind, count in met.counts.items():
         if count:
             share = met.shares[kind]
             table.add_row(kind, str(count), percent(share), bar(share))
+    table.caption = (
+        "Feelings the mirror is sure of, each counted once, by the first move of the reply "
+        "it is sure of; the shares add up to 100%."
+    )
     return table
 
 
@@ -159,6 +163,7 @@ def _periods(periods: list[Period], by: str) -> Table:
 MOMENT_TITLES = {
     "their_hardest": "Their hardest disclosures",
     "my_vulnerable": "Your vulnerable disclosures",
+    "fixed": "Their pain met by fixing or playing it down",
     "redirects": "Redirects after a hard disclosure",
 }
 

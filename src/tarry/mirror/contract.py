@@ -15,8 +15,8 @@ from typing import Any
 import orjson
 
 from tarry.base.errors import FormatError
-from tarry.mirror.moves import Labels
 from tarry.mirror.model import labeller
+from tarry.mirror.moves import Labels
 
 AUTHORS = ("me", "other")
 BATCH = 2048  # requests labelled and written together
@@ -102,8 +102,11 @@ def _batches(requests: Iterator[Request]) -> Iterator[list[Request]]:
 
 
 def _answers(batch: list[Request], show: Show) -> bytes:
-    labelled = labeller.label_many([(text, context) for _, text, context in batch], evidence=show[0])
-    return b"".join([_encode(one[0], got, show) + b"\n" for one, got in zip(batch, labelled)])
+    labelled = labeller.label_many(
+        [(text, context) for _, text, context in batch], evidence=show[0]
+    )
+    answers = zip(batch, labelled, strict=True)
+    return b"".join([_encode(one[0], got, show) + b"\n" for one, got in answers])
 
 
 def _in_order(batches: Iterator[list[Request]], show: Show, jobs: int) -> Iterator[bytes]:

@@ -144,7 +144,9 @@ def _accuracy(gold: Sequence[Any], guess: Sequence[Any]) -> float:
     return round(sum(g == p for g, p in zip(gold, guess, strict=True)) / len(gold), 3)
 
 
-def _confusion(values: Sequence[str], gold: list[str], guess: list[str]) -> dict[str, dict[str, int]]:
+def _confusion(
+    values: Sequence[str], gold: list[str], guess: list[str]
+) -> dict[str, dict[str, int]]:
     counts = Counter(zip(gold, guess, strict=True))
     return {g: {p: counts[g, p] for p in values} for g in values}
 

@@ -52,11 +52,12 @@ BEFORE = (
 )
 
 UPSERT = """
-INSERT INTO message_labels (message_id, version, disclosure, moves, question, evidence, scores)
-VALUES (?, ?, ?, ?, ?, ?, ?)
+INSERT INTO message_labels
+    (message_id, version, disclosure, moves, question, evidence, scores, sure)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (message_id) DO UPDATE SET version = excluded.version,
-    disclosure = excluded.disclosure, moves = excluded.moves,
-    question = excluded.question, evidence = excluded.evidence, scores = excluded.scores
+    disclosure = excluded.disclosure, moves = excluded.moves, question = excluded.question,
+    evidence = excluded.evidence, scores = excluded.scores, sure = excluded.sure
 """
 
 
@@ -71,7 +72,7 @@ def moment(ts: str) -> datetime:
 
 
 def _label_rows(rows: Iterable[Any], lead: int = 0) -> list[tuple[Any, ...]]:
-    """(message_id, version, disclosure, moves, question, evidence, scores) per stale message.
+    """(id, version, disclosure, moves, question, evidence, scores, sure) per stale message.
 
     The first `lead` rows are context only (they belong to the slice before).
     """
@@ -92,7 +93,7 @@ def _label_rows(rows: Iterable[Any], lead: int = 0) -> list[tuple[Any, ...]]:
     labelled = labeller.label_many(items, evidence=True)
     return [
         (message_id, version, got.disclosure, ",".join(got.moves), got.question,
-         _json(got.evidence), _json(got.scores))
+         _json(got.evidence), _json(got.scores), ",".join(got.sure))
         for message_id, got in zip(ids, labelled, strict=True)
     ]  # fmt: skip
 

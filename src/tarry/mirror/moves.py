@@ -45,6 +45,7 @@ class Labels:
     question: str | None
     evidence: dict[str, list[str]] = field(default_factory=dict, compare=False)
     scores: dict[str, float] = field(default_factory=dict, compare=False)
+    sure: tuple[str, ...] = field(default=(), compare=False)  # labels given with confidence
 
     def to_dict(self, *, evidence: bool = False, scores: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {

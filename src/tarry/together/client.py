@@ -106,7 +106,7 @@ class RelayClient:
         if kind is None:
             return Unreachable(f"The relay at {self.url} failed: {message}", QUEUED_HINT)
         error = kind(f"The relay refused: {message}", str(data.get("hint") or "") or None)
-        error.expected = data.get("expected")  # type: ignore[attr-defined]
+        error.expected = data.get("expected")
         return error
 
     def json(self, method: str, path: str, **kwargs: Any) -> Any:

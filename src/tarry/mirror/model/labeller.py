@@ -172,6 +172,10 @@ def _labels(
             disclosure, head = level, head_name
             break
     moves = tuple(mv for mv in MOVES if replying and score[mv] >= m.threshold[mv])
+    sure = tuple(
+        name for name, h in ((disclosure, head), *((mv, mv) for mv in moves))
+        if h and score[h] >= m.confident[h]
+    )  # fmt: skip
     question = reading[2]
     why: dict[str, list[str]] = {}
     if evidence:
@@ -182,7 +186,7 @@ def _labels(
             why["question"] = [reading[3]]
         if moves and reading[1] is not None:
             why["answers"] = [_excerpt(" / ".join(_their_text(reading)))]
-    return Labels(disclosure, moves, question, why, score)
+    return Labels(disclosure, moves, question, why, score, sure)
 
 
 def _their_text(reading: Reading) -> list[str]:

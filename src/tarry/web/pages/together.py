@@ -13,10 +13,9 @@ from tarry.prompts import rituals
 from tarry.reflect.moments import parse_duration
 from tarry.store import Store
 from tarry.together import checkins, nudges, pairing, pairs, rounds, shared_time, sync
-from tarry.web.pages import page, render
 from tarry.web.forms import checked_form, integer, many, number, text
 from tarry.web.jobs import Job
-from tarry.web.pages import back, store_of
+from tarry.web.pages import back, page, render, store_of
 from tarry.web.pages.imports import jobs_of
 
 
