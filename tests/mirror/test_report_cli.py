@@ -123,6 +123,28 @@ def test_report_unknown_person(cli: Any) -> None:
     assert "No person called 'Nobody'" in result.stderr
 
 
+def test_a_pipe_and_a_file_give_the_same_answers(tmp_path: Path) -> None:
+    """A big input through a pipe is read as it comes, in batches and worker processes; the
+    answers are those of the same input read from a file, in order."""
+    lines = [
+        json.dumps({"id": n, "text": f"i miss you {n}", "context": [
+            {"author": "other", "text": f"how are you {n}?"}]})
+        for n in range(5000)
+    ]  # fmt: skip
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text("\n".join(lines) + "\n")
+    tarry = str(Path(sys.executable).with_name("tarry"))
+    with requests.open("rb") as source:
+        from_file = subprocess.run([tarry, "mirror", "label"], stdin=source,
+                                   capture_output=True, check=True, timeout=120).stdout  # fmt: skip
+    piped = subprocess.run(
+        f"cat {requests} | {tarry} mirror label --jobs 2", shell=True,
+        capture_output=True, check=True, timeout=120,
+    ).stdout  # fmt: skip
+    assert piped == from_file
+    assert [json.loads(x)["id"] for x in piped.splitlines()] == list(range(5000))
+
+
 def test_label_answers_each_line_at_once_through_a_pipe() -> None:
     """A tool may send one request and wait for its answer before sending the next."""
     tarry = Path(sys.executable).with_name("tarry")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import io
 import os
-import stat
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.markup import escape
@@ -50,25 +49,25 @@ def label_cmd(
     Reads {"id","text","context"} and writes {"id","disclosure","moves","question"}, the label
     contract in DESIGN.md.
 
-    Answers come in input order. From a pipe each answer is written as soon as its line is
-    read; from a file (< FILE) big inputs are labelled in worker processes. A bad line stops
-    the run with exit 2, naming the line; the answers to the lines before it have been written.
+    Answers come in input order, written as soon as no more input is waiting (a tool may send
+    one line and wait for its answer); big inputs are labelled in batches, in worker processes.
+    A bad line stops the run with exit 2, naming the line; the answers to the lines before it
+    have been written.
     """
     out = sys.stdout.buffer
-    each = _interactive(sys.stdin)
     workers = jobs or min(os.cpu_count() or 1, 4)
     label_lines(
-        sys.stdin.buffer, out.write, evidence=evidence, scores=scores, flush=out.flush,
-        jobs=workers, each=each,
-    )  # fmt: skip
+        _input(), out.write, evidence=evidence, scores=scores, flush=out.flush, jobs=workers
+    )
 
 
-def _interactive(stream: Any) -> bool:
-    """A pipe or terminal: answer each line at once, the writer may wait for it."""
+def _input() -> int | Iterable[bytes]:
+    """Standard input's file descriptor, read as lines arrive; or, when it has none (an
+    in-memory stream, as in tests), its lines."""
     try:
-        return not stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+        return sys.stdin.fileno()
     except (OSError, ValueError, io.UnsupportedOperation):
-        return False  # an in-memory input: all of it is there already
+        return sys.stdin.buffer
 
 
 @mirror_app.command("report")

@@ -187,6 +187,19 @@ def read(text: str) -> Reading:
     return Reading(norm, hits, statements, question, words, depth, tuple(shown))
 
 
+def read_for_questions(text: str) -> Reading:
+    """What the question rules need of a text (no disclosure: the model decides that).
+
+    Not cached here: the mirror's model caches what it reads of each text.
+    """
+    lex = load()
+    norm = normalise(text)
+    hits = lex.scan(norm)
+    statements, question = _split(norm, lex)
+    words = frozenset(LONG_WORD.findall(norm)).difference(lex.stop)
+    return Reading(norm, hits, statements, question, words, "none", ())
+
+
 @lru_cache(maxsize=1024)
 def _answer_depth(text: str) -> tuple[str, tuple[str, ...]]:
     """Disclosure of `text` read as an answer to a question about the writer."""

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from tarry.mirror.lexicon import normalise
 from tarry.mirror.moves import Reading
-from tarry.mirror.moves import read as rules_read
+from tarry.mirror.moves import read_for_questions as rules_read
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[?!]|[\u2600-\u27bf\U0001f300-\U0001faff]")
 REPEAT = re.compile(r"([a-z])\1{2,}")  # "sooooo" -> "soo", "noooo" -> "noo"

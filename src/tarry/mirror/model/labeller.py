@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 MAGIC = b"tarry-mirror-model\n"
 FILE = "mirror.model"
 LEVELS = (("feeling", "feeling"), ("at_least_thought", "thought"), ("at_least_fact", "fact"))
+LEVEL_OF = dict(LEVELS)
 EXCERPT = 80
 Context = Sequence[tuple[str, str]]
 
@@ -48,6 +49,10 @@ class Model:
     threshold: dict[str, float]
     confident: dict[str, float]
     meta: dict[str, Any]
+    given_at: np.ndarray  # the thresholds, by column
+    sure_at: np.ndarray  # the confident thresholds, by column
+    level_columns: list[int]  # feeling, at least a thought, at least a fact
+    move_columns: list[int]  # in the contract's order
 
     def scores(self, rows: list[list[int]]) -> np.ndarray:
         """Calibrated probabilities, one row per message (its feature rows), one column per head."""
@@ -59,6 +64,10 @@ class Model:
         np.cumsum(counts[:-1], out=starts[1:])
         raw = np.add.reduceat(self.weights[flat], starts, axis=0)
         return 1.0 / (1.0 + np.exp(-(raw * self.slope + self.shift)))
+
+    def decide(self, p: np.ndarray) -> tuple[list[list[bool]], list[list[bool]]]:
+        """Per message and head: is the label given, and is it given with confidence."""
+        return (p >= self.given_at).tolist(), (p >= self.sure_at).tolist()
 
     def rows(self, names: list[str]) -> list[int]:
         """The feature rows of a message (each once), the bias first."""
@@ -95,6 +104,10 @@ def parse(data: bytes) -> Model:
         header["threshold"],
         header["confident"],
         header.get("meta", {}),
+        np.array([header["threshold"][h] for h in heads]),
+        np.array([header["confident"][h] for h in heads]),
+        [heads.index(h) for h, _ in LEVELS],
+        [heads.index(mv) for mv in MOVES],
     )
 
 
@@ -125,17 +138,18 @@ def label_many(
     `replying` overrides whether the message answers the other person (for sets that know it
     does but not what it answers); by default it does when they spoke before.
     """
+    if not items:
+        return []
     m = model()
     readings = [_reading(text, context) for text, context in items]
-    rows = [m.rows(features(mine, theirs, _replies(context, replying), q)) for
-            (_, context), (mine, theirs, q, _) in zip(items, readings, strict=True)]  # fmt: skip
-    if not rows:
-        return []
+    answering = [_replies(context, replying) for _, context in items]
+    rows = [m.rows(features(mine, theirs, answers, q)) for (mine, theirs, q, _), answers
+            in zip(readings, answering, strict=True)]  # fmt: skip
     probabilities = m.scores(rows)
+    given, sure = m.decide(probabilities)
+    scores = probabilities.round(4).tolist()
     return [
-        _labels(
-            m, probabilities[k], readings[k], rows[k], _replies(items[k][1], replying), evidence
-        )
+        _labels(m, scores[k], given[k], sure[k], readings[k], rows[k], answering[k], evidence)
         for k in range(len(items))
     ]
 
@@ -163,18 +177,24 @@ def _reading(text: str, context: Context) -> Reading:
 
 
 def _labels(
-    m: Model, p: np.ndarray, reading: Reading, rows: list[int], replying: bool, evidence: bool
+    m: Model,
+    p: list[float],
+    given: list[bool],
+    sure: list[bool],
+    reading: Reading,
+    rows: list[int],
+    replying: bool,
+    evidence: bool,
 ) -> Labels:
-    score = dict(zip(m.heads, (round(float(x), 4) for x in p), strict=True))
     disclosure, head = "none", ""
-    for head_name, level in LEVELS:
-        if score[head_name] >= m.threshold[head_name]:
-            disclosure, head = level, head_name
+    for k in m.level_columns:  # the deepest level given wins
+        if given[k]:
+            disclosure, head = LEVEL_OF[m.heads[k]], m.heads[k]
             break
-    moves = tuple(mv for mv in MOVES if replying and score[mv] >= m.threshold[mv])
-    sure = tuple(
+    moves = tuple(MOVES[n] for n, k in enumerate(m.move_columns) if replying and given[k])
+    confident = tuple(
         name for name, h in ((disclosure, head), *((mv, mv) for mv in moves))
-        if h and score[h] >= m.confident[h]
+        if h and sure[m.heads.index(h)]
     )  # fmt: skip
     question = reading[2]
     why: dict[str, list[str]] = {}
@@ -186,7 +206,7 @@ def _labels(
             why["question"] = [reading[3]]
         if moves and reading[1] is not None:
             why["answers"] = [_excerpt(" / ".join(_their_text(reading)))]
-    return Labels(disclosure, moves, question, why, score, sure)
+    return Labels(disclosure, moves, question, why, dict(zip(m.heads, p, strict=True)), confident)
 
 
 def _their_text(reading: Reading) -> list[str]:
