@@ -64,6 +64,19 @@ def test_clear_cases() -> None:
     assert scared.disclosure == "feeling" and ok.disclosure == "none" and ok.moves == ()
 
 
+def test_labelling_sees_exactly_the_features_training_saw() -> None:
+    """The labeller caches each text's feature rows; they must be those of train.py's names."""
+    m = labeller.model()
+    contexts = [[], HARD, [("me", "hey"), *HARD], [("other", "how are you?")]]
+    for text in TEXTS:
+        for context in contexts:
+            example = corpus.Example("chats", "g", text, list(context), bool(context), {})
+            names = train.example_features(example)
+            reading = labeller._reading(text, context)
+            rows = labeller._rows(m, reading, any(a == "other" for a, _ in context))
+            assert sorted(rows) == sorted(m.rows(names))
+
+
 def test_a_batch_gives_the_labels_of_one_by_one() -> None:
     batch = labeller.label_many([(t, HARD) for t in TEXTS], evidence=True)
     alone = [labeller.label(t, HARD, evidence=True) for t in TEXTS]

@@ -187,6 +187,22 @@ def read(text: str) -> Reading:
     return Reading(norm, hits, statements, question, words, depth, tuple(shown))
 
 
+@lru_cache(maxsize=1)
+def _asking() -> re.Pattern[str]:
+    """Where a question could start without a "?": a sentence opening (after any greeting)
+    with a question word. Finds every place `_split` looks, and more."""
+    lex = load()
+    openers = "|".join(re.escape(w) for w in sorted(lex.opener, key=len, reverse=True))
+    return re.compile(
+        rf"(?:\A|(?<=[.!?])\s+|\n+)(?:{lex.greeting.pattern})[^a-z]*(?:{openers})(?![a-z'])"
+    )
+
+
+def might_ask(norm: str) -> bool:
+    """Could the normalised text ask anything? False means surely not (no need to split it)."""
+    return "?" in norm or _asking().search(norm) is not None
+
+
 def read_for_questions(text: str) -> Reading:
     """What the question rules need of a text (no disclosure: the model decides that).
 
@@ -195,7 +211,10 @@ def read_for_questions(text: str) -> Reading:
     lex = load()
     norm = normalise(text)
     hits = lex.scan(norm)
-    statements, question = _split(norm, lex)
+    if might_ask(norm):
+        statements, question = _split(norm, lex)
+    else:
+        statements, question = ((0, len(norm)),), ()
     words = frozenset(LONG_WORD.findall(norm)).difference(lex.stop)
     return Reading(norm, hits, statements, question, words, "none", ())
 

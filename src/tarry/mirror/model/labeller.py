@@ -17,12 +17,12 @@ import struct
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from tarry.base.errors import StoreError
-from tarry.mirror.model.features import Read, features, read, their_turn
+from tarry.mirror.model.features import Read, answered, own, read, relation, their_turn
 from tarry.mirror.moves import DISCLOSURES, MOVES, Labels, question_type
 
 if TYPE_CHECKING:
@@ -71,8 +71,12 @@ class Model:
 
     def rows(self, names: list[str]) -> list[int]:
         """The feature rows of a message (each once), the bias first."""
-        known = self.vocabulary
-        return [0, *{known[n] for n in names if n in known}]
+        return [0, *self.known(names)]
+
+    def known(self, names: list[str]) -> tuple[int, ...]:
+        """The rows of the features the model knows, each once."""
+        vocabulary = self.vocabulary
+        return tuple({i for n in names if (i := vocabulary.get(n)) is not None})
 
 
 def write(path: Any, model_parts: dict[str, Any], weights: np.ndarray) -> None:
@@ -143,8 +147,9 @@ def label_many(
     m = model()
     readings = [_reading(text, context) for text, context in items]
     answering = [_replies(context, replying) for _, context in items]
-    rows = [m.rows(features(mine, theirs, answers, q)) for (mine, theirs, q, _), answers
-            in zip(readings, answering, strict=True)]  # fmt: skip
+    rows = [
+        _rows(m, reading, answers) for reading, answers in zip(readings, answering, strict=True)
+    ]
     probabilities = m.scores(rows)
     given, sure = m.decide(probabilities)
     scores = probabilities.round(4).tolist()
@@ -165,15 +170,41 @@ def _replies(context: Context, replying: bool | None) -> bool:
     return any(author == "other" for author, _ in context)
 
 
-Reading = tuple[Read, Read | None, str | None, str]
+@dataclass(frozen=True, slots=True)
+class Known:
+    """One text as the model knows it: read once, with the rows of its features as a message
+    (`own`) and as the turn a reply answers (`answered`)."""
+
+    read: Read
+    own: tuple[int, ...]
+    answered: tuple[int, ...]
+
+
+@lru_cache(maxsize=8192)  # a text is read again as the context of the next few messages
+def _known(text: str) -> Known:
+    m, got = model(), read(text)
+    return Known(got, m.known(own(got)), m.known(answered(got)))
+
+
+Reading = tuple[Known, Known | None, str | None, str]  # mine, theirs, question type, why
 
 
 def _reading(text: str, context: Context) -> Reading:
     their = their_turn(context)
-    mine = read(text)
-    theirs = read(their) if their is not None else None
-    question, why = question_type(mine.rules, theirs.rules if theirs else None)
+    mine = _known(text)
+    theirs = _known(their) if their is not None else None
+    question, why = question_type(mine.read.rules, theirs.read.rules if theirs else None)
     return mine, theirs, question, why
+
+
+def _rows(m: Model, reading: Reading, replying: bool) -> list[int]:
+    """The message's feature rows, the bias first: its own, their turn's, the relation's."""
+    mine, theirs, question, _ = reading
+    rows = [0, *mine.own]
+    if theirs is not None:
+        rows += theirs.answered
+    their_read = theirs.read if theirs is not None else None
+    return rows + list(m.known(relation(mine.read, their_read, replying, question)))
 
 
 def _labels(
@@ -211,7 +242,7 @@ def _labels(
 
 def _their_text(reading: Reading) -> list[str]:
     theirs = reading[1]
-    return [theirs.rules.norm] if theirs else []
+    return [theirs.read.rules.norm] if theirs else []
 
 
 def _excerpt(text: str) -> str:
@@ -235,7 +266,8 @@ def _why(m: Model, rows: list[int], head: str, reading: Reading, top: int = 3) -
 def _words(feature: str, reading: Reading) -> str | None:
     """A feature as the words behind it, or None for those that say nothing to a reader."""
     kind, _, value = feature.partition(":")
-    mine, theirs, _, why = reading
+    mine, theirs = reading[0].read, reading[1].read if reading[1] else None
+    why = reading[3]
     if kind == "w":
         return value
     if kind == "b":
