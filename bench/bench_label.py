@@ -1,11 +1,11 @@
-"""How fast the mirror labels messages (the default, rules-and-lexicon path).
+"""How fast the mirror labels messages (the shipped model, with context).
 
-    .venv/bin/python bench/bench_label.py [--messages 100000]
+    .venv/bin/python bench/bench_label.py [--messages 50000]
 
-Builds a stream in the label contract's shape from the evaluation set's exchanges: each request
-carries the earlier messages of its exchange as context. Two streams: the evaluation set repeated
-as is (texts recur, as "ok" and "haha" do in real chats), and the same with every text made
-unique (a number appended), which no cache can help. For each it times, in this process: a JSON
+Builds a stream in the label contract's shape from tarry's held-out labelled chats: each request
+carries the earlier messages of its conversation (up to six) as context. Two streams: the set
+repeated as is (texts recur, as "ok" and "haha" do in real chats), and the same with every text
+made unique (a number appended), which no cache can help. For each it times, in this process: a JSON
 round trip of every line (the baseline: the least any JSON Lines tool must do), `label()` alone,
 the whole contract (`label_lines`: parse, check, label, write), and the contract with two
 worker processes (wall clock only: the work happens in the workers). It then runs the real
@@ -28,17 +28,19 @@ from typing import Any
 
 from tarry.mirror import evaluation
 from tarry.mirror.contract import label_lines
-from tarry.mirror.moves import label
+from tarry.mirror.model.labeller import label_many
+
+CONTEXT = 6  # earlier messages per request, as the store's labelling gives
 
 
 def stream(size: int, unique: bool) -> list[dict[str, Any]]:
-    """`size` requests cycling through the evaluation set, each with its exchange's context."""
-    examples = evaluation.examples("all")
+    """`size` requests cycling through the held-out chats, each with its conversation so far."""
+    examples = evaluation.shipped("chats-test")
     out = []
     for n in range(size):
         example = examples[n % len(examples)]
         tag = f" {n // len(examples)}" if unique else ""
-        context = [{"author": t.author, "text": t.text + tag} for t in example.context]
+        context = [{"author": a, "text": t + tag} for a, t in example.context[-CONTEXT:]]
         out.append({"id": n, "text": example.text + tag, "context": context})
     return out
 
@@ -68,7 +70,7 @@ def measure(requests: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:
         "json round trip (baseline)": rate(
             lambda: [json.dumps(json.loads(x)) for x in lines], len(lines)
         ),
-        "label()": rate(lambda: [label(t, c) for t, c in pairs], len(pairs)),
+        "label_many()": rate(lambda: label_many(pairs), len(pairs)),
         "label_lines (contract)": rate(lambda: consume(lines), len(lines)),
         "label_lines, 2 workers": rate(lambda: consume(lines, jobs=2), len(lines)),
     }
@@ -91,14 +93,14 @@ def cli_rate(requests: list[dict[str, Any]]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--messages", type=int, default=50_000)
     args = parser.parse_args()
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     for unique in (False, True):
         requests = stream(args.messages, unique)
         figures = measure(requests)
         wall_base, cpu_base = figures["json round trip (baseline)"]
-        name = "unique texts" if unique else "evaluation set repeated"
+        name = "unique texts" if unique else "held-out chats repeated"
         print(f"{name}, {len(requests)} messages (msg/s wall | msg/s per CPU second):")
         for what, (wall, cpu) in figures.items():
             per_cpu = "" if "workers" in what else f"{cpu:>10,.0f}   {cpu / cpu_base:5.2f} x"

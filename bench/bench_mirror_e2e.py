@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/bench_mirror_e2e.py [--messages 200000] [--keep DIR]
 
-Writes a synthetic WhatsApp export (Android layout, dd/mm/yyyy) whose messages are the evaluation
-set's exchanges replayed between "Ada" (the user) and "Sam", in conversations separated by hours
-or days of silence; then, in a fresh store: `import_chat` (the real importer), labelling every
+Writes a synthetic WhatsApp export (Android layout, dd/mm/yyyy) whose messages are tarry's
+labelled chat conversations (data/chats) replayed between "Ada" (the user) and "Sam", in
+conversations separated by hours or days of silence, each text made unique by a number so no
+cache helps; then, in a fresh store: `import_chat` (the real importer), labelling every
 message (`ensure_labels`), `person_report` (all numbers, by month, with notable moments), and
 the same report again with the labels cached. Baseline in the same run: reading the export and
 splitting it into lines. Wall-clock seconds, and CPU seconds of this process and its labelling
@@ -14,6 +15,7 @@ workers (on a busy machine CPU seconds show what the work costs; the wall clock 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
@@ -26,27 +28,29 @@ from pathlib import Path
 from typing import Any
 
 from tarry.declare import people
-from tarry.mirror import evaluation
 from tarry.mirror.chats import import_chat
 from tarry.mirror.labelcache import ensure_labels
 from tarry.mirror.person_report import person_report
 from tarry.store import Store
 
+CHATS = Path(__file__).resolve().parents[1] / "data" / "chats"
+
 
 def export_lines(size: int, seed: int = 7) -> Iterator[str]:
-    """WhatsApp lines: exchanges from the evaluation set, each a conversation of its own."""
+    """WhatsApp lines: tarry's labelled conversations, each a conversation of its own."""
     rng = random.Random(seed)
-    exchanges: dict[str, list[str]] = {}
-    for example in evaluation.examples("all"):
-        exchanges.setdefault(example.id.split(".")[0], []).append(example.text)
-    turns = list(exchanges.values())
+    turns = [
+        [" ".join(m["text"].split()) for m in json.loads(line)["messages"]]
+        for path in sorted(CHATS.glob("*.jsonl"))
+        for line in path.read_text("utf-8").splitlines()
+    ]
     at = datetime(2022, 1, 3, 8, 0)
     written = 0
     while written < size:
         first = rng.choice(("Ada", "Sam"))
         for i, text in enumerate(rng.choice(turns)):
             author = first if i % 2 == 0 else ("Sam" if first == "Ada" else "Ada")
-            yield f"{at:%d/%m/%Y, %H:%M} - {author}: {text}"
+            yield f"{at:%d/%m/%Y, %H:%M} - {author}: {text} {written}"
             at += timedelta(minutes=rng.randint(0, 12))
             written += 1
             if written == size:
@@ -98,8 +102,8 @@ def main() -> None:
     print(f"  {'end to end (import + label + report)':36} {total:7.2f} s wall")
     print(
         f"imported {summary.conversations[0].new}, labelled {labelled}, "
-        f"{report['total']['conversations']} conversations, "
-        f"{report['total']['their_feelings_met']['total']} feelings of theirs met"
+        f"{report.total.conversations} conversations, "
+        f"{report.total.their_feelings_met.total} confident feelings of theirs met"
     )
     if not args.keep:
         shutil.rmtree(folder)

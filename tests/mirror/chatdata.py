@@ -5,15 +5,36 @@ from __future__ import annotations
 from pathlib import Path
 
 from tarry.declare import people
+from tarry.mirror.model import labeller
 from tarry.store import Store
 
 DATA = Path(__file__).parents[1] / "data" / "mirror"
 
 
+def _lines(name: str) -> list[list[str]]:
+    lines = (DATA / name).read_text("utf-8").splitlines()
+    return [line.split("\t") for line in lines if not line.startswith("#")]
+
+
 def rows(name: str) -> list[tuple[str, str, str]]:
     """(ts, "me"|"them", text) of a chat file, comments skipped."""
-    lines = (DATA / name).read_text("utf-8").splitlines()
-    return [tuple(line.split("\t")) for line in lines if not line.startswith("#")]  # type: ignore[misc]
+    return [(ts, who, text) for ts, who, text, *_ in _lines(name)]
+
+
+def label_by_hand(store: Store, conversation: int, name: str) -> None:
+    """Store the labels written in the chat file (disclosure, moves, question, sure) as the
+    current model's, so the numbers built on them are tested apart from the labeller."""
+    query = "SELECT id FROM messages WHERE conversation_id = ? ORDER BY id"
+    ids = [r[0] for r in store.query(query, (conversation,))]
+    labels = [line[3:7] for line in _lines(name)]
+    with store.tx():
+        store.conn.executemany(
+            "INSERT OR REPLACE INTO message_labels"
+            " (message_id, version, disclosure, moves, question, evidence, scores, sure)"
+            " VALUES (?, ?, ?, ?, ?, '{}', '{}', ?)",
+            [(i, labeller.version(), d, m, q or None, s)
+             for i, (d, m, q, s) in zip(ids, labels, strict=True)],
+        )  # fmt: skip
 
 
 def insert_chat(store: Store, person: str, messages: list[tuple[str, str, str]]) -> int:

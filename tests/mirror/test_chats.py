@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from tarry.base.errors import FormatError, InvalidInput, NotFound
+from tarry.base.errors import Conflict, FormatError, InvalidInput, NotFound
 from tarry.declare import people
 from tarry.mirror.chats import import_chat
+from tarry.mirror.labelcache import ensure_labels
 from tarry.store import Store
 from tests.mirror.formats.parsing import corpus, fixture
 
@@ -141,6 +142,56 @@ def test_me_given_later_relinks_stored_messages(store: Store, tmp_path: Path) ->
         ("Sam", 0),
         ("Kim", 1),
     ]
+
+
+def test_another_me_is_refused_naming_both_and_changes_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    export = write_csv(
+        tmp_path / "c.csv",
+        ["2023-01-01T10:00:00,Sam,i failed my exam and i feel awful",
+         "2023-01-01T10:01:00,Kim,oh no what happened?"],
+    )  # fmt: skip
+    import_chat(store, export, me="Kim")
+    ensure_labels(store)
+    before = [tuple(r) for r in store.query("SELECT * FROM messages ORDER BY id")]
+    labels = [tuple(r) for r in store.query("SELECT * FROM message_labels ORDER BY message_id")]
+    with pytest.raises(Conflict, match="was imported with you as 'Kim', not 'Sam'") as caught:
+        import_chat(store, export, me="Sam")
+    assert caught.value.field == "reassign_me"
+    assert [tuple(r) for r in store.query("SELECT * FROM messages ORDER BY id")] == before
+    assert [tuple(r) for r in store.query("SELECT * FROM message_labels")] == labels
+    assert import_chat(store, export, me="kim").new == 0  # the same name in another case is fine
+
+
+def test_reassigning_me_reattributes_and_relabels(store: Store, tmp_path: Path) -> None:
+    export = write_csv(
+        tmp_path / "c.csv",
+        ["2023-01-01T10:00:00,Sam,i failed my exam and i feel awful",
+         "2023-01-01T10:01:00,Kim,oh no what happened?"],
+    )  # fmt: skip
+    import_chat(store, export, me="Kim")
+    assert ensure_labels(store) == 2
+    import_chat(store, export, me="Sam", reassign_me=True)
+    assert [tuple(r) for r in store.query("SELECT author, is_me FROM messages ORDER BY ts")] == [
+        ("Sam", 1),
+        ("Kim", 0),
+    ]
+    assert store.scalar("SELECT me FROM conversations") == "Sam"
+    assert store.scalar("SELECT count(*) FROM message_labels") == 0  # made again on next read
+    assert ensure_labels(store) == 2
+
+
+def test_cli_names_the_flag_that_reattributes(cli: Any, tmp_path: Path) -> None:
+    export = write_csv(
+        tmp_path / "c.csv", ["2023-01-01T10:00:00,Sam,hi", "2023-01-01T10:01:00,Kim,yo"]
+    )
+    assert cli("import", "chat", str(export), "--me", "Kim").code == 0
+    refused = cli("import", "chat", str(export), "--me", "Sam")
+    assert refused.code == 2
+    assert "'c' was imported with you as 'Kim', not 'Sam'" in refused.stderr
+    assert "--reassign-me: to make 'Sam' you in it, and label it again." in refused.stderr
+    assert cli("import", "chat", str(export), "--me", "Sam", "--reassign-me").code == 0
 
 
 def test_ask_me_is_used_when_the_guess_fails(store: Store, tmp_path: Path) -> None:

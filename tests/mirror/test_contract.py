@@ -8,15 +8,19 @@ import pytest
 
 from tarry.base.errors import FormatError
 from tarry.mirror import contract
-from tarry.mirror.evaluation import examples
+from tarry.mirror.evaluation import shipped
 
 
 def requests() -> list[bytes]:
     return [
         json.dumps(
-            {"id": e.id, "text": e.text, "context": [t._asdict() for t in e.context]}
+            {
+                "id": e.id,
+                "text": e.text,
+                "context": [{"author": a, "text": t} for a, t in e.context],
+            }
         ).encode()
-        for e in examples("dev")
+        for e in shipped("chats-test")[:300]
     ]
 
 

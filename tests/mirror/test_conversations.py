@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
@@ -10,31 +11,36 @@ from tarry.base.errors import InvalidInput, NotFound
 from tarry.mirror import conversations, labelcache
 from tarry.mirror.conversations import DepthCounts, Sides
 from tarry.mirror.labelcache import ensure_labels
-from tarry.mirror.moves import VERSION
+from tarry.mirror.model import labeller
+from tarry.mirror.model.corpus import HEADS
 from tarry.mirror.person_report import person_report
 from tarry.store import Store
-from tests.mirror.chatdata import insert_chat, rows
+from tests.mirror.chatdata import insert_chat, label_by_hand, rows
 
 
 @pytest.fixture
 def sam(store: Store) -> Store:
-    insert_chat(store, "Sam", rows("sam.tsv"))
+    """Sam's chat with its labels set by hand (see sam.tsv): numbers, not the labeller."""
+    label_by_hand(store, insert_chat(store, "Sam", rows("sam.tsv")), "sam.tsv")
     return store
 
 
-def test_labels_are_cached_once_per_message_and_version(sam: Store) -> None:
-    assert ensure_labels(sam) == 13
-    assert ensure_labels(sam) == 0
-    sam.execute("UPDATE message_labels SET version = ? WHERE message_id = 9", (VERSION - 1,))
-    assert ensure_labels(sam) == 1
-    row = sam.one("SELECT moves, question FROM message_labels WHERE message_id = 9")
-    assert tuple(row or ()) == ("redirect", "switch")
+def test_labels_are_cached_once_per_message_and_model(store: Store) -> None:
+    insert_chat(store, "Sam", rows("sam.tsv"))
+    assert ensure_labels(store) == 13
+    assert ensure_labels(store) == 0
+    store.execute("UPDATE message_labels SET version = version + 1 WHERE message_id = 9")
+    assert ensure_labels(store) == 1
+    row = store.one("SELECT version, scores FROM message_labels WHERE message_id = 9")
+    assert row is not None and row[0] == labeller.version()
+    assert set(json.loads(row[1])) == set(HEADS)
 
 
-def test_a_long_silence_starts_a_new_conversation_with_fresh_context(sam: Store) -> None:
-    ensure_labels(sam)
+def test_a_long_silence_starts_a_new_conversation_with_fresh_context(store: Store) -> None:
+    insert_chat(store, "Sam", rows("sam.tsv"))
+    ensure_labels(store)
     # "morning! how are you today?" comes 15 h after the last message: an opening question.
-    assert sam.scalar("SELECT question FROM message_labels WHERE message_id = 12") == "intro"
+    assert store.scalar("SELECT question FROM message_labels WHERE message_id = 12") == "intro"
 
 
 def test_totals_each_way(sam: Store) -> None:
@@ -45,28 +51,42 @@ def test_totals_each_way(sam: Store) -> None:
     assert total.started == Sides(me=2, them=3)
     assert total.response_minutes == Sides(me=10.0, them=2.5)
     assert total.depth.me == DepthCounts(none=4, fact=1, thought=0, feeling=1, mean=0.67)
-    assert total.depth.them == DepthCounts(none=0, fact=3, thought=0, feeling=4, mean=2.14)
+    assert total.depth.them == DepthCounts(none=1, fact=1, thought=0, feeling=5, mean=2.29)
     assert total.follow_up_rate == Sides(me=0.167, them=0.143)
+    # Counts use every label: "better thanks" is a feeling the model is unsure of, unanswered.
     assert total.reciprocity == Sides(me=1.0, them=0.0)
     assert total.to_dict()["depth"]["me"] == {
         "none": 4, "fact": 1, "thought": 0, "feeling": 1, "mean": 0.67
     }  # fmt: skip
 
 
-def test_how_their_feelings_were_met(sam: Store) -> None:
+def test_how_their_feelings_were_met_counts_each_sure_feeling_once(sam: Store) -> None:
     met = person_report(sam, "Sam").total.their_feelings_met
-    assert met.total == 4
+    assert met.total == 4  # "better thanks" is a feeling the model is not sure of: left out
     assert met.counts == {
-        "explore": 1, "validate": 1, "share": 0, "fix": 0, "minimise": 0, "redirect": 1,
+        "explore": 1, "validate": 0, "share": 0, "fix": 0, "minimise": 0, "redirect": 1,
         "other reply": 1, "no reply": 1,
     }  # fmt: skip
-    assert met.shares["redirect"] == 0.25
+    assert met.shares["redirect"] == 0.25 and sum(met.shares.values()) == 1.0
+    assert met.any_move == {
+        "explore": 1, "validate": 1, "share": 0, "fix": 0, "minimise": 0, "redirect": 1
+    }  # fmt: skip
 
 
 def test_how_my_feelings_were_met(sam: Store) -> None:
     met = person_report(sam, "Sam").total.my_feelings_met
     assert met.total == 1
-    assert [k for k, n in met.counts.items() if n] == ["explore", "validate", "share"]
+    assert [k for k, n in met.counts.items() if n] == ["explore"]  # the reply's first sure move
+    assert [k for k, n in met.any_move.items() if n] == ["explore", "validate", "share"]
+
+
+@pytest.mark.parametrize(
+    ("counts", "total"), [((1, 1, 1), 3), ((2, 1, 0, 0), 3), ((1,) * 7, 7), ((0, 0), 0)]
+)
+def test_shares_add_up_to_exactly_one(counts: tuple[int, ...], total: int) -> None:
+    shares = conversations.shares_of({str(k): n for k, n in enumerate(counts)}, total)
+    assert sum(shares.values()) == (1.0 if total else 0.0)
+    assert all(abs(shares[str(k)] - n / total) < 0.001 for k, n in enumerate(counts) if total)
 
 
 def test_by_week_and_since(sam: Store) -> None:
@@ -81,26 +101,53 @@ def test_by_week_and_since(sam: Store) -> None:
     assert [(p.period, p.numbers.conversations) for p in later.periods] == [("2026-11", 3)]
 
 
-def test_notable_moments_with_reasons(sam: Store) -> None:
+def test_notable_moments_hold_only_what_the_model_is_sure_of(sam: Store) -> None:
     notable = person_report(sam, "Sam").notable.to_dict()
-    hardest = notable["their_hardest"][0]
-    assert hardest == {
-        "at": "2026-11-14T10:00",
-        "who": "them",
-        "excerpt": "i feel like such a failure, i failed my exam",
-        "reply": "anyway did you see the game last night?",
-        "met": ["redirect"],
-        "reason": "they disclosed a feeling (a failure, failed); you replied: redirect",
-    }
-    assert notable["their_hardest"][-1]["met"] == ["no reply"]
+    hardest = {m["excerpt"]: m for m in notable["their_hardest"]}
+    assert set(hardest) == {
+        "i'm so scared about my biopsy tomorrow",
+        "that sounds hard, i've felt so lonely since the move too. what's been going on?",
+        "i feel like such a failure, i failed my exam",
+        "i'm really upset about my sister",
+    }  # not "better thanks": a feeling the model is unsure of
+    failure = hardest["i feel like such a failure, i failed my exam"]
+    assert failure["reply"] == "anyway did you see the game last night?"
+    assert failure["met"] == ["redirect"]
+    assert failure["reason"] == "they disclosed a feeling (failed); you replied: redirect"
+    assert hardest["i'm really upset about my sister"]["met"] == ["no reply"]
     assert [m["excerpt"] for m in notable["my_vulnerable"]] == [
         "i've been feeling really lonely lately"
     ]
     assert notable["my_vulnerable"][0]["met"] == ["explore", "validate", "share"]
+    assert notable["fixed"] == []
     assert [m["reason"] for m in notable["redirects"]] == [
-        "after they said something hard (a failure, failed), your reply changes the topic "
-        "('anyway')"
+        "after they said something hard (failed), your reply turned away"
     ]
+
+
+def test_a_feeling_met_by_fixing_is_listed_only_when_both_are_sure(store: Store) -> None:
+    chat = insert_chat(store, "Kim", [
+        ("2026-11-02T09:00:00Z", "them", "i'm drowning at work and i can't sleep"),
+        ("2026-11-02T09:05:00Z", "me", "you should just quit tbh"),
+        ("2026-11-03T09:00:00Z", "them", "i'm nervous about tomorrow"),
+        ("2026-11-03T09:05:00Z", "me", "try to get an early night"),
+    ])  # fmt: skip
+    labels = [("feeling", "", "feeling"), ("none", "fix", "fix"),
+              ("feeling", "", "feeling"), ("none", "fix", "")]  # fmt: skip
+    version = labeller.version()
+    for (message_id,), (disclosure, moves, sure) in zip(
+        store.query("SELECT id FROM messages WHERE conversation_id = ? ORDER BY id", (chat,)),
+        labels, strict=True,
+    ):  # fmt: skip
+        store.execute(
+            "INSERT INTO message_labels (message_id, version, disclosure, moves, sure)"
+            " VALUES (?, ?, ?, ?, ?)", (message_id, version, disclosure, moves, sure),
+        )  # fmt: skip
+    fixed = person_report(store, "Kim").notable.fixed
+    assert [(m.excerpt, m.reply) for m in fixed] == [
+        ("i'm drowning at work and i can't sleep", "you should just quit tbh")
+    ]
+    assert fixed[0].reason.endswith("your reply tried to fix it")
 
 
 def test_week_summary_for_the_review(sam: Store) -> None:
@@ -129,6 +176,7 @@ def test_no_messages_gives_empty_numbers(store: Store) -> None:
     assert total.conversations == 0
     assert total.response_minutes == Sides(me=None, them=None)
     assert total.their_feelings_met.shares["no reply"] == 0.0
+    assert total.their_feelings_met.total == 0
 
 
 def test_unknown_person_and_period(sam: Store) -> None:

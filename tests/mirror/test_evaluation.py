@@ -1,77 +1,97 @@
-"""The evaluation set and its scores: splits, coverage, and the arithmetic of the scores."""
+"""Scoring labelled messages: reading gold files, the arithmetic, the shipped held-out set."""
 
 from __future__ import annotations
 
-from collections import Counter
+import json
+from pathlib import Path
 
 import pytest
 
-from tarry.base.errors import InvalidInput
+from tarry.base.errors import FormatError, InvalidInput
 from tarry.mirror import evaluation
-from tarry.mirror.moves import MOVES, QUESTIONS, Labels, Turn
+from tarry.mirror.model import corpus, train
+
+REPO = Path(__file__).parents[2]
 
 
-def test_the_set_has_600_messages_covering_every_label() -> None:
-    every = evaluation.examples("all")
-    assert len(every) >= 600
-    moves = Counter(m for e in every for m in e.gold.moves)
-    questions = Counter(e.gold.question for e in every)
-    assert min(moves[m] for m in MOVES) >= 30
-    assert min(questions[q] for q in QUESTIONS) >= 30
-    assert {e.gold.disclosure for e in every} == {"none", "fact", "thought", "feeling"}
+def lines(*rows: dict[str, object]) -> list[bytes]:
+    return [json.dumps(r).encode() for r in rows]
 
 
-def test_dev_and_test_split_by_exchange() -> None:
-    dev = {e.id.split(".")[0] for e in evaluation.examples("dev")}
-    test = {e.id.split(".")[0] for e in evaluation.examples("test")}
-    assert dev and test and not dev & test
-    assert len(evaluation.examples("test")) * 2 < len(evaluation.examples("all"))
-
-
-def test_context_is_the_exchange_so_far_from_the_writers_side() -> None:
-    third = next(e for e in evaluation.examples("all") if e.id == "x001.3")
-    assert [t.author for t in third.context] == ["me", "other"]
-
-
-def always(labels: Labels) -> evaluation.Labeller:
-    return lambda text, context: labels
-
-
-def test_a_perfect_labeller_scores_one_and_the_baselines_are_kept() -> None:
-    gold = {(e.text, e.context): e.gold for e in evaluation.examples("test")}
-    families = evaluation.evaluate("test", lambda text, context: gold[(text, tuple(context))])
-    for family in families:
-        assert family.macro_f1 == 1.0 and family.accuracy == 1.0
-        assert family.beats_baseline()
-
-
-def test_the_majority_labeller_scores_the_baseline() -> None:
-    majority = Labels("none", (), None)
-    disclosure, moves, question = evaluation.evaluate("test", always(majority))
-    assert disclosure.accuracy == pytest.approx(disclosure.baseline_accuracy)
-    assert disclosure.macro_f1 == pytest.approx(disclosure.baseline_macro_f1)
-    assert question.accuracy == pytest.approx(question.baseline_accuracy)
-    assert moves.macro_f1 == 0.0
-    assert not disclosure.beats_baseline()
-
-
-def test_scores_by_hand() -> None:
-    score = evaluation._score(
-        "x", [True, True, False, False], [True, False, True, False], [True] * 4
+def test_gold_as_an_object_or_as_top_level_keys_and_only_some_families() -> None:
+    read = evaluation.read_gold(
+        lines(
+            {"id": 1, "text": "a", "gold": {"disclosure": "fact", "moves": [], "question": None}},
+            {"id": 2, "text": "b", "context": [{"author": "other", "text": "x"}], "moves": ["fix"]},
+        ),
+        "gold.jsonl",
     )
-    assert (score.precision, score.recall, score.f1, score.support) == (0.5, 0.5, 0.5, 2)
-    assert score.baseline_f1 == pytest.approx(2 * 0.5 * 1 / 1.5)
+    assert [e.gold for e in read] == [
+        {"disclosure": "fact", "moves": [], "question": None},
+        {"moves": ["fix"]},
+    ]
+    assert read[1].context == [("other", "x")]
 
 
-def test_the_default_labeller_beats_every_baseline_on_both_splits() -> None:
-    for split in ("dev", "test"):
-        assert all(f.beats_baseline() for f in evaluation.evaluate(split))
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"id": 1, "text": "a"}, "line 2: no gold labels."),
+        ({"id": 1, "text": "a", "gold": {"disclosure": "sad"}}, "line 2: a gold label is not"),
+        ({"id": 1, "text": "a", "moves": ["hug"]}, "line 2: a gold label is not"),
+        ({"id": 1, "text": "a", "gold": ["fix"]}, 'line 2: "gold" must be an object.'),
+        ({"text": "a", "moves": []}, 'line 2: missing "id".'),
+    ],
+)
+def test_a_bad_line_is_named(row: dict[str, object], message: str) -> None:
+    good = {"id": 0, "text": "ok", "moves": []}
+    with pytest.raises(FormatError, match=f"^gold.jsonl, {message}"):
+        evaluation.read_gold(lines(good, row), "gold.jsonl")
 
 
-def test_unknown_split() -> None:
-    with pytest.raises(InvalidInput, match="Choose dev, test or all"):
-        evaluation.examples("train")
+def test_an_empty_file_is_refused() -> None:
+    with pytest.raises(FormatError, match="no labelled lines"):
+        evaluation.read_gold([b"", b"  "], "empty.jsonl")
 
 
-def test_turns_are_plain_pairs_too() -> None:
-    assert Turn("me", "hi") == ("me", "hi")
+def test_scores_and_baselines_by_hand() -> None:
+    gold = ["feeling", "feeling", "none", "none", "fact"]
+    said = ["feeling", "none", "none", "feeling", "fact"]
+    family = evaluation._single("disclosure", ("none", "fact", "thought", "feeling"), gold, said)
+    feeling = next(s for s in family.scores if s.label == "feeling")
+    assert (feeling.precision, feeling.recall, feeling.f1, feeling.support) == (0.5, 0.5, 0.5, 2)
+    assert feeling.all_positive_f1 == round(2 * 0.4 / 1.4, 3)  # precision 2/5, recall 1
+    assert feeling.majority_f1 == round(2 * 0.4 / 1.4, 3)  # feeling and none tie; first wins
+    assert family.confusion["feeling"] == {"none": 1, "fact": 0, "thought": 0, "feeling": 1}
+    assert family.accuracy == 0.6
+    # "thought" has no support: it counts in no macro average and no baseline check.
+    assert family.macro_f1 == round((0.5 + 1.0 + 0.5) / 3, 3)
+
+
+def test_moves_scores_confusion_and_exact_sets() -> None:
+    family = evaluation._moves_family(
+        [{"fix"}, {"fix", "validate"}, set(), set()], [{"fix"}, {"validate"}, {"fix"}, set()]
+    )
+    fix = next(s for s in family.scores if s.label == "fix")
+    assert (fix.precision, fix.recall, fix.support) == (0.5, 0.5, 2)
+    assert (fix.all_positive_f1, fix.majority_f1) == (0.667, 0.0)  # absent is the majority
+    assert family.confusion["fix"] == {"tp": 1, "fp": 1, "fn": 1, "tn": 1}
+    assert (family.accuracy, family.majority_accuracy) == (0.5, 0.5)
+    assert not family.beats(0.0)  # fix 0.5 < 0.667
+
+
+def test_unknown_shipped_set() -> None:
+    with pytest.raises(InvalidInput, match="Choose chats-test"):
+        evaluation.shipped("chats-train")
+
+
+def test_the_shipped_held_out_set_is_the_test_split_of_the_chats(tmp_path: Path) -> None:
+    """Regenerated from data/chats it is the same file, and every line's conversation is in
+    the test split: nothing in it was trained or tuned on."""
+    fresh = tmp_path / "chats-test.jsonl"
+    train.export_held_out(REPO, fresh)
+    assert fresh.read_bytes() == train.HELD_OUT.read_bytes()
+    examples = evaluation.shipped("chats-test")
+    assert len(examples) > 1000
+    groups = {str(e.id).rsplit(".", 1)[0] for e in examples}
+    assert {corpus.split_of("chats", g) for g in groups} == {"test"}

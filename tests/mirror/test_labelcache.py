@@ -9,11 +9,14 @@ import pytest
 
 from tarry.mirror import conversations, labelcache
 from tarry.mirror.labelcache import ensure_labels
-from tarry.mirror.moves import VERSION
+from tarry.mirror.model.labeller import version
 from tarry.store import Store
 from tests.mirror.chatdata import insert_chat, rows
 
-LABELS = "SELECT message_id, version, disclosure, moves, question, evidence FROM message_labels"
+LABELS = (
+    "SELECT message_id, version, disclosure, moves, question, evidence, scores, sure"
+    " FROM message_labels"
+)
 
 
 def _labels(store: Store) -> dict[int, tuple[object, ...]]:
@@ -57,10 +60,11 @@ def test_a_range_leaves_the_rest_unlabelled_and_labels_it_later(sam: Store) -> N
 
 def test_an_older_version_is_relabelled_only_inside_the_range(sam: Store) -> None:
     ensure_labels(sam)
-    sam.execute("UPDATE message_labels SET version = ? WHERE message_id IN (2, 9)", (VERSION - 1,))
+    old = version() - 1
+    sam.execute("UPDATE message_labels SET version = ? WHERE message_id IN (2, 9)", (old,))
     assert ensure_labels(sam, since=datetime(2026, 11, 14), until=datetime(2026, 11, 15)) == 1
-    assert sam.scalar("SELECT version FROM message_labels WHERE message_id = 9") == VERSION
-    assert sam.scalar("SELECT version FROM message_labels WHERE message_id = 2") == VERSION - 1
+    assert sam.scalar("SELECT version FROM message_labels WHERE message_id = 9") == version()
+    assert sam.scalar("SELECT version FROM message_labels WHERE message_id = 2") == old
 
 
 def test_only_the_given_conversations_are_labelled(store: Store) -> None:

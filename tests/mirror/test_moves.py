@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+from pathlib import Path
 
-from tarry.mirror.moves import Labels, Turn, label, read
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tarry.mirror.lexicon import load, normalise
+from tarry.mirror.moves import Labels, Turn, _split, label, might_ask, read
 
 HARD = [Turn("other", "i had the worst panic attack on the train this morning")]
 ASKED = [Turn("other", "good! went hiking with my sister. you?")]
@@ -102,3 +108,56 @@ def test_to_dict_is_the_contract() -> None:
     got = label("that sounds so hard", HARD)
     assert got.to_dict() == {"disclosure": "none", "moves": ["validate"], "question": None}
     assert set(got.to_dict(evidence=True)) == {"disclosure", "moves", "question", "evidence"}
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "hi",
+                "hey you",
+                "ok",
+                "so",
+                "what",
+                "what's",
+                "whatever",
+                "how",
+                "did",
+                "you",
+                "go",
+                "?",
+                ".",
+                "!",
+                ",",
+                " ",
+                "\n",
+                "oh",
+                "is",
+                "it",
+                "fine",
+                "why",
+                "1",
+                "—",
+            ]
+        ),
+        max_size=12,
+    )
+)
+def test_might_ask_is_never_false_where_the_rules_find_a_question(words: list[str]) -> None:
+    """`read_for_questions` skips splitting a text `might_ask` rules out: it must never rule
+    out a text the rules would read as asking."""
+    norm = normalise(" ".join(words))
+    if _split(norm, load())[1]:
+        assert might_ask(norm)
+
+
+def test_might_ask_on_the_labelled_chats() -> None:
+    texts = [
+        m["text"]
+        for path in (Path(__file__).parents[2] / "data" / "chats").glob("*.jsonl")
+        for line in path.read_text("utf-8").splitlines()
+        for m in json.loads(line)["messages"]
+    ]
+    asking = [t for t in texts if _split(normalise(t), load())[1]]
+    assert asking and all(might_ask(normalise(t)) for t in asking)
+    assert sum(might_ask(normalise(t)) for t in texts) < 1.1 * len(asking)  # it saves work

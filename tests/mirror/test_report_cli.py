@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tarry.mirror.moves import MOVES
 from tarry.store import Store
-from tests.mirror.chatdata import insert_chat, rows
+from tests.mirror.chatdata import insert_chat, label_by_hand, rows
 
 DATA = Path(__file__).parents[1] / "data" / "mirror"
 
@@ -18,25 +19,29 @@ DATA = Path(__file__).parents[1] / "data" / "mirror"
 def test_label_follows_the_contract(cli: Any) -> None:
     result = cli("mirror", "label", input=(DATA / "label_requests.jsonl").read_text())
     assert result.code == 0
-    assert [json.loads(line) for line in result.stdout.splitlines()] == [
-        {"id": "a1", "disclosure": "none", "moves": [], "question": "intro"},
-        {"id": "a2", "disclosure": "feeling", "moves": [], "question": None},
-        {"id": 3, "disclosure": "none", "moves": ["explore", "validate"], "question": "follow_up"},
-        {"id": None, "disclosure": "none", "moves": ["minimise"], "question": None},
-    ]
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["id"] for a in answers] == ["a1", "a2", 3, None]
+    assert all(list(a) == ["id", "disclosure", "moves", "question"] for a in answers)
+    # Clear cases any sane labeller gets right (the model's quality is measured in eval).
+    assert answers[0]["moves"] == [] and answers[0]["question"] == "intro"  # nothing to answer
+    assert answers[1]["disclosure"] == "feeling"
+    assert {"explore", "validate"} <= set(answers[2]["moves"])
+    assert answers[2]["question"] == "follow_up"
+    assert "minimise" in answers[3]["moves"]
 
 
-def test_label_with_evidence(cli: Any) -> None:
-    context = [{"author": "other", "text": "i feel so alone"}]
+def test_label_with_evidence_and_scores(cli: Any) -> None:
+    context = [{"author": "other", "text": "i feel so alone since the move"}]
     line = json.dumps({"id": 1, "text": "that sounds so lonely", "context": context}) + "\n"
-    result = cli("mirror", "label", "--evidence", input=line)
-    assert json.loads(result.stdout) == {
-        "id": 1,
-        "disclosure": "none",
-        "moves": ["validate"],
-        "question": None,
-        "evidence": {"disclosure": [], "validate": ["that sounds so lonely"]},
-    }
+    result = cli("mirror", "label", "--evidence", "--scores", input=line)
+    got = json.loads(result.stdout)
+    assert got["moves"] == ["validate"]
+    assert list(got) == ["id", "disclosure", "moves", "question", "scores", "evidence"]
+    assert set(got["scores"]) == {"at_least_fact", "at_least_thought", "feeling", *MOVES}
+    assert got["scores"]["validate"] > got["scores"]["fix"]
+    why = got["evidence"]["validate"]
+    assert why and all(w in "that sounds so lonely" for w in why)  # words of the message
+    assert got["evidence"]["answers"] == ["i feel so alone since the move"]  # what it answers
 
 
 def test_a_bad_line_stops_with_its_number_after_the_good_ones(cli: Any) -> None:
@@ -54,32 +59,42 @@ def test_label_rejects_unknown_authors_and_bad_json(cli: Any) -> None:
     assert "at column 2)" in cli("mirror", "label", input="{nope\n").stderr
 
 
-def test_evaluate_reports_every_label_against_its_baseline(cli: Any) -> None:
-    result = cli("mirror", "evaluate", "--split", "test", "--json")
+def test_eval_scores_a_file_against_both_baselines(cli: Any, tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        json.dumps({"id": 1, "text": "you should see a doctor",
+                    "context": [{"author": "other", "text": "my back hurts so much"}],
+                    "gold": {"moves": ["fix"]}}) + "\n"
+        + json.dumps({"id": 2, "text": "haha ok", "context": [], "moves": []}) + "\n"
+    )  # fmt: skip
+    result = cli("mirror", "eval", str(gold), "--json")
     assert result.code == 0
     data = json.loads(result.stdout)
-    assert data["split"] == "test"
-    assert [s["label"] for s in data["moves"]["scores"]] == [
-        "explore", "validate", "fix", "minimise", "redirect", "share",
-    ]  # fmt: skip
-    assert all(data[family]["beats_baseline"] for family in ("disclosure", "moves", "question"))
+    assert list(data) == ["set", "moves"]  # only what the file labels is scored
+    fix = next(s for s in data["moves"]["scores"] if s["label"] == "fix")
+    assert (fix["support"], fix["all_positive_f1"], fix["majority_f1"]) == (1, 0.667, 0.0)
+    assert data["moves"]["confusion"]["fix"]["tp"] + data["moves"]["confusion"]["fix"]["fn"] == 1
 
 
-def test_evaluate_table(cli: Any) -> None:
-    result = cli("mirror", "evaluate")
-    assert "disclosure (dev)" in result.stdout
-    assert "Every label above its majority baseline: yes" in result.stdout
+def test_eval_of_the_held_out_chats_beats_all_positive(cli: Any) -> None:
+    result = cli("mirror", "eval")
+    assert result.code == 0
+    assert "disclosure (chats-test (held out)" in result.stdout
+    assert "all-positive" in result.stdout and "confusion" in result.stdout
+    assert "Every label above its all-positive baseline: yes" in result.stdout
 
 
-def test_unknown_split_is_a_clear_error(cli: Any) -> None:
-    result = cli("mirror", "evaluate", "--split", "train")
+def test_eval_of_a_bad_file_names_the_line(cli: Any, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "text": "hi", "gold": {"disclosure": "sad"}}\n')
+    result = cli("mirror", "eval", str(bad))
     assert result.code == 2
-    assert "Unknown split 'train'" in result.stderr
+    assert f"{bad}, line 1: a gold label is not in the contract." in result.stderr
 
 
 def test_report_json_and_table(cli: Any, home: Path) -> None:
     with Store.open(home) as store:
-        insert_chat(store, "Sam", rows("sam.tsv"))
+        label_by_hand(store, insert_chat(store, "Sam", rows("sam.tsv")), "sam.tsv")
     result = cli("mirror", "report", "--person", "sam", "--by", "week", "--json")
     assert result.code == 0
     data = json.loads(result.stdout)
@@ -91,7 +106,8 @@ def test_report_json_and_table(cli: Any, home: Path) -> None:
     assert "How their feelings were met (2)" in table
     assert "redirect" in table and "█" in table
     assert "i feel like such a failure, i failed my exam" in table
-    assert "why: after they said something hard (a failure, failed)" in table
+    assert "why: after they said something hard (failed), your reply turned away" in table
+    assert "the shares add up to 100%" in " ".join(table.replace("│", " ").split())
 
 
 def test_report_without_messages_says_what_to_do(cli: Any) -> None:
@@ -105,6 +121,28 @@ def test_report_unknown_person(cli: Any) -> None:
     result = cli("mirror", "report", "--person", "Nobody")
     assert result.code == 2
     assert "No person called 'Nobody'" in result.stderr
+
+
+def test_a_pipe_and_a_file_give_the_same_answers(tmp_path: Path) -> None:
+    """A big input through a pipe is read as it comes, in batches and worker processes; the
+    answers are those of the same input read from a file, in order."""
+    lines = [
+        json.dumps({"id": n, "text": f"i miss you {n}", "context": [
+            {"author": "other", "text": f"how are you {n}?"}]})
+        for n in range(5000)
+    ]  # fmt: skip
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text("\n".join(lines) + "\n")
+    tarry = str(Path(sys.executable).with_name("tarry"))
+    with requests.open("rb") as source:
+        from_file = subprocess.run([tarry, "mirror", "label"], stdin=source,
+                                   capture_output=True, check=True, timeout=120).stdout  # fmt: skip
+    piped = subprocess.run(
+        f"cat {requests} | {tarry} mirror label --jobs 2", shell=True,
+        capture_output=True, check=True, timeout=120,
+    ).stdout  # fmt: skip
+    assert piped == from_file
+    assert [json.loads(x)["id"] for x in piped.splitlines()] == list(range(5000))
 
 
 def test_label_answers_each_line_at_once_through_a_pipe() -> None:

@@ -138,6 +138,12 @@ def _moves(value: Any) -> str | None:
     return f"unknown moves {unknown}" if unknown else None
 
 
+def _sure(value: Any) -> str | None:
+    known = (*MOVES, "none", "fact", "thought", "feeling")
+    unknown = [m for m in str(value).split(",") if m and m not in known]
+    return f"unknown labels {unknown}" if unknown else None
+
+
 def _named(value: Any) -> str | None:
     return None if str(value).strip() else "a name cannot be blank"
 
@@ -177,4 +183,6 @@ SPECIAL: dict[tuple[str, str], tuple[Check, ...]] = {
     ),
     ("message_labels", "moves"): (_moves,),
     ("message_labels", "evidence"): (_evidence,),
+    ("message_labels", "scores"): (_evidence,),
+    ("message_labels", "sure"): (_sure,),
 }

@@ -31,6 +31,11 @@ def chat(
     fmt: str | None = format_option(),
     person: str = typer.Option(None, "--person", "-p", help="The person on the other side."),
     me: str = typer.Option(None, "--me", help="Your author name in the export (else guessed)."),
+    reassign_me: bool = typer.Option(
+        False,
+        "--reassign-me",
+        help="A chat imported before with another --me: make --me you in it and relabel it.",
+    ),
     only: str = typer.Option(None, "--chat", help=CHAT_HELP),
     title: str = typer.Option(
         None, "--title", help="Store it under this conversation title (to merge exports)."
@@ -73,6 +78,7 @@ def chat(
             ask_me=ask,
             day_first=day_first(date_order),
             delimiter=delimiter,
+            reassign_me=reassign_me,
         )
     if as_json:
         print_json(summary.to_dict())

@@ -1,12 +1,12 @@
-"""`tarry mirror label | report | evaluate`: label messages, show how conversations go, score."""
+"""`tarry mirror label | report | eval`: label messages, show how conversations go, score."""
 
 from __future__ import annotations
 
 import io
 import os
-import stat
 import sys
-from typing import Any
+from collections.abc import Iterable
+from pathlib import Path
 
 import typer
 from rich.markup import escape
@@ -30,7 +30,12 @@ def label_cmd(
     evidence: bool = typer.Option(
         False,
         "--evidence",
-        help="Add an 'evidence' field: the words or relation behind each label.",
+        help="Add an 'evidence' field: the words behind each label, and what a move answers.",
+    ),
+    scores: bool = typer.Option(
+        False,
+        "--scores",
+        help="Add a 'scores' field: the calibrated probability of each label.",
     ),
     jobs: int = typer.Option(
         0,
@@ -44,24 +49,25 @@ def label_cmd(
     Reads {"id","text","context"} and writes {"id","disclosure","moves","question"}, the label
     contract in DESIGN.md.
 
-    Answers come in input order. From a pipe each answer is written as soon as its line is
-    read; from a file (< FILE) big inputs are labelled in worker processes. A bad line stops
-    the run with exit 2, naming the line; the answers to the lines before it have been written.
+    Answers come in input order, written as soon as no more input is waiting (a tool may send
+    one line and wait for its answer); big inputs are labelled in batches, in worker processes.
+    A bad line stops the run with exit 2, naming the line; the answers to the lines before it
+    have been written.
     """
     out = sys.stdout.buffer
-    each = _interactive(sys.stdin)
     workers = jobs or min(os.cpu_count() or 1, 4)
     label_lines(
-        sys.stdin.buffer, out.write, evidence=evidence, flush=out.flush, jobs=workers, each=each
+        _input(), out.write, evidence=evidence, scores=scores, flush=out.flush, jobs=workers
     )
 
 
-def _interactive(stream: Any) -> bool:
-    """A pipe or terminal: answer each line at once, the writer may wait for it."""
+def _input() -> int | Iterable[bytes]:
+    """Standard input's file descriptor, read as lines arrive; or, when it has none (an
+    in-memory stream, as in tests), its lines."""
     try:
-        return not stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+        return sys.stdin.fileno()
     except (OSError, ValueError, io.UnsupportedOperation):
-        return False  # an in-memory input: all of it is there already
+        return sys.stdin.buffer
 
 
 @mirror_app.command("report")
@@ -121,11 +127,15 @@ def _mean(value: float | None) -> str:
 
 
 def _met_table(title: str, met: Met, who: str) -> Table:
-    table = Table(f"{who} replied with", "times", "share", "", title=f"{title} ({met.total})")
+    table = Table(f"{who} met it first by", "times", "share", "", title=f"{title} ({met.total})")
     for kind, count in met.counts.items():
         if count:
             share = met.shares[kind]
             table.add_row(kind, str(count), percent(share), bar(share))
+    table.caption = (
+        "Feelings the mirror is sure of, each counted once, by the first move of the reply "
+        "it is sure of; the shares add up to 100%."
+    )
     return table
 
 
@@ -152,6 +162,7 @@ def _periods(periods: list[Period], by: str) -> Table:
 MOMENT_TITLES = {
     "their_hardest": "Their hardest disclosures",
     "my_vulnerable": "Your vulnerable disclosures",
+    "fixed": "Their pain met by fixing or playing it down",
     "redirects": "Redirects after a hard disclosure",
 }
 
@@ -169,34 +180,56 @@ def _render_moments(notable: Moments) -> None:
             console.print(f"      why: {m.reason}", markup=False)
 
 
-@mirror_app.command("evaluate")
-def evaluate(
-    split: str = typer.Option("dev", "--split", help="dev, test (held out) or all."),
+@mirror_app.command("eval")
+def eval_cmd(
+    path: Path = typer.Argument(
+        None, metavar="FILE.jsonl", help="Labelled messages (default: tarry's held-out chats)."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Score the labeller on tarry's own labelled exchanges: P/R/F1 per label vs majority."""
-    families = evaluation.evaluate(split)
+    """Score the labeller on labelled messages: P/R/F1 per label, baselines, confusion.
+
+    FILE.jsonl holds label requests with their gold labels: {"id","text","context","gold":
+    {"disclosure","moves","question"}} (any of the three). Without FILE: the held-out test
+    split of tarry's own labelled chats. Baselines: all positive (every message gets the label)
+    and majority (every message gets the commonest value).
+    """
+    examples = evaluation.read_file(path) if path else evaluation.shipped("chats-test")
+    families = evaluation.evaluate(examples)
+    name = str(path) if path else "chats-test (held out)"
     if as_json:
-        print_json({"split": split, **evaluation.to_dict(families)})
+        print_json({"set": name, **evaluation.to_dict(families)})
         return
     for family in families:
-        console.print(_family_table(family, split))
-    beaten = all(f.beats_baseline() for f in families)
-    console.print(f"Every label above its majority baseline: {'yes' if beaten else 'no'}")
+        console.print(_family_table(family, name))
+        console.print(_confusion_table(family))
+    beaten = all(f.beats() for f in families)
+    console.print(f"Every label above its all-positive baseline: {'yes' if beaten else 'no'}")
 
 
-def _family_table(family: evaluation.Family, split: str) -> Table:
-    table = Table("label", "precision", "recall", "F1", "support", "majority F1")
-    table.title = f"{family.name} ({split})"
+def _family_table(family: evaluation.Family, name: str) -> Table:
+    table = Table("label", "precision", "recall", "F1", "support", "all-positive F1",
+                  "majority F1")  # fmt: skip
+    table.title = f"{family.name} ({name}, {family.lines} messages)"
     for s in family.scores:
         table.add_row(
             s.label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support),
-            f"{s.baseline_f1:.2f}",
+            f"{s.all_positive_f1:.2f}", f"{s.majority_f1:.2f}",
         )  # fmt: skip
+    exact = "exact set " if family.name == "moves" else ""
     table.caption = (
-        f"macro-F1 {family.macro_f1:.3f} (majority {family.baseline_macro_f1:.3f}); "
-        f"accuracy {family.accuracy:.3f} (majority {family.baseline_accuracy:.3f})"
+        f"macro-F1 {family.macro_f1:.3f}; {exact}accuracy {family.accuracy:.3f} "
+        f"(majority {family.majority_accuracy:.3f})"
     )
+    return table
+
+
+def _confusion_table(family: evaluation.Family) -> Table:
+    columns = list(next(iter(family.confusion.values())))
+    first = "move" if family.name == "moves" else "gold \\ predicted"
+    table = Table(first, *columns, title=f"{family.name}: confusion")
+    for row, counts in family.confusion.items():
+        table.add_row(row, *(str(counts[c]) for c in columns))
     return table
 
 

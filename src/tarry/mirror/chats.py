@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from tarry.base import clock
-from tarry.base.errors import InvalidInput
+from tarry.base.errors import Conflict, InvalidInput
 from tarry.base.source import Source, as_source
 from tarry.declare import contacts, people
 from tarry.mirror.formats import Message, Ref, registry
@@ -130,8 +130,12 @@ def import_chat(
     ask_me: AskMe | None = None,
     day_first: bool | None = None,
     delimiter: str | None = None,
+    reassign_me: bool = False,
 ) -> ImportSummary:
     """Import every conversation of the export at `path` (or the one named `chat`).
+
+    `me` never changes silently: a conversation stored with another author as "me" is refused,
+    unless `reassign_me` re-attributes it (and its labels are made again, from the new sides).
 
     `title` stores a one-conversation export under that title, e.g. to merge a later export
     whose file is named differently into the conversation an earlier one created.
@@ -143,7 +147,7 @@ def import_chat(
     chosen = registry.choose(source, fmt)  # detected once, here
     linked = people.get(store, person) if person else None
     summary = ImportSummary(str(source), chosen.name)
-    importer = Importer(store, chosen.name, linked, me, ask_me)
+    importer = Importer(store, chosen.name, linked, me, ask_me, reassign_me)
     options = Options(columns=columns, day_first=day_first, delimiter=delimiter)
     reading = Reading(chat, summary.skip, options)
     with ExitStack() as stack, store.tx():
@@ -169,13 +173,14 @@ def import_chat(
 
 
 def _check_me(me: str | None, summary: ImportSummary, path: Path) -> None:
-    """--me must name someone who wrote in the export (else your messages count as theirs)."""
+    """`me` must name someone who wrote in the export (else your messages count as theirs)."""
     authors = {a for c in summary.conversations for a in c.authors if a}
-    if me and authors and me not in authors:
+    if me and authors and me.casefold() not in {a.casefold() for a in authors}:
         shown = ", ".join(sorted(authors)[:8]) + (" ..." if len(authors) > 8 else "")
         raise InvalidInput(
             f"{me!r} did not write in {path.name}; nothing was imported.",
-            f"Name yourself as one of its authors with --me: {shown}.",
+            field="me",
+            expected=f"one of its authors: {shown}",
         )
 
 
@@ -202,10 +207,16 @@ class Importer:
     """Stores conversations of one export: authors resolved once, messages in batches."""
 
     def __init__(
-        self, store: Store, source: str, person: Any, me: str | None, ask_me: AskMe | None
+        self,
+        store: Store,
+        source: str,
+        person: Any,
+        me: str | None,
+        ask_me: AskMe | None,
+        reassign_me: bool = False,
     ) -> None:
         self.store, self.source, self.person = store, source, person
-        self.me, self.ask_me = me, ask_me
+        self.me, self.ask_me, self.reassign_me = me, ask_me, reassign_me
         self.relinked = False
         self.refs: list[tuple[str, str, str]] = []  # (key, source id, reply to) of a batch
         self.reactions: list[tuple[Any, ...]] = []  # (key, author, is_me, person_id, emoji)
@@ -234,11 +245,26 @@ class Importer:
         if row is not None and (row["me"] != me or row["person_id"] != links.person_id):
             links.relink(conversation_id)
             self.relinked = True
+        if row is not None and row["me"] != me:  # the sides changed: so do the labels
+            self.store.execute(
+                "DELETE FROM message_labels WHERE message_id IN"
+                " (SELECT id FROM messages WHERE conversation_id = ?)",
+                (conversation_id,),
+            )
         self._link_conversation(conversation_id, links, row)
         return summary
 
     def _me(self, conversation: Conversation, peeked: list[Message], row: Any, person: Any) -> str:
         if self.me:
+            stored = str(row["me"]) if row is not None and row["me"] else ""
+            if stored and stored.casefold() != self.me.casefold() and not self.reassign_me:
+                raise Conflict(
+                    f"{conversation.title!r} was imported with you as {stored!r}, not "
+                    f"{self.me!r}; nothing was imported.",
+                    f"Leave the name out to keep {stored!r} as you.",
+                    field="reassign_me",
+                    expected=f"to make {self.me!r} you in it, and label it again",
+                )
             return self.me
         if row is not None and row["me"]:
             return str(row["me"])

@@ -1,7 +1,12 @@
 """Per-person and per-period mirror numbers, and the moments that mattered.
 
-Messages come from imported conversations, labelled by `tarry.mirror.moves` (cached, see
+Messages come from imported conversations, labelled by the mirror's model (cached, see
 labelcache). A silence of more than GAP starts a new conversation; its first writer started it.
+
+Counts of labels (depth, follow-up questions) use every label; findings about how someone was
+met (how feelings were met, the moments that mattered, the review's stay and space) use only
+the labels the model is sure of (`Row.sure`): a claim about the people someone loves is made
+only where the model was right most of the time on held-out data.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from tarry.store import Store
 
 DEPTH = {name: rank for rank, name in enumerate(DISCLOSURES)}
 MET = ("explore", "validate", "share", "fix", "minimise", "redirect")
+MET_ORDER = ("explore", "validate", "fix", "minimise", "redirect", "share")  # the contract's
 REPLIES = (*MET, "other reply", "no reply")
 SIDES = ("me", "them")
 PERIODS = ("week", "month")
@@ -31,7 +37,7 @@ MARGIN = timedelta(hours=15)  # more than any UTC offset
 
 ROWS = """
 SELECT m.id, m.conversation_id, m.ts, m.is_me, m.text, l.disclosure, l.moves, l.question,
-       l.evidence
+       l.evidence, l.sure
 FROM messages m JOIN conversations c ON c.id = m.conversation_id
 JOIN message_labels l ON l.message_id = m.id
 WHERE m.kind = 'message' AND {where}
@@ -50,6 +56,10 @@ class Row:
     moves: frozenset[str]
     question: str | None
     evidence: str
+    sure: frozenset[str] = frozenset()  # the labels the model is confident of
+
+    def is_sure(self, label: str) -> bool:
+        return label in self.sure and (label == self.disclosure or label in self.moves)
 
 
 @dataclass
@@ -91,11 +101,18 @@ class DepthCounts:
 
 @dataclass
 class Met:
-    """How disclosures at one level were met: counts and shares per kind of reply."""
+    """How confident disclosures at one level were met.
+
+    `counts` and `shares` split them by how the reply met them first (REPLIES: the first move
+    the model is sure of, in the contract's order, else "other reply" or "no reply"): every
+    disclosure counts once and the shares add up to 1. `any_move`: how many replies made each
+    move at all (a reply can make several).
+    """
 
     total: int
     counts: dict[str, int]  # keyed by REPLIES
     shares: dict[str, float]
+    any_move: dict[str, int]  # keyed by MET
 
 
 @dataclass
@@ -188,7 +205,7 @@ def _row(r: Any) -> Row:
     side = "me" if r["is_me"] else "them"
     return Row(
         r["id"], r["conversation_id"], moment(r["ts"]), side, r["text"], r["disclosure"],
-        moves, r["question"], r["evidence"],
+        moves, r["question"], r["evidence"], _moves(r["sure"]),
     )  # fmt: skip
 
 
@@ -283,30 +300,41 @@ def all_exchanges(chunks: Iterable[Session], side: str) -> list[Exchange]:
 
 
 def reply_kinds(exchange: Exchange) -> list[str]:
-    """How a message was met: the moves of the reply, 'other reply' or 'no reply'."""
+    """How a message was met: the moves of the reply the model is sure of, first move first;
+    else 'other reply', or 'no reply' when the conversation ended first."""
     if not exchange.reply:
         return ["no reply"]
-    moves = set().union(*(r.moves for r in exchange.reply))
-    return [m for m in MET if m in moves] or ["other reply"]
+    found: list[str] = []
+    for row in exchange.reply:
+        found += [m for m in MET_ORDER if row.is_sure(m) and m not in found]
+    return found or ["other reply"]
 
 
-def _share_of(counts: Counter[str], total: int, keys: Iterable[str]) -> Met:
-    return Met(
-        total=total,
-        counts={k: counts[k] for k in keys},
-        shares={k: round(counts[k] / total, 3) if total else 0.0 for k in keys},
-    )
+def shares_of(counts: dict[str, int], total: int) -> dict[str, float]:
+    """Shares to three decimals that add up to exactly 1 (largest remainders get the rest)."""
+    if not total:
+        return dict.fromkeys(counts, 0.0)
+    exact = {k: 1000 * n / total for k, n in counts.items()}
+    floors = {k: int(v) for k, v in exact.items()}
+    rest = 1000 - sum(floors.values())
+    for k in sorted(exact, key=lambda k: exact[k] - floors[k], reverse=True)[:rest]:
+        floors[k] += 1
+    return {k: v / 1000 for k, v in floors.items()}
 
 
 def how_met(said: list[Exchange], level: str = "feeling") -> Met:
-    """For every message at disclosure `level`: how the next reply met it, with shares."""
-    counts: Counter[str] = Counter()
+    """For every confident disclosure at `level`: how the next reply met it first, with shares."""
+    first: Counter[str] = Counter()
+    every: Counter[str] = Counter()
     total = 0
     for exchange in said:
-        if exchange.said.disclosure == level:
+        if exchange.said.is_sure(level):
             total += 1
-            counts.update(reply_kinds(exchange))
-    return _share_of(counts, total, REPLIES)
+            kinds = reply_kinds(exchange)
+            first[kinds[0]] += 1
+            every.update(k for k in kinds if k in MET)
+    counts = {k: first[k] for k in REPLIES}
+    return Met(total, counts, shares_of(counts, total), {k: every[k] for k in MET})
 
 
 def _response_minutes(chunks: list[Session]) -> Sides[float | None]:
@@ -435,7 +463,7 @@ def week_summary(store: Store, start: datetime, end: datetime) -> MirrorWeek:
         end=end.isoformat(),
         messages=total.messages,
         depth=WeekDepth(total.depth.me, total.depth.them, total.reciprocity),
-        stay=Stay(hard_disclosures=theirs.total, redirected=theirs.counts["redirect"]),
+        stay=Stay(hard_disclosures=theirs.total, redirected=theirs.any_move["redirect"]),
         seen=Seen(my_feelings=mine.total, met=mine.counts),
         space=Space(
             their_feelings=theirs.total,
@@ -448,11 +476,11 @@ def week_summary(store: Store, start: datetime, end: datetime) -> MirrorWeek:
 
 
 def _any_of(chunks: list[Session], kinds: tuple[str, ...]) -> int:
-    """Their feeling disclosures whose reply made at least one of `kinds`."""
+    """Their confident feeling disclosures whose reply surely made at least one of `kinds`."""
     return sum(
         1
         for e in all_exchanges(chunks, "them")
-        if e.said.disclosure == "feeling" and set(reply_kinds(e)) & set(kinds)
+        if e.said.is_sure("feeling") and set(reply_kinds(e)) & set(kinds)
     )
 
 

@@ -3,8 +3,9 @@
 A message is labelled as a reply to the messages before it in its conversation (the last
 CONTEXT of them, since the last silence longer than GAP), from its writer's side: for the
 other person's message, they are "me".
-A row whose `version` is older than `moves.VERSION` is relabelled. A caller that reads one
-period labels only that period's messages (led by the messages before it, for context).
+A row whose `version` is not the shipped model's (`labeller.version()`) is relabelled. A caller
+that reads one period labels only that period's messages (led by the messages before it, for
+context).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from tarry.mirror.moves import VERSION, label
+from tarry.mirror.model import labeller
 from tarry.store import Store
 
 CONTEXT = 6
@@ -51,11 +52,12 @@ BEFORE = (
 )
 
 UPSERT = """
-INSERT INTO message_labels (message_id, version, disclosure, moves, question, evidence)
-VALUES (?, ?, ?, ?, ?, ?)
+INSERT INTO message_labels
+    (message_id, version, disclosure, moves, question, evidence, scores, sure)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (message_id) DO UPDATE SET version = excluded.version,
-    disclosure = excluded.disclosure, moves = excluded.moves,
-    question = excluded.question, evidence = excluded.evidence
+    disclosure = excluded.disclosure, moves = excluded.moves, question = excluded.question,
+    evidence = excluded.evidence, scores = excluded.scores, sure = excluded.sure
 """
 
 
@@ -69,24 +71,35 @@ def moment(ts: str) -> datetime:
     return at if at.tzinfo is None else at.astimezone().replace(tzinfo=None)
 
 
-def _label_rows(rows: Iterable[Any], lead: int = 0) -> Iterator[tuple[Any, ...]]:
-    """(message_id, version, disclosure, moves, question, evidence) for each stale message.
+def _label_rows(rows: Iterable[Any], lead: int = 0) -> list[tuple[Any, ...]]:
+    """(id, version, disclosure, moves, question, evidence, scores, sure) per stale message.
 
     The first `lead` rows are context only (they belong to the slice before).
     """
+    version = labeller.version()
     window: deque[tuple[int, str]] = deque(maxlen=CONTEXT)
     last: datetime | None = None
-    for n, (message_id, ts, is_me, text, version) in enumerate(rows):
+    ids: list[int] = []
+    items: list[tuple[str, list[tuple[str, str]]]] = []
+    for n, (message_id, ts, is_me, text, stale_version) in enumerate(rows):
         at = moment(ts)
         if last is not None and at - last > GAP:
             window.clear()
         last = at
-        if version != VERSION and n >= lead:
-            labels = label(text, _context(window, is_me))
-            evidence = json.dumps(labels.evidence, ensure_ascii=False, separators=(",", ":"))
-            moves = ",".join(labels.moves)
-            yield message_id, VERSION, labels.disclosure, moves, labels.question, evidence
+        if stale_version != version and n >= lead:
+            ids.append(message_id)
+            items.append((text, _context(window, is_me)))
         window.append((is_me, text))
+    labelled = labeller.label_many(items, evidence=True)
+    return [
+        (message_id, version, got.disclosure, ",".join(got.moves), got.question,
+         _json(got.evidence), _json(got.scores), ",".join(got.sure))
+        for message_id, got in zip(ids, labelled, strict=True)
+    ]  # fmt: skip
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 Work = tuple[list[tuple[Any, ...]], int]
@@ -100,7 +113,7 @@ def _slices(rows: list[tuple[Any, ...]], first: int = 0) -> Iterator[Work]:
 
 
 def _label_slice(work: Work) -> list[tuple[Any, ...]]:
-    return list(_label_rows(*work))
+    return _label_rows(*work)
 
 
 def _labelled(work: list[Work], jobs: int) -> Iterator[list[tuple[Any, ...]]]:
@@ -109,7 +122,8 @@ def _labelled(work: list[Work], jobs: int) -> Iterator[list[tuple[Any, ...]]]:
     if jobs < 2 or size < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
         yield from map(_label_slice, work)
         return
-    # fork: the workers inherit the loaded lexicon; they never touch the database.
+    labeller.model()  # loaded once, before the fork: the workers inherit it
+    # fork: the workers inherit the loaded model and lexicon; they never touch the database.
     with mp.get_context("fork").Pool(jobs) as pool:
         yield from pool.imap(_label_slice, work, chunksize=max(1, len(work) // (jobs * 8)))
 
@@ -135,7 +149,7 @@ def ensure_labels(
     work = [
         piece
         for conversation_id in sorted(set(conversation_ids))
-        if store.one(STALE, (conversation_id, *span, VERSION))
+        if store.one(STALE, (conversation_id, *span, labeller.version()))
         for piece in _span_work(store, conversation_id, span)
     ]
     done = 0

@@ -45,6 +45,7 @@ class Labels:
     question: str | None
     evidence: dict[str, list[str]] = field(default_factory=dict, compare=False)
     scores: dict[str, float] = field(default_factory=dict, compare=False)
+    sure: tuple[str, ...] = field(default=(), compare=False)  # labels given with confidence
 
     def to_dict(self, *, evidence: bool = False, scores: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -184,6 +185,38 @@ def read(text: str) -> Reading:
     depth, shown = _depth(hits, statements)
     words = frozenset(LONG_WORD.findall(norm)).difference(lex.stop)
     return Reading(norm, hits, statements, question, words, depth, tuple(shown))
+
+
+@lru_cache(maxsize=1)
+def _asking() -> re.Pattern[str]:
+    """Where a question could start without a "?": a sentence opening (after any greeting)
+    with a question word. Finds every place `_split` looks, and more."""
+    lex = load()
+    openers = "|".join(re.escape(w) for w in sorted(lex.opener, key=len, reverse=True))
+    return re.compile(
+        rf"(?:\A|(?<=[.!?])\s+|\n+)(?:{lex.greeting.pattern})[^a-z]*(?:{openers})(?![a-z'])"
+    )
+
+
+def might_ask(norm: str) -> bool:
+    """Could the normalised text ask anything? False means surely not (no need to split it)."""
+    return "?" in norm or _asking().search(norm) is not None
+
+
+def read_for_questions(text: str) -> Reading:
+    """What the question rules need of a text (no disclosure: the model decides that).
+
+    Not cached here: the mirror's model caches what it reads of each text.
+    """
+    lex = load()
+    norm = normalise(text)
+    hits = lex.scan(norm)
+    if might_ask(norm):
+        statements, question = _split(norm, lex)
+    else:
+        statements, question = ((0, len(norm)),), ()
+    words = frozenset(LONG_WORD.findall(norm)).difference(lex.stop)
+    return Reading(norm, hits, statements, question, words, "none", ())
 
 
 @lru_cache(maxsize=1024)

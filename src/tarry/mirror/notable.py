@@ -1,7 +1,9 @@
 """The moments that mattered in a set of messages, each with a short excerpt and the reason.
 
 Their hardest disclosures and your reply; your own vulnerable disclosures and how they were
-received; redirects after a hard disclosure.
+received; their pain met by fixing or minimising; redirects after a hard disclosure. Only what
+the model is sure of is listed (`Row.sure`): a message it calls a feeling with little
+confidence is not anyone's "hardest disclosure".
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Moments:
 
     their_hardest: list[Notable]
     my_vulnerable: list[Notable]
+    fixed: list[Notable]  # their feelings met by fixing or minimising
     redirects: list[Notable]
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,7 +61,10 @@ def _hard(row: Row) -> list[str]:
 
 
 def _is_hard(row: Row) -> bool:
-    return row.disclosure == "feeling" or (row.disclosure != "none" and bool(_hard(row)))
+    """A feeling the model is sure of, or hard news it surely tells about the writer."""
+    if row.is_sure("feeling"):
+        return True
+    return any(row.is_sure(level) for level in ("fact", "thought")) and bool(_hard(row))
 
 
 def _moment(exchange: Exchange, reason: str) -> Notable:
@@ -84,7 +90,7 @@ def _shown(row: Row) -> int:
 
 def hardest(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
     """Their hardest disclosures (most feeling words, then hard news), with your reply."""
-    found = [e for e in _all(chunks, "them") if e.said.disclosure == "feeling"]
+    found = [e for e in _all(chunks, "them") if e.said.is_sure("feeling")]
     # Rank everything by the stored evidence; read the texts again only for the leaders.
     found.sort(key=lambda e: (_shown(e.said), e.said.at), reverse=True)
     leaders = found[: limit * 4]
@@ -98,7 +104,7 @@ def hardest(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
 
 def vulnerable(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
     """Your own feeling disclosures, newest first, and how they were received."""
-    found = [e for e in _all(chunks, "me") if e.said.disclosure == "feeling"]
+    found = [e for e in _all(chunks, "me") if e.said.is_sure("feeling")]
     found.sort(key=lambda e: e.said.at, reverse=True)
     return [
         _moment(e, f"you let yourself be seen ({', '.join(_words(e.said)[:4])}); "
@@ -107,28 +113,47 @@ def vulnerable(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
     ]  # fmt: skip
 
 
+def fixed(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
+    """Their feelings that your reply met by fixing or minimising, newest first."""
+    found = [
+        e
+        for e in _all(chunks, "them")
+        if e.said.is_sure("feeling") and {"fix", "minimise"} & set(reply_kinds(e))
+    ]
+    found.sort(key=lambda e: e.said.at, reverse=True)
+    return [
+        _moment(e, f"they disclosed a feeling ({', '.join(_words(e.said)[:3])}); your reply "
+                f"{' and '.join(_FIXED[k] for k in reply_kinds(e) if k in _FIXED)} it")
+        for e in found[:limit]
+    ]  # fmt: skip
+
+
+_FIXED = {"fix": "tried to fix", "minimise": "played down"}
+
+
 def redirects(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
     """Hard disclosures of theirs that your reply turned away from, newest first."""
     found = [
         e
         for e in _all(chunks, "them")
-        if any("redirect" in r.moves for r in e.reply) and _is_hard(e.said)
+        if any(r.is_sure("redirect") for r in e.reply) and _is_hard(e.said)
     ]
     found.sort(key=lambda e: e.said.at, reverse=True)
     return [_moment(e, _redirect_reason(e)) for e in found[:limit]]
 
 
 def _redirect_reason(exchange: Exchange) -> str:
-    turned = next(r for r in exchange.reply if "redirect" in r.moves)
-    why = json.loads(turned.evidence).get("redirect", ["changed the topic"])[0]
-    return (
-        f"after they said something hard ({', '.join(_words(exchange.said)[:3])}), your reply {why}"
-    )
+    turned = next(r for r in exchange.reply if r.is_sure("redirect"))
+    words = json.loads(turned.evidence).get("redirect", [])
+    turned_by = f" ({', '.join(repr(w) for w in words[:3])})" if words else ""
+    hard = ", ".join(_words(exchange.said)[:3])
+    return f"after they said something hard ({hard}), your reply turned away{turned_by}"
 
 
 def notable(chunks: list[Session], limit: int = LIMIT) -> Moments:
     return Moments(
         their_hardest=hardest(chunks, limit),
         my_vulnerable=vulnerable(chunks, limit),
+        fixed=fixed(chunks, limit),
         redirects=redirects(chunks, limit),
     )

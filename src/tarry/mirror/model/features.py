@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from tarry.mirror.lexicon import normalise
 from tarry.mirror.moves import Reading
-from tarry.mirror.moves import read as rules_read
+from tarry.mirror.moves import read_for_questions as rules_read
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[?!]|[\u2600-\u27bf\U0001f300-\U0001faff]")
 REPEAT = re.compile(r"([a-z])\1{2,}")  # "sooooo" -> "soo", "noooo" -> "noo"
@@ -80,27 +80,45 @@ def their_turn(context: Sequence[tuple[str, str]]) -> str | None:
     return "\n".join(reversed(run)) if run else None
 
 
+def own(mine: Read) -> list[str]:
+    """What a message says by itself: its words, word pairs, lexicon lists and length."""
+    words = mine.words
+    out = [f"w:{w}" for w in words]
+    padded = ("<s>", *words, "</s>")
+    out += [f"b:{a} {b}" for a, b in itertools.pairwise(padded)]
+    out += [f"lex:{name}" for name in mine.lists]
+    out.append(_length(len(words)))
+    return out
+
+
+def answered(theirs: Read) -> list[str]:
+    """What the other person's last run of messages says, as what a reply answers."""
+    out = ["ctx:text"]
+    if theirs.words and theirs.words[-1] == "?":
+        out.append("ctx:asked")
+    out += [f"o:{w}" for w in theirs.content]
+    out += [f"olex:{name}" for name in theirs.lists]
+    return out
+
+
+def relation(mine: Read, theirs: Read | None, replying: bool, question: str | None) -> list[str]:
+    """How the message relates to their turn: the question type, and shared words."""
+    out = [f"q:{question}"]
+    if theirs is None:
+        out.append("ctx:reply" if replying else "ctx:none")
+        return out
+    shared = len(mine.content & theirs.content)
+    out.append("ov:0" if not shared else "ov:1" if shared == 1 else "ov:2+")
+    return out
+
+
 def features(mine: Read, theirs: Read | None, replying: bool, question: str | None) -> list[str]:
     """The features of a message, written in reply to `theirs` (the other's last run, if known).
 
     `replying`: the other person spoke before (their words may be unknown, as in the public
     sets). `question`: the rules' question type of the message (None when it asks nothing).
     """
-    own = mine.words
-    out = [f"w:{w}" for w in own]
-    padded = ("<s>", *own, "</s>")
-    out += [f"b:{a} {b}" for a, b in itertools.pairwise(padded)]
-    out += [f"lex:{name}" for name in mine.lists]
-    out.append(_length(len(own)))
-    out.append(f"q:{question}")
-    if theirs is None:
-        out.append("ctx:reply" if replying else "ctx:none")
-        return out
-    out.append("ctx:text")
-    if theirs.words and theirs.words[-1] == "?":
-        out.append("ctx:asked")
-    out += [f"o:{w}" for w in theirs.content]
-    out += [f"olex:{name}" for name in theirs.lists]
-    shared = len(mine.content & theirs.content)
-    out.append("ov:0" if not shared else "ov:1" if shared == 1 else "ov:2+")
-    return out
+    out = own(mine)
+    if theirs is not None:
+        out += answered(theirs)
+    return out + relation(mine, theirs, replying, question)

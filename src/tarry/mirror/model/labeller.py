@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import json
 import struct
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from tarry.base.errors import StoreError
-from tarry.mirror.model.features import Read, features, read, their_turn
+from tarry.mirror.model.features import Read, answered, own, read, relation, their_turn
 from tarry.mirror.moves import DISCLOSURES, MOVES, Labels, question_type
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 MAGIC = b"tarry-mirror-model\n"
 FILE = "mirror.model"
 LEVELS = (("feeling", "feeling"), ("at_least_thought", "thought"), ("at_least_fact", "fact"))
+LEVEL_OF = dict(LEVELS)
 EXCERPT = 80
 Context = Sequence[tuple[str, str]]
 
@@ -47,6 +49,10 @@ class Model:
     threshold: dict[str, float]
     confident: dict[str, float]
     meta: dict[str, Any]
+    given_at: np.ndarray  # the thresholds, by column
+    sure_at: np.ndarray  # the confident thresholds, by column
+    level_columns: list[int]  # feeling, at least a thought, at least a fact
+    move_columns: list[int]  # in the contract's order
 
     def scores(self, rows: list[list[int]]) -> np.ndarray:
         """Calibrated probabilities, one row per message (its feature rows), one column per head."""
@@ -59,10 +65,18 @@ class Model:
         raw = np.add.reduceat(self.weights[flat], starts, axis=0)
         return 1.0 / (1.0 + np.exp(-(raw * self.slope + self.shift)))
 
+    def decide(self, p: np.ndarray) -> tuple[list[list[bool]], list[list[bool]]]:
+        """Per message and head: is the label given, and is it given with confidence."""
+        return (p >= self.given_at).tolist(), (p >= self.sure_at).tolist()
+
     def rows(self, names: list[str]) -> list[int]:
         """The feature rows of a message (each once), the bias first."""
-        known = self.vocabulary
-        return [0, *{known[n] for n in names if n in known}]
+        return [0, *self.known(names)]
+
+    def known(self, names: list[str]) -> tuple[int, ...]:
+        """The rows of the features the model knows, each once."""
+        vocabulary = self.vocabulary
+        return tuple({i for n in names if (i := vocabulary.get(n)) is not None})
 
 
 def write(path: Any, model_parts: dict[str, Any], weights: np.ndarray) -> None:
@@ -94,13 +108,29 @@ def parse(data: bytes) -> Model:
         header["threshold"],
         header["confident"],
         header.get("meta", {}),
+        np.array([header["threshold"][h] for h in heads]),
+        np.array([header["confident"][h] for h in heads]),
+        [heads.index(h) for h, _ in LEVELS],
+        [heads.index(mv) for mv in MOVES],
     )
+
+
+@cache
+def _shipped() -> bytes:
+    return resources.files("tarry.mirror.model").joinpath(FILE).read_bytes()
 
 
 @cache
 def model() -> Model:
     """The model shipped with tarry."""
-    return parse(resources.files("tarry.mirror.model").joinpath(FILE).read_bytes())
+    return parse(_shipped())
+
+
+@cache
+def version() -> int:
+    """Which model labelled a message (stored with its labels): a checksum of the model file,
+    so cached labels are redone whenever the model changes."""
+    return zlib.crc32(_shipped()) & 0x7FFFFFFF
 
 
 def label_many(
@@ -112,17 +142,19 @@ def label_many(
     `replying` overrides whether the message answers the other person (for sets that know it
     does but not what it answers); by default it does when they spoke before.
     """
+    if not items:
+        return []
     m = model()
     readings = [_reading(text, context) for text, context in items]
-    rows = [m.rows(features(mine, theirs, _replies(context, replying), q)) for
-            (_, context), (mine, theirs, q, _) in zip(items, readings, strict=True)]  # fmt: skip
-    if not rows:
-        return []
+    answering = [_replies(context, replying) for _, context in items]
+    rows = [
+        _rows(m, reading, answers) for reading, answers in zip(readings, answering, strict=True)
+    ]
     probabilities = m.scores(rows)
+    given, sure = m.decide(probabilities)
+    scores = probabilities.round(4).tolist()
     return [
-        _labels(
-            m, probabilities[k], readings[k], rows[k], _replies(items[k][1], replying), evidence
-        )
+        _labels(m, scores[k], given[k], sure[k], readings[k], rows[k], answering[k], evidence)
         for k in range(len(items))
     ]
 
@@ -138,27 +170,63 @@ def _replies(context: Context, replying: bool | None) -> bool:
     return any(author == "other" for author, _ in context)
 
 
-Reading = tuple[Read, Read | None, str | None, str]
+@dataclass(frozen=True, slots=True)
+class Known:
+    """One text as the model knows it: read once, with the rows of its features as a message
+    (`own`) and as the turn a reply answers (`answered`)."""
+
+    read: Read
+    own: tuple[int, ...]
+    answered: tuple[int, ...]
+
+
+@lru_cache(maxsize=8192)  # a text is read again as the context of the next few messages
+def _known(text: str) -> Known:
+    m, got = model(), read(text)
+    return Known(got, m.known(own(got)), m.known(answered(got)))
+
+
+Reading = tuple[Known, Known | None, str | None, str]  # mine, theirs, question type, why
 
 
 def _reading(text: str, context: Context) -> Reading:
     their = their_turn(context)
-    mine = read(text)
-    theirs = read(their) if their is not None else None
-    question, why = question_type(mine.rules, theirs.rules if theirs else None)
+    mine = _known(text)
+    theirs = _known(their) if their is not None else None
+    question, why = question_type(mine.read.rules, theirs.read.rules if theirs else None)
     return mine, theirs, question, why
 
 
+def _rows(m: Model, reading: Reading, replying: bool) -> list[int]:
+    """The message's feature rows, the bias first: its own, their turn's, the relation's."""
+    mine, theirs, question, _ = reading
+    rows = [0, *mine.own]
+    if theirs is not None:
+        rows += theirs.answered
+    their_read = theirs.read if theirs is not None else None
+    return rows + list(m.known(relation(mine.read, their_read, replying, question)))
+
+
 def _labels(
-    m: Model, p: np.ndarray, reading: Reading, rows: list[int], replying: bool, evidence: bool
+    m: Model,
+    p: list[float],
+    given: list[bool],
+    sure: list[bool],
+    reading: Reading,
+    rows: list[int],
+    replying: bool,
+    evidence: bool,
 ) -> Labels:
-    score = dict(zip(m.heads, (round(float(x), 4) for x in p), strict=True))
     disclosure, head = "none", ""
-    for head_name, level in LEVELS:
-        if score[head_name] >= m.threshold[head_name]:
-            disclosure, head = level, head_name
+    for k in m.level_columns:  # the deepest level given wins
+        if given[k]:
+            disclosure, head = LEVEL_OF[m.heads[k]], m.heads[k]
             break
-    moves = tuple(mv for mv in MOVES if replying and score[mv] >= m.threshold[mv])
+    moves = tuple(MOVES[n] for n, k in enumerate(m.move_columns) if replying and given[k])
+    confident = tuple(
+        name for name, h in ((disclosure, head), *((mv, mv) for mv in moves))
+        if h and sure[m.heads.index(h)]
+    )  # fmt: skip
     question = reading[2]
     why: dict[str, list[str]] = {}
     if evidence:
@@ -169,12 +237,12 @@ def _labels(
             why["question"] = [reading[3]]
         if moves and reading[1] is not None:
             why["answers"] = [_excerpt(" / ".join(_their_text(reading)))]
-    return Labels(disclosure, moves, question, why, score)
+    return Labels(disclosure, moves, question, why, dict(zip(m.heads, p, strict=True)), confident)
 
 
 def _their_text(reading: Reading) -> list[str]:
     theirs = reading[1]
-    return [theirs.rules.norm] if theirs else []
+    return [theirs.read.rules.norm] if theirs else []
 
 
 def _excerpt(text: str) -> str:
@@ -198,7 +266,8 @@ def _why(m: Model, rows: list[int], head: str, reading: Reading, top: int = 3) -
 def _words(feature: str, reading: Reading) -> str | None:
     """A feature as the words behind it, or None for those that say nothing to a reader."""
     kind, _, value = feature.partition(":")
-    mine, theirs, _, why = reading
+    mine, theirs = reading[0].read, reading[1].read if reading[1] else None
+    why = reading[3]
     if kind == "w":
         return value
     if kind == "b":

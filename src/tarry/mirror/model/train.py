@@ -7,11 +7,13 @@ docs/mirror.md); writes `src/tarry/mirror/model/mirror.model`. The same data giv
 examples and features are sorted, the solver is deterministic and runs on one thread.
 
 Each head is a logistic regression on the training split of the sources that label it. Its
-regularisation is chosen on the dev split, where it is then calibrated (Platt scaling) and
-given two thresholds: `threshold` maximises the mean F1 over the dev sources (so no one source
-decides), `confident` is the lowest probability above it at which dev precision reaches
-CONFIDENT_PRECISION. The test split is only scored, for the report. Cross-domain figures
-train the same way without one source and score that source's test split.
+regularisation is chosen on the dev split. Probabilities are calibrated (Platt scaling) on the
+dev split of the chats, the kind of text tarry labels for a person (all dev sources where a
+head has no chats). Two thresholds: `threshold` maximises the mean F1 over the dev sources (so
+no one source decides), `confident` is the lowest probability above it at which the chats'
+dev precision reaches CONFIDENT_PRECISION: what reports show as findings. The test split is
+only scored, for the report. Cross-domain figures train the same way without one source and
+score that source's test split.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from tarry.mirror.moves import question_type
 
 REPO = Path(__file__).resolve().parents[4]
 OUT = Path(__file__).resolve().parent / labeller.FILE
+HELD_OUT = Path(__file__).resolve().parents[1] / "evalset" / "chats-test.jsonl"
 MIN_COUNT = 2  # a feature seen fewer times in training is left out
 STRENGTHS = (0.25, 0.5, 1.0, 2.0, 4.0)  # inverse regularisation tried per head
 CONFIDENT_PRECISION = 0.8
@@ -124,30 +127,38 @@ def _confident(p: np.ndarray, y: np.ndarray, low: float) -> float:
     return 1.0  # never confident: the report shows no findings for this label
 
 
+TARGET = "chats"  # the kind of text reports are about
+
+
+def _target(data: Data, dev: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The dev rows of the chats, where they label both classes; else every dev row."""
+    chats = dev & (data.source == TARGET)
+    return chats if 0 < y[chats].sum() < chats.sum() else dev
+
+
 def train_head(data: Data, x: Any, head: str, without: str | None = None) -> dict[str, Any]:
     """One head: regularisation chosen on dev, calibrated, with thresholds."""
     y = data.y(head)
     train, dev = data.select(head, "train", without), data.select(head, "dev", without)
+    target = _target(data, dev, y)
     best: tuple[float, float] | None = None
     fits: dict[float, tuple[np.ndarray, float]] = {}
     for strength in STRENGTHS:
         fits[strength] = _fit(x[train], y[train], strength)
         coef, bias = fits[strength]
-        raw = x[dev] @ coef + bias
-        slope, shift = _calibrate(raw, y[dev])
-        p = 1 / (1 + np.exp(-(slope * raw + shift)))
+        slope, shift = _calibrate(x[target] @ coef + bias, y[target])
+        p = 1 / (1 + np.exp(-(slope * (x[dev] @ coef + bias) + shift)))
         score = max(_sources_f1(p, y[dev], data.source[dev], float(t)) for t in GRID)
         if best is None or score > best[0]:
             best = (score, strength)
     assert best is not None
     coef, bias = fits[best[1]]
-    raw = x[dev] @ coef + bias
-    slope, shift = _calibrate(raw, y[dev])
-    p = 1 / (1 + np.exp(-(slope * raw + shift)))
-    threshold = _threshold(p, y[dev], data.source[dev])
+    slope, shift = _calibrate(x[target] @ coef + bias, y[target])
+    p = 1 / (1 + np.exp(-(slope * (x @ coef + bias) + shift)))
+    threshold = _threshold(p[dev], y[dev], data.source[dev])
     return {
         "coef": coef, "bias": bias, "strength": best[1], "calibration": [slope, shift],
-        "threshold": threshold, "confident": _confident(p, y[dev], threshold),
+        "threshold": threshold, "confident": _confident(p[target], y[target], threshold),
     }  # fmt: skip
 
 
@@ -163,8 +174,8 @@ def scored(data: Data, x: Any, fits: dict[str, dict[str, Any]], split: str) -> l
         y, p = data.y(head), probabilities(fit, x)
         for source in sorted(set(data.source)):
             chosen = data.select(head, split) & (data.source == source)
-            if chosen.sum() < 20 or y[chosen].sum() == 0:
-                continue
+            if chosen.sum() < 20 or y[chosen].sum() in (0, chosen.sum()):
+                continue  # a set with one class says nothing about a head
             prec, rec, f = f1(y[chosen], p[chosen] >= fit["threshold"])
             rows.append({
                 "head": head, "source": source, "split": split, "n": int(chosen.sum()),
@@ -201,13 +212,27 @@ def save(fits: dict[str, dict[str, Any]], vocab: list[str], data: Data, path: Pa
     }, weights)  # fmt: skip
 
 
+def export_held_out(repo: Path, path: Path) -> int:
+    """The test split of the project's chats in the contract's shape (`tarry mirror eval`)."""
+    lines = []
+    for file in sorted((repo / "data" / "chats").glob("*.jsonl")):
+        for n, e in enumerate(corpus.chat_examples(file)):
+            if e.split == "test":
+                context = [{"author": a, "text": text} for a, text in e.context]
+                row = {"id": f"{e.group}.{n}", "text": e.text, "context": context, "gold": e.gold}
+                lines.append(json.dumps(row, ensure_ascii=False, sort_keys=True))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines)
+
+
 def cross_domain(data: Data, x: Any) -> list[dict[str, Any]]:
     """Trained without one source, scored on that source's test split."""
     rows = []
     for source in sorted(set(data.source)):
         fits = {}
         for head in corpus.HEADS:
-            knows_elsewhere = data.select(head, "train", source).any()
+            rest = data.y(head)[data.select(head, "train", source)]
+            knows_elsewhere = 0 < rest.sum() < len(rest)  # both classes left to learn from
             held = data.select(head, "test") & (data.source == source)
             if knows_elsewhere and held.sum() >= 20 and data.y(head)[held].sum() > 0:
                 fits[head] = train_head(data, x, head, without=source)
@@ -219,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--output", type=Path, default=OUT)
+    parser.add_argument("--held-out", type=Path, default=HELD_OUT, help="the chats' test split")
     parser.add_argument("--report", type=Path, help="also write the figures as JSON")
     parser.add_argument(
         "--cross-domain", action="store_true", help="also train without each source"
@@ -229,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.shared}: the public sets are not there (see docs/mirror.md).", file=sys.stderr
         )
         return 2
+    print(f"held-out chats: {export_held_out(REPO, args.held_out)} messages in {args.held_out}")
     data, x, vocab = build(REPO, args.shared)
     fits = {head: train_head(data, x, head) for head in corpus.HEADS}
     save(fits, vocab, data, args.output)

@@ -27,6 +27,7 @@ LABELS = {
     "format": "Format",
     "person": "Who is it with",
     "me": "Your name in the chat",
+    "reassign_me": "Make this name you in a chat imported before with another",
     "date_order": "WhatsApp dates",
     "calendar": "Calendar name",
 }
@@ -87,6 +88,7 @@ def _import(store: Store, kind: str, received: uploads.Upload, job: Job) -> dict
         fmt=fields.get("format") or None,
         person=fields.get("person") or None,
         me=fields.get("me") or None,
+        reassign_me=fields.get("reassign_me") == "yes",
         progress=job.progress,
         day_first=day_first(fields.get("date_order")),
     ).to_dict()  # fmt: skip

@@ -1,0 +1,140 @@
+"""The mirror's model: the shipped file, how its scores become labels, evidence, its corpus."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from tarry.mirror.model import corpus, labeller, train
+from tarry.mirror.moves import MOVES
+
+SHARED = Path(__file__).parents[3] / "shared" / "data"
+HARD = [("other", "i got laid off today and i feel like such a failure")]
+TEXTS = [
+    "you should talk to your manager",
+    "at least you have savings",
+    "oh no, that sounds awful. what happened?",
+    "i cried the whole night when mine left too",
+    "anyway did you see the game?",
+    "i'm so scared",
+    "i think it's overrated",
+    "ok",
+]
+
+
+def test_the_model_file_holds_every_head_with_thresholds() -> None:
+    m = labeller.model()
+    assert m.heads == corpus.HEADS
+    assert m.names[0] == "bias" and len(m.names) == m.weights.shape[0] > 10_000
+    for head in m.heads:
+        assert 0 < m.threshold[head] < 1
+        assert m.threshold[head] <= m.confident[head] <= 1
+    assert labeller.version() == labeller.version() > 0
+
+
+def test_no_earlier_message_of_theirs_means_no_moves() -> None:
+    assert labeller.label("you should talk to your manager").moves == ()
+    assert labeller.label("you should talk to your manager", [("me", "ugh")]).moves == ()
+    # A set that knows a sentence answers someone may say so without their text.
+    told = labeller.label_many([("you should talk to your manager", [])], replying=True)
+    assert "fix" in told[0].moves
+
+
+def test_labels_follow_the_scores_and_thresholds() -> None:
+    m = labeller.model()
+    for got in labeller.label_many([(t, HARD) for t in TEXTS]):
+        p = got.scores
+        assert set(p) == set(m.heads) and all(0 <= v <= 1 for v in p.values())
+        assert set(got.moves) == {mv for mv in MOVES if p[mv] >= m.threshold[mv]}
+        level = next((lv for head, lv in labeller.LEVELS if p[head] >= m.threshold[head]), "none")
+        assert got.disclosure == level
+        heads = {"feeling": "feeling", "thought": "at_least_thought", "fact": "at_least_fact"}
+        for label in got.sure:
+            head = heads.get(label, label)
+            assert label in (got.disclosure, *got.moves) and p[head] >= m.confident[head]
+
+
+def test_clear_cases() -> None:
+    """What any sane labeller gets right; quality is measured on held-out data (mirror eval)."""
+    fix, least, explore, _, _, scared, _, ok = labeller.label_many([(t, HARD) for t in TEXTS])
+    assert "fix" in fix.moves and "minimise" in least.moves
+    assert {"explore", "validate"} <= set(explore.moves) and explore.question == "follow_up"
+    assert scared.disclosure == "feeling" and ok.disclosure == "none" and ok.moves == ()
+
+
+def test_labelling_sees_exactly_the_features_training_saw() -> None:
+    """The labeller caches each text's feature rows; they must be those of train.py's names."""
+    m = labeller.model()
+    contexts = [[], HARD, [("me", "hey"), *HARD], [("other", "how are you?")]]
+    for text in TEXTS:
+        for context in contexts:
+            example = corpus.Example("chats", "g", text, list(context), bool(context), {})
+            names = train.example_features(example)
+            reading = labeller._reading(text, context)
+            rows = labeller._rows(m, reading, any(a == "other" for a, _ in context))
+            assert sorted(rows) == sorted(m.rows(names))
+
+
+def test_a_batch_gives_the_labels_of_one_by_one() -> None:
+    batch = labeller.label_many([(t, HARD) for t in TEXTS], evidence=True)
+    alone = [labeller.label(t, HARD, evidence=True) for t in TEXTS]
+    assert [(b, b.scores, b.evidence) for b in batch] == [(a, a.scores, a.evidence) for a in alone]
+
+
+def test_evidence_is_the_words_that_weighed_and_what_a_move_answers() -> None:
+    got = labeller.label("oh no, that sounds awful. what happened?", HARD, evidence=True)
+    assert got.evidence["answers"] == [HARD[0][1]]
+    words = [w for w in got.evidence["validate"] if not w.startswith(("they ", "their "))]
+    assert words and all(w in "oh no, that sounds awful. what happened?" for w in words)
+    assert got.evidence["question"] and "disclosure" in got.evidence
+    assert labeller.label("ok", HARD).evidence == {}  # only asked for
+
+
+def test_a_damaged_model_file_is_a_clear_error() -> None:
+    from tarry.base.errors import StoreError
+
+    with pytest.raises(StoreError, match="model file is damaged"):
+        labeller.parse(b"not a model")
+
+
+def test_splits_are_by_conversation_and_stable() -> None:
+    examples = corpus.chats(Path(__file__).parents[2] / "data" / "chats")
+    by_group: dict[str, set[str]] = {}
+    for e in examples:
+        by_group.setdefault(e.group, set()).add(e.split)
+    assert all(len(splits) == 1 for splits in by_group.values())
+    counts = {s: sum(1 for e in examples if e.split == s) for s in corpus.SPLITS}
+    assert counts["train"] > 2 * (counts["dev"] + counts["test"]) / 2 > 0
+    assert corpus.split_of("chats", "a-001") == corpus.split_of("chats", "a-001")
+
+
+def test_a_message_is_labelled_from_its_writers_side_with_what_came_before() -> None:
+    examples = list(
+        corpus.chat_examples(Path(__file__).parents[2] / "data" / "chats" / "legacy.jsonl")
+    )
+    third = next(e for e in examples if e.group == "legacy-x001" and e.text.startswith("oh no"))
+    assert [a for a, _ in third.context] == ["me", "other"]
+    assert third.replying and third.targets["explore"] == 1
+
+
+def test_public_set_text_is_made_ordinary() -> None:
+    assert (
+        corpus.detokenise("I do n't think it 's fine , is it ?")
+        == "I don't think it's fine, is it?"
+    )
+    assert corpus._unescape("I<U+0092>m sobbing") == "I'm sobbing"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the licensed sets are not in ../shared/data")
+@pytest.mark.skipif(importlib.util.find_spec("sklearn") is None, reason="needs the train extra")
+def test_training_again_gives_the_same_bytes(tmp_path: Path) -> None:
+    out = tmp_path / "mirror.model"
+    held_out = tmp_path / "chats-test.jsonl"
+    assert (
+        train.main(["--shared", str(SHARED), "--output", str(out), "--held-out", str(held_out)])
+        == 0
+    )
+    assert out.read_bytes() == (Path(labeller.__file__).parent / labeller.FILE).read_bytes()
