@@ -186,7 +186,8 @@ def test_values_that_would_break_the_store_are_refused(
 ) -> None:
     fill(store)
     store.execute(
-        "INSERT INTO message_labels VALUES (4, 1, 'feeling', 'share', NULL, '{\"disclosure\": []}')"
+        "INSERT INTO message_labels (message_id, version, disclosure, moves, question, evidence)"
+        " VALUES (4, 1, 'feeling', 'share', NULL, '{\"disclosure\": []}')"
     )
     store.execute("INSERT INTO moment_practices VALUES (3, 'seen')")
     document = json.loads(_exported(store))

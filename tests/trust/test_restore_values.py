@@ -57,7 +57,9 @@ def _document() -> dict:
     with tempfile.TemporaryDirectory() as folder, Store.open(Path(folder)) as store:
         fill(store)
         store.execute(
-            "INSERT INTO message_labels VALUES (4, 1, 'feeling', 'share', NULL,"
+            "INSERT INTO message_labels"
+            " (message_id, version, disclosure, moves, question, evidence)"
+            " VALUES (4, 1, 'feeling', 'share', NULL,"
             ' \'{"disclosure": ["thinking of you"]}\')'
         )
         out = io.StringIO()

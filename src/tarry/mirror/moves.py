@@ -71,9 +71,16 @@ class Reading:
     hits: dict[str, list[Hit]]
     statements: tuple[Span, ...]
     question: tuple[Span, ...]
-    words: frozenset[str]
     disclosure: str
     disclosure_words: tuple[str, ...]
+    content: frozenset[str] | None = None  # found when first asked for: see `words`
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Words that can show a shared topic (not stop words)."""
+        if self.content is None:
+            self.content = frozenset(LONG_WORD.findall(self.norm)).difference(load().stop)
+        return self.content
 
     def find(self, name: str, spans: Sequence[Span] | None = None) -> list[str]:
         """Phrases of list `name` in the text, or only inside `spans`."""
@@ -183,8 +190,7 @@ def read(text: str) -> Reading:
     hits = lex.scan(norm)
     statements, question = _split(norm, lex)
     depth, shown = _depth(hits, statements)
-    words = frozenset(LONG_WORD.findall(norm)).difference(lex.stop)
-    return Reading(norm, hits, statements, question, words, depth, tuple(shown))
+    return Reading(norm, hits, statements, question, depth, tuple(shown))
 
 
 @lru_cache(maxsize=1)
@@ -215,8 +221,7 @@ def read_for_questions(text: str) -> Reading:
         statements, question = _split(norm, lex)
     else:
         statements, question = ((0, len(norm)),), ()
-    words = frozenset(LONG_WORD.findall(norm)).difference(lex.stop)
-    return Reading(norm, hits, statements, question, words, "none", ())
+    return Reading(norm, hits, statements, question, "none", ())
 
 
 @lru_cache(maxsize=1024)
