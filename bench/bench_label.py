@@ -76,6 +76,37 @@ def measure(requests: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:
     }
 
 
+def store_rate(requests: list[dict[str, Any]]) -> float:
+    """Messages per second of the store's own labelling (`ensure_labels`, worker processes),
+    over the same texts stored as conversations (each request's context before it)."""
+    from tarry.declare import people
+    from tarry.mirror.labelcache import ensure_labels
+    from tarry.store import Store
+
+    with tempfile.TemporaryDirectory() as home, Store.open(Path(home)) as store:
+        sam = people.add(store, "Sam")
+        cur = store.execute(
+            "INSERT INTO conversations (source, title, person_id, me, imported_at)"
+            " VALUES ('csv', 'bench', ?, 'Me', '2026-01-01T00:00:00Z')",
+            (sam.id,),
+        )
+        conversation = cur.lastrowid
+        rows = [
+            (conversation, f"k{n}", f"2026-01-01T00:00:{n % 60:02d}.{n:06d}Z",
+             "Me" if n % 2 else "Sam", n % 2, None if n % 2 else sam.id, r["text"])
+            for n, r in enumerate(requests)
+        ]  # fmt: skip
+        with store.tx():
+            store.conn.executemany(
+                "INSERT INTO messages (conversation_id, key, ts, author, is_me, person_id, text,"
+                " kind) VALUES (?, ?, ?, ?, ?, ?, ?, 'message')",
+                rows,
+            )
+        started = time.perf_counter()
+        done = ensure_labels(store)
+        return done / (time.perf_counter() - started)
+
+
 def cli_rate(requests: list[dict[str, Any]]) -> float:
     """Messages per second of `tarry mirror label`, process start-up included."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as fp:
@@ -106,7 +137,12 @@ def main() -> None:
             per_cpu = "" if "workers" in what else f"{cpu:>10,.0f}   {cpu / cpu_base:5.2f} x"
             print(f"  {what:28} {wall:>10,.0f}   {wall / wall_base:5.2f} x   | {per_cpu}")
         if unique:
-            print(f"  {'tarry mirror label (CLI)':28} {cli_rate(requests):>10,.0f}   wall")
+            cli = cli_rate(requests)
+            print(
+                f"  {'tarry mirror label (CLI)':28} {cli:>10,.0f}   {cli / wall_base:5.2f} x   wall"
+            )
+            own = store_rate(requests)
+            print(f"  {'store labelling':28} {own:>10,.0f}   {own / wall_base:5.2f} x   wall")
 
 
 if __name__ == "__main__":

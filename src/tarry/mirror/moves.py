@@ -268,6 +268,16 @@ def _question_type(mine: Reading, theirs: Reading | None) -> tuple[str | None, s
     return _follow_or_switch(mine, theirs)
 
 
+def run_reading(run: Sequence[Reading]) -> Reading:
+    """Several messages of one person read as one turn, for the question rules: it asks when
+    any of them asks, and its words are theirs together."""
+    if len(run) == 1:
+        return run[0]
+    asked = next((r.question for r in run if r.question), ())
+    words = frozenset().union(*(r.words for r in run))
+    return Reading("\n".join(r.norm for r in run), {}, (), asked, "none", (), words)
+
+
 def question_type(mine: Reading, theirs: Reading | None) -> tuple[str | None, str]:
     """The question type of a message (None when it asks nothing) and why, given their turn."""
     return _question_type(mine, theirs)

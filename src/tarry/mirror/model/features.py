@@ -9,8 +9,9 @@ message is the list of its features' indices in it.
 - `lex:` the lists of tarry's word lists (`lexicon.toml`) that have a phrase in the message,
   `olex:` the same for the other person's last run of messages: prior knowledge the labelled data
   may be too small to teach ("at least", "have you tried", a feeling word in their message);
-- `o:` words of the other person's last run, `ctx:` whether there is one and whether it asked a
-  question, `ov:` how many words the two share;
+- `o:` words of the other person's last run of messages (each message read once, their
+  features joined), `ctx:` whether there is one and whether its last message asked a question,
+  `ov:` how many words the two share;
 - `q:` the rules' question type (`tarry.mirror.moves`): how a question relates to their turn,
   which no bag of words can see;
 - `len:` the length in words.
@@ -29,7 +30,6 @@ from tarry.mirror.moves import Reading
 from tarry.mirror.moves import read_for_questions as rules_read
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[?!]|[\u2600-\u27bf\U0001f300-\U0001faff]")
-REPEAT = re.compile(r"([a-z])\1{2,}")  # "sooooo" -> "soo", "noooo" -> "noo"
 STOP_WORDS = (
     "a an the and or but so to of in on at for with is are was were be been it this that "
     "i you me my your we he she they them him her his its our their do does did have has "
@@ -50,34 +50,34 @@ class Read:
 
 
 def words(text: str) -> list[str]:
-    """The words of a text, lower case, long letter repeats cut to two."""
-    norm = normalise(text)
-    return TOKEN.findall(REPEAT.sub(r"\1\1", norm))
+    """The words of a text, lower case."""
+    return TOKEN.findall(normalise(text))
 
 
 @lru_cache(maxsize=8192)
 def read(text: str) -> Read:
     """Read one text (cached: each text is also read as the context of the next few)."""
     rules = rules_read(text)
-    found = tuple(TOKEN.findall(REPEAT.sub(r"\1\1", rules.norm)))
+    found = tuple(TOKEN.findall(rules.norm))
     content = frozenset(w for w in found if len(w) > 2 and w not in STOP)
     return Read(found, content, tuple(k for k in rules.hits if k not in UNCOUNTED), rules)
 
 
-def _length(n: int) -> str:
+def length(n: int) -> str:
     return "len:" + ("1" if n <= 1 else "2-3" if n <= 3 else "4-8" if n <= 8 else
                      "9-20" if n <= 20 else "21-50" if n <= 50 else "51+")  # fmt: skip
 
 
-def their_turn(context: Sequence[tuple[str, str]]) -> str | None:
-    """The other person's most recent run of messages, joined; None if they have not spoken."""
+def their_turn(context: Sequence[tuple[str, str]]) -> tuple[str, ...]:
+    """The other person's most recent run of messages, oldest first; empty if they have not
+    spoken."""
     run: list[str] = []
     for author, text in reversed(context):
         if author == "other":
             run.append(text)
         elif run:
             break
-    return "\n".join(reversed(run)) if run else None
+    return tuple(reversed(run))
 
 
 def own(mine: Read) -> list[str]:
@@ -87,38 +87,46 @@ def own(mine: Read) -> list[str]:
     padded = ("<s>", *words, "</s>")
     out += [f"b:{a} {b}" for a, b in itertools.pairwise(padded)]
     out += [f"lex:{name}" for name in mine.lists]
-    out.append(_length(len(words)))
+    out.append(length(len(words)))
     return out
 
 
 def answered(theirs: Read) -> list[str]:
-    """What the other person's last run of messages says, as what a reply answers."""
-    out = ["ctx:text"]
-    if theirs.words and theirs.words[-1] == "?":
-        out.append("ctx:asked")
-    out += [f"o:{w}" for w in theirs.content]
-    out += [f"olex:{name}" for name in theirs.lists]
-    return out
+    """What one message of the other person's says, as part of what a reply answers."""
+    return [*(f"o:{w}" for w in theirs.content), *(f"olex:{name}" for name in theirs.lists)]
 
 
-def relation(mine: Read, theirs: Read | None, replying: bool, question: str | None) -> list[str]:
+def turn(run: Sequence[Read]) -> list[str]:
+    """The other person's last run as a whole: there is one, and whether it ended asking."""
+    last = run[-1].words
+    return ["ctx:text", "ctx:asked"] if last and last[-1] == "?" else ["ctx:text"]
+
+
+def their_content(run: Sequence[Read]) -> frozenset[str]:
+    return run[0].content if len(run) == 1 else frozenset().union(*(r.content for r in run))
+
+
+def relation(mine: Read, run: Sequence[Read], replying: bool, question: str | None) -> list[str]:
     """How the message relates to their turn: the question type, and shared words."""
     out = [f"q:{question}"]
-    if theirs is None:
+    if not run:
         out.append("ctx:reply" if replying else "ctx:none")
         return out
-    shared = len(mine.content & theirs.content)
+    shared = len(mine.content & their_content(run))
     out.append("ov:0" if not shared else "ov:1" if shared == 1 else "ov:2+")
     return out
 
 
-def features(mine: Read, theirs: Read | None, replying: bool, question: str | None) -> list[str]:
-    """The features of a message, written in reply to `theirs` (the other's last run, if known).
+def features(mine: Read, run: Sequence[Read], replying: bool, question: str | None) -> list[str]:
+    """The features of a message, written in reply to `run` (the other's last messages, read;
+    empty when there are none or their text is unknown).
 
     `replying`: the other person spoke before (their words may be unknown, as in the public
     sets). `question`: the rules' question type of the message (None when it asks nothing).
     """
     out = own(mine)
-    if theirs is not None:
+    for theirs in run:
         out += answered(theirs)
-    return out + relation(mine, theirs, replying, question)
+    if run:
+        out += turn(run)
+    return out + relation(mine, run, replying, question)

@@ -12,6 +12,7 @@ Loaded on first use, so commands that do not label never pay for numpy or the we
 
 from __future__ import annotations
 
+import itertools
 import json
 import struct
 import zlib
@@ -22,8 +23,8 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from tarry.base.errors import StoreError
-from tarry.mirror.model.features import Read, answered, own, read, relation, their_turn
-from tarry.mirror.moves import DISCLOSURES, MOVES, Labels, question_type
+from tarry.mirror.model.features import Read, length, read, relation, their_turn, turn
+from tarry.mirror.moves import DISCLOSURES, MOVES, Labels, question_type, run_reading
 
 if TYPE_CHECKING:
     import numpy as np
@@ -53,6 +54,7 @@ class Model:
     sure_at: np.ndarray  # the confident thresholds, by column
     level_columns: list[int]  # feeling, at least a thought, at least a fact
     move_columns: list[int]  # in the contract's order
+    families: dict[str, dict[Any, int]]  # rows by feature family: "w" -> word -> row ...
 
     def scores(self, rows: list[list[int]]) -> np.ndarray:
         """Calibrated probabilities, one row per message (its feature rows), one column per head."""
@@ -77,6 +79,25 @@ class Model:
         """The rows of the features the model knows, each once."""
         vocabulary = self.vocabulary
         return tuple({i for n in names if (i := vocabulary.get(n)) is not None})
+
+    def own_rows(self, got: Read) -> tuple[int, ...]:
+        """`known(own(got))`, without building the feature names (the hot path)."""
+        family = self.families
+        words, pairs, lists = family["w"], family["b"], family["lex"]
+        found = {words.get(w) for w in got.words}
+        found.update(pairs.get(p) for p in itertools.pairwise(("<s>", *got.words, "</s>")))
+        found.update(lists.get(name) for name in got.lists)
+        found.add(self.vocabulary.get(length(len(got.words))))
+        found.discard(None)
+        return tuple(found)  # type: ignore[arg-type]
+
+    def answered_rows(self, got: Read) -> tuple[int, ...]:
+        """`known(answered(got))`, without building the feature names."""
+        words, lists = self.families["o"], self.families["olex"]
+        found = {words.get(w) for w in got.content}
+        found.update(lists.get(name) for name in got.lists)
+        found.discard(None)
+        return tuple(found)  # type: ignore[arg-type]
 
 
 def write(path: Any, model_parts: dict[str, Any], weights: np.ndarray) -> None:
@@ -112,7 +133,20 @@ def parse(data: bytes) -> Model:
         np.array([header["confident"][h] for h in heads]),
         [heads.index(h) for h, _ in LEVELS],
         [heads.index(mv) for mv in MOVES],
+        _families(names),
     )
+
+
+def _families(names: list[str]) -> dict[str, dict[Any, int]]:
+    """Rows of the features of each family, by what follows the prefix (word pairs as tuples)."""
+    out: dict[str, dict[Any, int]] = {k: {} for k in ("w", "b", "lex", "o", "olex")}
+    for row, name in enumerate(names):
+        kind, _, value = name.partition(":")
+        if kind == "b":
+            out[kind][tuple(value.split(" "))] = row
+        elif kind in out:
+            out[kind][value] = row
+    return out
 
 
 @cache
@@ -173,8 +207,9 @@ def _replies(context: Context, replying: bool | None) -> bool:
 @dataclass(frozen=True, slots=True)
 class Known:
     """One text as the model knows it: read once, with the rows of its features as a message
-    (`own`) and as the turn a reply answers (`answered`)."""
+    (`own`) and as part of the turn a reply answers (`answered`)."""
 
+    text: str
     read: Read
     own: tuple[int, ...]
     answered: tuple[int, ...]
@@ -183,28 +218,31 @@ class Known:
 @lru_cache(maxsize=8192)  # a text is read again as the context of the next few messages
 def _known(text: str) -> Known:
     m, got = model(), read(text)
-    return Known(got, m.known(own(got)), m.known(answered(got)))
+    return Known(text, got, m.own_rows(got), m.answered_rows(got))
 
 
-Reading = tuple[Known, Known | None, str | None, str]  # mine, theirs, question type, why
+Reading = tuple[Known, tuple[Known, ...], str | None, str]  # mine, their run, question, why
 
 
 def _reading(text: str, context: Context) -> Reading:
-    their = their_turn(context)
     mine = _known(text)
-    theirs = _known(their) if their is not None else None
-    question, why = question_type(mine.read.rules, theirs.read.rules if theirs else None)
-    return mine, theirs, question, why
+    run = tuple(_known(their) for their in their_turn(context))
+    theirs = run_reading([k.read.rules for k in run]) if run else None
+    question, why = question_type(mine.read.rules, theirs)
+    return mine, run, question, why
 
 
 def _rows(m: Model, reading: Reading, replying: bool) -> list[int]:
     """The message's feature rows, the bias first: its own, their turn's, the relation's."""
-    mine, theirs, question, _ = reading
+    mine, run, question, _ = reading
     rows = [0, *mine.own]
-    if theirs is not None:
-        rows += theirs.answered
-    their_read = theirs.read if theirs is not None else None
-    return rows + list(m.known(relation(mine.read, their_read, replying, question)))
+    if len(run) == 1:
+        rows += run[0].answered
+    elif run:
+        rows += set().union(*(k.answered for k in run))
+    reads = [k.read for k in run]
+    tail = (turn(reads) if run else []) + relation(mine.read, reads, replying, question)
+    return rows + list(m.known(tail))
 
 
 def _labels(
@@ -235,14 +273,13 @@ def _labels(
             why[mv] = _why(m, rows, mv, reading)
         if question:
             why["question"] = [reading[3]]
-        if moves and reading[1] is not None:
+        if moves and reading[1]:
             why["answers"] = [_excerpt(" / ".join(_their_text(reading)))]
     return Labels(disclosure, moves, question, why, dict(zip(m.heads, p, strict=True)), confident)
 
 
 def _their_text(reading: Reading) -> list[str]:
-    theirs = reading[1]
-    return [theirs.read.rules.norm] if theirs else []
+    return [k.text for k in reading[1]]
 
 
 def _excerpt(text: str) -> str:
@@ -266,8 +303,7 @@ def _why(m: Model, rows: list[int], head: str, reading: Reading, top: int = 3) -
 def _words(feature: str, reading: Reading) -> str | None:
     """A feature as the words behind it, or None for those that say nothing to a reader."""
     kind, _, value = feature.partition(":")
-    mine, theirs = reading[0].read, reading[1].read if reading[1] else None
-    why = reading[3]
+    mine, run, why = reading[0].read, [k.read for k in reading[1]], reading[3]
     if kind == "w":
         return value
     if kind == "b":
@@ -275,8 +311,8 @@ def _words(feature: str, reading: Reading) -> str | None:
     if kind == "lex":
         phrases = mine.rules.find(value)
         return ", ".join(dict.fromkeys(phrases)) if phrases else None
-    if kind == "olex" and theirs is not None:
-        phrases = theirs.rules.find(value)
+    if kind == "olex":
+        phrases = [p for theirs in run for p in theirs.rules.find(value)]
         return (
             f"they said {', '.join(repr(p) for p in dict.fromkeys(phrases))}" if phrases else None
         )

@@ -33,7 +33,7 @@ import numpy as np
 
 from tarry.mirror.model import corpus, labeller
 from tarry.mirror.model.features import features, read, their_turn
-from tarry.mirror.moves import question_type
+from tarry.mirror.moves import question_type, run_reading
 
 REPO = Path(__file__).resolve().parents[4]
 OUT = Path(__file__).resolve().parent / labeller.FILE
@@ -45,10 +45,10 @@ GRID = np.round(np.arange(0.02, 0.98, 0.01), 2)
 
 
 def example_features(e: corpus.Example) -> list[str]:
-    their = their_turn(e.context)
-    mine, theirs = read(e.text), read(their) if their is not None else None
-    question, _ = question_type(mine.rules, theirs.rules if theirs else None)
-    return sorted(set(features(mine, theirs, e.replying, question)))
+    mine, run = read(e.text), [read(text) for text in their_turn(e.context)]
+    theirs = run_reading([r.rules for r in run]) if run else None
+    question, _ = question_type(mine.rules, theirs)
+    return sorted(set(features(mine, run, e.replying, question)))
 
 
 def vocabulary(rows: Sequence[list[str]]) -> list[str]:
