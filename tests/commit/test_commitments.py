@@ -123,7 +123,7 @@ def test_add_refuses_bad_input(store: Store, kwargs: dict, error: type, message:
 def test_invalid_rule_error_gives_an_example(store: Store) -> None:
     with pytest.raises(InvalidInput) as caught:
         commitments.add(store, "Dinner", rrule="FREQ=WEEKLY;BYDAY=XX", start=datetime(2026, 1, 1))
-    assert caught.value.hint is not None and "FREQ=WEEKLY;BYDAY=TH" in caught.value.hint
+    assert caught.value.example == "FREQ=WEEKLY;BYDAY=TH"
 
 
 def test_duplicate_active_title_conflicts(store: Store, dinner: Commitment) -> None:
@@ -333,7 +333,7 @@ def test_cli_add_bad_input_exits_2(cli, store: Store, args: list[str], message: 
 
 def test_cli_invalid_rrule_shows_an_example(cli) -> None:
     result = cli("commit", "add", "X", "--rrule", "FREQ=WEEKLY;BYDAY=XX", "--start", "2026-11-19")
-    assert "Example: --rrule 'FREQ=WEEKLY;BYDAY=TH'" in result.stderr
+    assert "--rrule: one RFC 5545 RRULE line, e.g. --rrule 'FREQ=WEEKLY;BYDAY=TH'." in result.stderr
 
 
 def test_cli_mark_bad_input_exits_2(cli, store: Store, dinner: Commitment) -> None:

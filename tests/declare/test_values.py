@@ -156,8 +156,9 @@ def test_a_domain_rated_twice_is_refused(cli, store: Store) -> None:
     result = cli("values", "--rate", "intimate=9/4", "--rate", "intimate=8/3")
     assert result.code == 2
     assert result.stderr.splitlines() == [
-        "error: intimate is rated twice: --rate intimate=9/4 and --rate intimate=8/3.",
+        "error: intimate is rated twice: intimate=9/4 and intimate=8/3.",
         "Give each domain once.",
+        "See --rate.",
     ]
     assert values.history(store) == []
 

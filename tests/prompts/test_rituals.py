@@ -45,7 +45,7 @@ def test_minutes_scale_every_turn_with_a_floor() -> None:
 
 @pytest.mark.parametrize("minutes", [0, -5])
 def test_minutes_must_be_positive(minutes: float) -> None:
-    with pytest.raises(InvalidInput, match="--minutes must be positive"):
+    with pytest.raises(InvalidInput, match="The minutes must be positive"):
         rituals.plan(rituals.get("checkin"), minutes=minutes)
 
 

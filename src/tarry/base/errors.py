@@ -117,6 +117,7 @@ class FormatError(TarryError):
         field: str | None = None,
         expected: str | None = None,
         example: str | None = None,
+        step: Step | None = None,
     ) -> None:
         where = path or "input"
         if line is not None:
@@ -124,7 +125,7 @@ class FormatError(TarryError):
         elif byte is not None:
             where += f", byte {byte}"
         super().__init__(
-            f"{where}: {message}", hint, field=field, expected=expected, example=example
+            f"{where}: {message}", hint, field=field, expected=expected, example=example, step=step
         )
         self.path, self.line, self.byte = path, line, byte
 

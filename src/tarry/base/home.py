@@ -1,4 +1,4 @@
-"""Where a person's data lives: --home, else TARRY_HOME, else the platform's user data dir."""
+"""Where a person's data lives: the home given, else TARRY_HOME, else the platform's data dir."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def ensure(home: Path) -> Path:
     except OSError as exc:
         raise StoreError(
             f"Cannot create the data directory {home}: {exc.strerror}",
-            "Choose another place with --home DIR or TARRY_HOME.",
+            field="home",
+            expected="a folder you can write to (or set TARRY_HOME)",
         ) from exc
     return home
 

@@ -243,7 +243,7 @@ def export_(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    outputs.write_bytes(output, data, "Choose another --output.")
+    outputs.write_bytes(output, data, field="output")
     err_console.print(f"Wrote {output}.")
 
 

@@ -142,9 +142,10 @@ def render_error(exc: TarryError, argv: list[str] | None = None) -> None:
     """The error and what to do next, naming the flags of the command that ran."""
     from tarry.cli.errors import hint_lines, invoked
 
-    command = invoked(typer.main.get_command(app), argv) if argv is not None else None
+    root = typer.main.get_command(app) if argv is not None else None
+    command = invoked(root, argv) if root is not None and argv is not None else None
     err_console.print(f"[bold red]error:[/] {exc.message}", markup=True, soft_wrap=True)
-    for line in hint_lines(exc, command):
+    for line in hint_lines(exc, command, root):
         err_console.print(line, markup=False, soft_wrap=True)
 
 

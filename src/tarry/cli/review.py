@@ -12,7 +12,7 @@ from tarry.cli.common import JSON_OPTION, console, err_console, open_store, prin
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from tarry.review.week import Review
+    from tarry.review.week import Note, Review
 
 
 def review(
@@ -54,7 +54,7 @@ def _sections(result: Review) -> list[RenderableType]:
     from tarry.review.markdown import span
 
     head = Text.assemble((f"Weekly review {result.week}", "bold"), f"  {span(result)}")
-    notes = [Text(note, style="dim") for note in result.notes]
+    notes = [Text(note_text(note), style="dim") for note in result.notes]
     return [
         head,
         *notes,
@@ -66,6 +66,13 @@ def _sections(result: Review) -> list[RenderableType]:
         *([_mirror(result)] if result.mirror else []),
         _invitation(result),
     ]
+
+
+def note_text(note: Note) -> str:
+    """A note and, where there is one, the command that would let the review see more."""
+    from tarry.cli.errors import STEPS
+
+    return note.text if note.step is None else f"{note.text} {STEPS[note.step]}"
 
 
 def _lived(result: Review) -> RenderableType:

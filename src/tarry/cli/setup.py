@@ -56,7 +56,7 @@ def _current_secret(recovery: bool) -> str:
     if given is not None:
         return given[1]
     if how.prompt is None:
-        raise InvalidInput("No passphrase given.", unlock.MISSING_HINT)
+        raise InvalidInput("No passphrase given.", unlock.MISSING_HINT, field="passphrase_file")
     return how.prompt("Current passphrase")
 
 

@@ -17,7 +17,7 @@ from statistics import fmean
 from typing import Any
 
 from tarry.base import clock
-from tarry.base.errors import InvalidInput, NotFound
+from tarry.base.errors import InvalidInput, NotFound, Step
 from tarry.store import Store
 
 DOMAINS: dict[str, str] = {
@@ -177,8 +177,9 @@ def parse_ratings(texts: Iterable[str]) -> dict[str, tuple[int, int]]:
         domain, importance, consistency = parse_rating(text)
         if domain in given:
             raise InvalidInput(
-                f"{domain} is rated twice: --rate {said[domain]} and --rate {text}.",
+                f"{domain} is rated twice: {said[domain]} and {text}.",
                 "Give each domain once.",
+                field="ratings",
             )
         given[domain], said[domain] = (importance, consistency), text
     return given
@@ -192,7 +193,9 @@ def parse_rating(text: str) -> tuple[str, int, int]:
     except ValueError as exc:
         raise InvalidInput(
             f"Cannot read the rating {text!r}.",
-            "Write DOMAIN=IMPORTANCE/CONSISTENCY, each 1-10, e.g. --rate intimate=9/4.",
+            field="ratings",
+            expected="DOMAIN=IMPORTANCE/CONSISTENCY, each 1-10",
+            example="intimate=9/4",
         ) from exc
     return domain_key(name), importance, consistency
 
@@ -247,7 +250,7 @@ def _load(store: Store, row: Any) -> Profile:
 def get(store: Store, profile_id: int) -> Profile:
     row = store.one("SELECT * FROM value_profiles WHERE id = ?", (profile_id,))
     if row is None:
-        raise NotFound(f"No value profile with id {profile_id}.", "See `tarry values history`.")
+        raise NotFound(f"No value profile with id {profile_id}.", step=Step.VALUE_HISTORY)
     return _load(store, row)
 
 

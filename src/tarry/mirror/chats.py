@@ -176,18 +176,24 @@ def day_first(order: str | None) -> bool | None:
     if not order:
         return None
     if order.lower() not in DATE_ORDERS:
-        raise InvalidInput(f"Unknown date order {order!r}.", "Use --date-order dmy or mdy.")
+        raise InvalidInput(
+            f"Unknown date order {order!r}.",
+            field="day_first",
+            expected="dmy (day first) or mdy (month first)",
+            example="dmy",
+        )
     return DATE_ORDERS[order.lower()]
 
 
 def _check_me(me: str | None, summary: ImportSummary, path: Path) -> None:
-    """--me must name someone who wrote in the export (else your messages count as theirs)."""
+    """`me` must name someone who wrote in the export (else your messages count as theirs)."""
     authors = {a for c in summary.conversations for a in c.authors if a}
     if me and authors and me not in authors:
         shown = ", ".join(sorted(authors)[:8]) + (" ..." if len(authors) > 8 else "")
         raise InvalidInput(
             f"{me!r} did not write in {path.name}; nothing was imported.",
-            f"Name yourself as one of its authors with --me: {shown}.",
+            field="me",
+            expected=f"your name as one of its authors: {shown}",
         )
 
 
@@ -195,7 +201,8 @@ def _check_one(summary: ImportSummary, path: Path) -> None:
     if summary.conversations:
         raise InvalidInput(
             f"{path} holds more than one conversation, so one title cannot name them.",
-            "Pick one with --chat NAME.",
+            "Pick one of them by its title.",
+            field="chat",
         )
 
 
@@ -321,7 +328,7 @@ class Importer:
         summary.first, summary.last = first, last
 
     def _link_conversation(self, conversation_id: int, links: Links, row: Any) -> None:
-        """Without --person, a chat whose other side is one known person is linked to them."""
+        """Without `person`, a chat whose other side is one known person is linked to them."""
         if self.person is not None or (row is not None and row["person_id"] is not None):
             return
         others = {pid for is_me, pid in links.cache.values() if not is_me and pid is not None}

@@ -156,7 +156,9 @@ def get(ritual_id: str) -> Ritual:
 def plan(ritual: Ritual, *, minutes: float | None = None, other: str = "them") -> list[Turn]:
     """The turns of a ritual, timed to `minutes` in total (default: the ritual's own timing)."""
     if minutes is not None and minutes <= 0:
-        raise InvalidInput(f"--minutes must be positive, not {minutes:g}.", "Try --minutes 20.")
+        raise InvalidInput(
+            f"The minutes must be positive, not {minutes:g}.", field="minutes", example="20"
+        )
     scale = (minutes or ritual.minutes) / ritual.minutes
     cues = load()[0]
     return [

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tarry.base import clock
+from tarry.base.errors import Step
 from tarry.review import strength
 from tarry.review.invitation import Invitation, invite
 from tarry.store import Store
@@ -106,6 +107,14 @@ class CalendarWeek:
 
 
 @dataclass
+class Note:
+    """Something the review could not measure, and the step that would let it."""
+
+    text: str
+    step: Step | None = None
+
+
+@dataclass
 class Review:
     week: str
     start: str  # first day (Monday)
@@ -120,13 +129,14 @@ class Review:
     invitation: Invitation
     calendar: CalendarWeek | None = None  # the time audit's week, when a calendar is imported
     mirror: MirrorWeek | None = None  # the mirror's weekly numbers, when chats are imported
-    notes: list[str] = field(default_factory=list)  # what could not be measured, said plainly
+    notes: list[Note] = field(default_factory=list)  # what could not be measured, said plainly
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON edge: plain values only."""
         data = asdict(self)
         data["lived"]["closeness"] = [r.to_dict() for r in self.lived.closeness]
         data["drifting"] = [d.to_dict() for d in self.drifting]
+        data["notes"] = [n.text for n in self.notes]
         return data
 
 
@@ -335,7 +345,7 @@ def _has_data(lived: Lived, hours: Hours, store: Store, start: datetime, end: da
     return bool(marks or entries)
 
 
-def _notes(review: Review) -> list[str]:
+def _notes(review: Review) -> list[Note]:
     """Plain statements of what this review could not measure."""
     notes = []
     today, first, last = (
@@ -344,18 +354,20 @@ def _notes(review: Review) -> list[str]:
         date.fromisoformat(review.end),
     )
     if first <= today < last:
-        notes.append(f"{review.week} is still under way: the figures run to today, {today:%A}.")
+        notes.append(
+            Note(f"{review.week} is still under way: the figures run to today, {today:%A}.")
+        )
     elif today < first:
-        notes.append(f"{review.week} has not started yet.")
+        notes.append(Note(f"{review.week} has not started yet."))
     if not review.has_data:
         notes.append(
-            f"Nothing was logged in {review.week}: no moments, marks, tradeoffs or entries."
+            Note(f"Nothing was logged in {review.week}: no moments, marks, tradeoffs or entries.")
         )
     if review.lived.profile_taken_at is None:
-        notes.append("No value profile yet: run `tarry values` to rate what matters.")
+        notes.append(Note("No value profile yet.", Step.RATE_VALUES))
     if review.calendar is None:
         notes.append(
-            "No calendar imported: hours at work are not counted (`tarry import calendar`)."
+            Note("No calendar imported: hours at work are not counted.", Step.IMPORT_CALENDAR)
         )
     return notes
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlcipher3.dbapi2 as cipher
 
 from tarry.base import home as homes
-from tarry.base.errors import Conflict, FormatError, LockedError, StoreError
+from tarry.base.errors import Conflict, FormatError, LockedError, Step, StoreError
 from tarry.store import Store, backup, crypto, swap, unlock
 from tarry.store.connection import connect_encrypted
 
@@ -46,7 +46,8 @@ def create(home: str | Path | None, passphrase: str, kdf: crypto.KdfParams | Non
     if homes.db_path(directory).exists() or header_of(directory).exists():
         raise Conflict(
             f"There is already a store in {directory}.",
-            "To encrypt a plain store run `tarry encrypt`; to start over, choose another --home.",
+            "To start over, choose another home; a plain store can be encrypted in place.",
+            step=Step.ENCRYPT,
         )
     header, data_key, recovery = _new_header(passphrase, kdf)
     # The header first: a database must never exist without the header that opens it.
@@ -114,7 +115,8 @@ def _verify(path: Path, data_key: bytes, expected: str) -> None:
     if result != "ok" or digest != expected:
         raise StoreError(
             "The encrypted copy did not match the store; nothing was changed.",
-            "Run `tarry encrypt` again; if it fails again, report it with --debug output.",
+            "Encrypt it again; if it fails again, report it with the details.",
+            step=Step.ENCRYPT,
         )
 
 
@@ -179,7 +181,5 @@ def _encrypted_home(home: str | Path | None) -> Path:
     if directory.is_dir():
         swap.finish(directory)
     if not header_of(directory).exists():
-        raise StoreError(
-            f"The store in {directory} is not encrypted.", "Encrypt it first: `tarry encrypt`."
-        )
+        raise StoreError(f"The store in {directory} is not encrypted.", step=Step.ENCRYPT)
     return directory

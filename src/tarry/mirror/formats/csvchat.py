@@ -28,7 +28,7 @@ EXTENSIONS = (".csv", ".tsv")
 TS_NAMES = ("timestamp", "ts", "datetime", "date", "time", "sent_at", "created_at", "sent")
 AUTHOR_NAMES = ("author", "sender", "from", "sender_name", "name", "user", "username")
 TEXT_NAMES = ("text", "message", "body", "content", "msg")
-HINT = "Name the columns with --ts-col, --author-col and --text-col (header names or numbers)."
+HINT = "Name the columns that hold the time, the author and the text (header names or numbers)."
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,11 @@ def _rows(
         raise FormatError(f"bad CSV ({exc})", path=name, line=reader.line_num, hint=HINT) from exc
     if bad and not good:
         raise FormatError(
-            "no row has a readable timestamp", path=name, hint="Give the layout with --ts-format."
+            "no row has a readable timestamp",
+            path=name,
+            field="ts_format",
+            expected="the timestamps' layout in strptime codes",
+            example="%d/%m/%Y %H:%M",
         )
 
 

@@ -94,7 +94,7 @@ def detect(path: Path | Source) -> str:
     raise FormatError(
         "cannot tell which chat export this is",
         path=str(source),
-        field="format",
+        field="fmt",
         expected=f"the export's format, one of {', '.join(FORMATS)}",
     )
 

@@ -35,7 +35,7 @@ DETAILS = re.compile(r"\[((?:reply to .+? on [\d-]+ [\d:]+|edited|\d+ attachment
 LINKS = re.compile(r"!?\[[^\]]*\]\([^)]*\)\s*")
 REACTIONS = re.compile(r"\n\(- .* -\)$")
 DELETED = "(This message was deleted)"
-HINT = "Export with signal-export or sigtop, or choose another format with --format."
+HINT = "Export with signal-export or sigtop, or choose another format."
 
 
 def sniff(head: bytes) -> bool:

@@ -221,8 +221,10 @@ def decide_order(
         + (" and ".join(spell_order(o) for o in candidates) if candidates else "no known order"),
         path=name,
         line=1,
-        hint="Say which it is: --date-order dmy for day/month/year, --date-order mdy for "
-        "month/day/year (in the library: day_first=True or False).",
+        hint="Say which comes first.",
+        field="day_first",
+        expected="dmy for day/month/year, mdy for month/day/year",
+        example="dmy",
     )
 
 

@@ -20,10 +20,12 @@ from tarry.base import clock
 from tarry.store import Store
 from tarry.web.cache import PageCache
 from tarry.web.security import Guard
+from tarry.web.words import STEPS
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))  # autoescapes by default
 templates.env.filters["hours"] = clock.hours_text  # one format for hours on every screen
+templates.env.globals["steps"] = STEPS  # a next step the library names, as a link
 
 Handler = Callable[[Request, Store], dict[str, Any]]
 

@@ -24,10 +24,10 @@ from tarry.web.pages import page
 KINDS = ("chat", "calendar")
 # The import forms' labels, by the library's field names (what an error names).
 LABELS = {
-    "format": "Format",
+    "fmt": "Format",
     "person": "Who is it with",
     "me": "Your name in the chat",
-    "date_order": "WhatsApp dates",
+    "day_first": "WhatsApp dates",
     "calendar": "Calendar name",
 }
 
