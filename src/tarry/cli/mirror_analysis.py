@@ -42,7 +42,7 @@ def label_cmd(
     """Label messages: JSON Lines on stdin, one answer line per request on stdout.
 
     Reads {"id","text","context"} and writes {"id","disclosure","moves","question"}, the label
-    contract in DESIGN.md.
+    contract in docs/design.md.
 
     Answers come in input order. From a pipe each answer is written as soon as its line is
     read; from a file (< FILE) big inputs are labelled in worker processes. A bad line stops

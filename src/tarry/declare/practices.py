@@ -1,4 +1,4 @@
-"""The six practices: tarry's first-class vocabulary (see DESIGN.md)."""
+"""The six practices: tarry's first-class vocabulary (see docs/design.md)."""
 
 from __future__ import annotations
 
