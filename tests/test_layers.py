@@ -159,3 +159,14 @@ def test_every_step_has_words_in_both_shells() -> None:
     from tarry.web.words import STEPS as WEB_STEPS
 
     assert set(CLI_STEPS) == set(Step) == set(WEB_STEPS)
+
+
+def test_only_the_shells_look_up_where_the_home_is() -> None:
+    lookups = {
+        name
+        for name, path in MODULES.items()
+        if "Home.resolve(" in path.read_text(encoding="utf-8")
+        and not name.startswith(SHELLS)
+        and name != "tarry.base.home"
+    }
+    assert lookups == set()

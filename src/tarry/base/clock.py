@@ -1,6 +1,14 @@
-"""Time in one place: timestamps are stored as UTC ISO 8601 text, shown in local time.
+"""Time in one place. The one rule (docs/design.md, "Times"):
 
-`TARRY_NOW` (an ISO 8601 time) freezes "now"; the demo, tests and benchmarks use it.
+- an *instant* (when a moment, a tradeoff, an entry happened; when something was imported) is
+  stored as UTC text, `to_text` -> '2026-11-24T18:00:00Z', and read back in local time;
+- a *wall time* (when an occurrence of a commitment is scheduled, when a chat export says a
+  message was sent without saying the zone) is stored as naive local text, '2026-11-24T19:00:00':
+  what the person planned or the export says, whatever zone they are in later.
+
+`wall` turns an instant into the wall time it falls on and `instant` a wall time into the
+instant; no other module converts between the two. `TARRY_NOW` (an ISO 8601 time) freezes "now";
+the demo, tests and benchmarks use it.
 """
 
 from __future__ import annotations
@@ -41,6 +49,21 @@ def parse(text: str) -> datetime:
                 "Use ISO 8601, e.g. 2026-11-24T19:00 or '2026-11-24 19:00'.",
             ) from exc
     return value if value.tzinfo else value.astimezone()
+
+
+def wall(moment: datetime) -> datetime:
+    """The local wall time (naive) an instant falls on; a naive time is one already."""
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def wall_text(moment: datetime) -> str:
+    """A wall time as stored: naive local ISO 8601, e.g. 2026-11-24T19:00:00."""
+    return wall(moment).isoformat()
+
+
+def instant(moment: datetime) -> datetime:
+    """The instant (aware, local zone) a wall time stands for; an aware time is one already."""
+    return moment if moment.tzinfo else moment.astimezone()
 
 
 def to_text(moment: datetime) -> str:

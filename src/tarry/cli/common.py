@@ -11,6 +11,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from tarry.base.home import Home
 from tarry.store import Store
 from tarry.store.unlock import Unlocker
 
@@ -24,9 +25,22 @@ JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of a table.
 class State:
     """Global options, set by the root callback."""
 
-    home: str | None = None
+    home_option: str | None = None  # --home as given
     debug: bool = False
     passphrase_file: str | None = None
+    _home: Home | None = None
+
+    def start(self, home: str | None, *, debug: bool, passphrase_file: str | None) -> None:
+        """A new command line: its options, and its home not looked up yet."""
+        self.home_option, self.debug, self.passphrase_file = home, debug, passphrase_file
+        self._home = None
+
+    @property
+    def home(self) -> Home:
+        """The home this command works on, resolved once (--home, TARRY_HOME, the default)."""
+        if self._home is None:
+            self._home = Home.resolve(self.home_option)
+        return self._home
 
 
 state = State()

@@ -12,7 +12,6 @@ import click
 import typer
 
 from tarry import __version__
-from tarry.base import home as homes
 from tarry.base.errors import TarryError
 from tarry.cli.common import err_console, state
 from tarry.store.connection import explained
@@ -106,9 +105,7 @@ def root(
     ),
 ) -> None:
     """Treat intimacy as a value: declare, commit, practise, reflect, mirror, review."""
-    state.home = home
-    state.debug = debug
-    state.passphrase_file = passphrase_file
+    state.start(home, debug=debug, passphrase_file=passphrase_file)
 
 
 def load(names: tuple[str, ...] = COMMAND_MODULES) -> typer.Typer:
@@ -157,7 +154,7 @@ def run(argv: list[str] | None = None) -> None:
         load(modules_for(args))(args=args, prog_name="tarry", standalone_mode=False)
     except (TarryError, sqlite3.Error, OSError) as exc:
         # tarry's own errors, a damaged or busy store, a full disk: said once, never a traceback.
-        error = explained(exc, homes.db_path(homes.resolve(state.home)))
+        error = explained(exc, state.home.db)
         if error is None:
             raise
         if state.debug or "--debug" in args:

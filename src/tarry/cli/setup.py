@@ -8,7 +8,6 @@ from pathlib import Path
 
 import typer
 
-from tarry.base import home as homes
 from tarry.base.errors import InvalidInput
 from tarry.cli.common import JSON_OPTION, console, err_console, open_store, print_json, state
 from tarry.cli.common import unlocker as current_unlocker
@@ -77,12 +76,12 @@ def init(
     ),
 ) -> None:
     """Create a store in the data directory (safe to run again)."""
-    directory = homes.resolve(state.home)
-    fresh = not homes.db_path(directory).exists() and not encryption.is_encrypted(directory)
+    directory = state.home
+    fresh = not directory.db.exists() and not encryption.is_encrypted(directory)
     if encrypt and fresh:
         passphrase_file = Path(state.passphrase_file) if state.passphrase_file else None
         recovery = encryption.create(directory, _new_passphrase(passphrase_file, unlock.ENV))
-        console.print(f"Encrypted tarry store ready at {homes.db_path(directory)}.", soft_wrap=True)
+        console.print(f"Encrypted tarry store ready at {directory.db}.", soft_wrap=True)
         _show_recovery_key(recovery)
         return
     if encrypt and not encryption.is_encrypted(directory):
@@ -104,7 +103,7 @@ def init(
 
 def encrypt_command() -> None:
     """Encrypt the existing store with a passphrase; prints a recovery key once."""
-    directory = homes.resolve(state.home)
+    directory = state.home
     passphrase_file = Path(state.passphrase_file) if state.passphrase_file else None
     recovery = encryption.encrypt(directory, _new_passphrase(passphrase_file, unlock.ENV))
     console.print(f"The store in {directory} is now encrypted.", soft_wrap=True)

@@ -92,7 +92,7 @@ class Occurrence:
 
 def naive(moment: datetime) -> datetime:
     """Local wall time without a zone (how occurrences are generated and stored)."""
-    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
+    return clock.wall(moment)
 
 
 def _first_start(rule: str, every_time: time | None, start: datetime | None) -> datetime:
@@ -323,7 +323,7 @@ def _running(store: Store, start: datetime, end: datetime, marked: set[int]) -> 
     rows = store.query(
         SELECT + " WHERE (c.starts_at < ? AND (c.ended_at IS NULL OR c.ended_at > ?))"
         " OR c.id IN (SELECT value FROM json_each(?)) ORDER BY c.title, c.id",
-        (end.isoformat(), clock.to_text(start.astimezone()), json.dumps(sorted(marked))),
+        (end.isoformat(), clock.to_text(clock.instant(start)), json.dumps(sorted(marked))),
     )
     return [_from_row(row) for row in rows]
 
@@ -461,7 +461,7 @@ def _store_mark(
     tradeoff_id = None
     if status == "traded":
         tradeoff_id = tradeoffs.record(
-            store, traded_for or "", c.title, direction="away", at=at.astimezone(),
+            store, traded_for or "", c.title, direction="away", at=clock.instant(at),
             cost_hours=round(c.duration_min / 60, 2), practices=c.practices, note=note,
         ).id  # fmt: skip
     store.execute(

@@ -243,7 +243,7 @@ def _check_until(rule: str, until: str) -> None:
         moment = datetime.strptime(until, "%Y%m%dT%H%M%S" if match[2] else "%Y%m%d")
     except ValueError as exc:
         raise _refuse(rule, f"UNTIL={until} is not a real date") from exc
-    if moment < clock.now().astimezone().replace(tzinfo=None) - timedelta(days=1):
+    if moment < clock.wall(clock.now()) - timedelta(days=1):
         raise _refuse(
             rule,
             f"UNTIL={until} is in the past, so it would never occur",

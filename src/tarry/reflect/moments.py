@@ -149,8 +149,7 @@ def _check(
 
 def check_when(at: datetime, days_ahead: int = 1, field: str = "at") -> None:
     """Refuse a time more than `days_ahead` days ahead or before 1970: almost surely a typo."""
-    if at.tzinfo is None:
-        at = at.astimezone()
+    at = clock.instant(at)
     if at > clock.now() + timedelta(days=days_ahead):
         ahead = "a day" if days_ahead == 1 else f"{days_ahead} days"
         raise InvalidInput(

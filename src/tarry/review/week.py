@@ -172,8 +172,8 @@ def _utc(moment: datetime) -> str:
 
 
 def _local(moment: datetime) -> str:
-    """Local wall time as occurrences store it."""
-    return moment.replace(tzinfo=None).isoformat()
+    """Wall time as occurrences store it."""
+    return clock.wall_text(moment)
 
 
 def _lived(store: Store, start: datetime, end: datetime) -> Lived:
@@ -276,11 +276,11 @@ def _scheduled(store: Store, start: datetime, end: datetime) -> int:
         " WHERE starts_at < ? AND (ended_at IS NULL OR ended_at > ?)",
         (_local(end), _utc(start)),
     )
-    count, first = 0, start.replace(tzinfo=None)
+    count, first = 0, clock.wall(start)
     for row in rows:
-        last = end.replace(tzinfo=None)
+        last = clock.wall(end)
         if row["ended_at"]:
-            last = min(last, clock.from_text(row["ended_at"]).replace(tzinfo=None))
+            last = min(last, clock.wall(clock.from_text(row["ended_at"])))
         rule = build_rule(row["rrule"], datetime.fromisoformat(row["starts_at"]))
         count += sum(1 for t in rule.between(first, last, inc=True) if t < last)
     return count

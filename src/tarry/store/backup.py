@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from tarry.base import clock
 from tarry.base import home as homes
 from tarry.base.errors import Conflict, FormatError, Step, StoreError
+from tarry.base.home import Home, Place
 from tarry.store import crypto, swap, unlock
 from tarry.store.connection import FULL_HINT, connect, connect_encrypted, snapshot
 
@@ -244,7 +245,7 @@ def _copy_members(src: Path, folder: Path, files: dict[str, Any]) -> None:
 
 def restore(
     src: Path,
-    home: str | Path | None,
+    home: Place,
     *,
     replace: bool = False,
     passphrase: str | None = None,
@@ -255,7 +256,7 @@ def restore(
     An existing store is kept in `home/backups/replaced-STAMP/` (only with `replace`).
     Unlocking an encrypted backup takes the passphrase it had when the backup was made.
     """
-    directory = homes.ensure(homes.resolve(home))
+    directory = homes.ensure(Home.of(home).path)
     swap.finish(directory)
     existing = (
         homes.db_path(directory).exists() or crypto.header_path(homes.db_path(directory)).exists()

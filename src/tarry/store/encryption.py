@@ -14,6 +14,7 @@ import sqlcipher3.dbapi2 as cipher
 
 from tarry.base import home as homes
 from tarry.base.errors import Conflict, FormatError, LockedError, Step, StoreError
+from tarry.base.home import Home, Place
 from tarry.store import Store, backup, crypto, swap, unlock
 from tarry.store.connection import connect_encrypted
 
@@ -22,8 +23,8 @@ def header_of(home: Path) -> Path:
     return crypto.header_path(homes.db_path(home))
 
 
-def is_encrypted(home: str | Path | None) -> bool:
-    return header_of(homes.resolve(home)).exists()
+def is_encrypted(home: Place) -> bool:
+    return header_of(Home.of(home).path).exists()
 
 
 def _new_header(passphrase: str, kdf: crypto.KdfParams | None) -> tuple[crypto.Header, bytes, str]:
@@ -39,9 +40,9 @@ def _new_header(passphrase: str, kdf: crypto.KdfParams | None) -> tuple[crypto.H
     return header, data_key, recovery
 
 
-def create(home: str | Path | None, passphrase: str, kdf: crypto.KdfParams | None = None) -> str:
+def create(home: Place, passphrase: str, kdf: crypto.KdfParams | None = None) -> str:
     """Create a new encrypted store; returns the recovery key to show once."""
-    directory = homes.ensure(homes.resolve(home))
+    directory = homes.ensure(Home.of(home).path)
     swap.finish(directory)
     if homes.db_path(directory).exists() or header_of(directory).exists():
         raise Conflict(
@@ -56,13 +57,13 @@ def create(home: str | Path | None, passphrase: str, kdf: crypto.KdfParams | Non
     return recovery
 
 
-def encrypt(home: str | Path | None, passphrase: str, kdf: crypto.KdfParams | None = None) -> str:
+def encrypt(home: Place, passphrase: str, kdf: crypto.KdfParams | None = None) -> str:
     """Encrypt the existing plain store in place; returns the recovery key to show once.
 
     The encrypted copy is built and verified in staging, then swapped in; the plain file is
     deleted (its blocks may linger on the disk: see docs/security.md).
     """
-    directory = homes.resolve(home)
+    directory = Home.of(home).path
     if is_encrypted(directory):
         raise Conflict(f"The store in {directory} is already encrypted.")
     with Store.open(directory, create=False) as plain:
@@ -77,9 +78,9 @@ def encrypt(home: str | Path | None, passphrase: str, kdf: crypto.KdfParams | No
     return recovery
 
 
-def plain_backups(home: str | Path | None) -> list[Path]:
+def plain_backups(home: Place) -> list[Path]:
     """Backups in the data directory that are not encrypted (made before `tarry encrypt`)."""
-    folder = homes.resolve(home) / "backups"
+    folder = Home.of(home) / "backups"
     found = sorted(folder.glob("*.db"))
     for path in sorted(folder.glob(f"*{backup.SUFFIX}")):
         try:
@@ -133,7 +134,7 @@ def _unlocked(home: Path, secret: str, *, recovery: bool) -> tuple[crypto.Header
 
 
 def change_passphrase(
-    home: str | Path | None,
+    home: Place,
     old: str,
     new: str,
     *,
@@ -151,9 +152,7 @@ def change_passphrase(
         unlock.remember(changed, new)
 
 
-def new_recovery_key(
-    home: str | Path | None, passphrase: str, kdf: crypto.KdfParams | None = None
-) -> str:
+def new_recovery_key(home: Place, passphrase: str, kdf: crypto.KdfParams | None = None) -> str:
     """Replace the recovery key (the old one stops working); returns the new one."""
     directory = _encrypted_home(home)
     header, data_key = _unlocked(directory, passphrase, recovery=False)
@@ -164,7 +163,7 @@ def new_recovery_key(
     return recovery
 
 
-def set_keyring(home: str | Path | None, passphrase: str | None, *, enabled: bool) -> None:
+def set_keyring(home: Place, passphrase: str | None, *, enabled: bool) -> None:
     """Opt in to (or out of) caching the passphrase in the OS keyring."""
     directory = _encrypted_home(home)
     header = crypto.read(header_of(directory))
@@ -176,8 +175,8 @@ def set_keyring(home: str | Path | None, passphrase: str | None, *, enabled: boo
     crypto.write(header_of(directory), replace(header, keyring=enabled))
 
 
-def _encrypted_home(home: str | Path | None) -> Path:
-    directory = homes.resolve(home)
+def _encrypted_home(home: Place) -> Path:
+    directory = Home.of(home).path
     if directory.is_dir():
         swap.finish(directory)
     if not header_of(directory).exists():

@@ -12,7 +12,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from tarry.base import home as homes
 from tarry.base.errors import TarryError
 from tarry.store.connection import explained
 from tarry.web.pages import render, wants_json
@@ -39,8 +38,7 @@ def as_tarry_error(request: Request, exc: Exception) -> TarryError:
         error = TarryError(exc.detail or "The request was refused.")
         error.http_status = exc.status_code
         return error
-    home = request.app.state.config.home
-    found = explained(exc, homes.db_path(homes.resolve(home)))
+    found = explained(exc, request.app.state.config.home.db)
     if found is not None:
         return found
     log.error("Unexpected error on %s %s", request.method, request.url.path, exc_info=exc)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tarry.base import home as homes
 from tarry.base.errors import InvalidInput
+from tarry.base.home import Home
 from tarry.web.security import Guard
 
 URL_FILE = "serve-url"
@@ -71,7 +72,7 @@ def url_file(home: Path, url: str) -> Iterator[Path]:
 
 
 def serve(
-    home: Path,
+    home: Home,
     *,
     host: str = "127.0.0.1",
     port: int = 8731,
@@ -89,7 +90,7 @@ def serve(
     app = create_app(Config(home=home, guard=guard, key=key))
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/?token={guard.token}"
-    with url_file(home, url) as path:
+    with url_file(home.path, url) as path:
         print(f"tarry is running at {url}\n(also in {path}; press Ctrl+C to stop)", flush=True)
         if open_browser:
             webbrowser.open(url)

@@ -8,7 +8,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from tarry.base import home as homes
 from tarry.base.errors import InvalidInput, NotFound
 from tarry.calendar.ics_import import import_calendar
 from tarry.declare import people
@@ -51,7 +50,7 @@ async def upload(request: Request) -> Response:
     """Stream the file into the private home, then import it in the background."""
     config: Config = request.app.state.config
     kind = request.path_params["kind"]
-    received = await uploads.receive(request, homes.resolve(config.home))
+    received = await uploads.receive(request, config.home.path)
     try:
         check_csrf(request, received.fields.get("_csrf", ""))
         if kind not in KINDS:

@@ -41,9 +41,7 @@ def today_page(request: Request, store: Store) -> dict[str, Any]:
         "ratings": RATINGS,
         "today": commitments.occurrences(store, start, start + timedelta(days=1)),
         "unmarked": [
-            o
-            for o in commitments.unmarked(store, days=7)
-            if o.scheduled_at < start.replace(tzinfo=None)
+            o for o in commitments.unmarked(store, days=7) if o.scheduled_at < clock.wall(start)
         ],
         "drifting": strength.drifting(store)[:5],
         "recent": moments.all_moments(store, limit=5),
