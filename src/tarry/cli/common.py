@@ -11,6 +11,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from tarry.base.errors import InvalidInput
 from tarry.base.home import Home
 from tarry.store import Store
 from tarry.store.unlock import Unlocker
@@ -57,10 +58,20 @@ def unlocker() -> Unlocker:
     return Unlocker(passphrase_file=file, prompt=ask_secret if sys.stdin.isatty() else None)
 
 
-def ask_secret(text: str) -> str:
-    """Ask for a passphrase on the terminal without echoing it."""
-    answer: str = typer.prompt(text, hide_input=True)
-    return answer
+def ask_secret(text: str, *, confirm: bool = False) -> str:
+    """Ask for a passphrase on the terminal itself (/dev/tty), never on stdout, without echo.
+
+    stdout may be a file or a pipe (`tarry people list --json > out.json`, `tarry review | head`):
+    the prompt must neither land in it nor wait unseen behind it. `confirm` asks twice.
+    """
+    import getpass
+
+    for _ in range(3):
+        answer = getpass.getpass(f"{text}: ")
+        if not confirm or getpass.getpass("Repeat for confirmation: ") == answer:
+            return answer
+        err_console.print("The two entries differ; type it again.")
+    raise InvalidInput("The two entries differed three times; nothing was changed.")
 
 
 def print_json(data: Any) -> None:

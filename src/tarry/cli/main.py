@@ -152,6 +152,10 @@ def run(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     try:
         load(modules_for(args))(args=args, prog_name="tarry", standalone_mode=False)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `tarry review | head` stopped reading: nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
     except (TarryError, sqlite3.Error, OSError) as exc:
         # tarry's own errors, a damaged or busy store, a full disk: said once, never a traceback.
         error = explained(exc, state.home.db)

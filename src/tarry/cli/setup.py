@@ -9,7 +9,15 @@ from pathlib import Path
 import typer
 
 from tarry.base.errors import InvalidInput
-from tarry.cli.common import JSON_OPTION, console, err_console, open_store, print_json, state
+from tarry.cli.common import (
+    JSON_OPTION,
+    ask_secret,
+    console,
+    err_console,
+    open_store,
+    print_json,
+    state,
+)
 from tarry.cli.common import unlocker as current_unlocker
 from tarry.store import backup, crypto, encryption, unlock
 
@@ -29,7 +37,7 @@ def _new_passphrase(file: Path | None, env: str) -> str:
     elif os.environ.get(env):
         chosen = os.environ[env]
     elif sys.stdin.isatty():
-        chosen = typer.prompt("New passphrase", hide_input=True, confirmation_prompt=True)
+        chosen = ask_secret("New passphrase", confirm=True)
     else:
         raise InvalidInput(
             "No new passphrase given.",
@@ -48,8 +56,7 @@ def _current_secret(recovery: bool) -> str:
             raise InvalidInput(
                 "No recovery key given.", f"Type it in a terminal or set {RECOVERY_ENV}."
             )
-        answer: str = typer.prompt("Recovery key", hide_input=True)
-        return answer
+        return ask_secret("Recovery key")
     how = current_unlocker()
     given = next(unlock.from_sources(how), None)
     if given is not None:
