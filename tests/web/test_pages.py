@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+import tarry.web
 from tarry.calendar import feed
 from tarry.calendar.ics_import import import_calendar
 from tarry.commit import commitments
@@ -208,3 +210,53 @@ def test_bad_times_are_clear_400s(filled: Web, home: Path) -> None:
     with Store.open(home) as store:
         times = [m.at.isoformat() for m in moments.all_moments(store)]
     assert times == ["2026-11-19T12:00:00+00:00", "2026-11-18T19:30:00+00:00"]
+
+
+def _import_sams_chat(home: Path) -> None:
+    export = home.parent / "result.json"
+    export.write_text(json.dumps(CHAT), encoding="utf-8")
+    with Store.open(home) as store:
+        import_chat(store, export, person="Sam", me="Alex")
+
+
+def test_review_work_bar_shows_the_calendars_work_hours(filled: Web, home: Path) -> None:
+    ics = home.parent / "work.ics"
+    ics.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:w@x\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261117T090000\r\n"
+        "DTEND:20261117T113000\r\nSUMMARY:Work: planning\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    with Store.open(home) as store:
+        import_calendar(store, ics)
+    page = filled.client.get("/review?week=2026-W47").text
+    assert "From your calendar: work 2 h 30 min" in page
+    assert "<title>work (calendar) this week: 2.5</title>" in page  # the bar, not 0
+
+
+def test_review_shows_the_mirror_week(filled: Web, home: Path) -> None:
+    _import_sams_chat(home)
+    page = filled.client.get("/review?week=2026-W47").text
+    section = page.split('<h2 id="mirror-h">The mirror</h2>', 1)[1].split("</section>", 1)[0]
+    assert "2 messages in imported chats: 1 from you, 1 from them (Sam 2)." in section
+    assert "Of their 1 feeling disclosure, 1 met by exploring or validating" in section
+    assert "follow-up questions in 100% of your messages" in section
+
+
+def test_person_page_says_shares_as_percentages(filled: Web, home: Path) -> None:
+    _import_sams_chat(home)
+    page = filled.client.get("/people/1").text
+    row = page.split("Messages with a follow-up question</th>", 1)[1].split("</tr>", 1)[0]
+    assert row == "<td>100%</td><td>0%</td>"  # as the CLI says them, not 1.0 and 0.0
+    met = page.split("How their feelings were met (1)", 1)[1].split("</table>", 1)[0]
+    shares = [int(s) for s in re.findall(r"<td>(\d+)%</td>", met)]
+    assert sum(shares) == 100
+
+
+def test_every_included_template_exists() -> None:
+    folder = Path(tarry.web.__file__).parent / "templates"
+    for template in folder.glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert "ignore missing" not in text, template.name
+        for name in re.findall(r'{%\s*include\s+"([^"]+)"', text):
+            assert (folder / name).is_file(), f"{template.name} includes a missing {name}"

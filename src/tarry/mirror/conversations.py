@@ -92,11 +92,17 @@ class DepthCounts:
 
 @dataclass
 class Met:
-    """How disclosures at one level were met: counts and shares per kind of reply."""
+    """How disclosures at one level were met.
+
+    `counts` and `shares` count each disclosure once, by the first kind of its reply in REPLIES
+    order (a reply that validated and then fixed counts as validate), so the shares add up to
+    100%; `moves` counts every move the replies made (a reply can make several).
+    """
 
     total: int
-    counts: dict[str, int]  # keyed by REPLIES
+    counts: dict[str, int]  # keyed by REPLIES, each disclosure once
     shares: dict[str, float]
+    moves: dict[str, int]  # keyed by REPLIES, every move made
 
 
 @dataclass
@@ -286,23 +292,23 @@ def reply_kinds(exchange: Exchange) -> list[str]:
     return [m for m in MET if m in moves] or ["other reply"]
 
 
-def _share_of(counts: Counter[str], total: int, keys: Iterable[str]) -> Met:
-    return Met(
-        total=total,
-        counts={k: counts[k] for k in keys},
-        shares={k: round(counts[k] / total, 3) if total else 0.0 for k in keys},
-    )
-
-
 def how_met(said: list[Exchange], level: str = "feeling") -> Met:
     """For every message at disclosure `level`: how the next reply met it, with shares."""
-    counts: Counter[str] = Counter()
+    first: Counter[str] = Counter()
+    every: Counter[str] = Counter()
     total = 0
     for exchange in said:
         if exchange.said.disclosure == level:
             total += 1
-            counts.update(reply_kinds(exchange))
-    return _share_of(counts, total, REPLIES)
+            kinds = reply_kinds(exchange)  # in REPLIES order
+            first[kinds[0]] += 1
+            every.update(kinds)
+    return Met(
+        total=total,
+        counts={k: first[k] for k in REPLIES},
+        shares={k: round(first[k] / total, 3) if total else 0.0 for k in REPLIES},
+        moves={k: every[k] for k in REPLIES},
+    )
 
 
 def _response_minutes(chunks: list[Session]) -> Sides[float | None]:
@@ -431,8 +437,8 @@ def week_summary(store: Store, start: datetime, end: datetime) -> MirrorWeek:
         end=end.isoformat(),
         messages=total.messages,
         depth=WeekDepth(total.depth.me, total.depth.them, total.reciprocity),
-        stay=Stay(hard_disclosures=theirs.total, redirected=theirs.counts["redirect"]),
-        seen=Seen(my_feelings=mine.total, met=mine.counts),
+        stay=Stay(hard_disclosures=theirs.total, redirected=theirs.moves["redirect"]),
+        seen=Seen(my_feelings=mine.total, met=mine.moves),
         space=Space(
             their_feelings=theirs.total,
             explored_or_validated=_any_of(chunks, ("explore", "validate")),

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from jinja2 import StrictUndefined
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -24,10 +25,21 @@ from tarry.web.words import STEPS
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))  # autoescapes by default
+templates.env.undefined = StrictUndefined  # a misspelt name is an error, not an empty space
 templates.env.filters["hours"] = clock.hours_text  # one format for hours on every screen
 templates.env.globals["steps"] = STEPS  # a next step the library names, as a link
 
 Handler = Callable[[Request, Store], dict[str, Any]]
+
+
+def percent(share: float | None) -> str:
+    """A share between 0 and 1 as a whole percentage; '–' when there is none."""
+    return "–" if share is None else f"{share * 100:.0f}%"
+
+
+def depth(mean: float | None) -> str:
+    """A mean disclosure depth (0 none .. 3 feeling) to two places; '–' when there is none."""
+    return "–" if mean is None else f"{mean:.2f}"
 
 
 def store_of(request: Request) -> Store:
@@ -94,3 +106,7 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)
+
+
+templates.env.filters["percent"] = percent  # shares as people read them: 19%, as the CLI says
+templates.env.filters["depth"] = depth
