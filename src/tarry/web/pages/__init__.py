@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined
+from jinja2 import Undefined
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -24,8 +24,19 @@ from tarry.web.security import Guard
 from tarry.web.words import STEPS
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
+
+
+class PrintedUndefined(Undefined):
+    """A name that is not there may be tested (`{% if x.y %}`), never printed or looped over:
+    a misspelt name is an error, not an empty space on the page."""
+
+    __str__ = Undefined._fail_with_undefined_error
+    __iter__ = Undefined._fail_with_undefined_error
+    __len__ = Undefined._fail_with_undefined_error
+
+
 templates = Jinja2Templates(directory=str(TEMPLATES))  # autoescapes by default
-templates.env.undefined = StrictUndefined  # a misspelt name is an error, not an empty space
+templates.env.undefined = PrintedUndefined
 templates.env.filters["hours"] = clock.hours_text  # one format for hours on every screen
 templates.env.globals["steps"] = STEPS  # a next step the library names, as a link
 
