@@ -54,7 +54,8 @@ def add(
     with open_store() as store:
         commitment = commitments.add(
             store, title, every=every, rrule=rrule,
-            start=clock.parse(start) if start else None, duration_min=parse_duration(length),
+            start=clock.parse(start, "start", prefer="future") if start else None,
+            duration_min=parse_duration(length),
             people_names=with_, practices=practice, note=note,
         )  # fmt: skip
     console.print(

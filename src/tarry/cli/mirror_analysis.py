@@ -73,7 +73,7 @@ def report(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """How your conversations with PERSON go: depth, how pain was met, who reaches out."""
-    start = clock.parse(since) if since else None
+    start = clock.parse(since, "since") if since else None
     with open_store() as store:
         found = person_report(store, person, since=start, by=by, chat=chat)
     if as_json:

@@ -9,7 +9,6 @@ most MAX_WINDOW_DAYS and yields at most MAX_PER_COMMITMENT occurrences per commi
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -362,10 +361,11 @@ def unmarked(store: Store, days: int = 14) -> list[Occurrence]:
 
 
 def parse_when(text: str) -> date | datetime:
-    """A date ('2026-11-19') or a date and time ('2026-11-19 19:00') naming an occurrence."""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        return date.fromisoformat(text.strip())
-    return naive(clock.parse(text))
+    """A day ('2026-11-19', 'yesterday', 'last thursday') or a day and time ('thursday 19:00')
+    naming an occurrence; a day and time is a wall time."""
+    from tarry.base.dates import read_day
+
+    return read_day(text, field="when", now=clock.now())
 
 
 def find_occurrence(commitment: Commitment, when: date | datetime | None = None) -> datetime:

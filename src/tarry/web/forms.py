@@ -63,7 +63,7 @@ def many(form: FormData, name: str) -> list[str]:
 def when(form: FormData, name: str) -> datetime | None:
     """An optional date-time field (a datetime-local input gives '2026-11-19T19:00')."""
     raw = text(form, name)
-    return clock.parse(raw) if raw else None
+    return clock.parse(raw, name) if raw else None
 
 
 def naive_time(form: FormData, name: str) -> datetime:
