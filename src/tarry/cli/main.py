@@ -72,6 +72,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "export-csv": ("csv_export",),
 }  # fmt: skip
 ROOT_OPTIONS_WITH_VALUE = ("--home", "--passphrase-file")
+ROOT_FLAGS = ("--debug",)
 _loaded: set[str] = set()
 
 
@@ -119,15 +120,62 @@ def load(names: tuple[str, ...] = COMMAND_MODULES) -> typer.Typer:
 
 def command_of(argv: list[str]) -> str | None:
     """The top-level command named in `argv`, skipping the root options."""
+    at = _position_of_command(argv)
+    return None if at is None else argv[at]
+
+
+def _position_of_command(argv: list[str]) -> int | None:
     skip = False
-    for arg in argv:
+    for at, arg in enumerate(argv):
         if skip:
             skip = False
         elif arg in ROOT_OPTIONS_WITH_VALUE:
             skip = True
         elif not arg.startswith("-"):
-            return arg
+            return at
     return None
+
+
+def hoisted(argv: list[str], app: typer.Typer) -> list[str]:
+    """The command line with the global options (--home DIR, --passphrase-file FILE, --debug)
+    moved before the command wherever they were given: `tarry review --home DIR` works too."""
+    at = _position_of_command(argv)
+    if at is None or not any(_is_root_option(a) for a in argv[at:]):
+        return argv  # the usual case costs nothing
+    root: click.Command = typer.main.get_command(app)
+    front, rest = argv[:at], argv[at:]
+    moved, kept, current = [], [], root
+    words = iter(rest)
+    for word in words:
+        if word == "--":
+            kept += [word, *words]
+            break
+        if _is_root_option(word):
+            moved.append(word)
+            value = next(words, None) if word in ROOT_OPTIONS_WITH_VALUE else None
+            moved += [value] if value is not None else []
+            continue
+        kept.append(word)
+        if isinstance(current, click.Group) and word in current.commands:
+            current = current.commands[word]
+        elif _takes_value(current, word):
+            kept.append(next(words, ""))  # its value, even one that looks like --home
+    return [*front, *moved, *kept]
+
+
+def _is_root_option(word: str) -> bool:
+    name, equals, _ = word.partition("=")
+    return (name in ROOT_FLAGS and not equals) or name in ROOT_OPTIONS_WITH_VALUE
+
+
+def _takes_value(command: click.Command, word: str) -> bool:
+    if not word.startswith("-") or "=" in word:
+        return False
+    return any(
+        word in p.opts and not getattr(p, "is_flag", False) and not getattr(p, "count", False)
+        for p in command.params
+        if isinstance(p, click.Option)
+    )
 
 
 def modules_for(argv: list[str]) -> tuple[str, ...]:
@@ -151,7 +199,9 @@ def run(argv: list[str] | None = None) -> None:
     os.umask(0o077)
     args = sys.argv[1:] if argv is None else argv
     try:
-        load(modules_for(args))(args=args, prog_name="tarry", standalone_mode=False)
+        loaded = load(modules_for(args))
+        args = hoisted(args, loaded)
+        loaded(args=args, prog_name="tarry", standalone_mode=False)
         sys.stdout.flush()
     except BrokenPipeError:  # `tarry review | head` stopped reading: nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
