@@ -148,6 +148,7 @@ def test_occurrences_generated_from_the_rule(store: Store, dinner: Commitment) -
         "people": ["Sam"],
         "practices": ["depth", "priority"],
         "ends_at": "2026-10-29T21:00:00",
+        "happened": True,
     }
 
 

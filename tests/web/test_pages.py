@@ -260,3 +260,21 @@ def test_every_included_template_exists() -> None:
         assert "ignore missing" not in text, template.name
         for name in re.findall(r'{%\s*include\s+"([^"]+)"', text):
             assert (folder / name).is_file(), f"{template.name} includes a missing {name}"
+
+
+def test_today_offers_kept_only_once_it_has_begun(filled: Web, home: Path) -> None:
+    with Store.open(home) as store:
+        commitments.add(store, "Evening call", every="thursday 19:00", people_names=["Sam"])
+    page = filled.client.get("/today").text
+    forms = {
+        title: form
+        for title, form in re.findall(
+            r'aria-label="Mark ([^"]+) on [^"]+">(.*?)</form>', page, re.S
+        )
+    }
+    assert 'value="kept"' in forms["Dinner"]  # 10:00 has passed at 12:00
+    assert 'value="kept"' not in forms["Evening call"]  # 19:00 has not
+    assert 'value="skipped"' in forms["Evening call"] and 'value="traded"' in forms["Evening call"]
+    assert "You can mark it kept once it has begun." in page
+    listed = {o["title"]: o["happened"] for o in filled.client.get("/today.json").json()["today"]}
+    assert listed == {"Dinner": True, "Evening call": False}

@@ -79,11 +79,21 @@ class Occurrence:
     def ends_at(self) -> datetime:
         return self.scheduled_at + timedelta(minutes=self.duration_min)
 
+    @property
+    def happened(self) -> bool:
+        """Whether it has begun: only then can it be marked kept (traded or skipped: any time)."""
+        return has_happened(self.scheduled_at)
+
     def to_dict(self) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         data["scheduled_at"] = self.scheduled_at.isoformat()
         data["ends_at"] = self.ends_at.isoformat()
+        data["happened"] = self.happened
         return data
+
+
+def has_happened(scheduled_at: datetime) -> bool:
+    return scheduled_at <= clock.wall(clock.now())
 
 
 # Commitments ----------------------------------------------------------------------------------
@@ -431,7 +441,7 @@ def mark(
         )
     commitment = get(store, ref)
     at = find_occurrence(commitment, when)
-    if status == "kept" and at > naive(clock.now()):
+    if status == "kept" and not has_happened(at):
         raise InvalidInput(
             f"{commitment.title!r} on {at:%Y-%m-%d %H:%M} has not happened yet.",
             "Mark it kept afterwards; traded or skipped can be marked ahead.",
