@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -72,11 +73,37 @@ def test_log_a_moment(filled: Web, home: Path) -> None:
     assert latest.practices == ["seen", "stay"]
 
 
-def test_bad_rating_is_a_clear_400_and_writes_nothing(filled: Web, home: Path) -> None:
-    response = filled.post("/moments", {"with": "Sam", "intimacy": "9"})
-    assert response.status_code == 400 and "Intimacy must be 1-7, not 9." in response.text
+def _beside(page: str, form: str, name: str) -> str:
+    """The error shown beside one input of one form ('' when there is none)."""
+    found = re.search(rf'id="{re.escape(form)}-{name}-error">(.*?)</span>', page, re.S)
+    return html.unescape(found[1]) if found else ""
+
+
+def test_a_refused_moment_comes_back_with_the_error_beside_its_input(
+    filled: Web, home: Path
+) -> None:
+    typed = {"with": "Sam", "intimacy": "9", "duration": "45m", "note": "told her about the fear",
+             "practice": ["seen", "stay"], "medium": "call"}  # fmt: skip
+    response = filled.post("/moments", typed)
+    page = response.text  # type: ignore[attr-defined]
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert "Log a moment" in page and "Something needs attention" not in page  # the form, again
+    assert _beside(page, "log", "intimacy") == (
+        "9 is not on the 1-7 scale. A whole number from 1 (not at all) to 7 (very much)."
+    )
+    assert 'name="intimacy" min="1" max="7" value="9" aria-invalid="true"' in page
+    assert ">told her about the fear</textarea>" in page and 'value="45m"' in page
+    assert 'value="seen" checked' in page and 'value="stay" checked' in page
+    assert "<option selected>call</option>" in page
+    assert "--" not in _beside(page, "log", "intimacy")
     with Store.open(home) as store:
-        assert len(moments.all_moments(store)) == 1
+        assert len(moments.all_moments(store)) == 1  # nothing written
+
+
+def test_a_time_the_form_cannot_read_is_said_beside_when(filled: Web) -> None:
+    page = filled.post("/moments", {"with": "Sam", "at": "garbage"}).text  # type: ignore[attr-defined]
+    assert _beside(page, "log", "at").startswith("Cannot read the time 'garbage'.")
+    assert "e.g. yesterday 19:00" in _beside(page, "log", "at")
 
 
 def test_mark_kept_and_traded(filled: Web, home: Path) -> None:
@@ -204,8 +231,6 @@ def test_bad_times_are_clear_400s(filled: Web, home: Path) -> None:
     for at in ("", "garbage"):
         response = filled.post("/commitments/1/mark", {"status": "kept", "at": at})
         assert response.status_code == 400 and "is not a date and time" in response.text
-    response = filled.post("/moments", {"with": "Sam", "at": "garbage"})
-    assert response.status_code == 400 and "Cannot read the time" in response.text
     assert filled.post("/moments", {"with": "Sam", "at": "2026-11-18T19:30"}).status_code == 303
     with Store.open(home) as store:
         times = [m.at.isoformat() for m in moments.all_moments(store)]

@@ -77,8 +77,9 @@ class TarryError(Exception):
 
 
 def plain_expectation(exc: TarryError, name: str | None = None) -> str:
-    """'NAME: what it takes, e.g. EXAMPLE.' with the field's own name unless `name` is given."""
-    label = name or (exc.field or "").replace("_", " ")
+    """'NAME: what it takes, e.g. EXAMPLE.' with the field's own name unless `name` is given;
+    `name=""` leaves the name out (said beside the input itself)."""
+    label = (exc.field or "").replace("_", " ") if name is None else name
     said = exc.expected or ""
     if exc.example:
         said += f"{', ' if said else ''}e.g. {exc.example}"

@@ -47,6 +47,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "day_first": ("date_order",),
     "path": ("output", "markdown", "file"),
     "ratings": ("ratings",),
+    "cost_hours": ("cost",),
+    "direction": ("toward",),
 }
 
 
@@ -94,7 +96,8 @@ def flag_for(
     else the root's (--home, --passphrase-file)."""
     if field is None or command is None:
         return None
-    names = (field, *ALIASES.get(field, ()))
+    whole = field.split(".", 1)[0]  # 'ratings.intimate.importance' is given with --rate
+    names = (field, whole, *ALIASES.get(field, ()), *ALIASES.get(whole, ()))
     for params in (command.params, root.params if root else []):
         for param in params:
             if param.name in names:

@@ -39,7 +39,11 @@ def rate(
     given = values.parse_ratings(ratings)
     with open_store() as store:
         before = values.latest(store)
-        profile = values.record(store, given or ask(before), note=note)
+        answers = given or ask(before)
+        if not given and not note and values.unchanged(store, answers) is not None:
+            console.print("Nothing changed since your last answers, so nothing was saved.")
+            return
+        profile = values.record(store, answers, note=note)
     render(profile, before)
 
 

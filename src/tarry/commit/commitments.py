@@ -184,13 +184,17 @@ def add(
     """Add a recurring commitment from a friendly `every` or a raw `rrule` (one of them)."""
     title = title.strip()
     if not title:
-        raise InvalidInput("A commitment needs a title, e.g. 'Phone-free dinner with Sam'.")
+        raise InvalidInput(
+            "A commitment needs a title.", field="title", example="Phone-free dinner with Sam"
+        )
     rule, starts_at = schedule(every, rrule, start)
     check_duration(rule, starts_at, duration_min)
     person_ids, keys = people.ids_for(store, people_names), practice_keys.parse(practices)
     active = "SELECT 1 FROM commitments WHERE title = ? COLLATE NOCASE AND ended_at IS NULL"
     if store.one(active, (title,)):
-        raise Conflict(f"A commitment called {title!r} already exists.", "Choose another title.")
+        raise Conflict(
+            f"A commitment called {title!r} already exists.", "Choose another title.", field="title"
+        )
     with store.tx():
         cur = store.execute(
             "INSERT INTO commitments (title, rrule, starts_at, duration_min, note, created_at)"

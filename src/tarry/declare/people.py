@@ -64,7 +64,7 @@ def add(
     if same is not None:
         what = "is already in tarry" if same.name.lower() == name.lower() else (
             f"is already an alias of {same.name}")  # fmt: skip
-        raise Conflict(f"{name} {what}.", step=Step.EDIT_PERSON)
+        raise Conflict(f"{name} {what}.", field="name", step=Step.EDIT_PERSON)
     with store.tx():
         cur = store.execute(
             "INSERT INTO people (name, relation, cadence_days, note, created_at)"

@@ -165,7 +165,11 @@ def domain_key(text: str) -> str:
     squashed = "".join(ch for ch in text.lower() if ch.isalnum())
     key = SYNONYMS.get(squashed, squashed)
     if key not in DOMAINS:
-        raise InvalidInput(f"Unknown value domain {text!r}.", f"Choose from: {', '.join(DOMAINS)}.")
+        raise InvalidInput(
+            f"Unknown value domain {text!r}.",
+            field="ratings",
+            expected=f"a domain: one of {', '.join(DOMAINS)}",
+        )
     return key
 
 
@@ -204,8 +208,22 @@ def check_score(domain: str, what: str, value: int) -> None:
     if not 1 <= value <= 10:
         raise InvalidInput(
             f"The {what} of {domain} must be 1-10, not {value}.",
-            "1 = not at all, 10 = extremely.",
+            field=f"ratings.{domain}.{what}",
+            expected="a whole number from 1 (not at all) to 10 (extremely)",
         )
+
+
+def unchanged(store: Store, ratings: Mapping[str, tuple[int, int]]) -> Profile | None:
+    """The latest profile, when `ratings` rate the same domains the same way; else None.
+
+    A questionnaire sent back as it was shown says nothing new: the shells save nothing then.
+    """
+    latest_profile = latest(store)
+    if latest_profile is None:
+        return None
+    given = {domain_key(name): tuple(pair) for name, pair in ratings.items()}
+    held = {r.domain: (r.importance, r.consistency) for r in latest_profile.ratings}
+    return latest_profile if given == held else None
 
 
 def record(

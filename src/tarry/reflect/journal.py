@@ -78,7 +78,7 @@ def write(
     """Save an entry; an empty body is refused (nothing is written)."""
     body = body.strip()
     if not body:
-        raise InvalidInput("The entry is empty; nothing was saved.")
+        raise InvalidInput("The entry is empty; nothing was saved.", field="body")
     with store.tx():
         cur = store.execute(
             "INSERT INTO entries (at, prompt, body) VALUES (?, ?, ?)",

@@ -105,7 +105,7 @@ class Moment:
 def _check_scale(name: str, value: int | None, low: int, high: int) -> None:
     if value is not None and not low <= value <= high:
         raise InvalidInput(
-            f"{name.replace('_', ' ').capitalize()} must be {low}-{high}, not {value}.",
+            f"{value} is not on the {low}-{high} scale.",
             field=name,
             expected=f"a whole number from {low} (not at all) to {high} (very much)",
         )
@@ -114,7 +114,9 @@ def _check_scale(name: str, value: int | None, low: int, high: int) -> None:
 def _check_choice(name: str, value: str, allowed: Sequence[str]) -> None:
     if value not in allowed:
         raise InvalidInput(
-            f"Unknown {name} {value!r}.", field=name, expected=f"one of {', '.join(allowed)}"
+            f"{value!r} is not one of the choices.",
+            field=name,
+            expected=f"one of {', '.join(allowed)}",
         )
 
 

@@ -70,14 +70,16 @@ def record(
     if direction not in DIRECTIONS:
         raise InvalidInput(
             f"Unknown direction {direction!r}.",
-            "Use toward (closeness won) or away (closeness lost).",
+            field="direction",
+            expected="toward (closeness won) or away (closeness lost)",
         )
     if cost_hours is not None and cost_hours < 0:
-        raise InvalidInput(f"A cost cannot be negative ({cost_hours} h).")
+        raise InvalidInput(f"A cost cannot be negative ({cost_hours:g} h).", field="cost_hours")
     if cost_hours is not None and cost_hours > MAX_COST_HOURS:
         raise InvalidInput(
             f"A tradeoff costs at most a week ({MAX_COST_HOURS} h), not {cost_hours:g} h.",
             "Record a longer stretch as one tradeoff per week.",
+            field="cost_hours",
         )
     check_when(at or clock.now(), days_ahead=366)  # a trade can be decided ahead
     keys = practice_keys.parse(practices)

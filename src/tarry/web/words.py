@@ -56,12 +56,15 @@ class Shown:
         }
 
 
-def shown(exc: TarryError, labels: Mapping[str, str] | None = None) -> Shown:
-    """`exc` in the browser's words; `labels` are the form's (field -> label)."""
+def shown(
+    exc: TarryError, labels: Mapping[str, str] | None = None, *, beside: bool = False
+) -> Shown:
+    """`exc` in the browser's words; `labels` are the form's (field -> label). `beside`: said
+    next to the input itself, so without its label."""
     hint = [exc.hint] if exc.hint else []
     if exc.expected or exc.example:
         names = {**LABELS, **(labels or {})}
-        hint.append(plain_expectation(exc, names.get(exc.field or "", "")))
+        hint.append(plain_expectation(exc, "" if beside else names.get(exc.field or "")))
     link = None
     if exc.step is not None:
         words, href = STEPS[exc.step]
