@@ -281,7 +281,7 @@ def test_cli_add_list_upcoming(cli, store: Store) -> None:
     ]  # fmt: skip
     text = cli("commit", "upcoming").stdout
     assert "Thu 2026-11-19 19:00" in text
-    assert "2 past occurrence(s) of the last 14 days not marked yet" in text
+    assert "2 past occurrences of the last 14 days not marked yet" in text
 
 
 def test_cli_upcoming_says_still_to_come_and_not_marked_yet(

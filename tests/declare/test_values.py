@@ -178,7 +178,7 @@ def test_cli_one_domain_profile_says_what_it_compares(cli, store: Store) -> None
     result = cli("values", "--rate", "intimate=9/5")
     assert "(+9.0 since 2026-09-01 over intimate, rated both times)" in result.stdout
     text = cli("values", "history").stdout
-    assert "Composite change, first to latest (over the 1 domain(s) rated in both): +9" in text
+    assert "Composite change, first to latest (over the 1 domain rated in both): +9" in text
 
 
 def test_cli_history_without_profiles_says_so(cli) -> None:

@@ -29,19 +29,16 @@ class State:
     home_option: str | None = None  # --home as given
     debug: bool = False
     passphrase_file: str | None = None
-    _home: Home | None = None
 
     def start(self, home: str | None, *, debug: bool, passphrase_file: str | None) -> None:
-        """A new command line: its options, and its home not looked up yet."""
+        """A new command line: its global options."""
         self.home_option, self.debug, self.passphrase_file = home, debug, passphrase_file
-        self._home = None
 
     @property
     def home(self) -> Home:
-        """The home this command works on, resolved once (--home, TARRY_HOME, the default)."""
-        if self._home is None:
-            self._home = Home.resolve(self.home_option)
-        return self._home
+        """The home this command works on (--home, TARRY_HOME, the default), looked up here,
+        at the edge; the library receives it."""
+        return Home.resolve(self.home_option)
 
 
 state = State()

@@ -80,7 +80,7 @@ def _lived(result: Review) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
-    from tarry.review.markdown import plural
+    from tarry.base.textcharts import plural
 
     lived = result.lived
     seen = f"{plural(lived.moments, 'moment')} with {plural(lived.people_seen, 'person', 'people')}"

@@ -40,7 +40,7 @@ def _check(relation: str | None, cadence_days: float | None) -> None:
     ):
         raise InvalidInput(
             f"Contact cadence must be a number of days from 1 to {MAX_CADENCE_DAYS}, "
-            f"not {cadence_days}.",
+            f"not {cadence_days:g}.",
             field="cadence_days",
             expected=f"how often to be in touch, in days (1 to {MAX_CADENCE_DAYS}); weekly is 7",
             example="7",

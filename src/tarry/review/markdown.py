@@ -8,15 +8,11 @@ from typing import TYPE_CHECKING
 
 from tarry.base import outputs
 from tarry.base.clock import hours_text
-from tarry.base.textcharts import bar, signed, sparkline
+from tarry.base.textcharts import bar, plural, signed, sparkline
 from tarry.review.week import CalendarWeek, Review
 
 if TYPE_CHECKING:
     from tarry.mirror.conversations import MirrorWeek
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"
 
 
 def span(review: Review) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import ipaddress
+import signal
 import socket
 import webbrowser
 from collections.abc import Callable, Iterator
@@ -71,6 +72,10 @@ def url_file(home: Path, url: str) -> Iterator[Path]:
             (home / "uploads").rmdir()
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def serve(
     home: Home,
     *,
@@ -90,6 +95,9 @@ def serve(
     app = create_app(Config(home=home, guard=guard, key=key))
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/?token={guard.token}"
+    # uvicorn stops on SIGTERM, then raises it again: stopping by exception lets the URL file
+    # (which holds the token) be removed, as Ctrl+C does.
+    signal.signal(signal.SIGTERM, _stop)
     with url_file(home.path, url) as path:
         print(f"tarry is running at {url}\n(also in {path}; press Ctrl+C to stop)", flush=True)
         if open_browser:

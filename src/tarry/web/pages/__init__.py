@@ -21,6 +21,7 @@ from starlette.templating import Jinja2Templates
 
 from tarry.base import clock
 from tarry.base.errors import TarryError
+from tarry.base.textcharts import plural
 from tarry.store import Store
 from tarry.web.cache import PageCache
 from tarry.web.forms import Form, Refill, checked_form, text
@@ -176,3 +177,4 @@ def jsonable(value: Any) -> Any:
 
 templates.env.filters["percent"] = percent  # shares as people read them: 19%, as the CLI says
 templates.env.filters["depth"] = depth
+templates.env.filters["plural"] = plural  # '1 file', '3 files', never 'file(s)'

@@ -28,7 +28,9 @@ def ritual_page(request: Request, store: Store) -> dict[str, Any]:
     person = people.get(store, other) if other else None
     minutes = request.query_params.get("minutes", "").strip()
     turns = rituals.plan(
-        ritual, minutes=float(minutes) if minutes else None, other=person.name if person else "them"
+        ritual,
+        minutes=float(minutes) if minutes else None,
+        other=person.name if person else rituals.OTHER,
     )
     return {
         "ritual": rituals.to_dict(ritual, turns),
