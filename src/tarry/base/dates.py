@@ -86,11 +86,9 @@ def _locale_order(locale: str) -> str | None:
     return "mdy" if country in MONTH_FIRST else "ymd" if country in YEAR_FIRST else "dmy"
 
 
-def read_time(
-    text: str, *, field: str = "at", now: datetime | None = None, prefer: str = "past"
-) -> datetime:
-    """The time `text` names, aware in the local zone; a day alone is its midnight."""
-    now = now or _now()
+def read_time(text: str, *, now: datetime, field: str = "at", prefer: str = "past") -> datetime:
+    """The time `text` names, aware in the local zone; a day alone is its midnight. `now` is
+    clock.now() (this module reads no clock: clock.parse calls it)."""
     said = read(text, field=field, now=now, prefer=prefer)
     if said.instant is not None:
         return said.instant.astimezone()
@@ -99,10 +97,9 @@ def read_time(
 
 
 def read_day(
-    text: str, *, field: str = "when", now: datetime | None = None, prefer: str = "past"
+    text: str, *, now: datetime, field: str = "when", prefer: str = "past"
 ) -> date | datetime:
     """A day (a date) or, when a time is given too, a local wall time (naive)."""
-    now = now or _now()
     said = read(text, field=field, now=now, prefer=prefer)
     if said.instant is not None:
         return said.instant.astimezone().replace(tzinfo=None)
@@ -129,12 +126,6 @@ def read(text: str, *, field: str, now: datetime, prefer: str = "past") -> Said:
             raise _unreadable(text, field)
         return Said(day=now.date(), at=at)
     return Said(day=_day(day_words, text, field, now.date(), prefer), at=at)
-
-
-def _now() -> datetime:
-    from tarry.base import clock  # clock reads TARRY_NOW; imported here: clock imports this
-
-    return clock.now()
 
 
 def _iso(text: str, field: str) -> Said | None:
