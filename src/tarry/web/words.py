@@ -34,7 +34,18 @@ STEPS: dict[Step, tuple[str, str | None]] = {
 }
 
 # Field names as the web app's forms label them, for an error shown away from its form.
-LABELS: dict[str, str] = {}
+LABELS: dict[str, str] = {
+    "at": "When",
+    "since": "Since",
+    "when": "Which day",
+    "duration_min": "How long",
+    "people_names": "With",
+    "every": "Every",
+    "rrule": "Rule",
+    "fmt": "Format",
+    "day_first": "Date order",
+    "words": "Search",
+}
 
 
 @dataclass
