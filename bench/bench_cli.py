@@ -4,7 +4,12 @@ Builds the store once (bench/make_store.py, cached under bench/out/), copies it 
 home, then runs each command N times in turn (interleaved, so load on a shared machine hits all
 alike) and prints the median and p90 with the ratio to `python -c pass` measured alongside.
 
-    .venv/bin/python bench/bench_cli.py [--runs 15] [--markdown]
+    .venv/bin/python bench/bench_cli.py [--runs 15] [--markdown] [--vs DIR]
+
+`--vs DIR` compares with another version of tarry, a source tree (DIR/src/tarry, e.g. a
+`git worktree` or `git archive` of an earlier commit): `tarry log` and `tarry review` of both run
+in turn, each as `python -m tarry` with its own src on PYTHONPATH, and the table gains the ratio
+this tree / DIR per command.
 
 Targets (issue 2): log median <= 200 ms, review median <= 500 ms.
 """
@@ -49,6 +54,17 @@ def commands(home: Path) -> dict[str, list[str]]:
     }
 
 
+def versus(home: Path, here: Path, other: Path) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """`tarry log` and `tarry review` of this tree and of `other`, each with its own src."""
+    log, review = commands(home)["tarry log (all flags)"][1:], commands(home)["tarry review"][1:]
+    found = {}
+    for tree, tag in ((here, "this tree"), (other, "vs")):
+        env = {"PYTHONPATH": str(tree / "src")}
+        for name, argv in (("tarry log (all flags)", log), ("tarry review", review)):
+            found[f"{name} [{tag}]"] = ([sys.executable, "-m", "tarry", *argv], env)
+    return found
+
+
 def cpu_seconds() -> float:
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     return used.ru_utime + used.ru_stime
@@ -67,13 +83,21 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
 Times = dict[str, list[tuple[float, float]]]
 
 
-def measure(cmds: dict[str, list[str]], runs: int, env: dict[str, str]) -> Times:
-    times: Times = {name: [] for name in cmds}
-    for argv in cmds.values():  # warm the file cache and .pyc files once
-        run_once(argv, env)
+def measure(
+    cmds: dict[str, list[str]],
+    runs: int,
+    env: dict[str, str],
+    extra: dict[str, tuple[list[str], dict[str, str]]] | None = None,
+) -> Times:
+    """Every command `runs` times, in turn; `extra` commands carry their own environment."""
+    every = {name: (argv, env) for name, argv in cmds.items()}
+    every |= {name: (argv, {**env, **more}) for name, (argv, more) in (extra or {}).items()}
+    times: Times = {name: [] for name in every}
+    for argv, environ in every.values():  # warm the file cache and .pyc files once
+        run_once(argv, environ)
     for _ in range(runs):
-        for name, argv in cmds.items():
-            times[name].append(run_once(argv, env))
+        for name, (argv, environ) in every.items():
+            times[name].append(run_once(argv, environ))
     return times
 
 
@@ -112,6 +136,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument("--vs", type=Path, metavar="DIR", help="another tarry source tree")
     args = parser.parse_args()
     cached = make_store.DEFAULT_HOME
     if not (cached / "tarry.db").exists():
@@ -121,12 +146,24 @@ def main() -> None:
         shutil.copytree(cached, home)
         env = {**os.environ, "TARRY_NOW": NOW, "TZ": "UTC"}
         env.pop("TARRY_HOME", None)
-        times = measure(commands(home), args.runs, env)
+        extra = versus(home, HERE.parent, args.vs) if args.vs else None
+        times = measure(commands(home), args.runs, env, extra)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"# {platform.python_implementation()} {platform.python_version()},"
           f" {os.cpu_count()} cores, load average {load}, {args.runs} runs each",
           file=sys.stderr)  # fmt: skip
     report(times, args.markdown)
+    if args.vs:
+        compare(times, args.markdown)
+
+
+def compare(times: Times, markdown: bool) -> None:
+    """This tree against the other, per command: medians and their ratio."""
+    for name in ("tarry log (all flags)", "tarry review"):
+        mine = statistics.median(w for w, _ in times[f"{name} [this tree]"])
+        theirs = statistics.median(w for w, _ in times[f"{name} [vs]"])
+        line = f"{name}: this tree {mine:.0f} ms, vs {theirs:.0f} ms, ratio {mine / theirs:.2f}"
+        print(f"- {line}" if markdown else line)
 
 
 if __name__ == "__main__":

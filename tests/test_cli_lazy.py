@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import subprocess
 import sys
 
@@ -68,3 +69,35 @@ def test_tarry_log_does_not_import_the_heavy_parts(tmp_path) -> None:
 def test_version(cli) -> None:
     result = cli("--version")
     assert (result.code, result.stdout.strip()) == (0, f"tarry {__import__('tarry').__version__}")
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["review", "--home", "/x"], ["--home", "/x", "review"]),
+        (["people", "list", "--json", "--home=/x"], ["--home=/x", "people", "list", "--json"]),
+        (["--debug", "log", "--home", "/x", "--with", "Sam"],
+         ["--debug", "--home", "/x", "log", "--with", "Sam"]),
+        (["log", "--note", "--home", "--with", "Sam"],
+         ["log", "--note", "--home", "--with", "Sam"]),
+        (["commit", "mark", "1", "kept", "--passphrase-file", "f", "--debug"],
+         ["--passphrase-file", "f", "--debug", "commit", "mark", "1", "kept"]),
+        (["search", "--", "--home"], ["search", "--", "--home"]),
+        (["--home", "/x", "review"], ["--home", "/x", "review"]),
+    ],
+)  # fmt: skip
+def test_global_options_anywhere_move_before_the_command(
+    argv: list[str], expected: list[str]
+) -> None:
+    from tarry.cli.main import hoisted, load
+
+    assert hoisted(argv, load()) == expected
+
+
+def test_home_after_the_command_is_the_home_used(cli, tmp_path) -> None:
+    other = tmp_path / "other"
+    assert cli("people", "add", "Sam", "--home", str(other)).code == 0
+    assert cli("log", "--note", "--home", "--with", "Sam", "--home", str(other)).code == 0
+    listed = cli("moments", "list", "--json", f"--home={other}")
+    assert [m["note"] for m in json.loads(listed.stdout)] == ["--home"]
+    assert json.loads(cli("people", "list", "--json").stdout) == []  # TARRY_HOME untouched

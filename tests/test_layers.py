@@ -4,6 +4,7 @@ never imports a shell (the CLI, the web app) or speaks its words."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,3 +108,68 @@ def test_the_library_never_imports_a_shell() -> None:
     for name, targets in graph().items():
         if not name.startswith(SHELLS) and name != ENTRY:
             assert not {t for t in targets if t.startswith(SHELLS)}, name
+
+
+FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]+")
+COMMAND = re.compile(r"`tarry [a-z]|\|\s*tarry [a-z]|\btarry [a-z-]+ [^\s]*--")
+SCHEMA = "tarry.store.migrations."  # SQL text, frozen once a migration has run
+# Programs of their own (`python -m ...`, for developers): their options are their own shell.
+PROGRAMS = ("tarry.mirror.model.train",)
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        kinds = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+        if isinstance(node, kinds) and node.body and isinstance(node.body[0], ast.Expr):
+            found.add(id(node.body[0].value))
+    return found
+
+
+def shell_words(name: str, source: str) -> list[str]:
+    """Strings in a module's code (docstrings aside) that name a CLI flag or command."""
+    tree = ast.parse(source)
+    docs = _docstrings(tree)
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docs
+        and (FLAG.search(node.value) or COMMAND.search(node.value))
+    ]
+
+
+def test_the_library_never_names_a_flag_or_a_command() -> None:
+    found = {
+        name: words
+        for name, path in MODULES.items()
+        if not name.startswith((*SHELLS, SCHEMA))
+        and name not in PROGRAMS
+        and (words := shell_words(name, path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
+
+
+def test_the_word_finder_sees_flags_and_commands() -> None:
+    source = 'X = "Say it with --for."\nY = "See `tarry people list`."\nZ = "a tarry backup"\n'
+    assert shell_words("m", source) == ["Say it with --for.", "See `tarry people list`."]
+
+
+def test_every_step_has_words_in_both_shells() -> None:
+    from tarry.base.errors import Step
+    from tarry.cli.errors import STEPS as CLI_STEPS
+    from tarry.web.words import STEPS as WEB_STEPS
+
+    assert set(CLI_STEPS) == set(Step) == set(WEB_STEPS)
+
+
+def test_only_the_shells_look_up_where_the_home_is() -> None:
+    lookups = {
+        name
+        for name, path in MODULES.items()
+        if "Home.resolve(" in path.read_text(encoding="utf-8")
+        and not name.startswith(SHELLS)
+        and name != "tarry.base.home"
+    }
+    assert lookups == set()

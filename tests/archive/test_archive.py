@@ -221,7 +221,7 @@ def test_cli_export_to_stdout_and_file_then_restore(cli, store: Store, tmp_path:
     assert restored.stdout.startswith("Restored 14 rows from ")
     refused = cli("--home", str(tmp_path / "new"), "import-backup", str(out))
     assert refused.code == 2 and "already holds data" in refused.stderr
-    assert "tarry --home NEW_DIR import-backup FILE" in refused.stderr
+    assert "--home: a new or empty data folder, e.g. --home ~/tarry-restored." in refused.stderr
     missing = cli("--home", str(tmp_path / "new2"), "import-backup", str(tmp_path / "nope.json"))
     assert missing.code == 2 and "Cannot read" in missing.stderr
 

@@ -12,8 +12,6 @@ import pytest
 from tarry.base import outputs
 from tarry.base.errors import InvalidInput
 
-HINT = "Choose another --output."
-
 
 @pytest.fixture(params=["unnamed", "partial"])
 def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
@@ -27,9 +25,9 @@ def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_pat
 
 def test_written_whole_and_private(tmp_path: Path, way: str) -> None:
     target = tmp_path / "export.json"
-    with outputs.output(target, HINT) as out:
+    with outputs.output(target) as out:
         out.write("café\n")
-    outputs.write_bytes(tmp_path / "c.ics", b"BEGIN:VCALENDAR\r\n", HINT)
+    outputs.write_bytes(tmp_path / "c.ics", b"BEGIN:VCALENDAR\r\n", field="output")
     assert target.read_text(encoding="utf-8") == "café\n"
     assert (tmp_path / "c.ics").read_bytes() == b"BEGIN:VCALENDAR\r\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
@@ -39,7 +37,7 @@ def test_written_whole_and_private(tmp_path: Path, way: str) -> None:
 def test_a_failure_leaves_the_old_file_and_nothing_else(tmp_path: Path, way: str) -> None:
     target = tmp_path / "export.json"
     target.write_text("the old export")
-    with pytest.raises(RuntimeError), outputs.output(target, HINT) as out:
+    with pytest.raises(RuntimeError), outputs.output(target) as out:
         out.write("half of the new one")
         raise RuntimeError("the store failed mid-way")
     assert target.read_text() == "the old export"
@@ -48,14 +46,14 @@ def test_a_failure_leaves_the_old_file_and_nothing_else(tmp_path: Path, way: str
 
 def test_an_unwritable_place_is_a_clear_error(tmp_path: Path, way: str) -> None:
     with pytest.raises(InvalidInput, match=r"Cannot write .*nowhere/x.json: No such file"):
-        outputs.write_bytes(tmp_path / "nowhere" / "x.json", b"{}", HINT)
+        outputs.write_bytes(tmp_path / "nowhere" / "x.json", b"{}", field="output")
 
 
 def test_kill_9_mid_write_leaves_nothing(tmp_path: Path, way: str) -> None:
     target = tmp_path / "export.json"
     pid = os.fork()
     if pid == 0:  # the child writes half an export, then dies without any clean-up
-        with outputs.output(target, HINT) as out:
+        with outputs.output(target) as out:
             out.write("private text\n" * 100_000)
             out.flush()
             os.kill(os.getpid(), signal.SIGKILL)

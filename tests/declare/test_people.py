@@ -92,3 +92,9 @@ def test_names_and_aliases_never_collide(store: Store) -> None:
 def test_cli_refuses_infinite_cadence(cli) -> None:
     result = cli("people", "add", "Inf", "--every", "inf")
     assert result.code == 2 and "from 1 to 3650" in result.stderr
+
+
+def test_a_refused_number_is_said_as_typed(store: Store) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        people.add(store, "Ana", cadence_days=-3.0)
+    assert caught.value.message.endswith("from 1 to 3650, not -3.")

@@ -156,8 +156,9 @@ def test_a_domain_rated_twice_is_refused(cli, store: Store) -> None:
     result = cli("values", "--rate", "intimate=9/4", "--rate", "intimate=8/3")
     assert result.code == 2
     assert result.stderr.splitlines() == [
-        "error: intimate is rated twice: --rate intimate=9/4 and --rate intimate=8/3.",
+        "error: intimate is rated twice: intimate=9/4 and intimate=8/3.",
         "Give each domain once.",
+        "See --rate.",
     ]
     assert values.history(store) == []
 
@@ -177,7 +178,7 @@ def test_cli_one_domain_profile_says_what_it_compares(cli, store: Store) -> None
     result = cli("values", "--rate", "intimate=9/5")
     assert "(+9.0 since 2026-09-01 over intimate, rated both times)" in result.stdout
     text = cli("values", "history").stdout
-    assert "Composite change, first to latest (over the 1 domain(s) rated in both): +9" in text
+    assert "Composite change, first to latest (over the 1 domain rated in both): +9" in text
 
 
 def test_cli_history_without_profiles_says_so(cli) -> None:

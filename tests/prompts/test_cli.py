@@ -79,7 +79,8 @@ def test_ritual_json_plan(cli) -> None:
     plan = json.loads(cli("ritual", "checkin", "--minutes", "12.5", "--json").stdout)
     assert plan["id"] == "checkin" and plan["minutes"] == 12.5
     assert [s["seconds"] for s in plan["steps"]] == [60, 180, 60, 180, 60, 120, 90]
-    assert plan["steps"][1]["listener"] == "them" and len(plan["steps"][1]["cues"]) == 5
+    assert plan["steps"][1]["listener"] == "the other person"  # not "them listens"
+    assert len(plan["steps"][1]["cues"]) == 5
 
 
 def test_ritual_run_shows_turns_and_cues_then_logs(cli, store: Store, sam: Person) -> None:

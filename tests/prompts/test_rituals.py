@@ -45,7 +45,7 @@ def test_minutes_scale_every_turn_with_a_floor() -> None:
 
 @pytest.mark.parametrize("minutes", [0, -5])
 def test_minutes_must_be_positive(minutes: float) -> None:
-    with pytest.raises(InvalidInput, match="--minutes must be positive"):
+    with pytest.raises(InvalidInput, match="The minutes must be positive"):
         rituals.plan(rituals.get("checkin"), minutes=minutes)
 
 
@@ -75,7 +75,7 @@ def test_logging_makes_a_moment_with_the_practices_it_served(store: Store, sam: 
 
 
 def test_a_bad_rating_writes_nothing(store: Store, sam: Person) -> None:
-    with pytest.raises(InvalidInput, match="Intimacy must be 1-7, not 9"):
+    with pytest.raises(InvalidInput, match="9 is not on the 1-7 scale"):
         rituals.log(store, rituals.get("repair"), sam, minutes=20, ratings=Ratings(intimacy=9))
     assert store.scalar("SELECT count(*) FROM moments") == 0
     assert store.scalar("SELECT count(*) FROM prompt_uses") == 0

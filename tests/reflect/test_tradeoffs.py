@@ -110,7 +110,7 @@ def test_cli_traded_and_list(cli, store: Store) -> None:
             "A tradeoff costs at most a week (168 h), not 99999 h.",
         ),
         (["work", "--over", "Sam", "--away", "--cost", "5"], "Is '5' minutes or hours?"),
-        (["work", "--over", "Sam", "--away", "--at", "9999-12-31"], "more than 366 day(s) ahead"),
+        (["work", "--over", "Sam", "--away", "--at", "9999-12-31"], "more than 366 days ahead"),
         (["work", "--over", "Sam", "--away", "--at", "1900-01-01"], "is before 1970"),
         (["work", "--over", "Sam", "--away", "-p", "grit"], "Unknown practice 'grit'"),
     ],

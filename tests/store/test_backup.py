@@ -72,8 +72,9 @@ def test_encrypted_backup_stays_encrypted_and_includes_the_header(
 def test_restore_refuses_to_overwrite_without_replace(store: Store, home: Path) -> None:
     _fill(store)
     info = backup.backup(store)
-    with pytest.raises(Conflict, match="--replace"):
+    with pytest.raises(Conflict, match="There is already a store") as caught:
         backup.restore(info.path, home)
+    assert caught.value.field == "replace"
 
 
 def test_restore_with_replace_keeps_the_old_store(store: Store, home: Path) -> None:

@@ -13,7 +13,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from tarry.base.errors import Conflict, InvalidInput, LockedError, StoreError
+from tarry.base.errors import Conflict, InvalidInput, LockedError, Step, StoreError
 from tarry.declare import people
 from tarry.store import Store, crypto, encryption, migrations, unlock
 from tarry.store.connection import as_store_error, connect
@@ -102,7 +102,7 @@ def test_hostile_parameters_are_rejected_before_deriving(change: dict[str, objec
 def test_malformed_header_names_what_to_do(raw: bytes) -> None:
     with pytest.raises(StoreError, match="key header") as caught:
         crypto.from_json(raw)
-    assert "tarry restore" in str(caught.value)
+    assert caught.value.step is Step.RESTORE and "from a backup" in str(caught.value.hint)
 
 
 def test_passphrases_are_compared_after_unicode_normalisation() -> None:

@@ -122,6 +122,27 @@ def test_logging_a_moment(page, home: Path) -> None:
     assert (moment.people, moment.intimacy, moment.practices) == (["Sam"], 6, ["depth"])
 
 
+def test_a_refused_moment_says_why_beside_the_field_and_keeps_the_note(page, home: Path) -> None:
+    with Store.open(home) as store:
+        people.add(store, "Sam", relation="partner")
+    page.goto(base_of(page) + "/today")
+    page.get_by_label("How long").fill("forever")
+    page.get_by_label("Note").fill("The walk by the canal.")
+    page.get_by_label("Note").press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # the submit button, by keyboard alone
+    alert = page.get_by_role("alert")
+    assert alert.is_visible()
+    assert "Nothing was saved: Cannot read the duration" in alert.inner_text()
+    field = page.get_by_label("How long")
+    assert field.get_attribute("aria-invalid") == "true" and field.input_value() == "forever"
+    described = page.locator(f"#{field.get_attribute('aria-describedby')}")
+    assert "A length with its unit: 45m, 2h, 1h30m or 1.5h, e.g. 45m." in described.inner_text()
+    assert page.get_by_label("Note").input_value() == "The walk by the canal."
+    with Store.open(home) as store:
+        assert moments.all_moments(store) == []
+
+
 def test_marking_a_commitment_traded(page, home: Path) -> None:
     with Store.open(home) as store:
         people.add(store, "Sam")

@@ -127,3 +127,10 @@ def test_a_full_disk_is_explained(full_disk: Path) -> None:
     assert response.status_code == 500
     assert "is full" in response.text and "Free some disk space" in response.text
     assert "Traceback" not in response.text
+
+
+def test_the_icon_is_served(web: Web) -> None:
+    page = web.client.get("/people").text
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    icon = web.client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")

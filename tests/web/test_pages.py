@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+import tarry.web
 from tarry.calendar import feed
 from tarry.calendar.ics_import import import_calendar
 from tarry.commit import commitments
@@ -70,11 +73,37 @@ def test_log_a_moment(filled: Web, home: Path) -> None:
     assert latest.practices == ["seen", "stay"]
 
 
-def test_bad_rating_is_a_clear_400_and_writes_nothing(filled: Web, home: Path) -> None:
-    response = filled.post("/moments", {"with": "Sam", "intimacy": "9"})
-    assert response.status_code == 400 and "Intimacy must be 1-7, not 9." in response.text
+def _beside(page: str, form: str, name: str) -> str:
+    """The error shown beside one input of one form ('' when there is none)."""
+    found = re.search(rf'id="{re.escape(form)}-{name}-error">(.*?)</span>', page, re.S)
+    return html.unescape(found[1]) if found else ""
+
+
+def test_a_refused_moment_comes_back_with_the_error_beside_its_input(
+    filled: Web, home: Path
+) -> None:
+    typed = {"with": "Sam", "intimacy": "9", "duration": "45m", "note": "told her about the fear",
+             "practice": ["seen", "stay"], "medium": "call"}  # fmt: skip
+    response = filled.post("/moments", typed)
+    page = response.text  # type: ignore[attr-defined]
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert "Log a moment" in page and "Something needs attention" not in page  # the form, again
+    assert _beside(page, "log", "intimacy") == (
+        "9 is not on the 1-7 scale. A whole number from 1 (not at all) to 7 (very much)."
+    )
+    assert 'name="intimacy" min="1" max="7" value="9" aria-invalid="true"' in page
+    assert ">told her about the fear</textarea>" in page and 'value="45m"' in page
+    assert 'value="seen" checked' in page and 'value="stay" checked' in page
+    assert "<option selected>call</option>" in page
+    assert "--" not in _beside(page, "log", "intimacy")
     with Store.open(home) as store:
-        assert len(moments.all_moments(store)) == 1
+        assert len(moments.all_moments(store)) == 1  # nothing written
+
+
+def test_a_time_the_form_cannot_read_is_said_beside_when(filled: Web) -> None:
+    page = filled.post("/moments", {"with": "Sam", "at": "garbage"}).text  # type: ignore[attr-defined]
+    assert _beside(page, "log", "at").startswith("Cannot read the time 'garbage'.")
+    assert "e.g. yesterday 19:00" in _beside(page, "log", "at")
 
 
 def test_mark_kept_and_traded(filled: Web, home: Path) -> None:
@@ -202,9 +231,75 @@ def test_bad_times_are_clear_400s(filled: Web, home: Path) -> None:
     for at in ("", "garbage"):
         response = filled.post("/commitments/1/mark", {"status": "kept", "at": at})
         assert response.status_code == 400 and "is not a date and time" in response.text
-    response = filled.post("/moments", {"with": "Sam", "at": "garbage"})
-    assert response.status_code == 400 and "Cannot read the time" in response.text
     assert filled.post("/moments", {"with": "Sam", "at": "2026-11-18T19:30"}).status_code == 303
     with Store.open(home) as store:
         times = [m.at.isoformat() for m in moments.all_moments(store)]
     assert times == ["2026-11-19T12:00:00+00:00", "2026-11-18T19:30:00+00:00"]
+
+
+def _import_sams_chat(home: Path) -> None:
+    export = home.parent / "result.json"
+    export.write_text(json.dumps(CHAT), encoding="utf-8")
+    with Store.open(home) as store:
+        import_chat(store, export, person="Sam", me="Alex")
+
+
+def test_review_work_bar_shows_the_calendars_work_hours(filled: Web, home: Path) -> None:
+    ics = home.parent / "work.ics"
+    ics.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:w@x\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261117T090000\r\n"
+        "DTEND:20261117T113000\r\nSUMMARY:Work: planning\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    with Store.open(home) as store:
+        import_calendar(store, ics)
+    page = filled.client.get("/review?week=2026-W47").text
+    assert "From your calendar: work 2 h 30 min" in page
+    assert "<title>work (calendar) this week: 2.5</title>" in page  # the bar, not 0
+
+
+def test_review_shows_the_mirror_week(filled: Web, home: Path) -> None:
+    _import_sams_chat(home)
+    page = filled.client.get("/review?week=2026-W47").text
+    section = page.split('<h2 id="mirror-h">The mirror</h2>', 1)[1].split("</section>", 1)[0]
+    assert "2 messages in imported chats: 1 from you, 1 from them (Sam 2)." in section
+    assert "Of their 1 feeling disclosure, 1 met by exploring or validating" in section
+    assert "follow-up questions in 100% of your messages" in section
+
+
+def test_person_page_says_shares_as_percentages(filled: Web, home: Path) -> None:
+    _import_sams_chat(home)
+    page = filled.client.get("/people/1").text
+    row = page.split("Messages with a follow-up question</th>", 1)[1].split("</tr>", 1)[0]
+    assert row == "<td>100%</td><td>0%</td>"  # as the CLI says them, not 1.0 and 0.0
+    met = page.split("How their feelings were met (1)", 1)[1].split("</table>", 1)[0]
+    shares = [int(s) for s in re.findall(r"<td>(\d+)%</td>", met)]
+    assert sum(shares) == 100
+
+
+def test_every_included_template_exists() -> None:
+    folder = Path(tarry.web.__file__).parent / "templates"
+    for template in folder.glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert "ignore missing" not in text, template.name
+        for name in re.findall(r'{%\s*include\s+"([^"]+)"', text):
+            assert (folder / name).is_file(), f"{template.name} includes a missing {name}"
+
+
+def test_today_offers_kept_only_once_it_has_begun(filled: Web, home: Path) -> None:
+    with Store.open(home) as store:
+        commitments.add(store, "Evening call", every="thursday 19:00", people_names=["Sam"])
+    page = filled.client.get("/today").text
+    forms = {
+        title: form
+        for title, form in re.findall(
+            r'aria-label="Mark ([^"]+) on [^"]+">(.*?)</form>', page, re.S
+        )
+    }
+    assert 'value="kept"' in forms["Dinner"]  # 10:00 has passed at 12:00
+    assert 'value="kept"' not in forms["Evening call"]  # 19:00 has not
+    assert 'value="skipped"' in forms["Evening call"] and 'value="traded"' in forms["Evening call"]
+    assert "You can mark it kept once it has begun." in page
+    listed = {o["title"]: o["happened"] for o in filled.client.get("/today.json").json()["today"]}
+    assert listed == {"Dinner": True, "Evening call": False}

@@ -50,5 +50,5 @@ def export_table(store: Store, table: str, out: IO[str]) -> int:
 
 def export_table_file(store: Store, table: str, path: Path) -> int:
     """Export to `path`, private (0600) and whole or not at all."""
-    with outputs.output(path, "Choose another --output.", newline="") as out:
+    with outputs.output(path, newline="") as out:
         return export_table(store, table, out)

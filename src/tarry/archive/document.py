@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from tarry.base import outputs
-from tarry.base.errors import Conflict, FormatError, InvalidInput
+from tarry.base.errors import Conflict, FormatError, InvalidInput, Step
 from tarry.store import Store, migrations
 
 FORMAT = "tarry-export"
 VERSION = 1
 SKIPPED = ("schema_migrations",)
-RESTORE_HINT = "Export again with `tarry export --json --output FILE`, or fix the file."
+RESTORE_HINT = "Export again, or fix the file."
 
 
 def quote(name: str) -> str:
@@ -98,7 +98,7 @@ def _write_rows(out: IO[str], rows: Iterator[tuple[Any, ...]]) -> int:
 
 def export_file(store: Store, path: str | Path) -> dict[str, int]:
     """Export to `path`, private (0600) and whole or not at all."""
-    with outputs.output(path, "Choose another --output.") as out:
+    with outputs.output(path) as out:
         return export(store, out)
 
 
@@ -135,7 +135,10 @@ def read(path: str | Path) -> tuple[int, list[Table]]:
 def _check_header(document: Any, where: str) -> int:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise FormatError(
-            f'not a tarry export (expected "format": "{FORMAT}").', path=where, hint=RESTORE_HINT
+            f'not a tarry export (expected "format": "{FORMAT}").',
+            path=where,
+            hint=RESTORE_HINT,
+            step=Step.EXPORT,
         )
     version, schema = document.get("version"), document.get("schema_version")
     if not isinstance(version, int) or not isinstance(schema, int):
@@ -253,7 +256,10 @@ def _refuse_unless_empty(store: Store) -> None:
         listed = ", ".join(f"{n} in {t}" for t, n in sorted(held.items()))
         raise Conflict(
             f"The store at {store.path} already holds data ({listed}); nothing was imported.",
-            "Restore into an empty home: `tarry --home NEW_DIR import-backup FILE`.",
+            "Restore into an empty home.",
+            field="home",
+            expected="a new or empty data folder",
+            example="~/tarry-restored",
         )
 
 

@@ -1,14 +1,20 @@
-"""Time in one place: timestamps are stored as UTC ISO 8601 text, shown in local time.
+"""Time in one place. The one rule (docs/design.md, "Times"):
 
-`TARRY_NOW` (an ISO 8601 time) freezes "now"; the demo, tests and benchmarks use it.
+- an *instant* (when a moment, a tradeoff, an entry happened; when something was imported) is
+  stored as UTC text, `to_text` -> '2026-11-24T18:00:00Z', and read back in local time;
+- a *wall time* (when an occurrence of a commitment is scheduled, when a chat export says a
+  message was sent without saying the zone) is stored as naive local text, '2026-11-24T19:00:00':
+  what the person planned or the export says, whatever zone they are in later.
+
+`wall` turns an instant into the wall time it falls on and `instant` a wall time into the
+instant; no other module converts between the two. `TARRY_NOW` (an ISO 8601 time) freezes "now";
+the demo, tests and benchmarks use it.
 """
 
 from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime, timedelta
-
-from dateutil import parser as dateparser
 
 from tarry.base.errors import InvalidInput
 
@@ -17,7 +23,14 @@ def now() -> datetime:
     """The current time, timezone-aware (local zone)."""
     frozen = os.environ.get("TARRY_NOW")
     if frozen:
-        return parse(frozen)
+        try:
+            moment = datetime.fromisoformat(frozen)
+        except ValueError:
+            raise InvalidInput(
+                f"TARRY_NOW={frozen!r} is not an ISO 8601 time.",
+                "Set it like 2026-11-19T12:00:00+00:00, or unset it.",
+            ) from None
+        return instant(moment)
     return datetime.now().astimezone()
 
 
@@ -25,22 +38,28 @@ def today() -> date:
     return now().date()
 
 
-def parse(text: str) -> datetime:
-    """Parse a user-given time ("2026-11-24 19:00", "yesterday 19:00" is not supported).
+def parse(text: str, field: str = "at", prefer: str = "past") -> datetime:
+    """A time a person typed ('yesterday 19:00', 'last friday', '2h ago', '2026-11-24 19:00'),
+    aware in the local zone; see base/dates.py for everything it reads. `field` names the input
+    for the error; `prefer` "future" reads 'friday' as the coming one."""
+    from tarry.base.dates import read_time
 
-    Naive times are taken as local time.
-    """
-    try:
-        value = dateparser.isoparse(text)
-    except ValueError:
-        try:
-            value = dateparser.parse(text)
-        except (ValueError, OverflowError) as exc:
-            raise InvalidInput(
-                f"Cannot read the time {text!r}.",
-                "Use ISO 8601, e.g. 2026-11-24T19:00 or '2026-11-24 19:00'.",
-            ) from exc
-    return value if value.tzinfo else value.astimezone()
+    return read_time(text, field=field, now=now(), prefer=prefer)
+
+
+def wall(moment: datetime) -> datetime:
+    """The local wall time (naive) an instant falls on; a naive time is one already."""
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def wall_text(moment: datetime) -> str:
+    """A wall time as stored: naive local ISO 8601, e.g. 2026-11-24T19:00:00."""
+    return wall(moment).isoformat()
+
+
+def instant(moment: datetime) -> datetime:
+    """The instant (aware, local zone) a wall time stands for; an aware time is one already."""
+    return moment if moment.tzinfo else moment.astimezone()
 
 
 def to_text(moment: datetime) -> str:
@@ -50,7 +69,7 @@ def to_text(moment: datetime) -> str:
 
 def from_text(text: str) -> datetime:
     """Read a stored timestamp back, in local time."""
-    return dateparser.isoparse(text).astimezone()
+    return datetime.fromisoformat(text).astimezone()
 
 
 def week_bounds(week: str | None = None) -> tuple[datetime, datetime]:

@@ -36,6 +36,16 @@ class Step(Enum):
     LIST_CALENDARS = "see your imported calendars"
     LIST_CALENDAR_RULES = "see your calendar rules"
     WRITE_PIPED = "write an entry from piped text"
+    CHOOSE_RELAY = "choose a relay"
+    PAIR = "pair with them"
+    PAIR_AGAIN = "start pairing again with a new code"
+    UNPAIR = "unpair first"
+    SYNC = "sync with the relay"
+    ASK = "ask them a question"
+    LIST_ROUNDS = "see your questions together"
+    START_CHECKIN = "start a check-in"
+    LIST_CHECKINS = "see your check-ins"
+    LIST_SHARED_TIME = "see your shared time"
 
 
 class TarryError(Exception):
@@ -77,8 +87,9 @@ class TarryError(Exception):
 
 
 def plain_expectation(exc: TarryError, name: str | None = None) -> str:
-    """'NAME: what it takes, e.g. EXAMPLE.' with the field's own name unless `name` is given."""
-    label = name or (exc.field or "").replace("_", " ")
+    """'NAME: what it takes, e.g. EXAMPLE.' with the field's own name unless `name` is given;
+    `name=""` leaves the name out (said beside the input itself)."""
+    label = (exc.field or "").replace("_", " ") if name is None else name
     said = exc.expected or ""
     if exc.example:
         said += f"{', ' if said else ''}e.g. {exc.example}"
@@ -117,6 +128,7 @@ class FormatError(TarryError):
         field: str | None = None,
         expected: str | None = None,
         example: str | None = None,
+        step: Step | None = None,
     ) -> None:
         where = path or "input"
         if line is not None:
@@ -124,7 +136,7 @@ class FormatError(TarryError):
         elif byte is not None:
             where += f", byte {byte}"
         super().__init__(
-            f"{where}: {message}", hint, field=field, expected=expected, example=example
+            f"{where}: {message}", hint, field=field, expected=expected, example=example, step=step
         )
         self.path, self.line, self.byte = path, line, byte
 

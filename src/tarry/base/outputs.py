@@ -21,9 +21,12 @@ from tarry.base.errors import InvalidInput
 
 
 @contextmanager
-def output(path: str | Path, hint: str, mode: str = "w", **options: Any) -> Iterator[IO[Any]]:
+def output(
+    path: str | Path, mode: str = "w", *, field: str = "path", **options: Any
+) -> Iterator[IO[Any]]:
     """Open `path` for writing (`mode` "w" or "wb", `options` as for open()); it appears, whole,
-    when the block ends without an error. An OSError becomes InvalidInput naming the file."""
+    when the block ends without an error. An OSError becomes InvalidInput naming the file and
+    the `field` it came from."""
     target = Path(path)
     if "b" not in mode:
         options.setdefault("encoding", "utf-8")
@@ -39,13 +42,17 @@ def output(path: str | Path, hint: str, mode: str = "w", **options: Any) -> Iter
             os.fsync(out.fileno())
             _publish(partial if named else out.fileno(), target)
     except OSError as exc:
-        raise InvalidInput(f"Cannot write {target}: {exc.strerror}.", hint) from exc
+        raise InvalidInput(
+            f"Cannot write {target}: {exc.strerror}.",
+            field=field,
+            expected="a file in a folder you can write to",
+        ) from exc
     finally:
         partial.unlink(missing_ok=True)  # left only when writing failed
 
 
-def write_bytes(path: str | Path, data: bytes, hint: str) -> None:
-    with output(path, hint, "wb") as out:
+def write_bytes(path: str | Path, data: bytes, *, field: str = "path") -> None:
+    with output(path, "wb", field=field) as out:
         out.write(data)
 
 

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 day', '3 days', '2 people': a count with its word, never 'day(s)'."""
+    return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"
+
+
 TICKS = "▁▂▃▄▅▆▇█"
 EIGHTHS = " ▏▎▍▌▋▊▉"
 

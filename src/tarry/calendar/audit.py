@@ -104,8 +104,8 @@ def collisions(
     """Occurrences of commitments in [start, end) that overlap one of the work blocks."""
     found = []
     for occ in commitments.occurrences(store, start, end):
-        begin = occ.scheduled_at.astimezone()
-        finish = occ.ends_at.astimezone()
+        begin = clock.instant(occ.scheduled_at)
+        finish = clock.instant(occ.ends_at)
         for block in work:
             if block.starts_at < finish and begin < block.ends_at:
                 found.append(_collision(occ, block))
@@ -136,7 +136,7 @@ def trend(store: Store, weeks: int = 8, *, last: datetime | None = None) -> list
 
 def _next_monday(start: datetime) -> datetime:
     # Local midnight a week later, right across a DST change.
-    return (start.replace(tzinfo=None) + timedelta(days=7)).astimezone()
+    return clock.instant(clock.wall(start) + timedelta(days=7))
 
 
 def parse_amount(text: str) -> float:

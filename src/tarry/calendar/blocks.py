@@ -7,7 +7,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from tarry.base import clock
-from tarry.base.errors import NotFound
+from tarry.base.errors import NotFound, Step
 from tarry.calendar import local
 from tarry.store import Store
 
@@ -94,5 +94,5 @@ def forget(store: Store, calendar: str) -> int:
     with store.tx():
         removed = store.execute("DELETE FROM time_blocks WHERE calendar = ?", (calendar,)).rowcount
     if not removed:
-        raise NotFound(f"No imported calendar called {calendar!r}.", "See `tarry calendar list`.")
+        raise NotFound(f"No imported calendar called {calendar!r}.", step=Step.LIST_CALENDARS)
     return int(removed)

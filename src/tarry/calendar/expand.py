@@ -129,7 +129,7 @@ def _bounded(
             warn(
                 f"{master.path}, line {master.line}: the series {master.summary!r} has more than"
                 f" {cap} instances; only the first {cap} were read. Narrow the window"
-                " (--since/--until) or raise --max-per-series."
+                " or raise the most instances read per series."
             )
             return
         utc = as_utc(start)

@@ -78,7 +78,8 @@ def make_window(since: datetime | None, until: datetime | None) -> Window:
     if window.until <= window.since:
         raise InvalidInput(
             f"The window {window.since:%Y-%m-%d} .. {window.until:%Y-%m-%d} is empty.",
-            "Give --since before --until.",
+            field="since",
+            expected="a start before the end",
         )
     return window
 

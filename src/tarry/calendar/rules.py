@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from tarry.base import clock
-from tarry.base.errors import InvalidInput, NotFound
+from tarry.base.errors import InvalidInput, NotFound, Step
 from tarry.calendar.blocks import TimeBlock
 from tarry.declare import people
 from tarry.store import Store
@@ -106,21 +106,30 @@ def add(store: Store, domain: str, kind: str, pattern: str = "", *, at: int = 1)
 
 def _check(store: Store, domain: str, kind: str, pattern: str) -> None:
     if domain not in DOMAINS:
-        raise InvalidInput(f"Unknown domain {domain!r}.", f"Choose from: {', '.join(DOMAINS)}.")
+        raise InvalidInput(
+            f"Unknown domain {domain!r}.", field="domain", expected=f"one of {', '.join(DOMAINS)}"
+        )
     if kind not in KINDS:
-        raise InvalidInput(f"Unknown rule kind {kind!r}.", f"Choose from: {', '.join(KINDS)}.")
+        raise InvalidInput(
+            f"Unknown rule kind {kind!r}.", field="kind", expected=f"one of {', '.join(KINDS)}"
+        )
     if kind != "all-day" and not _parts(pattern):
-        raise InvalidInput(f"A {kind} rule needs a pattern.", "E.g. --keyword 'dinner, date'.")
+        raise InvalidInput(
+            f"A {kind} rule needs a pattern.",
+            field=kind,
+            expected="words to match, separated by commas",
+            example="dinner, date",
+        )
     if kind == "person" and pattern != "*":
         for name in _parts(pattern):
             people.get(store, name)
 
 
 def remove(store: Store, position: int) -> Rule:
-    """Remove the rule at a position (as `tarry calendar rules` numbers them)."""
+    """Remove the rule at a position (as the list of rules numbers them)."""
     rules = all_rules(store)
     if not 1 <= position <= len(rules):
-        raise NotFound(f"There is no rule #{position}.", "See `tarry calendar rules`.")
+        raise NotFound(f"There is no rule #{position}.", step=Step.LIST_CALENDAR_RULES)
     gone = rules.pop(position - 1)
     with store.tx():
         _write(store, rules)

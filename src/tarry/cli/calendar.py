@@ -40,7 +40,7 @@ def import_calendar(
     """Import calendar events as time blocks; re-importing updates, never duplicates."""
     from rich.progress import Progress  # here: other `tarry import` commands do not need it
 
-    window = ics_import.make_window(_when(since), _when(until))
+    window = ics_import.make_window(_when(since, "since"), _when(until, "until"))
     with (
         open_store() as store,
         Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar,
@@ -62,8 +62,8 @@ def import_calendar(
     )
 
 
-def _when(text: str | None) -> datetime | None:
-    return clock.parse(text) if text else None
+def _when(text: str | None, field: str) -> datetime | None:
+    return clock.parse(text, field) if text else None
 
 
 @rules_app.callback(invoke_without_command=True)
@@ -243,7 +243,7 @@ def export_(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    outputs.write_bytes(output, data, "Choose another --output.")
+    outputs.write_bytes(output, data, field="output")
     err_console.print(f"Wrote {output}.")
 
 

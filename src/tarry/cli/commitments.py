@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from tarry.base.textcharts import plural
 from tarry.cli.common import JSON_OPTION, console, open_store, print_json
 
 if TYPE_CHECKING:
@@ -54,7 +55,8 @@ def add(
     with open_store() as store:
         commitment = commitments.add(
             store, title, every=every, rrule=rrule,
-            start=clock.parse(start) if start else None, duration_min=parse_duration(length),
+            start=clock.parse(start, "start", prefer="future") if start else None,
+            duration_min=parse_duration(length),
             people_names=with_, practices=practice, note=note,
         )  # fmt: skip
     console.print(
@@ -116,9 +118,10 @@ def upcoming(
         return
     console.print(occurrence_table(ahead) if ahead else f"Nothing in the next {days} days.")
     if waiting:
-        console.print(f"\n{len(waiting)} past occurrence(s) of the last 14 days not marked yet:")
+        past = plural(len(waiting), "past occurrence")
+        console.print(f"\n{past} of the last 14 days not marked yet:")
         console.print(occurrence_table(waiting))
-        console.print("Mark one: tarry commit mark TITLE --date YYYY-MM-DD kept|traded|skipped")
+        console.print("Mark one: tarry commit mark TITLE --date DAY kept|traded|skipped")
 
 
 def status_text(o: Occurrence) -> str:

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 
+from tarry.base.errors import InvalidInput
+from tarry.base.home import Home
+
 if TYPE_CHECKING:  # the store (SQLCipher, key derivation) is loaded by the commands that open it
     from tarry.store import Store
     from tarry.store.unlock import Unlocker
@@ -25,9 +28,19 @@ JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of a table.
 class State:
     """Global options, set by the root callback."""
 
-    home: str | None = None
+    home_option: str | None = None  # --home as given
     debug: bool = False
     passphrase_file: str | None = None
+
+    def start(self, home: str | None, *, debug: bool, passphrase_file: str | None) -> None:
+        """A new command line: its global options."""
+        self.home_option, self.debug, self.passphrase_file = home, debug, passphrase_file
+
+    @property
+    def home(self) -> Home:
+        """The home this command works on (--home, TARRY_HOME, the default), looked up here,
+        at the edge; the library receives it."""
+        return Home.resolve(self.home_option)
 
 
 state = State()
@@ -48,10 +61,20 @@ def unlocker() -> Unlocker:
     return Unlocker(passphrase_file=file, prompt=ask_secret if sys.stdin.isatty() else None)
 
 
-def ask_secret(text: str) -> str:
-    """Ask for a passphrase on the terminal without echoing it."""
-    answer: str = typer.prompt(text, hide_input=True)
-    return answer
+def ask_secret(text: str, *, confirm: bool = False) -> str:
+    """Ask for a passphrase on the terminal itself (/dev/tty), never on stdout, without echo.
+
+    stdout may be a file or a pipe (`tarry people list --json > out.json`, `tarry review | head`):
+    the prompt must neither land in it nor wait unseen behind it. `confirm` asks twice.
+    """
+    import getpass
+
+    for _ in range(3):
+        answer = getpass.getpass(f"{text}: ")
+        if not confirm or getpass.getpass("Repeat for confirmation: ") == answer:
+            return answer
+        err_console.print("The two entries differ; type it again.")
+    raise InvalidInput("The two entries differed three times; nothing was changed.")
 
 
 def print_json(data: Any) -> None:

@@ -19,7 +19,7 @@ def demo(
     """Build a demo home (never your own data) so every feature has something to show."""
     from tarry.demo import build as demo_data
 
-    target = home or (Path(state.home) if state.home else demo_data.default_home())
+    target = home or (Path(state.home_option) if state.home_option else demo_data.default_home())
     summary = demo_data.build(target.expanduser())
     if as_json:
         print_json(summary.to_dict())

@@ -3,6 +3,7 @@ becomes the command that takes it. Rendered once, by cli/main.py."""
 
 from __future__ import annotations
 
+import re
 import shlex
 
 import click
@@ -33,19 +34,48 @@ STEPS: dict[Step, str] = {
     Step.LIST_CALENDARS: "See `tarry calendar list`.",
     Step.LIST_CALENDAR_RULES: "See `tarry calendar rules`.",
     Step.WRITE_PIPED: "Or pipe the text: echo '...' | tarry write.",
+    Step.CHOOSE_RELAY: "Choose a relay first: `tarry together relay URL`.",
+    Step.PAIR: "Pair with `tarry together pair --with NAME`, or see `tarry together list`.",
+    Step.PAIR_AGAIN: "Start again: `tarry together pair --with NAME` gives a new code.",
+    Step.UNPAIR: "Unpair first: `tarry together unpair NAME`.",
+    Step.SYNC: "Sync: `tarry together sync`.",
+    Step.ASK: "Ask one: `tarry together ask NAME`.",
+    Step.LIST_ROUNDS: "See `tarry together show NAME`.",
+    Step.START_CHECKIN: "Start one: `tarry together checkin start NAME`.",
+    Step.LIST_CHECKINS: "See `tarry together checkin show NAME --id ID`.",
+    Step.LIST_SHARED_TIME: "See `tarry together time NAME`.",
 }
 
 # Fields that name the same input under another name on the command line.
 ALIASES: dict[str, tuple[str, ...]] = {
     "cadence_days": ("every",),
+    "people_names": ("with_",),
+    "duration_min": ("length", "duration"),
+    "practices": ("practice",),
+    "when": ("on",),
+    "chat": ("only",),
+    "day_first": ("date_order",),
+    "path": ("output", "markdown", "file"),
+    "ratings": ("ratings",),
+    "cost_hours": ("cost",),
+    "direction": ("toward",),
+    "url": ("db",),
+    "prompt_id": ("prompt",),
 }
 
 
-def hint_lines(exc: TarryError, command: click.Command | None) -> list[str]:
-    """What to do next, in the terminal's words: the hint, the flag and its example, a step."""
+def hint_lines(
+    exc: TarryError, command: click.Command | None, root: click.Command | None = None
+) -> list[str]:
+    """What to do next, in the terminal's words: the hint, the flag and its example, a step.
+
+    `command` is the (sub)command that ran, `root` the `tarry` group with the global options."""
     lines = [exc.hint] if exc.hint else []
+    flag = flag_for(exc.field, command, root)
     if exc.expected or exc.example:
-        lines.append(expectation(exc, flag_for(exc.field, command)))
+        lines.append(expectation(exc, flag))
+    elif flag is not None:
+        lines.append(f"See {flag}.")
     if exc.step is not None:
         lines.append(STEPS[exc.step])
     return lines
@@ -57,24 +87,41 @@ def expectation(exc: TarryError, flag: str | None) -> str:
         return plain_expectation(exc)
     said = exc.expected or ""
     if exc.example is not None:
-        example = shlex.quote(exc.example)
+        example = quoted(exc.example)
         shown = f"{flag} {example}" if flag.startswith("-") else example
         said += f"{', ' if said else ''}e.g. {shown}"
     return f"{flag}: {said}."
 
 
-def flag_for(field: str | None, command: click.Command | None) -> str | None:
-    """The option (or argument) of `command` that takes `field`, as a person types it."""
+def quoted(text: str) -> str:
+    """As typed in a shell: bare when safe (a leading ~ stays bare, to be expanded), else quoted."""
+    return text if SAFE.fullmatch(text) else shlex.quote(text)
+
+
+SAFE = re.compile(r"[\w@%+=:,./~-]+")
+
+
+def flag_for(
+    field: str | None, command: click.Command | None, root: click.Command | None = None
+) -> str | None:
+    """The option (or argument) that takes `field`, as a person types it: the command's own,
+    else the root's (--home, --passphrase-file)."""
     if field is None or command is None:
         return None
-    names = (field, *ALIASES.get(field, ()))
-    for param in command.params:
-        if param.name in names:
-            if isinstance(param, click.Argument):
-                return param.human_readable_name
-            longs = [o for o in param.opts if o.startswith("--")]
-            return (longs or param.opts)[0]
+    whole = field.split(".", 1)[0]  # 'ratings.intimate.importance' is given with --rate
+    names = (field, whole, *ALIASES.get(field, ()), *ALIASES.get(whole, ()))
+    for params in (command.params, root.params if root else []):
+        for param in params:
+            if param.name in names:
+                return _spelled(param)
     return None
+
+
+def _spelled(param: click.Parameter) -> str:
+    if isinstance(param, click.Argument):
+        return param.human_readable_name
+    longs = [o for o in param.opts if o.startswith("--")]
+    return (longs or param.opts)[0]
 
 
 def invoked(group: click.Command, argv: list[str]) -> click.Command | None:

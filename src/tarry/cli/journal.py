@@ -62,7 +62,9 @@ def list_(
     from tarry.reflect import journal
 
     with open_store() as store:
-        found = journal.all_entries(store, tag=tag, since=clock.parse(since) if since else None)
+        found = journal.all_entries(
+            store, tag=tag, since=clock.parse(since, "since") if since else None
+        )
     if as_json:
         print_json([e.to_dict() for e in found])
         return

@@ -12,7 +12,6 @@ import click
 import typer
 
 from tarry import __version__
-from tarry.base import home as homes
 from tarry.base.errors import TarryError
 from tarry.cli.common import err_console, state
 
@@ -81,6 +80,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 # timed, and reads no store.
 SUBCOMMANDS: dict[tuple[str, str], tuple[str, ...]] = {("mirror", "parse"): ("mirror",)}
 ROOT_OPTIONS_WITH_VALUE = ("--home", "--passphrase-file")
+ROOT_FLAGS = ("--debug",)
 _loaded: set[str] = set()
 
 
@@ -114,9 +114,7 @@ def root(
     ),
 ) -> None:
     """Treat intimacy as a value: declare, commit, practise, reflect, mirror, review."""
-    state.home = home
-    state.debug = debug
-    state.passphrase_file = passphrase_file
+    state.start(home, debug=debug, passphrase_file=passphrase_file)
 
 
 def load(names: tuple[str, ...] = COMMAND_MODULES) -> typer.Typer:
@@ -130,15 +128,62 @@ def load(names: tuple[str, ...] = COMMAND_MODULES) -> typer.Typer:
 
 def command_of(argv: list[str]) -> str | None:
     """The top-level command named in `argv`, skipping the root options."""
+    at = _position_of_command(argv)
+    return None if at is None else argv[at]
+
+
+def _position_of_command(argv: list[str]) -> int | None:
     skip = False
-    for arg in argv:
+    for at, arg in enumerate(argv):
         if skip:
             skip = False
         elif arg in ROOT_OPTIONS_WITH_VALUE:
             skip = True
         elif not arg.startswith("-"):
-            return arg
+            return at
     return None
+
+
+def hoisted(argv: list[str], app: typer.Typer) -> list[str]:
+    """The command line with the global options (--home DIR, --passphrase-file FILE, --debug)
+    moved before the command wherever they were given: `tarry review --home DIR` works too."""
+    at = _position_of_command(argv)
+    if at is None or not any(_is_root_option(a) for a in argv[at:]):
+        return argv  # the usual case costs nothing
+    root: click.Command = typer.main.get_command(app)
+    front, rest = argv[:at], argv[at:]
+    moved, kept, current = [], [], root
+    words = iter(rest)
+    for word in words:
+        if word == "--":
+            kept += [word, *words]
+            break
+        if _is_root_option(word):
+            moved.append(word)
+            value = next(words, None) if word in ROOT_OPTIONS_WITH_VALUE else None
+            moved += [value] if value is not None else []
+            continue
+        kept.append(word)
+        if isinstance(current, click.Group) and word in current.commands:
+            current = current.commands[word]
+        elif _takes_value(current, word):
+            kept.append(next(words, ""))  # its value, even one that looks like --home
+    return [*front, *moved, *kept]
+
+
+def _is_root_option(word: str) -> bool:
+    name, equals, _ = word.partition("=")
+    return (name in ROOT_FLAGS and not equals) or name in ROOT_OPTIONS_WITH_VALUE
+
+
+def _takes_value(command: click.Command, word: str) -> bool:
+    if not word.startswith("-") or "=" in word:
+        return False
+    return any(
+        word in p.opts and not getattr(p, "is_flag", False) and not getattr(p, "count", False)
+        for p in command.params
+        if isinstance(p, click.Option)
+    )
 
 
 def modules_for(argv: list[str]) -> tuple[str, ...]:
@@ -153,9 +198,10 @@ def render_error(exc: TarryError, argv: list[str] | None = None) -> None:
     """The error and what to do next, naming the flags of the command that ran."""
     from tarry.cli.errors import hint_lines, invoked
 
-    command = invoked(typer.main.get_command(app), argv) if argv is not None else None
+    root = typer.main.get_command(app) if argv is not None else None
+    command = invoked(root, argv) if root is not None and argv is not None else None
     err_console.print(f"[bold red]error:[/] {exc.message}", markup=True, soft_wrap=True)
-    for line in hint_lines(exc, command):
+    for line in hint_lines(exc, command, root):
         err_console.print(line, markup=False, soft_wrap=True)
 
 
@@ -164,12 +210,18 @@ def run(argv: list[str] | None = None) -> None:
     os.umask(0o077)
     args = sys.argv[1:] if argv is None else argv
     try:
-        load(modules_for(args))(args=args, prog_name="tarry", standalone_mode=False)
+        loaded = load(modules_for(args))
+        args = hoisted(args, loaded)
+        loaded(args=args, prog_name="tarry", standalone_mode=False)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `tarry review | head` stopped reading: nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
     except (TarryError, sqlite3.Error, OSError) as exc:
         # tarry's own errors, a damaged or busy store, a full disk: said once, never a traceback.
         from tarry.store.connection import explained  # here: `mirror parse` never loads the store
 
-        error = explained(exc, homes.db_path(homes.resolve(state.home)))
+        error = explained(exc, state.home.db)
         if error is None:
             raise
         if state.debug or "--debug" in args:

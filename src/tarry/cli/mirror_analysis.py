@@ -47,7 +47,7 @@ def label_cmd(
     """Label messages: JSON Lines on stdin, one answer line per request on stdout.
 
     Reads {"id","text","context"} and writes {"id","disclosure","moves","question"}, the label
-    contract in DESIGN.md.
+    contract in docs/design.md.
 
     Answers come in input order, written as soon as no more input is waiting (a tool may send
     one line and wait for its answer); big inputs are labelled in batches, in worker processes.
@@ -79,7 +79,7 @@ def report(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """How your conversations with PERSON go: depth, how pain was met, who reaches out."""
-    start = clock.parse(since) if since else None
+    start = clock.parse(since, "since") if since else None
     with open_store() as store:
         found = person_report(store, person, since=start, by=by, chat=chat)
     if as_json:

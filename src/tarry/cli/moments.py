@@ -117,7 +117,7 @@ def ask(store: Store) -> dict[str, Any]:
         )
     answers: dict[str, Any] = {"with_": _prompt(f"With whom ({known})", None,
                                                  lambda t: _people(store, t))}  # fmt: skip
-    answers["at"] = _prompt("When", "now", lambda t: clock.now() if t == "now" else clock.parse(t))
+    answers["at"] = _prompt("When (e.g. now, yesterday 19:00, 2h ago)", "now", clock.parse)
     answers["duration_min"] = _prompt("How long", "30m", parse_duration)
     answers["medium"] = _prompt(f"Medium ({', '.join(moments.MEDIA)})", "in-person",
                                 lambda t: _choice(t, moments.MEDIA))  # fmt: skip
@@ -192,7 +192,7 @@ def list_(
     with open_store() as store:
         found = moments.all_moments(
             store,
-            since=clock.parse(since) if since else None,
+            since=clock.parse(since, "since") if since else None,
             person=with_,
             limit=limit if limit > 0 else None,
         )

@@ -160,7 +160,9 @@ def _ritual_command(ritual_id: str) -> None:
         as_json: bool = JSON_OPTION,
     ) -> None:
         person = _person(with_)
-        turns = rituals.plan(ritual, minutes=minutes, other=person.name if person else "them")
+        turns = rituals.plan(
+            ritual, minutes=minutes, other=person.name if person else rituals.OTHER
+        )
         if as_json or print_plan:
             if as_json:
                 print_json(rituals.to_dict(ritual, turns))

@@ -12,7 +12,7 @@ from tarry.cli.common import JSON_OPTION, console, err_console, open_store, prin
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from tarry.review.week import Review
+    from tarry.review.week import Note, Review
 
 
 def review(
@@ -54,7 +54,7 @@ def _sections(result: Review) -> list[RenderableType]:
     from tarry.review.markdown import span
 
     head = Text.assemble((f"Weekly review {result.week}", "bold"), f"  {span(result)}")
-    notes = [Text(note, style="dim") for note in result.notes]
+    notes = [Text(note_text(note), style="dim") for note in result.notes]
     return [
         head,
         *notes,
@@ -68,12 +68,19 @@ def _sections(result: Review) -> list[RenderableType]:
     ]
 
 
+def note_text(note: Note) -> str:
+    """A note and, where there is one, the command that would let the review see more."""
+    from tarry.cli.errors import STEPS
+
+    return note.text if note.step is None else f"{note.text} {STEPS[note.step]}"
+
+
 def _lived(result: Review) -> RenderableType:
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    from tarry.review.markdown import plural
+    from tarry.base.textcharts import plural
 
     lived = result.lived
     seen = f"{plural(lived.moments, 'moment')} with {plural(lived.people_seen, 'person', 'people')}"

@@ -8,9 +8,16 @@ from pathlib import Path
 
 import typer
 
-from tarry.base import home as homes
 from tarry.base.errors import InvalidInput
-from tarry.cli.common import JSON_OPTION, console, err_console, open_store, print_json, state
+from tarry.cli.common import (
+    JSON_OPTION,
+    ask_secret,
+    console,
+    err_console,
+    open_store,
+    print_json,
+    state,
+)
 from tarry.cli.common import unlocker as current_unlocker
 from tarry.store import backup, crypto, encryption, unlock
 
@@ -30,7 +37,7 @@ def _new_passphrase(file: Path | None, env: str) -> str:
     elif os.environ.get(env):
         chosen = os.environ[env]
     elif sys.stdin.isatty():
-        chosen = typer.prompt("New passphrase", hide_input=True, confirmation_prompt=True)
+        chosen = ask_secret("New passphrase", confirm=True)
     else:
         raise InvalidInput(
             "No new passphrase given.",
@@ -49,14 +56,13 @@ def _current_secret(recovery: bool) -> str:
             raise InvalidInput(
                 "No recovery key given.", f"Type it in a terminal or set {RECOVERY_ENV}."
             )
-        answer: str = typer.prompt("Recovery key", hide_input=True)
-        return answer
+        return ask_secret("Recovery key")
     how = current_unlocker()
     given = next(unlock.from_sources(how), None)
     if given is not None:
         return given[1]
     if how.prompt is None:
-        raise InvalidInput("No passphrase given.", unlock.MISSING_HINT)
+        raise InvalidInput("No passphrase given.", unlock.MISSING_HINT, field="passphrase_file")
     return how.prompt("Current passphrase")
 
 
@@ -77,12 +83,12 @@ def init(
     ),
 ) -> None:
     """Create a store in the data directory (safe to run again)."""
-    directory = homes.resolve(state.home)
-    fresh = not homes.db_path(directory).exists() and not encryption.is_encrypted(directory)
+    directory = state.home
+    fresh = not directory.db.exists() and not encryption.is_encrypted(directory)
     if encrypt and fresh:
         passphrase_file = Path(state.passphrase_file) if state.passphrase_file else None
         recovery = encryption.create(directory, _new_passphrase(passphrase_file, unlock.ENV))
-        console.print(f"Encrypted tarry store ready at {homes.db_path(directory)}.", soft_wrap=True)
+        console.print(f"Encrypted tarry store ready at {directory.db}.", soft_wrap=True)
         _show_recovery_key(recovery)
         return
     if encrypt and not encryption.is_encrypted(directory):
@@ -104,7 +110,7 @@ def init(
 
 def encrypt_command() -> None:
     """Encrypt the existing store with a passphrase; prints a recovery key once."""
-    directory = homes.resolve(state.home)
+    directory = state.home
     passphrase_file = Path(state.passphrase_file) if state.passphrase_file else None
     recovery = encryption.encrypt(directory, _new_passphrase(passphrase_file, unlock.ENV))
     console.print(f"The store in {directory} is now encrypted.", soft_wrap=True)

@@ -72,7 +72,7 @@ def list_(
 
     with open_store() as store:
         found = tradeoffs.all_tradeoffs(
-            store, since=clock.parse(since) if since else None, direction=direction
+            store, since=clock.parse(since, "since") if since else None, direction=direction
         )
     if as_json:
         print_json([t.to_dict() for t in found])

@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from tarry.base.textcharts import plural
 from tarry.cli.common import JSON_OPTION, console, open_store, print_json
 
 if TYPE_CHECKING:
@@ -39,7 +40,11 @@ def rate(
     given = values.parse_ratings(ratings)
     with open_store() as store:
         before = values.latest(store)
-        profile = values.record(store, given or ask(before), note=note)
+        answers = given or ask(before)
+        if not given and not note and values.unchanged(store, answers) is not None:
+            console.print("Nothing changed since your last answers, so nothing was saved.")
+            return
+        profile = values.record(store, answers, note=note)
     render(profile, before)
 
 
@@ -167,7 +172,8 @@ def render_trend(trend: Trend) -> None:
     console.print(table)
     first, last = (trend.profiles[0], trend.profiles[-1])
     same = len(trend.compared) == len(first.ratings) == len(last.ratings)
-    over = "" if same else f" (over the {len(trend.compared)} domain(s) rated in both)"
+    rated = plural(len(trend.compared), "domain")
+    over = "" if same else f" (over the {rated} rated in both)"
     if trend.composite_change is not None:
         console.print(f"Composite change, first to latest{over}: {trend.composite_change:+g}")
     elif len(trend.profiles) > 1:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import typer
 
-from tarry.base import home as homes
 from tarry.cli.common import open_store, state
 
 
@@ -26,7 +25,7 @@ def serve(
     with open_store() as store:  # create, upgrade and unlock once, before any request
         key = store.key
     run_server(
-        homes.resolve(state.home),
+        state.home,
         host=host,
         port=port,
         open_browser=not no_browser,

@@ -9,7 +9,6 @@ most MAX_WINDOW_DAYS and yields at most MAX_PER_COMMITMENT occurrences per commi
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -17,8 +16,14 @@ from itertools import pairwise
 from typing import Any
 
 from tarry.base import clock
-from tarry.base.errors import Conflict, InvalidInput, NotFound
-from tarry.commit.recurrence import RULE_EXAMPLE, build_rule, describe, normalise_rule, parse_every
+from tarry.base.errors import Conflict, InvalidInput, NotFound, Step
+from tarry.commit.recurrence import (
+    EVERY_EXAMPLE,
+    build_rule,
+    describe,
+    normalise_rule,
+    parse_every,
+)
 from tarry.declare import people
 from tarry.declare import practices as practice_keys
 from tarry.reflect import tradeoffs
@@ -74,11 +79,21 @@ class Occurrence:
     def ends_at(self) -> datetime:
         return self.scheduled_at + timedelta(minutes=self.duration_min)
 
+    @property
+    def happened(self) -> bool:
+        """Whether it has begun: only then can it be marked kept (traded or skipped: any time)."""
+        return has_happened(self.scheduled_at)
+
     def to_dict(self) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         data["scheduled_at"] = self.scheduled_at.isoformat()
         data["ends_at"] = self.ends_at.isoformat()
+        data["happened"] = self.happened
         return data
+
+
+def has_happened(scheduled_at: datetime) -> bool:
+    return scheduled_at <= clock.wall(clock.now())
 
 
 # Commitments ----------------------------------------------------------------------------------
@@ -86,7 +101,7 @@ class Occurrence:
 
 def naive(moment: datetime) -> datetime:
     """Local wall time without a zone (how occurrences are generated and stored)."""
-    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
+    return clock.wall(moment)
 
 
 def _first_start(rule: str, every_time: time | None, start: datetime | None) -> datetime:
@@ -96,7 +111,9 @@ def _first_start(rule: str, every_time: time | None, start: datetime | None) -> 
     if every_time is None and "BYHOUR" not in rule:
         raise InvalidInput(
             "When does it happen? The rule gives no time of day.",
-            "Add a time: --every 'thursday 19:00', or --start '2026-11-19 19:00'.",
+            "Add a time to the recurrence, or give the first occurrence.",
+            field="every",
+            example=EVERY_EXAMPLE,
         )
     return datetime.combine(clock.today(), every_time or time(0, 0))
 
@@ -104,7 +121,12 @@ def _first_start(rule: str, every_time: time | None, start: datetime | None) -> 
 def schedule(every: str | None, rrule: str | None, start: datetime | None) -> tuple[str, datetime]:
     """The stored RRULE and first occurrence from a friendly `every` or a raw `rrule`."""
     if (every is None) == (rrule is None):
-        raise InvalidInput("Give the recurrence once: --every TEXT or --rrule RULE.", RULE_EXAMPLE)
+        raise InvalidInput(
+            "Give the recurrence once: in words or as an RRULE, not both or neither.",
+            field="every",
+            expected="a recurrence in words",
+            example=EVERY_EXAMPLE,
+        )
     if every is not None:
         rule, every_time = parse_every(every)
     else:
@@ -125,12 +147,16 @@ def check_duration(rule: str, starts_at: datetime, duration_min: int) -> None:
     """Refuse a duration that is not positive, over a day, or reaching into the next occurrence."""
     if duration_min <= 0:
         raise InvalidInput(
-            f"A commitment needs a duration, not {duration_min} min.", "E.g. --for 2h."
+            f"A commitment needs a duration, not {duration_min} min.",
+            field="duration_min",
+            example="2h",
         )
     if duration_min > MAX_DURATION_MIN:
         raise InvalidInput(
             f"A commitment lasts at most 24 h, not {duration_min / 60:g} h.",
-            "Give each occurrence's own length, e.g. --for 3h.",
+            "Give each occurrence's own length.",
+            field="duration_min",
+            example="3h",
         )
     times = list(build_rule(rule, starts_at).xafter(starts_at, count=60, inc=True))
     gap = min((b - a for a, b in pairwise(times)), default=None)
@@ -138,7 +164,8 @@ def check_duration(rule: str, starts_at: datetime, duration_min: int) -> None:
         raise InvalidInput(
             f"{duration_min / 60:g} h is longer than the {gap.total_seconds() / 3600:g} h"
             " between two occurrences, so they would overlap.",
-            "Give a shorter --for, or a rule that recurs less often.",
+            "Give a shorter length, or a rule that recurs less often.",
+            field="duration_min",
         )
 
 
@@ -157,13 +184,17 @@ def add(
     """Add a recurring commitment from a friendly `every` or a raw `rrule` (one of them)."""
     title = title.strip()
     if not title:
-        raise InvalidInput("A commitment needs a title, e.g. 'Phone-free dinner with Sam'.")
+        raise InvalidInput(
+            "A commitment needs a title.", field="title", example="Phone-free dinner with Sam"
+        )
     rule, starts_at = schedule(every, rrule, start)
     check_duration(rule, starts_at, duration_min)
     person_ids, keys = people.ids_for(store, people_names), practice_keys.parse(practices)
     active = "SELECT 1 FROM commitments WHERE title = ? COLLATE NOCASE AND ended_at IS NULL"
     if store.one(active, (title,)):
-        raise Conflict(f"A commitment called {title!r} already exists.", "Choose another title.")
+        raise Conflict(
+            f"A commitment called {title!r} already exists.", "Choose another title.", field="title"
+        )
     with store.tx():
         cur = store.execute(
             "INSERT INTO commitments (title, rrule, starts_at, duration_min, note, created_at)"
@@ -206,7 +237,7 @@ def _from_row(row: Any) -> Commitment:
 def by_id(store: Store, commitment_id: int) -> Commitment:
     row = store.one(SELECT + " WHERE c.id = ?", (commitment_id,))
     if row is None:
-        raise NotFound(f"No commitment with id {commitment_id}.", "See `tarry commit list`.")
+        raise NotFound(f"No commitment with id {commitment_id}.", step=Step.LIST_COMMITMENTS)
     return _from_row(row)
 
 
@@ -219,7 +250,7 @@ def get(store: Store, ref: str | int) -> Commitment:
         (ref.strip(),),
     )
     if row is None:
-        raise NotFound(f"No commitment called {ref!r}.", "See `tarry commit list --all`.")
+        raise NotFound(f"No commitment called {ref!r}.", step=Step.LIST_ALL_COMMITMENTS)
     return _from_row(row)
 
 
@@ -305,7 +336,7 @@ def _running(store: Store, start: datetime, end: datetime, marked: set[int]) -> 
     rows = store.query(
         SELECT + " WHERE (c.starts_at < ? AND (c.ended_at IS NULL OR c.ended_at > ?))"
         " OR c.id IN (SELECT value FROM json_each(?)) ORDER BY c.title, c.id",
-        (end.isoformat(), clock.to_text(start.astimezone()), json.dumps(sorted(marked))),
+        (end.isoformat(), clock.to_text(clock.instant(start)), json.dumps(sorted(marked))),
     )
     return [_from_row(row) for row in rows]
 
@@ -332,7 +363,7 @@ def _occurrence(c: Commitment, at: datetime, mark: Any) -> Occurrence:
 def upcoming(store: Store, days: int = 7) -> list[Occurrence]:
     """Occurrences from now to `days` ahead."""
     if days < 1:
-        raise InvalidInput(f"--days must be at least 1, not {days}.")
+        raise InvalidInput(f"Look at least 1 day ahead, not {days}.", field="days", example="7")
     now = clock.now()
     return occurrences(store, now, now + timedelta(days=days))
 
@@ -344,10 +375,11 @@ def unmarked(store: Store, days: int = 14) -> list[Occurrence]:
 
 
 def parse_when(text: str) -> date | datetime:
-    """A date ('2026-11-19') or a date and time ('2026-11-19 19:00') naming an occurrence."""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        return date.fromisoformat(text.strip())
-    return naive(clock.parse(text))
+    """A day ('2026-11-19', 'yesterday', 'last thursday') or a day and time ('thursday 19:00')
+    naming an occurrence; a day and time is a wall time."""
+    from tarry.base.dates import read_day
+
+    return read_day(text, field="when", now=clock.now())
 
 
 def find_occurrence(commitment: Commitment, when: date | datetime | None = None) -> datetime:
@@ -367,8 +399,17 @@ def find_occurrence(commitment: Commitment, when: date | datetime | None = None)
         return last
     raise NotFound(
         f"{commitment.title!r} has no occurrence {'on ' + str(when) if when else 'yet'}.",
-        f"It recurs {commitment.describe()}; name one with --date YYYY-MM-DD.",
+        f"It recurs {commitment.describe()}.",
+        field="when",
+        expected="the day of an occurrence",
+        example=_example_day(commitment),
     )
+
+
+def _example_day(commitment: Commitment) -> str | None:
+    """The day of its latest occurrence up to now, as an example of a day that works."""
+    last = latest_before(commitment, naive(clock.now()))
+    return last.date().isoformat() if last else None
 
 
 def latest_before(commitment: Commitment, moment: datetime) -> datetime | None:
@@ -395,12 +436,16 @@ def mark(
     status 'pending' clears it.
     """
     if status not in (*STATUSES, "pending"):
-        raise InvalidInput(f"Unknown status {status!r}.", "Use kept, traded or skipped.")
+        raise InvalidInput(
+            f"Unknown status {status!r}.", field="status", expected="kept, traded or skipped"
+        )
     if status == "traded" and not (traded_for or "").strip():
-        raise InvalidInput("What was it traded for?", "Say it with --for, e.g. --for 'work'.")
+        raise InvalidInput(
+            "What was it traded for?", field="traded_for", expected="what won", example="work"
+        )
     commitment = get(store, ref)
     at = find_occurrence(commitment, when)
-    if status == "kept" and at > naive(clock.now()):
+    if status == "kept" and not has_happened(at):
         raise InvalidInput(
             f"{commitment.title!r} on {at:%Y-%m-%d %H:%M} has not happened yet.",
             "Mark it kept afterwards; traded or skipped can be marked ahead.",
@@ -430,7 +475,7 @@ def _store_mark(
     tradeoff_id = None
     if status == "traded":
         tradeoff_id = tradeoffs.record(
-            store, traded_for or "", c.title, direction="away", at=at.astimezone(),
+            store, traded_for or "", c.title, direction="away", at=clock.instant(at),
             cost_hours=round(c.duration_min / 60, 2), practices=c.practices, note=note,
         ).id  # fmt: skip
     store.execute(
@@ -468,7 +513,7 @@ class TrackRecord:
 def track_record(store: Store, ref: str | int, *, weeks: int = 12) -> TrackRecord:
     """The commitment's occurrences of the last `weeks` weeks, up to now, with their marks."""
     if weeks < 1:
-        raise InvalidInput(f"--weeks must be at least 1, not {weeks}.")
+        raise InvalidInput(f"Look back at least 1 week, not {weeks}.", field="weeks", example="12")
     commitment, now = get(store, ref), clock.now()
     found = occurrences(store, now - timedelta(weeks=weeks), now, commitment=commitment.id)
     return TrackRecord(commitment, found)

@@ -15,13 +15,11 @@ from tarry.base.errors import InvalidInput
 if TYPE_CHECKING:
     from dateutil.rrule import rrule
 
-RULE_EXAMPLE = (
-    "Example: --rrule 'FREQ=WEEKLY;BYDAY=TH' --start '2026-11-19 19:00',"
-    " or --every 'thursday 19:00'."
-)
+RULE_EXAMPLE = "FREQ=WEEKLY;BYDAY=TH"  # with a first occurrence, e.g. 2026-11-19 19:00
+EVERY_EXAMPLE = "thursday 19:00"
 EVERY_EXAMPLES = (
     "Examples: 'thursday 19:00', 'mon,wed,fri 7:30', 'weekdays 8:00', 'day 21:30',"
-    " '2 weeks saturday 10:00', 'first sunday 11:00'; or give a raw --rrule."
+    " '2 weeks saturday 10:00', 'first sunday 11:00'; or give a raw RRULE."
 )
 DAYS = {"mo": "MO", "tu": "TU", "we": "WE", "th": "TH", "fr": "FR", "sa": "SA", "su": "SU"}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
@@ -51,11 +49,9 @@ def parse_every(text: str) -> tuple[str, time | None]:
         elif word[:2] in DAYS and _is_day_name(word):
             byday.append(f"{ordinal or ''}{DAYS[word[:2]]}")
         else:
-            raise InvalidInput(
-                f"Cannot read the recurrence {text!r} (at {word!r}).", EVERY_EXAMPLES
-            )
+            raise every_error(f"Cannot read the recurrence {text!r} (at {word!r}).")
     if not freq and not byday:
-        raise InvalidInput(f"The recurrence {text!r} names no day or period.", EVERY_EXAMPLES)
+        raise every_error(f"The recurrence {text!r} names no day or period.")
     freq = freq or ("MONTHLY" if ordinal else "WEEKLY")
     parts = [f"FREQ={freq}"] + ([f"INTERVAL={interval}"] if interval > 1 else [])
     return ";".join(parts + ([f"BYDAY={','.join(byday)}"] if byday else [])), at
@@ -85,7 +81,7 @@ def normalise_rule(text: str) -> str:
     """A raw RRULE as stored: no 'RRULE:' prefix, upper case, UNTIL in local wall time; checked."""
     rule = text.strip().upper().removeprefix("RRULE:").strip()
     if not rule or "DTSTART" in rule or "\n" in rule:
-        raise InvalidInput(f"Invalid RRULE {text!r}: give one RRULE line.", RULE_EXAMPLE)
+        raise rule_error(f"Invalid RRULE {text!r}: give one RRULE line.")
     rule = re.sub(r"UNTIL=(\d{8}T\d{6})Z", _local_until, rule)
     check_rule(rule)
     return rule
@@ -119,8 +115,20 @@ _BYDAY = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
 MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-def _refuse(rule: str, problem: str, hint: str = RULE_EXAMPLE) -> InvalidInput:
-    return InvalidInput(f"Invalid RRULE {rule!r}: {problem}.", hint)
+def rule_error(message: str, hint: str | None = None) -> InvalidInput:
+    """A raw RRULE refused: the field, what it takes, an example."""
+    return InvalidInput(
+        message, hint, field="rrule", expected="one RFC 5545 RRULE line", example=RULE_EXAMPLE
+    )
+
+
+def every_error(message: str) -> InvalidInput:
+    """A friendly recurrence refused, with the phrases that work."""
+    return InvalidInput(message, EVERY_EXAMPLES, field="every", example=EVERY_EXAMPLE)
+
+
+def _refuse(rule: str, problem: str, hint: str | None = None) -> InvalidInput:
+    return rule_error(f"Invalid RRULE {rule!r}: {problem}.", hint)
 
 
 def rule_parts(rule: str) -> dict[str, str]:
@@ -165,8 +173,7 @@ def check_rule(rule: str) -> None:
             raise _refuse(
                 rule,
                 f"BYDAY={parts['BYDAY']} has {day!r}, not a day",
-                "Days are MO, TU, WE, TH, FR, SA, SU (BYDAY=1SU: the first Sunday). "
-                + RULE_EXAMPLE,
+                "Days are MO, TU, WE, TH, FR, SA, SU (BYDAY=1SU: the first Sunday).",
             )
     _check_month_days(rule, parts)
     if "UNTIL" in parts:
@@ -236,7 +243,7 @@ def _check_until(rule: str, until: str) -> None:
         moment = datetime.strptime(until, "%Y%m%dT%H%M%S" if match[2] else "%Y%m%d")
     except ValueError as exc:
         raise _refuse(rule, f"UNTIL={until} is not a real date") from exc
-    if moment < clock.now().astimezone().replace(tzinfo=None) - timedelta(days=1):
+    if moment < clock.wall(clock.now()) - timedelta(days=1):
         raise _refuse(
             rule,
             f"UNTIL={until} is in the past, so it would never occur",
@@ -257,7 +264,7 @@ def build_rule(rule: str, starts_at: datetime) -> rrule:
     try:
         built = rrulestr(rule, dtstart=starts_at, forceset=False)
     except (ValueError, TypeError, KeyError) as exc:
-        raise InvalidInput(f"Invalid RRULE {rule!r}: {exc}.", RULE_EXAMPLE) from exc
+        raise rule_error(f"Invalid RRULE {rule!r}: {exc}.") from exc
     if not isinstance(built, rrule_type) or re.search(r"FREQ=(HOURLY|MINUTELY|SECONDLY)", rule):
         raise InvalidInput(
             f"The RRULE {rule!r} recurs more often than daily.",

@@ -40,7 +40,7 @@ def _check(relation: str | None, cadence_days: float | None) -> None:
     ):
         raise InvalidInput(
             f"Contact cadence must be a number of days from 1 to {MAX_CADENCE_DAYS}, "
-            f"not {cadence_days}.",
+            f"not {cadence_days:g}.",
             field="cadence_days",
             expected=f"how often to be in touch, in days (1 to {MAX_CADENCE_DAYS}); weekly is 7",
             example="7",
@@ -64,7 +64,7 @@ def add(
     if same is not None:
         what = "is already in tarry" if same.name.lower() == name.lower() else (
             f"is already an alias of {same.name}")  # fmt: skip
-        raise Conflict(f"{name} {what}.", step=Step.EDIT_PERSON)
+        raise Conflict(f"{name} {what}.", field="name", step=Step.EDIT_PERSON)
     with store.tx():
         cur = store.execute(
             "INSERT INTO people (name, relation, cadence_days, note, created_at)"

@@ -1,4 +1,4 @@
-"""The six practices: tarry's first-class vocabulary (see DESIGN.md)."""
+"""The six practices: tarry's first-class vocabulary (see docs/design.md)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,12 @@ def parse(values: Iterable[str] | str | None) -> list[str]:
             if not key:
                 continue
             if key not in PRACTICES:
-                raise InvalidInput(f"Unknown practice {key!r}.", f"Choose from: {', '.join(KEYS)}.")
+                raise InvalidInput(
+                    f"Unknown practice {key!r}.",
+                    field="practices",
+                    expected=f"one or more of {', '.join(KEYS)}",
+                    example="depth+stay",
+                )
             if key not in keys:
                 keys.append(key)
     return keys

@@ -17,7 +17,7 @@ from statistics import fmean
 from typing import Any
 
 from tarry.base import clock
-from tarry.base.errors import InvalidInput, NotFound
+from tarry.base.errors import InvalidInput, NotFound, Step
 from tarry.store import Store
 
 DOMAINS: dict[str, str] = {
@@ -165,7 +165,11 @@ def domain_key(text: str) -> str:
     squashed = "".join(ch for ch in text.lower() if ch.isalnum())
     key = SYNONYMS.get(squashed, squashed)
     if key not in DOMAINS:
-        raise InvalidInput(f"Unknown value domain {text!r}.", f"Choose from: {', '.join(DOMAINS)}.")
+        raise InvalidInput(
+            f"Unknown value domain {text!r}.",
+            field="ratings",
+            expected=f"a domain: one of {', '.join(DOMAINS)}",
+        )
     return key
 
 
@@ -177,8 +181,9 @@ def parse_ratings(texts: Iterable[str]) -> dict[str, tuple[int, int]]:
         domain, importance, consistency = parse_rating(text)
         if domain in given:
             raise InvalidInput(
-                f"{domain} is rated twice: --rate {said[domain]} and --rate {text}.",
+                f"{domain} is rated twice: {said[domain]} and {text}.",
                 "Give each domain once.",
+                field="ratings",
             )
         given[domain], said[domain] = (importance, consistency), text
     return given
@@ -192,7 +197,9 @@ def parse_rating(text: str) -> tuple[str, int, int]:
     except ValueError as exc:
         raise InvalidInput(
             f"Cannot read the rating {text!r}.",
-            "Write DOMAIN=IMPORTANCE/CONSISTENCY, each 1-10, e.g. --rate intimate=9/4.",
+            field="ratings",
+            expected="DOMAIN=IMPORTANCE/CONSISTENCY, each 1-10",
+            example="intimate=9/4",
         ) from exc
     return domain_key(name), importance, consistency
 
@@ -201,8 +208,22 @@ def check_score(domain: str, what: str, value: int) -> None:
     if not 1 <= value <= 10:
         raise InvalidInput(
             f"The {what} of {domain} must be 1-10, not {value}.",
-            "1 = not at all, 10 = extremely.",
+            field=f"ratings.{domain}.{what}",
+            expected="a whole number from 1 (not at all) to 10 (extremely)",
         )
+
+
+def unchanged(store: Store, ratings: Mapping[str, tuple[int, int]]) -> Profile | None:
+    """The latest profile, when `ratings` rate the same domains the same way; else None.
+
+    A questionnaire sent back as it was shown says nothing new: the shells save nothing then.
+    """
+    latest_profile = latest(store)
+    if latest_profile is None:
+        return None
+    given = {domain_key(name): tuple(pair) for name, pair in ratings.items()}
+    held = {r.domain: (r.importance, r.consistency) for r in latest_profile.ratings}
+    return latest_profile if given == held else None
 
 
 def record(
@@ -247,7 +268,7 @@ def _load(store: Store, row: Any) -> Profile:
 def get(store: Store, profile_id: int) -> Profile:
     row = store.one("SELECT * FROM value_profiles WHERE id = ?", (profile_id,))
     if row is None:
-        raise NotFound(f"No value profile with id {profile_id}.", "See `tarry values history`.")
+        raise NotFound(f"No value profile with id {profile_id}.", step=Step.VALUE_HISTORY)
     return _load(store, row)
 
 

@@ -89,7 +89,9 @@ def prepare(home: Path) -> None:
     if not (home / MARKER).is_file():
         raise Conflict(
             f"{home} is not empty and is not a tarry demo home; nothing was changed.",
-            "Give an empty or new folder: tarry demo --home DIR.",
+            field="home",
+            expected="an empty or new folder",
+            example="~/tarry-demo",
         )
     shutil.rmtree(home)
 
@@ -104,7 +106,7 @@ def build(home: Path, *, seed: int = SEED, steps: Sequence[Step] | None = None) 
     prepare(home)
     with Store.open(home) as store:
         marker = home / MARKER
-        marker.write_text("A tarry demo home: `tarry demo` may delete and rebuild it.\n")
+        marker.write_text("A tarry demo home: the demo may delete and rebuild it.\n")
         marker.chmod(0o600)
         context = DemoContext(store, random.Random(seed), load_content(), clock.now())
         with store.tx():

@@ -180,7 +180,7 @@ def _check_me(me: str | None, summary: ImportSummary, path: Path) -> None:
         raise InvalidInput(
             f"{me!r} did not write in {path.name}; nothing was imported.",
             field="me",
-            expected=f"one of its authors: {shown}",
+            expected=f"your name as one of its authors: {shown}",
         )
 
 
@@ -188,7 +188,8 @@ def _check_one(summary: ImportSummary, path: Path) -> None:
     if summary.conversations:
         raise InvalidInput(
             f"{path} holds more than one conversation, so one title cannot name them.",
-            "Pick one with --chat NAME.",
+            "Pick one of them by its title.",
+            field="chat",
         )
 
 
@@ -342,7 +343,7 @@ class Importer:
             self.reactions.clear()
 
     def _link_conversation(self, conversation_id: int, links: Links, row: Any) -> None:
-        """Without --person, a chat whose other side is one known person is linked to them."""
+        """Without `person`, a chat whose other side is one known person is linked to them."""
         if self.person is not None or (row is not None and row["person_id"] is not None):
             return
         others = {pid for is_me, pid in links.cache.values() if not is_me and pid is not None}

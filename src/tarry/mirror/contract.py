@@ -1,4 +1,4 @@
-"""The JSON Lines label contract (DESIGN.md): `{"id","text","context"}` in, labels out, in order.
+"""The JSON Lines label contract (docs/design.md): `{"id","text","context"}` in, labels out.
 
 Fail fast: a line that is not a valid request raises FormatError naming its line number; the
 labels of every earlier line have been written (and flushed) by then, nothing after it.

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
+from tarry.base import clock
 from tarry.base.errors import InvalidInput, NotFound
 from tarry.declare import people
 from tarry.mirror.labelcache import GAP, ensure_labels, moment
@@ -110,7 +111,7 @@ class Met:
     """
 
     total: int
-    counts: dict[str, int]  # keyed by REPLIES
+    counts: dict[str, int]  # keyed by REPLIES, each disclosure once
     shares: dict[str, float]
     any_move: dict[str, int]  # keyed by MET
 
@@ -223,8 +224,8 @@ def load_rows(
     Python decides.
     """
     found = store.query(f"SELECT c.id FROM conversations c WHERE {where}", params)
-    low = _local(start) if start else None
-    high = _local(end) if end else None
+    low = clock.wall(start) if start else None
+    high = clock.wall(end) if end else None
     # Label only what is read below (a week's review need not label years of chat).
     since, until = (low - MARGIN if low else None), (high + MARGIN if high else None)
     ensure_labels(store, [r[0] for r in found], since=since, until=until)
@@ -232,11 +233,6 @@ def load_rows(
     query = ROWS.format(where=f"{where} AND m.ts >= ? AND m.ts < ?")
     rows = (_row(r) for r in store.query(query, (*params, *bounds)))
     return [r for r in rows if (low is None or r.at >= low) and (high is None or r.at < high)]
-
-
-def _local(moment: datetime) -> datetime:
-    """A time as naive local time, the form messages are compared in."""
-    return moment if moment.tzinfo is None else moment.astimezone().replace(tzinfo=None)
 
 
 def sessions(rows: Iterable[Row]) -> Iterator[list[Row]]:

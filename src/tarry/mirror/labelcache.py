@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from tarry.base import clock
 from tarry.mirror.model import labeller
 from tarry.store import Store
 
@@ -66,9 +67,8 @@ def _context(window: Iterable[tuple[int, str]], writer_is_me: int) -> list[tuple
 
 
 def moment(ts: str) -> datetime:
-    """Stored times are UTC ('Z') or naive local; compare them all as naive local times."""
-    at = datetime.fromisoformat(ts)
-    return at if at.tzinfo is None else at.astimezone().replace(tzinfo=None)
+    """Stored times are UTC ('Z') or naive local; compare them all as wall times."""
+    return clock.wall(datetime.fromisoformat(ts))
 
 
 def _label_rows(rows: Iterable[Any], lead: int = 0) -> list[tuple[Any, ...]]:

@@ -1,6 +1,6 @@
 """Label one message, given the messages before it: disclosure depth, moves and question type.
 
-The label contract is in DESIGN.md ("The mirror's labels"); how each label is decided is in
+The label contract is in docs/design.md ("The mirror's labels"); how each label is decided is in
 docs/mirror.md. The default path is rules over tarry's own word lists (lexicon.toml) plus the
 relation to the other person's last turn: fast, private, and every label carries its evidence.
 """

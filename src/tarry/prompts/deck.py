@@ -151,7 +151,9 @@ def check_context(context: str) -> str:
 def check_level(level: int) -> int:
     if level not in LEVELS:
         raise InvalidInput(
-            f"Depth must be 1 (light) to 4 (most vulnerable), not {level}.", "Try --depth 2."
+            f"Depth must be 1 (light) to 4 (most vulnerable), not {level}.",
+            field="depth",
+            example="2",
         )
     return level
 

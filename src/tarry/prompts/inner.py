@@ -131,7 +131,7 @@ def _after_discomfort(store: Store, now: datetime) -> Suggestion | None:
 
 
 def _after_trade(store: Store, now: datetime) -> Suggestion | None:
-    local = now.replace(tzinfo=None)
+    local = clock.wall(now)
     row = store.one(
         "SELECT o.id, o.scheduled_at, c.title, t.chose FROM occurrences o"
         " JOIN commitments c ON c.id = o.commitment_id"

@@ -20,6 +20,7 @@ from tarry.store import Store
 
 CUE_KEYS = ("reflect", "ask", "dont_fix", "dont_minimise", "stay")
 SPEAKERS = ("you", "them", "both")
+OTHER = "the other person"  # who "them" is when no one is named
 MIN_TURN_SECONDS = 30
 RITUAL_SPEC = {
     "id": Field(str),
@@ -153,10 +154,12 @@ def get(ritual_id: str) -> Ritual:
     raise NotFound(f"No ritual called {ritual_id!r}.", f"Choose from: {names}.")
 
 
-def plan(ritual: Ritual, *, minutes: float | None = None, other: str = "them") -> list[Turn]:
+def plan(ritual: Ritual, *, minutes: float | None = None, other: str = OTHER) -> list[Turn]:
     """The turns of a ritual, timed to `minutes` in total (default: the ritual's own timing)."""
     if minutes is not None and minutes <= 0:
-        raise InvalidInput(f"--minutes must be positive, not {minutes:g}.", "Try --minutes 20.")
+        raise InvalidInput(
+            f"The minutes must be positive, not {minutes:g}.", field="minutes", example="20"
+        )
     scale = (minutes or ritual.minutes) / ritual.minutes
     cues = load()[0]
     return [

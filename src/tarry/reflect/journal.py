@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tarry.base import clock, scratch
-from tarry.base.errors import FormatError, InvalidInput, NotFound
+from tarry.base.errors import FormatError, InvalidInput, NotFound, Step
 from tarry.store import Store
 
 HEADER_MARK = "# | "  # lines starting with this are instructions, removed from the entry
@@ -78,7 +78,7 @@ def write(
     """Save an entry; an empty body is refused (nothing is written)."""
     body = body.strip()
     if not body:
-        raise InvalidInput("The entry is empty; nothing was saved.")
+        raise InvalidInput("The entry is empty; nothing was saved.", field="body")
     with store.tx():
         cur = store.execute(
             "INSERT INTO entries (at, prompt, body) VALUES (?, ?, ?)",
@@ -107,7 +107,7 @@ def _from_row(row: Any) -> Entry:
 def get(store: Store, entry_id: int) -> Entry:
     row = store.one(SELECT + " WHERE e.id = ?", (entry_id,))
     if row is None:
-        raise NotFound(f"No entry with id {entry_id}.", "See `tarry entries list`.")
+        raise NotFound(f"No entry with id {entry_id}.", step=Step.LIST_ENTRIES)
     return _from_row(row)
 
 
@@ -161,7 +161,8 @@ def editor_command() -> list[str]:
             return private([fallback])
     raise InvalidInput(
         "No editor found to write in.",
-        "Set $EDITOR (e.g. export EDITOR=nano), or pipe the text: echo '...' | tarry write.",
+        "Set $EDITOR (e.g. export EDITOR=nano).",
+        step=Step.WRITE_PIPED,
     )
 
 
@@ -214,8 +215,8 @@ def draft_folder(home: Path, encrypted: bool, on_disk: Callable[[], bool]) -> Pa
         raise InvalidInput(
             "This system has no folder in memory, so your text would sit on disk unencrypted"
             " while you write; nothing was written.",
-            "Pipe the text instead (echo '...' | tarry write), or set TARRY_MEMORY_DIR to a"
-            " folder on a RAM disk.",
+            "Set TARRY_MEMORY_DIR to a folder on a RAM disk.",
+            step=Step.WRITE_PIPED,
         )
     return home
 
@@ -232,5 +233,6 @@ def _edit(command: list[str], path: Path) -> None:
         raise InvalidInput(
             f"The editor ({' '.join(command)}) exited with status {result.returncode};"
             " nothing was saved.",
-            "Check $EDITOR, or pipe the text: echo '...' | tarry write.",
+            "Check $EDITOR.",
+            step=Step.WRITE_PIPED,
         )

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tarry.base import clock
-from tarry.base.errors import InvalidInput, NotFound
+from tarry.base.errors import InvalidInput, NotFound, Step
 from tarry.declare import people
 from tarry.declare import practices as practice_keys
 from tarry.store import Store
@@ -38,8 +38,10 @@ MAX_MOMENT_MIN = 24 * 60
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def parse_duration(text: str | int) -> int:
-    """Minutes from '2h', '90m', '1h30m' or '1.5h'; a bare number is refused as ambiguous."""
+def parse_duration(text: str | int, field: str = "duration_min") -> int:
+    """Minutes from '2h', '90m', '1h30m' or '1.5h'; a bare number is refused as ambiguous.
+
+    `field` names the input the text came from, for the error."""
     if isinstance(text, int):
         return text
     text = text.strip()
@@ -47,11 +49,15 @@ def parse_duration(text: str | int) -> int:
         raise InvalidInput(
             f"Is {text!r} minutes or hours? A duration needs a unit.",
             f"Write {text}m for minutes or {text}h for hours.",
+            field=field,
         )
     match = _DURATION.match(text)
     if not text or match is None or not (match["h"] or match["m"]):
         raise InvalidInput(
-            f"Cannot read the duration {text!r}.", "Write e.g. 45m, 2h, 1h30m or 1.5h."
+            f"Cannot read the duration {text!r}.",
+            field=field,
+            expected="a length with its unit: 45m, 2h, 1h30m or 1.5h",
+            example="45m",
         )
     return round(float(match["h"] or 0) * 60) + int(match["m"] or 0)
 
@@ -99,14 +105,19 @@ class Moment:
 def _check_scale(name: str, value: int | None, low: int, high: int) -> None:
     if value is not None and not low <= value <= high:
         raise InvalidInput(
-            f"{name.replace('_', ' ').capitalize()} must be {low}-{high}, not {value}.",
-            f"Rate it on the {low}-{high} scale ({low} = not at all, {high} = very much).",
+            f"{value} is not on the {low}-{high} scale.",
+            field=name,
+            expected=f"a whole number from {low} (not at all) to {high} (very much)",
         )
 
 
 def _check_choice(name: str, value: str, allowed: Sequence[str]) -> None:
     if value not in allowed:
-        raise InvalidInput(f"Unknown {name} {value!r}.", f"Choose from: {', '.join(allowed)}.")
+        raise InvalidInput(
+            f"{value!r} is not one of the choices.",
+            field=name,
+            expected=f"one of {', '.join(allowed)}",
+        )
 
 
 def _check(
@@ -127,25 +138,33 @@ def _check(
     _check_choice("initiator", initiator, INITIATORS)
     _check_choice("disclosure", disclosure, DISCLOSURES)
     if duration_min < 0:
-        raise InvalidInput(f"A duration cannot be negative ({duration_min} min).")
+        raise InvalidInput(
+            f"A duration cannot be negative ({duration_min} min).", field="duration_min"
+        )
     if duration_min > MAX_MOMENT_MIN:
         raise InvalidInput(
             f"A moment lasts at most 24 h, not {duration_min / 60:g} h.",
             "Log a longer time together as one moment per day.",
+            field="duration_min",
         )
 
 
-def check_when(at: datetime, days_ahead: int = 1) -> None:
+def check_when(at: datetime, days_ahead: int = 1, field: str = "at") -> None:
     """Refuse a time more than `days_ahead` days ahead or before 1970: almost surely a typo."""
-    if at.tzinfo is None:
-        at = at.astimezone()
+    at = clock.instant(at)
     if at > clock.now() + timedelta(days=days_ahead):
+        ahead = "a day" if days_ahead == 1 else f"{days_ahead} days"
         raise InvalidInput(
-            f"{at:%Y-%m-%d %H:%M} is more than {days_ahead} day(s) ahead.",
-            "Give a time up to now, e.g. --at 'yesterday 19:00', or check the year.",
+            f"{at:%Y-%m-%d %H:%M} is more than {ahead} ahead.",
+            "Check the year.",
+            field=field,
+            expected="a time up to now",
+            example="yesterday 19:00",
         )
     if at < EARLIEST:
-        raise InvalidInput(f"{at:%Y-%m-%d} is before 1970.", "Check the year of --at.")
+        raise InvalidInput(
+            f"{at:%Y-%m-%d} is before 1970.", "Check the year.", field=field, example="today 9:00"
+        )
 
 
 def log(
@@ -170,7 +189,12 @@ def log(
     """Record a moment with one or more people; everything is checked before anything is written."""
     person_ids = people.ids_for(store, people_names)
     if not person_ids:
-        raise InvalidInput("A moment needs at least one person.", "Name them with --with NAME.")
+        raise InvalidInput(
+            "A moment needs at least one person.",
+            field="people_names",
+            expected="who it was with",
+            example="Sam",
+        )
     ratings = dict(
         zip(RIR, (intimacy, i_disclosed, they_disclosed, pleasantness, satisfaction), strict=True)
     )
@@ -223,7 +247,7 @@ def _from_row(row: Any) -> Moment:
 def get(store: Store, moment_id: int) -> Moment:
     row = store.one(SELECT + " WHERE m.id = ?", (moment_id,))
     if row is None:
-        raise NotFound(f"No moment with id {moment_id}.", "See `tarry moments list`.")
+        raise NotFound(f"No moment with id {moment_id}.", step=Step.LIST_MOMENTS)
     return _from_row(row)
 
 

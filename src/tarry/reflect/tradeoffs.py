@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from tarry.base import clock
-from tarry.base.errors import InvalidInput, NotFound
+from tarry.base.errors import InvalidInput, NotFound, Step
 from tarry.declare import practices as practice_keys
 from tarry.reflect.moments import check_when
 from tarry.store import Store
@@ -63,19 +63,23 @@ def record(
     if not chose or not over:
         raise InvalidInput(
             "A tradeoff needs both what you chose and what you chose it over.",
-            'Write e.g. tarry traded "dinner with Sam" --over "the quarterly deck" --toward.',
+            field="chose" if not chose else "over",
+            expected="what you chose" if not chose else "what you chose it over",
+            example="dinner with Sam" if not chose else "the quarterly deck",
         )
     if direction not in DIRECTIONS:
         raise InvalidInput(
             f"Unknown direction {direction!r}.",
-            "Use toward (closeness won) or away (closeness lost).",
+            field="direction",
+            expected="toward (closeness won) or away (closeness lost)",
         )
     if cost_hours is not None and cost_hours < 0:
-        raise InvalidInput(f"A cost cannot be negative ({cost_hours} h).")
+        raise InvalidInput(f"A cost cannot be negative ({cost_hours:g} h).", field="cost_hours")
     if cost_hours is not None and cost_hours > MAX_COST_HOURS:
         raise InvalidInput(
             f"A tradeoff costs at most a week ({MAX_COST_HOURS} h), not {cost_hours:g} h.",
             "Record a longer stretch as one tradeoff per week.",
+            field="cost_hours",
         )
     check_when(at or clock.now(), days_ahead=366)  # a trade can be decided ahead
     keys = practice_keys.parse(practices)
@@ -115,7 +119,7 @@ def _from_row(row: Any) -> Tradeoff:
 def get(store: Store, tradeoff_id: int) -> Tradeoff:
     row = store.one(SELECT + " WHERE t.id = ?", (tradeoff_id,))
     if row is None:
-        raise NotFound(f"No tradeoff with id {tradeoff_id}.", "See `tarry tradeoffs list`.")
+        raise NotFound(f"No tradeoff with id {tradeoff_id}.", step=Step.LIST_TRADEOFFS)
     return _from_row(row)
 
 

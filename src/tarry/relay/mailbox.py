@@ -19,7 +19,7 @@ from tarry.relay import protocol
 from tarry.relay.app import Relay, json_of, read_body, relay_of
 from tarry.relay.storage import Pair, PairGone, SeqConflict
 
-REPAIR = "Pair again with `tarry together pair`."
+REPAIR = "Pair again."
 
 
 def _pair_id(text: str) -> bytes:

@@ -19,7 +19,7 @@ from tarry.relay.storage import Nameplate
 
 SIDES = ("a", "b")
 PHASES = ("pake", "confirm")
-NEW_CODE = "Ask the other person for a new code (`tarry together pair`)."
+NEW_CODE = "Ask the other person for a new code."
 
 
 def _key(number: int) -> bytes:

@@ -12,8 +12,6 @@ from pathlib import Path
 from tarry.base.errors import InvalidInput
 from tarry.relay.storage import RelayStorage
 
-DB_HINT = "Give --db sqlite:///PATH/relay.db, or --db postgresql://USER@HOST/DB."
-
 
 def open_storage(url: str) -> RelayStorage:
     """The storage a database URL names."""
@@ -24,7 +22,12 @@ def open_storage(url: str) -> RelayStorage:
     if url.startswith("sqlite:///"):
         url = url.removeprefix("sqlite://")
     elif "://" in url:
-        raise InvalidInput(f"Unknown database URL {url.split('://')[0]}://...", DB_HINT)
+        raise InvalidInput(
+            f"Unknown database URL {url.split('://')[0]}://...",
+            field="url",
+            expected="sqlite:///PATH/relay.db or postgresql://USER@HOST/DB",
+            example="sqlite:///relay.db",
+        )
     from tarry.relay.sqlite import SqliteStorage
 
     return SqliteStorage(Path(url).expanduser())

@@ -1,4 +1,4 @@
-"""The weekly review as a Markdown document a person can keep (`tarry review --markdown FILE`)."""
+"""The weekly review as a Markdown document a person can keep."""
 
 from __future__ import annotations
 
@@ -8,15 +8,11 @@ from typing import TYPE_CHECKING
 
 from tarry.base import outputs
 from tarry.base.clock import hours_text
-from tarry.base.textcharts import bar, signed, sparkline
+from tarry.base.textcharts import bar, plural, signed, sparkline
 from tarry.review.week import CalendarWeek, Review
 
 if TYPE_CHECKING:
     from tarry.mirror.conversations import MirrorWeek
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"
 
 
 def span(review: Review) -> str:
@@ -26,7 +22,7 @@ def span(review: Review) -> str:
 
 def save(review: Review, path: str | Path) -> None:
     """Write the review to `path`, private (0600) and whole or not at all."""
-    with outputs.output(path, "Choose another FILE.") as out:
+    with outputs.output(path) as out:
         out.write(render(review))
 
 
@@ -35,7 +31,7 @@ def render(review: Review) -> str:
     parts = [
         f"# Weekly review {review.week}",
         f"{span(review)}",
-        *(f"> {note}" for note in review.notes),
+        *(f"> {note.text}" for note in review.notes),
         _lived(review),
         _hours(review),
         _commitments(review),
@@ -57,7 +53,7 @@ def _lived(review: Review) -> str:
         ]
         lines += ["", f"Want/value gap: **{lived.closeness_gap}**. Read it as: {lived.gap_label}."]
     else:
-        lines += ["", "No closeness domains rated yet (`tarry values`)."]
+        lines += ["", "No closeness domains rated yet."]
     seen = f"{plural(lived.moments, 'moment')} with {plural(lived.people_seen, 'person', 'people')}"
     lines += ["", f"Measured this week: {seen}."]
     return "\n".join(lines)

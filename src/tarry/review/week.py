@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tarry.base import clock
+from tarry.base.errors import Step
 from tarry.review import strength
 from tarry.review.invitation import Invitation, invite
 from tarry.store import Store
@@ -106,6 +107,14 @@ class CalendarWeek:
 
 
 @dataclass
+class Note:
+    """Something the review could not measure, and the step that would let it."""
+
+    text: str
+    step: Step | None = None
+
+
+@dataclass
 class Review:
     week: str
     start: str  # first day (Monday)
@@ -120,13 +129,14 @@ class Review:
     invitation: Invitation
     calendar: CalendarWeek | None = None  # the time audit's week, when a calendar is imported
     mirror: MirrorWeek | None = None  # the mirror's weekly numbers, when chats are imported
-    notes: list[str] = field(default_factory=list)  # what could not be measured, said plainly
+    notes: list[Note] = field(default_factory=list)  # what could not be measured, said plainly
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON edge: plain values only."""
         data = asdict(self)
         data["lived"]["closeness"] = [r.to_dict() for r in self.lived.closeness]
         data["drifting"] = [d.to_dict() for d in self.drifting]
+        data["notes"] = [n.text for n in self.notes]
         return data
 
 
@@ -162,8 +172,8 @@ def _utc(moment: datetime) -> str:
 
 
 def _local(moment: datetime) -> str:
-    """Local wall time as occurrences store it."""
-    return moment.replace(tzinfo=None).isoformat()
+    """Wall time as occurrences store it."""
+    return clock.wall_text(moment)
 
 
 def _lived(store: Store, start: datetime, end: datetime) -> Lived:
@@ -266,11 +276,11 @@ def _scheduled(store: Store, start: datetime, end: datetime) -> int:
         " WHERE starts_at < ? AND (ended_at IS NULL OR ended_at > ?)",
         (_local(end), _utc(start)),
     )
-    count, first = 0, start.replace(tzinfo=None)
+    count, first = 0, clock.wall(start)
     for row in rows:
-        last = end.replace(tzinfo=None)
+        last = clock.wall(end)
         if row["ended_at"]:
-            last = min(last, clock.from_text(row["ended_at"]).replace(tzinfo=None))
+            last = min(last, clock.wall(clock.from_text(row["ended_at"])))
         rule = build_rule(row["rrule"], datetime.fromisoformat(row["starts_at"]))
         count += sum(1 for t in rule.between(first, last, inc=True) if t < last)
     return count
@@ -335,7 +345,7 @@ def _has_data(lived: Lived, hours: Hours, store: Store, start: datetime, end: da
     return bool(marks or entries)
 
 
-def _notes(review: Review) -> list[str]:
+def _notes(review: Review) -> list[Note]:
     """Plain statements of what this review could not measure."""
     notes = []
     today, first, last = (
@@ -344,18 +354,20 @@ def _notes(review: Review) -> list[str]:
         date.fromisoformat(review.end),
     )
     if first <= today < last:
-        notes.append(f"{review.week} is still under way: the figures run to today, {today:%A}.")
+        notes.append(
+            Note(f"{review.week} is still under way: the figures run to today, {today:%A}.")
+        )
     elif today < first:
-        notes.append(f"{review.week} has not started yet.")
+        notes.append(Note(f"{review.week} has not started yet."))
     if not review.has_data:
         notes.append(
-            f"Nothing was logged in {review.week}: no moments, marks, tradeoffs or entries."
+            Note(f"Nothing was logged in {review.week}: no moments, marks, tradeoffs or entries.")
         )
     if review.lived.profile_taken_at is None:
-        notes.append("No value profile yet: run `tarry values` to rate what matters.")
+        notes.append(Note("No value profile yet.", Step.RATE_VALUES))
     if review.calendar is None:
         notes.append(
-            "No calendar imported: hours at work are not counted (`tarry import calendar`)."
+            Note("No calendar imported: hours at work are not counted.", Step.IMPORT_CALENDAR)
         )
     return notes
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from tarry.base import home as homes
 from tarry.base.errors import Step, StoreError
+from tarry.base.home import Home, Place
 from tarry.store import crypto, migrations, swap, unlock
 from tarry.store.connection import (
     DAMAGED_HINT,
@@ -39,20 +40,21 @@ class Store:
     @classmethod
     def open(
         cls,
-        home: str | Path | None = None,
+        home: Place,
         *,
         create: bool = True,
         passphrase: str | None = None,
         unlocker: unlock.Unlocker | None = None,
         key: bytes | None = None,
     ) -> Store:
-        """Open the store in `home` (see tarry.base.home), creating and upgrading it as needed.
+        """Open the store in `home` (a resolved `Home`, or a folder as it is), creating and
+        upgrading it as needed.
 
         An encrypted store is unlocked with `passphrase`, else through `unlocker` (file,
         TARRY_PASSPHRASE, keyring, prompt: see tarry.store.unlock), or directly with the data
         `key` that `unlock.data_key` returned (the web app unlocks once, then opens per request).
         """
-        directory = homes.resolve(home)
+        directory = Home.of(home).path
         path = homes.db_path(directory)
         header = crypto.header_path(path)
         if directory.is_dir():

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from tarry.base import clock
 from tarry.base import home as homes
-from tarry.base.errors import Conflict, FormatError, StoreError
+from tarry.base.errors import Conflict, FormatError, Step, StoreError
+from tarry.base.home import Home, Place
 from tarry.store import crypto, swap, unlock
 from tarry.store.connection import FULL_HINT, connect, connect_encrypted, snapshot
 
@@ -33,7 +34,7 @@ FORMAT, VERSION = "tarry-backup", 1
 MANIFEST, DB, HEADER = "manifest.json", swap.DB, crypto.HEADER_NAME
 SUFFIX = ".tarry-backup"
 CHUNK = 1 << 20
-NOT_A_BACKUP_HINT = "Give a file written by `tarry backup`."
+NOT_A_BACKUP_HINT = "Give a file written by tarry's backup."
 # What the zipfile module raises for damaged or unsupported archives (and json for bad text).
 ZIP_ERRORS = (
     OSError,
@@ -145,7 +146,8 @@ def _check_copy(db: Path, key: bytes | None, expected: str) -> None:
     if not same:
         raise StoreError(
             f"The backup copy of the store did not verify; nothing was written to {db.parent}.",
-            "Run `tarry backup` again; if it fails again, the store may be damaged.",
+            "Make the backup again; if it fails again, the store may be damaged.",
+            step=Step.BACKUP,
         )
 
 
@@ -243,7 +245,7 @@ def _copy_members(src: Path, folder: Path, files: dict[str, Any]) -> None:
 
 def restore(
     src: Path,
-    home: str | Path | None,
+    home: Place,
     *,
     replace: bool = False,
     passphrase: str | None = None,
@@ -254,7 +256,7 @@ def restore(
     An existing store is kept in `home/backups/replaced-STAMP/` (only with `replace`).
     Unlocking an encrypted backup takes the passphrase it had when the backup was made.
     """
-    directory = homes.ensure(homes.resolve(home))
+    directory = homes.ensure(Home.of(home).path)
     swap.finish(directory)
     existing = (
         homes.db_path(directory).exists() or crypto.header_path(homes.db_path(directory)).exists()
@@ -262,7 +264,8 @@ def restore(
     if existing and not replace:
         raise Conflict(
             f"There is already a store in {directory}.",
-            "Pass --replace to restore over it; the current store is kept in backups/.",
+            "Restore over it on purpose; the current store is kept in backups/.",
+            field="replace",
         )
     manifest = read_manifest(src)
     folder = swap.staging(directory)

@@ -23,7 +23,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from tarry.base.errors import InvalidInput, LockedError, StoreError
+from tarry.base.errors import InvalidInput, LockedError, Step, StoreError
 
 HEADER_NAME = "tarry.key"
 FORMAT, VERSION = "tarry-key", 1
@@ -34,10 +34,7 @@ MIN_PASSPHRASE = 8
 FLOOR_MEMORY_KIB, FLOOR_ITERATIONS, PARALLELISM = 64 * 1024, 3, 4
 MAX_MEMORY_KIB = 1024 * 1024
 TUNE_TARGET_S = 0.5
-BAD_HEADER_HINT = (
-    "The key header is damaged. Restore `tarry.key` (or the whole store) from a backup: "
-    "`tarry restore FILE`."
-)
+BAD_HEADER_HINT = "The key header is damaged. Restore tarry.key (or the whole store) from a backup."
 
 
 @dataclass(frozen=True)
@@ -136,7 +133,9 @@ def unwrap(header: Header, kind: str, secret: bytes) -> bytes:
     except InvalidTag as exc:
         raise LockedError(f"Wrong {kind}.") from exc
     if len(data_key) != KEY_BYTES:
-        raise StoreError("The key header holds a key of the wrong size.", BAD_HEADER_HINT)
+        raise StoreError(
+            "The key header holds a key of the wrong size.", BAD_HEADER_HINT, step=Step.RESTORE
+        )
     return data_key
 
 
@@ -207,7 +206,9 @@ def from_json(raw: bytes) -> Header:
         wraps = {kind: _read_wrap(w) for kind, w in document["wraps"].items()}
         return Header(str(document["store_id"]), wraps, bool(document.get("keyring", False)))
     except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as exc:
-        raise StoreError(f"Cannot read the key header: {exc}.", BAD_HEADER_HINT) from exc
+        raise StoreError(
+            f"Cannot read the key header: {exc}.", BAD_HEADER_HINT, step=Step.RESTORE
+        ) from exc
 
 
 def _read_wrap(data: dict[str, Any]) -> Wrap:

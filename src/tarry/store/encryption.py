@@ -13,7 +13,8 @@ from pathlib import Path
 import sqlcipher3.dbapi2 as cipher
 
 from tarry.base import home as homes
-from tarry.base.errors import Conflict, FormatError, LockedError, StoreError
+from tarry.base.errors import Conflict, FormatError, LockedError, Step, StoreError
+from tarry.base.home import Home, Place
 from tarry.store import Store, backup, crypto, swap, unlock
 from tarry.store.connection import connect_encrypted
 
@@ -22,8 +23,8 @@ def header_of(home: Path) -> Path:
     return crypto.header_path(homes.db_path(home))
 
 
-def is_encrypted(home: str | Path | None) -> bool:
-    return header_of(homes.resolve(home)).exists()
+def is_encrypted(home: Place) -> bool:
+    return header_of(Home.of(home).path).exists()
 
 
 def _new_header(passphrase: str, kdf: crypto.KdfParams | None) -> tuple[crypto.Header, bytes, str]:
@@ -39,14 +40,15 @@ def _new_header(passphrase: str, kdf: crypto.KdfParams | None) -> tuple[crypto.H
     return header, data_key, recovery
 
 
-def create(home: str | Path | None, passphrase: str, kdf: crypto.KdfParams | None = None) -> str:
+def create(home: Place, passphrase: str, kdf: crypto.KdfParams | None = None) -> str:
     """Create a new encrypted store; returns the recovery key to show once."""
-    directory = homes.ensure(homes.resolve(home))
+    directory = homes.ensure(Home.of(home).path)
     swap.finish(directory)
     if homes.db_path(directory).exists() or header_of(directory).exists():
         raise Conflict(
             f"There is already a store in {directory}.",
-            "To encrypt a plain store run `tarry encrypt`; to start over, choose another --home.",
+            "To start over, choose another home; a plain store can be encrypted in place.",
+            step=Step.ENCRYPT,
         )
     header, data_key, recovery = _new_header(passphrase, kdf)
     # The header first: a database must never exist without the header that opens it.
@@ -55,13 +57,13 @@ def create(home: str | Path | None, passphrase: str, kdf: crypto.KdfParams | Non
     return recovery
 
 
-def encrypt(home: str | Path | None, passphrase: str, kdf: crypto.KdfParams | None = None) -> str:
+def encrypt(home: Place, passphrase: str, kdf: crypto.KdfParams | None = None) -> str:
     """Encrypt the existing plain store in place; returns the recovery key to show once.
 
     The encrypted copy is built and verified in staging, then swapped in; the plain file is
     deleted (its blocks may linger on the disk: see docs/security.md).
     """
-    directory = homes.resolve(home)
+    directory = Home.of(home).path
     if is_encrypted(directory):
         raise Conflict(f"The store in {directory} is already encrypted.")
     with Store.open(directory, create=False) as plain:
@@ -76,9 +78,9 @@ def encrypt(home: str | Path | None, passphrase: str, kdf: crypto.KdfParams | No
     return recovery
 
 
-def plain_backups(home: str | Path | None) -> list[Path]:
+def plain_backups(home: Place) -> list[Path]:
     """Backups in the data directory that are not encrypted (made before `tarry encrypt`)."""
-    folder = homes.resolve(home) / "backups"
+    folder = Home.of(home) / "backups"
     found = sorted(folder.glob("*.db"))
     for path in sorted(folder.glob(f"*{backup.SUFFIX}")):
         try:
@@ -114,7 +116,8 @@ def _verify(path: Path, data_key: bytes, expected: str) -> None:
     if result != "ok" or digest != expected:
         raise StoreError(
             "The encrypted copy did not match the store; nothing was changed.",
-            "Run `tarry encrypt` again; if it fails again, report it with --debug output.",
+            "Encrypt it again; if it fails again, report it with the details.",
+            step=Step.ENCRYPT,
         )
 
 
@@ -131,7 +134,7 @@ def _unlocked(home: Path, secret: str, *, recovery: bool) -> tuple[crypto.Header
 
 
 def change_passphrase(
-    home: str | Path | None,
+    home: Place,
     old: str,
     new: str,
     *,
@@ -149,9 +152,7 @@ def change_passphrase(
         unlock.remember(changed, new)
 
 
-def new_recovery_key(
-    home: str | Path | None, passphrase: str, kdf: crypto.KdfParams | None = None
-) -> str:
+def new_recovery_key(home: Place, passphrase: str, kdf: crypto.KdfParams | None = None) -> str:
     """Replace the recovery key (the old one stops working); returns the new one."""
     directory = _encrypted_home(home)
     header, data_key = _unlocked(directory, passphrase, recovery=False)
@@ -162,7 +163,7 @@ def new_recovery_key(
     return recovery
 
 
-def set_keyring(home: str | Path | None, passphrase: str | None, *, enabled: bool) -> None:
+def set_keyring(home: Place, passphrase: str | None, *, enabled: bool) -> None:
     """Opt in to (or out of) caching the passphrase in the OS keyring."""
     directory = _encrypted_home(home)
     header = crypto.read(header_of(directory))
@@ -174,12 +175,10 @@ def set_keyring(home: str | Path | None, passphrase: str | None, *, enabled: boo
     crypto.write(header_of(directory), replace(header, keyring=enabled))
 
 
-def _encrypted_home(home: str | Path | None) -> Path:
-    directory = homes.resolve(home)
+def _encrypted_home(home: Place) -> Path:
+    directory = Home.of(home).path
     if directory.is_dir():
         swap.finish(directory)
     if not header_of(directory).exists():
-        raise StoreError(
-            f"The store in {directory} is not encrypted.", "Encrypt it first: `tarry encrypt`."
-        )
+        raise StoreError(f"The store in {directory} is not encrypted.", step=Step.ENCRYPT)
     return directory

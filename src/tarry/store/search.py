@@ -103,12 +103,16 @@ def _joins(before: str, ch: str) -> bool:
 def search(store: Store, words: str, *, kind: str | None = None, limit: int = 20) -> list[Hit]:
     """The best `limit` matches for `words`, best first; `kind` narrows to one kind."""
     if kind is not None and kind not in KINDS:
-        raise InvalidInput(f"Unknown kind {kind!r}.", f"Choose from: {', '.join(KINDS)}.")
+        raise InvalidInput(
+            f"Unknown kind {kind!r}.", field="kind", expected=f"one of {', '.join(KINDS)}"
+        )
     query, symbols = to_match(words), emoji(words)
     if not query and not symbols:
         raise InvalidInput(
             f"Nothing to search for in {words!r}.",
-            "Give at least one word, e.g. `tarry search rain`.",
+            field="words",
+            expected="at least one word",
+            example="rain",
         )
     found = []
     if kind != "message":

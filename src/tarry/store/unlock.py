@@ -2,7 +2,7 @@
 
 Every edge unlocks the same way. The CLI passes a prompt callback; the web app passes the
 passphrase it collected (or a prompt of its own); scripts set TARRY_PASSPHRASE or use
-`--passphrase-file`. A wrong passphrase from a file or the environment fails at once (exit 2);
+a passphrase file. A wrong passphrase from a file or the environment fails at once (exit 2);
 an interactive prompt allows a few attempts.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tarry.base.errors import InvalidInput, LockedError
+from tarry.base.errors import InvalidInput, LockedError, Step
 from tarry.store import crypto
 
 ENV = "TARRY_PASSPHRASE"
@@ -22,11 +22,11 @@ KEYRING_SERVICE = "tarry"
 Prompt = Callable[[str], str]
 
 WRONG_HINT = (
-    "Nothing was changed. Check the passphrase (and TARRY_PASSPHRASE or --passphrase-file). "
-    "If it is lost, set a new one with your recovery key: `tarry passphrase change --recovery`."
+    "Nothing was changed. Check the passphrase (and TARRY_PASSPHRASE or the passphrase file). "
+    "If it is lost, set a new one with your recovery key."
 )
 MISSING_HINT = (
-    "Type it when asked (in a terminal), set TARRY_PASSPHRASE, or pass --passphrase-file FILE."
+    "Type it when asked (in a terminal), set TARRY_PASSPHRASE, or give a file holding it."
 )
 
 
@@ -46,7 +46,8 @@ def read_passphrase_file(path: Path) -> str:
     except OSError as exc:
         raise InvalidInput(
             f"Cannot read the passphrase file {path}: {exc.strerror}.",
-            "Check the path given to --passphrase-file.",
+            field="passphrase_file",
+            expected="the path of a file holding the passphrase",
         ) from exc
     try:
         text = raw.decode("utf-8")
@@ -83,7 +84,9 @@ def data_key(
             forget(header)  # stale after a change elsewhere; fall through to asking
     if unlocker.prompt is None:
         raise LockedError(
-            f"The store in {where} is encrypted; it needs its passphrase.", MISSING_HINT
+            f"The store in {where} is encrypted; it needs its passphrase.",
+            MISSING_HINT,
+            field="passphrase_file",
         )
     return _ask(header, unlocker.prompt, unlocker.attempts, where)
 
@@ -93,7 +96,9 @@ def _try(header: crypto.Header, passphrase: str, source: str, where: Path) -> by
         return crypto.unwrap(header, crypto.PASSPHRASE, crypto.passphrase_bytes(passphrase))
     except LockedError as exc:
         raise LockedError(
-            f"Wrong passphrase for the store in {where} (from {source}).", WRONG_HINT
+            f"Wrong passphrase for the store in {where} (from {source}).",
+            WRONG_HINT,
+            step=Step.CHANGE_PASSPHRASE,
         ) from exc
 
 
@@ -105,7 +110,11 @@ def _ask(header: crypto.Header, prompt: Prompt, attempts: int, where: Path) -> b
         except LockedError:
             if attempt == attempts:
                 break
-    raise LockedError(f"Wrong passphrase for the store in {where} ({attempts} tries).", WRONG_HINT)
+    raise LockedError(
+        f"Wrong passphrase for the store in {where} ({attempts} tries).",
+        WRONG_HINT,
+        step=Step.CHANGE_PASSPHRASE,
+    )
 
 
 # --- the optional OS keyring cache (opt-in: `tarry passphrase remember`) ------------------
@@ -121,7 +130,8 @@ def remember(header: crypto.Header, passphrase: str) -> None:
     except KeyringError as exc:
         raise InvalidInput(
             f"The OS keyring refused to store the passphrase: {exc}.",
-            "Without a keyring, use TARRY_PASSPHRASE or --passphrase-file, or type it.",
+            "Without a keyring, set TARRY_PASSPHRASE, give a file holding it, or type it.",
+            field="passphrase_file",
         ) from exc
 
 

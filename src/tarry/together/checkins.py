@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tarry.base import clock
-from tarry.base.errors import Conflict, InvalidInput, NotFound
+from tarry.base.errors import Conflict, InvalidInput, NotFound, Step
 from tarry.declare import people
 from tarry.prompts import rituals, uses
 from tarry.prompts.choose import context_for
@@ -114,7 +114,7 @@ def _from_row(row: Any) -> Checkin:
 def get(store: Store, checkin_id: str) -> Checkin:
     row = store.one(SELECT + " WHERE c.checkin_id = ?", (checkin_id.strip(),))
     if row is None:
-        raise NotFound(f"No check-in {checkin_id!r}.", "See `tarry together checkin list NAME`.")
+        raise NotFound(f"No check-in {checkin_id!r}.", step=Step.LIST_CHECKINS)
     return _from_row(row)
 
 
@@ -130,7 +130,7 @@ def latest(store: Store, pair: Pair) -> Checkin:
     if not found:
         raise NotFound(
             f"No check-in with {pair.person} yet.",
-            f"Start one: `tarry together checkin start {pair.person}`.",
+            step=Step.START_CHECKIN,
         )
     return found[0]
 
@@ -202,7 +202,7 @@ def rate(
     """How heard I felt (1-7), into my own moments; the other side only hears that I rated."""
     found = get(store, checkin_id)
     if found.rated_at is not None:
-        raise Conflict("You have already rated this check-in.", "See it in `tarry moments`.")
+        raise Conflict("You have already rated this check-in.", step=Step.LIST_MOMENTS)
     person = people.by_id(store, pair.person_id)
     at = min(clock.now(), found.ends_at)
     with store.tx():

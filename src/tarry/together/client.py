@@ -22,6 +22,7 @@ from tarry.base.errors import (
     InvalidInput,
     NotFound,
     RateLimited,
+    Step,
     TarryError,
     TooLarge,
     Unauthorized,
@@ -30,7 +31,7 @@ from tarry.base.errors import (
 from tarry.relay import protocol
 from tarry.together.identity import Identity
 
-QUEUED_HINT = "Nothing is lost: what you wrote waits in the outbox for `tarry together sync`."
+QUEUED_HINT = "Nothing is lost: what you wrote waits in the outbox for the next sync."
 BY_STATUS: dict[int, type[TarryError]] = {
     401: Unauthorized,
     403: Forbidden,
@@ -81,7 +82,7 @@ class RelayClient:
         except (TimeoutError, urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc
             raise Unreachable(
-                f"Cannot reach the relay at {self.url} ({reason}).", QUEUED_HINT
+                f"Cannot reach the relay at {self.url} ({reason}).", QUEUED_HINT, step=Step.SYNC
             ) from None
 
     def _headers(self, method: str, target: str, body: bytes) -> dict[str, str]:
@@ -104,7 +105,8 @@ class RelayClient:
         message = str(data.get("error") or f"The relay answered {exc.code} {exc.reason}.")
         kind = BY_STATUS.get(exc.code)
         if kind is None:
-            return Unreachable(f"The relay at {self.url} failed: {message}", QUEUED_HINT)
+            failed = f"The relay at {self.url} failed: {message}"
+            return Unreachable(failed, QUEUED_HINT, step=Step.SYNC)
         error = kind(f"The relay refused: {message}", str(data.get("hint") or "") or None)
         error.expected = data.get("expected")
         return error

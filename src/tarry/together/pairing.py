@@ -26,7 +26,7 @@ from nacl.signing import VerifyKey
 from nacl.utils import random as random_bytes
 from spake2 import SPAKE2_A, SPAKE2_B
 
-from tarry.base.errors import Gone, InvalidInput, TarryError
+from tarry.base.errors import Gone, InvalidInput, Step, TarryError
 from tarry.relay import protocol
 from tarry.relay.protocol import b64d, b64e
 from tarry.together.client import RelayClient
@@ -37,7 +37,6 @@ WORDS = tuple((Path(__file__).parent / "words.txt").read_text().split())
 CODE_EXAMPLE = "47-amber-river-lantern"
 LONG_POLL_S = 25.0
 ID_A, ID_B = b"tarry-pair-a", b"tarry-pair-b"
-AGAIN = "Start again: `tarry together pair` gives a new code."
 
 
 class PairingFailed(TarryError):
@@ -167,7 +166,7 @@ def _finish(spake: SPAKE2_A | SPAKE2_B, theirs: bytes) -> bytes:
         return bytes(spake.finish(theirs))
     except Exception as exc:  # spake2 raises plain errors for a malformed message
         raise PairingFailed(
-            f"The other side's pairing message is not valid ({exc}).", AGAIN
+            f"The other side's pairing message is not valid ({exc}).", step=Step.PAIR_AGAIN
         ) from None
 
 
@@ -182,7 +181,8 @@ def _confirm(
     if not hmac.compare_digest(theirs[:32], mac):
         raise PairingFailed(
             "The pairing code did not match on both sides (mistyped, or someone guessed).",
-            "The code is used up. " + AGAIN,
+            "The code is used up.",
+            step=Step.PAIR_AGAIN,
         )
     peer = _identity_of(
         theirs[32:], _derive(key, transcript, b"tarry-ident-" + other.encode()), transcript
@@ -210,7 +210,9 @@ def _identity_of(sealed: bytes, key: bytes, transcript: bytes) -> Peer:
             b"tarry-pair-proof-v1" + transcript + peer.box, b64d(data["proof"])
         )
     except (CryptoError, BadSignatureError, ValueError, KeyError, TypeError):
-        raise PairingFailed("The other device's keys did not check out.", AGAIN) from None
+        raise PairingFailed(
+            "The other device's keys did not check out.", step=Step.PAIR_AGAIN
+        ) from None
     return peer
 
 
@@ -218,11 +220,15 @@ def _wait(client: RelayClient, nameplate: int, side: str, phase: str, deadline: 
     while True:
         left = deadline - time.time()
         if left <= 0:
-            raise PairingFailed("The code expired (ten minutes) before pairing finished.", AGAIN)
+            raise PairingFailed(
+                "The code expired (ten minutes) before pairing finished.", step=Step.PAIR_AGAIN
+            )
         try:
             body = client.get_pairing(nameplate, side, phase, min(LONG_POLL_S, left))
         except Gone:
-            raise PairingFailed("The other side gave up or the code was used.", AGAIN) from None
+            raise PairingFailed(
+                "The other side gave up or the code was used.", step=Step.PAIR_AGAIN
+            ) from None
         if body is not None:
             return body
 

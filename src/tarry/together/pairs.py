@@ -12,15 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from tarry.base import clock
-from tarry.base.errors import Conflict, InvalidInput, NotFound, TarryError, Unreachable
+from tarry.base.errors import Conflict, InvalidInput, NotFound, Step, TarryError, Unreachable
 from tarry.declare import people
 from tarry.store import Store
 from tarry.together import envelope, identity
 from tarry.together.client import RelayClient, check_url
 from tarry.together.identity import Peer
 from tarry.together.pairing import Paired
-
-RELAY_HINT = "Choose a relay first: `tarry together relay https://relay.example.org`."
 
 
 @dataclass(frozen=True)
@@ -99,7 +97,7 @@ def set_relay(store: Store, url: str) -> str:
 def client_for(store: Store, url: str | None = None, timeout: float = 15.0) -> RelayClient:
     chosen = url or relay_url(store)
     if not chosen:
-        raise InvalidInput("No relay is chosen.", RELAY_HINT)
+        raise InvalidInput("No relay is chosen.", step=Step.CHOOSE_RELAY)
     return RelayClient(chosen, identity.of_store(store), timeout)
 
 
@@ -141,7 +139,7 @@ def check_free(store: Store, name: str) -> None:
     ):
         raise Conflict(
             f"You are already paired with {person.name}.",
-            f"Unpair first: `tarry together unpair {person.name}`.",
+            step=Step.UNPAIR,
         )
 
 
@@ -183,7 +181,7 @@ def get(store: Store, name: str) -> Pair:
     if row is None:
         raise NotFound(
             f"You are not paired with {person.name}.",
-            "Pair with `tarry together pair --with NAME`, or see `tarry together list`.",
+            step=Step.PAIR,
         )
     return _from_row(row)
 

@@ -20,7 +20,7 @@ from nacl.exceptions import CryptoError
 from nacl.secret import SecretBox
 
 from tarry.base import clock
-from tarry.base.errors import Conflict, InvalidInput, NotFound
+from tarry.base.errors import Conflict, InvalidInput, NotFound, Step
 from tarry.declare import people
 from tarry.prompts import choose, deck
 from tarry.relay.protocol import b64d, b64e
@@ -130,7 +130,7 @@ def _from_row(store: Store, row: Any) -> Round:
 def get(store: Store, round_id: str) -> Round:
     row = store.one(SELECT + " WHERE r.round_id = ?", (round_id.strip(),))
     if row is None:
-        raise NotFound(f"No question {round_id!r}.", "See `tarry together show NAME`.")
+        raise NotFound(f"No question {round_id!r}.", step=Step.LIST_ROUNDS)
     return _from_row(store, row)
 
 
@@ -149,9 +149,7 @@ def current(store: Store, pair: Pair) -> Round:
         if round_.state == "your turn":
             return round_
     if not found:
-        raise NotFound(
-            f"No question with {pair.person} yet.", f"Ask one: `tarry together ask {pair.person}`."
-        )
+        raise NotFound(f"No question with {pair.person} yet.", step=Step.ASK)
     return found[0]
 
 
@@ -171,7 +169,13 @@ def pick_prompt(store: Store, pair: Pair, prompt_id: str | None = None) -> deck.
     if prompt_id:
         found = deck.by_id(prompt_id)
         if found is None:
-            raise NotFound(f"No prompt {prompt_id!r}.", "See `tarry deck list`.")
+            raise NotFound(
+                f"No prompt {prompt_id!r}.",
+                "Leave it out and one is picked.",
+                field="prompt_id",
+                expected="the id of a prompt in tarry's decks",
+                example="any-01",
+            )
         return found
     person = people.by_id(store, pair.person_id)
     fitting = deck.select(deck.prompts(), context=choose.context_for(person), level=pair.depth)
@@ -219,7 +223,9 @@ def answer(store: Store, pair: Pair, round_id: str, text: str) -> Round:
     """Commit to an answer: it cannot be changed, and it is read only once both have answered."""
     text = text.strip()
     if not text:
-        raise InvalidInput("An answer needs some words.", "Write it with --text, or in the editor.")
+        raise InvalidInput(
+            "An answer needs some words.", field="text", expected="your answer, in words"
+        )
     if len(text) > MAX_ANSWER:
         raise InvalidInput(f"An answer is at most {MAX_ANSWER} characters, not {len(text)}.")
     found = _mine(store, pair, round_id)
@@ -255,7 +261,8 @@ def reply(store: Store, pair: Pair, round_id: str, text: str) -> Round:
     if _mine(store, pair, round_id).state != "revealed":
         raise Conflict(
             "The thread opens once both answers are revealed.",
-            f"Wait for {pair.person}'s answer (`tarry together sync`).",
+            f"Wait for {pair.person}'s answer.",
+            step=Step.SYNC,
         )
     with store.tx():
         outbox.queue(store, pair.pair_id, "round.reply", {"round": round_id, "text": text})

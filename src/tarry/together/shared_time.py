@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from tarry.base import clock
-from tarry.base.errors import Conflict, InvalidInput, NotFound
+from tarry.base.errors import Conflict, InvalidInput, NotFound, Step
 from tarry.commit import commitments
 from tarry.commit.recurrence import describe
 from tarry.declare import practices as practice_keys
@@ -91,7 +91,7 @@ def get(store: Store, pair: Pair, ref: str) -> Proposal:
     if row is None:
         raise NotFound(
             f"No shared time {ref!r} with {pair.person}.",
-            f"See `tarry together time {pair.person}`.",
+            step=Step.LIST_SHARED_TIME,
         )
     return _from_row(row)
 

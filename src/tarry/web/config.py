@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
+from tarry.base.home import Home
 from tarry.store import Store
 from tarry.web.security import Guard
 
 
 @dataclass
 class Config:
-    """What one launch of the web app works on."""
+    """What one launch of the web app works on: its home, resolved at launch."""
 
-    home: Path | None
+    home: Home
     guard: Guard
     key: bytes | None = None  # an encrypted store's data key, unlocked once at launch
+
+    def __post_init__(self) -> None:
+        self.home = Home.of(self.home)  # a folder given as is, as in tests and scripts
 
 
 def open_store(config: Config) -> Store:

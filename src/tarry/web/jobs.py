@@ -11,7 +11,7 @@ from typing import Any
 
 from tarry.base.errors import NotFound, TarryError
 from tarry.store.connection import explained
-from tarry.web.errors import shown
+from tarry.web.words import shown
 
 log = logging.getLogger("tarry.web")
 

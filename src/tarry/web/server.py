@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import ipaddress
+import signal
 import socket
 import webbrowser
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from tarry.base import home as homes
 from tarry.base.errors import InvalidInput
+from tarry.base.home import Home
 from tarry.web.security import Guard
 
 URL_FILE = "serve-url"
@@ -70,8 +72,12 @@ def url_file(home: Path, url: str) -> Iterator[Path]:
             (home / "uploads").rmdir()
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def serve(
-    home: Path,
+    home: Home,
     *,
     host: str = "127.0.0.1",
     port: int = 8731,
@@ -92,7 +98,10 @@ def serve(
     syncer = Syncer(lambda: open_store(config)).start()  # idle unless paired
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/?token={guard.token}"
-    with url_file(home, url) as path:
+    # uvicorn stops on SIGTERM, then raises it again: stopping by exception lets the URL file
+    # (which holds the token) be removed, as Ctrl+C does.
+    signal.signal(signal.SIGTERM, _stop)
+    with url_file(home.path, url) as path:
         print(f"tarry is running at {url}\n(also in {path}; press Ctrl+C to stop)", flush=True)
         if open_browser:
             webbrowser.open(url)

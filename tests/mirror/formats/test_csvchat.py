@@ -95,4 +95,13 @@ def test_one_column_says_to_name_the_delimiter(tmp_path: Path) -> None:
     path.write_text("a~b~c\n1~2~3\n", encoding="utf-8")
     with pytest.raises(FormatError) as caught:
         parse_file(csvchat, path)
-    assert "--delimiter" in str(caught.value.hint)
+    assert "one column" in str(caught.value.hint)
+    assert caught.value.field == "delimiter" and caught.value.example == ";"
+
+
+def test_a_delimiter_of_more_than_one_character_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "pipes.csv"
+    path.write_text("when|who|what\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="one character") as caught:
+        parse_file(csvchat, path, delimiter="||")
+    assert caught.value.field == "delimiter"

@@ -53,7 +53,7 @@ def test_unknown_content_asks_for_format(tmp_path: Path) -> None:
     odd.write_text("just some notes\n")
     with pytest.raises(FormatError, match="cannot tell which chat export") as caught:
         registry.detect(odd)
-    assert caught.value.field == "format" and "whatsapp" in str(caught.value.expected)
+    assert caught.value.field == "fmt" and "whatsapp" in str(caught.value.expected)
 
 
 def test_unknown_format_name() -> None:

@@ -129,7 +129,7 @@ def test_ambiguous_date_order_is_an_error_naming_the_fix() -> None:
         parse_bytes(data)
     assert caught.value.line == 1
     assert "ambiguous" in caught.value.message
-    assert "day_first" in str(caught.value.hint)
+    assert caught.value.field == "day_first" and "dmy" in str(caught.value.expected)
 
 
 @pytest.mark.parametrize(("day_first", "ts"), [(True, "2021-02-01"), (False, "2021-01-02")])

@@ -46,7 +46,12 @@ def day_first(order: str | None) -> bool | None:
     if not order:
         return None
     if order.lower() not in DATE_ORDERS:
-        raise InvalidInput(f"Unknown date order {order!r}.", "Use --date-order dmy or mdy.")
+        raise InvalidInput(
+            f"Unknown date order {order!r}.",
+            field="day_first",
+            expected="dmy (day first) or mdy (month first)",
+            example="dmy",
+        )
     return DATE_ORDERS[order.lower()]
 
 

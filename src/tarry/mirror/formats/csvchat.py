@@ -40,7 +40,7 @@ TEXT_NAMES = (
 )
 DELIMITERS = ",;\t|"
 SNIFF_RECORDS = 50
-HINT = "Name the columns with --ts-col, --author-col and --text-col (header names or numbers)."
+HINT = "Name the columns that hold the time, the author and the text (header names or numbers)."
 
 
 def sniff(head: bytes) -> bool:
@@ -64,7 +64,9 @@ def parse(
         raise FormatError(
             f"the delimiter must be one character, not {delimiter!r}",
             path=name,
-            hint="Give --delimiter ';' or --delimiter '\\t' for tabs.",
+            field="delimiter",
+            expected="one character; \\t for a tab",
+            example=";",
         )
     text = io.TextIOWrapper(fp, encoding="utf-8-sig", newline="")
     try:
@@ -101,7 +103,11 @@ def _rows(
         raise FormatError(f"bad CSV ({exc})", path=name, line=reader.line_num, hint=HINT) from exc
     if bad and not good:
         raise FormatError(
-            "no row has a readable timestamp", path=name, hint="Give the layout with --ts-format."
+            "no row has a readable timestamp",
+            path=name,
+            field="ts_format",
+            expected="the timestamps' layout in strptime codes",
+            example="%d/%m/%Y %H:%M",
         )
 
 
@@ -155,12 +161,17 @@ def _find(names: list[str], chosen: str | None, usual: Sequence[str], what: str,
     for candidate in usual:
         if candidate in names:
             return names.index(candidate)
-    hint = HINT
     if len(names) == 1:
-        hint = (
-            f"Only one column was found ({names[0][:60]!r}): give the separator with --delimiter."
+        raise FormatError(
+            f"cannot tell which column holds the {what}",
+            path=path,
+            line=1,
+            hint=f"Only one column was found ({names[0][:60]!r}).",
+            field="delimiter",
+            expected="the character between the columns; \\t for a tab",
+            example=";",
         )
-    raise FormatError(f"cannot tell which column holds the {what}", path=path, line=1, hint=hint)
+    raise FormatError(f"cannot tell which column holds the {what}", path=path, line=1, hint=HINT)
 
 
 def _message(

@@ -18,7 +18,7 @@ from tarry.base.errors import FormatError
 CHUNK = 1 << 20
 MAX_ITEM = 64 << 20  # one message larger than this is not a chat export
 WHITESPACE = " \t\r\n"
-JSON_HINT = "Export the chat again as JSON, or choose another format with --format."
+JSON_HINT = "Export the chat again as JSON, or choose another format."
 
 
 class JsonStream:

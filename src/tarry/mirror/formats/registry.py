@@ -117,7 +117,7 @@ def _unknown(probe: Probe, source: Source) -> FormatError:
     return FormatError(
         "cannot tell which chat export this is",
         path=str(source),
-        field="format",
+        field="fmt",
         expected=f"the export's format, one of {', '.join(names())}",
     )
 

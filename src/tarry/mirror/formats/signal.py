@@ -32,7 +32,7 @@ LINE = re.compile(r"\[?(\d{4}-\d{2}-\d{2}),? (\d{1,2}:\d{2}(?::\d{2})?)\]? (.+?)
 NEXT_FIELD = re.compile(r"(Type|Sent|Received|Attachment|Reaction|Edited): ")
 HEADER = re.compile(r"(From|Type|Sent|Received|Attachment|Reaction|Edited): (.*)")
 DELETED = "(This message was deleted)"
-HINT = "Export with signal-export or sigtop, or choose another format with --format."
+HINT = "Export with signal-export or sigtop, or choose another format."
 
 
 def sniff(head: bytes) -> bool:

@@ -36,7 +36,7 @@ CALL = re.compile(
 )
 DELETED = "(This message was deleted)"
 RECENT = 20_000  # earlier messages a quote is looked for among
-HINT = "Export with signal-export or sigtop, or choose another format with --format."
+HINT = "Export with signal-export or sigtop, or choose another format."
 Lines = Iterator[tuple[int, str]]
 
 

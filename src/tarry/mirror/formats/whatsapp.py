@@ -398,7 +398,9 @@ def _bad_date(
                 path=name,
                 line=line + text.count("\n", 0, match.start()),
                 hint=f"Dates here are read as {spell_order(stamps.layout.order)}; if that is "
-                "wrong, say so with --date-order dmy or mdy.",
+                "wrong, say which comes first.",
+                field="day_first",
+                expected="dmy (day first) or mdy (month first)",
             )
     return FormatError("unreadable date", path=name, line=line)
 

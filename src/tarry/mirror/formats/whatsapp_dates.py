@@ -64,8 +64,10 @@ class Undecided(Exception):
             f"forward in time either way ({lines})",
             path=name,
             line=both[0][1] if both else 1,
-            hint="Say which it is: --date-order dmy for day/month/year, --date-order mdy for "
-            "month/day/year (in the library: day_first=True or False).",
+            hint="Say which it is.",
+            field="day_first",
+            expected="dmy for day/month/year, mdy for month/day/year",
+            example="dmy",
         )
 
 

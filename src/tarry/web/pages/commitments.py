@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from tarry.commit import commitments
 from tarry.declare import people
 from tarry.declare.practices import PRACTICES
 from tarry.reflect import moments
 from tarry.store import Store
-from tarry.web.forms import checked_form, many, text
-from tarry.web.pages import back, page, store_of
+from tarry.web.forms import Form, Input, many, text
+from tarry.web.pages import back, page, posted, store_of
 
 
 def commitments_page(request: Request, store: Store) -> dict[str, Any]:
@@ -27,14 +28,27 @@ def commitments_page(request: Request, store: Store) -> dict[str, Any]:
     }
 
 
-async def add(request: Request) -> Response:
-    form = await checked_form(request)
+COMMIT = Form(
+    "commit",
+    "/commitments",
+    {
+        "title": Input("title", "What"),
+        "every": Input("every", "Every"),
+        "duration_min": Input("duration", "For how long"),
+        "people_names": Input("with", "With"),
+        "practices": Input("practice", "Practices it serves"),
+        "note": Input("note", "Note"),
+    },
+)
+
+
+async def add(request: Request, form: FormData) -> Response:
     commitments.add(
         store_of(request),
         text(form, "title"),
         every=text(form, "every") or None,
         rrule=text(form, "rrule") or None,
-        duration_min=moments.parse_duration(text(form, "duration", "1h") or "1h"),
+        duration_min=moments.parse_duration(text(form, "duration") or "1h"),
         people_names=many(form, "with"),
         practices=many(form, "practice"),
         note=text(form, "note"),
@@ -45,5 +59,5 @@ async def add(request: Request) -> Response:
 def routes() -> list[BaseRoute]:
     return [
         *page("/commitments", "commitments.html", commitments_page),
-        Route("/commitments", add, methods=["POST"]),
+        posted("/commitments", COMMIT, add),
     ]

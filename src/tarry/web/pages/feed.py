@@ -6,14 +6,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from tarry.base import home as homes
 from tarry.base.errors import NotFound
 from tarry.calendar import feed
 from tarry.web.pages import store_of
 
 
 async def calendar_feed(request: Request) -> Response:
-    home = homes.resolve(request.app.state.config.home)
+    home = request.app.state.config.home.path
     if not feed.verify(home, request.path_params["token"]):
         raise NotFound("No such feed.", "Get the current address with `tarry calendar feed`.")
     body = feed.feed_ics(store_of(request))

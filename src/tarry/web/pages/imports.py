@@ -8,7 +8,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from tarry.base import home as homes
 from tarry.base.errors import InvalidInput, NotFound
 from tarry.calendar.ics_import import import_calendar
 from tarry.declare import people
@@ -24,11 +23,11 @@ from tarry.web.pages import page
 KINDS = ("chat", "calendar")
 # The import forms' labels, by the library's field names (what an error names).
 LABELS = {
-    "format": "Format",
+    "fmt": "Format",
     "person": "Who is it with",
     "me": "Your name in the chat",
     "reassign_me": "Make this name you in a chat imported before with another",
-    "date_order": "WhatsApp dates",
+    "day_first": "WhatsApp dates",
     "calendar": "Calendar name",
 }
 
@@ -52,7 +51,7 @@ async def upload(request: Request) -> Response:
     """Stream the file into the private home, then import it in the background."""
     config: Config = request.app.state.config
     kind = request.path_params["kind"]
-    received = await uploads.receive(request, homes.resolve(config.home))
+    received = await uploads.receive(request, config.home.path)
     try:
         check_csrf(request, received.fields.get("_csrf", ""))
         if kind not in KINDS:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from tarry.prompts import inner
 from tarry.reflect import journal
 from tarry.store import Store, search
-from tarry.web.forms import checked_form, text
-from tarry.web.pages import back, page, store_of
+from tarry.web.forms import Form, Input, text
+from tarry.web.pages import back, page, posted, store_of
 
 
 def journal_page(request: Request, store: Store) -> dict[str, Any]:
@@ -30,8 +31,18 @@ def suggestions(store: Store) -> list[dict[str, Any]]:
     return [s.to_dict() for s in inner.suggest(store)][:3]
 
 
-async def write(request: Request) -> Response:
-    form = await checked_form(request)
+ENTRY = Form(
+    "entry",
+    "/journal",
+    {
+        "body": Input("body", "Entry"),
+        "tags": Input("tags", "Tags"),
+        "prompt": Input("prompt", "Prompt"),
+    },
+)
+
+
+async def write(request: Request, form: FormData) -> Response:
     journal.write(
         store_of(request),
         text(form, "body"),
@@ -44,5 +55,5 @@ async def write(request: Request) -> Response:
 def routes() -> list[BaseRoute]:
     return [
         *page("/journal", "journal.html", journal_page),
-        Route("/journal", write, methods=["POST"]),
+        posted("/journal", ENTRY, write),
     ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from tarry.base import clock
 from tarry.declare import people
@@ -16,8 +17,8 @@ from tarry.reflect import moments
 from tarry.review import strength
 from tarry.store import Store
 from tarry.web import charts
-from tarry.web.forms import checked_form, number, text
-from tarry.web.pages import back, page, store_of
+from tarry.web.forms import Form, Input, number, text
+from tarry.web.pages import back, page, posted, store_of
 
 WEEKS = 12
 
@@ -73,8 +74,20 @@ def person_charts(weekly: list[float], report: PersonReport | None) -> dict[str,
     return made
 
 
-async def people_add(request: Request) -> Response:
-    form = await checked_form(request)
+PERSON = Form(
+    "person",
+    "/people",
+    {
+        "name": Input("name", "Name"),
+        "relation": Input("relation", "Relation"),
+        "cadence_days": Input("cadence_days", "Be in touch every (days)"),
+        "aliases": Input("aliases", "Also called"),
+        "note": Input("note", "Note"),
+    },
+)
+
+
+async def people_add(request: Request, form: FormData) -> Response:
     person = people.add(
         store_of(request),
         text(form, "name"),
@@ -89,6 +102,6 @@ async def people_add(request: Request) -> Response:
 def routes() -> list[BaseRoute]:
     return [
         *page("/people", "people.html", people_page),
-        Route("/people", people_add, methods=["POST"]),
+        posted("/people", PERSON, people_add),
         *page("/people/{id:int}", "person.html", person_page),
     ]

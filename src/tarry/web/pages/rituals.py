@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from tarry.declare import people
 from tarry.prompts import rituals, staying
 from tarry.store import Store
-from tarry.web.forms import checked_form, integer, number, text
-from tarry.web.pages import back, page, store_of
+from tarry.web.forms import Form, Input, integer, number, text
+from tarry.web.pages import back, page, posted, store_of
 
 RATINGS = ("intimacy", "i_disclosed", "they_disclosed", "pleasantness", "satisfaction")
 
@@ -27,7 +28,9 @@ def ritual_page(request: Request, store: Store) -> dict[str, Any]:
     person = people.get(store, other) if other else None
     minutes = request.query_params.get("minutes", "").strip()
     turns = rituals.plan(
-        ritual, minutes=float(minutes) if minutes else None, other=person.name if person else "them"
+        ritual,
+        minutes=float(minutes) if minutes else None,
+        other=person.name if person else rituals.OTHER,
     )
     return {
         "ritual": rituals.to_dict(ritual, turns),
@@ -36,8 +39,18 @@ def ritual_page(request: Request, store: Store) -> dict[str, Any]:
     }
 
 
-async def log_ritual(request: Request) -> Response:
-    form = await checked_form(request)
+RITUAL = Form(
+    "ritual",
+    "/rituals",
+    {
+        "person": Input("with", "With"),
+        "minutes": Input("minutes", "Minutes it took"),
+        "note": Input("note", "Note"),
+    },
+)
+
+
+async def log_ritual(request: Request, form: FormData) -> Response:
     store = store_of(request)
     ritual = rituals.get(request.path_params["id"])
     person = people.get(store, text(form, "with"))
@@ -63,6 +76,6 @@ def routes() -> list[BaseRoute]:
     return [
         *page("/rituals", "rituals.html", rituals_page),
         *page("/rituals/{id:str}", "ritual.html", ritual_page),
-        Route("/rituals/{id:str}/log", log_ritual, methods=["POST"]),
+        posted("/rituals/{id:str}/log", RITUAL, log_ritual),
         *page("/stay", "stay.html", stay_page),
     ]

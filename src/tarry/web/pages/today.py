@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -18,8 +19,8 @@ from tarry.reflect import moments
 from tarry.review import strength
 from tarry.store import Store
 from tarry.together import nudges
-from tarry.web.forms import checked_form, integer, many, naive_time, text, when
-from tarry.web.pages import back, page, store_of
+from tarry.web.forms import Form, Input, integer, many, naive_time, text, when
+from tarry.web.pages import back, page, posted, store_of
 
 RATINGS = (
     ("intimacy", "How close did it feel?"),
@@ -28,6 +29,22 @@ RATINGS = (
     ("pleasantness", "How pleasant was it?"),
     ("satisfaction", "How satisfying was it?"),
 )
+LOG = Form(
+    "log",
+    "/today",
+    {
+        "people_names": Input("with", "With"),
+        "at": Input("at", "When"),
+        "duration_min": Input("duration", "How long"),
+        "medium": Input("medium", "How"),
+        "initiator": Input("initiator", "Who started it"),
+        **{name: Input(name, question) for name, question in RATINGS},
+        "discomfort": Input("discomfort", "Discomfort I accepted"),
+        "practices": Input("practice", "Practices exercised"),
+        "note": Input("note", "Note"),
+    },
+)
+MARK = Form("mark", "/today", {"traded_for": Input("traded_for", "Traded for")})
 
 
 def today_page(request: Request, store: Store) -> dict[str, Any]:
@@ -42,9 +59,7 @@ def today_page(request: Request, store: Store) -> dict[str, Any]:
         "ratings": RATINGS,
         "today": commitments.occurrences(store, start, start + timedelta(days=1)),
         "unmarked": [
-            o
-            for o in commitments.unmarked(store, days=7)
-            if o.scheduled_at < start.replace(tzinfo=None)
+            o for o in commitments.unmarked(store, days=7) if o.scheduled_at < clock.wall(start)
         ],
         "drifting": strength.drifting(store)[:5],
         "recent": moments.all_moments(store, limit=5),
@@ -70,8 +85,7 @@ async def index(request: Request) -> Response:
 TODAY = page("/today", "today.html", today_page, fresh="minute")
 
 
-async def log_moment(request: Request) -> Response:
-    form = await checked_form(request)
+async def log_moment(request: Request, form: FormData) -> Response:
     moments.log(
         store_of(request),
         many(form, "with"),
@@ -91,8 +105,7 @@ async def log_moment(request: Request) -> Response:
     return back(text(form, "next", "/") or "/", "moment")
 
 
-async def mark_occurrence(request: Request) -> Response:
-    form = await checked_form(request)
+async def mark_occurrence(request: Request, form: FormData) -> Response:
     commitments.mark(
         store_of(request),
         request.path_params["id"],
@@ -104,10 +117,15 @@ async def mark_occurrence(request: Request) -> Response:
     return back(text(form, "next", "/") or "/", "marked")
 
 
+def occurrence_form(request: Request, form: FormData) -> str:
+    """Each occurrence has its own form on the page (_occurrence.html names them alike)."""
+    return f"mark-{request.path_params['id']}-{text(form, 'at')}"
+
+
 def routes() -> list[BaseRoute]:
     return [
         Route("/", index, methods=["GET"]),
         *TODAY,
-        Route("/moments", log_moment, methods=["POST"]),
-        Route("/commitments/{id:int}/mark", mark_occurrence, methods=["POST"]),
+        posted("/moments", LOG, log_moment),
+        posted("/commitments/{id:int}/mark", MARK, mark_occurrence, form_id=occurrence_form),
     ]

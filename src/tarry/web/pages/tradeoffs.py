@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from tarry.declare.practices import PRACTICES
 from tarry.reflect import tradeoffs
 from tarry.store import Store
-from tarry.web.forms import checked_form, many, number, text
-from tarry.web.pages import back, page, store_of
+from tarry.web.forms import Form, Input, many, number, text
+from tarry.web.pages import back, page, posted, store_of
 
 
 def tradeoffs_page(request: Request, store: Store) -> dict[str, Any]:
@@ -25,8 +26,21 @@ def tradeoffs_page(request: Request, store: Store) -> dict[str, Any]:
     }
 
 
-async def add(request: Request) -> Response:
-    form = await checked_form(request)
+TRADEOFF = Form(
+    "tradeoff",
+    "/tradeoffs",
+    {
+        "chose": Input("chose", "I chose"),
+        "over": Input("over", "over"),
+        "direction": Input("direction", "Direction"),
+        "cost_hours": Input("cost_hours", "Cost in hours"),
+        "practices": Input("practice", "Practices it serves"),
+        "at": Input("at", "When"),
+    },
+)
+
+
+async def add(request: Request, form: FormData) -> Response:
     tradeoffs.record(
         store_of(request),
         text(form, "chose"),
@@ -43,5 +57,5 @@ async def add(request: Request) -> Response:
 def routes() -> list[BaseRoute]:
     return [
         *page("/tradeoffs", "tradeoffs.html", tradeoffs_page),
-        Route("/tradeoffs", add, methods=["POST"]),
+        posted("/tradeoffs", TRADEOFF, add),
     ]

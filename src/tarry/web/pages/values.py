@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
+from tarry.base.errors import InvalidInput
 from tarry.declare import values
 from tarry.store import Store
 from tarry.web import charts
-from tarry.web.forms import checked_form, integer, text
-from tarry.web.pages import back, page, store_of
+from tarry.web.forms import Form, Input, integer, text
+from tarry.web.pages import back, page, posted, store_of
 
 
 def values_page(request: Request, store: Store) -> dict[str, Any]:
@@ -39,22 +41,52 @@ def values_page(request: Request, store: Store) -> dict[str, Any]:
     }
 
 
-async def take(request: Request) -> Response:
-    form = await checked_form(request)
-    ratings = {}
-    for key in values.DOMAINS:
-        if text(form, f"{key}_skip"):
-            continue
-        ratings[key] = (
-            integer(form, f"{key}_importance", 5),
-            integer(form, f"{key}_consistency", 5),
-        )
-    values.record(store_of(request), ratings, note=text(form, "note"))
-    return back(text(form, "next", "/values") or "/values", "values")
+VALUES = Form(
+    "values",
+    "/values",
+    {
+        **{
+            f"ratings.{key}.{what}": Input(f"{key}_{what}", f"{label}: {what}")
+            for key, label in values.DOMAINS.items()
+            for what in ("importance", "consistency")
+        },
+        "note": Input("note", "Note"),
+    },
+)
+
+
+async def take(request: Request, form: FormData) -> Response:
+    """Record the questionnaire; sent back as it was shown (the last answers), save nothing."""
+    ratings = {key: pair for key in values.DOMAINS if (pair := _rated(form, key)) is not None}
+    store, note, after = store_of(request), text(form, "note"), text(form, "next") or "/values"
+    if not note and values.unchanged(store, ratings) is not None:
+        return back(after, "unchanged")
+    values.record(store, ratings, note=note)
+    return back(after, "values")
+
+
+def _rated(form: FormData, key: str) -> tuple[int, int] | None:
+    """One domain's answers; None when it does not apply or is left blank. A domain with one
+    answer of the two needs the other."""
+    if text(form, f"{key}_skip"):
+        return None
+    importance = integer(form, f"{key}_importance", 0)
+    consistency = integer(form, f"{key}_consistency", 0)
+    if not importance and not consistency:
+        return None
+    for what, value in (("importance", importance), ("consistency", consistency)):
+        if not value:
+            raise InvalidInput(
+                f"{values.DOMAINS[key]}: the {what} is missing.",
+                "Give both, or leave both blank.",
+                field=f"ratings.{key}.{what}",
+                expected="a whole number from 1 (not at all) to 10 (extremely)",
+            )
+    return importance, consistency
 
 
 def routes() -> list[BaseRoute]:
     return [
         *page("/values", "values.html", values_page),
-        Route("/values", take, methods=["POST"]),
+        posted("/values", VALUES, take),
     ]

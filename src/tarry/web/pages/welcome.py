@@ -21,6 +21,7 @@ def welcome_page(request: Request, store: Store) -> dict[str, Any]:
         "people": people.all_people(store),
         "relations": people.RELATIONS,
         "has_values": values.latest(store) is not None,
+        "latest": values.latest(store),
         "has_commitment": bool(commitments.all_commitments(store)),
     }
 
