@@ -8,7 +8,7 @@ import pytest
 
 from tarry.base.errors import InvalidInput
 from tarry.mirror import evaluation
-from tarry.mirror.moves import MOVES, QUESTIONS, Labels, Turn
+from tarry.mirror.moves import MOVES, QUESTIONS, Labels, Turn, label
 
 
 def test_the_set_has_600_messages_covering_every_label() -> None:
@@ -73,5 +73,16 @@ def test_unknown_split() -> None:
         evaluation.examples("train")
 
 
-def test_turns_are_plain_pairs_too() -> None:
-    assert Turn("me", "hi") == ("me", "hi")
+def test_the_labeller_takes_plain_pairs_as_well_as_turns() -> None:
+    """Earlier messages may come as Turn(author, text) or as plain (author, text) pairs (rows
+    read from the database): the labels are the same, and the context is really read."""
+    with_context = [e for e in evaluation.examples("dev") if e.context]
+    assert with_context and all(isinstance(t, Turn) for e in with_context for t in e.context)
+    read_context = 0
+    for example in with_context:
+        pairs = [(str(author), str(text)) for author, text in example.context]
+        assert all(type(p) is tuple for p in pairs)
+        from_turns = label(example.text, example.context)
+        assert label(example.text, pairs) == from_turns, example.id
+        read_context += label(example.text, ()) != from_turns
+    assert read_context >= len(with_context) // 10, "the context changed no label"

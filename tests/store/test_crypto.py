@@ -11,6 +11,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from keyring.backend import KeyringBackend
 
 from tarry.base.errors import Conflict, InvalidInput, LockedError, StoreError
@@ -66,13 +67,56 @@ def test_wrong_passphrase_is_refused() -> None:
         crypto.unwrap(header, crypto.PASSPHRASE, b"not the passphrase")
 
 
-def test_parameters_are_authenticated() -> None:
+def test_changed_parameters_do_not_unlock() -> None:
     header, _ = _header()
     document = json.loads(crypto.to_json(header))
     document["wraps"]["passphrase"]["kdf"]["iterations"] = 4
     tampered = crypto.from_json(json.dumps(document).encode())
     with pytest.raises(LockedError):
         crypto.unwrap(tampered, crypto.PASSPHRASE, crypto.passphrase_bytes(PASS))
+
+
+def _seal_by_hand(store_id: str, role: str, context: dict[str, object]) -> crypto.Header:
+    """A wrap sealed here, with the bound data written out from the spec, not from crypto."""
+    secret, salt, nonce = crypto.passphrase_bytes(PASS), b"s" * 16, b"n" * 12
+    aad = json.dumps(context, sort_keys=True).encode()
+    sealed = AESGCM(crypto.derive(secret, salt, FLOOR)).encrypt(nonce, DATA_KEY, aad)
+    return crypto.Header(store_id, {role: crypto.Wrap(FLOOR, salt, nonce, sealed)})
+
+
+DATA_KEY = bytes(range(32))
+KDF = {"name": "argon2id", "version": 19, "memory_kib": 65536, "iterations": 3, "parallelism": 4}
+BOUND = {"format": "tarry-key", "version": 1, "store": "s-1", "wrap": "passphrase", "kdf": KDF}
+
+
+def test_a_wrap_binds_format_store_role_and_kdf_parameters() -> None:
+    """The data bound to each wrap is exactly this; a wrap sealed without any part is refused.
+
+    Changing the parameters in a header changes the derived key too, so only a wrap sealed by
+    hand shows that the parameters themselves are authenticated (a downgrade is caught even
+    where the key would still derive)."""
+    header = _seal_by_hand("s-1", crypto.PASSPHRASE, BOUND)
+    assert crypto.unwrap(header, crypto.PASSPHRASE, crypto.passphrase_bytes(PASS)) == DATA_KEY
+    for left_out in BOUND:
+        partial = {k: v for k, v in BOUND.items() if k != left_out}
+        header = _seal_by_hand("s-1", crypto.PASSPHRASE, partial)
+        with pytest.raises(LockedError, match="Wrong passphrase"):
+            crypto.unwrap(header, crypto.PASSPHRASE, crypto.passphrase_bytes(PASS))
+    for key, value in KDF.items():
+        changed = {**BOUND, "kdf": {**KDF, key: f"{value}-other"}}
+        header = _seal_by_hand("s-1", crypto.PASSPHRASE, changed)
+        with pytest.raises(LockedError):
+            crypto.unwrap(header, crypto.PASSPHRASE, crypto.passphrase_bytes(PASS))
+
+
+def test_a_wrap_cannot_move_to_another_store() -> None:
+    """Store ids do not enter the key derivation: only the binding refuses the move."""
+    header, data_key = _header()
+    moved = crypto.Header("another-store", dict(header.wraps))
+    with pytest.raises(LockedError, match="Wrong passphrase"):
+        crypto.unwrap(moved, crypto.PASSPHRASE, crypto.passphrase_bytes(PASS))
+    same = crypto.Header(header.store_id, dict(header.wraps))
+    assert crypto.unwrap(same, crypto.PASSPHRASE, crypto.passphrase_bytes(PASS)) == data_key
 
 
 def test_a_wrap_cannot_stand_in_for_another_role() -> None:
