@@ -114,9 +114,15 @@ def test_a_changed_value_is_refused_or_readable_everywhere(place, data) -> None:
         with Store.open(folder / "home") as store:
             try:
                 archive.import_backup(store, path)
-            except FormatError:
+            except FormatError as refusal:
                 event("refused")
-                return  # refused, naming the value: the store is left empty
+                # The refusal names the file and the value's place, and imports nothing.
+                said, column_name = str(refusal), DOCUMENT["tables"][table]["columns"][column]
+                assert refusal.path == str(path) and repr(table) in said, said
+                place_named = (f"row {row + 1}", column_name, f"a missing row in {table!r}")
+                assert any(words in said for words in place_named), said
+                assert archive._counts(store.conn) == archive.fresh_counts()
+                return
         event("restored")
         for args, refusal in READERS:
             result = run(folder / "home", args)
