@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -40,12 +41,33 @@ def target(*parts: str) -> list[dict[str, str]]:
         return sorted(json.load(fp), key=lambda m: str(m["timestamp"]))
 
 
-def messages_or_format_error(module: ModuleType, data: bytes) -> None:
-    """The property every parser keeps: any input gives valid messages or a FormatError."""
+def check_message(message: object) -> None:
+    """The shape every parser's messages have, whatever the input."""
+    assert isinstance(message, Message)
+    assert message.kind in KINDS
+    assert isinstance(message.author, str) and isinstance(message.text, str)
+    assert isinstance(message.ts, str)
+    datetime.fromisoformat(message.ts)  # a real time, in ISO 8601
+
+
+def messages_or_format_error(
+    module: ModuleType, data: bytes, name: str = "fuzz", **options: Any
+) -> int:
+    """The property every parser keeps: any input gives valid messages or a FormatError that
+    names the input. Returns how many messages came (before the end or the error)."""
+    count = 0
     try:
-        for message in module.parse(io.BytesIO(data), name="fuzz"):
-            assert isinstance(message, Message)
-            assert message.kind in KINDS
-            assert isinstance(message.ts, str) and isinstance(message.text, str)
+        for message in module.parse(io.BytesIO(data), name=name, **options):
+            check_message(message)
+            count += 1
     except FormatError as exc:
-        assert exc.path == "fuzz" or "fuzz" in str(exc) or exc.path is None
+        assert exc.path is not None and exc.path.startswith(name), f"names no file: {exc!r}"
+    return count
+
+
+def seeds(folder: str, *names: str) -> list[bytes]:
+    """The synthetic exports of tests/data/FOLDER (all files, or the ones named)."""
+    paths = [DATA / folder / n for n in names] or sorted(
+        p for p in (DATA / folder).rglob("*") if p.is_file()
+    )
+    return [p.read_bytes() for p in paths]
