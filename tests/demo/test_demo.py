@@ -154,18 +154,50 @@ def test_demo_imports_chats_and_a_calendar_and_leaves_no_files(
     assert series == 58  # every weekday of the twelve weeks up to yesterday
 
 
+# Replies written into demo.toml to meet a feeling in one particular way, labelled here by hand
+# from the text (not read off a run): any sane labeller gives most of them that move.
+INTENDED = {
+    "Ah no. Have you asked for feedback? You should email them today while it's fresh": "fix",
+    "Sorry. That makes sense. It really hurts after all those early mornings": "validate",
+    "Don't be sorry. What's the worst part of it?": "explore",
+    "That sounds exhausting to carry around. You don't have to be impressive with me": "validate",
+    "You should just delete the app for a month": "fix",
+    "What do you feel when you press it?": "explore",
+    "At least you got an interview, that's something!": "minimise",
+    "Of course you did. That's a lot to carry into a room": "validate",
+    "Ugh, that's awful. Have you thought about just asking his brother?": "fix",
+    "Oof. How does that feel?": "explore",
+    "That makes sense, you've been the yes person for ten years. I think it's brave": "validate",
+}
+
+
 def test_demo_chats_show_pain_met_in_different_ways(built: tuple[Path, demo.DemoSummary]) -> None:
-    from tarry.mirror.conversations import person_report
+    """What the demo's chats were written to show, whatever the labeller: feelings on both
+    sides, met in several different ways, the hand-labelled replies mostly labelled so.
+
+    The exact counts the report shows depend on the labeller. Read off today's rule labeller
+    they are Sam: validate 4, explore 1, minimise 1, redirect 1, other 2; Maya: validate 3,
+    explore 1, fix 1, minimise 1, redirect 1, no reply 1; and 8 and 3 of mine met. They are
+    not asserted, so a different but sane labeller passes."""
+    from tarry.mirror.conversations import MET, person_report
 
     with Store.open(built[0]) as store:
         met = {n: person_report(store, n)["total"] for n in ("Sam", "Maya")}
-    assert {n: m["their_feelings_met"]["counts"] for n, m in met.items()} == {
-        "Sam": {"explore": 1, "validate": 4, "share": 0, "fix": 0, "minimise": 1,
-                "redirect": 1, "other reply": 2, "no reply": 0},
-        "Maya": {"explore": 1, "validate": 3, "share": 0, "fix": 1, "minimise": 1,
-                 "redirect": 1, "other reply": 0, "no reply": 1},
-    }  # fmt: skip
-    assert {n: m["my_feelings_met"]["total"] for n, m in met.items()} == {"Sam": 8, "Maya": 3}
+        stored = dict(
+            store.query(
+                "SELECT m.text, l.moves FROM messages m JOIN message_labels l"
+                " ON l.message_id = m.id"
+            )
+        )
+    for name, report in met.items():
+        theirs, mine = report["their_feelings_met"], report["my_feelings_met"]
+        ways = {kind for kind in MET if theirs["counts"][kind]}
+        assert len(ways) >= 3, (name, theirs)
+        assert theirs["total"] >= 3 and mine["total"] >= 1, (name, theirs, mine)
+        assert sum(theirs["counts"].values()) >= theirs["total"]  # a reply may do two things
+    assert set(INTENDED) <= set(stored), set(INTENDED) - set(stored)
+    agreed = [text for text, move in INTENDED.items() if move in stored[text].split(",")]
+    assert len(agreed) >= 0.7 * len(INTENDED), {t: stored[t] for t in INTENDED}
 
 
 def test_demo_notes_are_never_repeated_word_for_word(
