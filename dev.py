@@ -19,6 +19,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 EXTRAS = "dev,fuzz,mutation"
 DEFAULT_APP_ARGS = ["serve"]
+LINTED = ["src", "tests", "bench", "fuzz", "dev.py"]
 
 
 def sh(*args: str | Path) -> int:
@@ -54,8 +55,8 @@ def run_app(args: list[str]) -> int:
 
 def run_checks(pytest_args: list[str]) -> int:
     for name, cmd in (
-        ("ruff", [BIN / "ruff", "check", "src", "tests", "bench", "dev.py"]),
-        ("ruff format", [BIN / "ruff", "format", "--check", "src", "tests", "bench", "dev.py"]),
+        ("ruff", [BIN / "ruff", "check", *LINTED]),
+        ("ruff format", [BIN / "ruff", "format", "--check", *LINTED]),
         ("mypy", [BIN / "mypy"]),
     ):
         print(f"== {name}", flush=True)
