@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -236,3 +238,26 @@ def test_old_history_is_cut_only_below_the_tolerance(store: Store) -> None:
     found = {p.practice: p for p in strength.practices(store)}
     assert found["space"].last_done == date(2023, 6, 1)
     assert found["stay"].last_done == every_ten_days[-1]
+
+
+def test_days_are_local_days_for_moments_and_utc_wall_times_for_occurrences(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A moment is stored in UTC and counts on the day it was where you are; a commitment's
+    occurrence is a wall time and counts on its own date. (The suite runs in UTC, where both
+    are the same: only another zone shows the difference.)"""
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: 11:30Z is 01:30 the next day
+    time.tzset()
+    try:
+        people.add(store, "Sam")
+        moment(store, "2026-11-01T11:30:00Z", names=["Sam"], practices=["depth"])
+        found = strength.practice_days(store, date(2026, 11, 30))
+        assert found["depth"] == [date(2026, 11, 2).toordinal()]
+        assert strength.contact_days(store, date(2026, 11, 30)) == {
+            1: [date(2026, 11, 2).toordinal()]
+        }
+        assert strength._last_practised(store, "depth", date(2026, 11, 30)) == date(2026, 11, 2)
+        assert strength._last_practised(store, "depth", date(2026, 11, 1)) is None
+    finally:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
