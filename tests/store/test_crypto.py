@@ -13,6 +13,7 @@ import keyring
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from keyring.backend import KeyringBackend
+from keyring.errors import KeyringError
 
 from tarry.base.errors import Conflict, InvalidInput, LockedError, StoreError
 from tarry.declare import people
@@ -255,6 +256,7 @@ def test_keyring_cache_is_opt_in(home: Path, locked: Path) -> None:
             unlock.data_key(locked)  # nothing cached until the person opts in
         encryption.set_keyring(home, PASS, enabled=True)
         assert crypto.read(locked).keyring is True
+        assert ring.items == {(unlock.KEYRING_SERVICE, crypto.read(locked).store_id): PASS}
         assert len(unlock.data_key(locked)) == 32
         encryption.change_passphrase(home, PASS, "a brand new passphrase")
         assert list(ring.items.values()) == ["a brand new passphrase"]
@@ -262,6 +264,37 @@ def test_keyring_cache_is_opt_in(home: Path, locked: Path) -> None:
         assert ring.items == {} and crypto.read(locked).keyring is False
         with pytest.raises(LockedError):
             unlock.data_key(locked)
+    finally:
+        keyring.set_keyring(previous)
+
+
+class BrokenKeyring(MemoryKeyring):
+    """A keyring that refuses everything, as a locked or missing OS keyring does."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise KeyringError("locked")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise KeyringError("locked")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise KeyringError("locked")
+
+
+def test_a_refusing_keyring_is_a_clear_error_or_nothing(home: Path, locked: Path) -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(BrokenKeyring())
+    try:
+        header = crypto.read(locked)
+        with pytest.raises(InvalidInput) as caught:
+            unlock.remember(header, PASS)
+        assert caught.value.message == "The OS keyring refused to store the passphrase: locked."
+        assert caught.value.hint is not None and "TARRY_PASSPHRASE" in caught.value.hint
+        assert unlock.remembered(header) is None  # reading: as if nothing were cached
+        unlock.forget(header)  # forgetting: nothing to do
+        with pytest.raises(InvalidInput, match="refused to store"):
+            encryption.set_keyring(home, PASS, enabled=True)
+        assert crypto.read(locked).keyring is False  # the opt-in is not recorded
     finally:
         keyring.set_keyring(previous)
 
