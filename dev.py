@@ -114,10 +114,10 @@ def print_scores(work: Path) -> None:
         print(f"mutmut results failed (exit {survivors}).", file=sys.stderr)
 
 
-def functions_of(module: Path) -> list[str]:
+def functions_of(module: str) -> list[str]:
     """The names mutmut gives a module's functions and methods (for its name patterns)."""
-    tree = ast.parse(module.read_text(encoding="utf-8"))
-    dotted = ".".join(module.with_suffix("").parts[1:])
+    tree = ast.parse((ROOT / module).read_text(encoding="utf-8"))
+    dotted = ".".join(Path(module).with_suffix("").parts[1:])  # src/tarry/x.py: tarry.x
     names = []
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -143,7 +143,7 @@ def run_mutation(args: list[str]) -> int:
     seed = int(os.environ.get("TARRY_MUTATION_SEED") or random.SystemRandom().randrange(2**32))
     rng = random.Random(seed)
     module = rng.choice(sorted(guarded))
-    functions = functions_of(ROOT / module)
+    functions = functions_of(module)
     chosen = rng.sample(functions, min(count, len(functions)))
     print(f"== mutation sample (TARRY_MUTATION_SEED={seed}): {module}", flush=True)
     print("\n".join(f"   {name}" for name in chosen), flush=True)
