@@ -158,6 +158,16 @@ def test_passphrases_are_compared_after_unicode_normalisation() -> None:
     assert crypto.unwrap(header, crypto.PASSPHRASE, crypto.passphrase_bytes(decomposed)) == data_key
 
 
+def test_recovery_keys_are_256_random_bits_in_13_groups_of_4() -> None:
+    keys = {crypto.new_recovery_key() for _ in range(300)}
+    assert len(keys) == 300  # random: no two alike
+    for key in keys:
+        groups = key.split("-")
+        assert [len(g) for g in groups] == [4] * 13, key
+        assert set(key) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567-"), key
+        assert len(crypto.recovery_bytes(key)) == 32
+
+
 def test_recovery_key_is_tolerant_of_case_spaces_and_dashes() -> None:
     text = crypto.new_recovery_key()
     assert len(text.split("-")) == 13
