@@ -168,6 +168,23 @@ def test_recovery_keys_are_256_random_bits_in_13_groups_of_4() -> None:
         assert len(crypto.recovery_bytes(key)) == 32
 
 
+def test_a_recovery_key_short_of_characters_is_called_incomplete(tmp_path: Path) -> None:
+    text = crypto.new_recovery_key().replace("-", "")
+    for cut in (1, 3, 4, 8, -1):
+        with pytest.raises(
+            LockedError, match=r"^That recovery key is incomplete: it has 13 groups"
+        ):
+            crypto.recovery_bytes(text[:-cut] if cut > 0 else text + "A")
+    with pytest.raises(LockedError, match=r"^That is not a recovery key \(letters A-Z and digits"):
+        crypto.recovery_bytes("1111-0000")
+    missing = tmp_path / "nowhere" / crypto.HEADER_NAME
+    with pytest.raises(StoreError) as caught:
+        crypto.read(missing)
+    assert caught.value.message == (
+        f"Cannot read the key header {missing}: No such file or directory."
+    )
+
+
 def test_recovery_key_is_tolerant_of_case_spaces_and_dashes() -> None:
     text = crypto.new_recovery_key()
     assert len(text.split("-")) == 13
