@@ -144,3 +144,16 @@ def test_a_bad_line_keeps_the_earlier_batches_and_flushes(monkeypatch: pytest.Mo
         contract.label_lines(lines, out.append, flush=lambda: flushes.append(1))
     assert len(b"".join(out).splitlines()) == 7 and flushes == [1]
     assert contract.label_lines([], out.append) == 0
+
+
+def test_evidence_and_the_file_name_reach_every_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contract, "BATCH", 3)
+    lines = requests()[:8]
+    for each in (False, True):
+        out: list[bytes] = []
+        contract.label_lines(lines, out.append, evidence=True, each=each)
+        answers = [json.loads(a) for a in b"".join(out).splitlines()]
+        assert len(answers) == 8 and all("evidence" in a for a in answers), each
+        with pytest.raises(FormatError) as caught:
+            contract.label_lines([*lines, b"[]"], [].append, name="in.jsonl", each=each)
+        assert (caught.value.path, caught.value.line) == ("in.jsonl", 9)
