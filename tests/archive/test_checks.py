@@ -70,7 +70,9 @@ def test_the_check_builders() -> None:
 @pytest.mark.parametrize(
     ("declared", "good", "bad"),
     [
-        ("INTEGER", [0, -(2**63), 2**63 - 1, 3.0], [2**63, 1.5, "1", None]),
+        ("INTEGER", [0, -(2**63), 2**63 - 1, 3.0], [2**63, -(2**63) - 1, 1.5, "1", None]),
+        ("CLOB", ["x"], [1]),
+        ("FLOAT", [1.5], ["x"]),
         ("BIGINT", [7], ["7"]),
         ("TEXT", ["", "x"], [1, 1.5]),
         ("VARCHAR(10)", ["x"], [1]),
@@ -114,5 +116,7 @@ def test_wall_times_rules_moves_and_evidence() -> None:
     assert checks._evidence("[]") == "expected a JSON object, got '[]'"
     assert checks._named(" x ") is None and checks._named(" ") == "a name cannot be blank"
     assert checks.checks_for("moments", "at", "TEXT")[1] is checks._time
+    assert checks.checks_for("messages", "ts", "TEXT")[1] is checks._time
+    assert checks._evidence("[" * 70) == f"expected a JSON object, got {'[' * 60!r}"
     assert checks.checks_for("commitments", "created_at", "TEXT")[1] is checks._time
     assert len(checks.checks_for("moments", "note", "TEXT")) == 1
