@@ -204,6 +204,14 @@ def test_header_is_written_atomically_and_privately(tmp_path: Path) -> None:
     assert crypto.read(path) == header
 
 
+def test_eight_characters_are_enough() -> None:
+    crypto.check_new_passphrase("8 chars!")
+    with pytest.raises(InvalidInput) as caught:
+        crypto.check_new_passphrase("7 chars")
+    assert caught.value.message == "A passphrase needs at least 8 characters."
+    assert caught.value.hint == "Several unrelated words are strong and easy to remember."
+
+
 def test_short_passphrase_is_refused(home: Path) -> None:
     with pytest.raises(InvalidInput, match="at least 8"):
         encryption.create(home, "short")
