@@ -3,26 +3,39 @@
 
 python3 dev.py run [TARRY ARGS]   install into .venv, then run the app (default: `tarry serve`)
 python3 dev.py test [PYTEST ARGS] install into .venv, then ruff, mypy and the whole test suite
+python3 dev.py mutate [MUTANT...]  install, then mutation testing (mutmut) of the modules in
+                                  pyproject's [tool.mutmut]; prints the score per module
+python3 dev.py mutate --sample N  the mutants of N random functions of one random module, with
+                                  only that module's tests (CI runs this; TARRY_MUTATION_SEED=S
+                                  replays a sample)
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import json
 import os
+import random
+import shutil
 import subprocess
 import sys
+import tempfile
+import tomllib
 import venv
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-EXTRAS = "dev"
+EXTRAS = "dev,fuzz,mutation"
 DEFAULT_APP_ARGS = ["serve"]
+LINTED = ["src", "tests", "bench", "fuzz", "dev.py"]
 
 
-def sh(*args: str | Path) -> int:
-    process = subprocess.Popen([str(a) for a in args], cwd=ROOT)
+def sh(*args: str | Path, cwd: Path = ROOT) -> int:
+    process = subprocess.Popen([str(a) for a in args], cwd=cwd)
     while True:
         try:
             return process.wait()
@@ -54,8 +67,8 @@ def run_app(args: list[str]) -> int:
 
 def run_checks(pytest_args: list[str]) -> int:
     for name, cmd in (
-        ("ruff", [BIN / "ruff", "check", "src", "tests", "bench", "dev.py"]),
-        ("ruff format", [BIN / "ruff", "format", "--check", "src", "tests", "bench", "dev.py"]),
+        ("ruff", [BIN / "ruff", "check", *LINTED]),
+        ("ruff format", [BIN / "ruff", "format", "--check", *LINTED]),
         ("mypy", [BIN / "mypy"]),
     ):
         print(f"== {name}", flush=True)
@@ -66,12 +79,103 @@ def run_checks(pytest_args: list[str]) -> int:
     return sh(BIN / "python", "-m", "pytest", *pytest_args)
 
 
+# mutmut's exit codes per mutant (its status_by_exit_code): 1 and 3 mean a test failed.
+KILLED, SURVIVED, NO_TESTS = {1, 3, -24}, {0}, {5, 33}
+
+
+def mutation_scores(work: Path) -> dict[str, Counter[str]]:
+    """Killed, survived, no tests and other (timeouts ...) per mutated module, from mutmut's
+    results under `work`/mutants."""
+    scores: dict[str, Counter[str]] = {}
+    for meta in sorted((work / "mutants").rglob("*.py.meta")):
+        codes = json.loads(meta.read_text())["exit_code_by_key"]
+        tally = Counter()
+        for code in codes.values():
+            if code is None:
+                continue
+            tally[
+                "killed" if code in KILLED else "survived" if code in SURVIVED
+                else "no tests" if code in NO_TESTS else "other"
+            ] += 1  # fmt: skip
+        if tally:
+            scores[str(meta.relative_to(work / "mutants"))[: -len(".meta")]] = tally
+    return scores
+
+
+def print_scores(work: Path) -> None:
+    print(f"{'module':48} {'killed':>7} {'survived':>8} {'no tests':>8} {'other':>5} {'score':>6}")
+    for module, t in mutation_scores(work).items():
+        tried = t["killed"] + t["survived"] + t["no tests"]  # a mutant no test reaches survives
+        score = f"{100 * t['killed'] / tried:.0f}%" if tried else "-"
+        counts = f"{t['killed']:7} {t['survived']:8} {t['no tests']:8} {t['other']:5}"
+        print(f"{module:48} {counts} {score:>6}")
+    survivors = sh(BIN / "mutmut", "results", cwd=work)
+    if survivors:
+        print(f"mutmut results failed (exit {survivors}).", file=sys.stderr)
+
+
+def functions_of(module: str) -> list[str]:
+    """The names mutmut gives a module's functions and methods (for its name patterns)."""
+    tree = ast.parse((ROOT / module).read_text(encoding="utf-8"))
+    dotted = ".".join(Path(module).with_suffix("").parts[1:])  # src/tarry/x.py: tarry.x
+    names = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            names.append(f"{dotted}.x_{node.name}__mutmut_*")
+        elif isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                    names.append(f"{dotted}.x\u01c1{node.name}\u01c1{item.name}__mutmut_*")
+    return names
+
+
+def run_mutation(args: list[str]) -> int:
+    """The whole run in the tree (results kept in mutants/, so a rerun only retries what
+    changed), or a sample in a scratch copy with one module and its tests."""
+    jobs = str(os.cpu_count() or 2)
+    if args[:1] != ["--sample"]:
+        code = sh(BIN / "mutmut", "run", "--max-children", jobs, *args)
+        print_scores(ROOT)
+        return code
+    count = int(args[1]) if len(args) > 1 else 3
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    guarded = config["tool"]["tarry"]["mutation"]
+    seed = int(os.environ.get("TARRY_MUTATION_SEED") or random.SystemRandom().randrange(2**32))
+    rng = random.Random(seed)
+    module = rng.choice(sorted(guarded))
+    functions = functions_of(module)
+    chosen = rng.sample(functions, min(count, len(functions)))
+    print(f"== mutation sample (TARRY_MUTATION_SEED={seed}): {module}", flush=True)
+    print("\n".join(f"   {name}" for name in chosen), flush=True)
+    with tempfile.TemporaryDirectory(prefix="tarry-mutation-") as folder:
+        work = Path(folder)
+        for part in ("src", "tests", "bench"):
+            shutil.copytree(ROOT / part, work / part, ignore=shutil.ignore_patterns("__pycache__"))
+        text = (ROOT / "pyproject.toml").read_text()
+        head, _, tail = text.partition("[tool.mutmut]")
+        rest = tail[tail.index("\n[", 1) :] if "\n[" in tail[1:] else ""
+        narrowed = {
+            "source_paths": ["src"],
+            "also_copy": ["bench"],
+            "only_mutate": [module],
+            "pytest_add_cli_args_test_selection": guarded[module],
+            "pytest_add_cli_args": config["tool"]["mutmut"]["pytest_add_cli_args"],
+        }
+        lines = "".join(f"{key} = {json.dumps(value)}\n" for key, value in narrowed.items())
+        (work / "pyproject.toml").write_text(f"{head}[tool.mutmut]\n{lines}{rest}")
+        code = sh(BIN / "mutmut", "run", "--max-children", jobs, *chosen, cwd=work)
+        print_scores(work)
+    return code
+
+
 def main() -> int:
     command, *rest = sys.argv[1:] or ["help"]
-    if command not in ("run", "test"):
+    if command not in ("run", "test", "mutate"):
         print(__doc__)
         return 0 if command == "help" else 2
     install()
+    if command == "mutate":
+        return run_mutation(rest)
     return run_app(rest) if command == "run" else run_checks(rest)
 
 

@@ -139,7 +139,7 @@ def header(tables: str, version: int = 1, schema: int = 1) -> str:
         (header('{"people": {"columns": ["id", "name"], "rows": [[1, "x"]]}}'), "does not fit"),
         (
             header('{"aliases": {"columns": ["person_id", "alias"], "rows": [[7, "x"]]}}'),
-            "table 'aliases', row 1: refers to a missing row in 'people'",
+            "table 'aliases', row 1, column 'person_id' = 7: refers to a missing row in 'people'",
         ),
     ],
 )

@@ -20,7 +20,11 @@ linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a 
 def fs_type(path: Path) -> str:
     """The file system type as coreutils' `stat -f` reports it: an oracle independent of tarry."""
     return subprocess.run(
-        ["stat", "-f", "-c", "%T", str(path)], capture_output=True, text=True, check=True
+        ["stat", "-f", "-c", "%T", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
     ).stdout.strip()
 
 
@@ -114,7 +118,7 @@ def test_without_a_mount_table_only_the_chosen_folder_is_trusted(mounts: Path, m
 
 def test_new_file_is_private_and_stale_ones_are_swept(tmp_path: Path) -> None:
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
+    dead.wait(timeout=30)
     stale = tmp_path / f"entry-{dead.pid}-abc.md"
     mine = tmp_path / f"entry-{os.getpid()}-old.md"
     other = tmp_path / "entry-notapid.md"

@@ -154,20 +154,49 @@ def test_demo_imports_chats_and_a_calendar_and_leaves_no_files(
     assert series == 58  # every weekday of the twelve weeks up to yesterday
 
 
+# Replies written into demo.toml to meet a feeling in one particular way, labelled here by hand
+# from the text (not read off a run): any sane labeller gives most of them that move.
+INTENDED = {
+    "Ah no. Have you asked for feedback? You should email them today while it's fresh": "fix",
+    "Sorry. That makes sense. It really hurts after all those early mornings": "validate",
+    "Don't be sorry. What's the worst part of it?": "explore",
+    "That sounds exhausting to carry around. You don't have to be impressive with me": "validate",
+    "You should just delete the app for a month": "fix",
+    "What do you feel when you press it?": "explore",
+    "At least you got an interview, that's something!": "minimise",
+    "Of course you did. That's a lot to carry into a room": "validate",
+    "Ugh, that's awful. Have you thought about just asking his brother?": "fix",
+    "Oof. How does that feel?": "explore",
+    "That makes sense, you've been the yes person for ten years. I think it's brave": "validate",
+}
+
+
 def test_demo_chats_show_pain_met_in_different_ways(built: tuple[Path, demo.DemoSummary]) -> None:
-    """The demo's chats were written to show pain met well and badly: whatever the labeller's
-    exact counts, the mirror must find both, for both people, and shares that add up."""
+    """What the demo's chats were written to show, whatever the labeller's exact counts: feelings
+    on both sides, met in several different ways (well and badly), shares that add up, and the
+    hand-labelled replies mostly labelled so."""
+    from tarry.mirror.conversations import MET
     from tarry.mirror.person_report import person_report
 
     with Store.open(built[0]) as store:
         met = {n: person_report(store, n).total for n in ("Sam", "Maya")}
-    for numbers in met.values():  # each disclosure counted once: shares add up to 100%
+        stored = dict(
+            store.query(
+                "SELECT m.text, l.moves FROM messages m JOIN message_labels l"
+                " ON l.message_id = m.id"
+            )
+        )
+    for name, numbers in met.items():  # each disclosure counted once: shares add up to 100%
         theirs = numbers.their_feelings_met
-        assert theirs.total >= 3 and sum(theirs.counts.values()) == theirs.total
+        assert theirs.total >= 3 and sum(theirs.counts.values()) == theirs.total, (name, theirs)
         assert sum(theirs.shares.values()) == 1.0
-        kinds = {k for k, n in theirs.any_move.items() if n}
-        assert kinds & {"explore", "validate"} and kinds & {"fix", "minimise", "redirect"}
+        ways = {k for k in MET if theirs.any_move[k]}
+        assert len(ways) >= 3, (name, theirs)
+        assert ways & {"explore", "validate"} and ways & {"fix", "minimise", "redirect"}
         assert numbers.my_feelings_met.total >= 1
+    assert set(INTENDED) <= set(stored), set(INTENDED) - set(stored)
+    agreed = [text for text, move in INTENDED.items() if move in stored[text].split(",")]
+    assert len(agreed) >= 0.7 * len(INTENDED), {t: stored[t] for t in INTENDED}
 
 
 def test_demo_notes_are_never_repeated_word_for_word(

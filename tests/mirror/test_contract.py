@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import pytest
 
@@ -66,3 +68,109 @@ def test_context_may_be_left_out() -> None:
         "moves": [],
         "question": None,
     }
+
+
+AUTHOR = r'each context item needs "author": "me" or "other"\.'
+TEXT = r'each context item needs a "text" string\.'
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (b"{oops", r"not valid JSON \(.+ at column 2\)\."),
+        (b"[1, 2]", r"expected a JSON object\."),
+        (b'{"text": "hi"}', r'missing "id"\.'),
+        (b'{"id": 1}', r'missing "text" \(a string\)\.'),
+        (b'{"id": 1, "text": ["hi"]}', r'missing "text" \(a string\)\.'),
+        (b'{"id": 1, "text": "hi", "context": {"author": "me"}}', r'"context" must be a list'),
+        (b'{"id": 1, "text": "hi", "context": "me: hi"}', r'"context" must be a list'),
+        (b'{"id": 1, "text": "hi", "context": [1]}', AUTHOR),
+        (b'{"id": 1, "text": "hi", "context": [{"author": "you", "text": "a"}]}', AUTHOR),
+        (b'{"id": 1, "text": "hi", "context": [{"text": "a"}]}', AUTHOR),
+        (b'{"id": 1, "text": "hi", "context": [{"author": "me", "text": 5}]}', TEXT),
+        (b'{"id": 1, "text": "hi", "context": [{"author": "me"}]}', TEXT),
+    ],
+)
+def test_each_bad_request_says_what_is_wrong_and_where(line: bytes, message: str) -> None:
+    good = b'{"id": 0, "text": "hello"}'
+    out: list[bytes] = []
+    with pytest.raises(FormatError, match=f"^x.jsonl, line 3: {message}") as caught:
+        contract.label_lines([good, b"", line, good], out.append, name="x.jsonl")
+    assert (caught.value.path, caught.value.line, caught.value.hint) == (
+        "x.jsonl",
+        3,
+        contract.EXPECTED,
+    )
+    assert [json.loads(a)["id"] for a in b"".join(out).splitlines()] == [0]
+
+
+def test_a_request_reads_id_text_and_context_as_pairs() -> None:
+    turns = [{"author": "other", "text": "hi"}, {"author": "me", "text": "yo"}]
+    raw = json.dumps({"id": [7], "text": "ok", "context": turns}).encode()
+    assert contract.request(raw, "x", 1) == ([7], "ok", [("other", "hi"), ("me", "yo")])
+    assert contract.request('{"id": null, "text": "", "context": []}', "x", 1) == (None, "", [])
+    assert contract.request(b'{"id": 1, "text": "a", "context": null}', "x", 1) == (1, "a", [])
+
+
+def test_answers_use_the_context_and_show_evidence_only_when_asked() -> None:
+    lines = requests()
+    bare = [json.dumps({**json.loads(x), "context": []}).encode() for x in lines]
+    with_context, without = run(lines), run(bare)
+    assert sum(a != b for a, b in zip(with_context, without, strict=True)) > len(lines) // 10
+    assert all("evidence" not in json.loads(a) for a in with_context)
+    explained = [json.loads(a) for a in run(lines[:20], evidence=True)]
+    assert all(e["evidence"] for e in explained)
+    assert [{k: e[k] for k in e if k != "evidence"} for e in explained] == [
+        json.loads(a) for a in with_context[:20]
+    ]
+
+
+def one_by_one(lines: Iterable[bytes]) -> Iterator[tuple[list[bytes], bool]]:
+    """Lines as a tool sends them and waits: each alone, no more input waiting behind it."""
+    return (([line], False) for line in lines)
+
+
+def test_batches_and_one_by_one_give_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = requests()[:11]
+    whole = run(lines)
+    assert len(whole) == 11
+    monkeypatch.setattr(contract, "BATCH", 3)
+    assert run(lines) == whole and run(lines, jobs=2) == whole  # 3-request batches, in order
+    monkeypatch.setattr(contract, "in_chunks", one_by_one)
+    flushed: list[int] = []
+    out: list[bytes] = []
+    count = contract.label_lines(
+        lines, out.append, flush=lambda: flushed.append(len(b"".join(out).splitlines()))
+    )
+    assert count == 11 and b"".join(out).splitlines() == whole
+    assert flushed == [*range(1, 12), 11]  # each answer flushed as soon as it is written
+
+
+def test_a_bad_line_keeps_the_earlier_batches_and_flushes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contract, "BATCH", 3)
+    lines = requests()[:10]
+    lines[7] = b"[]"
+    out: list[bytes] = []
+    flushes: list[int] = []
+    with pytest.raises(FormatError, match="line 8"):
+        contract.label_lines(
+            lines, out.append, flush=lambda: flushes.append(len(b"".join(out).splitlines()))
+        )
+    assert len(b"".join(out).splitlines()) == 7 and flushes[-1] == 7
+    assert contract.label_lines([], out.append) == 0
+
+
+@pytest.mark.parametrize("chunks", [contract.in_chunks, one_by_one])
+def test_evidence_and_the_file_name_reach_every_path(
+    monkeypatch: pytest.MonkeyPatch, chunks: Callable[..., Any]
+) -> None:
+    monkeypatch.setattr(contract, "BATCH", 3)
+    monkeypatch.setattr(contract, "in_chunks", chunks)
+    lines = requests()[:8]
+    out: list[bytes] = []
+    contract.label_lines(lines, out.append, evidence=True)
+    answers = [json.loads(a) for a in b"".join(out).splitlines()]
+    assert len(answers) == 8 and all("evidence" in a for a in answers)
+    with pytest.raises(FormatError) as caught:
+        contract.label_lines([*lines, b"[]"], [].append, name="in.jsonl")
+    assert (caught.value.path, caught.value.line) == ("in.jsonl", 9)

@@ -9,7 +9,8 @@ import pytest
 
 from tarry.base.errors import FormatError, InvalidInput
 from tarry.mirror import evaluation
-from tarry.mirror.model import corpus, train
+from tarry.mirror.model import corpus, labeller, train
+from tarry.mirror.moves import Turn
 
 REPO = Path(__file__).parents[2]
 
@@ -95,3 +96,19 @@ def test_the_shipped_held_out_set_is_the_test_split_of_the_chats(tmp_path: Path)
     assert len(examples) > 1000
     groups = {str(e.id).rsplit(".", 1)[0] for e in examples}
     assert {corpus.split_of("chats", g) for g in groups} == {"test"}
+
+
+def test_the_labeller_takes_plain_pairs_as_well_as_turns() -> None:
+    """Earlier messages may come as Turn(author, text) or as plain (author, text) pairs (rows
+    read from the database): the labels are the same, and the context is really read."""
+    with_context = [e for e in evaluation.shipped("chats-test") if e.context][:400]
+    assert len(with_context) == 400
+    read_context = 0
+    for example in with_context:
+        turns = [Turn(author, text) for author, text in example.context]
+        pairs = [(str(author), str(text)) for author, text in example.context]
+        assert all(type(p) is tuple for p in pairs)
+        from_turns = labeller.label(example.text, turns)
+        assert labeller.label(example.text, pairs) == from_turns, example.id
+        read_context += labeller.label(example.text, ()) != from_turns
+    assert read_context >= len(with_context) // 10, "the context changed no label"

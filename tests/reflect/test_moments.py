@@ -251,7 +251,7 @@ def test_cli_moments_list_limit(cli, sam: Store) -> None:
 def test_cli_log_interrupted_prompts_store_nothing(sam: Store) -> None:
     # A real process: its standard input ends after the first answer (end of file).
     command = [sys.executable, "-m", "tarry", "--home", str(sam.home), "log"]
-    result = subprocess.run(command, input="Sam\n", capture_output=True, text=True)
+    result = subprocess.run(command, input="Sam\n", capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "Aborted; nothing was changed." in result.stderr
     assert sam.scalar("SELECT count(*) FROM moments") == 0

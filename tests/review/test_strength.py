@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -236,3 +238,59 @@ def test_old_history_is_cut_only_below_the_tolerance(store: Store) -> None:
     found = {p.practice: p for p in strength.practices(store)}
     assert found["space"].last_done == date(2023, 6, 1)
     assert found["stay"].last_done == every_ten_days[-1]
+
+
+def test_days_are_local_days_for_moments_and_utc_wall_times_for_occurrences(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A moment is stored in UTC and counts on the day it was where you are; a commitment's
+    occurrence is a wall time and counts on its own date. (The suite runs in UTC, where both
+    are the same: only another zone shows the difference.)"""
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: 11:30Z is 01:30 the next day
+    time.tzset()
+    try:
+        people.add(store, "Sam")
+        moment(store, "2026-11-01T11:30:00Z", names=["Sam"], practices=["depth"])
+        found = strength.practice_days(store, date(2026, 11, 30))
+        assert found["depth"] == [date(2026, 11, 2).toordinal()]
+        assert strength.contact_days(store, date(2026, 11, 30)) == {
+            1: [date(2026, 11, 2).toordinal()]
+        }
+        assert strength._last_practised(store, "depth", date(2026, 11, 30)) == date(2026, 11, 2)
+        assert strength._last_practised(store, "depth", date(2026, 11, 1)) is None
+    finally:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
+
+
+def test_the_day_queries_take_every_source_and_narrow_to_one_key(store: Store) -> None:
+    """The SQL built for practice and contact days, run as built: each source table counts,
+    `one_key` narrows to the practice or person asked for, and `:since` cuts earlier days."""
+    people.add(store, "Sam")
+    people.add(store, "Ana")
+    moment(store, "2026-11-02T10:00:00Z", names=["Sam"], practices=["depth"])
+    moment(store, "2026-11-03T10:00:00Z", names=["Ana"], practices=["stay"])
+    store.execute("INSERT INTO entries (at, body) VALUES ('2026-11-04T08:00:00Z', 'a page')")
+    store.execute(
+        "INSERT INTO message_days (person_id, day) VALUES (1, ?)", (date(2026, 11, 5).toordinal(),)
+    )
+    ordinal = {n: date(2026, 11, n).toordinal() for n in range(1, 8)}
+    every = store.query(strength._practice_sql(one_key=False), {"since": ""})
+    assert sorted((k, d) for k, d in every) == [
+        ("depth", ordinal[2]), ("inner", ordinal[4]), ("stay", ordinal[3])
+    ]  # fmt: skip
+    one = store.query(strength._practice_sql(one_key=True), {"since": "", "key": "stay"})
+    assert [tuple(r) for r in one] == [("stay", ordinal[3])]
+    later = store.query(strength._practice_sql(False), {"since": "2026-11-03T00:00:00Z"})
+    assert sorted(k for k, _ in later) == ["inner", "stay"]
+    contacts = store.query(strength._contact_sql(one_person=False), {"since": "", "since_day": 0})
+    assert sorted(tuple(r) for r in contacts) == [(1, ordinal[2]), (1, ordinal[5]), (2, ordinal[3])]
+    sam = store.query(strength._contact_sql(True), {"since": "", "since_day": 0, "id": 1})
+    assert sorted(tuple(r) for r in sam) == [(1, ordinal[2]), (1, ordinal[5])]
+    recent = store.query(
+        strength._contact_sql(False), {"since": "2026-11-03", "since_day": ordinal[4]}
+    )
+    assert sorted(tuple(r) for r in recent) == [(1, ordinal[5]), (2, ordinal[3])]
+    local, utc = strength._day("'2026-11-01T23:30:00-05:00'"), strength._day("x", local=False)
+    assert store.scalar(f"SELECT {local}") == date(2026, 11, 2).toordinal()  # in UTC
+    assert utc == "CAST(julianday(x) - 1721424.5 AS INTEGER)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import stat
 import zipfile
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tarry.base.errors import Conflict, FormatError, LockedError
+from tarry.base.errors import Conflict, FormatError, LockedError, StoreError
 from tarry.declare import people
 from tarry.store import Store, backup, encryption, swap
 
@@ -42,6 +43,72 @@ def test_plain_backup_is_a_zip_with_a_verified_manifest(store: Store, tmp_path: 
     assert manifest["digest"] == backup.canonical_digest(store.conn) == info.digest
     assert manifest["encrypted"] is False
     assert manifest["tables"]["people"] == 1 and manifest["tables"]["entries"] == 1
+
+
+def test_the_digest_is_the_data_not_the_file(tmp_path: Path) -> None:
+    """Equal rows give equal digests whatever the file; any changed, added or removed row
+    changes it. (The other tests compare digests made by this one function, so this is what
+    shows it is not a constant or blind to a table.)"""
+    made = []
+    for name in ("a", "b"):
+        with Store.open(tmp_path / name) as store:
+            _fill(store)
+            store.execute("VACUUM")  # a different file layout, the same rows
+            made.append(backup.canonical_digest(store.conn))
+    assert made[0] == made[1] and len(made[0]) == 64
+    with Store.open(tmp_path / "a") as store:
+        seen = {made[0]}
+        changes = [
+            "UPDATE people SET note = 'likes snow'",
+            "UPDATE entries SET body = 'a quiet day' || char(0)",
+            "INSERT INTO entries (at, body) VALUES ('2026-11-02T10:00:00Z', '')",
+            "DELETE FROM people",
+            "UPDATE entries SET at = '2026-11-01T10:00:01Z' WHERE body = ''",
+        ]
+        for sql in changes:
+            store.execute(sql)
+            digest = backup.canonical_digest(store.conn)
+            assert digest not in seen, sql
+            seen.add(digest)
+
+
+def _repacked(src: Path, dest: Path, db: bytes, manifest: dict[str, object]) -> Path:
+    """`src` with its database replaced and the manifest's file checksum made to fit it."""
+    files = {**manifest["files"], "tarry.db": hashlib.sha256(db).hexdigest()}  # type: ignore[dict-item]
+    with zipfile.ZipFile(src) as archive, zipfile.ZipFile(dest, "w") as out:
+        for name in archive.namelist():
+            if name not in ("tarry.db", "manifest.json"):
+                out.writestr(name, archive.read(name))
+        out.writestr("tarry.db", db)
+        out.writestr("manifest.json", json.dumps({**manifest, "files": files}))
+    return dest
+
+
+def test_a_backup_whose_rows_differ_from_its_manifest_is_refused(
+    store: Store, home: Path, tmp_path: Path
+) -> None:
+    """A database that is intact (its file checksum fits) but holds other rows than the
+    manifest's digest says: the restore checks the rows, refuses, and changes nothing."""
+    _fill(store)
+    sam = backup.backup(store, tmp_path / "sam.tarry-backup")
+    store.execute("UPDATE people SET note = 'likes snow'")
+    other = backup.backup(store, tmp_path / "other.tarry-backup")
+    assert other.digest != sam.digest
+    with zipfile.ZipFile(other.path) as archive:
+        other_db = archive.read("tarry.db")
+    forged = _repacked(sam.path, tmp_path / "forged.tarry-backup", other_db,
+                       backup.read_manifest(sam.path))  # fmt: skip
+    store.close()
+    before = _snapshot(home)
+    with pytest.raises(StoreError, match="did not verify"):
+        backup.restore(forged, home, replace=True)
+    assert _snapshot(home) == before
+    assert not (home / swap.STAGING).exists() and not list(home.glob("backups/replaced-*"))
+    honest = _repacked(other.path, tmp_path / "honest.tarry-backup", other_db,
+                       backup.read_manifest(other.path))  # fmt: skip
+    assert backup.restore(honest, home, replace=True).digest == other.digest
+    with Store.open(home) as restored:
+        assert people.get(restored, "Sam").note == "likes snow"
 
 
 def test_default_backup_goes_to_the_backups_folder(store: Store, home: Path) -> None:

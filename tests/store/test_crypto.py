@@ -11,7 +11,9 @@ from pathlib import Path
 
 import keyring
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from keyring.backend import KeyringBackend
+from keyring.errors import KeyringError
 
 from tarry.base.errors import Conflict, InvalidInput, LockedError, Step, StoreError
 from tarry.declare import people
@@ -66,13 +68,56 @@ def test_wrong_passphrase_is_refused() -> None:
         crypto.unwrap(header, crypto.PASSPHRASE, b"not the passphrase")
 
 
-def test_parameters_are_authenticated() -> None:
+def test_changed_parameters_do_not_unlock() -> None:
     header, _ = _header()
     document = json.loads(crypto.to_json(header))
     document["wraps"]["passphrase"]["kdf"]["iterations"] = 4
     tampered = crypto.from_json(json.dumps(document).encode())
     with pytest.raises(LockedError):
         crypto.unwrap(tampered, crypto.PASSPHRASE, crypto.passphrase_bytes(PASS))
+
+
+def _seal_by_hand(store_id: str, role: str, context: dict[str, object]) -> crypto.Header:
+    """A wrap sealed here, with the bound data written out from the spec, not from crypto."""
+    secret, salt, nonce = crypto.passphrase_bytes(PASS), b"s" * 16, b"n" * 12
+    aad = json.dumps(context, sort_keys=True).encode()
+    sealed = AESGCM(crypto.derive(secret, salt, FLOOR)).encrypt(nonce, DATA_KEY, aad)
+    return crypto.Header(store_id, {role: crypto.Wrap(FLOOR, salt, nonce, sealed)})
+
+
+DATA_KEY = bytes(range(32))
+KDF = {"name": "argon2id", "version": 19, "memory_kib": 65536, "iterations": 3, "parallelism": 4}
+BOUND = {"format": "tarry-key", "version": 1, "store": "s-1", "wrap": "passphrase", "kdf": KDF}
+
+
+def test_a_wrap_binds_format_store_role_and_kdf_parameters() -> None:
+    """The data bound to each wrap is exactly this; a wrap sealed without any part is refused.
+
+    Changing the parameters in a header changes the derived key too, so only a wrap sealed by
+    hand shows that the parameters themselves are authenticated (a downgrade is caught even
+    where the key would still derive)."""
+    header = _seal_by_hand("s-1", crypto.PASSPHRASE, BOUND)
+    assert crypto.unwrap(header, crypto.PASSPHRASE, crypto.passphrase_bytes(PASS)) == DATA_KEY
+    for left_out in BOUND:
+        partial = {k: v for k, v in BOUND.items() if k != left_out}
+        header = _seal_by_hand("s-1", crypto.PASSPHRASE, partial)
+        with pytest.raises(LockedError, match="Wrong passphrase"):
+            crypto.unwrap(header, crypto.PASSPHRASE, crypto.passphrase_bytes(PASS))
+    for key, value in KDF.items():
+        changed = {**BOUND, "kdf": {**KDF, key: f"{value}-other"}}
+        header = _seal_by_hand("s-1", crypto.PASSPHRASE, changed)
+        with pytest.raises(LockedError):
+            crypto.unwrap(header, crypto.PASSPHRASE, crypto.passphrase_bytes(PASS))
+
+
+def test_a_wrap_cannot_move_to_another_store() -> None:
+    """Store ids do not enter the key derivation: only the binding refuses the move."""
+    header, data_key = _header()
+    moved = crypto.Header("another-store", dict(header.wraps))
+    with pytest.raises(LockedError, match="Wrong passphrase"):
+        crypto.unwrap(moved, crypto.PASSPHRASE, crypto.passphrase_bytes(PASS))
+    same = crypto.Header(header.store_id, dict(header.wraps))
+    assert crypto.unwrap(same, crypto.PASSPHRASE, crypto.passphrase_bytes(PASS)) == data_key
 
 
 def test_a_wrap_cannot_stand_in_for_another_role() -> None:
@@ -113,6 +158,33 @@ def test_passphrases_are_compared_after_unicode_normalisation() -> None:
     assert crypto.unwrap(header, crypto.PASSPHRASE, crypto.passphrase_bytes(decomposed)) == data_key
 
 
+def test_recovery_keys_are_256_random_bits_in_13_groups_of_4() -> None:
+    keys = {crypto.new_recovery_key() for _ in range(300)}
+    assert len(keys) == 300  # random: no two alike
+    for key in keys:
+        groups = key.split("-")
+        assert [len(g) for g in groups] == [4] * 13, key
+        assert set(key) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567-"), key
+        assert len(crypto.recovery_bytes(key)) == 32
+
+
+def test_a_recovery_key_short_of_characters_is_called_incomplete(tmp_path: Path) -> None:
+    text = crypto.new_recovery_key().replace("-", "")
+    for cut in (1, 3, 4, 8, -1):
+        with pytest.raises(
+            LockedError, match=r"^That recovery key is incomplete: it has 13 groups"
+        ):
+            crypto.recovery_bytes(text[:-cut] if cut > 0 else text + "A")
+    with pytest.raises(LockedError, match=r"^That is not a recovery key \(letters A-Z and digits"):
+        crypto.recovery_bytes("1111-0000")
+    missing = tmp_path / "nowhere" / crypto.HEADER_NAME
+    with pytest.raises(StoreError) as caught:
+        crypto.read(missing)
+    assert caught.value.message == (
+        f"Cannot read the key header {missing}: No such file or directory."
+    )
+
+
 def test_recovery_key_is_tolerant_of_case_spaces_and_dashes() -> None:
     text = crypto.new_recovery_key()
     assert len(text.split("-")) == 13
@@ -130,6 +202,14 @@ def test_header_is_written_atomically_and_privately(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == [crypto.HEADER_NAME]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert crypto.read(path) == header
+
+
+def test_eight_characters_are_enough() -> None:
+    crypto.check_new_passphrase("8 chars!")
+    with pytest.raises(InvalidInput) as caught:
+        crypto.check_new_passphrase("7 chars")
+    assert caught.value.message == "A passphrase needs at least 8 characters."
+    assert caught.value.hint == "Several unrelated words are strong and easy to remember."
 
 
 def test_short_passphrase_is_refused(home: Path) -> None:
@@ -211,6 +291,7 @@ def test_keyring_cache_is_opt_in(home: Path, locked: Path) -> None:
             unlock.data_key(locked)  # nothing cached until the person opts in
         encryption.set_keyring(home, PASS, enabled=True)
         assert crypto.read(locked).keyring is True
+        assert ring.items == {(unlock.KEYRING_SERVICE, crypto.read(locked).store_id): PASS}
         assert len(unlock.data_key(locked)) == 32
         encryption.change_passphrase(home, PASS, "a brand new passphrase")
         assert list(ring.items.values()) == ["a brand new passphrase"]
@@ -218,6 +299,37 @@ def test_keyring_cache_is_opt_in(home: Path, locked: Path) -> None:
         assert ring.items == {} and crypto.read(locked).keyring is False
         with pytest.raises(LockedError):
             unlock.data_key(locked)
+    finally:
+        keyring.set_keyring(previous)
+
+
+class BrokenKeyring(MemoryKeyring):
+    """A keyring that refuses everything, as a locked or missing OS keyring does."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise KeyringError("locked")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise KeyringError("locked")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise KeyringError("locked")
+
+
+def test_a_refusing_keyring_is_a_clear_error_or_nothing(home: Path, locked: Path) -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(BrokenKeyring())
+    try:
+        header = crypto.read(locked)
+        with pytest.raises(InvalidInput) as caught:
+            unlock.remember(header, PASS)
+        assert caught.value.message == "The OS keyring refused to store the passphrase: locked."
+        assert caught.value.hint is not None and "TARRY_PASSPHRASE" in caught.value.hint
+        assert unlock.remembered(header) is None  # reading: as if nothing were cached
+        unlock.forget(header)  # forgetting: nothing to do
+        with pytest.raises(InvalidInput, match="refused to store"):
+            encryption.set_keyring(home, PASS, enabled=True)
+        assert crypto.read(locked).keyring is False  # the opt-in is not recorded
     finally:
         keyring.set_keyring(previous)
 

@@ -75,16 +75,34 @@ def test_user_words_are_quoted(typed: str, query: str) -> None:
     assert search.to_match(typed) == query
 
 
+HOSTILE = "Rain or shine: x marks it, near the col rain, and a b."
+
+
 @pytest.mark.parametrize(
-    "typed", ["AND", '"', "(x", "NEAR(", "rain OR", "col:rain", "-rain", 'a"b']
+    ("typed", "found"),
+    [
+        ("AND", ["entry/1", "entry/5"]),  # an operator, searched as the word
+        ("(x", ["entry/5"]),
+        ("NEAR(", ["entry/5"]),
+        ("rain OR", ["entry/5"]),  # both words, not "rain or anything"
+        ("col:rain", ["entry/5"]),  # not a column filter
+        ("-rain", ["entry/1", "entry/2", "entry/5", "moment/7"]),  # not a negation
+        ('a"b', ["entry/5"]),
+        ("or NOT", []),  # NOT is a word here, and no text has it
+    ],
 )
-def test_no_user_input_breaks_the_query(filled: Store, typed: str) -> None:
-    try:
-        hits = search.search(filled, typed)
-    except InvalidInput as exc:  # nothing searchable: a clear message, not an FTS5 syntax error
-        assert exc.message.startswith("Nothing to search for")
-    else:
-        assert all(isinstance(hit, search.Hit) for hit in hits)
+def test_no_user_input_breaks_the_query(filled: Store, typed: str, found: list[str]) -> None:
+    """FTS5 syntax in what people type is searched as words: the text that has them is found
+    (and only that), where a query passed through would fail or mean something else."""
+    filled.execute("INSERT INTO entries (id, at, body) VALUES (5, '2026-11-05T10:00:00Z', ?)",
+                   (HOSTILE,))  # fmt: skip
+    assert sorted(h.ref for h in search.search(filled, typed)) == found
+
+
+@pytest.mark.parametrize("typed", ['"', "***", " ( ) ", "^"])
+def test_nothing_to_search_for_is_a_clear_message(filled: Store, typed: str) -> None:
+    with pytest.raises(InvalidInput, match="Nothing to search for"):
+        search.search(filled, typed)
 
 
 def test_ranked_hits_with_snippets_and_sources(filled: Store) -> None:

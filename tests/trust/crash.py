@@ -33,6 +33,9 @@ class Outcome:
     seconds: float = 0.0
 
 
+WAIT_S = 120.0  # the most any one child process may take: a hang fails, it does not stall
+
+
 def _fork(work: Callable[[], None]) -> int:
     pid = os.fork()
     if pid == 0:  # the child: do the work, never return into the test runner
@@ -84,6 +87,10 @@ def timed_import(home: Path, chat: Path, key: bytes | None) -> tuple[float, int]
     pid = _fork(lambda: _import(scratch, chat, key))
     while not os.waitpid(pid, os.WNOHANG)[0]:
         most = max(most, _size(wal))
+        if time.monotonic() - started > WAIT_S:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise AssertionError(f"an import did not finish within {WAIT_S} s")
         time.sleep(0.001)
     elapsed = time.monotonic() - started
     shutil.rmtree(scratch)
@@ -99,9 +106,14 @@ def _size(path: Path) -> int:
 
 def _kill_when_grown(pid: int, wal: Path, size: int) -> bool:
     """SIGKILL `pid` once `wal` holds `size` bytes; True if it was still running then."""
+    deadline = time.monotonic() + WAIT_S
     while _size(wal) < size:
         if os.waitpid(pid, os.WNOHANG)[0]:
             return False
+        if time.monotonic() > deadline:  # neither grew nor ended: kill it and say so
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise AssertionError(f"the log did not grow to {size} bytes within {WAIT_S} s")
         time.sleep(0.0005)
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tarry.archive import document as archive
+from tarry.base.errors import FormatError, InvalidInput, LockedError, StoreError, TarryError
 from tarry.calendar import ics_import
 from tarry.calendar.expand import Window
 from tarry.mirror.formats import imessage, registry
@@ -82,6 +83,16 @@ TARGETS: dict[str, Target] = {
     "backup-manifest": _in_file(".tarry-backup", backup.read_manifest),
     "export-document": _in_file(".json", archive.read),
 }
+# The one kind of refusal each target may answer with (a FormatError also names the input).
+REFUSALS: dict[str, type[TarryError]] = {
+    **{name: FormatError for name in TARGETS if name.startswith("chat-")},
+    "calendar-ics": FormatError,
+    "key-header": StoreError,
+    "recovery-key": LockedError,
+    "passphrase-file": InvalidInput,
+    "backup-manifest": FormatError,
+    "export-document": FormatError,
+}
 SEED_DIRS = {
     "chat-whatsapp": ["whatsapp"],
     "chat-telegram": ["telegram"],
@@ -90,7 +101,21 @@ SEED_DIRS = {
     "chat-discord": ["discord"],
     "chat-csv": ["csv"],
     "calendar-ics": ["calendar"],
+    "chat-imessage": [],  # tests/data/imessage holds SQL text: its seed is a database, made here
 }
+
+
+@functools.cache
+def _export_document() -> bytes:
+    """A real export of a store with a little of everything (made once)."""
+    from tarry.store import Store
+    from tests.archive.test_archive import fill
+
+    with tempfile.TemporaryDirectory() as folder, Store.open(Path(folder)) as store:
+        fill(store)
+        out = io.StringIO()
+        archive.export(store, out)
+    return out.getvalue().encode()
 
 
 def _made_seeds(name: str) -> list[bytes]:
@@ -109,7 +134,7 @@ def _made_seeds(name: str) -> list[bytes]:
             out.writestr("manifest.json", json.dumps({"format": "tarry-backup", "version": 1}))
         return [buffer.getvalue()]
     if name == "export-document":
-        return [b'{"format": "tarry-export", "version": 1, "schema_version": 1, "tables": {}}']
+        return [_export_document()]
     return [b"correct horse battery\n"]
 
 

@@ -83,8 +83,10 @@ def test_an_entry_being_written_is_only_in_memory(encrypted: Env, tmp_path: Path
     )
     editor.chmod(0o755)
     writing = encrypted.start("write", "--edit", TARRY_PASSPHRASE=PASS, EDITOR=str(editor))
+    deadline = time.monotonic() + 60
     while not edited.exists() or not edited.read_text().strip():
         assert writing.poll() is None, writing.stderr.read() if writing.stderr else ""
+        assert time.monotonic() < deadline, "the editor was not started within 60 s"
         time.sleep(0.02)
     draft = Path(edited.read_text().strip())
     assert token in draft.read_text()

@@ -59,7 +59,7 @@ def test_kill_9_during_an_export_leaves_the_whole_file_or_nothing(env: Env, tmp_
         running = env.start("export", "--json", "--output", str(target))
         time.sleep(rng.uniform(0.0, duration))
         running.kill()
-        running.wait()
+        running.wait(timeout=30)
         left = sorted(p.name for p in folder.iterdir())
         assert left in ([], ["export.json"]), left
         assert not left or target.read_bytes() == whole

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -17,7 +15,7 @@ from tarry.reflect import moments, tradeoffs
 from tarry.store import Store
 from tarry.web.app import Config, create_app
 from tarry.web.security import Guard
-from tarry.web.server import free_port
+from tests.web.live import live_server
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -32,19 +30,14 @@ pytestmark = [
 
 @pytest.fixture
 def server(home: Path) -> Iterator[str]:
-    import uvicorn
+    guards: list[Guard] = []
 
-    port = free_port("127.0.0.1", 0)
-    guard = Guard.for_port("127.0.0.1", port)
-    app = create_app(Config(home=home, guard=guard))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}/?token={guard.token}"
-    server.should_exit = True
-    thread.join(5)
+    def make_app(port: int) -> object:
+        guards.append(Guard.for_port("127.0.0.1", port))
+        return create_app(Config(home=home, guard=guards[0]))
+
+    with live_server(make_app) as port:
+        yield f"http://127.0.0.1:{port}/?token={guards[0].token}"
 
 
 @pytest.fixture

@@ -61,5 +61,6 @@ def test_one_thread_computes_while_the_others_wait(store: Store) -> None:
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(10)
+    assert not any(t.is_alive() for t in threads), "a thread still waits on the cache"
     assert len(calls) == 1

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,28 +17,23 @@ from tarry.reflect import moments
 from tarry.store import Store
 from tarry.web.app import Config, create_app
 from tarry.web.security import Guard
-from tarry.web.server import free_port
+from tests.web.live import live_server
 
 WRITES = 15
 
 
 @pytest.fixture
 def live(home: Path) -> Iterator[tuple[str, Guard]]:
-    import uvicorn
-
     with Store.open(home) as store:
         people.add(store, "Sam")
-    port = free_port("127.0.0.1", 0)
-    guard = Guard.for_port("127.0.0.1", port)
-    app = create_app(Config(home=home, guard=guard))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}", guard
-    server.should_exit = True
-    thread.join(5)
+    guards: list[Guard] = []
+
+    def make_app(port: int) -> object:
+        guards.append(Guard.for_port("127.0.0.1", port))
+        return create_app(Config(home=home, guard=guards[0]))
+
+    with live_server(make_app) as port:
+        yield f"http://127.0.0.1:{port}", guards[0]
 
 
 def web_writes(base: str, guard: Guard) -> int:
@@ -61,7 +54,7 @@ def cli_writes(home: Path) -> int:
     for i in range(WRITES):
         command = [sys.executable, "-m", "tarry", "--home", str(home), "log", "--with", "Sam",
                    "--note", f"cli {i}"]  # fmt: skip
-        done += subprocess.run(command, capture_output=True).returncode == 0
+        done += subprocess.run(command, capture_output=True, timeout=60).returncode == 0
     return done
 
 
@@ -70,7 +63,7 @@ def test_web_and_cli_write_at_once(live: tuple[str, Guard], home: Path) -> None:
     with ThreadPoolExecutor(2) as pool:
         from_web = pool.submit(web_writes, base, guard)
         from_cli = pool.submit(cli_writes, home)
-        assert (from_web.result(), from_cli.result()) == (WRITES, WRITES)
+        assert (from_web.result(timeout=120), from_cli.result(timeout=120)) == (WRITES, WRITES)
     with Store.open(home) as store:
         notes = sorted(m.note for m in moments.all_moments(store))
         assert store.scalar("PRAGMA integrity_check") == "ok"

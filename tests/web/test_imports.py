@@ -160,7 +160,7 @@ def test_an_upload_waits_sealed_not_in_plain_text(
 
 def test_spools_of_a_killed_server_are_swept(web: Web, home: Path) -> None:
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
+    dead.wait(timeout=30)
     uploads = home / "uploads"
     uploads.mkdir(mode=0o700, parents=True, exist_ok=True)
     stale = uploads / f"upload-{dead.pid}-0123456789abcdef.spool"

@@ -85,9 +85,23 @@ def test_imported_markup_renders_inert(web: Web, home) -> None:
 
 
 def test_typed_errors_get_their_status(web: Web) -> None:
-    assert web.client.get("/people/7").status_code == 404
-    assert web.client.get("/people/7.json").json()["error"] == "No person with id 7."
-    assert BASE.startswith("http://127.0.0.1")
+    """Each typed error has its own status, and the page or JSON says what was wrong."""
+    missing = web.client.get("/people/7")
+    assert missing.status_code == 404 and "No person with id 7." in missing.text
+    as_json = web.client.get("/people/7.json")
+    assert as_json.status_code == 404
+    assert as_json.json() == {  # the next step as a link, never a command
+        "error": "No person with id 7.",
+        "hint": "",
+        "field": None,
+        "link": "/people",
+    }
+    bad = web.post("/people", {"name": "Ana", "relation": "friend", "cadence_days": "abc"})
+    assert bad.status_code == 400  # type: ignore[attr-defined]
+    assert "&#39;abc&#39; is not a number." in bad.text  # type: ignore[attr-defined]
+    assert web.post("/people", {"name": "Ana", "relation": "friend"}).status_code == 303  # type: ignore[attr-defined]
+    again = web.post("/people", {"name": "Ana", "relation": "friend"})
+    assert again.status_code == 409 and "Ana is already in tarry." in again.text  # type: ignore[attr-defined]
 
 
 def test_password_mode_for_a_non_loopback_bind(home) -> None:

@@ -203,7 +203,7 @@ def import_backup(store: Store, path: str | Path) -> dict[str, int]:
         store.execute("PRAGMA defer_foreign_keys = ON")
         _clear_seeded(store, {t.name for t in found})
         counts = {t.name: _insert(store.conn, t, where) for t in _by_dependency(store.conn, found)}
-        _check_references(store.conn, where)
+        _check_references(store.conn, found, where)
         _rebuild_external_indexes(store.conn)
     return counts
 
@@ -305,14 +305,36 @@ def _insert(conn: sqlite3.Connection, table: Table, where: str) -> int:
     return len(table.rows)
 
 
-def _check_references(conn: sqlite3.Connection, where: str) -> None:
+def _check_references(conn: sqlite3.Connection, found: list[Table], where: str) -> None:
+    """Refuse the first reference to a missing row, named by its place in the document."""
     broken = conn.execute("PRAGMA foreign_key_check").fetchone()
-    if broken is not None:
-        raise FormatError(
-            f"table {broken[0]!r}, row {broken[1]}: refers to a missing row in {broken[2]!r}.",
-            path=where,
-            hint=RESTORE_HINT + " Nothing was imported.",
+    if broken is None:
+        return
+    table, rowid, parent, key = broken
+    link = [r for r in conn.execute(f"PRAGMA foreign_key_list({quote(table)})") if r[0] == key]
+    columns = [r[3] for r in link]  # the referring column(s) of that foreign key
+    place = f"table {table!r}"
+    values = conn.execute(
+        f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} WHERE rowid = ?",
+        (rowid,),
+    ).fetchone()
+    body = next((t for t in found if t.name == table), None)
+    if values is not None and body is not None:
+        indexes = [body.columns.index(c) for c in columns if c in body.columns]
+        number = next(
+            (n for n, row in enumerate(body.rows, 1) if [row[i] for i in indexes] == list(values)),
+            None,
         )
+        if number is not None:
+            place += f", row {number}"
+    if values is not None:
+        pairs = zip(columns, values, strict=True)
+        place += ", column " + ", ".join(f"{c!r} = {v!r}" for c, v in pairs)
+    raise FormatError(
+        f"{place}: refers to a missing row in {parent!r}.",
+        path=where,
+        hint=RESTORE_HINT + " Nothing was imported.",
+    )
 
 
 def _rebuild_external_indexes(conn: sqlite3.Connection) -> None:

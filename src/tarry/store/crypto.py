@@ -30,6 +30,7 @@ FORMAT, VERSION = "tarry-key", 1
 PASSPHRASE, RECOVERY = "passphrase", "recovery"
 KEY_BYTES, SALT_BYTES, NONCE_BYTES = 32, 16, 12
 MIN_PASSPHRASE = 8
+BASE32, RECOVERY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"), 52  # 256 bits
 # The floor the issue sets (64 MiB, 3 passes); tuning only raises cost from here.
 FLOOR_MEMORY_KIB, FLOOR_ITERATIONS, PARALLELISM = 64 * 1024, 3, 4
 MAX_MEMORY_KIB = 1024 * 1024
@@ -158,12 +159,15 @@ def new_recovery_key() -> str:
 def recovery_bytes(text: str) -> bytes:
     """The secret behind a recovery key as typed (case, spaces and dashes ignored)."""
     cleaned = "".join(ch for ch in text.upper() if ch.isascii() and ch.isalnum())
+    incomplete = "That recovery key is incomplete: it has 13 groups of 4 characters."
+    if cleaned and set(cleaned) <= BASE32 and len(cleaned) != RECOVERY_CHARS:
+        raise LockedError(incomplete)  # a character missed or doubled, not a wrong key
     try:
         raw = base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
     except (binascii.Error, ValueError) as exc:
         raise LockedError("That is not a recovery key (letters A-Z and digits 2-7).") from exc
     if len(raw) != KEY_BYTES:
-        raise LockedError("That recovery key is incomplete: it has 13 groups of 4 characters.")
+        raise LockedError(incomplete)
     return raw
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import os
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -66,12 +68,39 @@ def target(*parts: str) -> list[dict[str, str]]:
         return sorted(json.load(fp), key=lambda m: str(m["timestamp"]))
 
 
-def messages_or_format_error(module: ModuleType, data: bytes) -> None:
-    """The property every parser keeps: any input gives valid messages or a FormatError."""
+def check_message(message: object) -> None:
+    """The shape every parser's messages have, whatever the input."""
+    assert isinstance(message, Message)
+    assert message.kind in KINDS
+    assert isinstance(message.author, str) and isinstance(message.text, str)
+    assert isinstance(message.ts, str)
+    datetime.fromisoformat(message.ts)  # a real time, in ISO 8601
+
+
+def messages_or_format_error(
+    module: ModuleType, data: bytes, name: str = "fuzz", **options: Any
+) -> int:
+    """The property every parser keeps: any input gives valid messages or a FormatError that
+    names the input. Returns how many messages came (before the end or the error)."""
+    count = 0
     try:
-        for message in parse_bytes(module, data, "fuzz"):
-            assert isinstance(message, Message)
-            assert message.kind in KINDS
-            assert isinstance(message.ts, str) and isinstance(message.text, str)
+        for message in _messages(module, data, name, **options):
+            check_message(message)
+            count += 1
     except FormatError as exc:
-        assert exc.path == "fuzz" or "fuzz" in str(exc) or exc.path is None
+        assert exc.path is not None and exc.path.startswith(name), f"names no file: {exc!r}"
+    return count
+
+
+def _messages(module: ModuleType, data: bytes, name: str, **options: Any) -> Iterator[Message]:
+    """The module's messages as they come (parse_bytes lists them all first)."""
+    reading = Reading(None, ignore_skip, Options(**options))
+    return registry.messages(module.FORMATS[-1], io.BytesIO(data), name=name, reading=reading)
+
+
+def seeds(folder: str, *names: str) -> list[bytes]:
+    """The synthetic exports of tests/data/FOLDER (all files, or the ones named)."""
+    paths = [DATA / folder / n for n in names] or sorted(
+        p for p in (DATA / folder).rglob("*") if p.is_file()
+    )
+    return [p.read_bytes() for p in paths]

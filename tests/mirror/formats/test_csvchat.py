@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from tarry.base.errors import FormatError
 from tarry.mirror.formats import Message, csvchat, registry
 from tarry.mirror.formats.csvchat import Columns
-from tests.mirror.formats.parsing import fixture, messages_or_format_error, parse_file
+from tests.mirror.formats.exploring import explore, exports
+from tests.mirror.formats.parsing import fixture, messages_or_format_error, parse_file, seeds
 
 
 def test_default_columns_iso_zones_unix_and_quoting() -> None:
@@ -60,17 +61,43 @@ def test_bad_csv_is_a_format_error(data: bytes, columns: Columns | None, message
         list(csvchat.parse(io.BytesIO(data), name="bad.csv", columns=columns))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(st.binary(max_size=300))
 def test_any_bytes_give_messages_or_a_format_error(data: bytes) -> None:
+    """Garbage is refused with the input named (it never reaches the message code)."""
     messages_or_format_error(csvchat, data)
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(st.text(max_size=12), min_size=1, max_size=4), max_size=6))
-def test_any_rows_give_messages_or_a_format_error(rows: list[list[str]]) -> None:
-    body = "\n".join(",".join(row) for row in rows)
-    messages_or_format_error(csvchat, f"timestamp,author,text\n{body}".encode())
+def test_changed_exports_give_messages_or_a_format_error() -> None:
+    explore(exports(seeds("csv", "chat.csv")), lambda data: messages_or_format_error(csvchat, data),
+            examples=200, share=0.3)  # fmt: skip
+
+
+CELLS = st.one_of(
+    st.sampled_from(["2023-05-01T09:00:00", "2023-05-01 09:02:00", "2023-05-01T09:01:00+02:00",
+                     "1682931600", "Robin Vale", "Alex", "hi", '"a, b"', "", '"']),
+    st.text(max_size=12),
+)  # fmt: skip
+
+
+@st.composite
+def rows(draw: st.DrawFn) -> list[list[str]]:
+    """Rows that mostly look like messages (a time, an author, a text), with any cells mixed in."""
+    out = []
+    for _ in range(draw(st.integers(0, 6))):
+        row = [draw(CELLS) for _ in range(3)]
+        if draw(st.booleans()):
+            row[0] = draw(st.sampled_from(["2023-05-01T09:00:00", "2023-05-01 09:02:00"]))
+        out.append(row[: draw(st.integers(1, 4))])
+    return out
+
+
+def test_any_rows_give_messages_or_a_format_error() -> None:
+    def check(body: list[list[str]]) -> int:
+        text = "\n".join(",".join(row) for row in body)
+        return messages_or_format_error(csvchat, f"timestamp,author,text\n{text}".encode())
+
+    explore(rows(), check, examples=200, share=0.2)
 
 
 def test_semicolons_and_newlines_inside_quotes_are_text() -> None:

@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 
 from tarry.base.errors import FormatError
 from tarry.mirror.formats import Message, Reaction, Ref, discord
-from tests.mirror.formats.parsing import fixture, messages_or_format_error, parse_bytes, parse_file
+from tests.mirror.formats.exploring import explore, exports, objects
+from tests.mirror.formats.parsing import (
+    fixture,
+    messages_or_format_error,
+    parse_bytes,
+    parse_file,
+    seeds,
+)
 
 
 def test_direct_messages_with_calls_pins_renames_and_files() -> None:
@@ -38,24 +45,31 @@ def test_missing_messages_is_a_format_error() -> None:
         parse_bytes(discord, b'{"guild": {"name": "g"}}', "x.json")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(st.binary(max_size=300))
 def test_any_bytes_give_messages_or_a_format_error(data: bytes) -> None:
+    """Garbage is refused with the input named (it never reaches the message code)."""
     messages_or_format_error(discord, data)
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    st.lists(
-        st.dictionaries(
-            st.sampled_from(["type", "timestamp", "content", "author", "attachments"]),
-            st.none() | st.text(max_size=6) | st.integers() | st.lists(st.text(max_size=3)),
-        ),
-        max_size=5,
-    )
-)
-def test_any_message_objects_give_messages_or_a_format_error(items: list[object]) -> None:
-    messages_or_format_error(discord, json.dumps({"messages": items}).encode())
+def test_changed_exports_give_messages_or_a_format_error() -> None:
+    explore(exports(seeds("discord")), lambda data: messages_or_format_error(discord, data),
+            examples=200, share=0.3)  # fmt: skip
+
+
+def test_any_message_objects_give_messages_or_a_format_error() -> None:
+    """Messages built from DiscordChatExporter's keys, with valid-looking or any values."""
+    value = st.one_of(
+        st.sampled_from(["Default", "Reply", "Call", "2023-03-05T18:00:00.123+01:00",
+                         "2023-03-05T18:00:00", {"name": "robin_v"}, {"nickname": "Robin"}]),
+        st.none() | st.text(max_size=6) | st.integers() | st.lists(st.text(max_size=3)),
+    )  # fmt: skip
+    valid = {"type": "Default", "timestamp": "2023-03-05T18:00:00+01:00", "content": "hi",
+             "author": {"name": "robin_v"}, "attachments": []}  # fmt: skip
+    items = st.lists(objects(valid, value), min_size=1, max_size=5)
+    documents = items.map(lambda i: json.dumps({"messages": i}).encode())
+    explore(documents, lambda data: messages_or_format_error(discord, data),
+            examples=200, share=0.5)  # fmt: skip
 
 
 def test_sniff() -> None:

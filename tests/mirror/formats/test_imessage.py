@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from tarry.base.errors import FormatError
 from tarry.mirror.formats import Message, imessage
+from tests.mirror.formats.exploring import explore
 from tests.mirror.formats.parsing import fixture, messages_or_format_error
 
 
@@ -251,10 +252,66 @@ def test_apple_time(value: object, expected: str | None) -> None:
     assert imessage.apple_time(value) == expected
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(st.binary(max_size=200))
 def test_any_bytes_give_messages_or_a_format_error(data: bytes) -> None:
+    """Garbage after SQLite's magic is refused with the input named (never a database)."""
     messages_or_format_error(imessage, b"SQLite format 3\x00" + data)
+
+
+COLUMNS = {
+    "message": ["guid", "text", "attributedBody", "handle_id", "date", "is_from_me", "item_type",
+                "associated_message_type", "cache_has_attachments", "group_title"],
+    "handle": ["id", "service"],
+    "chat": ["guid", "chat_identifier", "display_name"],
+    "chat_message_join": ["chat_id", "message_id"],
+}  # fmt: skip
+CELL = st.one_of(
+    st.none(),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.sampled_from([0, 1, 2, 3, 2000, 707335200, 707335200000000000, 10**18 * 9]),
+    st.floats(allow_nan=True),
+    st.text(max_size=10),
+    st.binary(max_size=40),
+    st.binary(max_size=30).map(
+        lambda b: b"\x04\x0bstreamtyped\x81\xe8\x03\x84\x01@NSString\x01" + b
+    ),
+)
+
+
+SQL = fixture("imessage", "chat.sql").read_text(encoding="utf-8")
+
+
+@st.composite
+def changed_databases(draw: st.DrawFn) -> bytes:
+    """The Messages fixture with values changed, rows removed or added; now and then a byte of
+    a page changed too (past the file header, so SQLite still opens it)."""
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(SQL)
+    for _ in range(draw(st.integers(1, 4))):
+        table = draw(st.sampled_from(sorted(COLUMNS)))
+        rowid = draw(st.integers(1, 9))
+        action = draw(st.sampled_from(["set", "set", "set", "delete", "copy"]))
+        if action == "set":
+            column = draw(st.sampled_from(COLUMNS[table]))
+            conn.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (draw(CELL), rowid))
+        elif action == "delete":
+            conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
+        else:
+            names = ", ".join(COLUMNS[table])
+            conn.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {table}"
+                         " WHERE rowid = ?", (rowid,))  # fmt: skip
+    conn.commit()
+    data = bytearray(conn.serialize())
+    conn.close()
+    if draw(st.integers(0, 4)) == 0:
+        data[draw(st.integers(100, len(data) - 1))] = draw(st.integers(0, 255))
+    return bytes(data)
+
+
+def test_changed_databases_give_messages_or_a_format_error() -> None:
+    explore(changed_databases(), lambda data: messages_or_format_error(imessage, data),
+            examples=120, share=0.4)  # fmt: skip
 
 
 @settings(max_examples=200, deadline=None)

@@ -8,12 +8,14 @@ from hypothesis import strategies as st
 
 from tarry.base.errors import FormatError
 from tarry.mirror.formats import Message, Reaction, signal
+from tests.mirror.formats.exploring import explore, exports
 from tests.mirror.formats.parsing import (
     corpus,
     fixture,
     messages_or_format_error,
     parse_bytes,
     parse_file,
+    seeds,
     target,
 )
 
@@ -97,36 +99,47 @@ def test_text_that_is_not_signal_names_the_line() -> None:
     assert caught.value.line == 3
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(st.binary(max_size=300))
 def test_any_bytes_give_messages_or_a_format_error(data: bytes) -> None:
+    """Garbage is refused with the input named (it never reaches the message code)."""
     messages_or_format_error(signal, data)
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    st.lists(
-        st.sampled_from(
-            [
-                "[2023-01-02 10:00] A: x",
-                "From: B",
-                "Type: incoming",
-                "Sent: Mon, 2 Jan 2023 10:00:00 +0100",
-                "",
-                "body",
-                "> q",
-                "| Version: 1",
-                "Conversation: C",
-                '{"date": 1}',
-                "[",
-                "2023-13-45 99:99 Z: y",
-            ]
-        ),
-        max_size=12,
-    )
+def test_changed_exports_give_messages_or_a_format_error() -> None:
+    """Each of the five layouts (text, Markdown, JSON Lines, sigtop text and JSON), changed."""
+    explore(exports(seeds("signal")), lambda data: messages_or_format_error(signal, data),
+            examples=250, share=0.3)  # fmt: skip
+
+
+FIRST_LINES = ["[2023-01-02 10:00:05] A: x", "2023-01-02 10:00 A: x", "From: B"]
+SIGNAL_LINES = st.lists(
+    st.sampled_from(
+        [
+            *FIRST_LINES,
+            "[2023-01-02 10:00] A: x",
+            "From: B",
+            "Type: incoming",
+            "Sent: Mon, 2 Jan 2023 10:00:00 +0100",
+            "",
+            "body",
+            "> q",
+            "| Version: 1",
+            "Conversation: C",
+            '{"date": 1}',
+            "[",
+            "2023-13-45 99:99 Z: y",
+        ]
+    ),
+    max_size=12,
 )
-def test_any_mix_of_signal_lines_gives_messages_or_a_format_error(lines: list[str]) -> None:
-    messages_or_format_error(signal, "\n".join(lines).encode())
+
+
+def test_any_mix_of_signal_lines_gives_messages_or_a_format_error() -> None:
+    """Lines of every layout in any order, the first one a message's first line."""
+    lines = st.tuples(st.sampled_from(FIRST_LINES), SIGNAL_LINES).map(lambda t: [t[0], *t[1]])
+    explore(lines, lambda ls: messages_or_format_error(signal, "\n".join(ls).encode()),
+            examples=200, share=0.4)  # fmt: skip
 
 
 def test_sniff() -> None:

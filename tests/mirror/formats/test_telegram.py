@@ -12,12 +12,14 @@ from hypothesis import strategies as st
 from tarry.base.errors import FormatError
 from tarry.mirror.formats import Message, Reaction, Ref, registry, telegram
 from tarry.mirror.formats.contract import Probe
+from tests.mirror.formats.exploring import explore, exports, objects
 from tests.mirror.formats.parsing import (
     corpus,
     fixture,
     messages_or_format_error,
     parse_bytes,
     parse_file,
+    seeds,
     target,
 )
 
@@ -115,17 +117,36 @@ def test_bad_input_is_a_format_error_naming_the_byte(data: bytes, message: str) 
     assert caught.value.byte is not None or "no Telegram" in str(caught.value)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(st.binary(max_size=300))
 def test_any_bytes_give_messages_or_a_format_error(data: bytes) -> None:
+    """Garbage is refused with the input named (it never reaches the message code)."""
     messages_or_format_error(telegram, data)
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(JSON_VALUES, max_size=5), st.sampled_from(["messages", "chats"]))
-def test_any_json_gives_messages_or_a_format_error(items: list[object], key: str) -> None:
-    document = {key: items if key == "messages" else {"list": [{"messages": items}]}}
-    messages_or_format_error(telegram, json.dumps(document).encode())
+def test_changed_exports_give_messages_or_a_format_error() -> None:
+    """The single-chat, account and old exports with values replaced, retyped, removed or
+    duplicated: most still give messages, all of the right shape."""
+    explore(exports(seeds("telegram")), lambda data: messages_or_format_error(telegram, data),
+            examples=200, share=0.3)  # fmt: skip
+
+
+def test_any_message_objects_give_messages_or_a_format_error() -> None:
+    """Messages built from Telegram's own keys, with valid or any JSON values."""
+    value = st.one_of(st.sampled_from(["message", "service", "2023-03-01T20:00:00", "1677700800",
+                                       "Robin", "hi", ["a", {"type": "bold", "text": "b"}]]),
+                      JSON_VALUES)  # fmt: skip
+    valid = {"type": "message", "date": "2023-03-01T20:00:00", "date_unixtime": "1677700800",
+             "from": "Robin", "text": "hi", "action": None, "media_type": None}  # fmt: skip
+    items = st.lists(objects(valid, value), min_size=1, max_size=5)
+    documents = st.tuples(items, st.sampled_from(["messages", "chats"])).map(
+        lambda case: {
+            case[1]: case[0] if case[1] == "messages" else {"list": [{"messages": case[0]}]}
+        }
+    )
+    explore(documents.map(lambda d: json.dumps(d).encode()),
+            lambda data: messages_or_format_error(telegram, data),
+            examples=200, share=0.5)  # fmt: skip
 
 
 def test_sniff() -> None:

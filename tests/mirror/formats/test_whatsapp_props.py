@@ -17,7 +17,8 @@ from tarry.base.errors import FormatError
 from tarry.mirror.formats import KINDS, Message, whatsapp
 from tarry.mirror.formats.whatsapp_text import SPECIAL, is_system_author
 
-from .parsing import fixture
+from .exploring import explore, exports
+from .parsing import fixture, seeds
 
 
 def _chatgen() -> ModuleType:
@@ -34,48 +35,78 @@ chatgen = _chatgen()
 SEED = fixture("whatsapp", "android_dmy_24h.txt").read_bytes()
 
 
-def check(data: bytes) -> None:
-    """Messages of the right shape, or a FormatError naming the input and a line or byte."""
+def check(data: bytes) -> int:
+    """Messages of the right shape, or a FormatError naming the input and a line or byte.
+    Returns how many messages came."""
+    count = 0
     try:
         for message in whatsapp.parse(io.BytesIO(data), name="fuzz.txt"):
             assert isinstance(message, Message) and message.kind in KINDS
             assert len(message.ts) == 19 and message.ts[10] == "T"
             datetime.fromisoformat(message.ts)
+            count += 1
     except FormatError as err:
         assert err.path is not None and err.path.startswith("fuzz.txt")
+    return count
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.binary(max_size=400))
 def test_any_bytes(data: bytes) -> None:
+    """Garbage is refused with the input named (it never reaches the message code)."""
     check(data)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.binary(max_size=300))
 def test_any_bytes_after_zip_magic(data: bytes) -> None:
     check(b"PK\x03\x04" + data)
 
 
-HEADERISH = st.text(
-    alphabet="0123456789/.-:,[] \n\u200e\u202fAPMap.klo–BoAda: xé😊\r", max_size=300
-)
+PIECE = st.text(alphabet="0123456789/.-:,[] \u200e\u202fAPMap.klo–BoAda: xé😊\r", max_size=6)
+DATES = ["31/12/2021", "12/31/21", "1/2/22", "31.12.21", "2021-12-31", "31-12-2021", "13.1.2022"]
+TIMES = ["22:15", "9:05 PM", "10:15 p. m.", "22:15:32", "9:05:10 AM", "klo 22.15", "0.00"]
 
 
-@settings(max_examples=150, deadline=None)
-@given(HEADERISH)
-def test_header_like_text(text: str) -> None:
-    check(text.encode())
+@st.composite
+def header_like_lines(draw: st.DrawFn) -> str:
+    """Lines put together from the pieces of real headers (dates, times, brackets, dashes,
+    names), each piece sometimes replaced by header-ish noise."""
+
+    def piece(choices: list[str]) -> str:
+        return draw(PIECE) if draw(st.integers(0, 5)) == 0 else draw(st.sampled_from(choices))
+
+    bracket = draw(st.booleans())
+    out = []
+    for _ in range(draw(st.integers(1, 8))):
+        head = f"{piece(DATES)}{piece([', ', ' ', ' klo '])}{piece(TIMES)}"
+        head = f"\u200e[{head}] " if bracket else f"{head}{piece([' - ', ' – '])}"
+        out.append(f"{head}{piece(['Ada', 'Bo', 'Supper club'])}: {draw(PIECE)}")
+    return "\n".join(out)
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.data())
-def test_mutated_fixture(data: st.DataObject) -> None:
-    """A real-looking export with bytes flipped, cut or inserted somewhere."""
-    at = data.draw(st.integers(0, len(SEED)))
-    cut = data.draw(st.integers(0, 40))
-    insert = data.draw(st.binary(max_size=20))
-    check(SEED[:at] + insert + SEED[at + cut :])
+def test_header_like_text() -> None:
+    explore(header_like_lines(), lambda text: check(text.encode()), examples=150, share=0.1)
+
+
+@st.composite
+def cut_and_inserted(draw: st.DrawFn) -> bytes:
+    at = draw(st.integers(0, len(SEED)))
+    cut = draw(st.integers(0, 40))
+    insert = draw(st.one_of(st.binary(max_size=20), st.text(max_size=20).map(str.encode)))
+    return SEED[:at] + insert + SEED[at + cut :]
+
+
+def test_mutated_fixture() -> None:
+    """A real-looking export with bytes cut and text or bytes inserted somewhere (bytes that
+    are not UTF-8 make the whole file a FormatError, so only text keeps it parsing)."""
+    explore(cut_and_inserted(), check, examples=100, share=0.25)
+
+
+def test_changed_exports() -> None:
+    """Every layout of tests/data/whatsapp with lines removed, duplicated or swapped, a digit
+    or a few bytes changed."""
+    explore(exports(seeds("whatsapp")), check, examples=200, share=0.3)
 
 
 AUTHOR = (

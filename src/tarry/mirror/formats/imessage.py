@@ -139,7 +139,7 @@ def _chats(
     titles = [str(title) for _, title in rows]
     for (chat_id, _), title in zip(rows, titles, strict=True):
         if chat is None or title.casefold() == chat.casefold():
-            yield Conversation(title, _messages(conn, chat_id, on_skip), ME)
+            yield Conversation(title, _messages(conn, name, chat_id, on_skip), ME)
     if chat is not None and not any(t.casefold() == chat.casefold() for t in titles):
         raise FormatError(
             f"no chat named {chat!r}", path=name, hint=f"Chats: {', '.join(sorted(titles))}."
@@ -157,7 +157,10 @@ def _select(conn: sqlite3.Connection) -> str:
     )
 
 
-def _messages(conn: sqlite3.Connection, chat_id: int, on_skip: SkipFn) -> Iterator[Message]:
+def _messages(
+    conn: sqlite3.Connection, name: str, chat_id: int, on_skip: SkipFn
+) -> Iterator[Message]:
+    """One chat's messages, read lazily (after `conversations` has yielded the chat)."""
     try:
         for row in conn.execute(_select(conn), (chat_id,)):
             message = to_message(row)
@@ -166,7 +169,7 @@ def _messages(conn: sqlite3.Connection, chat_id: int, on_skip: SkipFn) -> Iterat
             else:
                 yield message
     except UNREADABLE as exc:
-        raise FormatError(f"cannot read the Messages database ({exc})") from exc
+        raise FormatError(f"cannot read the Messages database ({exc})", path=name) from exc
 
 
 def to_message(row: tuple[Any, ...]) -> Message | None:
@@ -184,7 +187,8 @@ def to_message(row: tuple[Any, ...]) -> Message | None:
     text = str(text or "")
     if item_type:
         return Message(ts, author, text or str(group_title or "group event"), "system")
-    if reaction and 2000 <= int(reaction) < 4000:
+    # A number in 2000-3999 is a tapback; any other value (even text, in a damaged file) is not.
+    if isinstance(reaction, int | float) and 2000 <= reaction < 4000:
         return Message(ts, author, text or "reaction", "system")
     if has_files or OBJECT in text:
         return Message(ts, author, text.replace(OBJECT, "").strip() or "attachment", "media")

@@ -173,7 +173,8 @@ def to_message(raw: dict[str, Any]) -> Message | None:
         return None
     author = fix_mojibake(text_of(raw.get("sender_name"))) or "Unknown"
     text = fix_mojibake(text_of(raw.get("content")))
-    if raw.get("type") in SYSTEM_TYPES or raw.get("is_unsent") is True:
+    kind = raw.get("type")
+    if (isinstance(kind, str) and kind in SYSTEM_TYPES) or raw.get("is_unsent") is True:
         return Message(ts, author, text or text_of(raw.get("type")), "system")
     media = [key for key in MEDIA_KEYS if raw.get(key)]
     if media:
