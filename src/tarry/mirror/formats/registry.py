@@ -139,8 +139,6 @@ def opened(
 ) -> Iterator[Export]:
     """Open a file, zip or folder as conversations; the file is closed on leaving."""
     source = as_source(path)
-    if not source.exists():
-        raise InvalidInput(f"No such file or folder: {source}.")
     chosen = choose(source, fmt)
     reading = reading or Reading()
     if source.is_folder:
@@ -156,6 +154,8 @@ def opened(
 
 def choose(source: Source, fmt: ChatFormat | str | None) -> ChatFormat:
     """The format named, or else the one detected."""
+    if not source.exists():
+        raise InvalidInput(f"No such file or folder: {source}.")
     if fmt is None:
         return detect(source)
     return get(fmt) if isinstance(fmt, str) else fmt
