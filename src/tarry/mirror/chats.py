@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from tarry.base import clock
+from tarry.base import clock, prefetch
 from tarry.base.errors import InvalidInput
 from tarry.base.source import Source, as_source
 from tarry.declare import contacts, people
@@ -223,13 +223,18 @@ class Importer:
             conversation.title, self.source, me, person.name if person else None
         )
         links = Links(self.store, me, person)
-        messages = itertools.chain(peeked, conversation.messages)
+        # The rest is read by another thread while SQLite stores each batch (it lets go of the GIL).
+        rest = prefetch.ahead(conversation.messages)
+        messages = itertools.chain(peeked, rest)
         rows = self._rows(conversation_id, conversation.title, messages, links, summary)
         insert = INSERT if row is None else INSERT_AGAIN
-        for batch in _batches(rows):
-            payload = (conversation_id, as_json(batch))
-            summary.new += self.store.conn.execute(insert, payload).rowcount
-            self._store_refs(conversation_id)
+        try:
+            for batch in _batches(rows):
+                payload = (conversation_id, as_json(batch))
+                summary.new += self.store.conn.execute(insert, payload).rowcount
+                self._store_refs(conversation_id)
+        finally:
+            rest.close()  # stops the reader before the export's file is closed
         summary.already_present = summary.messages - summary.new
         if row is not None and (row["me"] != me or row["person_id"] != links.person_id):
             links.relink(conversation_id)
