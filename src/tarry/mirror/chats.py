@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from tarry.base import clock, prefetch
+from tarry.base import clock
 from tarry.base.errors import InvalidInput
 from tarry.base.source import Source, as_source
 from tarry.declare import contacts, people
@@ -223,18 +223,13 @@ class Importer:
             conversation.title, self.source, me, person.name if person else None
         )
         links = Links(self.store, me, person)
-        # The rest is read by another thread while SQLite stores each batch (it lets go of the GIL).
-        rest = prefetch.ahead(conversation.messages)
-        messages = itertools.chain(peeked, rest)
+        messages = itertools.chain(peeked, conversation.messages)
         rows = self._rows(conversation_id, conversation.title, messages, links, summary)
         insert = INSERT if row is None else INSERT_AGAIN
-        try:
-            for batch in _batches(rows):
-                payload = (conversation_id, as_json(batch))
-                summary.new += self.store.conn.execute(insert, payload).rowcount
-                self._store_refs(conversation_id)
-        finally:
-            rest.close()  # stops the reader before the export's file is closed
+        for batch in _batches(rows):
+            payload = (conversation_id, as_json(batch))
+            summary.new += self.store.conn.execute(insert, payload).rowcount
+            self._store_refs(conversation_id)
         summary.already_present = summary.messages - summary.new
         if row is not None and (row["me"] != me or row["person_id"] != links.person_id):
             links.relink(conversation_id)

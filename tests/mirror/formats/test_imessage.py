@@ -204,12 +204,10 @@ def test_the_bytes_read_count_not_the_name(chat_db: Path, tmp_path: Path) -> Non
 def test_an_import_with_a_progress_bar_reads_in_place(
     chat_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tarry.mirror import chats
     from tarry.mirror.chats import import_chat
     from tarry.store import Store
 
     monkeypatch.setattr(imessage, "_image", loaded_nowhere)
-    monkeypatch.setattr(chats, "PEEK", 1)  # the rest is read by the importer's reading thread
     with Store.open(tmp_path / "home") as store:
         summary = import_chat(store, chat_db, fmt="imessage", progress=lambda done, total: None)
     assert summary.messages == 7

@@ -34,8 +34,6 @@ APPLE_EPOCH = 978307200  # 2001-01-01T00:00:00Z in Unix seconds
 ME = "Me"
 OBJECT = "\ufffc"  # stands in for an attachment inside the text
 CHUNK = 1 << 20
-# The importer reads messages in a thread of its own while it stores (one reader at a time).
-ONE_READER: dict[str, Any] = {"check_same_thread": False}
 # sqlite3 raises UnicodeDecodeError where SQLite's own message quotes a damaged schema's bytes
 UNREADABLE = (sqlite3.DatabaseError, UnicodeDecodeError)
 WAL_IGNORED = "the newest messages may be missing (quit Messages, then import chat.db again)"
@@ -78,10 +76,9 @@ def _connect(fp: BinaryIO, name: str, wal: Path | None, on_skip: SkipFn) -> sqli
     here = _on_disk(fp, name)
     if here is not None and not (wal is not None and wal.exists() and wal.stat().st_size):
         uri = f"{here.resolve().as_uri()}?mode=ro&immutable=1"  # no locks, no -wal, no -shm
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, **ONE_READER)
-        return _checked(conn, name)
+        return _checked(sqlite3.connect(uri, uri=True, isolation_level=None), name)
     image = _image(fp, wal, on_skip)
-    return _checked(sqlite3.connect(":memory:", isolation_level=None, **ONE_READER), name, image)
+    return _checked(sqlite3.connect(":memory:", isolation_level=None), name, image)
 
 
 def _on_disk(fp: BinaryIO, name: str) -> Path | None:

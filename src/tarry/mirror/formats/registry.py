@@ -195,7 +195,7 @@ class ProgressReader(io.RawIOBase):
         return True
 
     def seekable(self) -> bool:
-        return True
+        return bool(self.raw.seekable())
 
     def readinto(self, buffer: Any) -> int:
         count = self.raw.readinto(buffer)  # type: ignore[attr-defined]
