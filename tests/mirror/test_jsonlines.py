@@ -64,3 +64,16 @@ def test_a_bad_date_in_the_second_half_names_its_line(
         fast(path, split=True)
     assert halves.value.line == one_pass.value.line == 301
     assert str(halves.value) == str(one_pass.value)
+
+
+def test_halves_only_with_a_core_to_spare(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(whatsapp_halves, "MIN_SIZE", 1)
+    path = tmp_path / "chat.txt"
+    chatgen.write(path, 500, "android", "en_GB", crlf=False, seed=3, expect=None, traps=True)
+    monkeypatch.setattr(jsonlines, "idle_cores", lambda: 0.4)
+    busy = jsonlines.whatsapp_plan(path, "whatsapp", None)
+    monkeypatch.setattr(jsonlines, "idle_cores", lambda: 1.6)
+    idle = jsonlines.whatsapp_plan(path, "whatsapp", None)
+    assert busy is not None and busy.cut is None
+    assert idle is not None and idle.cut is not None
+    assert jsonlines.whatsapp_plan(path, "telegram", None) is None

@@ -26,7 +26,7 @@ from tarry.mirror.formats.whatsapp_layout import start_regex
 
 MIN_SIZE = 8 << 20  # smaller exports are read in one pass: a second process would not pay
 LOOK = 1 << 20  # bytes searched after the middle for a record's start
-Rows = Iterator[dict[str, Any]]  # messages as the dicts `mirror parse` writes
+Rows = Iterator[list[dict[str, Any]]]  # messages as the dicts `mirror parse` writes, in lists
 
 
 @dataclass(frozen=True)
