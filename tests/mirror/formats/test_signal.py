@@ -188,9 +188,9 @@ def test_short_text_reply_points_at_the_quoted_minute() -> None:
 
 def test_a_quote_below_the_header_with_its_author_alone_on_a_line() -> None:
     data = (
-        "[2026-12-06 09:00] Robin Vale: Are we meeting today?  \n"
-        "[2026-12-06 09:02] Me:  \n> Robin Vale:  \n> Are we meeting today?  \n  \nYes.  \n"
-    ).encode()
+        b"[2026-12-06 09:00] Robin Vale: Are we meeting today?  \n"
+        b"[2026-12-06 09:02] Me:  \n> Robin Vale:  \n> Are we meeting today?  \n  \nYes.  \n"
+    )
     question, answer = parse_bytes(signal, data, "chat.md")
     assert answer.text == "Yes."
     assert answer.ref is not None and question.ref is not None
