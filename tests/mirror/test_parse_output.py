@@ -7,9 +7,9 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tarry.cli.mirror import lines
 from tarry.mirror.chats import without_surrogates
 from tarry.mirror.formats import Message, Reaction, Ref, with_ref
+from tarry.mirror.jsonlines import lines
 
 TRICKY = st.sampled_from(['},{"ts":', '"', "\\", "\n", "},{", '\\"},{"ts":"', "\ud800", "é"])
 TEXT = st.lists(st.one_of(st.text(max_size=8), TRICKY), max_size=6).map("".join)

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
-import orjson
 import typer
 
+from tarry.base.source import Source
 from tarry.cli.common import err_console
-from tarry.mirror.formats import Message, registry
-from tarry.mirror.formats.contract import Columns, Options, Reading, day_first, without_surrogates
-from tarry.mirror.formats.conversation import Conversation
+from tarry.mirror import jsonlines
+from tarry.mirror.formats import registry
+from tarry.mirror.formats.contract import Columns, Options, Reading, day_first
 
 mirror_app = typer.Typer(help="Mirror your real conversations.", no_args_is_help=True)
 
 FORMAT_HELP = f"The export's format ({', '.join(registry.names())}); detected when left out."
 CHAT_HELP = "In an export of many chats, only the one with this name."
-FLUSH_EVERY = 256  # messages turned into JSON at a time: small enough to stay in cache
 
 
 def format_option() -> str | None:
@@ -74,9 +71,15 @@ def parse(
     def skip(where: str, reason: str) -> None:
         skipped.append(f"{where}: {reason}")
 
+    out = sys.stdout.buffer
     try:
-        with registry.opened(file, fmt, Reading(chat, skip, options)) as export:
-            _write(export.conversations)
+        chosen = registry.choose(Source.local(file), fmt)
+        plan = None if chat else jsonlines.whatsapp_plan(file, chosen.name, options.day_first)
+        if plan is not None:  # a WhatsApp text: its fast path (and two halves when big)
+            jsonlines.write_whatsapp(plan, out)
+        else:
+            with registry.opened(file, chosen, Reading(chat, skip, options)) as export:
+                jsonlines.write(export.conversations, out)
     except BrokenPipeError:  # the reader (`| head`) has seen enough; exit quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
@@ -84,43 +87,6 @@ def parse(
         err_console.print(f"Skipped {len(skipped)} records:", markup=False)
         for line in skipped[:20]:
             err_console.print(f"  {line}", markup=False)
-
-
-def _write(conversations: Iterable[Conversation]) -> None:
-    out = sys.stdout.buffer
-    for conversation in conversations:
-        messages = conversation.messages
-        while batch := list(itertools.islice(messages, FLUSH_EVERY)):
-            out.write(lines(batch))
-    out.flush()
-
-
-def lines(batch: list[Message]) -> bytes:
-    """JSON Lines {"ts", "author", "text", "kind"} (and "id", "reply_to", "reactions" where the
-    export has them), one per message.
-
-    One orjson call per batch: the array's objects are then cut apart where one ends and the
-    next begins, `},{"ts":`, which cannot occur inside a JSON string (its quotes are escaped).
-    """
-    rows = [
-        {"ts": m[0], "author": m[1], "text": m[2], "kind": m[3]}
-        if m.__class__ is Message
-        else m.to_dict()
-        for m in batch
-    ]
-    try:
-        data = orjson.dumps(rows)
-    except orjson.JSONEncodeError:  # a lone surrogate from a JSON escape: write U+FFFD
-        data = orjson.dumps([_without_surrogates(row) for row in rows])
-    return data[1:-1].replace(b'},{"ts":', b'}\n{"ts":') + b"\n"
-
-
-def _without_surrogates(value: object) -> object:
-    if isinstance(value, dict):
-        return {k: _without_surrogates(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_without_surrogates(v) for v in value]
-    return without_surrogates(value)
 
 
 def register(app: typer.Typer) -> None:

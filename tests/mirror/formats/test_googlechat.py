@@ -110,3 +110,22 @@ def test_a_zip_without_google_chat_is_refused(tmp_path: Path) -> None:
 @given(st.binary(max_size=300))
 def test_any_bytes_give_messages_or_a_format_error(data: bytes) -> None:
     messages_or_format_error(googlechat, b'{"messages": [{"creator": ' + data)
+
+
+def test_importing_the_takeout_folder(store: object) -> None:
+    from tarry.mirror.chats import import_chat
+
+    summary = import_chat(store, TAKEOUT)  # type: ignore[arg-type]
+    assert summary.format == "googlechat"
+    assert [(c.title, c.me, c.messages) for c in summary.conversations] == [
+        ("Robin Vale", "Alex Moss", 3),
+        ("Trail crew", "Alex Moss", 2),
+    ]
+    assert summary.skipped == 1
+    reactions = store.query("SELECT author, emoji, is_me FROM reactions ORDER BY id")  # type: ignore[attr-defined]
+    assert [tuple(r) for r in reactions] == [
+        ("Alex Moss", "☕", 1),
+        ("Lena Park", "👍", 0),
+        ("Alex Moss", "👍", 1),
+    ]
+    assert store.scalar("SELECT COUNT(*) FROM message_replies") == 1  # type: ignore[attr-defined]

@@ -86,3 +86,13 @@ def test_any_text_gives_messages_or_a_format_error(text: str) -> None:
     messages_or_format_error(
         line, ("[LINE] Chat history with A\n\n2024/06/01(Sat)\n" + text).encode()
     )
+
+
+def test_importing_a_line_chat(store: object) -> None:
+    from tarry.mirror.chats import import_chat
+
+    path = fixture("line", "[LINE] Chat history with Sakura.txt")
+    summary = import_chat(store, path, me="Taro")  # type: ignore[arg-type]
+    (chat,) = summary.conversations
+    assert (summary.format, chat.title, chat.messages, chat.new) == ("line", "Sakura", 9, 9)
+    assert import_chat(store, path, me="Taro").new == 0  # type: ignore[arg-type]

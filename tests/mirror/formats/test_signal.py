@@ -197,3 +197,14 @@ def test_short_text_reply_points_at_the_quoted_minute() -> None:
     got = parse_file(signal, fixture("signal", "short.txt"))
     assert got[1].ref is not None and got[0].ref is not None
     assert got[1].ref.reply_to == got[0].ref.id
+
+
+def test_a_quote_below_the_header_with_its_author_alone_on_a_line() -> None:
+    data = (
+        b"[2026-12-06 09:00] Robin Vale: Are we meeting today?  \n"
+        b"[2026-12-06 09:02] Me:  \n> Robin Vale:  \n> Are we meeting today?  \n  \nYes.  \n"
+    )
+    question, answer = parse_bytes(signal, data, "chat.md")
+    assert answer.text == "Yes."
+    assert answer.ref is not None and question.ref is not None
+    assert answer.ref.reply_to == question.ref.id

@@ -140,8 +140,6 @@ def opened(
 ) -> Iterator[Export]:
     """Open a file, zip or folder as conversations; the file is closed on leaving."""
     source = as_source(path)
-    if not source.exists():
-        raise InvalidInput(f"No such file or folder: {source}.")
     chosen = choose(source, fmt)
     reading = reading or Reading()
     if source.is_folder:
@@ -157,6 +155,8 @@ def opened(
 
 def choose(source: Source, fmt: ChatFormat | str | None) -> ChatFormat:
     """The format named, or else the one detected."""
+    if not source.exists():
+        raise InvalidInput(f"No such file or folder: {source}.")
     if fmt is None:
         return detect(source)
     return get(fmt) if isinstance(fmt, str) else fmt
@@ -196,7 +196,7 @@ class ProgressReader(io.RawIOBase):
         return True
 
     def seekable(self) -> bool:
-        return True
+        return bool(self.raw.seekable())
 
     def readinto(self, buffer: Any) -> int:
         count = self.raw.readinto(buffer)  # type: ignore[attr-defined]

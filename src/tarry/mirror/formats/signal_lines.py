@@ -119,6 +119,8 @@ def _message(parts: list[str], thread: Thread, markdown: bool) -> Message:
 def _quote(text: str, thread: Thread) -> tuple[str, str]:
     """A reply's quote (`> ` lines before the text) as the id of the message it quotes."""
     lines = text.split("\n")
+    while lines and not lines[0].strip() and len(lines) > 1 and lines[1].startswith(">"):
+        lines.pop(0)  # the quote may start on the line below the header
     quoted = []
     while lines and lines[0].startswith(">"):
         quoted.append(lines.pop(0)[1:].removeprefix(" "))
@@ -126,10 +128,22 @@ def _quote(text: str, thread: Thread) -> tuple[str, str]:
         return "", text
     while lines and not lines[0].strip():
         lines.pop(0)
-    head, colon, rest = quoted[0].partition(": ")
-    author = head if colon and head in {a for a, _ in thread.texts} else None
-    shown = "\n".join([rest if author else quoted[0], *quoted[1:]])
+    while quoted and not quoted[-1].strip():
+        quoted.pop()
+    author, shown = _quoted_author(quoted, thread)
     return thread.quoted(author, shown), "\n".join(lines)
+
+
+def _quoted_author(quoted: list[str], thread: Thread) -> tuple[str | None, str]:
+    """(who wrote the quoted message, its text): `Name: text`, or `Name:` on a line of its own,
+    when Name has written in this chat; else (None, all of it)."""
+    authors = {a for a, _ in thread.texts}
+    head, colon, rest = quoted[0].partition(": ")
+    if colon and head in authors:
+        return head, "\n".join([rest, *quoted[1:]])
+    if quoted[0].endswith(":") and quoted[0][:-1] in authors and len(quoted) > 1:
+        return quoted[0][:-1], "\n".join(quoted[1:])
+    return None, "\n".join(quoted)
 
 
 def _reactions(text: str) -> tuple[str, tuple[Reaction, ...]]:

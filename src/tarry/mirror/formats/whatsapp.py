@@ -12,8 +12,9 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from tarry.base.errors import FormatError
 from tarry.base.source import Source
@@ -36,6 +37,7 @@ from tarry.mirror.formats.whatsapp_layout import (
 from tarry.mirror.formats.whatsapp_text import ATTACHED, ENCRYPTED, LRM, MARKED, MARKS, SPECIAL
 
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+BATCH = 256  # rows handed on at a time in `as_dicts` mode: small enough to stay in cache
 CHUNK = 1 << 20  # bytes read at a time: big enough to amortise per-block work, small for RSS
 SAMPLE = 1 << 18  # characters read before deciding the layout
 ZIP_MAGIC = b"PK\x03\x04"
@@ -127,11 +129,32 @@ def _open_zip(fp: BinaryIO, name: str) -> zipfile.ZipFile:
 
 
 def _parse_text(fp: BinaryIO, name: str, day_first: bool | None) -> Iterator[Message]:
+    prepared = _prepare(fp, name, day_first)
+    if prepared is not None:
+        chat, body, line, chunks = prepared
+        yield from _records(chat, _cut(body, line, chunks, chat.layout, name), name, first=True)
+
+
+@dataclass
+class Chat:
+    """What is decided once per export before its records are read: the layout, the names
+    and the chat's own name (the author of iOS system lines)."""
+
+    layout: Layout
+    authors: Authors
+    chat_name: str
+
+
+def _prepare(
+    fp: BinaryIO, name: str, day_first: bool | None
+) -> tuple[Chat, str, int, Iterator[tuple[str, int]]] | None:
+    """The chat, the text from its first header on (its line number) and the chunks after it;
+    None for an empty export."""
     start = fp.tell() if fp.seekable() else None
     chunks = _decoded(fp, name)
     first = _sample(chunks)
     if not first.strip():
-        return
+        return None
     layout, read_on = _layout(first, chunks, name, day_first, start is not None)
     if read_on:  # dates further on decided their order: start again from the top
         fp.seek(start or 0)
@@ -140,25 +163,43 @@ def _parse_text(fp: BinaryIO, name: str, day_first: bool | None) -> Iterator[Mes
     body = first.lstrip("\n")
     line = len(first) - len(body) + 1
     _check_start(body, line, layout, name)
-    blocks = _cut(body, line, chunks, layout, name)
-    pattern, stamps = separator_regex(layout), Stamps(layout)
-    dates, clocks, new, special, marked = stamps.dates, stamps.clocks, _tuple_new, SPECIAL, MARKED
-    parts = pattern.split("\n" + first[:SAMPLE])
+    parts = separator_regex(layout).split("\n" + body[:SAMPLE])
     authors = Authors.survey(zip(parts[5::7], parts[7::7], strict=False))
-    plain, check = authors.plain, authors.check
-    chat_name = None
+    author, text = parts[5], parts[7]
+    if author is not None:
+        author, text = authors.check(author, text)
+    return Chat(layout, authors, _chat_name(author, text)), body, line, chunks
+
+
+def _records(
+    chat: Chat,
+    blocks: Iterator[tuple[str, int]],
+    name: str,
+    *,
+    first: bool,
+    as_dicts: bool = False,
+) -> Iterator[Any]:
+    """The messages in `blocks` (whole records); `first`: they open the export. `as_dicts`:
+    lists of BATCH messages as the dicts `mirror parse` writes (JSON Lines), made here instead
+    of Messages: no tuple to turn into a dict, no generator step per message."""
+    pattern, stamps, chat_name = separator_regex(chat.layout), Stamps(chat.layout), chat.chat_name
+    dates, clocks, new, special, marked = stamps.dates, stamps.clocks, _tuple_new, SPECIAL, MARKED
+    plain, check = chat.authors.plain, chat.authors.check
+    rows_out: list[dict[str, str]] = []
+    append = rows_out.append
     for block, line in blocks:
         # Splitting at headers leaves ["", date, clock, secs, marker, author, mark, text, date,
         # ...]: texts come out whole, continuation lines included, with no per-record tuple.
         parts = pattern.split(block)
         rows = zip(*[iter(parts[1:])] * 7, strict=False)
         try:
-            if chat_name is None:
-                author, text = parts[5], parts[7]
-                if author is not None:
-                    author, text = check(author, text)
-                chat_name = _chat_name(author, text)
-                yield _first(next(rows), stamps, chat_name, check)
+            if first:
+                first = False
+                opening = _first(next(rows), stamps, chat_name, check)
+                if as_dicts:
+                    append(opening.to_dict())
+                else:
+                    yield opening
             # The hot loop, inline (no per-message calls or generator layers): three table
             # look-ups for the time, one for special texts, one tuple. Rare shapes go to _rare().
             for date, clock, secs, marker, author, lrm, text in rows:
@@ -177,9 +218,18 @@ def _parse_text(fp: BinaryIO, name: str, day_first: bool | None) -> Iterator[Mes
                         kind, text = marked.get(text) or _rare(author, text, chat_name)
                     elif kind == "message" and ("\n" in text or text[-1:] in ")\n"):
                         kind, text = _rare(author, text, chat_name)
-                yield new(Message, (ts, author, text, kind))
+                if as_dicts:  # rows for JSON Lines, handed on BATCH at a time
+                    append({"ts": ts, "author": author, "text": text, "kind": kind})
+                    if len(rows_out) >= BATCH:
+                        yield rows_out
+                        rows_out = []
+                        append = rows_out.append
+                else:
+                    yield new(Message, (ts, author, text, kind))
         except ValueError:
             raise _bad_date(block, line, pattern, stamps, name) from None
+    if rows_out:
+        yield rows_out
 
 
 class Stamps:
@@ -256,11 +306,10 @@ def _scan_rest(
     return read
 
 
-def _decoded(fp: BinaryIO, name: str) -> Iterator[tuple[str, int]]:
+def _decoded(fp: BinaryIO, name: str, offset: int = 0) -> Iterator[tuple[str, int]]:
     """UTF-8 text in chunks (BOM dropped), each with its count of newlines; a bad byte is a
-    FormatError at its offset."""
+    FormatError at its offset (`offset`: where `fp` starts in the file)."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    offset = 0
     while True:
         try:
             data = fp.read(CHUNK)
