@@ -12,7 +12,14 @@ from rich.table import Table
 from tarry.base import clock, outputs
 from tarry.calendar import audit, blocks, export, feed, ics_import, rules
 from tarry.calendar.expand import DEFAULT_CAP
-from tarry.cli.common import JSON_OPTION, console, err_console, open_store, print_json
+from tarry.cli.common import (
+    JSON_OPTION,
+    console,
+    err_console,
+    open_store,
+    print_json,
+    warn_plain_text,
+)
 from tarry.cli.importing import import_app
 
 calendar_app = typer.Typer(
@@ -239,12 +246,14 @@ def export_(
     """Write your commitments as an .ics calendar (one event with its RRULE per commitment)."""
     with open_store() as store:
         data = export.export_ics(store, zone=timezone, floating=floating)
+        encrypted = store.encrypted
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     outputs.write_bytes(output, data, "Choose another --output.")
     err_console.print(f"Wrote {output}.")
+    warn_plain_text(encrypted, "The calendar")
 
 
 @calendar_app.command("feed")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import sqlite3
 import zipfile
@@ -21,20 +22,35 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlcipher3.dbapi2 as cipher
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from tarry.base import clock
 from tarry.base import home as homes
 from tarry.base.errors import Conflict, FormatError, StoreError
-from tarry.store import crypto, swap, unlock
-from tarry.store.connection import FULL_HINT, apply_key, connect, connect_encrypted
+from tarry.store import crypto, migrations, schema, swap, unlock
+from tarry.store.connection import (
+    FULL_HINT,
+    apply_key,
+    connect,
+    connect_encrypted,
+    export_encrypted,
+    open_read_only,
+)
 
 if TYPE_CHECKING:
     from tarry.store import Store
 
 FORMAT, VERSION = "tarry-backup", 1
-MANIFEST, DB, HEADER = "manifest.json", swap.DB, crypto.HEADER_NAME
+MANIFEST, DB, HEADER, SEALED = "manifest.json", swap.DB, crypto.HEADER_NAME, "contents.sealed"
+SEALED_INFO = b"tarry-backup contents v1"
+MAX_HEADER = 1 << 16  # a key header is under 2 KiB
 SUFFIX = ".tarry-backup"
 CHUNK = 1 << 20
+PAGE = 4096  # SQLCipher's page size: an encrypted database is whole pages
+SQLITE_MAGIC = b"SQLite format 3\x00"
 NOT_A_BACKUP_HINT = "Give a file written by `tarry backup`."
 # What the zipfile module raises for damaged or unsupported archives (and json for bad text).
 ZIP_ERRORS = (
@@ -45,6 +61,7 @@ ZIP_ERRORS = (
     NotImplementedError,
     EOFError,
     RuntimeError,
+    RecursionError,
 )
 
 
@@ -56,6 +73,7 @@ class BackupInfo:
     tables: dict[str, int]
     created_at: str
     schema_version: int
+    encrypted_on_restore: bool = False  # a plain backup restored over an encrypted store
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "path": str(self.path)}
@@ -171,22 +189,30 @@ def _open_copy(db: Path, key: bytes | None) -> sqlite3.Connection:
 
 
 def _write_archive(dest: Path, db: Path, info: BackupInfo, store: Store) -> None:
+    contents = {
+        "created_at": info.created_at,
+        "digest": info.digest,
+        "tables": info.tables,
+    }
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
-        "created_at": info.created_at,
         "encrypted": info.encrypted,
         "schema_version": info.schema_version,
-        "digest": info.digest,
-        "tables": info.tables,
         "files": {DB: _sha256(db)},
     }
+    if not info.encrypted:
+        manifest |= contents
     partial = dest.with_name(dest.name + ".partial")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
         if info.encrypted:
+            assert store.key is not None
             header = crypto.header_path(store.path).read_bytes()
             archive.writestr(HEADER, header)
             manifest["files"][HEADER] = hashlib.sha256(header).hexdigest()
+            # What restore needs only once unlocked stays sealed: row counts and a digest of
+            # every row would tell a reader of the file how much it holds and confirm guesses.
+            archive.writestr(SEALED, seal_contents(store.key, contents))
         archive.write(db, DB)
         archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
     with partial.open("rb+") as fp:
@@ -194,6 +220,30 @@ def _write_archive(dest: Path, db: Path, info: BackupInfo, store: Store) -> None
     partial.chmod(0o600)
     os.replace(partial, dest)
     crypto.sync_directory(dest.parent)
+
+
+def _contents_key(data_key: bytes) -> AESGCM:
+    derived = HKDF(algorithm=SHA256(), length=32, salt=None, info=SEALED_INFO).derive(data_key)
+    return AESGCM(derived)
+
+
+def seal_contents(data_key: bytes, contents: dict[str, Any]) -> bytes:
+    """The backup's digest, counts and time, encrypted under a key derived from the data key."""
+    nonce = secrets.token_bytes(12)
+    return nonce + _contents_key(data_key).encrypt(
+        nonce, json.dumps(contents).encode(), SEALED_INFO
+    )
+
+
+def open_contents(data_key: bytes, sealed: bytes, src: Path) -> dict[str, Any]:
+    try:
+        plain = _contents_key(data_key).decrypt(sealed[:12], sealed[12:], SEALED_INFO)
+        contents = json.loads(plain)
+    except (InvalidTag, ValueError, RecursionError) as exc:
+        raise FormatError(f"{SEALED} does not belong to this backup's key", path=str(src)) from exc
+    if not isinstance(contents, dict):
+        raise FormatError(f"{SEALED} is damaged", path=str(src), hint=NOT_A_BACKUP_HINT)
+    return contents
 
 
 def _sha256(path: Path) -> str:
@@ -227,35 +277,83 @@ def read_manifest(src: Path) -> dict[str, Any]:
     return manifest
 
 
+def _refuse_newer(manifest: dict[str, Any], src: Path) -> None:
+    """A backup from a newer tarry is refused before anything is unpacked."""
+    version, newest = manifest.get("schema_version"), migrations.available()[-1].number
+    if isinstance(version, int) and version > newest:
+        raise FormatError(
+            f"the backup has schema version {version}, newer than this tarry knows ({newest})",
+            path=str(src),
+            hint=schema.NEWER_HINT,
+        )
+
+
 def _extract(src: Path, folder: Path, manifest: dict[str, Any]) -> None:
     """Copy the known members out (never a path taken from the archive), checking each hash."""
     files = manifest.get("files")
     if not isinstance(files, dict) or DB not in files:
         raise FormatError("the manifest lists no database", path=str(src), hint=NOT_A_BACKUP_HINT)
     try:
-        _copy_members(src, folder, files)
+        with zipfile.ZipFile(src) as archive:
+            names = [name for name in (DB, HEADER) if name in files]
+            for name in names:  # every size is checked before a byte is written
+                _check_member(archive, name, src, bool(manifest.get("encrypted")))
+            for name in names:
+                _copy_member(archive, name, folder, files[name], src)
     except ZIP_ERRORS as exc:
         raise FormatError(f"damaged backup ({exc})", path=str(src), hint=NOT_A_BACKUP_HINT) from exc
 
 
-def _copy_members(src: Path, folder: Path, files: dict[str, Any]) -> None:
-    with zipfile.ZipFile(src) as archive:
-        for name in (DB, HEADER):
-            if name not in files:
-                continue
-            if archive.getinfo(name).file_size > shutil.disk_usage(folder).free:
-                raise StoreError(f"Not enough free disk space to restore {src}.", FULL_HINT)
-            digest = hashlib.sha256()
-            target = folder / name
-            with archive.open(name) as member, target.open("wb") as out:
-                while chunk := member.read(CHUNK):
-                    digest.update(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            target.chmod(0o600)
-            if digest.hexdigest() != files[name]:
-                raise FormatError(f"{name} does not match its checksum", path=str(src))
+def _check_member(archive: zipfile.ZipFile, name: str, src: Path, encrypted: bool) -> None:
+    """tarry stores members uncompressed, so none can write more than the backup's own size."""
+    info = archive.getinfo(name)
+    stored = info.compress_type == zipfile.ZIP_STORED and info.file_size == info.compress_size
+    if not stored or (name == HEADER and info.file_size > MAX_HEADER):
+        raise FormatError(
+            f"{name} is compressed or oversized ({info.file_size} bytes); tarry writes neither",
+            path=str(src),
+            hint=NOT_A_BACKUP_HINT,
+        )
+    if name == DB:
+        with archive.open(name) as member:
+            head = member.read(100)
+        _check_database_size(head, info.file_size, src, encrypted)
+
+
+def _check_database_size(head: bytes, size: int, src: Path, encrypted: bool) -> None:
+    """The size the database says it has (plain) or whole pages (encrypted), before copying."""
+    if encrypted:
+        fits = size > 0 and size % PAGE == 0 and not head.startswith(SQLITE_MAGIC)
+    else:
+        page = int.from_bytes(head[16:18], "big") if len(head) == 100 else 0
+        page = 65536 if page == 1 else page
+        pages = int.from_bytes(head[28:32], "big") if len(head) == 100 else 0
+        fits = head.startswith(SQLITE_MAGIC) and page >= 512 and size == page * pages
+    if not fits:
+        raise FormatError(
+            f"the database in the backup is not a whole {'encrypted ' if encrypted else ''}"
+            f"SQLite file of {size} bytes",
+            path=str(src),
+            hint=NOT_A_BACKUP_HINT,
+        )
+
+
+def _copy_member(
+    archive: zipfile.ZipFile, name: str, folder: Path, expected: Any, src: Path
+) -> None:
+    if archive.getinfo(name).file_size > shutil.disk_usage(folder).free:
+        raise StoreError(f"Not enough free disk space to restore {src}.", FULL_HINT)
+    digest = hashlib.sha256()
+    target = folder / name
+    with archive.open(name) as member, target.open("wb") as out:
+        while chunk := member.read(CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    target.chmod(0o600)
+    if digest.hexdigest() != expected:
+        raise FormatError(f"{name} does not match its checksum", path=str(src))
 
 
 def restore(
@@ -269,30 +367,42 @@ def restore(
     """Replace the store in `home` with the backup `src`, verified against its manifest.
 
     An existing store is kept in `home/backups/replaced-STAMP/` (only with `replace`).
-    Unlocking an encrypted backup takes the passphrase it had when the backup was made.
+    Unlocking an encrypted backup takes the passphrase it had when the backup was made. A plain
+    backup restored over an encrypted store is encrypted with that store's key (its passphrase
+    is asked): a restore never removes encryption.
     """
     directory = homes.ensure(homes.resolve(home))
     swap.finish(directory)
-    existing = (
-        homes.db_path(directory).exists() or crypto.header_path(homes.db_path(directory)).exists()
-    )
+    current_header = crypto.header_path(homes.db_path(directory))
+    existing = homes.db_path(directory).exists() or current_header.exists()
     if existing and not replace:
         raise Conflict(
             f"There is already a store in {directory}.",
             "Pass --replace to restore over it; the current store is kept in backups/.",
         )
     manifest = read_manifest(src)
+    _refuse_newer(manifest, src)
     folder = swap.staging(directory)
     try:
         _extract(src, folder, manifest)
         key = _staged_key(folder, passphrase, unlocker)
-        _check_copy(folder / DB, key, manifest["digest"])
+        contents = _contents(src, manifest, key)
+        contents["schema_version"] = _check_schema(folder / DB, key, src)
+        _check_copy(folder / DB, key, contents["digest"])
+        encrypted_now = key is None and current_header.exists()
+        if encrypted_now:
+            key = _encrypt_staged(folder, current_header, contents["digest"], passphrase, unlocker)
     except BaseException:
         swap.finish(directory)  # no READY marker: the staging is dropped, the store untouched
         raise
     stamp = clock.now().strftime("%Y%m%dT%H%M%S")
     swap.commit(directory, directory / "backups" / f"replaced-{stamp}" if existing else None)
-    return _verified(src, directory, manifest, key)
+    info = _verified(src, directory, contents, key)
+    return replace_info(info, encrypted_on_restore=encrypted_now)
+
+
+def replace_info(info: BackupInfo, **changes: Any) -> BackupInfo:
+    return BackupInfo(**{**info.__dict__, **changes})
 
 
 def _staged_key(
@@ -304,7 +414,60 @@ def _staged_key(
     return unlock.data_key(header, passphrase=passphrase, unlocker=unlocker)
 
 
-def _verified(src: Path, home: Path, manifest: dict[str, Any], key: bytes | None) -> BackupInfo:
+def _contents(src: Path, manifest: dict[str, Any], key: bytes | None) -> dict[str, Any]:
+    """The digest, counts and time: in the manifest of a plain backup, sealed in an encrypted one
+    (older encrypted backups kept them in the manifest too)."""
+    contents: Any = manifest
+    if key is not None and "digest" not in manifest:
+        try:
+            with zipfile.ZipFile(src) as archive, archive.open(SEALED) as member:
+                sealed = member.read(1 << 20)
+        except ZIP_ERRORS as exc:
+            raise FormatError(
+                f"damaged backup ({exc})", path=str(src), hint=NOT_A_BACKUP_HINT
+            ) from exc
+        contents = open_contents(key, sealed, src)
+    if not isinstance(contents.get("digest"), str):
+        raise FormatError("the backup names no digest", path=str(src), hint=NOT_A_BACKUP_HINT)
+    return {
+        "digest": contents["digest"],
+        "created_at": str(contents.get("created_at", "")),
+    }
+
+
+def _check_schema(db: Path, key: bytes | None, src: Path) -> int:
+    """Before any row is read: the schema must be exactly one tarry writes (no code inside)."""
+    conn = open_read_only(db, key)
+    try:
+        return schema.check(conn, str(src))
+    except sqlite3.DatabaseError as exc:
+        raise FormatError(
+            f"the database in the backup cannot be read ({exc})",
+            path=str(src),
+            hint=NOT_A_BACKUP_HINT,
+        ) from exc
+    finally:
+        conn.close()
+
+
+def _encrypt_staged(
+    folder: Path,
+    header: Path,
+    digest: str,
+    passphrase: str | None,
+    unlocker: unlock.Unlocker | None,
+) -> bytes:
+    """Encrypt the staged plain database with the current store's key; stage its header too."""
+    key = unlock.data_key(header, passphrase=passphrase, unlocker=unlocker)
+    encrypted = folder / (DB + ".encrypted")
+    export_encrypted(folder / DB, encrypted, key)
+    _check_copy(encrypted, key, digest)
+    os.replace(encrypted, folder / DB)
+    crypto.write_atomically(folder / HEADER, header.read_bytes())
+    return key
+
+
+def _verified(src: Path, home: Path, contents: dict[str, Any], key: bytes | None) -> BackupInfo:
     """Open the restored store and compare its digest with the backup's."""
     from tarry.store import Store
 
@@ -312,9 +475,10 @@ def _verified(src: Path, home: Path, manifest: dict[str, Any], key: bytes | None
         digest = canonical_digest(store.conn)
         tables = table_counts(store.conn)
         version = store.version
-    if digest != manifest["digest"] and version == manifest.get("schema_version"):
+    # A backup from an older tarry was migrated on opening: its rows may differ by design.
+    if digest != contents["digest"] and version == contents["schema_version"]:
         raise StoreError(
             f"The restored store in {home} does not match {src}.",
             "The previous store is in backups/replaced-*; move it back and report this.",
         )
-    return BackupInfo(src, key is not None, digest, tables, str(manifest["created_at"]), version)
+    return BackupInfo(src, key is not None, digest, tables, contents["created_at"], version)
