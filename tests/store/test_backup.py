@@ -140,7 +140,7 @@ def test_archive_paths_are_never_used(store: Store, tmp_path: Path) -> None:
         out.writestr("../../escaped.txt", b"x")
     backup.restore(sneaky, tmp_path / "h2")
     assert not (tmp_path.parent / "escaped.txt").exists()
-    assert sorted(p.name for p in (tmp_path / "h2").iterdir()) == ["tarry.db"]
+    assert sorted(p.name for p in (tmp_path / "h2").iterdir()) == ["tarry.db", "tarry.db-verified"]
 
 
 def _stage(home: Path, db: bytes) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tarry.base import home as homes
 from tarry.base.errors import Conflict, FormatError, LockedError, StoreError
-from tarry.store import Store, backup, crypto, swap, unlock
+from tarry.store import Store, backup, build, crypto, swap, unlock
 from tarry.store.connection import connect_encrypted, export_encrypted
 
 
@@ -47,8 +47,11 @@ def create(home: str | Path | None, passphrase: str, kdf: crypto.KdfParams | Non
             "To encrypt a plain store run `tarry encrypt`; to start over, choose another --home.",
         )
     header, data_key, recovery = _new_header(passphrase, kdf)
-    # The header first: a database must never exist without the header that opens it.
-    crypto.write(header_of(directory), header)
+    # Both are made in staging and swapped in together: neither ever exists without the other.
+    folder = swap.staging(directory)
+    crypto.write(folder / crypto.HEADER_NAME, header)
+    build(folder / swap.DB, data_key)
+    swap.commit(directory, aside=None)
     Store.open(directory, key=data_key).close()
     return recovery
 

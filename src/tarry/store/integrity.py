@@ -1,0 +1,100 @@
+"""Is the database file whole? Checked read-only before tarry opens it for writing.
+
+Every open reads the schema through a read-only connection first, so damage is reported before
+anything (a `-wal` or `-shm` file included) is written. When the file is not as tarry last left it
+(its size, modification time or inode differ from what tarry noted after its own last use), every
+page is read too (`quick_check`; in an encrypted store that also checks each page's HMAC), if the
+file is small enough for that to be quick. A truncated file, a flipped page or a missing or
+emptied database is then damage, named, before any command answers from it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as cipher
+
+from tarry.base.errors import StoreError
+from tarry.store.connection import DAMAGED_HINT, CipherConnection, apply_key
+
+NOTE_SUFFIX = "-verified"  # beside tarry.db: the file's state when tarry last used it
+FULL_CHECK_LIMIT = 256 << 20  # reading every page costs about 10 ms per MB
+GONE_HINT = (
+    "Nothing was changed. Restore a backup (`tarry restore FILE`, with --replace); "
+    "backups are in the backups/ folder beside it unless you keep them elsewhere."
+)
+
+
+def refuse_missing(path: Path, header: Path) -> None:
+    """A store that existed (its key header is here) but whose database is gone or empty is
+    damage; so is an empty database, or anything other than a file, in its place."""
+    if path.is_dir() or (path.exists() and not path.is_file()):
+        raise StoreError(f"The store {path} is not a file.", DAMAGED_HINT)
+    if header.exists() and not path.exists():
+        raise StoreError(
+            f"The store's database {path} is missing, but its key header {header.name} is there.",
+            GONE_HINT,
+        )
+    if path.exists() and path.stat().st_size == 0:
+        raise StoreError(f"The store's database {path} is empty (0 bytes).", GONE_HINT)
+
+
+def probe(path: Path, key: bytes | None) -> None:
+    """Read the schema (and, when the file changed behind tarry's back, every page) without
+    writing anything; StoreError if that fails."""
+    full = changed(path) and path.stat().st_size <= FULL_CHECK_LIMIT
+    conn = _read_only(path, key)
+    try:
+        if key is not None:
+            apply_key(conn, key)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if full:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if result != "ok":
+                raise sqlite3.DatabaseError(f"quick_check: {result}")
+    except (sqlite3.DatabaseError, cipher.DatabaseError) as exc:
+        raise StoreError(
+            f"The store {path} is damaged or unreadable ({exc}).", DAMAGED_HINT
+        ) from exc
+    finally:
+        conn.close()
+    if full:
+        note(path)
+
+
+def _read_only(path: Path, key: bytes | None) -> Any:
+    """With no log to replay, the file is read as it is (immutable: no -wal or -shm made)."""
+    wal = path.with_name(path.name + "-wal")
+    replay = wal.exists() and wal.stat().st_size > 0
+    uri = f"{path.resolve().as_uri()}?{'mode=ro' if replay else 'immutable=1'}"
+    if key is None:
+        return sqlite3.connect(uri, uri=True)
+    return cipher.connect(uri, uri=True, factory=CipherConnection)
+
+
+def _state(path: Path) -> str:
+    info = path.stat()
+    return f"{info.st_size} {info.st_mtime_ns} {info.st_ino}"
+
+
+def changed(path: Path) -> bool:
+    """True unless the file is as tarry noted it after its own last use."""
+    try:
+        return path.with_name(path.name + NOTE_SUFFIX).read_text() != _state(path)
+    except OSError:
+        return True
+
+
+def note(path: Path) -> None:
+    """Note the file's state after tarry used it (a hint only: not synced, last writer wins)."""
+    with contextlib.suppress(OSError):
+        target = path.with_name(path.name + NOTE_SUFFIX)
+        partial = target.with_name(f"{target.name}.{os.getpid()}")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(_state(path))
+        os.replace(partial, target)
