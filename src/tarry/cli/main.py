@@ -13,6 +13,7 @@ import typer
 
 from tarry import __version__
 from tarry.base import home as homes
+from tarry.base import process
 from tarry.base.errors import TarryError
 from tarry.cli.common import err_console, state
 from tarry.store.connection import as_store_error
@@ -147,6 +148,7 @@ def render_error(exc: TarryError) -> None:
 def run(argv: list[str] | None = None) -> None:
     """Entry point: run the app, render typed errors once, exit with their code."""
     os.umask(0o077)
+    process.no_core_dumps()  # a core file would hold decrypted data and the data key
     args = sys.argv[1:] if argv is None else argv
     try:
         load(modules_for(args))(args=args, prog_name="tarry", standalone_mode=False)
