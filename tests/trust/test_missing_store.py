@@ -8,6 +8,7 @@ is made whole under another name and linked in, so an empty `tarry.db` never exi
 from __future__ import annotations
 
 import os
+
 import pytest
 
 from tarry.declare import people

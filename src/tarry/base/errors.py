@@ -67,3 +67,15 @@ class LockedError(TarryError):
     """The store is encrypted and the passphrase is missing or wrong."""
 
     http_status = 401
+
+
+class TooLarge(TarryError):
+    """An input or an import is over a limit that protects memory, time or disk space."""
+
+    http_status = 413
+
+
+class NoSpace(TarryError):
+    """Not enough free disk space to go on safely; nothing was changed."""
+
+    http_status = 507

@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from tarry.base import clock
+from tarry.base.budget import Budget
 from tarry.base.errors import InvalidInput
 from tarry.base.source import Source, as_source
 from tarry.declare import contacts, people
@@ -33,6 +34,9 @@ BATCH = 5000
 PEEK = 2000  # messages read ahead to guess which author is the user
 CACHE_KIB = -65536  # SQLite's page cache during an import (negative: KiB)
 KEEP_SKIPPED = 200  # skipped records listed in the summary (all are counted)
+# One import's limits: far above a decade of a busy chat (about 2 million messages, 300 MB),
+# far below a zip that expands to fill the disk. Raised with --max-messages / --max-bytes.
+MAX_MESSAGES, MAX_BYTES = 5_000_000, 1 << 30
 Progress = Callable[[int, int], None]  # (bytes read, total bytes)
 AskMe = Callable[[list[str]], str | None]  # (authors) -> the user's author name, or None
 
@@ -131,12 +135,14 @@ def import_chat(
     progress: Progress | None = None,
     ask_me: AskMe | None = None,
     day_first: bool | None = None,
+    budget: Budget | None = None,
 ) -> ImportSummary:
     """Import every conversation of the export at `path` (or the one named `chat`).
 
     `title` stores a one-conversation export under that title, e.g. to merge a later export
     whose file is named differently into the conversation an earlier one created.
     `day_first` settles a WhatsApp export whose dates read either way (01/02/26).
+    `budget` bounds what the import may write (default: `message_budget()`).
     """
     source = as_source(path)
     if not source.exists():
@@ -145,7 +151,9 @@ def import_chat(
     formats.module_for(fmt)
     linked = people.get(store, person) if person else None
     summary = ImportSummary(str(source), fmt)
-    importer = Importer(store, fmt, linked, me, ask_me)
+    budget = budget or message_budget()
+    budget.start(store.home, 0 if source.is_folder else source.size())
+    importer = Importer(store, fmt, linked, me, ask_me, budget)
     with ExitStack() as stack, store.tx():
         stack.enter_context(_big_cache(store))
         options = {"columns": columns, "day_first": day_first}
@@ -166,6 +174,13 @@ def import_chat(
         else:
             contacts.record(store, after_id=start)
     return summary
+
+
+def message_budget(
+    max_messages: int = MAX_MESSAGES, max_bytes: int = MAX_BYTES
+) -> Budget:
+    """What one chat import may write: messages, and bytes of them (as sent to the store)."""
+    return Budget(max_messages, max_bytes, "messages", "--max-messages")
 
 
 DATE_ORDERS = {"dmy": True, "mdy": False}
@@ -232,10 +247,16 @@ class Importer:
     """Stores conversations of one export: authors resolved once, messages in batches."""
 
     def __init__(
-        self, store: Store, source: str, person: Any, me: str | None, ask_me: AskMe | None
+        self,
+        store: Store,
+        source: str,
+        person: Any,
+        me: str | None,
+        ask_me: AskMe | None,
+        budget: Budget,
     ) -> None:
         self.store, self.source, self.person = store, source, person
-        self.me, self.ask_me = me, ask_me
+        self.me, self.ask_me, self.budget = me, ask_me, budget
         self.relinked = False
 
     def run(self, conversation: Conversation) -> ConversationSummary:
@@ -255,8 +276,9 @@ class Importer:
         rows = self._rows(conversation_id, conversation.title, messages, links, summary)
         insert = INSERT if row is None else INSERT_AGAIN
         for batch in _batches(rows):
-            payload = (conversation_id, as_json(batch))
-            summary.new += self.store.conn.execute(insert, payload).rowcount
+            encoded = as_json(batch)
+            self.budget.add(len(batch), len(encoded))  # before writing: stops at the limit
+            summary.new += self.store.conn.execute(insert, (conversation_id, encoded)).rowcount
         summary.already_present = summary.messages - summary.new
         if row is not None and (row["me"] != me or row["person_id"] != links.person_id):
             links.relink(conversation_id)
