@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
+
+import httpx2
 
 from tests.trust.conftest import Env
 
@@ -27,6 +31,24 @@ class Served:
     @property
     def token(self) -> str:
         return urlsplit(self.url).query.removeprefix("token=")
+
+    def client(self, **kwargs: Any) -> httpx2.Client:
+        """An HTTP client for this server that sends tarry's own Origin."""
+        headers = {"origin": self.base, **kwargs.pop("headers", {})}
+        return httpx2.Client(base_url=self.base, headers=headers, timeout=60, **kwargs)
+
+    def signed_in(self) -> httpx2.Client:
+        """A client that exchanged the launch link for a session."""
+        client = self.client()
+        response = client.get(self.url, follow_redirects=False)
+        assert response.status_code == 303, response.text
+        return client
+
+
+def csrf(client: httpx2.Client, path: str = "/import") -> str:
+    match = re.search(r'name="_csrf" value="([^"]+)"', client.get(path).text)
+    assert match, f"no CSRF field on {path}"
+    return match.group(1)
 
 
 @contextlib.contextmanager

@@ -13,18 +13,22 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from tarry.base import clock
-from tarry.base.errors import FormatError, InvalidInput, NotFound
+from tarry.base.budget import Budget
+from tarry.base.errors import FormatError, InvalidInput, NotFound, TooLarge
 from tarry.base.source import Source, as_source
 from tarry.calendar.expand import DEFAULT_CAP, Instance, Window, as_utc, rid_text, utc_text
 from tarry.calendar.expand import series_instances as expand_series
-from tarry.calendar.ics_events import IcsEvent, Zones, decode_event
-from tarry.calendar.ics_scan import RawEvent, read, scan
+from tarry.calendar.ics_events import IcsEvent, ZoneBudget, Zones, decode_event
+from tarry.calendar.ics_scan import RawEvent, lines, scan
 from tarry.store import Store
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int], None]  # (bytes read, total bytes); may raise to stop
+# One import's limits (instances, and bytes of their text): far above the busiest calendar over
+# the default three-year window; raised with --max-instances / --max-bytes.
+MAX_INSTANCES, MAX_BYTES = 200_000, 256 << 20
 BLOCK_COLUMNS = (
     "key", "uid", "calendar", "summary", "description", "location", "attendees", "categories",
     "starts_at", "ends_at", "all_day", "floating", "digest", "imported_at",
@@ -96,6 +100,12 @@ def ics_files(path: Path | Source) -> list[Source]:
     return [Source.local(p) for p in found]
 
 
+def instance_budget(max_instances: int = MAX_INSTANCES, max_bytes: int = MAX_BYTES) -> Budget:
+    """What one calendar import may write: instances (time blocks), and bytes of their text.
+    The same limits bound what is read: events kept, and their text."""
+    return Budget(max_instances, max_bytes, "instances", "--max-instances")
+
+
 def import_calendar(
     store: Store,
     path: str | Path | Source,
@@ -104,45 +114,128 @@ def import_calendar(
     window: Window | None = None,
     cap: int = DEFAULT_CAP,
     progress: Progress | None = None,
+    budget: Budget | None = None,
 ) -> ImportResult:
-    """Import an .ics file or folder; returns what was added, updated, removed and warned."""
+    """Import an .ics file or folder; returns what was added, updated, removed and warned.
+
+    `progress(bytes read, total bytes)` is called as the files are read and while instances are
+    made; it may raise (a cancelled web import) to stop the import, which then changes nothing.
+    """
     source = as_source(path)
     window = window or default_window()
     files = ics_files(source)
+    budget = budget or instance_budget()
+    reading = Reading(budget, sum(f.size() for f in files), progress)
+    reading.check_size(source)
+    budget.start(store.home, reading.total)
     result = ImportResult(len(files), [], clock.to_text(window.since), clock.to_text(window.until))
     warn = result.warnings.append
     events: list[tuple[str, IcsEvent]] = []
     names: set[str] = set()
-    for done, file in enumerate(files, start=1):
+    for file in files:
         fallback = source.path.name if source.is_folder else file.path.stem
-        for name, found in read_file(file, calendar, fallback, warn):
+        for name, found in read_file(file, calendar, fallback, warn, reading):
             names.add(name)
             events.extend((name, event) for event in found)
-        if progress:
-            progress(done, len(files))
     result.calendars = sorted(names)
-    blocks = build_blocks(events, window, cap, result)
+    blocks = build_blocks(events, window, cap, result, budget, reading.tick)
     write_blocks(store, blocks, result.calendars, window, result)
     result.warnings = list(dict.fromkeys(result.warnings))
     return result
 
 
+class Reading:
+    """One import's reading: events and their text counted against the budget, progress told."""
+
+    def __init__(self, budget: Budget, total: int, progress: Progress | None) -> None:
+        self.budget, self.total, self.progress = budget, total, progress
+        self.events = self.text = self.read = 0
+        self.zones = ZoneBudget()
+
+    def event(self, raw: RawEvent) -> None:
+        self.events += 1
+        self.text += raw.size
+        if self.events > self.budget.max_records or self.text > self.budget.max_bytes:
+            what = (
+                f"more than {self.budget.max_records:,} events"
+                if self.events > self.budget.max_records
+                else f"more than {self.budget.max_bytes >> 20} MiB of event text"
+            )
+            raise TooLarge(
+                f"The calendar holds {what}; nothing was imported.",
+                "If it really is that large, raise the limit (--max-instances N or"
+                " --max-bytes SIZE), or import a narrower export.",
+            )
+
+    def check_size(self, source: Source) -> None:
+        """Files larger than the text the import may keep are refused before reading."""
+        if self.total > self.budget.max_bytes:
+            raise TooLarge(
+                f"{source} is {self.total / (1 << 20):.0f} MiB; a calendar import reads at most"
+                f" {self.budget.max_bytes >> 20} MiB. Nothing was imported.",
+                "If it really is a calendar that large, raise the limit: --max-bytes SIZE.",
+            )
+
+    def bytes_read(self, count: int) -> None:
+        self.read += count
+        self.tick()
+
+    def tick(self) -> None:
+        if self.progress is not None:
+            self.progress(min(self.read, self.total), self.total)
+
+
 def read_file(
-    path: Path | Source, calendar: str | None, fallback: str, warn: Callable[[str], None]
+    path: Path | Source,
+    calendar: str | None,
+    fallback: str,
+    warn: Callable[[str], None],
+    reading: Reading | None = None,
 ) -> list[tuple[str, list[IcsEvent]]]:
-    """(calendar name, its events) for every VCALENDAR in the file."""
+    """(calendar name, its events) for every VCALENDAR in the file, read as it streams in.
+
+    Each event is decoded as soon as it ends, unless it names a time zone defined later in the
+    file: those wait for the end of their calendar.
+    """
     file = as_source(path)
+    reading = reading or Reading(instance_budget(), 0, None)
+    found: list[tuple[str, list[IcsEvent]]] = []
+    where = str(file)
     try:
-        with file.open() as fp:
-            data = read(fp, str(file))
+        with file.open() as raw_fp:
+            fp = Counted(raw_fp, reading.bytes_read)
+            zones: Zones | None = None
+            events: list[IcsEvent] = []
+            waiting: list[RawEvent] = []
+            for raw_calendar, raw in scan(lines(fp, where), where):
+                zones = zones or Zones(raw_calendar, where, warn, reading.zones)
+                if raw is None:  # the calendar ended: all its zones are known now
+                    events.extend(_decoded(e, zones, where, warn) for e in waiting)
+                    props = raw_calendar.props
+                    name = calendar or props.get("X-WR-CALNAME", "").strip() or fallback
+                    found.append((name, events))
+                    zones, events, waiting = None, [], []
+                    continue
+                reading.event(raw)
+                if all(zones.knows(p.params["TZID"]) for p in raw.props if "TZID" in p.params):
+                    events.append(_decoded(raw, zones, where, warn))
+                else:
+                    waiting.append(raw)
     except OSError as exc:
         raise NotFound(f"Cannot read {file}: {exc.strerror}.") from exc
-    found = []
-    for raw in scan(data, str(file)):
-        name = calendar or raw.props.get("X-WR-CALNAME", "").strip() or fallback
-        zones = Zones(raw, str(file), warn)
-        found.append((name, [_decoded(e, zones, str(file), warn) for e in raw.events]))
     return found
+
+
+class Counted:
+    """A file whose reads are counted (progress, and a chance to stop between chunks)."""
+
+    def __init__(self, fp: BinaryIO, seen: Callable[[int], None]) -> None:
+        self.fp, self.seen = fp, seen
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.fp.read(size)
+        self.seen(len(data))
+        return data
 
 
 def _decoded(raw: RawEvent, zones: Zones, path: str, warn: Callable[[str], None]) -> IcsEvent:
@@ -162,9 +255,19 @@ def _out_of_range(path: str, line: int) -> FormatError:
 
 
 def build_blocks(
-    events: Iterable[tuple[str, IcsEvent]], window: Window, cap: int, result: ImportResult
+    events: Iterable[tuple[str, IcsEvent]],
+    window: Window,
+    cap: int,
+    result: ImportResult,
+    budget: Budget | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> dict[str, Block]:
-    """Every instance inside the window as a Block, by key; duplicates resolved by SEQUENCE."""
+    """Every instance inside the window as a Block, by key; duplicates resolved by SEQUENCE.
+
+    At most `cap` instances per series, and the budget's for the whole import (instances, and
+    bytes of their text); `tick` is called every few thousand instances (progress, cancelling).
+    """
+    budget = budget or instance_budget()
     by_uid: dict[str, list[tuple[str, IcsEvent]]] = {}
     for name, event in events:
         by_uid.setdefault(event.uid, []).append((name, event))
@@ -172,12 +275,20 @@ def build_blocks(
     shared: dict[tuple[int, str], tuple[str, ...]] = {}
     for uid, group in by_uid.items():
         try:
-            for name, instance in _instances(group, window, cap, result):
-                block = to_block(uid, name, instance, shared)
-                blocks[block.key] = block
+            found = _instances(group, window, cap, result)
+            made = [to_block(uid, name, instance, shared) for name, instance in found]
         except OverflowError as exc:
             raise _out_of_range(group[0][1].path, group[0][1].line) from exc
+        budget.add(len(made), sum(_text_size(block) for block in made))
+        blocks.update((block.key, block) for block in made)
+        if tick is not None and made:
+            tick()
     return blocks
+
+
+def _text_size(block: Block) -> int:
+    """What a block costs in the store: its text (the fixed columns counted as 100 bytes)."""
+    return 100 + sum(len(v) for v in block[1:8])
 
 
 def _latest(

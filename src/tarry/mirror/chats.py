@@ -176,9 +176,7 @@ def import_chat(
     return summary
 
 
-def message_budget(
-    max_messages: int = MAX_MESSAGES, max_bytes: int = MAX_BYTES
-) -> Budget:
+def message_budget(max_messages: int = MAX_MESSAGES, max_bytes: int = MAX_BYTES) -> Budget:
     """What one chat import may write: messages, and bytes of them (as sent to the store)."""
     return Budget(max_messages, max_bytes, "messages", "--max-messages")
 

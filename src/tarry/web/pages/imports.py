@@ -17,7 +17,7 @@ from tarry.mirror.formats.detect import FORMATS
 from tarry.store import Store
 from tarry.web import uploads
 from tarry.web.app import Config, open_store, page
-from tarry.web.forms import check_csrf
+from tarry.web.forms import check_csrf, checked_form
 from tarry.web.jobs import Job, Jobs
 
 KINDS = ("chat", "calendar")
@@ -92,9 +92,18 @@ def _import(store: Store, kind: str, received: uploads.Upload, job: Job) -> dict
     ).to_dict()  # fmt: skip
 
 
+async def cancel(request: Request) -> Response:
+    """Stop a running import; it rolls back and its page says so."""
+    await checked_form(request)
+    job = jobs_of(request).get(request.path_params["id"])
+    job.cancel()
+    return RedirectResponse(f"/import/jobs/{job.id}", status_code=303)
+
+
 def routes() -> list[BaseRoute]:
     return [
         *page("/import", "import.html", import_page),
+        Route("/import/jobs/{id:str}/cancel", cancel, methods=["POST"]),
         Route("/import/{kind:str}", upload, methods=["POST"]),
         *page("/import/jobs/{id:str}", "job.html", job_page),
     ]
