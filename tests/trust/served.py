@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import re
+import select
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -45,6 +48,19 @@ class Served:
         return client
 
 
+def _wait_listening(server: Served, deadline: float) -> None:
+    """The URL file is written just before the server starts listening."""
+    parts = urlsplit(server.base)
+    while True:
+        try:
+            socket.create_connection((parts.hostname, parts.port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def csrf(client: httpx2.Client, path: str = "/import") -> str:
     match = re.search(r'name="_csrf" value="([^"]+)"', client.get(path).text)
     assert match, f"no CSRF field on {path}"
@@ -71,7 +87,9 @@ def served(
                 err = process.stderr.read().decode() if process.stderr else ""
                 raise AssertionError(f"tarry serve did not start: {err}")
             time.sleep(0.05)
-        yield Served(process, url_file.read_text().strip())
+        found = Served(process, url_file.read_text().strip())
+        _wait_listening(found, deadline)
+        yield found
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
@@ -80,3 +98,39 @@ def served(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def stream_post(
+    served: Served, path: str, headers: dict[str, str], chunks: Iterator[bytes], limit: int
+) -> tuple[int, int]:
+    """POST a body sent chunk by chunk over a raw socket, until the server answers or `limit`
+    bytes are sent: (the status it answered, bytes sent before it did). 0: no answer."""
+    parts = urlsplit(served.base)
+    sent = 0
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as conn:
+        lines = [f"POST {path} HTTP/1.1", f"Host: {parts.netloc}", *(f"{k}: {v}" for k, v in
+                 headers.items()), "", ""]  # fmt: skip
+        conn.sendall("\r\n".join(lines).encode())
+        for chunk in chunks:
+            if select.select([conn], [], [], 0)[0] or sent >= limit:
+                break
+            try:
+                conn.sendall(chunk)
+            except OSError:  # the server closed the connection: its answer may be waiting
+                break
+            sent += len(chunk)
+        conn.settimeout(30)
+        try:
+            head = conn.recv(4096)
+        except OSError:
+            return 0, sent
+    status = head.split(b" ", 2)[1] if head.startswith(b"HTTP/") else b"0"
+    return int(status), sent
+
+
+def peak_megabytes(pid: int) -> float:
+    """The peak resident memory of a running process (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0

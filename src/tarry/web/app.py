@@ -20,7 +20,8 @@ from tarry.base import clock
 from tarry.base.errors import TarryError
 from tarry.store import Store
 from tarry.web.cache import PageCache
-from tarry.web.security import Guard, GuardMiddleware
+from tarry.web.security import ASGIApp, Guard, GuardMiddleware, SecurityHeaders
+from tarry.web.writes import OffLoop
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescapes by default
@@ -42,6 +43,13 @@ class Stores(threading.local):
     store: Store | None = None
 
 
+class App(Starlette):
+    """Starlette with the security headers outermost: on every response, 500s included."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 def create_app(config: Config) -> Starlette:
     from tarry.web import routes
 
@@ -52,9 +60,9 @@ def create_app(config: Config) -> Starlette:
             stores.store = open_store(config)
         return stores.store
 
-    app = Starlette(
+    app = App(
         routes=[*routes.all_routes(), Mount("/static", StaticFiles(directory=HERE / "static"))],
-        middleware=[Middleware(GuardMiddleware, guard=config.guard)],
+        middleware=[Middleware(GuardMiddleware, guard=config.guard), Middleware(OffLoop)],
         exception_handlers={TarryError: render_error},
     )
     app.state.config = config

@@ -4,12 +4,14 @@ running one can be cancelled (the importer's progress callback raises, so it rol
 from __future__ import annotations
 
 import secrets
+import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from tarry.base.errors import NotFound, TarryError
+from tarry.store.connection import as_store_error
 
 
 class Cancelled(TarryError):
@@ -70,7 +72,12 @@ class Jobs:
         except TarryError as exc:
             job.status, job.error, job.hint = "failed", exc.message, exc.hint or ""
         except Exception as exc:  # shown to the user, never a silent thread death
-            job.status, job.error = "failed", f"The import stopped unexpectedly: {exc!r}"
+            # A busy, full or damaged store is said plainly; anything else as it is.
+            known = as_store_error(exc) if isinstance(exc, sqlite3.Error) else None
+            if known is not None:
+                job.status, job.error, job.hint = "failed", known.message, known.hint or ""
+            else:
+                job.status, job.error = "failed", f"The import stopped unexpectedly: {exc!r}"
 
     def get(self, job_id: str) -> Job:
         if job_id not in self.running:

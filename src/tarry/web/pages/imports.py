@@ -42,9 +42,10 @@ async def upload(request: Request) -> Response:
     """Stream the file into the private home, then import it in the background."""
     config: Config = request.app.state.config
     kind = request.path_params["kind"]
-    received = await uploads.receive(request, homes.resolve(config.home))
+    received = await uploads.receive(
+        request, homes.resolve(config.home), lambda token: check_csrf(request, token)
+    )
     try:
-        check_csrf(request, received.fields.get("_csrf", ""))
         if kind not in KINDS:
             raise NotFound(f"Nothing to import as {kind!r}.", "Import a chat or a calendar.")
         if received.spool is None:
