@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tarry.declare import people
+from tarry.store import Store
+from tests.trust import crash
 from tests.trust.backups import genuine
 from tests.trust.conftest import PASS, Env, canary, fingerprint, hits
 
@@ -45,3 +48,16 @@ def test_without_the_right_passphrase_nothing_changes(
     assert "Traceback" not in result.stderr
     assert fingerprint(encrypted.home) == before
     assert not (encrypted.home / ".swap").exists()
+
+
+@pytest.mark.slow
+def test_kill_9_during_an_encrypting_restore(encrypted: Env, tmp_path: Path) -> None:
+    """12 kills at random points (200 in bench/bench_trust.py): the old store or the restored
+    one, whole and encrypted."""
+    with Store.open(encrypted.home, passphrase=PASS) as store:
+        for i in range(200):
+            people.add(store, f"Old {i:03d}")
+    plain = genuine(tmp_path)
+    outcome = crash.kill_restores(encrypted.home, plain, PASS, 12)
+    assert sum(outcome.states.values()) == 12
+    assert outcome.states["restored"] > 0, outcome.states
