@@ -47,7 +47,28 @@ def probe(path: Path, key: bytes | None) -> None:
     """Read the schema (and, when the file changed behind tarry's back, every page) without
     writing anything; StoreError if that fails."""
     full = changed(path) and path.stat().st_size <= FULL_CHECK_LIMIT
-    conn = _read_only(path, key)
+    immutable = not _log_to_replay(path)
+    try:
+        _read(path, key, full, immutable)
+    except (sqlite3.DatabaseError, cipher.DatabaseError) as exc:
+        # Read as immutable, the file may have been caught mid-checkpoint by another process
+        # that started writing since: then read it again the ordinary way, as that one sees it.
+        if not (immutable and _log_to_replay(path)):
+            raise StoreError(
+                f"The store {path} is damaged or unreadable ({exc}).", DAMAGED_HINT
+            ) from exc
+        try:
+            _read(path, key, full, immutable=False)
+        except (sqlite3.DatabaseError, cipher.DatabaseError) as again:
+            raise StoreError(
+                f"The store {path} is damaged or unreadable ({again}).", DAMAGED_HINT
+            ) from again
+    if full:
+        note(path)
+
+
+def _read(path: Path, key: bytes | None, full: bool, immutable: bool) -> None:
+    conn = _read_only(path, key, immutable)
     try:
         if key is not None:
             apply_key(conn, key)
@@ -56,21 +77,21 @@ def probe(path: Path, key: bytes | None) -> None:
             result = conn.execute("PRAGMA quick_check").fetchone()[0]
             if result != "ok":
                 raise sqlite3.DatabaseError(f"quick_check: {result}")
-    except (sqlite3.DatabaseError, cipher.DatabaseError) as exc:
-        raise StoreError(
-            f"The store {path} is damaged or unreadable ({exc}).", DAMAGED_HINT
-        ) from exc
     finally:
         conn.close()
-    if full:
-        note(path)
 
 
-def _read_only(path: Path, key: bytes | None) -> Any:
-    """With no log to replay, the file is read as it is (immutable: no -wal or -shm made)."""
+def _log_to_replay(path: Path) -> bool:
     wal = path.with_name(path.name + "-wal")
-    replay = wal.exists() and wal.stat().st_size > 0
-    uri = f"{path.resolve().as_uri()}?{'mode=ro' if replay else 'immutable=1'}"
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _read_only(path: Path, key: bytes | None, immutable: bool) -> Any:
+    """With no log to replay, the file is read as it is (immutable: no -wal or -shm made)."""
+    uri = f"{path.resolve().as_uri()}?{'immutable=1' if immutable else 'mode=ro'}"
     if key is None:
         return sqlite3.connect(uri, uri=True)
     return cipher.connect(uri, uri=True, factory=CipherConnection)
