@@ -22,6 +22,7 @@ from tarry.base.errors import StoreError
 from tarry.store.connection import DAMAGED_HINT, CipherConnection, apply_key
 
 NOTE_SUFFIX = "-verified"  # beside tarry.db: the file's state when tarry last used it
+NOTE_WIDTH = 64  # the note is padded to a fixed width, so it is rewritten in place
 FULL_CHECK_LIMIT = 256 << 20  # reading every page costs about 10 ms per MB
 GONE_HINT = (
     "Nothing was changed. Restore a backup (`tarry restore FILE`, with --replace); "
@@ -99,23 +100,35 @@ def _read_only(path: Path, key: bytes | None, immutable: bool) -> Any:
 
 def _state(path: Path) -> str:
     info = path.stat()
-    return f"{info.st_size} {info.st_mtime_ns} {info.st_ino}"
+    return f"{info.st_size} {info.st_mtime_ns} {info.st_ino}".ljust(NOTE_WIDTH)
+
+
+def _noted(path: Path) -> str:
+    try:
+        return path.with_name(path.name + NOTE_SUFFIX).read_text()
+    except OSError:
+        return ""
 
 
 def changed(path: Path) -> bool:
     """True unless the file is as tarry noted it after its own last use."""
     try:
-        return path.with_name(path.name + NOTE_SUFFIX).read_text() != _state(path)
+        return _noted(path) != _state(path)
     except OSError:
         return True
 
 
 def note(path: Path) -> None:
-    """Note the file's state after tarry used it (a hint only: not synced, last writer wins)."""
+    """Note the file's state after tarry used it: a hint only (a torn or lost note just means
+    one more full check), so it is written in place, unsynced, and only when it changed
+    (replacing a file by rename makes some file systems flush it: milliseconds per command)."""
     with contextlib.suppress(OSError):
+        state = _state(path)
+        if _noted(path) == state:
+            return
         target = path.with_name(path.name + NOTE_SUFFIX)
-        partial = target.with_name(f"{target.name}.{os.getpid()}")
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(_state(path))
-        os.replace(partial, target)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            os.pwrite(fd, state.encode(), 0)
+        finally:
+            os.close(fd)
