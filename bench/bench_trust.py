@@ -95,6 +95,26 @@ def store_figures(root: Path, messages: int) -> None:
     print(f", backup x{rows[1][2] / rows[0][2]:.2f}, open x{rows[1][3] / rows[0][3]:.2f}")
     unlocking = timed(lambda: Store.open(locked, passphrase=PASS).close())
     print(f"  unlock with the passphrase (floor cost) and open: {unlocking:.3f} s")
+    check_figures(plain)
+
+
+def check_figures(home: Path) -> None:
+    """What the read-only check costs every command (store/integrity.py), median of 200."""
+    from tarry.store import integrity
+
+    db = home / "tarry.db"
+    whole = timed(lambda: Store.open(home).close(), 200)
+    probe = timed(lambda: integrity.probe(db, None), 200)
+    noted = timed(lambda: integrity.note(db), 200)
+    db.with_name(db.name + integrity.NOTE_SUFFIX).unlink()
+    started = time.perf_counter()
+    integrity.probe(db, None)  # the file is not as noted: every page is read
+    full = time.perf_counter() - started
+    size = db.stat().st_size >> 20
+    print(f"  open + close: {whole * 1000:.2f} ms, of which the read-only check"
+          f" {probe * 1000:.2f} ms and the note {noted * 1000:.2f} ms;"
+          f" a full check of the {size} MB file (after a change behind tarry's back)"
+          f" {full * 1000:.0f} ms")  # fmt: skip
 
 
 def kill_figures(root: Path, messages: int, kills: int) -> None:
