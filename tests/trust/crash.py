@@ -100,7 +100,12 @@ def _size(path: Path) -> int:
 
 def _kill_when_grown(pid: int, wal: Path, size: int) -> bool:
     """SIGKILL `pid` once `wal` holds `size` bytes; True if it was still running then."""
-    while _size(wal) < size:
+    return _kill_when(pid, lambda: _size(wal) >= size)
+
+
+def _kill_when(pid: int, ready: Callable[[], bool]) -> bool:
+    """SIGKILL `pid` as soon as `ready()`; True if it was still running then."""
+    while not ready():
         if os.waitpid(pid, os.WNOHANG)[0]:
             return False
         time.sleep(0.0005)
@@ -198,11 +203,14 @@ def kill_restores(home: Path, plain: Path, passphrase: str, kills: int, seed: in
     new = _names(home, passphrase)
     assert new != old, "the backup must differ from the store it replaces"
     started = time.monotonic()
+    swap = home / ".swap"
     for number in range(kills):
         copy_store(pristine, home)
-        # Every other kill aims at the end, where the staged files are swapped in.
-        delay = rng.uniform(0.0, duration) if number % 2 else rng.uniform(0.7, 1.05) * duration
-        _kill_after(_fork(lambda: _restore(plain, home, passphrase)), delay)
+        pid = _fork(lambda: _restore(plain, home, passphrase))
+        if number % 2:
+            _kill_after(pid, rng.uniform(0.0, duration))
+        else:  # aim at the swap: the commit marker is written, the files are being moved
+            _kill_when(pid, lambda: (swap / "READY").exists() or (swap / "SWAP").exists())
         names = _names(home, passphrase)  # opening finishes or drops an interrupted swap
         assert names in (old, new), f"after a kill: {names}"
         assert not (home / "tarry.db").read_bytes().startswith(b"SQLite format 3")

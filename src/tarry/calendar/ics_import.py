@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple, TypeVar
 
 from tarry.base import clock
 from tarry.base.budget import Budget
@@ -25,6 +25,7 @@ from tarry.calendar.ics_events import IcsEvent, ZoneBudget, Zones, decode_event
 from tarry.calendar.ics_scan import RawEvent, lines, scan
 from tarry.store import Store
 
+T = TypeVar("T")
 Progress = Callable[[int, int], None]  # (bytes read, total bytes); may raise to stop
 # One import's limits (instances, and bytes of their text): far above the busiest calendar over
 # the default three-year window; raised with --max-instances / --max-bytes.
@@ -265,30 +266,51 @@ def build_blocks(
     """Every instance inside the window as a Block, by key; duplicates resolved by SEQUENCE.
 
     At most `cap` instances per series, and the budget's for the whole import (instances, and
-    bytes of their text); `tick` is called every few thousand instances (progress, cancelling).
+    bytes of their text), counted as the series are expanded, before any block is made; `tick`
+    is called after each series (progress, cancelling).
     """
     budget = budget or instance_budget()
     by_uid: dict[str, list[tuple[str, IcsEvent]]] = {}
     for name, event in events:
         by_uid.setdefault(event.uid, []).append((name, event))
+    expanded: list[tuple[str, list[tuple[str, Instance]]]] = []
+    sizes: dict[int, int] = {}
+    for uid, group in by_uid.items():
+        found = _guarded(group, _instances, group, window, cap, result)
+        budget.add(len(found), sum(_text_size(uid, name, i.event, sizes) for name, i in found))
+        expanded.append((uid, found))
+        if tick is not None and found:
+            tick()
     blocks: dict[str, Block] = {}
     shared: dict[tuple[int, str], tuple[str, ...]] = {}
-    for uid, group in by_uid.items():
-        try:
-            found = _instances(group, window, cap, result)
-            made = [to_block(uid, name, instance, shared) for name, instance in found]
-        except OverflowError as exc:
-            raise _out_of_range(group[0][1].path, group[0][1].line) from exc
-        budget.add(len(made), sum(_text_size(block) for block in made))
+    for uid, found in expanded:
+        made = _guarded(by_uid[uid], _blocks, uid, found, shared)
         blocks.update((block.key, block) for block in made)
-        if tick is not None and made:
-            tick()
     return blocks
 
 
-def _text_size(block: Block) -> int:
-    """What a block costs in the store: its text (the fixed columns counted as 100 bytes)."""
-    return 100 + sum(len(v) for v in block[1:8])
+def _guarded(group: list[tuple[str, IcsEvent]], work: Callable[..., T], *args: Any) -> T:
+    """A date beyond the year 9999 met while expanding is a FormatError naming the event."""
+    try:
+        return work(*args)
+    except OverflowError as exc:
+        raise _out_of_range(group[0][1].path, group[0][1].line) from exc
+
+
+def _blocks(
+    uid: str, found: list[tuple[str, Instance]], shared: dict[tuple[int, str], tuple[str, ...]]
+) -> list[Block]:
+    return [to_block(uid, name, instance, shared) for name, instance in found]
+
+
+def _text_size(uid: str, calendar: str, event: IcsEvent, sizes: dict[int, int]) -> int:
+    """What a block costs in the store: its text, the fixed columns counted as 100 bytes."""
+    size = sizes.get(id(event))
+    if size is None:
+        text = (event.summary, event.description, event.location, *event.attendees)
+        size = sizes[id(event)] = 100 + len(uid) + len(calendar) + sum(map(len, text))
+        size += sum(map(len, event.categories))
+    return size
 
 
 def _latest(

@@ -145,10 +145,15 @@ def render_error(exc: TarryError) -> None:
         err_console.print(exc.hint, markup=False, soft_wrap=True)
 
 
+def main() -> None:
+    """The `tarry` program: protect the process, then run the command line."""
+    process.no_core_dumps()  # a core file would hold decrypted data and the data key
+    run()
+
+
 def run(argv: list[str] | None = None) -> None:
     """Entry point: run the app, render typed errors once, exit with their code."""
     os.umask(0o077)
-    process.no_core_dumps()  # a core file would hold decrypted data and the data key
     args = sys.argv[1:] if argv is None else argv
     try:
         load(modules_for(args))(args=args, prog_name="tarry", standalone_mode=False)
