@@ -13,23 +13,25 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from tarry.base import clock
 from tarry.base.budget import Budget
-from tarry.base.errors import FormatError, InvalidInput, NotFound, TooLarge
+from tarry.base.errors import InvalidInput, NotFound
 from tarry.base.source import Source, as_source
 from tarry.calendar.expand import DEFAULT_CAP, Instance, Window, as_utc, rid_text, utc_text
 from tarry.calendar.expand import series_instances as expand_series
-from tarry.calendar.ics_events import IcsEvent, ZoneBudget, Zones, decode_event
-from tarry.calendar.ics_scan import RawEvent, lines, scan
+from tarry.calendar.ics_events import IcsEvent
+from tarry.calendar.ics_read import (
+    Reading,
+    instance_budget,
+    out_of_range,
+    read_file,
+)
 from tarry.store import Store
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]  # (bytes read, total bytes); may raise to stop
-# One import's limits (instances, and bytes of their text): far above the busiest calendar over
-# the default three-year window; raised with --max-instances / --max-bytes.
-MAX_INSTANCES, MAX_BYTES = 200_000, 256 << 20
 BLOCK_COLUMNS = (
     "key", "uid", "calendar", "summary", "description", "location", "attendees", "categories",
     "starts_at", "ends_at", "all_day", "floating", "digest", "imported_at",
@@ -101,12 +103,6 @@ def ics_files(path: Path | Source) -> list[Source]:
     return [Source.local(p) for p in found]
 
 
-def instance_budget(max_instances: int = MAX_INSTANCES, max_bytes: int = MAX_BYTES) -> Budget:
-    """What one calendar import may write: instances (time blocks), and bytes of their text.
-    The same limits bound what is read: events kept, and their text."""
-    return Budget(max_instances, max_bytes, "instances", "--max-instances")
-
-
 def import_calendar(
     store: Store,
     path: str | Path | Source,
@@ -143,116 +139,6 @@ def import_calendar(
     write_blocks(store, blocks, result.calendars, window, result)
     result.warnings = list(dict.fromkeys(result.warnings))
     return result
-
-
-class Reading:
-    """One import's reading: events and their text counted against the budget, progress told."""
-
-    def __init__(self, budget: Budget, total: int, progress: Progress | None) -> None:
-        self.budget, self.total, self.progress = budget, total, progress
-        self.events = self.text = self.read = 0
-        self.zones = ZoneBudget()
-
-    def event(self, raw: RawEvent) -> None:
-        self.events += 1
-        self.text += raw.size
-        if self.events > self.budget.max_records or self.text > self.budget.max_bytes:
-            what = (
-                f"more than {self.budget.max_records:,} events"
-                if self.events > self.budget.max_records
-                else f"more than {self.budget.max_bytes >> 20} MiB of event text"
-            )
-            raise TooLarge(
-                f"The calendar holds {what}; nothing was imported.",
-                "If it really is that large, raise the limit (--max-instances N or"
-                " --max-bytes SIZE), or import a narrower export.",
-            )
-
-    def check_size(self, source: Source) -> None:
-        """Files larger than the text the import may keep are refused before reading."""
-        if self.total > self.budget.max_bytes:
-            raise TooLarge(
-                f"{source} is {self.total / (1 << 20):.0f} MiB; a calendar import reads at most"
-                f" {self.budget.max_bytes >> 20} MiB. Nothing was imported.",
-                "If it really is a calendar that large, raise the limit: --max-bytes SIZE.",
-            )
-
-    def bytes_read(self, count: int) -> None:
-        self.read += count
-        self.tick()
-
-    def tick(self) -> None:
-        if self.progress is not None:
-            self.progress(min(self.read, self.total), self.total)
-
-
-def read_file(
-    path: Path | Source,
-    calendar: str | None,
-    fallback: str,
-    warn: Callable[[str], None],
-    reading: Reading | None = None,
-) -> list[tuple[str, list[IcsEvent]]]:
-    """(calendar name, its events) for every VCALENDAR in the file, read as it streams in.
-
-    Each event is decoded as soon as it ends, unless it names a time zone defined later in the
-    file: those wait for the end of their calendar.
-    """
-    file = as_source(path)
-    reading = reading or Reading(instance_budget(), 0, None)
-    found: list[tuple[str, list[IcsEvent]]] = []
-    where = str(file)
-    try:
-        with file.open() as raw_fp:
-            fp = Counted(raw_fp, reading.bytes_read)
-            zones: Zones | None = None
-            events: list[IcsEvent] = []
-            waiting: list[RawEvent] = []
-            for raw_calendar, raw in scan(lines(fp, where), where):
-                zones = zones or Zones(raw_calendar, where, warn, reading.zones)
-                if raw is None:  # the calendar ended: all its zones are known now
-                    events.extend(_decoded(e, zones, where, warn) for e in waiting)
-                    props = raw_calendar.props
-                    name = calendar or props.get("X-WR-CALNAME", "").strip() or fallback
-                    found.append((name, events))
-                    zones, events, waiting = None, [], []
-                    continue
-                reading.event(raw)
-                if all(zones.knows(p.params["TZID"]) for p in raw.props if "TZID" in p.params):
-                    events.append(_decoded(raw, zones, where, warn))
-                else:
-                    waiting.append(raw)
-    except OSError as exc:
-        raise NotFound(f"Cannot read {file}: {exc.strerror}.") from exc
-    return found
-
-
-class Counted:
-    """A file whose reads are counted (progress, and a chance to stop between chunks)."""
-
-    def __init__(self, fp: BinaryIO, seen: Callable[[int], None]) -> None:
-        self.fp, self.seen = fp, seen
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.fp.read(size)
-        self.seen(len(data))
-        return data
-
-
-def _decoded(raw: RawEvent, zones: Zones, path: str, warn: Callable[[str], None]) -> IcsEvent:
-    try:
-        return decode_event(raw, zones, path, warn)
-    except OverflowError as exc:
-        raise _out_of_range(path, raw.line) from exc
-
-
-def _out_of_range(path: str, line: int) -> FormatError:
-    return FormatError(
-        "a date, time or duration of this event is out of range (years 1 to 9999).",
-        path=path,
-        line=line,
-        hint="Fix that event or export the calendar again.",
-    )
 
 
 def build_blocks(
@@ -294,7 +180,7 @@ def _guarded(group: list[tuple[str, IcsEvent]], work: Callable[..., T], *args: A
     try:
         return work(*args)
     except OverflowError as exc:
-        raise _out_of_range(group[0][1].path, group[0][1].line) from exc
+        raise out_of_range(group[0][1].path, group[0][1].line) from exc
 
 
 def _blocks(

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from tarry.base import clock, outputs
-from tarry.calendar import audit, blocks, export, feed, ics_import, rules
+from tarry.calendar import audit, blocks, export, feed, ics_import, ics_read, rules
 from tarry.calendar.expand import DEFAULT_CAP
 from tarry.cli.common import (
     JSON_OPTION,
@@ -43,7 +43,7 @@ def import_calendar(
     until: str = typer.Option(None, "--until", help="End of the window (default: 1 year ahead)."),
     cap: int = typer.Option(DEFAULT_CAP, "--max-per-series", help="Most instances per series."),
     max_instances: int = typer.Option(
-        ics_import.MAX_INSTANCES,
+        ics_read.MAX_INSTANCES,
         "--max-instances",
         metavar="N",
         help="Most instances (and events read) in one import, all series together.",
@@ -55,7 +55,7 @@ def import_calendar(
     from rich.progress import Progress  # here: other `tarry import` commands do not need it
 
     window = ics_import.make_window(_when(since), _when(until))
-    budget = ics_import.instance_budget(max_instances, size(max_bytes))
+    budget = ics_read.instance_budget(max_instances, size(max_bytes))
     with (
         open_store() as store,
         Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar,
