@@ -1,5 +1,5 @@
 """Allow `python -m tarry`."""
 
-from tarry.cli.main import run
+from tarry.cli.main import main
 
-run()
+main()

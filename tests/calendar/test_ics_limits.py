@@ -9,7 +9,7 @@ import pytest
 
 from tarry.base.errors import FormatError
 from tarry.calendar.ics_import import import_calendar
-from tarry.calendar.ics_scan import MAX_LINE, content_lines, read
+from tarry.calendar.ics_scan import MAX_LINE, content_lines, lines
 from tarry.store import Store
 
 EVENT = (
@@ -33,7 +33,7 @@ class Counting(io.BytesIO):
 def test_endless_line_is_refused_after_the_limit_not_at_the_end() -> None:
     data = Counting(b"BEGIN:VCALENDAR\r\nX-A:" + b"a" * (MAX_LINE * 3))
     with pytest.raises(FormatError) as caught:
-        read(data, "cal.ics")
+        list(lines(data, "cal.ics"))
     assert caught.value.line == 2
     assert str(caught.value).startswith("cal.ics, line 2: the line starting here is longer than")
     assert data.taken < MAX_LINE + (2 << 20)
@@ -41,7 +41,15 @@ def test_endless_line_is_refused_after_the_limit_not_at_the_end() -> None:
 
 def test_lines_under_the_limit_are_read_whole() -> None:
     data = EVENT + b"X-B:" + b"b" * (3 << 20) + b"\r\n"
-    assert read(io.BytesIO(data), "cal.ics") == data
+    found = list(lines(io.BytesIO(data), "cal.ics"))
+    assert found[-1] == (11, "X-B:" + "b" * (3 << 20))
+    assert [text for _, text in found] == data.decode().split("\r\n")[:-1]
+
+
+def test_a_file_is_read_in_chunks_as_lines_are_taken() -> None:
+    data = Counting(EVENT * 20_000)  # 3.6 MB
+    first = next(lines(data, "cal.ics"))
+    assert first == (1, "BEGIN:VCALENDAR") and data.taken <= 1 << 20
 
 
 def test_folded_line_longer_than_the_limit_is_refused_at_its_first_line() -> None:

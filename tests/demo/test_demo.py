@@ -136,7 +136,7 @@ def test_demo_imports_chats_and_a_calendar_and_leaves_no_files(
 ) -> None:
     home, summary = built
     assert (summary.counts["chat_messages"], summary.counts["calendar_blocks"]) == (167, 75)
-    assert sorted(p.name for p in home.iterdir()) == ["TARRY-DEMO", "tarry.db"]
+    assert sorted(p.name for p in home.iterdir()) == ["TARRY-DEMO", "tarry.db", "tarry.db-verified"]
     with Store.open(home) as store:
         chats = store.query(
             "SELECT p.name, count(*) AS n, sum(m.is_me) AS mine FROM messages m"

@@ -127,8 +127,12 @@ def test_encrypted_backup_stays_encrypted_and_includes_the_header(
     raw = info.path.read_bytes()
     assert b"likes rain" not in raw and b"quiet day" not in raw
     with zipfile.ZipFile(info.path) as archive:
-        assert sorted(archive.namelist()) == ["manifest.json", "tarry.db", "tarry.key"]
+        names = ["contents.sealed", "manifest.json", "tarry.db", "tarry.key"]
+        assert sorted(archive.namelist()) == names
         assert not archive.read("tarry.db").startswith(b"SQLite format 3")
+        manifest = json.loads(archive.read("manifest.json"))
+    # Before unlocking, the manifest says only what restore needs: no counts, no row digest.
+    assert sorted(manifest) == ["encrypted", "files", "format", "schema_version", "version"]
     elsewhere = tmp_path / "other-home"
     restored = backup.restore(info.path, elsewhere, passphrase=PASS)
     assert restored.digest == expected and restored.encrypted
@@ -204,7 +208,7 @@ def test_archive_paths_are_never_used(store: Store, tmp_path: Path) -> None:
         out.writestr("../../escaped.txt", b"x")
     backup.restore(sneaky, tmp_path / "h2")
     assert not (tmp_path.parent / "escaped.txt").exists()
-    assert sorted(p.name for p in (tmp_path / "h2").iterdir()) == ["tarry.db"]
+    assert sorted(p.name for p in (tmp_path / "h2").iterdir()) == ["tarry.db", "tarry.db-verified"]
 
 
 def _stage(home: Path, db: bytes) -> Path:

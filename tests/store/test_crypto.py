@@ -381,7 +381,7 @@ def test_encrypt_converts_a_plain_store_and_deletes_the_plaintext(home: Path) ->
     with Store.open(home) as store:
         people.add(store, "Sam", note="plain words")
     recovery = encryption.encrypt(home, PASS)
-    assert sorted(p.name for p in home.iterdir()) == ["tarry.db", "tarry.key"]
+    assert sorted(p.name for p in home.iterdir()) == ["tarry.db", "tarry.db-verified", "tarry.key"]
     assert b"plain words" not in (home / "tarry.db").read_bytes()
     with Store.open(home, passphrase=PASS) as store:
         assert people.get(store, "Sam").note == "plain words"
@@ -450,7 +450,7 @@ def test_init_encrypt_command(cli: object, home: Path, monkeypatch: pytest.Monke
     made = cli("init", "--encrypt")  # type: ignore[operator]
     assert made.code == 0 and "Encrypted tarry store ready" in made.stdout
     assert crypto.recovery_bytes(_recovery_key(made.stdout))
-    assert sorted(p.name for p in home.iterdir()) == ["tarry.db", "tarry.key"]
+    assert sorted(p.name for p in home.iterdir()) == ["tarry.db", "tarry.db-verified", "tarry.key"]
     monkeypatch.delenv("TARRY_PASSPHRASE")
     locked = cli("people", "list")  # type: ignore[operator]
     assert locked.code == 2 and "needs its passphrase" in locked.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -17,6 +18,53 @@ import pytest
 from tarry.store import encryption
 
 PASS = "trust suite passphrase"
+SCENARIO = re.compile(r"Scenario (\d+)")
+_scenarios: dict[str, str] = {}  # test id -> its scenario (from the module's docstring)
+_results: dict[str, dict[str, int]] = {}  # scenario -> {"tried": n, "passed": n}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(item, "module", None)
+        found = SCENARIO.match((getattr(module, "__doc__", None) or "").strip())
+        if found and "tests/trust/" in item.nodeid:
+            _scenarios[item.nodeid] = found.group(1)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Count each test once: its call, or its setup when that failed or skipped it."""
+    scenario = _scenarios.get(report.nodeid)
+    setup_passed = report.when == "setup" and report.passed
+    if scenario is None or report.when == "teardown" or setup_passed:
+        return
+    counts = _results.setdefault(scenario, {"tried": 0, "passed": 0, "skipped": 0})
+    if report.skipped:
+        counts["skipped"] += 1
+    else:
+        counts["tried"] += 1
+        counts["passed"] += int(report.passed)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The trust suite's count: scenarios tried and passed (docs/security.md keeps the table)."""
+    if not _results:
+        return
+    whole = [s for s, c in _results.items() if c["tried"] and c["passed"] == c["tried"]]
+    tried = sum(c["tried"] for c in _results.values())
+    passed = sum(c["passed"] for c in _results.values())
+    terminalreporter.write_sep("-", "trust suite")
+    terminalreporter.write_line(
+        f"{len(_results)} scenarios tried, {len(whole)} passed in full;"
+        f" {passed} of {tried} checks passed"
+    )
+    for scenario in sorted(_results, key=int):
+        counts = _results[scenario]
+        skipped = f", {counts['skipped']} skipped" if counts["skipped"] else ""
+        terminalreporter.write_line(
+            f"  scenario {scenario}: {counts['passed']}/{counts['tried']}{skipped}"
+        )
+
+
 NEW_PASS = "the changed passphrase"
 
 

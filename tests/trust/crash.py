@@ -1,4 +1,4 @@
-"""kill -9 at random points: during a chat import and during a passphrase change.
+"""kill -9 at random points: during a chat import, a passphrase change, and a restore.
 
 Used by the trust suite (50 kills) and bench/bench_trust.py (200 kills, larger imports). The work
 runs in a forked child (tarry already imported, so the kill lands in the work, not in start-up)
@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tarry.base.errors import TarryError
+from tarry.declare import people
 from tarry.mirror.chats import import_chat
-from tarry.store import Store, crypto, encryption, unlock
+from tarry.store import Store, backup, crypto, encryption, unlock
 
 CACHE_PAGES = 64
 
@@ -106,14 +107,19 @@ def _size(path: Path) -> int:
 
 def _kill_when_grown(pid: int, wal: Path, size: int) -> bool:
     """SIGKILL `pid` once `wal` holds `size` bytes; True if it was still running then."""
+    return _kill_when(pid, lambda: _size(wal) >= size, f"the log did not grow to {size} bytes")
+
+
+def _kill_when(pid: int, ready: Callable[[], bool], what: str = "it was not ready") -> bool:
+    """SIGKILL `pid` as soon as `ready()`; True if it was still running then."""
     deadline = time.monotonic() + WAIT_S
-    while _size(wal) < size:
+    while not ready():
         if os.waitpid(pid, os.WNOHANG)[0]:
             return False
         if time.monotonic() > deadline:  # neither grew nor ended: kill it and say so
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-            raise AssertionError(f"the log did not grow to {size} bytes within {WAIT_S} s")
+            raise AssertionError(f"{what} within {WAIT_S} s")
         time.sleep(0.0005)
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
@@ -192,3 +198,46 @@ def _opens(header: Path, passphrase: str) -> bool:
     except TarryError:
         return False
     return True
+
+
+def kill_restores(home: Path, plain: Path, passphrase: str, kills: int, seed: int = 13) -> Outcome:
+    """Kill restores of the plain backup `plain` over the encrypted store in `home` (encrypted
+    as it is restored) at random points; after each, the next open sees the old store or the
+    restored one, whole and encrypted: never a plain database, never a mix."""
+    rng, outcome = random.Random(seed), Outcome()
+    pristine = home.with_name(home.name + "-pristine")
+    copy_store(home, pristine)
+    old = _names(home, passphrase)
+    started = time.monotonic()
+    pid = _fork(lambda: _restore(plain, home, passphrase))
+    os.waitpid(pid, 0)
+    duration = time.monotonic() - started
+    new = _names(home, passphrase)
+    assert new != old, "the backup must differ from the store it replaces"
+    started = time.monotonic()
+    swap = home / ".swap"
+    for number in range(kills):
+        copy_store(pristine, home)
+        pid = _fork(lambda: _restore(plain, home, passphrase))
+        if number % 2:
+            _kill_after(pid, rng.uniform(0.0, duration))
+        else:  # aim at the swap: the commit marker is written, the files are being moved
+            _kill_when(pid, lambda: (swap / "READY").exists() or (swap / "SWAP").exists())
+        names = _names(home, passphrase)  # opening finishes or drops an interrupted swap
+        assert names in (old, new), f"after a kill: {names}"
+        assert not (home / "tarry.db").read_bytes().startswith(b"SQLite format 3")
+        outcome.states["old store" if names == old else "restored"] += 1
+    outcome.seconds = time.monotonic() - started
+    shutil.rmtree(pristine)
+    return outcome
+
+
+def _restore(plain: Path, home: Path, passphrase: str) -> None:
+    backup.restore(plain, home, replace=True, passphrase=passphrase)
+
+
+def _names(home: Path, passphrase: str) -> list[str]:
+    with Store.open(home, passphrase=passphrase) as store:
+        assert store.scalar("PRAGMA integrity_check") == "ok"
+        assert store.encrypted
+        return [p.name for p in people.all_people(store)]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tarry.archive import document as archive
 from tarry.base.errors import FormatError, InvalidInput, LockedError, StoreError, TarryError
-from tarry.calendar import ics_import
+from tarry.calendar import ics_import, ics_read
 from tarry.calendar.expand import Window
 from tarry.mirror.formats import imessage, registry
 from tarry.store import backup, crypto, unlock
@@ -46,7 +46,7 @@ def _in_file(suffix: str, read: Callable[[Path], object]) -> Target:
 
 
 def _calendar(path: Path) -> object:
-    found = ics_import.read_file(path, None, "fuzz", lambda _: None)
+    found = ics_read.read_file(path, None, "fuzz", lambda _: None)
     window = Window(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 31, tzinfo=UTC))
     events = [(name, event) for name, evs in found for event in evs]
     result = ics_import.ImportResult(1, [], "", "")

@@ -53,7 +53,7 @@ def test_flipped_byte_in_an_encrypted_store(encrypted: Env, where: str) -> None:
     _flip(db, page * PAGE + 100)
     damaged = db.read_bytes()
     listing = encrypted.run("people", "list", "--json", TARRY_PASSPHRASE=PASS)
-    _check(listing, damaged_expected=where == "first page")
+    _check(listing, damaged_expected=True)  # every page is read when the file changed
     full = encrypted.run("backup", TARRY_PASSPHRASE=PASS)  # reads every page
     assert full.returncode == 2 and "damaged" in full.stderr, full.stderr
     assert db.read_bytes() == damaged

@@ -8,78 +8,23 @@ untouched, and on refusal the store byte-identical.
 
 from __future__ import annotations
 
-import os
-import resource
-import signal
-import sys
-import tempfile
-import time
-import traceback
 from pathlib import Path
 
 import pytest
 
-from tarry.cli.main import run
 from tarry.declare import people
 from tarry.store import Store
 from tests.trust.conftest import Env, digest, fingerprint
 from tests.trust.hostile import CASES, ESCAPE, KNOWN_FAILURES, Case
+from tests.trust.measure import measured
 
 SECONDS, MEGABYTES = 10.0, 500
 
 
 def _run(env: Env, args: list[str]) -> tuple[int, float, float, str]:
-    """Exit code, wall seconds, peak RSS in MB, stderr of `tarry ARGS` in the sandbox.
-
-    The command runs in a forked child of this (already warm) process, so the timing is the
-    import's, not Python's start-up; it is the real CLI entry point, killed if it overruns.
-    """
-    err_path = env.root / "stderr.txt"
-    started = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        _child(env, args, err_path)
-    status, usage = _wait(pid, started + SECONDS + 5)
-    elapsed = time.monotonic() - started
-    code = os.waitstatus_to_exitcode(status)
-    return code, elapsed, usage.ru_maxrss / 1024, err_path.read_text(errors="replace")
-
-
-def _child(env: Env, args: list[str], err_path: Path) -> None:
-    code = 1
-    try:
-        os.chdir(env.root / "work")
-        os.environ.clear()
-        os.environ.update(env.vars)
-        time.tzset()
-        tempfile.tempdir = None  # pick up the sandbox's $TMPDIR
-        null = os.open(os.devnull, os.O_RDWR)
-        os.dup2(null, 0)
-        os.dup2(null, 1)
-        os.dup2(os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 2)
-        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 (replaces pytest's capture)
-        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
-        run(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    except BaseException:
-        traceback.print_exc()
-    finally:
-        sys.stderr.flush()
-        os._exit(code)
-
-
-def _wait(pid: int, deadline: float) -> tuple[int, resource.struct_rusage]:
-    while True:
-        done, status, usage = os.wait4(pid, os.WNOHANG)
-        if done:
-            return status, usage
-        if time.monotonic() > deadline:
-            os.kill(pid, signal.SIGKILL)
-            _, status, usage = os.wait4(pid, 0)
-            return status, usage
-        time.sleep(0.01)
+    """Exit code, wall seconds, peak RSS in MB, stderr of `tarry ARGS` in the sandbox."""
+    done = measured(env, args, SECONDS + 5)
+    return done.code, done.seconds, done.megabytes, done.stderr
 
 
 def _escaped(env: Env) -> list[str]:

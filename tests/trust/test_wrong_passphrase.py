@@ -19,7 +19,11 @@ WRONG = "not the right passphrase"
 
 def _assert_untouched(env: Env, before: dict[str, str]) -> None:
     assert fingerprint(env.home) == before
-    assert sorted(p.name for p in env.home.iterdir()) == ["tarry.db", "tarry.key"]
+    assert sorted(p.name for p in env.home.iterdir()) == [
+        "tarry.db",
+        "tarry.db-verified",
+        "tarry.key",
+    ]
 
 
 @pytest.mark.parametrize("command", [["people", "list"], ["backup"]])

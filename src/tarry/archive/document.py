@@ -23,6 +23,7 @@ from tarry.store import Store, migrations
 FORMAT = "tarry-export"
 VERSION = 1
 SKIPPED = ("schema_migrations",)
+MAX_DOCUMENT = 1 << 30  # read whole: about 6 million messages
 RESTORE_HINT = "Export again, or fix the file."
 
 
@@ -116,6 +117,14 @@ def read(path: str | Path) -> tuple[int, list[Table]]:
     """Read and check an export document: (schema version, tables). Raises FormatError."""
     where = str(path)
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_DOCUMENT:
+            raise FormatError(
+                f"is {size / 2**30:.1f} GiB; an export document is read whole, so tarry reads"
+                f" none over {MAX_DOCUMENT >> 30} GiB.",
+                path=where,
+                hint="Check that this is the export you meant; split a larger store's export.",
+            )
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InvalidInput(f"Cannot read {where}: {exc.strerror}.") from exc
@@ -129,6 +138,12 @@ def read(path: str | Path) -> tuple[int, list[Table]]:
         ) from exc
     except ValueError as exc:  # int() refuses numbers over 4,300 digits: no export writes one
         raise FormatError("a number has over 4,300 digits.", path=where, hint=RESTORE_HINT) from exc
+    except RecursionError as exc:  # tarry nests three levels deep
+        raise FormatError("it is nested too deeply.", path=where, hint=RESTORE_HINT) from exc
+    except MemoryError as exc:
+        raise FormatError(
+            "it does not fit in memory.", path=where, hint="Free some memory and try again."
+        ) from exc
     return _check_header(document, where), _check_tables(document.get("tables"), where)
 
 

@@ -172,7 +172,7 @@ class Gone(TarryError):
 
 
 class TooLarge(TarryError):
-    """A body over the size limit."""
+    """An input or an import is over a limit that protects memory, time or disk space."""
 
     http_status = 413
 
@@ -193,3 +193,7 @@ class Misbehaved(TarryError):
     """A server sent something it should not have (the relay tampered, replayed, forged ...)."""
 
     http_status = 502
+class NoSpace(TarryError):
+    """Not enough free disk space to go on safely; nothing was changed."""
+
+    http_status = 507

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tarry.base.errors import FormatError
 from tarry.calendar.ics_scan import Prop, RawCalendar, RawEvent
+from tarry.calendar.zone_bounds import TooManyTransitions, transitions
 
 Moment = date | datetime  # a date for all-day values, else a datetime (naive = floating)
 _DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
@@ -24,7 +25,7 @@ _ESCAPES = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\"}
 UTC_ZONE = ZoneInfo("UTC")
 
 
-@dataclass
+@dataclass(slots=True)
 class IcsEvent:
     """A VEVENT, decoded: a single event, a series master, or an override (recurrence_id)."""
 
@@ -54,23 +55,51 @@ class IcsEvent:
         return bool(self.rrules or self.rdates)
 
 
+@dataclass
+class ZoneBudget:
+    """Offset changes the VTIMEZONEs of one import may define, all zones together."""
+
+    left: int = 50_000
+
+
 class Zones:
     """Resolves TZIDs for one calendar, remembering each answer and warning once per zone."""
 
-    def __init__(self, calendar: RawCalendar, path: str, warn: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        calendar: RawCalendar,
+        path: str,
+        warn: Callable[[str], None],
+        budget: ZoneBudget | None = None,
+    ) -> None:
         self.calendar, self.path, self.warn = calendar, path, warn
+        self.budget = budget or ZoneBudget()
         self.cache: dict[str, tzinfo | None] = {}
         self.floating = self._named(calendar.props.get("X-WR-TIMEZONE", "").strip())
+
+    def knows(self, tzid: str) -> bool:
+        """Whether the TZID can be resolved now (a VTIMEZONE later in the file cannot, yet)."""
+        return tzid in self.cache or tzid in self.calendar.timezones or bool(self._named(tzid))
 
     def get(self, tzid: str, line: int) -> tzinfo | None:
         """The zone for a TZID; None means local time (unknown zones, after a warning)."""
         if tzid not in self.cache:
-            found = self._named(tzid) or self._defined(tzid)
-            if found is None:
+            try:
+                found = self._named(tzid) or self._defined(tzid)
+            except TooManyTransitions as exc:
+                found = None
                 self.warn(
-                    f"{self.path}, line {line}: unknown time zone {tzid!r}; its times are read"
-                    " as local time. Use an IANA name (Europe/Berlin) or include a VTIMEZONE."
+                    f"{self.path}, line {self.calendar.zone_lines.get(tzid, line)}: the VTIMEZONE"
+                    f" {tzid!r} is not used ({exc}, as no time zone does); its times are read as"
+                    " local time."
                 )
+            else:
+                if found is None:
+                    self.warn(
+                        f"{self.path}, line {line}: unknown time zone {tzid!r}; its times are"
+                        " read as local time. Use an IANA name (Europe/Berlin) or include a"
+                        " VTIMEZONE."
+                    )
             self.cache[tzid] = found
         return self.cache[tzid]
 
@@ -88,15 +117,29 @@ class Zones:
         return None
 
     def _defined(self, tzid: str) -> tzinfo | None:
+        """The file's own VTIMEZONE, once its rules are known to be bounded (zone_bounds)."""
         text = self.calendar.timezones.get(tzid)
         if text is None:
             return None
         from icalendar import Timezone
 
         try:
-            zone: tzinfo = Timezone.from_ical(text).to_tz()  # type: ignore[attr-defined]
-            return zone
+            definition = Timezone.from_ical(text)
         except Exception:  # icalendar raises assorted types on a bad VTIMEZONE
+            return None
+        try:
+            spent = transitions(definition)
+        except TooManyTransitions:
+            raise
+        except Exception:  # a rule dateutil cannot read (icalendar would fail on it too)
+            return None
+        if spent > self.budget.left:
+            raise TooManyTransitions("the file's time zones change offset too often in all")
+        self.budget.left -= spent
+        try:
+            zone: tzinfo = definition.to_tz()  # type: ignore[attr-defined]
+            return zone
+        except Exception:
             return None
 
 

@@ -13,18 +13,25 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from tarry.base import clock
-from tarry.base.errors import FormatError, InvalidInput, NotFound
+from tarry.base.budget import Budget
+from tarry.base.errors import InvalidInput, NotFound
 from tarry.base.source import Source, as_source
 from tarry.calendar.expand import DEFAULT_CAP, Instance, Window, as_utc, rid_text, utc_text
 from tarry.calendar.expand import series_instances as expand_series
-from tarry.calendar.ics_events import IcsEvent, Zones, decode_event
-from tarry.calendar.ics_scan import RawEvent, read, scan
+from tarry.calendar.ics_events import IcsEvent
+from tarry.calendar.ics_read import (
+    Reading,
+    instance_budget,
+    out_of_range,
+    read_file,
+)
 from tarry.store import Store
 
-Progress = Callable[[int, int], None]
+T = TypeVar("T")
+Progress = Callable[[int, int], None]  # (bytes read, total bytes); may raise to stop
 BLOCK_COLUMNS = (
     "key", "uid", "calendar", "summary", "description", "location", "attendees", "categories",
     "starts_at", "ends_at", "all_day", "floating", "digest", "imported_at",
@@ -105,80 +112,92 @@ def import_calendar(
     window: Window | None = None,
     cap: int = DEFAULT_CAP,
     progress: Progress | None = None,
+    budget: Budget | None = None,
 ) -> ImportResult:
-    """Import an .ics file or folder; returns what was added, updated, removed and warned."""
+    """Import an .ics file or folder; returns what was added, updated, removed and warned.
+
+    `progress(bytes read, total bytes)` is called as the files are read and while instances are
+    made; it may raise (a cancelled web import) to stop the import, which then changes nothing.
+    """
     source = as_source(path)
     window = window or default_window()
     files = ics_files(source)
+    budget = budget or instance_budget()
+    reading = Reading(budget, sum(f.size() for f in files), progress)
+    reading.check_size(source)
+    budget.start(store.home, reading.total)
     result = ImportResult(len(files), [], clock.to_text(window.since), clock.to_text(window.until))
     warn = result.warnings.append
     events: list[tuple[str, IcsEvent]] = []
     names: set[str] = set()
-    for done, file in enumerate(files, start=1):
+    for file in files:
         fallback = source.path.name if source.is_folder else file.path.stem
-        for name, found in read_file(file, calendar, fallback, warn):
+        for name, found in read_file(file, calendar, fallback, warn, reading):
             names.add(name)
             events.extend((name, event) for event in found)
-        if progress:
-            progress(done, len(files))
     result.calendars = sorted(names)
-    blocks = build_blocks(events, window, cap, result)
+    blocks = build_blocks(events, window, cap, result, budget, reading.tick)
     write_blocks(store, blocks, result.calendars, window, result)
     result.warnings = list(dict.fromkeys(result.warnings))
     return result
 
 
-def read_file(
-    path: Path | Source, calendar: str | None, fallback: str, warn: Callable[[str], None]
-) -> list[tuple[str, list[IcsEvent]]]:
-    """(calendar name, its events) for every VCALENDAR in the file."""
-    file = as_source(path)
-    try:
-        with file.open() as fp:
-            data = read(fp, str(file))
-    except OSError as exc:
-        raise NotFound(f"Cannot read {file}: {exc.strerror}.") from exc
-    found = []
-    for raw in scan(data, str(file)):
-        name = calendar or raw.props.get("X-WR-CALNAME", "").strip() or fallback
-        zones = Zones(raw, str(file), warn)
-        found.append((name, [_decoded(e, zones, str(file), warn) for e in raw.events]))
-    return found
-
-
-def _decoded(raw: RawEvent, zones: Zones, path: str, warn: Callable[[str], None]) -> IcsEvent:
-    try:
-        return decode_event(raw, zones, path, warn)
-    except OverflowError as exc:
-        raise _out_of_range(path, raw.line) from exc
-
-
-def _out_of_range(path: str, line: int) -> FormatError:
-    return FormatError(
-        "a date, time or duration of this event is out of range (years 1 to 9999).",
-        path=path,
-        line=line,
-        hint="Fix that event or export the calendar again.",
-    )
-
-
 def build_blocks(
-    events: Iterable[tuple[str, IcsEvent]], window: Window, cap: int, result: ImportResult
+    events: Iterable[tuple[str, IcsEvent]],
+    window: Window,
+    cap: int,
+    result: ImportResult,
+    budget: Budget | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> dict[str, Block]:
-    """Every instance inside the window as a Block, by key; duplicates resolved by SEQUENCE."""
+    """Every instance inside the window as a Block, by key; duplicates resolved by SEQUENCE.
+
+    At most `cap` instances per series, and the budget's for the whole import (instances, and
+    bytes of their text), counted as the series are expanded, before any block is made; `tick`
+    is called after each series (progress, cancelling).
+    """
+    budget = budget or instance_budget()
     by_uid: dict[str, list[tuple[str, IcsEvent]]] = {}
     for name, event in events:
         by_uid.setdefault(event.uid, []).append((name, event))
+    expanded: list[tuple[str, list[tuple[str, Instance]]]] = []
+    sizes: dict[int, int] = {}
+    for uid, group in by_uid.items():
+        found = _guarded(group, _instances, group, window, cap, result)
+        budget.add(len(found), sum(_text_size(uid, name, i.event, sizes) for name, i in found))
+        expanded.append((uid, found))
+        if tick is not None and found:
+            tick()
     blocks: dict[str, Block] = {}
     shared: dict[tuple[int, str], tuple[str, ...]] = {}
-    for uid, group in by_uid.items():
-        try:
-            for name, instance in _instances(group, window, cap, result):
-                block = to_block(uid, name, instance, shared)
-                blocks[block.key] = block
-        except OverflowError as exc:
-            raise _out_of_range(group[0][1].path, group[0][1].line) from exc
+    for uid, found in expanded:
+        made = _guarded(by_uid[uid], _blocks, uid, found, shared)
+        blocks.update((block.key, block) for block in made)
     return blocks
+
+
+def _guarded(group: list[tuple[str, IcsEvent]], work: Callable[..., T], *args: Any) -> T:
+    """A date beyond the year 9999 met while expanding is a FormatError naming the event."""
+    try:
+        return work(*args)
+    except OverflowError as exc:
+        raise out_of_range(group[0][1].path, group[0][1].line) from exc
+
+
+def _blocks(
+    uid: str, found: list[tuple[str, Instance]], shared: dict[tuple[int, str], tuple[str, ...]]
+) -> list[Block]:
+    return [to_block(uid, name, instance, shared) for name, instance in found]
+
+
+def _text_size(uid: str, calendar: str, event: IcsEvent, sizes: dict[int, int]) -> int:
+    """What a block costs in the store: its text, the fixed columns counted as 100 bytes."""
+    size = sizes.get(id(event))
+    if size is None:
+        text = (event.summary, event.description, event.location, *event.attendees)
+        size = sizes[id(event)] = 100 + len(uid) + len(calendar) + sum(map(len, text))
+        size += sum(map(len, event.categories))
+    return size
 
 
 def _latest(

@@ -8,9 +8,11 @@ VTIMEZONE definitions are handed to icalendar. Every error names the file and li
 
 from __future__ import annotations
 
+import codecs
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Protocol
 
 from tarry.base.errors import FormatError
 
@@ -24,6 +26,17 @@ CHUNK = 1 << 20
 # Bytes in one line, physical or unfolded. RFC 5545 folds lines at 75 octets and a whole year of
 # events fits in a few MB, so a longer line is damage or an attack: refused once that much is read.
 MAX_LINE = 16 << 20
+MAX_EVENT = 16 << 20  # characters kept of one event (its text, times and rules)
+MAX_ZONE = 1 << 20  # one VTIMEZONE's text (real ones are a few KiB)
+# The properties of a VEVENT that tarry reads (ics_events.decode_event); the rest is not kept.
+KEPT = frozenset({
+    "DTSTART", "DTEND", "DURATION", "UID", "SUMMARY", "DESCRIPTION", "LOCATION", "STATUS",
+    "SEQUENCE", "ATTENDEE", "CATEGORIES", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID",
+})  # fmt: skip
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 @dataclass(slots=True)
@@ -38,10 +51,11 @@ class Prop:
 
 @dataclass
 class RawEvent:
-    """A VEVENT's properties (nested components such as VALARM left out)."""
+    """A VEVENT's properties that tarry reads (nested components such as VALARM left out)."""
 
     line: int
     props: list[Prop] = field(default_factory=list)
+    size: int = 0  # characters of values kept
     _first: dict[str, Prop] | None = None
 
     def get(self, name: str) -> Prop | None:
@@ -60,35 +74,59 @@ class RawEvent:
 
 @dataclass
 class RawCalendar:
-    """One VCALENDAR: its own properties, events, and VTIMEZONE texts by TZID."""
+    """One VCALENDAR: its own properties, and VTIMEZONE texts (and first lines) by TZID."""
 
     line: int
     props: dict[str, str] = field(default_factory=dict)
-    events: list[RawEvent] = field(default_factory=list)
     timezones: dict[str, str] = field(default_factory=dict)
+    zone_lines: dict[str, int] = field(default_factory=dict)
 
 
-def decode(data: bytes, path: str) -> str:
-    """The file's text: UTF-8 (a BOM is dropped); anything else is a FormatError with the byte."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FormatError(
-            "is not UTF-8 text.", path=path, byte=exc.start, hint="Save or export it as UTF-8."
-        ) from exc
+def lines(fp: Readable, path: str) -> Iterator[tuple[int, str]]:
+    """The file's content lines, unfolded, as they are read: (first physical line, text)."""
+    return unfold(physical_lines(fp, path), path)
 
 
-def read(fp: BinaryIO, path: str) -> bytes:
-    """The whole file, read in chunks; a line over MAX_LINE is refused as soon as it is seen."""
-    chunks: list[bytes] = []
-    run = 0  # bytes since the last newline
-    while chunk := fp.read(CHUNK):
-        chunks.append(chunk)
-        first, last = chunk.find(b"\n"), chunk.rfind(b"\n")
-        if max(run + (len(chunk) if first < 0 else first), len(chunk) - last - 1) > MAX_LINE:
-            raise too_long(path, 1 + sum(c.count(b"\n") for c in chunks[:-1]))
-        run = run + len(chunk) if last < 0 else len(chunk) - last - 1
-    return b"".join(chunks)
+def physical_lines(fp: Readable, path: str) -> Iterator[tuple[int, str]]:
+    """Each line of the file, decoded as UTF-8 as it is read (a BOM is dropped); a line over
+    MAX_LINE is refused as soon as that much is read, and invalid UTF-8 names its byte."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    offset, number = 0, 0
+    tail: list[str] = []  # the line not ended yet, in pieces (joined once: not quadratic)
+    size = 0
+    while True:
+        chunk = fp.read(CHUNK)
+        held = len(decoder.getstate()[0])  # bytes of a character cut at the last chunk's end
+        try:
+            text = decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            raise FormatError(
+                "is not UTF-8 text.",
+                path=path,
+                byte=max(offset - held + exc.start, 0),
+                hint="Save or export it as UTF-8.",
+            ) from exc
+        offset += len(chunk)
+        pieces = text.split("\n")
+        if len(pieces) > 1:
+            if size + len(pieces[0]) > MAX_LINE:
+                raise too_long(path, number + 1)
+            tail.append(pieces[0])
+            number += 1
+            yield number, "".join(tail)
+            for piece in pieces[1:-1]:
+                number += 1
+                yield number, piece
+            tail, size = [pieces[-1]], len(pieces[-1])
+        else:
+            tail.append(pieces[0])
+            size += len(pieces[0])
+        if size > MAX_LINE:
+            raise too_long(path, number + 1)
+        if not chunk:
+            break
+    if size:
+        yield number + 1, "".join(tail)
 
 
 def too_long(path: str, line: int) -> FormatError:
@@ -100,27 +138,28 @@ def too_long(path: str, line: int) -> FormatError:
     )
 
 
-def content_lines(text: str, path: str = "input") -> list[tuple[int, str]]:
-    """Unfold the text into (first physical line number, logical line); blank lines dropped."""
-    lines: list[tuple[int, str]] = []
-    folded: list[str] = []  # pieces of the last line once it folds, joined once (not quadratic)
-    size = 0
-    for number, physical in enumerate(text.split("\n"), start=1):
-        physical = physical.rstrip("\r")
-        if physical[:1] in (" ", "\t") and lines:
-            if not folded:
-                folded, size = [lines[-1][1]], len(lines[-1][1])
-            folded.append(physical[1:])
-            size += len(physical) - 1
+def unfold(physical: Iterable[tuple[int, str]], path: str) -> Iterator[tuple[int, str]]:
+    """Logical lines from physical ones (a line starting with a space or tab continues the one
+    before); blank lines dropped; an unfolded line over MAX_LINE is refused."""
+    first, pieces, size = 0, [""], -1  # size -1: no line yet
+    for number, raw in physical:
+        text = raw[:-1] if raw.endswith("\r") else raw
+        if text[:1] in (" ", "\t") and size >= 0:
+            pieces.append(text[1:])
+            size += len(text) - 1
             if size > MAX_LINE:
-                raise too_long(path, lines[-1][0])
-        elif physical.strip():
-            if folded:
-                lines[-1], folded = (lines[-1][0], "".join(folded)), []
-            lines.append((number, physical))
-    if folded:
-        lines[-1] = (lines[-1][0], "".join(folded))
-    return lines
+                raise too_long(path, first)
+        elif text.strip():
+            if size >= 0:
+                yield first, pieces[0] if len(pieces) == 1 else "".join(pieces)
+            first, pieces, size = number, [text], len(text)
+    if size >= 0:
+        yield first, pieces[0] if len(pieces) == 1 else "".join(pieces)
+
+
+def content_lines(text: str, path: str = "input") -> list[tuple[int, str]]:
+    """Unfold a whole text (tests and small inputs): (first physical line number, logical line)."""
+    return list(unfold(enumerate(text.split("\n"), start=1), path))
 
 
 def parse_line(number: int, text: str, path: str) -> Prop:
@@ -141,103 +180,122 @@ def parse_line(number: int, text: str, path: str) -> Prop:
     return Prop(name.upper(), found, value, number)
 
 
-def scan(data: bytes, path: str) -> list[RawCalendar]:
-    """Every VCALENDAR in the file (there may be several, as in some CalDAV exports)."""
-    calendars: list[RawCalendar] = []
-    stack: list[tuple[str, int]] = []
-    event: RawEvent | None = None
-    zone: list[str] = []
-    for number, text in content_lines(decode(data, path), path):
-        prop = parse_line(number, text, path)
-        if prop.name in ("BEGIN", "END"):
-            event = _structure(prop, stack, calendars, event, zone, path)
-            continue
-        if not stack:
+def scan(lines: Iterable[tuple[int, str]], path: str) -> Iterator[Item]:
+    """Each VEVENT with its calendar as soon as it ends, then (calendar, None) as each VCALENDAR
+    ends (its time zones are all known then). A file may hold several, as some CalDAV exports."""
+    scanner = Scanner(path)
+    for number, text in lines:
+        yield from scanner.line(number, text)
+    scanner.finish()
+
+
+Item = tuple["RawCalendar", "RawEvent | None"]
+
+
+class Scanner:
+    """The BEGIN/END structure of one file, read line by line."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.stack: list[tuple[str, int]] = []
+        self.calendar: RawCalendar | None = None
+        self.event: RawEvent | None = None
+        self.zone: list[str] = []
+        self.zone_line, self.zone_size, self.seen = 0, 0, False
+
+    def line(self, number: int, text: str) -> Iterator[Item]:
+        prop = parse_line(number, text, self.path)
+        if prop.name == "BEGIN":
+            self._begin(prop.value.strip().upper(), number)
+        elif prop.name == "END":
+            yield from self._end(prop.value.strip().upper(), number)
+        elif not self.stack:
             raise FormatError(
-                f"found {prop.name} outside BEGIN:VCALENDAR.", path=path, line=number, hint=HINT
+                f"found {prop.name} outside BEGIN:VCALENDAR.", path=self.path, line=number,
+                hint=HINT,
+            )  # fmt: skip
+        else:
+            self._collect(prop, text)
+
+    def finish(self) -> None:
+        if self.stack:
+            name, line = self.stack[-1]
+            raise FormatError(
+                f"BEGIN:{name} is never closed by END:{name}.", path=self.path, line=line
             )
-        _collect(prop, text, stack, calendars, event, zone)
-    if stack:
-        name, line = stack[-1]
-        raise FormatError(f"BEGIN:{name} is never closed by END:{name}.", path=path, line=line)
-    if not calendars:
-        raise FormatError("holds no BEGIN:VCALENDAR; it is not an iCalendar file.", path=path)
-    return calendars
+        if not self.seen:
+            raise FormatError(
+                "holds no BEGIN:VCALENDAR; it is not an iCalendar file.", path=self.path
+            )
+
+    def _collect(self, prop: Prop, text: str) -> None:
+        inner = self.stack[-1][0]
+        if inner == "VEVENT" and self.event is not None:
+            if prop.name in KEPT:  # only what tarry reads: X- properties and the like are dropped
+                self.event.props.append(prop)
+                self.event.size += len(prop.value)
+                if self.event.size > MAX_EVENT:
+                    raise FormatError(
+                        f"the event starting at line {self.event.line} holds over"
+                        f" {MAX_EVENT >> 20} MB of text; no calendar event does.",
+                        path=self.path, line=prop.line, hint=HINT,
+                    )  # fmt: skip
+        elif len(self.stack) == 1 and inner == "VCALENDAR" and self.calendar is not None:
+            self.calendar.props.setdefault(prop.name, prop.value)
+        elif self.zone and self.stack[1][0] == "VTIMEZONE":
+            self._zone_line(text, prop.line)
+
+    def _zone_line(self, text: str, number: int) -> None:
+        self.zone.append(text)
+        self.zone_size += len(text)
+        if self.zone_size > MAX_ZONE:
+            raise FormatError(
+                f"the VTIMEZONE starting at line {self.zone_line} is over {MAX_ZONE >> 10} KiB;"
+                " no time zone definition is.",
+                path=self.path, line=number, hint=HINT,
+            )  # fmt: skip
+
+    def _begin(self, name: str, line: int) -> None:
+        if not self.stack and name != "VCALENDAR":
+            raise FormatError(
+                f"found BEGIN:{name}, expected BEGIN:VCALENDAR.", path=self.path, line=line
+            )
+        if self.stack and name == "VCALENDAR":
+            raise FormatError("BEGIN:VCALENDAR inside another calendar.", path=self.path, line=line)
+        self.stack.append((name, line))
+        if name == "VCALENDAR":
+            self.calendar, self.seen = RawCalendar(line), True
+        elif len(self.stack) == 2 and name == "VEVENT":
+            self.event = RawEvent(line)
+        elif len(self.stack) == 2 and name == "VTIMEZONE":
+            self.zone, self.zone_line, self.zone_size = ["BEGIN:VTIMEZONE"], line, 0
+        elif self.zone:
+            self._zone_line(f"BEGIN:{name}", line)
+
+    def _end(self, name: str, line: int) -> Iterator[Item]:
+        if not self.stack or self.stack[-1][0] != name:
+            expected = f"END:{self.stack[-1][0]}" if self.stack else "BEGIN:VCALENDAR"
+            raise FormatError(
+                f"found END:{name}, expected {expected}.", path=self.path, line=line, hint=HINT
+            )
+        self.stack.pop()
+        calendar = self.calendar
+        assert calendar is not None  # the stack's first entry is always the calendar
+        if self.zone:
+            self._zone_line(f"END:{name}", line)
+            if name == "VTIMEZONE":
+                _keep_zone(self.zone, self.zone_line, calendar)
+                self.zone = []
+        if name == "VEVENT" and self.event is not None and not self.stack[1:]:
+            event, self.event = self.event, None
+            yield calendar, event
+        elif name == "VCALENDAR":
+            yield calendar, None
 
 
-def _collect(
-    prop: Prop,
-    text: str,
-    stack: list[tuple[str, int]],
-    calendars: list[RawCalendar],
-    event: RawEvent | None,
-    zone: list[str],
-) -> None:
-    inner = stack[-1][0]
-    if inner == "VEVENT" and event is not None:
-        event.props.append(prop)
-    elif len(stack) == 1 and inner == "VCALENDAR":
-        calendars[-1].props.setdefault(prop.name, prop.value)
-    elif zone and stack[1][0] == "VTIMEZONE":
-        zone.append(text)
-
-
-def _structure(
-    prop: Prop,
-    stack: list[tuple[str, int]],
-    calendars: list[RawCalendar],
-    event: RawEvent | None,
-    zone: list[str],
-    path: str,
-) -> RawEvent | None:
-    """Track BEGIN/END nesting; returns the VEVENT being read, if any."""
-    name = prop.value.strip().upper()
-    if prop.name == "BEGIN":
-        return _begin(name, prop.line, stack, calendars, event, zone, path)
-    if not stack or stack[-1][0] != name:
-        expected = f"END:{stack[-1][0]}" if stack else "BEGIN:VCALENDAR"
-        raise FormatError(
-            f"found END:{name}, expected {expected}.", path=path, line=prop.line, hint=HINT
-        )
-    stack.pop()
-    if zone:
-        zone.append(f"END:{name}")
-        if name == "VTIMEZONE":
-            _keep_zone(zone, calendars[-1])
-    if name == "VEVENT" and event is not None:
-        calendars[-1].events.append(event)
-        return None
-    return event
-
-
-def _begin(
-    name: str,
-    line: int,
-    stack: list[tuple[str, int]],
-    calendars: list[RawCalendar],
-    event: RawEvent | None,
-    zone: list[str],
-    path: str,
-) -> RawEvent | None:
-    if not stack and name != "VCALENDAR":
-        raise FormatError(f"found BEGIN:{name}, expected BEGIN:VCALENDAR.", path=path, line=line)
-    if stack and name == "VCALENDAR":
-        raise FormatError("BEGIN:VCALENDAR inside another calendar.", path=path, line=line)
-    stack.append((name, line))
-    if name == "VCALENDAR":
-        calendars.append(RawCalendar(line))
-    elif len(stack) == 2 and name == "VEVENT":
-        return RawEvent(line)
-    elif len(stack) == 2 and name == "VTIMEZONE":
-        zone.append("BEGIN:VTIMEZONE")
-    elif zone:
-        zone.append(f"BEGIN:{name}")
-    return event
-
-
-def _keep_zone(zone: list[str], calendar: RawCalendar) -> None:
-    """Store a finished VTIMEZONE's text under its TZID (icalendar turns it into a tzinfo)."""
-    tzid = next((line.split(":", 1)[1] for line in zone if line.upper().startswith("TZID")), "")
+def _keep_zone(zone: list[str], line: int, calendar: RawCalendar) -> None:
+    """Keep a finished VTIMEZONE's text under its TZID (icalendar turns it into a tzinfo)."""
+    tzid = next((text.split(":", 1)[1] for text in zone if text.upper().startswith("TZID")), "")
     if tzid:
         calendar.timezones[tzid.strip()] = "\r\n".join(zone) + "\r\n"
-    zone.clear()
+        calendar.zone_lines[tzid.strip()] = line

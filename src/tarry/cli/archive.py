@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from tarry.cli.common import console, err_console, open_store
+from tarry.cli.common import console, err_console, open_store, warn_plain_text
 
 
 def export(
@@ -30,8 +30,7 @@ def export(
     err_console.print(
         f"Exported {sum(counts.values())} rows from {len(counts)} tables to {output}."
     )
-    if encrypted:
-        err_console.print("The export is plain text, not encrypted: keep it somewhere safe.")
+    warn_plain_text(encrypted, "The export")
 
 
 def import_backup(

@@ -10,10 +10,17 @@ import typer
 from rich.table import Table
 
 from tarry.base import clock, outputs
-from tarry.calendar import audit, blocks, export, feed, ics_import, rules
+from tarry.calendar import audit, blocks, export, feed, ics_import, ics_read, rules
 from tarry.calendar.expand import DEFAULT_CAP
-from tarry.cli.common import JSON_OPTION, console, err_console, open_store, print_json
-from tarry.cli.importing import import_app
+from tarry.cli.common import (
+    JSON_OPTION,
+    console,
+    err_console,
+    open_store,
+    print_json,
+    warn_plain_text,
+)
+from tarry.cli.importing import import_app, max_bytes_option, size
 
 calendar_app = typer.Typer(
     help="Time audit (imported calendars) and protected time (commitments as .ics).",
@@ -35,19 +42,27 @@ def import_calendar(
     since: str = typer.Option(None, "--since", help="Start of the window (default: 2 years ago)."),
     until: str = typer.Option(None, "--until", help="End of the window (default: 1 year ahead)."),
     cap: int = typer.Option(DEFAULT_CAP, "--max-per-series", help="Most instances per series."),
+    max_instances: int = typer.Option(
+        ics_read.MAX_INSTANCES,
+        "--max-instances",
+        metavar="N",
+        help="Most instances (and events read) in one import, all series together.",
+    ),
+    max_bytes: str = max_bytes_option("256M", "event text"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Import calendar events as time blocks; re-importing updates, never duplicates."""
     from rich.progress import Progress  # here: other `tarry import` commands do not need it
 
     window = ics_import.make_window(_when(since, "since"), _when(until, "until"))
+    budget = ics_read.instance_budget(max_instances, size(max_bytes))
     with (
         open_store() as store,
         Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar,
     ):
         task = bar.add_task("Reading", total=None)
         result = ics_import.import_calendar(
-            store, path, calendar=calendar, window=window, cap=max(cap, 1),
+            store, path, calendar=calendar, window=window, cap=max(cap, 1), budget=budget,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )  # fmt: skip
     if as_json:
@@ -239,12 +254,14 @@ def export_(
     """Write your commitments as an .ics calendar (one event with its RRULE per commitment)."""
     with open_store() as store:
         data = export.export_ics(store, zone=timezone, floating=floating)
+        encrypted = store.encrypted
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     outputs.write_bytes(output, data, field="output")
     err_console.print(f"Wrote {output}.")
+    warn_plain_text(encrypted, "The calendar")
 
 
 @calendar_app.command("feed")

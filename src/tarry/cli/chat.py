@@ -10,7 +10,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from rich.table import Table
 
 from tarry.cli.common import JSON_OPTION, console, err_console, open_store, print_json
-from tarry.cli.importing import import_app
+from tarry.cli.importing import import_app, max_bytes_option, size
 from tarry.cli.mirror import (
     AUTHOR_COL,
     CHAT_HELP,
@@ -22,7 +22,13 @@ from tarry.cli.mirror import (
     date_order_option,
     format_option,
 )
-from tarry.mirror.chats import ImportSummary, day_first, import_chat
+from tarry.mirror.chats import (
+    MAX_MESSAGES,
+    ImportSummary,
+    day_first,
+    import_chat,
+    message_budget,
+)
 
 
 @import_app.command("chat")
@@ -46,10 +52,15 @@ def chat(
     ts_format: str = TS_FORMAT,
     delimiter: str = DELIMITER,
     date_order: str | None = date_order_option(),
+    max_messages: int = typer.Option(
+        MAX_MESSAGES, "--max-messages", metavar="N", help="Most messages one import may add."
+    ),
+    max_bytes: str = max_bytes_option("1G", "messages"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Import a chat export. Importing it again adds only what is new; all or nothing."""
     columns = csv_columns(ts_col, author_col, text_col, ts_format)
+    budget = message_budget(max_messages, size(max_bytes))
     with open_store() as store, _bar() as bar:
         task = bar.add_task("Importing", total=None)
 
@@ -79,6 +90,7 @@ def chat(
             day_first=day_first(date_order),
             delimiter=delimiter,
             reassign_me=reassign_me,
+            budget=budget,
         )
     if as_json:
         print_json(summary.to_dict())

@@ -77,6 +77,12 @@ def ask_secret(text: str, *, confirm: bool = False) -> str:
     raise InvalidInput("The two entries differed three times; nothing was changed.")
 
 
+def warn_plain_text(encrypted: bool, what: str) -> None:
+    """After writing a file on request: from an encrypted store, say the file is not encrypted."""
+    if encrypted:
+        err_console.print(f"{what} is plain text, not encrypted: keep it somewhere safe.")
+
+
 def print_json(data: Any) -> None:
     """Write JSON to stdout: UTF-8, stable key order as given, one document."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

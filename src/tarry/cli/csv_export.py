@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from tarry.archive import csv_export
-from tarry.cli.common import err_console, open_store
+from tarry.cli.common import err_console, open_store, warn_plain_text
 
 
 def export_csv(
@@ -27,8 +27,7 @@ def export_csv(
         count = csv_export.export_table_file(store, table, output)
         encrypted = store.encrypted
     err_console.print(f"Exported {count} rows of {table} to {output}.", soft_wrap=True)
-    if encrypted:
-        err_console.print("The CSV is plain text, not encrypted: keep it somewhere safe.")
+    warn_plain_text(encrypted, "The CSV")
 
 
 def register(app: typer.Typer) -> None:

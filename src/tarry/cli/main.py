@@ -12,6 +12,8 @@ import click
 import typer
 
 from tarry import __version__
+from tarry.base import home as homes
+from tarry.base import process
 from tarry.base.errors import TarryError
 from tarry.cli.common import err_console, state
 
@@ -203,6 +205,12 @@ def render_error(exc: TarryError, argv: list[str] | None = None) -> None:
     err_console.print(f"[bold red]error:[/] {exc.message}", markup=True, soft_wrap=True)
     for line in hint_lines(exc, command, root):
         err_console.print(line, markup=False, soft_wrap=True)
+
+
+def main() -> None:
+    """The `tarry` program: protect the process, then run the command line."""
+    process.no_core_dumps()  # a core file would hold decrypted data and the data key
+    run()
 
 
 def run(argv: list[str] | None = None) -> None:

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from tarry.cli.common import JSON_OPTION, console, err_console, open_store, print_json
+from tarry.cli.common import (
+    JSON_OPTION,
+    console,
+    err_console,
+    open_store,
+    print_json,
+    warn_plain_text,
+)
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -33,8 +40,10 @@ def review(
 
     with open_store() as store:
         result = reviews.week(store, week)
+        encrypted = store.encrypted
     if markdown is not None:
         _save_markdown(result, markdown)
+        warn_plain_text(encrypted, "The Markdown file")
     if as_json:
         print_json(result.to_dict())
     else:

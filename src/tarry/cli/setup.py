@@ -198,7 +198,15 @@ def restore_command(
     if as_json:
         print_json(info.to_dict())
         return
-    console.print(f"Restored {sum(info.tables.values())} rows from {file}; verified.")
+    console.print(
+        f"Restored {sum(info.tables.values())} rows from {file}; verified.", soft_wrap=True
+    )
+    if info.encrypted_on_restore:
+        console.print(
+            "The backup was not encrypted; the restored store is encrypted with this store's"
+            " passphrase, as the store it replaced was.",
+            soft_wrap=True,
+        )
 
 
 def register(app: typer.Typer) -> None:

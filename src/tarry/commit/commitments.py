@@ -235,7 +235,8 @@ def _from_row(row: Any) -> Commitment:
 
 
 def by_id(store: Store, commitment_id: int) -> Commitment:
-    row = store.one(SELECT + " WHERE c.id = ?", (commitment_id,))
+    fits = -(2**63) <= commitment_id < 2**63  # beyond SQLite's 64 bits names nothing
+    row = store.one(SELECT + " WHERE c.id = ?", (commitment_id,)) if fits else None
     if row is None:
         raise NotFound(f"No commitment with id {commitment_id}.", step=Step.LIST_COMMITMENTS)
     return _from_row(row)

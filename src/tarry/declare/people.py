@@ -116,7 +116,9 @@ def get(store: Store, name: str) -> Person:
 
 
 def by_id(store: Store, person_id: int) -> Person:
-    row = store.one("SELECT * FROM people WHERE id = ?", (person_id,))
+    # An id beyond SQLite's 64 bits (a hand-typed URL) names nobody, rather than overflowing.
+    fits = -(2**63) <= person_id < 2**63
+    row = store.one("SELECT * FROM people WHERE id = ?", (person_id,)) if fits else None
     if row is None:
         raise NotFound(f"No person with id {person_id}.", step=Step.LIST_PEOPLE)
     return _from_row(store, row)

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from tarry.base import clock
+from tarry.base.budget import Budget
 from tarry.base.errors import Conflict, InvalidInput
 from tarry.base.source import Source, as_source
 from tarry.declare import contacts, people
@@ -33,6 +34,9 @@ BATCH = 5000
 PEEK = 2000  # messages read ahead to guess which author is the user
 CACHE_KIB = -65536  # SQLite's page cache during an import (negative: KiB)
 KEEP_SKIPPED = 200  # skipped records listed in the summary (all are counted)
+# One import's limits: far above a decade of a busy chat (about 2 million messages, 300 MB),
+# far below a zip that expands to fill the disk; each shell lets a person raise them.
+MAX_MESSAGES, MAX_BYTES = 5_000_000, 1 << 30
 AskMe = Callable[[list[str]], str | None]  # (authors) -> the user's author name, or None
 
 # One statement per batch of rows sent as a JSON array: SQLite reads it with json_each, so
@@ -131,6 +135,7 @@ def import_chat(
     day_first: bool | None = None,
     delimiter: str | None = None,
     reassign_me: bool = False,
+    budget: Budget | None = None,
 ) -> ImportSummary:
     """Import every conversation of the export at `path` (or the one named `chat`).
 
@@ -140,6 +145,7 @@ def import_chat(
     `title` stores a one-conversation export under that title, e.g. to merge a later export
     whose file is named differently into the conversation an earlier one created.
     `day_first` settles a WhatsApp export whose dates read either way (01/02/26).
+    `budget` bounds what the import may write (default: `message_budget()`).
     """
     source = as_source(path)
     if not source.exists():
@@ -147,7 +153,9 @@ def import_chat(
     chosen = registry.choose(source, fmt)  # detected once, here
     linked = people.get(store, person) if person else None
     summary = ImportSummary(str(source), chosen.name)
-    importer = Importer(store, chosen.name, linked, me, ask_me, reassign_me)
+    budget = budget or message_budget()
+    budget.start(store.home, 0 if source.is_folder else source.size())
+    importer = Importer(store, chosen.name, linked, me, ask_me, budget, reassign_me)
     options = Options(columns=columns, day_first=day_first, delimiter=delimiter)
     reading = Reading(chat, summary.skip, options)
     with ExitStack() as stack, store.tx():
@@ -170,6 +178,11 @@ def import_chat(
         else:
             contacts.record(store, after_id=start, after_reaction=start_reaction)
     return summary
+
+
+def message_budget(max_messages: int = MAX_MESSAGES, max_bytes: int = MAX_BYTES) -> Budget:
+    """What one chat import may write: messages, and bytes of them (as sent to the store)."""
+    return Budget(max_messages, max_bytes, "messages", "max_messages")
 
 
 def _check_me(me: str | None, summary: ImportSummary, path: Path) -> None:
@@ -214,10 +227,12 @@ class Importer:
         person: Any,
         me: str | None,
         ask_me: AskMe | None,
+        budget: Budget,
         reassign_me: bool = False,
     ) -> None:
         self.store, self.source, self.person = store, source, person
-        self.me, self.ask_me, self.reassign_me = me, ask_me, reassign_me
+        self.me, self.ask_me, self.budget = me, ask_me, budget
+        self.reassign_me = reassign_me
         self.relinked = False
         self.refs: list[tuple[str, str, str]] = []  # (key, source id, reply to) of a batch
         self.reactions: list[tuple[Any, ...]] = []  # (key, author, is_me, person_id, emoji)
@@ -239,8 +254,9 @@ class Importer:
         rows = self._rows(conversation_id, conversation.title, messages, links, summary)
         insert = INSERT if row is None else INSERT_AGAIN
         for batch in _batches(rows):
-            payload = (conversation_id, as_json(batch))
-            summary.new += self.store.conn.execute(insert, payload).rowcount
+            encoded = as_json(batch)
+            self.budget.add(len(batch), len(encoded))  # before writing: stops at the limit
+            summary.new += self.store.conn.execute(insert, (conversation_id, encoded)).rowcount
             self._store_refs(conversation_id)
         summary.already_present = summary.messages - summary.new
         if row is not None and (row["me"] != me or row["person_id"] != links.person_id):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -9,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from tarry.base import home as homes
+from tarry.base import scratch
 from tarry.base.errors import Step, StoreError
 from tarry.base.home import Home, Place
-from tarry.store import crypto, migrations, swap, unlock
+from tarry.store import crypto, integrity, migrations, swap, unlock
 from tarry.store.connection import (
     DAMAGED_HINT,
     connect,
@@ -21,6 +25,7 @@ from tarry.store.connection import (
 )
 
 Params = Sequence[Any] | dict[str, Any]
+NEW_PREFIX = "tarry.db.new-"  # then the creating process's pid
 
 
 class Store:
@@ -59,14 +64,19 @@ class Store:
         header = crypto.header_path(path)
         if directory.is_dir():
             swap.finish(directory)
-        if not path.exists() and not header.exists() and not create:
-            raise StoreError(f"No tarry store in {directory}.", step=Step.INIT)
+        if not path.exists() and not header.exists():
+            if not create:
+                raise StoreError(f"No tarry store in {directory}.", step=Step.INIT)
+            create_plain(homes.ensure(directory))
         homes.ensure(directory)
+        integrity.refuse_missing(path, header)
         if header.exists():
             key = key or unlock.data_key(header, passphrase=passphrase, unlocker=unlocker)
-            conn = connect_encrypted(path, key)
+            integrity.probe(path, key)
+            conn = connect_encrypted(path, key, verify=False)
         else:
             _refuse_headerless(path)
+            integrity.probe(path, None)
             key, conn = None, connect(path)
         return cls._upgraded(conn, path, key)
 
@@ -84,6 +94,8 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        if self.path.name == homes.DB_NAME:
+            integrity.note(self.path)  # as tarry leaves it: no full check next time
 
     def __enter__(self) -> Store:
         return self
@@ -132,6 +144,32 @@ class Store:
     @property
     def version(self) -> int:
         return migrations.current_version(self)
+
+
+def create_plain(directory: Path) -> None:
+    """A new plain store, made whole under another name and linked in: a tarry.db that exists
+    is never half-made (an empty one is damage), and two processes creating it at once agree."""
+    path = homes.db_path(directory)
+    scratch.sweep(directory, NEW_PREFIX)  # left by a process killed while creating
+    partial = directory / f"{NEW_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        build(partial, None)
+        with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+            os.link(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def build(path: Path, key: bytes | None) -> None:
+    """Create the database at `path` with every migration applied, leaving no -wal beside it."""
+    conn = connect(path) if key is None else connect_encrypted(path, key, verify=False)
+    try:
+        migrations.upgrade(Store(conn, path, key))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    homes.private_file(path)
+    path.with_name(path.name + "-wal").unlink(missing_ok=True)
 
 
 def _refuse_headerless(path: Path) -> None:

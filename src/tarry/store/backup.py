@@ -2,8 +2,10 @@
 
 A backup file is a zip (stored, not compressed) holding `manifest.json`, `tarry.db` (a snapshot
 taken with the backup API: an encrypted store's snapshot stays encrypted) and, for an encrypted
-store, its key header `tarry.key`. It is written to `FILE.partial` and renamed. Backup and restore
-are verified by comparing canonical digests of every table's rows.
+store, its key header `tarry.key` and sealed contents (backup_file.py reads and checks the file).
+It is written to `FILE.partial` and renamed. Backup and restore are verified by comparing
+canonical digests of every table's rows; a restored database must have exactly the schema tarry
+writes (schema.py), and a plain one restored over an encrypted store is encrypted as it goes.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import zipfile
 from collections.abc import Iterator
@@ -24,27 +25,35 @@ from tarry.base import clock
 from tarry.base import home as homes
 from tarry.base.errors import Conflict, FormatError, Step, StoreError
 from tarry.base.home import Home, Place
-from tarry.store import crypto, swap, unlock
-from tarry.store.connection import FULL_HINT, connect, connect_encrypted, snapshot
+from tarry.store import crypto, schema, swap, unlock
+from tarry.store.backup_file import (
+    CHUNK,
+    DB,
+    FORMAT,
+    HEADER,
+    MANIFEST,
+    NOT_A_BACKUP_HINT,
+    SEALED,
+    SUFFIX,
+    VERSION,
+    extract,
+    read_manifest,
+    refuse_newer,
+    seal_contents,
+)
+from tarry.store.backup_file import contents as read_contents
+from tarry.store.connection import (
+    FULL_HINT,
+    apply_key,
+    connect,
+    connect_encrypted,
+    export_encrypted,
+    open_read_only,
+    snapshot,
+)
 
 if TYPE_CHECKING:
     from tarry.store import Store
-
-FORMAT, VERSION = "tarry-backup", 1
-MANIFEST, DB, HEADER = "manifest.json", swap.DB, crypto.HEADER_NAME
-SUFFIX = ".tarry-backup"
-CHUNK = 1 << 20
-NOT_A_BACKUP_HINT = "Give a file written by tarry's backup."
-# What the zipfile module raises for damaged or unsupported archives (and json for bad text).
-ZIP_ERRORS = (
-    OSError,
-    zipfile.BadZipFile,
-    KeyError,
-    ValueError,
-    NotImplementedError,
-    EOFError,
-    RuntimeError,
-)
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,7 @@ class BackupInfo:
     tables: dict[str, int]
     created_at: str
     schema_version: int
+    encrypted_on_restore: bool = False  # a plain backup restored over an encrypted store
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "path": str(self.path)}
@@ -156,22 +166,30 @@ def _open_copy(db: Path, key: bytes | None) -> sqlite3.Connection:
 
 
 def _write_archive(dest: Path, db: Path, info: BackupInfo, store: Store) -> None:
+    contents = {
+        "created_at": info.created_at,
+        "digest": info.digest,
+        "tables": info.tables,
+    }
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
-        "created_at": info.created_at,
         "encrypted": info.encrypted,
         "schema_version": info.schema_version,
-        "digest": info.digest,
-        "tables": info.tables,
         "files": {DB: _sha256(db)},
     }
+    if not info.encrypted:
+        manifest |= contents
     partial = dest.with_name(dest.name + ".partial")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
         if info.encrypted:
+            assert store.key is not None
             header = crypto.header_path(store.path).read_bytes()
             archive.writestr(HEADER, header)
             manifest["files"][HEADER] = hashlib.sha256(header).hexdigest()
+            # What restore needs only once unlocked stays sealed: row counts and a digest of
+            # every row would tell a reader of the file how much it holds and confirm guesses.
+            archive.writestr(SEALED, seal_contents(store.key, contents))
         archive.write(db, DB)
         archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
     with partial.open("rb+") as fp:
@@ -192,57 +210,6 @@ def _sha256(path: Path) -> str:
 # --- restore -----------------------------------------------------------------------------
 
 
-def read_manifest(src: Path) -> dict[str, Any]:
-    """The manifest of a backup file; FormatError if `src` is not one."""
-    try:
-        with zipfile.ZipFile(src) as archive, archive.open(MANIFEST) as member:
-            manifest = json.loads(member.read(1 << 20))  # bounded: never inflate a bomb
-    except ZIP_ERRORS as exc:
-        raise FormatError(
-            f"not a tarry backup ({exc})", path=str(src), hint=NOT_A_BACKUP_HINT
-        ) from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise FormatError("not a tarry backup manifest", path=str(src), hint=NOT_A_BACKUP_HINT)
-    if manifest.get("version") != VERSION:
-        raise FormatError(
-            f"backup format version {manifest.get('version')} is not supported",
-            path=str(src),
-            hint="Restore it with the tarry version that wrote it.",
-        )
-    return manifest
-
-
-def _extract(src: Path, folder: Path, manifest: dict[str, Any]) -> None:
-    """Copy the known members out (never a path taken from the archive), checking each hash."""
-    files = manifest.get("files")
-    if not isinstance(files, dict) or DB not in files:
-        raise FormatError("the manifest lists no database", path=str(src), hint=NOT_A_BACKUP_HINT)
-    try:
-        _copy_members(src, folder, files)
-    except ZIP_ERRORS as exc:
-        raise FormatError(f"damaged backup ({exc})", path=str(src), hint=NOT_A_BACKUP_HINT) from exc
-
-
-def _copy_members(src: Path, folder: Path, files: dict[str, Any]) -> None:
-    with zipfile.ZipFile(src) as archive:
-        for name in (DB, HEADER):
-            if name not in files:
-                continue
-            if archive.getinfo(name).file_size > shutil.disk_usage(folder).free:
-                raise StoreError(f"Not enough free disk space to restore {src}.", FULL_HINT)
-            digest = hashlib.sha256()
-            target = folder / name
-            with archive.open(name) as member, target.open("wb") as out:
-                while chunk := member.read(CHUNK):
-                    digest.update(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            target.chmod(0o600)
-            if digest.hexdigest() != files[name]:
-                raise FormatError(f"{name} does not match its checksum", path=str(src))
-
-
 def restore(
     src: Path,
     home: Place,
@@ -254,13 +221,14 @@ def restore(
     """Replace the store in `home` with the backup `src`, verified against its manifest.
 
     An existing store is kept in `home/backups/replaced-STAMP/` (only with `replace`).
-    Unlocking an encrypted backup takes the passphrase it had when the backup was made.
+    Unlocking an encrypted backup takes the passphrase it had when the backup was made. A plain
+    backup restored over an encrypted store is encrypted with that store's key (its passphrase
+    is asked): a restore never removes encryption.
     """
     directory = homes.ensure(Home.of(home).path)
     swap.finish(directory)
-    existing = (
-        homes.db_path(directory).exists() or crypto.header_path(homes.db_path(directory)).exists()
-    )
+    current_header = crypto.header_path(homes.db_path(directory))
+    existing = homes.db_path(directory).exists() or current_header.exists()
     if existing and not replace:
         raise Conflict(
             f"There is already a store in {directory}.",
@@ -268,17 +236,28 @@ def restore(
             field="replace",
         )
     manifest = read_manifest(src)
+    refuse_newer(manifest, src)
     folder = swap.staging(directory)
     try:
-        _extract(src, folder, manifest)
+        extract(src, folder, manifest)
         key = _staged_key(folder, passphrase, unlocker)
-        _check_copy(folder / DB, key, manifest["digest"])
+        contents = read_contents(src, manifest, key)
+        contents["schema_version"] = _check_schema(folder / DB, key, src)
+        _check_copy(folder / DB, key, contents["digest"])
+        encrypted_now = key is None and current_header.exists()
+        if encrypted_now:
+            key = _encrypt_staged(folder, current_header, contents["digest"], passphrase, unlocker)
     except BaseException:
         swap.finish(directory)  # no READY marker: the staging is dropped, the store untouched
         raise
     stamp = clock.now().strftime("%Y%m%dT%H%M%S")
     swap.commit(directory, directory / "backups" / f"replaced-{stamp}" if existing else None)
-    return _verified(src, directory, manifest, key)
+    info = _verified(src, directory, contents, key)
+    return replace_info(info, encrypted_on_restore=encrypted_now)
+
+
+def replace_info(info: BackupInfo, **changes: Any) -> BackupInfo:
+    return BackupInfo(**{**info.__dict__, **changes})
 
 
 def _staged_key(
@@ -290,7 +269,39 @@ def _staged_key(
     return unlock.data_key(header, passphrase=passphrase, unlocker=unlocker)
 
 
-def _verified(src: Path, home: Path, manifest: dict[str, Any], key: bytes | None) -> BackupInfo:
+def _check_schema(db: Path, key: bytes | None, src: Path) -> int:
+    """Before any row is read: the schema must be exactly one tarry writes (no code inside)."""
+    conn = open_read_only(db, key)
+    try:
+        return schema.check(conn, str(src))
+    except sqlite3.DatabaseError as exc:
+        raise FormatError(
+            f"the database in the backup cannot be read ({exc})",
+            path=str(src),
+            hint=NOT_A_BACKUP_HINT,
+        ) from exc
+    finally:
+        conn.close()
+
+
+def _encrypt_staged(
+    folder: Path,
+    header: Path,
+    digest: str,
+    passphrase: str | None,
+    unlocker: unlock.Unlocker | None,
+) -> bytes:
+    """Encrypt the staged plain database with the current store's key; stage its header too."""
+    key = unlock.data_key(header, passphrase=passphrase, unlocker=unlocker)
+    encrypted = folder / (DB + ".encrypted")
+    export_encrypted(folder / DB, encrypted, key)
+    _check_copy(encrypted, key, digest)
+    os.replace(encrypted, folder / DB)
+    crypto.write_atomically(folder / HEADER, header.read_bytes())
+    return key
+
+
+def _verified(src: Path, home: Path, contents: dict[str, Any], key: bytes | None) -> BackupInfo:
     """Open the restored store and compare its digest with the backup's."""
     from tarry.store import Store
 
@@ -298,9 +309,10 @@ def _verified(src: Path, home: Path, manifest: dict[str, Any], key: bytes | None
         digest = canonical_digest(store.conn)
         tables = table_counts(store.conn)
         version = store.version
-    if digest != manifest["digest"] and version == manifest.get("schema_version"):
+    # A backup from an older tarry was migrated on opening: its rows may differ by design.
+    if digest != contents["digest"] and version == contents["schema_version"]:
         raise StoreError(
             f"The restored store in {home} does not match {src}.",
             "The previous store is in backups/replaced-*; move it back and report this.",
         )
-    return BackupInfo(src, key is not None, digest, tables, str(manifest["created_at"]), version)
+    return BackupInfo(src, key is not None, digest, tables, contents["created_at"], version)

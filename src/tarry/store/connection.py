@@ -88,6 +88,29 @@ def check_key(path: Path, key: bytes) -> None:
         probe.close()
 
 
+def open_read_only(path: Path, key: bytes | None) -> sqlite3.Connection:
+    """A read-only connection that runs none of the file's own code in functions it calls.
+
+    For files tarry did not make itself (a backup to restore): `trusted_schema` off keeps
+    views and triggers from calling functions with side effects.
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn: Any = (
+        sqlite3.connect(uri, uri=True)
+        if key is None
+        else cipher.connect(uri, uri=True, factory=CipherConnection)
+    )
+    try:
+        if key is not None:
+            apply_key(conn, key)
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.execute("PRAGMA query_only = ON")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise damaged(path, exc) from exc
+    return conn
+
+
 def apply_key(conn: Any, key: bytes) -> None:
     """Key a fresh SQLCipher connection. The raw-key form skips SQLCipher's own slow KDF."""
     if len(key) != 32:
@@ -103,6 +126,20 @@ def configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA temp_store = MEMORY")
+
+
+def export_encrypted(plain: Path, target: Path, key: bytes) -> None:
+    """Copy every table, index and trigger of a plain database into a new SQLCipher file."""
+    conn = cipher.connect(str(plain), isolation_level=None)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        raw_key = f"x'{key.hex()}'"  # SQLCipher's raw-key form: no second KDF
+        conn.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(target), raw_key))
+        conn.execute("SELECT sqlcipher_export('encrypted')")
+        conn.execute("DETACH DATABASE encrypted")
+    finally:
+        conn.close()
+    target.chmod(0o600)
 
 
 def is_encrypted_file(path: Path) -> bool:

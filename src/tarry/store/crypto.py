@@ -34,6 +34,7 @@ BASE32, RECOVERY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"), 52  # 25
 # The floor the issue sets (64 MiB, 3 passes); tuning only raises cost from here.
 FLOOR_MEMORY_KIB, FLOOR_ITERATIONS, PARALLELISM = 64 * 1024, 3, 4
 MAX_MEMORY_KIB = 1024 * 1024
+MAX_HEADER = 64 << 10  # a key header is under 2 KiB
 TUNE_TARGET_S = 0.5
 BAD_HEADER_HINT = "The key header is damaged. Restore tarry.key (or the whole store) from a backup."
 
@@ -51,7 +52,10 @@ class KdfParams:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> KdfParams:
-        params = cls(int(data["memory_kib"]), int(data["iterations"]), int(data["parallelism"]))
+        numbers = [data["memory_kib"], data["iterations"], data["parallelism"]]
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
+            raise ValueError(f"key derivation parameters must be whole numbers: {numbers}")
+        params = cls(*numbers)
         # A hostile header must not make us allocate terabytes or spin for hours.
         sane = (
             data.get("name") == "argon2id"
@@ -213,6 +217,11 @@ def from_json(raw: bytes) -> Header:
         raise StoreError(
             f"Cannot read the key header: {exc}.", BAD_HEADER_HINT, step=Step.RESTORE
         ) from exc
+    except RecursionError as exc:
+        raise StoreError(
+            "Cannot read the key header: it is nested too deeply.", BAD_HEADER_HINT,
+            step=Step.RESTORE,
+        ) from exc
 
 
 def _read_wrap(data: dict[str, Any]) -> Wrap:
@@ -226,9 +235,15 @@ def _read_wrap(data: dict[str, Any]) -> Wrap:
 
 def read(path: Path) -> Header:
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fp:
+            raw = fp.read(MAX_HEADER + 1)
     except OSError as exc:
         raise StoreError(f"Cannot read the key header {path}: {exc.strerror}.") from exc
+    if len(raw) > MAX_HEADER:
+        raise StoreError(
+            f"Cannot read the key header {path}: it is over {MAX_HEADER >> 10} KiB.",
+            BAD_HEADER_HINT,
+        )
     return from_json(raw)
 
 

@@ -10,13 +10,11 @@ import uuid
 from dataclasses import replace
 from pathlib import Path
 
-import sqlcipher3.dbapi2 as cipher
-
 from tarry.base import home as homes
 from tarry.base.errors import Conflict, FormatError, LockedError, Step, StoreError
 from tarry.base.home import Home, Place
-from tarry.store import Store, backup, crypto, swap, unlock
-from tarry.store.connection import connect_encrypted
+from tarry.store import Store, backup, build, crypto, swap, unlock
+from tarry.store.connection import connect_encrypted, export_encrypted
 
 
 def header_of(home: Path) -> Path:
@@ -51,8 +49,11 @@ def create(home: Place, passphrase: str, kdf: crypto.KdfParams | None = None) ->
             step=Step.ENCRYPT,
         )
     header, data_key, recovery = _new_header(passphrase, kdf)
-    # The header first: a database must never exist without the header that opens it.
-    crypto.write(header_of(directory), header)
+    # Both are made in staging and swapped in together: neither ever exists without the other.
+    folder = swap.staging(directory)
+    crypto.write(folder / crypto.HEADER_NAME, header)
+    build(folder / swap.DB, data_key)
+    swap.commit(directory, aside=None)
     Store.open(directory, key=data_key).close()
     return recovery
 
@@ -71,7 +72,7 @@ def encrypt(home: Place, passphrase: str, kdf: crypto.KdfParams | None = None) -
         expected = backup.canonical_digest(plain.conn)
         plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     folder = swap.staging(directory)
-    _export_encrypted(homes.db_path(directory), folder / swap.DB, data_key)
+    export_encrypted(homes.db_path(directory), folder / swap.DB, data_key)
     _verify(folder / swap.DB, data_key, expected)
     crypto.write(folder / crypto.HEADER_NAME, header)
     swap.commit(directory, aside=None)
@@ -89,20 +90,6 @@ def plain_backups(home: Place) -> list[Path]:
         except FormatError:
             continue  # not a backup of ours; nothing to say about it
     return found
-
-
-def _export_encrypted(plain: Path, target: Path, data_key: bytes) -> None:
-    """Copy every table, index and trigger into a new SQLCipher file (sqlcipher_export)."""
-    conn = cipher.connect(str(plain), isolation_level=None)
-    try:
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        raw_key = f"x'{data_key.hex()}'"  # SQLCipher's raw-key form: no second KDF
-        conn.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(target), raw_key))
-        conn.execute("SELECT sqlcipher_export('encrypted')")
-        conn.execute("DETACH DATABASE encrypted")
-    finally:
-        conn.close()
-    homes.private_file(target)
 
 
 def _verify(path: Path, data_key: bytes, expected: str) -> None:

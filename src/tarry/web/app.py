@@ -16,7 +16,8 @@ from tarry.web.cache import PageCache
 from tarry.web.config import Config, open_store
 from tarry.web.errors import HANDLED, render_error
 from tarry.web.pages import TEMPLATES
-from tarry.web.security import GuardMiddleware
+from tarry.web.security import ASGIApp, GuardMiddleware, SecurityHeaders
+from tarry.web.writes import OffLoop
 
 __all__ = ["Config", "create_app"]
 
@@ -29,6 +30,13 @@ class Stores(threading.local):
     store: Store | None = None
 
 
+class App(Starlette):
+    """Starlette with the security headers outermost: on every response, 500s included."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 def create_app(config: Config) -> Starlette:
     stores = Stores()
 
@@ -37,9 +45,9 @@ def create_app(config: Config) -> Starlette:
             stores.store = open_store(config)
         return stores.store
 
-    app = Starlette(
+    app = App(
         routes=[*routes.all_routes(), Mount("/static", StaticFiles(directory=STATIC))],
-        middleware=[Middleware(GuardMiddleware, guard=config.guard)],
+        middleware=[Middleware(GuardMiddleware, guard=config.guard), Middleware(OffLoop)],
         exception_handlers=dict.fromkeys(HANDLED, render_error),
     )
     app.state.config = config

@@ -1,9 +1,11 @@
-"""Imports started from the browser run in a worker thread; their progress is polled."""
+"""Imports started from the browser run in a worker thread; their progress is polled, and a
+running one can be cancelled (the importer's progress callback raises, so it rolls back)."""
 
 from __future__ import annotations
 
 import logging
 import secrets
+import sqlite3
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -16,24 +18,36 @@ from tarry.web.words import shown
 log = logging.getLogger("tarry.web")
 
 
+class Cancelled(TarryError):
+    """Raised inside an import whose job was cancelled from the browser."""
+
+
 @dataclass
 class Job:
     id: str
     kind: str  # chat or calendar
     filename: str
-    status: str = "running"  # running, done, failed
+    status: str = "running"  # running, done, failed, cancelled
     done: int = 0
     total: int = 0
     summary: dict[str, Any] | None = None
     error: str = ""
     hint: str = ""
+    stop: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
 
     def progress(self, done: int, total: int) -> None:
+        """The importer's progress callback: also where a cancelled import stops."""
+        if self.stop.is_set():
+            raise Cancelled("The import was cancelled; nothing was changed.")
         self.done, self.total = done, total
+
+    def cancel(self) -> None:
+        if self.status == "running":
+            self.stop.set()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,6 +81,8 @@ class Jobs:
         try:
             job.summary = work(job)
             job.status = "done"
+        except Cancelled as exc:
+            job.status, job.error = "cancelled", exc.message
         except Exception as exc:  # shown to the user, never a silent thread death
             error = explained(exc)
             if error is None:

@@ -16,7 +16,7 @@ from tarry.mirror.formats import registry
 from tarry.store import Store
 from tarry.web import uploads
 from tarry.web.config import Config, open_store
-from tarry.web.forms import check_csrf
+from tarry.web.forms import check_csrf, checked_form
 from tarry.web.jobs import Job, Jobs
 from tarry.web.pages import page
 
@@ -51,9 +51,10 @@ async def upload(request: Request) -> Response:
     """Stream the file into the private home, then import it in the background."""
     config: Config = request.app.state.config
     kind = request.path_params["kind"]
-    received = await uploads.receive(request, config.home.path)
+    received = await uploads.receive(
+        request, config.home.path, lambda token: check_csrf(request, token)
+    )
     try:
-        check_csrf(request, received.fields.get("_csrf", ""))
         if kind not in KINDS:
             raise NotFound(f"Nothing to import as {kind!r}.", "Import a chat or a calendar.")
         if received.spool is None:
@@ -93,9 +94,18 @@ def _import(store: Store, kind: str, received: uploads.Upload, job: Job) -> dict
     ).to_dict()  # fmt: skip
 
 
+async def cancel(request: Request) -> Response:
+    """Stop a running import; it rolls back and its page says so."""
+    await checked_form(request)
+    job = jobs_of(request).get(request.path_params["id"])
+    job.cancel()
+    return RedirectResponse(f"/import/jobs/{job.id}", status_code=303)
+
+
 def routes() -> list[BaseRoute]:
     return [
         *page("/import", "import.html", import_page),
+        Route("/import/jobs/{id:str}/cancel", cancel, methods=["POST"]),
         Route("/import/{kind:str}", upload, methods=["POST"]),
         *page("/import/jobs/{id:str}", "job.html", job_page),
     ]
