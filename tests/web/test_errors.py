@@ -44,9 +44,9 @@ def test_a_busy_store_is_explained_not_a_bare_500(web: Web, home: Path) -> None:
     finally:
         other.execute("ROLLBACK")
         other.close()
-    assert response.status_code == 500  # type: ignore[attr-defined]
-    assert "is busy" in response.text  # type: ignore[attr-defined]
-    assert "wait for it and try again" in response.text  # type: ignore[attr-defined]
+    assert response.status_code == 503  # type: ignore[attr-defined]
+    assert "tarry is busy" in response.text  # type: ignore[attr-defined]
+    assert ">Ana</textarea>" in response.text  # type: ignore[attr-defined]  # what was typed
 
 
 def test_a_damaged_store_is_explained(anonymous: Web, home: Path) -> None:

@@ -193,6 +193,8 @@ class Misbehaved(TarryError):
     """A server sent something it should not have (the relay tampered, replayed, forged ...)."""
 
     http_status = 502
+
+
 class NoSpace(TarryError):
     """Not enough free disk space to go on safely; nothing was changed."""
 

@@ -43,8 +43,12 @@ class Reading:
             )
             raise TooLarge(
                 f"The calendar holds {what}; nothing was imported.",
-                "If it really is that large, raise the limit (--max-instances N or"
-                " --max-bytes SIZE), or import a narrower export.",
+                "If it really is that large, raise the limit, or import a narrower export.",
+                field="max_instances" if self.events > self.budget.max_records else "max_bytes",
+                expected="a higher limit",
+                example=str(2 * self.budget.max_records)
+                if self.events > self.budget.max_records
+                else "512M",
             )
 
     def check_size(self, source: Source) -> None:
@@ -53,7 +57,10 @@ class Reading:
             raise TooLarge(
                 f"{source} is {self.total / (1 << 20):.0f} MiB; a calendar import reads at most"
                 f" {self.budget.max_bytes >> 20} MiB. Nothing was imported.",
-                "If it really is a calendar that large, raise the limit: --max-bytes SIZE.",
+                "If it really is a calendar that large, raise the limit.",
+                field="max_bytes",
+                expected="a size in bytes, or with K, M or G",
+                example="512M",
             )
 
     def bytes_read(self, count: int) -> None:

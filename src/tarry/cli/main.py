@@ -12,7 +12,6 @@ import click
 import typer
 
 from tarry import __version__
-from tarry.base import home as homes
 from tarry.base import process
 from tarry.base.errors import TarryError
 from tarry.cli.common import err_console, state

@@ -43,8 +43,6 @@ from tarry.store.backup_file import (
 )
 from tarry.store.backup_file import contents as read_contents
 from tarry.store.connection import (
-    FULL_HINT,
-    apply_key,
     connect,
     connect_encrypted,
     export_encrypted,

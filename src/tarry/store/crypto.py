@@ -219,7 +219,8 @@ def from_json(raw: bytes) -> Header:
         ) from exc
     except RecursionError as exc:
         raise StoreError(
-            "Cannot read the key header: it is nested too deeply.", BAD_HEADER_HINT,
+            "Cannot read the key header: it is nested too deeply.",
+            BAD_HEADER_HINT,
             step=Step.RESTORE,
         ) from exc
 
@@ -243,6 +244,7 @@ def read(path: Path) -> Header:
         raise StoreError(
             f"Cannot read the key header {path}: it is over {MAX_HEADER >> 10} KiB.",
             BAD_HEADER_HINT,
+            step=Step.RESTORE,
         )
     return from_json(raw)
 

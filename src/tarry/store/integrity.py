@@ -18,15 +18,15 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as cipher
 
-from tarry.base.errors import StoreError
-from tarry.store.connection import DAMAGED_HINT, CipherConnection, apply_key
+from tarry.base.errors import Step, StoreError
+from tarry.store.connection import CipherConnection, apply_key, damaged_store
 
 NOTE_SUFFIX = "-verified"  # beside tarry.db: the file's state when tarry last used it
 NOTE_WIDTH = 64  # the note is padded to a fixed width, so it is rewritten in place
 FULL_CHECK_LIMIT = 256 << 20  # reading every page costs about 10 ms per MB
 GONE_HINT = (
-    "Nothing was changed. Restore a backup (`tarry restore FILE`, with --replace); "
-    "backups are in the backups/ folder beside it unless you keep them elsewhere."
+    "Nothing was changed. Restore a backup over it; backups are in the backups/ folder"
+    " beside it unless you keep them elsewhere."
 )
 
 
@@ -34,14 +34,17 @@ def refuse_missing(path: Path, header: Path) -> None:
     """A store that existed (its key header is here) but whose database is gone or empty is
     damage; so is an empty database, or anything other than a file, in its place."""
     if path.is_dir() or (path.exists() and not path.is_file()):
-        raise StoreError(f"The store {path} is not a file.", DAMAGED_HINT)
+        raise damaged_store(f"The store {path} is not a file.")
     if header.exists() and not path.exists():
         raise StoreError(
             f"The store's database {path} is missing, but its key header {header.name} is there.",
             GONE_HINT,
+            step=Step.RESTORE,
         )
     if path.exists() and path.stat().st_size == 0:
-        raise StoreError(f"The store's database {path} is empty (0 bytes).", GONE_HINT)
+        raise StoreError(
+            f"The store's database {path} is empty (0 bytes).", GONE_HINT, step=Step.RESTORE
+        )
 
 
 def probe(path: Path, key: bytes | None) -> None:
@@ -55,15 +58,11 @@ def probe(path: Path, key: bytes | None) -> None:
         # Read as immutable, the file may have been caught mid-checkpoint by another process
         # that started writing since: then read it again the ordinary way, as that one sees it.
         if not (immutable and _log_to_replay(path)):
-            raise StoreError(
-                f"The store {path} is damaged or unreadable ({exc}).", DAMAGED_HINT
-            ) from exc
+            raise damaged_store(f"The store {path} is damaged or unreadable ({exc}).") from exc
         try:
             _read(path, key, full, immutable=False)
         except (sqlite3.DatabaseError, cipher.DatabaseError) as again:
-            raise StoreError(
-                f"The store {path} is damaged or unreadable ({again}).", DAMAGED_HINT
-            ) from again
+            raise damaged_store(f"The store {path} is damaged or unreadable ({again}).") from again
     if full:
         note(path)
 

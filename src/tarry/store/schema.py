@@ -16,7 +16,7 @@ from tarry.store import migrations
 
 Entry = tuple[str, str, str, str]  # type, name, table, sql
 NEWER_HINT = "Restore it with the tarry version that wrote it (or a newer one), then export."
-FOREIGN_HINT = "Give a file written by `tarry backup`; tarry never restores a changed schema."
+FOREIGN_HINT = "Give a file written by tarry's backup; tarry never restores a changed schema."
 
 
 def entries(conn: sqlite3.Connection) -> set[Entry]:

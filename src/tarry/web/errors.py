@@ -15,7 +15,9 @@ from starlette.responses import JSONResponse, Response
 from tarry.base.errors import TarryError
 from tarry.store.connection import explained
 from tarry.web.pages import render, wants_json
+from tarry.web.security import SAFE_METHODS
 from tarry.web.words import shown
+from tarry.web.writes import busy_response, is_busy
 
 log = logging.getLogger("tarry.web")
 
@@ -51,11 +53,22 @@ def as_tarry_error(request: Request, exc: Exception) -> TarryError:
 
 async def render_error(request: Request, exc: Exception) -> Response:
     """The one handler for every exception: a page, or JSON for a .json address."""
+    if busy_write(request, exc) and not wants_json(request):
+        return busy_response(request)  # keeps what was typed, to post again
     error = as_tarry_error(request, exc)
     view = shown(error)
     if wants_json(request):
         return JSONResponse(view.to_dict(), status_code=view.status)
     return render(request, "error.html", {"shown": view}, status_code=view.status)
+
+
+def busy_write(request: Request, exc: Exception) -> bool:
+    """A write that waited for the store past its timeout (another process holds it)."""
+    return (
+        request.method not in SAFE_METHODS
+        and isinstance(exc, sqlite3.OperationalError)
+        and is_busy(exc)
+    )
 
 
 # Starlette picks a handler by the exception's class: every one of these comes here. The first

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import sqlite3
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 
 from anyio import to_thread
 from starlette.requests import Request
+from starlette.responses import Response
 
 from tarry.store.connection import SQLITE_BUSY
 from tarry.web.security import SAFE_METHODS, ASGIApp, Message, Receive, Scope, Send
@@ -80,19 +81,23 @@ def is_busy(exc: sqlite3.OperationalError) -> bool:
 
 
 async def busy_page(scope: Scope, receive: Receive, send: Send) -> None:
+    await busy_response(Request(scope, receive))(scope, receive, send)
+
+
+def busy_response(request: Request) -> Response:
+    """503 "busy, try again", with what was typed in a form that posts it again."""
     from tarry.web.pages import base_context, templates
 
-    request = Request(scope, receive)
-    body = scope.get("state", {}).get("form_body")
+    body = request.scope.get("state", {}).get("form_body")
     fields = [
         (k, v) for k, v in parse_qsl((body or b"").decode("utf-8", "replace")) if k != "_csrf"
     ]
     context: dict[str, Any] = {
         **base_context(request),
-        "action": scope["path"],
+        "action": request.scope["path"],
         "fields": fields,
         "upload": body is None,
     }
     response = templates.TemplateResponse(request, "busy.html", context, status_code=BUSY_STATUS)
     response.headers["retry-after"] = "5"
-    await response(scope, receive, send)
+    return response
