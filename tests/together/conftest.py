@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from tarry.relay.app import RelayConfig, create_relay_app
+from tarry.relay.app import create_relay_app
+from tarry.relay.service import RelayConfig
 from tarry.relay.sqlite import SqliteStorage
 from tarry.store import Store
 from tarry.together import pairing, pairs

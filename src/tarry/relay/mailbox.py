@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from tarry.base.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, RateLimited
 from tarry.relay import protocol
-from tarry.relay.app import Relay, json_of, read_body, relay_of
+from tarry.relay.service import Relay, json_of, read_body, relay_of
 from tarry.relay.storage import Pair, PairGone, SeqConflict
 
 REPAIR = "Pair again with `tarry together pair`."

@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 
 from tarry.base.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, RateLimited
 from tarry.relay import protocol
-from tarry.relay.app import Relay, read_body, relay_of
+from tarry.relay.service import Relay, read_body, relay_of
 from tarry.relay.storage import Nameplate
 
 SIDES = ("a", "b")
