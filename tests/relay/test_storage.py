@@ -82,8 +82,19 @@ def test_a_code_is_claimed_once_and_expires(storage: RelayStorage) -> None:
     assert storage.claim_nameplate(number, HIGH, NOW)
     assert not storage.claim_nameplate(number, STRANGER, NOW)
     assert storage.nameplate(number, NOW + 601) is None
-    storage.close_nameplate(number)
+    storage.close_nameplate(number, "b")
     assert storage.nameplate(number, NOW).closed  # type: ignore[union-attr]
+    assert not storage.claim_nameplate(number, HIGH, NOW)
+
+
+def test_a_closed_code_keeps_its_messages_until_both_sides_closed(storage: RelayStorage) -> None:
+    number = storage.create_nameplate(LOW, NOW, NOW + 600)
+    storage.put_pairing_message(number, "b", "confirm", b"m")
+    storage.close_nameplate(number, "b")
+    storage.close_nameplate(number, "b")  # twice: still one side
+    assert storage.pairing_message(number, "b", "confirm") == b"m"
+    storage.close_nameplate(number, "a")
+    assert storage.pairing_message(number, "b", "confirm") is None
 
 
 def test_pairing_messages_are_written_once(storage: RelayStorage) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,17 +21,27 @@ from tarry.together import pairing, pairs
 from tarry.web.server import free_port
 
 Mutation = Callable[[list[dict[str, Any]], dict[str, Any]], list[dict[str, Any]]]
+# Around one request: (the ASGI scope, a call that lets the request through); e.g. to hold it.
+Around = Callable[[dict[str, Any], Callable[[], Awaitable[None]]], Awaitable[None]]
 
 
 @dataclass
 class Evil:
-    """ASGI middleware around an honest relay: rewrites what /v1/inbox delivers, when told to."""
+    """ASGI middleware around an honest relay: rewrites what /v1/inbox delivers, or holds
+    requests back (`around`), when told to."""
 
     app: Any
     mutate: Mutation | None = None
+    around: Around | None = None
     seen: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and self.around is not None:
+            await self.around(scope, lambda: self._call(scope, receive, send))
+        else:
+            await self._call(scope, receive, send)
+
+    async def _call(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["path"] != "/v1/inbox":
             await self.app(scope, receive, send)
             return

@@ -3,7 +3,9 @@ code fails; attempts are limited."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,32 @@ def test_both_sides_agree(two: Two) -> None:
     a, b = two.pair_a(), two.pair_b()
     assert a.pair_id == b.pair_id and a.safety == b.safety and len(a.safety) == 35
     assert a.peer.sign == pairs.identity.of_store(two.b).sign_public
+
+
+def test_pairing_survives_the_inviter_reading_last(tmp_path: Path, relay: LiveRelay) -> None:
+    """On a slow machine the inviter may read the other side's confirmation only after the other
+    side has finished and closed the code; closing must not take that confirmation away."""
+    closed: list[asyncio.Event] = []
+
+    async def inviter_reads_late(scope: dict[str, Any], proceed: Callable[[], Any]) -> None:
+        if not closed:
+            closed.append(asyncio.Event())
+        if scope["method"] == "GET" and scope["path"].endswith("/b/confirm"):
+            await asyncio.wait_for(closed[0].wait(), 20)  # only the inviter reads side b
+        await proceed()
+        if scope["method"] == "DELETE" and scope["path"].startswith("/v1/pairing/"):
+            closed[0].set()
+
+    relay.evil.around = inviter_reads_late
+    with Store.open(tmp_path / "a") as a, Store.open(tmp_path / "b") as b:
+        thread, invitation, outcome = _invite(a, relay.url)
+        pairs.set_relay(b, relay.url)
+        paired = pairing.accept(pairs.client_for(b), invitation.code)
+        thread.join(30)
+        assert closed[0].is_set()
+        assert "error" not in outcome, outcome["error"]
+        assert outcome["paired"].safety == paired.safety
+        assert outcome["paired"].pair_id == paired.pair_id
 
 
 def _invite(store: Store, url: str) -> tuple[Any, pairing.Invitation, dict[str, Any]]:

@@ -3,7 +3,8 @@
 The relay sees the code's number, never its words: it relays the SPAKE2 messages and the
 encrypted confirmations and cannot learn the key. A slot lives PAIRING_TTL_S, takes exactly one
 claimant (so a code works once: a wrong or reused code fails), and attempts are rate-limited per
-device and per address.
+device and per address. Each side closes the slot when it is done; from the first close nothing
+more can be claimed or written, and the messages go once both sides closed or the slot expired.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ async def create(request: Request) -> Response:
     return JSONResponse({"nameplate": number, "expires_at": expires})
 
 
-async def _open(relay: Relay, request: Request) -> Nameplate:
+async def _find(relay: Relay, request: Request) -> Nameplate:
+    """The code's slot while it lives, closed or not."""
     try:
         number = int(request.path_params["number"])
     except ValueError:
@@ -52,8 +54,14 @@ async def _open(relay: Relay, request: Request) -> Nameplate:
     found = await relay.db(relay.storage.nameplate, number, relay.now())
     if found is None:
         raise NotFound(f"There is no pairing code {number} (it expired or never was).", NEW_CODE)
+    return found
+
+
+async def _open(relay: Relay, request: Request) -> Nameplate:
+    """The code's slot, refused once either side closed it: no claim, no message after that."""
+    found = await _find(relay, request)
     if found.closed:
-        raise Gone(f"Pairing code {number} was used and is closed.", NEW_CODE)
+        raise Gone(f"Pairing code {found.number} was used and is closed.", NEW_CODE)
     return found
 
 
@@ -103,30 +111,46 @@ async def put_message(request: Request) -> Response:
 
 
 async def get_message(request: Request) -> Response:
+    """The other side's message, waiting up to `wait` s for it. Once the code is closed, what
+    was written before stays readable (the side that reads last still finishes); a message
+    that never came then never will (Gone: the other side gave up)."""
     relay = relay_of(request)
     who = await relay.signed(request, b"", write=False)
-    slot = await _open(relay, request)
+    slot = await _find(relay, request)
     side, phase = _where(request)
     if _side_of(slot, who.device) == side:
         raise Forbidden("A device reads the other side's messages, not its own.")
-    wait = min(float(request.query_params.get("wait", "0") or 0), protocol.MAX_WAIT_S)
+    wait = _wait_of(request.query_params.get("wait", "0") or "0")
     deadline = relay.now() + wait
     while True:
         body = await relay.db(relay.storage.pairing_message, slot.number, side, phase)
         if body is not None:
             return Response(body, media_type="application/octet-stream")
+        if slot.closed:
+            raise Gone(f"Pairing code {slot.number} was closed by the other side.", NEW_CODE)
         left = deadline - relay.now()
         if left <= 0:
             return Response(status_code=204)
         await relay.waiters.wait([_key(slot.number)], min(left, 1.0))
+        slot = await _find(relay, request)
+
+
+def _wait_of(text: str) -> float:
+    try:
+        wait = float(text)
+    except ValueError:
+        wait = -1.0
+    if not 0 <= wait < float("inf"):
+        raise InvalidInput(f"`wait` must be a number of seconds >= 0, not {text[:20]!r}.")
+    return min(wait, protocol.MAX_WAIT_S)
 
 
 async def close(request: Request) -> Response:
     relay = relay_of(request)
     who = await relay.signed(request, await read_body(request, 0), write=True)
-    slot = await _open(relay, request)
-    _side_of(slot, who.device)
-    await relay.db(relay.storage.close_nameplate, slot.number)
+    slot = await _find(relay, request)
+    side = _side_of(slot, who.device)
+    await relay.db(relay.storage.close_nameplate, slot.number, side)
     relay.wake(_key(slot.number))
     return JSONResponse({"closed": slot.number})
 

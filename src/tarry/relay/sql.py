@@ -16,6 +16,8 @@ from tarry.relay.storage import Nameplate, Pair, PairGone, PutResult, SeqConflic
 
 NEXT = ("next_low", "next_high")
 JOINED = ("joined_low", "joined_high")
+CLOSED_BY = {"a": 1, "b": 2}  # nameplates.closed: which sides closed the code, as bits
+BOTH_CLOSED = 3
 
 
 class Tx(Protocol):
@@ -144,11 +146,21 @@ class SqlStorage:
             )
         return bytes(rows[0][0]) if rows else None
 
-    def close_nameplate(self, number: int) -> None:
-        """A code is closed once its pairing ends (or fails): nobody can use it again."""
+    def close_nameplate(self, number: int, side: str) -> None:
+        """One side is done with a code (paired, or failed): nobody can claim or write to it
+        again. Its messages stay until both sides closed (or it expires), so the side that
+        reads last still finds what the other side wrote before closing."""
+        bit = CLOSED_BY[side]
         with self._transaction() as tx:
-            tx.run("UPDATE nameplates SET closed = 1 WHERE number = ?", (number,))
-            tx.run("DELETE FROM pairing_messages WHERE number = ?", (number,))
+            tx.run(
+                "UPDATE nameplates SET closed = closed | CAST(? AS SMALLINT) WHERE number = ?",
+                (bit, number),
+            )
+            tx.run(
+                "DELETE FROM pairing_messages WHERE number = ? AND EXISTS (SELECT 1 FROM"
+                " nameplates WHERE number = ? AND closed = ?)",
+                (number, number, BOTH_CLOSED),
+            )
 
     # pairs -------------------------------------------------------------------------------
 
