@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from tarry.relay.service import RelayConfig
 from tarry.relay.sqlite import SqliteStorage
 from tarry.store import Store
 from tarry.together import pairing, pairs
-from tarry.web.server import free_port
+from tests.relay.live import serving
 
 Mutation = Callable[[list[dict[str, Any]], dict[str, Any]], list[dict[str, Any]]]
 # Around one request: (the ASGI scope, a call that lets the request through); e.g. to hold it.
@@ -79,26 +79,22 @@ class LiveRelay:
     storage: Any
 
 
-@pytest.fixture
-def relay(tmp_path: Path) -> Iterator[LiveRelay]:
-    """An honest relay (SQLite) in this process, behind a switch that can make it misbehave."""
-    import uvicorn
-
-    storage = SqliteStorage(tmp_path / "relay" / "relay.db")
+@contextmanager
+def live_relay(storage: Any) -> Iterator[LiveRelay]:
+    """An honest relay over `storage` in this process, behind a switch that can make it
+    misbehave."""
     storage.migrate()
     evil = Evil(create_relay_app(RelayConfig(storage, pairings_per_hour_device=50)))
-    port = free_port("127.0.0.1", 0)
-    server = uvicorn.Server(
-        uvicorn.Config(evil, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    yield LiveRelay(f"http://127.0.0.1:{port}", evil, storage)
-    server.should_exit = True
-    thread.join(5)
+    with serving(evil) as url:
+        yield LiveRelay(url, evil, storage)
     storage.close()
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[LiveRelay]:
+    """An honest relay (SQLite) in this process."""
+    with live_relay(SqliteStorage(tmp_path / "relay" / "relay.db")) as live:
+        yield live
 
 
 @dataclass
