@@ -4,9 +4,11 @@ misbehave) or as its own process; and two tarry homes that pair through them."""
 from __future__ import annotations
 
 import json
+import sqlite3
+import subprocess
 import threading
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,6 +97,33 @@ def relay(tmp_path: Path) -> Iterator[LiveRelay]:
     """An honest relay (SQLite) in this process."""
     with live_relay(SqliteStorage(tmp_path / "relay" / "relay.db")) as live:
         yield live
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def relay_on_each_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveRelay]:
+    """An honest relay in this process, on SQLite and on a real PostgreSQL database."""
+    if request.param == "sqlite":
+        storage: Any = SqliteStorage(tmp_path / "relay" / "relay.db")
+    else:
+        from tarry.relay.postgres import PostgresStorage
+
+        storage = PostgresStorage(request.getfixturevalue("postgres").new_database())
+    with live_relay(storage) as live:
+        yield live
+
+
+def dump(live: LiveRelay) -> str:
+    """The relay's whole database as its engine's own dump tool writes it."""
+    if live.storage.engine == "sqlite":
+        with closing(sqlite3.connect(live.storage.path)) as conn:
+            return "\n".join(conn.iterdump())
+    from tests.postgres import binaries
+
+    pg_dump = binaries() / "pg_dump"  # type: ignore[operator]
+    done = subprocess.run(
+        [str(pg_dump), "--dbname", live.storage.dsn], capture_output=True, text=True, check=True
+    )
+    return done.stdout
 
 
 @dataclass
