@@ -87,6 +87,12 @@ def test_a_code_is_claimed_once_and_expires(storage: RelayStorage) -> None:
     assert not storage.claim_nameplate(number, HIGH, NOW)
 
 
+def test_a_code_closed_before_anyone_claimed_it_cannot_be_claimed(storage: RelayStorage) -> None:
+    number = storage.create_nameplate(LOW, NOW, NOW + 600)
+    storage.close_nameplate(number, "a")
+    assert not storage.claim_nameplate(number, HIGH, NOW)
+
+
 def test_a_closed_code_keeps_its_messages_until_both_sides_closed(storage: RelayStorage) -> None:
     number = storage.create_nameplate(LOW, NOW, NOW + 600)
     storage.put_pairing_message(number, "b", "confirm", b"m")

@@ -40,7 +40,7 @@ async def create(request: Request) -> Response:
     relay = relay_of(request)
     who = await relay.signed(request, await read_body(request, 0), write=True)
     await _limit(relay, request, who.device, "create")
-    expires = relay.now() + protocol.PAIRING_TTL_S
+    expires = relay.now() + min(relay.config.pairing_ttl_s, protocol.PAIRING_TTL_S)
     number = await relay.db(relay.storage.create_nameplate, who.device, relay.now(), expires)
     return JSONResponse({"nameplate": number, "expires_at": expires})
 

@@ -34,6 +34,7 @@ class RelayConfig:
     request_burst: float = 60.0
     pairings_per_hour_device: int = 10
     pairings_per_hour_ip: int = 30
+    pairing_ttl_s: float = protocol.PAIRING_TTL_S  # shorter only (tests); never past ten minutes
     sweep_every_s: float = 60.0
     retention_s: float = protocol.RETENTION_S
     hint_dsn: str | None = None  # PostgreSQL: LISTEN/NOTIFY wake-ups across processes
