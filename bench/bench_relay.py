@@ -1,13 +1,19 @@
 """Relay throughput: two relay processes, one PostgreSQL, 10,000 pairs, all on loopback.
 
-python bench/bench_relay.py [--pairs 10000] [--seconds 30] [--senders 8]
+python bench/bench_relay.py [--pairs 10000] [--seconds 30] [--senders 4]
+python bench/bench_relay.py --compare OTHER/src [--rounds 3] [--seconds 15] [--senders 2]
 
 Starts a throwaway PostgreSQL cluster (Debian's binaries), migrates, registers the pairs straight
 into the database (registration is not what is measured), starts two `tarry relay serve`
 processes, then for --seconds: sender processes post signed 512-byte messages to relay 1 for
-random pairs, receiver threads long-poll relay 2 for every pair (63 pairs per request) and
-acknowledge. Prints sustained messages/s, p50/p95 delivery latency (post started -> received on
-the other relay), and database bytes per pair-month.
+random pairs; 100 watched pairs are each long-polled on relay 2 by their own device, which
+acknowledges what it gets. Prints sustained messages/s, p50/p95 delivery latency (post started ->
+received on the other relay), and database bytes per pair-month.
+
+--compare runs the relays alternately from this tree and from OTHER/src (another checkout's
+source, e.g. `git archive COMMIT src | tar -x -C /tmp/before`), each round on a fresh database of
+the same cluster, in the order A B B A ..., and prints the ratio of the medians. Everything runs
+at nice 10: the machine is shared.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from nacl.signing import SigningKey
@@ -152,15 +159,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--senders", type=int, default=4)
     parser.add_argument("--watched", type=int, default=100, help="pairs whose latency is measured")
+    parser.add_argument("--compare", type=Path, help="another tree's src/ to run the relays from")
+    parser.add_argument("--rounds", type=int, default=3, help="with --compare: runs of each")
     args = parser.parse_args()
+    os.nice(10)
     root = Path(tempfile.mkdtemp(prefix="tarry-bench-pg-"))
     dsn, bin_dir = start_postgres(root)
-    relays: list[subprocess.Popen[bytes]] = []
     try:
-        run(dsn, args, relays)
+        if args.compare:
+            compare(dsn, args)
+        else:
+            run(dsn, args)
     finally:
-        for process in relays:
-            process.terminate()
         subprocess.run(
             as_user([str(bin_dir / "pg_ctl"), "-D", str(root / "data"), "-m", "fast", "stop"]),
             capture_output=True,
@@ -169,48 +179,77 @@ def main() -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def run(dsn: str, args: argparse.Namespace, relays: list[subprocess.Popen[bytes]]) -> None:
-    from tarry.relay.postgres import PostgresStorage
+@dataclass
+class Figures:
+    sent: int
+    elapsed: float
+    latencies: list[float]
 
-    storage = PostgresStorage(dsn)
-    storage.migrate()
-    empty = storage.size_bytes()
-    started = time.perf_counter()
-    made = make_pairs(args.pairs)
-    register(dsn, made)
-    with_pairs = storage.size_bytes()
-    print(f"{args.pairs} pairs registered in {time.perf_counter() - started:.1f} s", flush=True)
+    @property
+    def rate(self) -> float:
+        return self.sent / self.elapsed
+
+    def latency(self, q: float) -> float:
+        lat = sorted(self.latencies)
+        return lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan")
+
+
+def fresh_database(dsn: str) -> str:
+    import psycopg
+
+    name = "bench_" + secrets.token_hex(4)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return dsn.rsplit("/", 1)[0] + "/" + name
+
+
+def relay_env(src: Path | None) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(src)} if src else dict(os.environ)
+
+
+def start_relays(dsn: str, src: Path | None) -> tuple[list[subprocess.Popen[bytes]], list[int]]:
+    env = relay_env(src)
+    tarry = [sys.executable, "-m", "tarry", "relay"]
+    subprocess.run([*tarry, "migrate", "--db", dsn], env=env, check=True, capture_output=True)
     ports = [free_port(), free_port()]
-    for port in ports:
-        relays.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "tarry",
-                    "relay",
-                    "serve",
-                    "--db",
-                    dsn,
-                    "--port",
-                    str(port),
-                    "--rate",
-                    "1000000",
-                ]
-            )
+    relays = [
+        subprocess.Popen(
+            [*tarry, "serve", "--db", dsn, "--port", str(port), "--rate", "1000000"],
+            env=env,
+            stdout=subprocess.DEVNULL,
         )
-    time.sleep(3)
+        for port in ports
+    ]
+    for port in ports:
+        wait_for(port)
+    return relays, ports
+
+
+def wait_for(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"relay on port {port} did not start")
+
+
+def load(
+    ports: list[int], made: list[tuple[bytes, bytes, bytes]], args: argparse.Namespace
+) -> Figures:
+    """Senders post to relay 1 for --seconds; watched pairs long-poll relay 2."""
     until = time.time() + args.seconds
     # Latency is measured on WATCHED pairs, each long-polled by its own thread as a device
     # would; the load goes to all pairs alike (the others' messages wait for their devices).
     latencies: list[float] = []
     counts = [0]
-    watched = made[: args.watched]
     threads = [
         threading.Thread(
             target=poll_one, args=(ports[1], pair, until, latencies, counts), daemon=True
         )
-        for pair in watched
+        for pair in made[: args.watched]
     ]
     queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
     procs = [
@@ -228,13 +267,68 @@ def run(dsn: str, args: argparse.Namespace, relays: list[subprocess.Popen[bytes]
     elapsed = time.perf_counter() - t0
     for proc in procs:
         proc.join()
-    time.sleep(6)
+    for thread in threads:
+        thread.join(10)
+    return Figures(sent, elapsed, latencies)
+
+
+def stop(relays: list[subprocess.Popen[bytes]]) -> None:
+    for process in relays:
+        process.terminate()
+    for process in relays:
+        process.wait(10)
+
+
+def compare(dsn: str, args: argparse.Namespace) -> None:
+    """Rounds of this tree (A) and args.compare (B), interleaved A B B A A B ..."""
+    made = make_pairs(args.pairs)
+    runs: dict[str, list[Figures]] = {"A": [], "B": []}
+    order = [("A", "B") if i % 2 == 0 else ("B", "A") for i in range(args.rounds)]
+    for variant in [v for pair in order for v in pair]:
+        db = fresh_database(dsn)
+        relays, ports = start_relays(db, args.compare if variant == "B" else None)
+        try:
+            register(db, made)
+            figures = load(ports, made, args)
+        finally:
+            stop(relays)
+        runs[variant].append(figures)
+        print(
+            f"{variant}: {figures.rate:.0f} messages/s, latency p50 {figures.latency(0.5):.1f} ms"
+            f" p95 {figures.latency(0.95):.1f} ms ({len(figures.latencies)} delivered)",
+            flush=True,
+        )
+    a, b = (statistics.median(f.rate for f in runs[v]) for v in ("A", "B"))
+    print(f"median messages/s: A (this tree) {a:.0f}, B ({args.compare}) {b:.0f}; A/B {a / b:.2f}")
+    for q in (0.5, 0.95):
+        la, lb = (statistics.median(f.latency(q) for f in runs[v]) for v in ("A", "B"))
+        print(f"median latency p{int(q * 100)}: A {la:.1f} ms, B {lb:.1f} ms; B/A {lb / la:.2f}")
+
+
+def run(dsn: str, args: argparse.Namespace) -> None:
+    from tarry.relay.postgres import PostgresStorage
+
+    storage = PostgresStorage(dsn)
+    storage.migrate()
+    empty = storage.size_bytes()
+    started = time.perf_counter()
+    made = make_pairs(args.pairs)
+    register(dsn, made)
+    with_pairs = storage.size_bytes()
+    print(f"{args.pairs} pairs registered in {time.perf_counter() - started:.1f} s", flush=True)
+    relays, ports = start_relays(dsn, None)
+    try:
+        figures = load(ports, made, args)
+    finally:
+        stop(relays)
     per_message = measure_message_bytes(storage, dsn, made)
-    lat = sorted(latencies)
-    print(f"posted {sent} messages in {elapsed:.1f} s: {sent / elapsed:.0f} messages/s sustained")
     print(
-        f"delivered {counts[0]} to the {args.watched} watched pairs; latency p50 "
-        f"{statistics.median(lat):.1f} ms, p95 {lat[int(0.95 * len(lat))]:.1f} ms"
+        f"posted {figures.sent} messages in {figures.elapsed:.1f} s:"
+        f" {figures.rate:.0f} messages/s sustained"
+    )
+    print(
+        f"delivered {len(figures.latencies)} to the {args.watched} watched pairs; latency p50 "
+        f"{figures.latency(0.5):.1f} ms, p95 {figures.latency(0.95):.1f} ms"
     )
     pair_bytes = (with_pairs - empty) / args.pairs
     print(

@@ -149,11 +149,26 @@ def test_only_what_the_device_signed_is_taken(relay: Relay, case: str, said: str
     assert relay.send("PUT", POST_ONE, BODY)[0] == 200  # signed as it is sent: taken
 
 
-def test_a_write_is_taken_once_even_when_resent_word_for_word(relay: Relay) -> None:
+WRITES = [
+    ("PUT", POST_ONE, BODY),
+    ("POST", f"/v1/pairs/{PAIR.hex()}/ack", b'{"upto": 1}'),
+    ("POST", "/v1/pairs", json.dumps({"pair_id": PAIR.hex(), "peer": key_of(SAM)}).encode()),
+    ("DELETE", f"/v1/pairs/{PAIR.hex()}", b""),
+    ("POST", "/v1/pairing", b""),
+    ("POST", "/v1/pairing/10/claim", b""),
+    ("PUT", "/v1/pairing/10/a/pake", b"spake"),
+    ("DELETE", "/v1/pairing/10", b""),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), WRITES, ids=[f"{m} {p}" for m, p, _ in WRITES])
+def test_a_write_is_taken_once_even_when_resent_word_for_word(
+    relay: Relay, method: str, path: str, body: bytes
+) -> None:
     joined(relay)
-    headers = signed(ALEX, "PUT", POST_ONE, BODY)
-    assert relay.send("PUT", POST_ONE, BODY, headers=headers)[0] == 200
-    status, answer = relay.send("PUT", POST_ONE, BODY, headers=headers)
+    headers = signed(ALEX, method, path, body)
+    assert relay.send(method, path, body, headers=headers)[0] != 401  # taken, or refused for
+    status, answer = relay.send(method, path, body, headers=headers)  # what it asked
     assert (status, answer["error"]) == (401, "This request was already made once (a replay).")
 
 

@@ -38,7 +38,7 @@ async def _limit(relay: Relay, request: Request, device: bytes, kind: str) -> No
 
 async def create(request: Request) -> Response:
     relay = relay_of(request)
-    who = await relay.signed(request, await read_body(request, 0), write=True)
+    who = await relay.signed_write(request, await read_body(request, 0))
     await _limit(relay, request, who.device, "create")
     expires = relay.now() + min(relay.config.pairing_ttl_s, protocol.PAIRING_TTL_S)
     number = await relay.db(relay.storage.create_nameplate, who.device, relay.now(), expires)
@@ -67,7 +67,7 @@ async def _open(relay: Relay, request: Request) -> Nameplate:
 
 async def claim(request: Request) -> Response:
     relay = relay_of(request)
-    who = await relay.signed(request, await read_body(request, 0), write=True)
+    who = await relay.signed_write(request, await read_body(request, 0))
     await _limit(relay, request, who.device, "claim")
     slot = await _open(relay, request)
     if slot.creator == who.device:
@@ -97,7 +97,7 @@ def _where(request: Request) -> tuple[str, str]:
 async def put_message(request: Request) -> Response:
     relay = relay_of(request)
     body = await read_body(request, protocol.MAX_PAIRING_BYTES)
-    who = await relay.signed(request, body, write=True)
+    who = await relay.signed_write(request, body)
     slot = await _open(relay, request)
     side, phase = _where(request)
     if _side_of(slot, who.device) != side:
@@ -115,7 +115,7 @@ async def get_message(request: Request) -> Response:
     was written before stays readable (the side that reads last still finishes); a message
     that never came then never will (Gone: the other side gave up)."""
     relay = relay_of(request)
-    who = await relay.signed(request, b"", write=False)
+    who = await relay.signed(request, b"")
     slot = await _find(relay, request)
     side, phase = _where(request)
     if _side_of(slot, who.device) == side:
@@ -147,7 +147,7 @@ def _wait_of(text: str) -> float:
 
 async def close(request: Request) -> Response:
     relay = relay_of(request)
-    who = await relay.signed(request, await read_body(request, 0), write=True)
+    who = await relay.signed_write(request, await read_body(request, 0))
     slot = await _find(relay, request)
     side = _side_of(slot, who.device)
     await relay.db(relay.storage.close_nameplate, slot.number, side)

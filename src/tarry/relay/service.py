@@ -19,7 +19,7 @@ from starlette.requests import Request
 from tarry.base.errors import InvalidInput, TooLarge, Unauthorized
 from tarry.relay import protocol
 from tarry.relay.auth import Limiter, Signed, verify
-from tarry.relay.storage import RelayStorage
+from tarry.relay.storage import Nonce, RelayStorage
 from tarry.relay.wakeup import PgHint, Waiters
 
 T = TypeVar("T")
@@ -63,19 +63,35 @@ class Relay:
         if self.hint is not None:
             self.hint.publish(key)
 
-    async def signed(self, request: Request, body: bytes, *, write: bool) -> Signed:
-        """The request's device, after its signature (and for writes its nonce) checks out."""
+    async def signed(self, request: Request, body: bytes) -> Signed:
+        """The request's device, once its signature checks out and its rate allows.
+
+        A write must also be taken only once: `signed_write` remembers its nonce at once, and
+        the hot paths (a message, an acknowledgement) hand `nonce(who)` to their storage call,
+        which remembers it in the same transaction as the write.
+        """
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         headers = {k.lower(): v for k, v in request.headers.items()}
         who = verify(request.method, target, headers, body, self.now())
         self.limiter.take(who.device)
-        expires = self.now() + 2 * protocol.MAX_SKEW_S
-        if write and not await self.db(self.storage.remember_nonce, who.device, who.nonce, expires):
-            raise Unauthorized(
-                "This request was already made once (a replay).",
-                "Sign each request with a fresh nonce.",
-            )
         return who
+
+    async def signed_write(self, request: Request, body: bytes) -> Signed:
+        """As `signed`, and the write's nonce remembered now: the same write is refused twice."""
+        who = await self.signed(request, body)
+        if not await self.db(self.storage.remember_nonce, self.nonce(who)):
+            raise replayed()
+        return who
+
+    def nonce(self, who: Signed) -> Nonce:
+        """The nonce to remember for a write, for as long as its signature could be accepted."""
+        return Nonce(who.device, who.nonce, self.now() + 2 * protocol.MAX_SKEW_S)
+
+
+def replayed() -> Unauthorized:
+    return Unauthorized(
+        "This request was already made once (a replay).", "Sign each request with a fresh nonce."
+    )
 
 
 async def read_body(request: Request, limit: int) -> bytes:
