@@ -193,3 +193,6 @@ def test_nonces_and_attempts(storage: RelayStorage) -> None:
     storage.record_attempt(LOW, "127.0.0.1", "claim", NOW)
     storage.record_attempt(HIGH, "127.0.0.1", "claim", NOW)
     assert storage.pairing_attempts(LOW, "127.0.0.1", NOW - 3600) == (1, 2)
+    # The addresses are kept only as long as the limit looks back: an hour.
+    assert storage.sweep(NOW + 3599, 30 * 86400)["attempts"] == 0
+    assert storage.sweep(NOW + 3601, 30 * 86400)["attempts"] == 2

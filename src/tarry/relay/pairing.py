@@ -29,7 +29,8 @@ def _key(number: int) -> bytes:
 
 async def _limit(relay: Relay, request: Request, device: bytes, kind: str) -> None:
     ip = request.client.host if request.client else "?"
-    mine, from_ip = await relay.db(relay.storage.pairing_attempts, device, ip, relay.now() - 3600)
+    since = relay.now() - protocol.ATTEMPTS_WINDOW_S
+    mine, from_ip = await relay.db(relay.storage.pairing_attempts, device, ip, since)
     config = relay.config
     if mine >= config.pairings_per_hour_device or from_ip >= config.pairings_per_hour_ip:
         raise RateLimited("Too many pairing attempts in the last hour.", "Try again in an hour.")

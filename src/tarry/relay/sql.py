@@ -18,6 +18,7 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from tarry.relay import migrations
+from tarry.relay.protocol import ATTEMPTS_WINDOW_S
 from tarry.relay.storage import (
     BacklogFull,
     Delivery,
@@ -285,7 +286,9 @@ class SqlStorage:
                     "DELETE FROM messages WHERE received_at < ?", (now - retention_s,)
                 ),
                 "nonces": tx.run("DELETE FROM request_nonces WHERE expires_at < ?", (now,)),
-                "attempts": tx.run("DELETE FROM pairing_attempts WHERE at < ?", (now - 86400,)),
+                "attempts": tx.run(
+                    "DELETE FROM pairing_attempts WHERE at < ?", (now - ATTEMPTS_WINDOW_S,)
+                ),
             }
             self._drop_expired_nameplates(tx, now)
         return done
