@@ -13,7 +13,8 @@ received on the other relay), and database bytes per pair-month.
 --compare runs the relays alternately from this tree and from OTHER/src (another checkout's
 source, e.g. `git archive COMMIT src | tar -x -C /tmp/before`), each round on a fresh database of
 the same cluster, in the order A B B A ..., and prints the ratio of the medians. Everything runs
-at nice 10: the machine is shared.
+at nice 10: the machine is shared. Besides messages/s it prints the CPU time relay 1 and
+PostgreSQL spend per message (from /proc), which a busy machine disturbs less.
 """
 
 from __future__ import annotations
@@ -165,6 +166,7 @@ def main() -> None:
     os.nice(10)
     root = Path(tempfile.mkdtemp(prefix="tarry-bench-pg-"))
     dsn, bin_dir = start_postgres(root)
+    args.root = root
     try:
         if args.compare:
             compare(dsn, args)
@@ -184,10 +186,16 @@ class Figures:
     sent: int
     elapsed: float
     latencies: list[float]
+    relay_cpu: float = 0.0  # CPU seconds relay 1 (the one posted to) used while senders ran
+    db_cpu: float = 0.0  # and PostgreSQL's processes
 
     @property
     def rate(self) -> float:
         return self.sent / self.elapsed
+
+    def cpu_ms(self, seconds: float) -> float:
+        """CPU milliseconds per message posted: steadier than messages/s on a shared machine."""
+        return 1000 * seconds / max(self.sent, 1)
 
     def latency(self, q: float) -> float:
         lat = sorted(self.latencies)
@@ -236,10 +244,39 @@ def wait_for(port: int) -> None:
     raise SystemExit(f"relay on port {port} did not start")
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes (all their threads), from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone: its time is lost to the count
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def database_pids(root: Path) -> list[int]:
+    """The postmaster of the bench's cluster and its children (backends, writers)."""
+    postmaster = int((root / "data" / "postmaster.pid").read_text().split()[0])
+    found = [postmaster]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 def load(
-    ports: list[int], made: list[tuple[bytes, bytes, bytes]], args: argparse.Namespace
+    ports: list[int],
+    made: list[tuple[bytes, bytes, bytes]],
+    args: argparse.Namespace,
+    relay_pids: list[int],
 ) -> Figures:
-    """Senders post to relay 1 for --seconds; watched pairs long-poll relay 2."""
+    """Senders post to relay 1 for --seconds; watched pairs long-poll relay 2. CPU is counted
+    for relay 1 (the per-message path) and for the whole PostgreSQL cluster."""
     until = time.time() + args.seconds
     # Latency is measured on WATCHED pairs, each long-polled by its own thread as a device
     # would; the load goes to all pairs alike (the others' messages wait for their devices).
@@ -260,16 +297,20 @@ def load(
     ]
     for thread in threads:
         thread.start()
+    db_pids = database_pids(args.root)
+    cpu_before = cpu_seconds(relay_pids[:1]), cpu_seconds(db_pids)
     t0 = time.perf_counter()
     for proc in procs:
         proc.start()
     sent = sum(queue.get() for _ in procs)
     elapsed = time.perf_counter() - t0
+    relay_cpu = cpu_seconds(relay_pids[:1]) - cpu_before[0]
+    db_cpu = cpu_seconds(db_pids) - cpu_before[1]
     for proc in procs:
         proc.join()
     for thread in threads:
         thread.join(10)
-    return Figures(sent, elapsed, latencies)
+    return Figures(sent, elapsed, latencies, relay_cpu, db_cpu)
 
 
 def stop(relays: list[subprocess.Popen[bytes]]) -> None:
@@ -289,17 +330,28 @@ def compare(dsn: str, args: argparse.Namespace) -> None:
         relays, ports = start_relays(db, args.compare if variant == "B" else None)
         try:
             register(db, made)
-            figures = load(ports, made, args)
+            figures = load(ports, made, args, [r.pid for r in relays])
         finally:
             stop(relays)
         runs[variant].append(figures)
         print(
             f"{variant}: {figures.rate:.0f} messages/s, latency p50 {figures.latency(0.5):.1f} ms"
-            f" p95 {figures.latency(0.95):.1f} ms ({len(figures.latencies)} delivered)",
+            f" p95 {figures.latency(0.95):.1f} ms ({len(figures.latencies)} delivered); CPU per"
+            f" message: relay 1 {figures.cpu_ms(figures.relay_cpu):.2f} ms, PostgreSQL"
+            f" {figures.cpu_ms(figures.db_cpu):.2f} ms",
             flush=True,
         )
     a, b = (statistics.median(f.rate for f in runs[v]) for v in ("A", "B"))
     print(f"median messages/s: A (this tree) {a:.0f}, B ({args.compare}) {b:.0f}; A/B {a / b:.2f}")
+    # A round is an A and a B run back to back: their ratio drifts less with the machine's load.
+    rounds = list(zip(runs["A"], runs["B"], strict=True))
+    print("A/B messages/s per round: " + ", ".join(f"{x.rate / y.rate:.2f}" for x, y in rounds))
+    for name, part in (("relay 1", "relay_cpu"), ("PostgreSQL", "db_cpu")):
+        cpu = {v: statistics.median(f.cpu_ms(getattr(f, part)) for f in runs[v]) for v in "AB"}
+        print(
+            f"median CPU per message, {name}: A {cpu['A']:.2f} ms, B {cpu['B']:.2f} ms;"
+            f" B/A {cpu['B'] / cpu['A']:.2f}"
+        )
     # Few messages reach the watched pairs in one round: latency is pooled over the rounds.
     pooled = {v: Figures(0, 1, [x for f in runs[v] for x in f.latencies]) for v in ("A", "B")}
     for q in (0.5, 0.95):
@@ -321,7 +373,7 @@ def run(dsn: str, args: argparse.Namespace) -> None:
     print(f"{args.pairs} pairs registered in {time.perf_counter() - started:.1f} s", flush=True)
     relays, ports = start_relays(dsn, None)
     try:
-        figures = load(ports, made, args)
+        figures = load(ports, made, args, [r.pid for r in relays])
     finally:
         stop(relays)
     per_message = measure_message_bytes(storage, dsn, made)
@@ -332,6 +384,10 @@ def run(dsn: str, args: argparse.Namespace) -> None:
     print(
         f"delivered {len(figures.latencies)} to the {args.watched} watched pairs; latency p50 "
         f"{figures.latency(0.5):.1f} ms, p95 {figures.latency(0.95):.1f} ms"
+    )
+    print(
+        f"CPU per message: relay 1 {figures.cpu_ms(figures.relay_cpu):.2f} ms,"
+        f" PostgreSQL {figures.cpu_ms(figures.db_cpu):.2f} ms"
     )
     pair_bytes = (with_pairs - empty) / args.pairs
     print(
