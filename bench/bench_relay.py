@@ -1,13 +1,20 @@
 """Relay throughput: two relay processes, one PostgreSQL, 10,000 pairs, all on loopback.
 
-python bench/bench_relay.py [--pairs 10000] [--seconds 30] [--senders 8]
+python bench/bench_relay.py [--pairs 10000] [--seconds 30] [--senders 4]
+python bench/bench_relay.py --compare OTHER/src [--rounds 3] [--seconds 15] [--senders 2]
 
 Starts a throwaway PostgreSQL cluster (Debian's binaries), migrates, registers the pairs straight
 into the database (registration is not what is measured), starts two `tarry relay serve`
 processes, then for --seconds: sender processes post signed 512-byte messages to relay 1 for
-random pairs, receiver threads long-poll relay 2 for every pair (63 pairs per request) and
-acknowledge. Prints sustained messages/s, p50/p95 delivery latency (post started -> received on
-the other relay), and database bytes per pair-month.
+random pairs; 100 watched pairs are each long-polled on relay 2 by their own device, which
+acknowledges what it gets. Prints sustained messages/s, p50/p95 delivery latency (post started ->
+received on the other relay), and database bytes per pair-month.
+
+--compare runs the relays alternately from this tree and from OTHER/src (another checkout's
+source, e.g. `git archive COMMIT src | tar -x -C /tmp/before`), each round on a fresh database of
+the same cluster, in the order A B B A ..., and prints the ratio of the medians. Everything runs
+at nice 10: the machine is shared. Besides messages/s it prints the CPU time relay 1 and
+PostgreSQL spend per message (from /proc), which a busy machine disturbs less.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from nacl.signing import SigningKey
@@ -152,15 +160,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--senders", type=int, default=4)
     parser.add_argument("--watched", type=int, default=100, help="pairs whose latency is measured")
+    parser.add_argument("--compare", type=Path, help="another tree's src/ to run the relays from")
+    parser.add_argument("--rounds", type=int, default=3, help="with --compare: runs of each")
     args = parser.parse_args()
+    os.nice(10)
     root = Path(tempfile.mkdtemp(prefix="tarry-bench-pg-"))
     dsn, bin_dir = start_postgres(root)
-    relays: list[subprocess.Popen[bytes]] = []
+    args.root = root
     try:
-        run(dsn, args, relays)
+        if args.compare:
+            compare(dsn, args)
+        else:
+            run(dsn, args)
     finally:
-        for process in relays:
-            process.terminate()
         subprocess.run(
             as_user([str(bin_dir / "pg_ctl"), "-D", str(root / "data"), "-m", "fast", "stop"]),
             capture_output=True,
@@ -169,48 +181,112 @@ def main() -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def run(dsn: str, args: argparse.Namespace, relays: list[subprocess.Popen[bytes]]) -> None:
-    from tarry.relay.postgres import PostgresStorage
+@dataclass
+class Figures:
+    sent: int
+    elapsed: float
+    latencies: list[float]
+    relay_cpu: float = 0.0  # CPU seconds relay 1 (the one posted to) used while senders ran
+    db_cpu: float = 0.0  # and PostgreSQL's processes
 
-    storage = PostgresStorage(dsn)
-    storage.migrate()
-    empty = storage.size_bytes()
-    started = time.perf_counter()
-    made = make_pairs(args.pairs)
-    register(dsn, made)
-    with_pairs = storage.size_bytes()
-    print(f"{args.pairs} pairs registered in {time.perf_counter() - started:.1f} s", flush=True)
+    @property
+    def rate(self) -> float:
+        return self.sent / self.elapsed
+
+    def cpu_ms(self, seconds: float) -> float:
+        """CPU milliseconds per message posted: steadier than messages/s on a shared machine."""
+        return 1000 * seconds / max(self.sent, 1)
+
+    def latency(self, q: float) -> float:
+        lat = sorted(self.latencies)
+        return lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan")
+
+
+def fresh_database(dsn: str) -> str:
+    import psycopg
+
+    name = "bench_" + secrets.token_hex(4)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return dsn.rsplit("/", 1)[0] + "/" + name
+
+
+def relay_env(src: Path | None) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(src)} if src else dict(os.environ)
+
+
+def start_relays(dsn: str, src: Path | None) -> tuple[list[subprocess.Popen[bytes]], list[int]]:
+    env = relay_env(src)
+    tarry = [sys.executable, "-m", "tarry", "relay"]
+    subprocess.run([*tarry, "migrate", "--db", dsn], env=env, check=True, capture_output=True)
     ports = [free_port(), free_port()]
-    for port in ports:
-        relays.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "tarry",
-                    "relay",
-                    "serve",
-                    "--db",
-                    dsn,
-                    "--port",
-                    str(port),
-                    "--rate",
-                    "1000000",
-                ]
-            )
+    relays = [
+        subprocess.Popen(
+            [*tarry, "serve", "--db", dsn, "--port", str(port), "--rate", "1000000"],
+            env=env,
+            stdout=subprocess.DEVNULL,
         )
-    time.sleep(3)
+        for port in ports
+    ]
+    for port in ports:
+        wait_for(port)
+    return relays, ports
+
+
+def wait_for(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"relay on port {port} did not start")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes (all their threads), from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone: its time is lost to the count
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def database_pids(root: Path) -> list[int]:
+    """The postmaster of the bench's cluster and its children (backends, writers)."""
+    postmaster = int((root / "data" / "postmaster.pid").read_text().split()[0])
+    found = [postmaster]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def load(
+    ports: list[int],
+    made: list[tuple[bytes, bytes, bytes]],
+    args: argparse.Namespace,
+    relay_pids: list[int],
+) -> Figures:
+    """Senders post to relay 1 for --seconds; watched pairs long-poll relay 2. CPU is counted
+    for relay 1 (the per-message path) and for the whole PostgreSQL cluster."""
     until = time.time() + args.seconds
     # Latency is measured on WATCHED pairs, each long-polled by its own thread as a device
     # would; the load goes to all pairs alike (the others' messages wait for their devices).
     latencies: list[float] = []
     counts = [0]
-    watched = made[: args.watched]
     threads = [
         threading.Thread(
             target=poll_one, args=(ports[1], pair, until, latencies, counts), daemon=True
         )
-        for pair in watched
+        for pair in made[: args.watched]
     ]
     queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
     procs = [
@@ -221,20 +297,97 @@ def run(dsn: str, args: argparse.Namespace, relays: list[subprocess.Popen[bytes]
     ]
     for thread in threads:
         thread.start()
+    db_pids = database_pids(args.root)
+    cpu_before = cpu_seconds(relay_pids[:1]), cpu_seconds(db_pids)
     t0 = time.perf_counter()
     for proc in procs:
         proc.start()
     sent = sum(queue.get() for _ in procs)
     elapsed = time.perf_counter() - t0
+    relay_cpu = cpu_seconds(relay_pids[:1]) - cpu_before[0]
+    db_cpu = cpu_seconds(db_pids) - cpu_before[1]
     for proc in procs:
         proc.join()
-    time.sleep(6)
+    for thread in threads:
+        thread.join(10)
+    return Figures(sent, elapsed, latencies, relay_cpu, db_cpu)
+
+
+def stop(relays: list[subprocess.Popen[bytes]]) -> None:
+    for process in relays:
+        process.terminate()
+    for process in relays:
+        process.wait(10)
+
+
+def compare(dsn: str, args: argparse.Namespace) -> None:
+    """Rounds of this tree (A) and args.compare (B), interleaved A B B A A B ..."""
+    made = make_pairs(args.pairs)
+    runs: dict[str, list[Figures]] = {"A": [], "B": []}
+    order = [("A", "B") if i % 2 == 0 else ("B", "A") for i in range(args.rounds)]
+    for variant in [v for pair in order for v in pair]:
+        db = fresh_database(dsn)
+        relays, ports = start_relays(db, args.compare if variant == "B" else None)
+        try:
+            register(db, made)
+            figures = load(ports, made, args, [r.pid for r in relays])
+        finally:
+            stop(relays)
+        runs[variant].append(figures)
+        print(
+            f"{variant}: {figures.rate:.0f} messages/s, latency p50 {figures.latency(0.5):.1f} ms"
+            f" p95 {figures.latency(0.95):.1f} ms ({len(figures.latencies)} delivered); CPU per"
+            f" message: relay 1 {figures.cpu_ms(figures.relay_cpu):.2f} ms, PostgreSQL"
+            f" {figures.cpu_ms(figures.db_cpu):.2f} ms",
+            flush=True,
+        )
+    a, b = (statistics.median(f.rate for f in runs[v]) for v in ("A", "B"))
+    print(f"median messages/s: A (this tree) {a:.0f}, B ({args.compare}) {b:.0f}; A/B {a / b:.2f}")
+    # A round is an A and a B run back to back: their ratio drifts less with the machine's load.
+    rounds = list(zip(runs["A"], runs["B"], strict=True))
+    print("A/B messages/s per round: " + ", ".join(f"{x.rate / y.rate:.2f}" for x, y in rounds))
+    for name, part in (("relay 1", "relay_cpu"), ("PostgreSQL", "db_cpu")):
+        cpu = {v: statistics.median(f.cpu_ms(getattr(f, part)) for f in runs[v]) for v in "AB"}
+        print(
+            f"median CPU per message, {name}: A {cpu['A']:.2f} ms, B {cpu['B']:.2f} ms;"
+            f" B/A {cpu['B'] / cpu['A']:.2f}"
+        )
+    # Few messages reach the watched pairs in one round: latency is pooled over the rounds.
+    pooled = {v: Figures(0, 1, [x for f in runs[v] for x in f.latencies]) for v in ("A", "B")}
+    for q in (0.5, 0.95):
+        la, lb = (pooled[v].latency(q) for v in ("A", "B"))
+        name = f"p{int(q * 100)}"
+        print(f"latency {name}, all rounds: A {la:.1f} ms, B {lb:.1f} ms; B/A {lb / la:.2f}")
+
+
+def run(dsn: str, args: argparse.Namespace) -> None:
+    from tarry.relay.postgres import PostgresStorage
+
+    storage = PostgresStorage(dsn)
+    storage.migrate()
+    empty = storage.size_bytes()
+    started = time.perf_counter()
+    made = make_pairs(args.pairs)
+    register(dsn, made)
+    with_pairs = storage.size_bytes()
+    print(f"{args.pairs} pairs registered in {time.perf_counter() - started:.1f} s", flush=True)
+    relays, ports = start_relays(dsn, None)
+    try:
+        figures = load(ports, made, args, [r.pid for r in relays])
+    finally:
+        stop(relays)
     per_message = measure_message_bytes(storage, dsn, made)
-    lat = sorted(latencies)
-    print(f"posted {sent} messages in {elapsed:.1f} s: {sent / elapsed:.0f} messages/s sustained")
     print(
-        f"delivered {counts[0]} to the {args.watched} watched pairs; latency p50 "
-        f"{statistics.median(lat):.1f} ms, p95 {lat[int(0.95 * len(lat))]:.1f} ms"
+        f"posted {figures.sent} messages in {figures.elapsed:.1f} s:"
+        f" {figures.rate:.0f} messages/s sustained"
+    )
+    print(
+        f"delivered {len(figures.latencies)} to the {args.watched} watched pairs; latency p50 "
+        f"{figures.latency(0.5):.1f} ms, p95 {figures.latency(0.95):.1f} ms"
+    )
+    print(
+        f"CPU per message: relay 1 {figures.cpu_ms(figures.relay_cpu):.2f} ms,"
+        f" PostgreSQL {figures.cpu_ms(figures.db_cpu):.2f} ms"
     )
     pair_bytes = (with_pairs - empty) / args.pairs
     print(

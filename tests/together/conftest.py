@@ -4,33 +4,46 @@ misbehave) or as its own process; and two tarry homes that pair through them."""
 from __future__ import annotations
 
 import json
+import sqlite3
+import subprocess
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tarry.relay.app import RelayConfig, create_relay_app
+from tarry.relay.app import create_relay_app
+from tarry.relay.service import RelayConfig
 from tarry.relay.sqlite import SqliteStorage
 from tarry.store import Store
 from tarry.together import pairing, pairs
-from tarry.web.server import free_port
+from tests.relay.live import serving
 
 Mutation = Callable[[list[dict[str, Any]], dict[str, Any]], list[dict[str, Any]]]
+# Around one request: (the ASGI scope, a call that lets the request through); e.g. to hold it.
+Around = Callable[[dict[str, Any], Callable[[], Awaitable[None]]], Awaitable[None]]
 
 
 @dataclass
 class Evil:
-    """ASGI middleware around an honest relay: rewrites what /v1/inbox delivers, when told to."""
+    """ASGI middleware around an honest relay: rewrites what /v1/inbox delivers, or holds
+    requests back (`around`), when told to."""
 
     app: Any
     mutate: Mutation | None = None
+    around: Around | None = None
     seen: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and self.around is not None:
+            await self.around(scope, lambda: self._call(scope, receive, send))
+        else:
+            await self._call(scope, receive, send)
+
+    async def _call(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["path"] != "/v1/inbox":
             await self.app(scope, receive, send)
             return
@@ -68,26 +81,49 @@ class LiveRelay:
     storage: Any
 
 
-@pytest.fixture
-def relay(tmp_path: Path) -> Iterator[LiveRelay]:
-    """An honest relay (SQLite) in this process, behind a switch that can make it misbehave."""
-    import uvicorn
-
-    storage = SqliteStorage(tmp_path / "relay" / "relay.db")
+@contextmanager
+def live_relay(storage: Any) -> Iterator[LiveRelay]:
+    """An honest relay over `storage` in this process, behind a switch that can make it
+    misbehave."""
     storage.migrate()
     evil = Evil(create_relay_app(RelayConfig(storage, pairings_per_hour_device=50)))
-    port = free_port("127.0.0.1", 0)
-    server = uvicorn.Server(
-        uvicorn.Config(evil, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    yield LiveRelay(f"http://127.0.0.1:{port}", evil, storage)
-    server.should_exit = True
-    thread.join(5)
+    with serving(evil) as url:
+        yield LiveRelay(url, evil, storage)
     storage.close()
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[LiveRelay]:
+    """An honest relay (SQLite) in this process."""
+    with live_relay(SqliteStorage(tmp_path / "relay" / "relay.db")) as live:
+        yield live
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def relay_on_each_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveRelay]:
+    """An honest relay in this process, on SQLite and on a real PostgreSQL database."""
+    if request.param == "sqlite":
+        storage: Any = SqliteStorage(tmp_path / "relay" / "relay.db")
+    else:
+        from tarry.relay.postgres import PostgresStorage
+
+        storage = PostgresStorage(request.getfixturevalue("postgres").new_database())
+    with live_relay(storage) as live:
+        yield live
+
+
+def dump(live: LiveRelay) -> str:
+    """The relay's whole database as its engine's own dump tool writes it."""
+    if live.storage.engine == "sqlite":
+        with closing(sqlite3.connect(live.storage.path)) as conn:
+            return "\n".join(conn.iterdump())
+    from tests.postgres import binaries
+
+    pg_dump = binaries() / "pg_dump"  # type: ignore[operator]
+    done = subprocess.run(
+        [str(pg_dump), "--dbname", live.storage.dsn], capture_output=True, text=True, check=True
+    )
+    return done.stdout
 
 
 @dataclass

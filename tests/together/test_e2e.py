@@ -34,14 +34,15 @@ def start_relay(db: str, port: int) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         text=True,
     )
-    for _ in range(300):
+    deadline = time.monotonic() + 60  # a busy machine starts Python slowly; bounded all the same
+    while time.monotonic() < deadline and process.poll() is None:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/health", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/health", timeout=2)
             return process
         except OSError:
             time.sleep(0.05)
     process.kill()
-    raise AssertionError("the relay did not start")
+    raise AssertionError(f"the relay did not start (exit code {process.poll()})")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from nacl.secret import SecretBox
 
 from tarry.base import clock
 from tarry.base.errors import Conflict
 from tarry.calendar.export import export_ics
 from tarry.commit import commitments
 from tarry.reflect import moments
-from tarry.together import checkins, nudges, rounds, shared_time, sync
+from tarry.relay.protocol import b64e
+from tarry.store import Store
+from tarry.together import checkins, inbox, nudges, outbox, pairs, rounds, shared_time, sync
 
 from .conftest import Two
 
@@ -35,6 +40,7 @@ def test_neither_reads_the_other_before_both_answered(two: Two) -> None:
     seen_by_a = rounds.get(two.a, found.round_id)
     assert (seen_by_a.state, seen_by_a.their_answer) == ("your turn", None)
     assert store_has_no_key(two, found.round_id)
+    assert key_left(two.b, found.round_id) is False  # Sam's key waits for Alex's commitment
     assert texts(two.a) == ["Sam answered; your turn."]
     rounds.answer(two.a, two.pair_a(), found.round_id, "Alex's answer")
     both(two)
@@ -49,6 +55,12 @@ def test_neither_reads_the_other_before_both_answered(two: Two) -> None:
     both(two)
     assert [r.text for r in rounds.get(two.b, found.round_id).replies] == ["I did not expect that."]
     assert "Alex replied (1)." in texts(two.b)
+
+
+def key_left(store: Store, round_id: str) -> bool:
+    row = store.one("SELECT my_revealed_at FROM together_rounds WHERE round_id = ?", (round_id,))
+    assert row is not None
+    return row[0] is not None
 
 
 def store_has_no_key(two: Two, round_id: str) -> bool:
@@ -78,6 +90,49 @@ def test_a_key_that_does_not_match_its_commitment_is_not_shown(two: Two) -> None
     got = rounds.get(two.a, found.round_id)
     assert got.state == "broken" and got.their_answer is None
     assert "does not match the answer they committed to" in (got.broken or "")
+
+
+def sam_sends(two: Two, kind: str, content: dict[str, Any]) -> None:
+    """What a changed tarry on Sam's device could send: signed and sealed like any message."""
+    outbox.queue(two.b, two.pair_b().pair_id, kind, content)
+
+
+def test_a_key_sent_before_the_other_answered_is_set_aside_unread(two: Two) -> None:
+    found = rounds.open_round(two.a, two.pair_a())
+    both(two)
+    rounds.answer(two.b, two.pair_b(), found.round_id, "Sam's answer")
+    key = two.b.scalar("SELECT my_key FROM together_rounds WHERE round_id = ?", (found.round_id,))
+    sam_sends(two, "round.reveal", {"round": found.round_id, "key": b64e(bytes(key))})
+    both(two)
+    early = rounds.get(two.a, found.round_id)
+    assert (early.state, early.their_answer) == ("your turn", None)
+    assert "set aside unread" in " ".join(a.detail for a in inbox.alerts(two.a))
+    rounds.answer(two.a, two.pair_a(), found.round_id, "Alex's answer")
+    both(two, 3)  # now Sam's tarry releases the key in turn, and it opens
+    assert rounds.get(two.a, found.round_id).their_answer == "Sam's answer"
+
+
+def test_an_answer_cannot_be_swapped_after_seeing_the_other(two: Two) -> None:
+    found = rounds.open_round(two.a, two.pair_a())
+    both(two)
+    rounds.answer(two.b, two.pair_b(), found.round_id, "Sam's answer")
+    rounds.answer(two.a, two.pair_a(), found.round_id, "Alex's answer")
+    both(two, 3)
+    assert rounds.get(two.b, found.round_id).their_answer == "Alex's answer"
+    # Having read Alex's answer, Sam's device commits to another answer and sends its key.
+    key = secrets.token_bytes(SecretBox.KEY_SIZE)
+    cipher = bytes(SecretBox(key).encrypt(b"A better answer, now that I know"))
+    sam = pairs.identity.of_store(two.b).sign_public
+    commit = rounds.commitment(found.round_id, sam, cipher, key)
+    sam_sends(
+        two,
+        "round.commit",
+        {"round": found.round_id, "cipher": b64e(cipher), "commitment": b64e(commit)},
+    )
+    sam_sends(two, "round.reveal", {"round": found.round_id, "key": b64e(key)})
+    both(two)
+    assert rounds.get(two.a, found.round_id).their_answer == "Sam's answer"
+    assert "a second answer to the same question" in [a.detail for a in inbox.alerts(two.a)]
 
 
 def test_depth_is_what_both_said(two: Two) -> None:

@@ -3,7 +3,10 @@ code fails; attempts are limited."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,32 @@ def test_both_sides_agree(two: Two) -> None:
     a, b = two.pair_a(), two.pair_b()
     assert a.pair_id == b.pair_id and a.safety == b.safety and len(a.safety) == 35
     assert a.peer.sign == pairs.identity.of_store(two.b).sign_public
+
+
+def test_pairing_survives_the_inviter_reading_last(tmp_path: Path, relay: LiveRelay) -> None:
+    """On a slow machine the inviter may read the other side's confirmation only after the other
+    side has finished and closed the code; closing must not take that confirmation away."""
+    closed: list[asyncio.Event] = []
+
+    async def inviter_reads_late(scope: dict[str, Any], proceed: Callable[[], Any]) -> None:
+        if not closed:
+            closed.append(asyncio.Event())
+        if scope["method"] == "GET" and scope["path"].endswith("/b/confirm"):
+            await asyncio.wait_for(closed[0].wait(), 20)  # only the inviter reads side b
+        await proceed()
+        if scope["method"] == "DELETE" and scope["path"].startswith("/v1/pairing/"):
+            closed[0].set()
+
+    relay.evil.around = inviter_reads_late
+    with Store.open(tmp_path / "a") as a, Store.open(tmp_path / "b") as b:
+        thread, invitation, outcome = _invite(a, relay.url)
+        pairs.set_relay(b, relay.url)
+        paired = pairing.accept(pairs.client_for(b), invitation.code)
+        thread.join(30)
+        assert closed[0].is_set()
+        assert "error" not in outcome, outcome["error"]
+        assert outcome["paired"].safety == paired.safety
+        assert outcome["paired"].pair_id == paired.pair_id
 
 
 def _invite(store: Store, url: str) -> tuple[Any, pairing.Invitation, dict[str, Any]]:
@@ -53,6 +82,9 @@ def test_a_wrong_code_fails_on_both_sides_and_burns_the_code(
             pairing.accept(pairs.client_for(b), wrong)
         thread.join(30)
         assert isinstance(outcome["error"], pairing.PairingFailed)
+        number = invitation.code.nameplate
+        assert relay.storage.nameplate(number, time.time()).closed
+        assert relay.storage.pairing_message(number, "a", "pake") is None  # both sides closed
         pairs.set_relay(c, relay.url)
         with pytest.raises((Conflict, Gone, NotFound)):  # the right code, too late: used up
             pairing.accept(pairs.client_for(c), invitation.code)
@@ -73,6 +105,46 @@ def test_a_used_code_cannot_pair_a_third_device(tmp_path: Path, two: Two, relay:
                 pairing.accept(pairs.client_for(d), invitation.code)
 
 
+def test_a_code_being_used_cannot_be_claimed_by_a_third_device(
+    tmp_path: Path, relay: LiveRelay
+) -> None:
+    with Store.open(tmp_path / "a") as a, Store.open(tmp_path / "b") as b, \
+            Store.open(tmp_path / "c") as c:  # fmt: skip
+        pairs.set_relay(a, relay.url)
+        invitation = pairing.invite(pairs.client_for(a))
+        number = invitation.code.nameplate
+        for store in (b, c):
+            pairs.set_relay(store, relay.url)
+        pairs.client_for(b).claim(number)  # b is typing the code in: the pairing is under way
+        with pytest.raises(Conflict, match=f"Pairing code {number} was already used"):
+            pairs.client_for(c).claim(number)
+        pairs.client_for(b).claim(number)  # b asking again is still b
+
+
+def test_a_code_its_inviter_closed_cannot_be_claimed(tmp_path: Path, relay: LiveRelay) -> None:
+    with Store.open(tmp_path / "a") as a, Store.open(tmp_path / "b") as b:
+        pairs.set_relay(a, relay.url)
+        invitation = pairing.invite(pairs.client_for(a))
+        pairs.client_for(a).close_nameplate(invitation.code.nameplate)  # gave up waiting
+        pairs.set_relay(b, relay.url)
+        with pytest.raises(Gone, match="was used and is closed"):
+            pairing.accept(pairs.client_for(b), invitation.code)
+
+
+def test_a_code_expires(tmp_path: Path, relay: LiveRelay) -> None:
+    relay.evil.app.state.relay.config.pairing_ttl_s = 1.0  # ten minutes, shortened for the test
+    with Store.open(tmp_path / "a") as a, Store.open(tmp_path / "b") as b:
+        thread, invitation, outcome = _invite(a, relay.url)
+        assert invitation.expires_at - time.time() <= 1.0
+        thread.join(10)  # the inviter gives up when the code expires
+        assert not thread.is_alive()
+        assert isinstance(outcome["error"], pairing.PairingFailed)
+        assert "expired" in outcome["error"].message
+        pairs.set_relay(b, relay.url)
+        with pytest.raises(NotFound, match="expired or never was"):
+            pairing.accept(pairs.client_for(b), invitation.code)
+
+
 def test_an_unknown_code_is_refused(tmp_path: Path, relay: LiveRelay) -> None:
     with Store.open(tmp_path / "b") as b:
         pairs.set_relay(b, relay.url)
@@ -89,6 +161,20 @@ def test_pairing_attempts_are_rate_limited(tmp_path: Path, relay: LiveRelay) -> 
         client.create_nameplate()
         with pytest.raises(RateLimited, match="Too many pairing attempts"):
             client.create_nameplate()
+
+
+def test_pairing_attempts_from_one_address_are_rate_limited(
+    tmp_path: Path, relay: LiveRelay
+) -> None:
+    relay.evil.app.state.relay.config.pairings_per_hour_ip = 2
+    for name in ("a", "b", "c"):  # three devices, one address
+        with Store.open(tmp_path / name) as store:
+            pairs.set_relay(store, relay.url)
+            if name != "c":
+                pairs.client_for(store).create_nameplate()
+                continue
+            with pytest.raises(RateLimited, match="Too many pairing attempts"):
+                pairs.client_for(store).create_nameplate()
 
 
 @pytest.mark.parametrize(

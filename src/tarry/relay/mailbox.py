@@ -14,10 +14,26 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from tarry.base.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, RateLimited
+from tarry.base.errors import (
+    Conflict,
+    Forbidden,
+    Gone,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    TarryError,
+)
 from tarry.relay import protocol
-from tarry.relay.app import Relay, json_of, read_body, relay_of
-from tarry.relay.storage import Pair, PairGone, SeqConflict
+from tarry.relay.service import Relay, json_of, read_body, relay_of, replayed
+from tarry.relay.storage import (
+    BacklogFull,
+    NoPair,
+    NotInPair,
+    PairGone,
+    Refused,
+    Replayed,
+    SeqConflict,
+)
 
 REPAIR = "Pair again."
 
@@ -29,23 +45,32 @@ def _pair_id(text: str) -> bytes:
         raise InvalidInput(f"Bad pair id {text[:40]!r}: {exc}.") from None
 
 
-async def _member(relay: Relay, pair_id: bytes, device: bytes) -> tuple[Pair, int]:
-    """The pair and the device's slot in it; refused for strangers and revoked pairs."""
-    pair = await relay.db(relay.storage.pair, pair_id)
-    if pair is None:
-        raise NotFound(f"No pair {pair_id.hex()} on this relay.", REPAIR)
-    slot = pair.slot_of(device)
-    if slot is None:
-        raise Forbidden("This device is not in that pair.")
-    if pair.revoked_at is not None:
-        raise Gone("This pair was unpaired.", REPAIR)
-    return pair, slot
+def refusal(exc: Refused) -> TarryError:
+    """What the storage refused, as the error the device is told."""
+    pair_id = exc.pair_id
+    if isinstance(exc, Replayed):
+        return replayed()
+    if isinstance(exc, NoPair):
+        return NotFound(f"No pair {pair_id.hex()} on this relay.", REPAIR)
+    if isinstance(exc, NotInPair):
+        return Forbidden("This device is not in that pair.")
+    if isinstance(exc, PairGone):
+        return Gone("This pair was unpaired.", REPAIR)
+    if isinstance(exc, BacklogFull):
+        return RateLimited(
+            f"{protocol.MAX_BACKLOG} messages already wait for the other device.",
+            "Wait until the other device collects them.",
+        )
+    assert isinstance(exc, SeqConflict)
+    error = Conflict(f"Message refused: {exc.reason}.", f"Send message {exc.expected}.")
+    error.extra = {"expected": exc.expected}  # type: ignore[attr-defined]
+    return error
 
 
 async def join(request: Request) -> Response:
     relay = relay_of(request)
     body = await read_body(request, protocol.MAX_JSON_BYTES)
-    who = await relay.signed(request, body, write=True)
+    who = await relay.signed_write(request, body)
     data = json_of(body)
     pair_id = _pair_id(str(data.get("pair_id", "")))
     try:
@@ -67,36 +92,35 @@ async def join(request: Request) -> Response:
 
 async def revoke(request: Request) -> Response:
     relay = relay_of(request)
-    who = await relay.signed(request, await read_body(request, 0), write=True)
+    who = await relay.signed_write(request, await read_body(request, 0))
     pair_id = _pair_id(request.path_params["pair"])
-    await _member(relay, pair_id, who.device)
+    pair = await relay.db(relay.storage.pair, pair_id)
+    if pair is None:
+        raise NotFound(f"No pair {pair_id.hex()} on this relay.", REPAIR)
+    if pair.slot_of(who.device) is None:
+        raise Forbidden("This device is not in that pair.")
+    if pair.revoked_at is not None:
+        raise Gone("This pair was unpaired.", REPAIR)
     await relay.db(relay.storage.revoke_pair, pair_id, relay.now())
     relay.wake(pair_id)
     return JSONResponse({"revoked": pair_id.hex()})
 
 
 async def post(request: Request) -> Response:
+    """Message `seq` of this device in a pair: nonce, membership, order and storing in one
+    transaction (relay/sql.py)."""
     relay = relay_of(request)
     body = await read_body(request, protocol.MAX_MESSAGE_BYTES)
-    who = await relay.signed(request, body, write=True)
+    who = await relay.signed(request, body)
     pair_id = _pair_id(request.path_params["pair"])
     seq = _seq(request.path_params["seq"])
     if not body:
         raise InvalidInput("A message needs a body.")
-    _, slot = await _member(relay, pair_id, who.device)
-    if await relay.db(relay.storage.backlog, pair_id, slot) >= protocol.MAX_BACKLOG:
-        raise RateLimited(
-            f"{protocol.MAX_BACKLOG} messages already wait for the other device.",
-            "Wait until the other device collects them.",
-        )
+    args = (pair_id, who.device, seq, body, relay.now(), relay.nonce(who), protocol.MAX_BACKLOG)
     try:
-        result = await relay.db(relay.storage.put_message, pair_id, slot, seq, body, relay.now())
-    except SeqConflict as exc:
-        error = Conflict(f"Message {seq} refused: {exc.reason}.", f"Send message {exc.expected}.")
-        error.extra = {"expected": exc.expected}  # type: ignore[attr-defined]
-        raise error from None
-    except PairGone:
-        raise Gone("This pair was unpaired.", REPAIR) from None
+        result = await relay.db(relay.storage.put_message, *args)
+    except Refused as exc:
+        raise refusal(exc) from None
     if result.stored:
         relay.wake(pair_id)
     return JSONResponse({"stored": result.stored, "next": result.expected})
@@ -118,7 +142,7 @@ def _wanted(data: dict[str, Any]) -> tuple[dict[bytes, int], float]:
             raise InvalidInput(f"The last message read of {key[:40]!r} must be a number >= 0.")
         wanted[_pair_id(key)] = after
     wait = data.get("wait", 0)
-    if not isinstance(wait, int | float) or wait < 0:
+    if not isinstance(wait, int | float) or not 0 <= wait < float("inf"):
         raise InvalidInput("`wait` must be a number of seconds >= 0.")
     return wanted, min(float(wait), protocol.MAX_WAIT_S)
 
@@ -127,7 +151,7 @@ async def inbox(request: Request) -> Response:
     """Messages for this device in each pair asked for; waits up to `wait` s when there are none."""
     relay = relay_of(request)
     body = await read_body(request, protocol.MAX_JSON_BYTES)
-    who = await relay.signed(request, body, write=False)
+    who = await relay.signed(request, body)
     wanted, wait = _wanted(json_of(body))
     deadline = relay.now() + wait
     while True:
@@ -139,40 +163,36 @@ async def inbox(request: Request) -> Response:
 
 
 async def _collect(relay: Relay, device: bytes, wanted: dict[bytes, int]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for pair_id, after in wanted.items():
-        try:
-            _, slot = await _member(relay, pair_id, device)
-        except Gone:
-            found[pair_id.hex()] = {"messages": [], "revoked": True}
-            continue
-        stored = await relay.db(
-            relay.storage.messages,
-            pair_id,
-            1 - slot,
-            after,
-            protocol.MAX_BATCH,
-            protocol.MAX_BATCH_BYTES,
-        )
-        found[pair_id.hex()] = {
+    """What waits in each pair, read in one go (one connection, no transaction)."""
+    args = (device, wanted, protocol.MAX_BATCH, protocol.MAX_BATCH_BYTES)
+    try:
+        found = await relay.db(relay.storage.deliveries, *args)
+    except Refused as exc:
+        raise refusal(exc) from None
+    return {
+        pair_id.hex(): {
             "messages": [
-                {"seq": m.seq, "body": protocol.b64e(m.body), "at": m.received_at} for m in stored
+                {"seq": m.seq, "body": protocol.b64e(m.body), "at": m.received_at}
+                for m in got.messages
             ],
-            "revoked": False,
+            "revoked": got.revoked,
         }
-    return found
+        for pair_id, got in found.items()
+    }
 
 
 async def ack(request: Request) -> Response:
     relay = relay_of(request)
     body = await read_body(request, protocol.MAX_JSON_BYTES)
-    who = await relay.signed(request, body, write=True)
+    who = await relay.signed(request, body)
     pair_id = _pair_id(request.path_params["pair"])
     upto = json_of(body).get("upto")
     if not isinstance(upto, int) or upto < 0:
         raise InvalidInput("`upto` must be the last message number read (a whole number >= 0).")
-    _, slot = await _member(relay, pair_id, who.device)
-    deleted = await relay.db(relay.storage.ack, pair_id, 1 - slot, upto)
+    try:
+        deleted = await relay.db(relay.storage.ack, pair_id, who.device, upto, relay.nonce(who))
+    except Refused as exc:
+        raise refusal(exc) from None
     return JSONResponse({"deleted": deleted})
 
 

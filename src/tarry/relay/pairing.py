@@ -3,7 +3,8 @@
 The relay sees the code's number, never its words: it relays the SPAKE2 messages and the
 encrypted confirmations and cannot learn the key. A slot lives PAIRING_TTL_S, takes exactly one
 claimant (so a code works once: a wrong or reused code fails), and attempts are rate-limited per
-device and per address.
+device and per address. Each side closes the slot when it is done; from the first close nothing
+more can be claimed or written, and the messages go once both sides closed or the slot expired.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from tarry.base.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, RateLimited
 from tarry.relay import protocol
-from tarry.relay.app import Relay, read_body, relay_of
+from tarry.relay.service import Relay, read_body, relay_of
 from tarry.relay.storage import Nameplate
 
 SIDES = ("a", "b")
@@ -28,7 +29,8 @@ def _key(number: int) -> bytes:
 
 async def _limit(relay: Relay, request: Request, device: bytes, kind: str) -> None:
     ip = request.client.host if request.client else "?"
-    mine, from_ip = await relay.db(relay.storage.pairing_attempts, device, ip, relay.now() - 3600)
+    since = relay.now() - protocol.ATTEMPTS_WINDOW_S
+    mine, from_ip = await relay.db(relay.storage.pairing_attempts, device, ip, since)
     config = relay.config
     if mine >= config.pairings_per_hour_device or from_ip >= config.pairings_per_hour_ip:
         raise RateLimited("Too many pairing attempts in the last hour.", "Try again in an hour.")
@@ -37,14 +39,15 @@ async def _limit(relay: Relay, request: Request, device: bytes, kind: str) -> No
 
 async def create(request: Request) -> Response:
     relay = relay_of(request)
-    who = await relay.signed(request, await read_body(request, 0), write=True)
+    who = await relay.signed_write(request, await read_body(request, 0))
     await _limit(relay, request, who.device, "create")
-    expires = relay.now() + protocol.PAIRING_TTL_S
+    expires = relay.now() + min(relay.config.pairing_ttl_s, protocol.PAIRING_TTL_S)
     number = await relay.db(relay.storage.create_nameplate, who.device, relay.now(), expires)
     return JSONResponse({"nameplate": number, "expires_at": expires})
 
 
-async def _open(relay: Relay, request: Request) -> Nameplate:
+async def _find(relay: Relay, request: Request) -> Nameplate:
+    """The code's slot while it lives, closed or not."""
     try:
         number = int(request.path_params["number"])
     except ValueError:
@@ -52,14 +55,20 @@ async def _open(relay: Relay, request: Request) -> Nameplate:
     found = await relay.db(relay.storage.nameplate, number, relay.now())
     if found is None:
         raise NotFound(f"There is no pairing code {number} (it expired or never was).", NEW_CODE)
+    return found
+
+
+async def _open(relay: Relay, request: Request) -> Nameplate:
+    """The code's slot, refused once either side closed it: no claim, no message after that."""
+    found = await _find(relay, request)
     if found.closed:
-        raise Gone(f"Pairing code {number} was used and is closed.", NEW_CODE)
+        raise Gone(f"Pairing code {found.number} was used and is closed.", NEW_CODE)
     return found
 
 
 async def claim(request: Request) -> Response:
     relay = relay_of(request)
-    who = await relay.signed(request, await read_body(request, 0), write=True)
+    who = await relay.signed_write(request, await read_body(request, 0))
     await _limit(relay, request, who.device, "claim")
     slot = await _open(relay, request)
     if slot.creator == who.device:
@@ -89,7 +98,7 @@ def _where(request: Request) -> tuple[str, str]:
 async def put_message(request: Request) -> Response:
     relay = relay_of(request)
     body = await read_body(request, protocol.MAX_PAIRING_BYTES)
-    who = await relay.signed(request, body, write=True)
+    who = await relay.signed_write(request, body)
     slot = await _open(relay, request)
     side, phase = _where(request)
     if _side_of(slot, who.device) != side:
@@ -103,30 +112,46 @@ async def put_message(request: Request) -> Response:
 
 
 async def get_message(request: Request) -> Response:
+    """The other side's message, waiting up to `wait` s for it. Once the code is closed, what
+    was written before stays readable (the side that reads last still finishes); a message
+    that never came then never will (Gone: the other side gave up)."""
     relay = relay_of(request)
-    who = await relay.signed(request, b"", write=False)
-    slot = await _open(relay, request)
+    who = await relay.signed(request, b"")
+    slot = await _find(relay, request)
     side, phase = _where(request)
     if _side_of(slot, who.device) == side:
         raise Forbidden("A device reads the other side's messages, not its own.")
-    wait = min(float(request.query_params.get("wait", "0") or 0), protocol.MAX_WAIT_S)
+    wait = _wait_of(request.query_params.get("wait", "0") or "0")
     deadline = relay.now() + wait
     while True:
         body = await relay.db(relay.storage.pairing_message, slot.number, side, phase)
         if body is not None:
             return Response(body, media_type="application/octet-stream")
+        if slot.closed:
+            raise Gone(f"Pairing code {slot.number} was closed by the other side.", NEW_CODE)
         left = deadline - relay.now()
         if left <= 0:
             return Response(status_code=204)
         await relay.waiters.wait([_key(slot.number)], min(left, 1.0))
+        slot = await _find(relay, request)
+
+
+def _wait_of(text: str) -> float:
+    try:
+        wait = float(text)
+    except ValueError:
+        wait = -1.0
+    if not 0 <= wait < float("inf"):
+        raise InvalidInput(f"`wait` must be a number of seconds >= 0, not {text[:20]!r}.")
+    return min(wait, protocol.MAX_WAIT_S)
 
 
 async def close(request: Request) -> Response:
     relay = relay_of(request)
-    who = await relay.signed(request, await read_body(request, 0), write=True)
-    slot = await _open(relay, request)
-    _side_of(slot, who.device)
-    await relay.db(relay.storage.close_nameplate, slot.number)
+    who = await relay.signed_write(request, await read_body(request, 0))
+    slot = await _find(relay, request)
+    side = _side_of(slot, who.device)
+    await relay.db(relay.storage.close_nameplate, slot.number, side)
     relay.wake(_key(slot.number))
     return JSONResponse({"closed": slot.number})
 

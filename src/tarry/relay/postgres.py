@@ -7,6 +7,7 @@ it is sent in batches from its own connection, never inside a message's transact
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ PLACEHOLDER = re.compile(r"\?")
 LOCK_ID = 0x7461727279  # "tarry": one migration run at a time across relay processes
 
 
+@functools.lru_cache(maxsize=256)
 def _pg(sql: str) -> str:
     return PLACEHOLDER.sub("%s", sql)
 
@@ -55,6 +57,12 @@ class PostgresStorage(SqlStorage):
     @contextmanager
     def _transaction(self) -> Iterator[_PgTx]:
         with self.pool.connection() as conn, conn.transaction():
+            yield _PgTx(conn)
+
+    @contextmanager
+    def _reading(self) -> Iterator[_PgTx]:
+        """A connection in autocommit: each read its own statement, no BEGIN and COMMIT."""
+        with self.pool.connection() as conn:
             yield _PgTx(conn)
 
     def _apply(self, migration: migrations.Migration) -> bool:

@@ -26,6 +26,7 @@ MAX_BATCH = 100  # messages per pair in one delivery
 MAX_BATCH_BYTES = 1024 * 1024
 MAX_BACKLOG = 10_000  # messages waiting for one recipient
 PAIRING_TTL_S = 600  # a pairing code lives ten minutes
+ATTEMPTS_WINDOW_S = 3600  # pairing attempts are limited, and their addresses kept, for an hour
 RETENTION_S = 30 * 86400  # a message is deleted once acknowledged, and after 30 days in any case
 PAD_TO = 256  # sealed messages are padded to a multiple of this, so sizes say little
 PAIR_ID_BYTES = 16

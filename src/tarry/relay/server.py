@@ -43,7 +43,8 @@ def serve(
 ) -> None:
     import uvicorn
 
-    from tarry.relay.app import RelayConfig, create_relay_app
+    from tarry.relay.app import create_relay_app
+    from tarry.relay.service import RelayConfig
 
     storage = open_storage(db)
     storage.migrate()

@@ -1,7 +1,13 @@
 """The relay's queries, written once in the SQL both engines speak; engines differ in connections.
 
-Subclasses provide `_transaction()`, a context that yields a `Tx` bound to one transaction, and
-`_apply(migration)`. Placeholders are written `?`; the PostgreSQL engine rewrites them.
+Subclasses provide `_transaction()`, a context that yields a `Tx` bound to one transaction,
+`_reading()`, one for reads that need no transaction of their own, and `_apply(migration)`.
+Placeholders are written `?`; the PostgreSQL engine rewrites them.
+
+The relay's hot paths (posting a message, acknowledging) are one transaction each: the write's
+nonce, the pair's state and the change together, one commit, one connection from the pool. A
+refusal is returned from the transaction and raised after it committed, so the nonce of a
+refused write stays remembered as well.
 """
 
 from __future__ import annotations
@@ -12,10 +18,27 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from tarry.relay import migrations
-from tarry.relay.storage import Nameplate, Pair, PairGone, PutResult, SeqConflict, Stored
+from tarry.relay.protocol import ATTEMPTS_WINDOW_S
+from tarry.relay.storage import (
+    BacklogFull,
+    Delivery,
+    Nameplate,
+    Nonce,
+    NoPair,
+    NotInPair,
+    Pair,
+    PairGone,
+    PutResult,
+    Refused,
+    Replayed,
+    SeqConflict,
+    Stored,
+)
 
 NEXT = ("next_low", "next_high")
 JOINED = ("joined_low", "joined_high")
+CLOSED_BY = {"a": 1, "b": 2}  # nameplates.closed: which sides closed the code, as bits
+BOTH_CLOSED = 3
 
 
 class Tx(Protocol):
@@ -27,6 +50,9 @@ class SqlStorage:
     engine = "sql"
 
     def _transaction(self) -> AbstractContextManager[Tx]:
+        raise NotImplementedError
+
+    def _reading(self) -> AbstractContextManager[Tx]:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -47,21 +73,14 @@ class SqlStorage:
 
     # requests ----------------------------------------------------------------------------
 
-    def remember_nonce(self, device: bytes, nonce: bytes, expires_at: float) -> bool:
+    def remember_nonce(self, nonce: Nonce) -> bool:
         with self._transaction() as tx:
-            return (
-                tx.run(
-                    "INSERT INTO request_nonces (device, nonce, expires_at) VALUES (?, ?, ?)"
-                    " ON CONFLICT DO NOTHING",
-                    (device, nonce, expires_at),
-                )
-                == 1
-            )
+            return _take_nonce(tx, nonce)
 
     # pairing -----------------------------------------------------------------------------
 
     def pairing_attempts(self, device: bytes, ip: str, since: float) -> tuple[int, int]:
-        with self._transaction() as tx:
+        with self._reading() as tx:
             row = tx.rows(
                 "SELECT coalesce(sum(CASE WHEN device = ? THEN 1 ELSE 0 END), 0),"
                 " coalesce(sum(CASE WHEN ip = ? THEN 1 ELSE 0 END), 0)"
@@ -100,7 +119,7 @@ class SqlStorage:
         tx.run("DELETE FROM nameplates WHERE expires_at <= ?", (now,))
 
     def nameplate(self, number: int, now: float) -> Nameplate | None:
-        with self._transaction() as tx:
+        with self._reading() as tx:
             rows = tx.rows(
                 "SELECT number, creator, claimer, expires_at, closed FROM nameplates"
                 " WHERE number = ? AND expires_at > ?",
@@ -137,18 +156,28 @@ class SqlStorage:
             )
 
     def pairing_message(self, number: int, side: str, phase: str) -> bytes | None:
-        with self._transaction() as tx:
+        with self._reading() as tx:
             rows = tx.rows(
                 "SELECT body FROM pairing_messages WHERE number = ? AND side = ? AND phase = ?",
                 (number, side, phase),
             )
         return bytes(rows[0][0]) if rows else None
 
-    def close_nameplate(self, number: int) -> None:
-        """A code is closed once its pairing ends (or fails): nobody can use it again."""
+    def close_nameplate(self, number: int, side: str) -> None:
+        """One side is done with a code (paired, or failed): nobody can claim or write to it
+        again. Its messages stay until both sides closed (or it expires), so the side that
+        reads last still finds what the other side wrote before closing."""
+        bit = CLOSED_BY[side]
         with self._transaction() as tx:
-            tx.run("UPDATE nameplates SET closed = 1 WHERE number = ?", (number,))
-            tx.run("DELETE FROM pairing_messages WHERE number = ?", (number,))
+            tx.run(
+                "UPDATE nameplates SET closed = closed | CAST(? AS SMALLINT) WHERE number = ?",
+                (bit, number),
+            )
+            tx.run(
+                "DELETE FROM pairing_messages WHERE number = ? AND EXISTS (SELECT 1 FROM"
+                " nameplates WHERE number = ? AND closed = ?)",
+                (number, number, BOTH_CLOSED),
+            )
 
     # pairs -------------------------------------------------------------------------------
 
@@ -168,7 +197,7 @@ class SqlStorage:
             return self._pair(tx, pair_id)  # type: ignore[return-value]
 
     def pair(self, pair_id: bytes) -> Pair | None:
-        with self._transaction() as tx:
+        with self._reading() as tx:
             return self._pair(tx, pair_id)
 
     def _pair(self, tx: Tx, pair_id: bytes) -> Pair | None:
@@ -194,60 +223,58 @@ class SqlStorage:
     # messages ----------------------------------------------------------------------------
 
     def put_message(
-        self, pair_id: bytes, slot: int, seq: int, body: bytes, now: float
+        self,
+        pair_id: bytes,
+        device: bytes,
+        seq: int,
+        body: bytes,
+        now: float,
+        nonce: Nonce,
+        max_backlog: int,
     ) -> PutResult:
-        """Store message `seq` from `slot`: the next one in order, or a retry of one stored."""
-        column = NEXT[slot]
+        """Store message `seq` from `device`: the next one in order, or a retry of one stored."""
         with self._transaction() as tx:
-            if tx.run(
-                f"UPDATE pairs SET {column} = {column} + 1"
-                f" WHERE pair_id = ? AND {column} = ? AND revoked_at IS NULL",
-                (pair_id, seq),
-            ):
-                tx.run(
-                    "INSERT INTO messages (pair_id, slot, seq, body, received_at)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (pair_id, slot, seq, body, now),
+            outcome = _put(tx, pair_id, device, seq, body, now, nonce, max_backlog)
+        if isinstance(outcome, Refused):
+            raise outcome
+        return outcome
+
+    def deliveries(
+        self, device: bytes, wanted: dict[bytes, int], limit: int, max_bytes: int
+    ) -> dict[bytes, Delivery]:
+        """For each pair: the other device's messages after the number given, in order."""
+        with self._reading() as tx:
+            marks = ", ".join("?" * len(wanted))
+            states = {
+                bytes(row[0]): row[1:]
+                for row in tx.rows(
+                    f"SELECT pair_id, low, high, revoked_at FROM pairs WHERE pair_id IN ({marks})",
+                    tuple(wanted),
                 )
-                return PutResult(True, seq + 1)
-            state = tx.rows(f"SELECT {column}, revoked_at FROM pairs WHERE pair_id = ?", (pair_id,))
-            if not state or state[0][1] is not None:
-                raise PairGone(pair_id.hex())
-            expected = int(state[0][0])
-            if seq >= expected:
-                raise SeqConflict(expected, f"message {seq} came before {expected}")
-            kept = tx.rows(
-                "SELECT body FROM messages WHERE pair_id = ? AND slot = ? AND seq = ?",
-                (pair_id, slot, seq),
-            )
-        if kept and bytes(kept[0][0]) != body:
-            raise SeqConflict(expected, f"message {seq} is already stored with other content")
-        return PutResult(False, expected)
+            }
+            found = {}
+            for pair_id, after in wanted.items():
+                slot = _slot(pair_id, states.get(pair_id), device)
+                if isinstance(slot, PairGone):
+                    found[pair_id] = Delivery([], revoked=True)
+                    continue
+                if isinstance(slot, Refused):
+                    raise slot
+                rows = tx.rows(
+                    "SELECT seq, body, received_at FROM messages"
+                    " WHERE pair_id = ? AND slot = ? AND seq > ? ORDER BY seq LIMIT ?",
+                    (pair_id, 1 - slot, after, limit),
+                )
+                found[pair_id] = Delivery(list(_within(rows, max_bytes)))
+        return found
 
-    def messages(
-        self, pair_id: bytes, slot: int, after: int, limit: int, max_bytes: int
-    ) -> list[Stored]:
+    def ack(self, pair_id: bytes, device: bytes, upto: int, nonce: Nonce) -> int:
+        """Delete the other device's messages up to `upto`, read by `device`; how many went."""
         with self._transaction() as tx:
-            rows = tx.rows(
-                "SELECT seq, body, received_at FROM messages"
-                " WHERE pair_id = ? AND slot = ? AND seq > ? ORDER BY seq LIMIT ?",
-                (pair_id, slot, after, limit),
-            )
-        return list(_within(rows, max_bytes))
-
-    def ack(self, pair_id: bytes, slot: int, upto: int) -> int:
-        with self._transaction() as tx:
-            return tx.run(
-                "DELETE FROM messages WHERE pair_id = ? AND slot = ? AND seq <= ?",
-                (pair_id, slot, upto),
-            )
-
-    def backlog(self, pair_id: bytes, slot: int) -> int:
-        with self._transaction() as tx:
-            rows = tx.rows(
-                "SELECT count(*) FROM messages WHERE pair_id = ? AND slot = ?", (pair_id, slot)
-            )
-        return int(rows[0][0])
+            outcome = _ack(tx, pair_id, device, upto, nonce)
+        if isinstance(outcome, Refused):
+            raise outcome
+        return outcome
 
     # housekeeping ------------------------------------------------------------------------
 
@@ -259,13 +286,15 @@ class SqlStorage:
                     "DELETE FROM messages WHERE received_at < ?", (now - retention_s,)
                 ),
                 "nonces": tx.run("DELETE FROM request_nonces WHERE expires_at < ?", (now,)),
-                "attempts": tx.run("DELETE FROM pairing_attempts WHERE at < ?", (now - 86400,)),
+                "attempts": tx.run(
+                    "DELETE FROM pairing_attempts WHERE at < ?", (now - ATTEMPTS_WINDOW_S,)
+                ),
             }
             self._drop_expired_nameplates(tx, now)
         return done
 
     def stats(self) -> dict[str, int]:
-        with self._transaction() as tx:
+        with self._reading() as tx:
             return {
                 table: int(tx.rows(f"SELECT count(*) FROM {table}")[0][0])
                 for table in ("pairs", "messages", "nameplates", "request_nonces")
@@ -280,3 +309,87 @@ def _within(rows: list[tuple[Any, ...]], max_bytes: int) -> Iterator[Stored]:
         if total > max_bytes and total != len(body):
             return
         yield Stored(int(seq), bytes(body), float(received_at))
+
+
+def _take_nonce(tx: Tx, nonce: Nonce) -> bool:
+    """Remember a write's nonce; False when it was seen before (the write is a replay)."""
+    return (
+        tx.run(
+            "INSERT INTO request_nonces (device, nonce, expires_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (nonce.device, nonce.value, nonce.expires_at),
+        )
+        == 1
+    )
+
+
+def _slot(pair_id: bytes, state: tuple[Any, ...] | None, device: bytes) -> int | Refused:
+    """The device's slot in a pair, from the pair's (low, high, revoked_at, ...)."""
+    if state is None:
+        return NoPair(pair_id)
+    low, high, revoked_at = bytes(state[0]), bytes(state[1]), state[2]
+    slot = 0 if device == low else 1 if device == high else None
+    if slot is None:
+        return NotInPair(pair_id)
+    return PairGone(pair_id) if revoked_at is not None else slot
+
+
+def _put(
+    tx: Tx,
+    pair_id: bytes,
+    device: bytes,
+    seq: int,
+    body: bytes,
+    now: float,
+    nonce: Nonce,
+    max_backlog: int,
+) -> PutResult | Refused:
+    if not _take_nonce(tx, nonce):
+        return Replayed(pair_id)
+    rows = tx.rows(
+        "SELECT low, high, revoked_at, next_low, next_high,"
+        " (SELECT count(*) FROM messages WHERE pair_id = ? AND slot = CASE WHEN low = ?"
+        " THEN 0 ELSE 1 END) FROM pairs WHERE pair_id = ?",
+        (pair_id, device, pair_id),
+    )
+    slot = _slot(pair_id, rows[0] if rows else None, device)
+    if isinstance(slot, Refused):
+        return slot
+    expected, waiting = int(rows[0][3 + slot]), int(rows[0][5])
+    if seq == expected:
+        if waiting >= max_backlog:
+            return BacklogFull(pair_id)
+        column = NEXT[slot]
+        if tx.run(
+            f"UPDATE pairs SET {column} = {column} + 1 WHERE pair_id = ? AND {column} = ?",
+            (pair_id, seq),
+        ):
+            tx.run(
+                "INSERT INTO messages (pair_id, slot, seq, body, received_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (pair_id, slot, seq, body, now),
+            )
+            return PutResult(True, seq + 1)
+        expected = seq + 1  # another relay process stored it meanwhile (a quick retry)
+    if seq > expected:
+        return SeqConflict(expected, f"message {seq} came before {expected}")
+    kept = tx.rows(
+        "SELECT body FROM messages WHERE pair_id = ? AND slot = ? AND seq = ?",
+        (pair_id, slot, seq),
+    )
+    if kept and bytes(kept[0][0]) != body:
+        return SeqConflict(expected, f"message {seq} is already stored with other content")
+    return PutResult(False, expected)
+
+
+def _ack(tx: Tx, pair_id: bytes, device: bytes, upto: int, nonce: Nonce) -> int | Refused:
+    if not _take_nonce(tx, nonce):
+        return Replayed(pair_id)
+    rows = tx.rows("SELECT low, high, revoked_at FROM pairs WHERE pair_id = ?", (pair_id,))
+    slot = _slot(pair_id, rows[0] if rows else None, device)
+    if isinstance(slot, Refused):
+        return slot
+    return tx.run(
+        "DELETE FROM messages WHERE pair_id = ? AND slot = ? AND seq <= ?",
+        (pair_id, 1 - slot, upto),
+    )

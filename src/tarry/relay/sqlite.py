@@ -53,6 +53,11 @@ class SqliteStorage(SqlStorage):
                 raise
             self.conn.execute("COMMIT")
 
+    @contextmanager
+    def _reading(self) -> Iterator[_SqliteTx]:
+        with self.lock:
+            yield _SqliteTx(self.conn)
+
     def _apply(self, migration: migrations.Migration) -> bool:
         with self.lock:
             self.conn.execute(migrations.LEDGER)

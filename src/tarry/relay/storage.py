@@ -19,7 +19,7 @@ class Nameplate:
     creator: bytes
     claimer: bytes | None
     expires_at: float
-    closed: bool
+    closed: bool  # by either side: nobody may claim it or write to it any more
 
 
 @dataclass(frozen=True)
@@ -55,17 +55,59 @@ class PutResult:
     expected: int  # the next sequence number the relay will take from this sender
 
 
-class SeqConflict(Exception):
+@dataclass(frozen=True)
+class Nonce:
+    """A signed write's nonce, remembered until `expires_at`: the same write is taken once."""
+
+    device: bytes
+    value: bytes
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What waits for a device in one pair: messages in order, or the news it was unpaired."""
+
+    messages: list[Stored]
+    revoked: bool = False
+
+
+class Refused(Exception):
+    """A request the storage would not carry out. Raised after the transaction committed, so a
+    write's nonce stays remembered even when the write itself is refused."""
+
+    def __init__(self, pair_id: bytes = b"") -> None:
+        super().__init__(pair_id.hex())
+        self.pair_id = pair_id
+
+
+class Replayed(Refused):
+    """This write's nonce was seen before: the same request, sent again."""
+
+
+class NoPair(Refused):
+    """No pair with this id on this relay."""
+
+
+class NotInPair(Refused):
+    """The device is not one of the pair's two."""
+
+
+class PairGone(Refused):
+    """The pair was revoked."""
+
+
+class BacklogFull(Refused):
+    """Too many messages already wait for the other device."""
+
+
+class SeqConflict(Refused):
     """A message number out of order, or a retry whose body differs from the stored one."""
 
     def __init__(self, expected: int, reason: str) -> None:
-        super().__init__(reason)
+        super().__init__()
         self.expected = expected
         self.reason = reason
-
-
-class PairGone(Exception):
-    """The pair does not exist or was revoked."""
 
 
 class RelayStorage(Protocol):
@@ -77,7 +119,7 @@ class RelayStorage(Protocol):
     def close(self) -> None: ...
 
     # requests: a nonce seen twice within its window is a replayed request
-    def remember_nonce(self, device: bytes, nonce: bytes, expires_at: float) -> bool: ...
+    def remember_nonce(self, nonce: Nonce) -> bool: ...
 
     # pairing: nameplates, their messages, and attempts (for rate limits)
     def pairing_attempts(self, device: bytes, ip: str, since: float) -> tuple[int, int]: ...
@@ -87,22 +129,29 @@ class RelayStorage(Protocol):
     def claim_nameplate(self, number: int, claimer: bytes, now: float) -> bool: ...
     def put_pairing_message(self, number: int, side: str, phase: str, body: bytes) -> bool: ...
     def pairing_message(self, number: int, side: str, phase: str) -> bytes | None: ...
-    def close_nameplate(self, number: int) -> None: ...
+    def close_nameplate(self, number: int, side: str) -> None: ...
 
     # pairs
     def join_pair(self, pair_id: bytes, device: bytes, peer: bytes, now: float) -> Pair: ...
     def pair(self, pair_id: bytes) -> Pair | None: ...
     def revoke_pair(self, pair_id: bytes, now: float) -> None: ...
 
-    # messages: one direction is (pair, sender slot); the recipient is the other slot
+    # messages: one direction is (pair, sender); each call checks that the device is in the pair
+    # and raises a Refused (NoPair, NotInPair, PairGone, Replayed, ...) when it is not served
     def put_message(
-        self, pair_id: bytes, slot: int, seq: int, body: bytes, now: float
+        self,
+        pair_id: bytes,
+        device: bytes,
+        seq: int,
+        body: bytes,
+        now: float,
+        nonce: Nonce,
+        max_backlog: int,
     ) -> PutResult: ...
-    def messages(
-        self, pair_id: bytes, slot: int, after: int, limit: int, max_bytes: int
-    ) -> list[Stored]: ...
-    def ack(self, pair_id: bytes, slot: int, upto: int) -> int: ...
-    def backlog(self, pair_id: bytes, slot: int) -> int: ...
+    def deliveries(
+        self, device: bytes, wanted: dict[bytes, int], limit: int, max_bytes: int
+    ) -> dict[bytes, Delivery]: ...
+    def ack(self, pair_id: bytes, device: bytes, upto: int, nonce: Nonce) -> int: ...
 
     # housekeeping
     def sweep(self, now: float, retention_s: float) -> dict[str, int]: ...

@@ -121,8 +121,9 @@ class RelayClient:
         data = self.json("POST", "/v1/pairing")
         return int(data["nameplate"]), float(data["expires_at"])
 
-    def claim(self, nameplate: int) -> None:
-        self.request("POST", f"/v1/pairing/{nameplate}/claim")
+    def claim(self, nameplate: int) -> float:
+        """Take the other side of a code; returns when it expires (the relay's clock)."""
+        return float(self.json("POST", f"/v1/pairing/{nameplate}/claim")["expires_at"])
 
     def put_pairing(self, nameplate: int, side: str, phase: str, body: bytes) -> None:
         self.request("PUT", f"/v1/pairing/{nameplate}/{side}/{phase}", body)

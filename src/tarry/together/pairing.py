@@ -26,7 +26,7 @@ from nacl.signing import VerifyKey
 from nacl.utils import random as random_bytes
 from spake2 import SPAKE2_A, SPAKE2_B
 
-from tarry.base.errors import Gone, InvalidInput, Step, TarryError
+from tarry.base.errors import Gone, InvalidInput, NotFound, Step, TarryError
 from tarry.relay import protocol
 from tarry.relay.protocol import b64d, b64e
 from tarry.together.client import RelayClient
@@ -37,6 +37,7 @@ WORDS = tuple((Path(__file__).parent / "words.txt").read_text().split())
 CODE_EXAMPLE = "47-amber-river-lantern"
 LONG_POLL_S = 25.0
 ID_A, ID_B = b"tarry-pair-a", b"tarry-pair-b"
+EXPIRED = "The code expired (ten minutes) before pairing finished."
 
 
 class PairingFailed(TarryError):
@@ -122,11 +123,9 @@ def finish_invitation(client: RelayClient, invitation: Invitation) -> Paired:
         theirs = _wait(client, code.nameplate, "b", "pake", invitation.expires_at)
         key = _finish(invitation.spake, theirs)
         transcript = _transcript(code.nameplate, invitation.message, theirs)
-        # On success the other side, the last to read, closes the code (it is theirs alone now).
         return _confirm(client, code.nameplate, "a", key, transcript, invitation.expires_at)
-    except PairingFailed:
+    finally:
         _close(client, code.nameplate)
-        raise
 
 
 # The side that types the code (b) -----------------------------------------------------------
@@ -134,16 +133,15 @@ def finish_invitation(client: RelayClient, invitation: Invitation) -> Paired:
 
 def accept(client: RelayClient, code: Code) -> Paired:
     """Claim the code's slot (once, ever), run SPAKE2, confirm and swap keys."""
-    client.claim(code.nameplate)
-    deadline = time.time() + protocol.PAIRING_TTL_S
+    expires_at = client.claim(code.nameplate)
     spake = SPAKE2_B(code.password, idA=ID_A, idB=ID_B)
     mine = spake.start()
     try:
         client.put_pairing(code.nameplate, "b", "pake", mine)
-        theirs = _wait(client, code.nameplate, "a", "pake", deadline)
+        theirs = _wait(client, code.nameplate, "a", "pake", expires_at)
         key = _finish(spake, theirs)
         transcript = _transcript(code.nameplate, theirs, mine)
-        return _confirm(client, code.nameplate, "b", key, transcript, deadline)
+        return _confirm(client, code.nameplate, "b", key, transcript, expires_at)
     finally:
         _close(client, code.nameplate)
 
@@ -217,18 +215,24 @@ def _identity_of(sealed: bytes, key: bytes, transcript: bytes) -> Peer:
 
 
 def _wait(client: RelayClient, nameplate: int, side: str, phase: str, deadline: float) -> bytes:
+    """The other side's message, long-polling until the code expires.
+
+    Each side closes the code when it is done, and the relay keeps what was written until both
+    have closed, so the side that reads last (on a slow machine, often the inviter) still finds
+    the other's message: Gone means the other side closed without writing it (it gave up).
+    """
     while True:
         left = deadline - time.time()
         if left <= 0:
-            raise PairingFailed(
-                "The code expired (ten minutes) before pairing finished.", step=Step.PAIR_AGAIN
-            )
+            raise PairingFailed(EXPIRED, step=Step.PAIR_AGAIN)
         try:
             body = client.get_pairing(nameplate, side, phase, min(LONG_POLL_S, left))
         except Gone:
             raise PairingFailed(
-                "The other side gave up or the code was used.", step=Step.PAIR_AGAIN
+                "The other side gave up, or the code was used.", step=Step.PAIR_AGAIN
             ) from None
+        except NotFound:
+            raise PairingFailed(EXPIRED, step=Step.PAIR_AGAIN) from None
         if body is not None:
             return body
 
