@@ -36,6 +36,7 @@ class Step(Enum):
     LIST_CALENDARS = "see your imported calendars"
     LIST_CALENDAR_RULES = "see your calendar rules"
     WRITE_PIPED = "write an entry from piped text"
+    LIST_CHANGES = "see what can be undone"
 
 
 class TarryError(Exception):

@@ -34,6 +34,7 @@ STEPS: dict[Step, str] = {
     Step.LIST_CALENDARS: "See `tarry calendar list`.",
     Step.LIST_CALENDAR_RULES: "See `tarry calendar rules`.",
     Step.WRITE_PIPED: "Or pipe the text: echo '...' | tarry write.",
+    Step.LIST_CHANGES: "See `tarry undo --list`.",
 }
 
 # Fields that name the same input under another name on the command line.

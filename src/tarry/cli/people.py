@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from tarry.cli.common import JSON_OPTION, console, open_store, print_json
+from tarry.cli.common import JSON_OPTION, console, open_store, print_change, print_json
 from tarry.declare import people
 
 people_app = typer.Typer(help="The people you practise with.", no_args_is_help=False)
@@ -50,11 +50,12 @@ def edit(
     rename: str = typer.Option(None, "--name", help="A new name."),
     relation: str = typer.Option(None, "--relation", "-r", help=RELATION_HELP),
     every: float = typer.Option(None, "--every", metavar="DAYS", help="Contact cadence in days."),
+    no_every: bool = typer.Option(False, "--no-every", help="Drop the contact cadence."),
     alias: list[str] = typer.Option([], "--alias", "-a", help="Add an alias."),
     drop_alias: list[str] = typer.Option([], "--drop-alias", help="Remove an alias."),
     note: str = typer.Option(None, "--note", help="Replace the note."),
 ) -> None:
-    """Change a person's name, relation, cadence, aliases or note."""
+    """Change a person's name, relation, cadence, aliases or note (undo: tarry undo)."""
     with open_store() as store:
         person = people.edit(
             store,
@@ -62,6 +63,7 @@ def edit(
             new_name=rename,
             relation=relation,
             cadence_days=every,
+            clear_cadence=no_every,
             add_aliases=alias,
             remove_aliases=drop_alias,
             note=note,
@@ -70,11 +72,14 @@ def edit(
 
 
 @people_app.command("remove")
-def remove(name: str = typer.Argument(..., help="Name or alias of the person.")) -> None:
-    """Remove a person (their moments stay, without them)."""
+def remove(
+    name: str = typer.Argument(..., help="Name or alias of the person."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Delete a person (their moments stay, without them; undo: tarry undo)."""
     with open_store() as store:
-        person = people.remove(store, name)
-    console.print(f"Removed {person.name}.")
+        change = people.remove(store, name)
+    print_change(change, as_json)
 
 
 def register(app: typer.Typer) -> None:

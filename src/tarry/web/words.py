@@ -31,6 +31,7 @@ STEPS: dict[Step, tuple[str, str | None]] = {
     Step.LIST_CALENDARS: ("See the Import page.", "/import"),
     Step.LIST_CALENDAR_RULES: ("See the Import page.", "/import"),
     Step.WRITE_PIPED: ("Write the entry in the Journal.", "/journal"),
+    Step.LIST_CHANGES: ("See what can be undone.", "/undo"),
 }
 
 # Field names as the web app's forms label them, for an error shown away from its form.
