@@ -19,6 +19,7 @@ from pathlib import Path
 from tarry.archive import document as archive
 from tarry.calendar import ics_import
 from tarry.calendar.expand import Window
+from tarry.declare import vcard
 from tarry.mirror.formats import detect, imessage
 from tarry.store import backup, crypto, unlock
 from tests.trust.hostile import wal_mode_messages_db
@@ -69,6 +70,11 @@ def _imessage_with_log(wal: Path) -> object:
     return sum(1 for conversation in found for _ in conversation.messages)
 
 
+def _contacts(data: bytes) -> object:
+    """Every card of a contacts file, parsed (no store needed)."""
+    return [card.dates for card in vcard.cards(io.BytesIO(data), "fuzz.vcf")]
+
+
 def _recovery(data: bytes) -> object:
     return crypto.recovery_bytes(data.decode("utf-8", errors="replace"))
 
@@ -82,6 +88,7 @@ TARGETS: dict[str, Target] = {
     "passphrase-file": _in_file("", unlock.read_passphrase_file),
     "backup-manifest": _in_file(".tarry-backup", backup.read_manifest),
     "export-document": _in_file(".json", archive.read),
+    "contacts-vcf": _contacts,
 }
 SEED_DIRS = {
     "chat-whatsapp": ["whatsapp"],
@@ -91,6 +98,7 @@ SEED_DIRS = {
     "chat-discord": ["discord"],
     "chat-csv": ["csv"],
     "calendar-ics": ["calendar"],
+    "contacts-vcf": ["contacts"],
 }
 
 

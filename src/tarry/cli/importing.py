@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-import_app = typer.Typer(help="Import chats and calendars into your store.", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import chats, calendars and contacts into your store.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:

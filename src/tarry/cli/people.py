@@ -82,5 +82,71 @@ def remove(
     print_change(change, as_json)
 
 
+dates_app = typer.Typer(
+    help="Birthdays and important dates (import them: tarry import contacts FILE.vcf).",
+    no_args_is_help=False,
+    invoke_without_command=True,
+)
+
+
+@dates_app.callback()
+def dates(
+    ctx: typer.Context,
+    name: str = typer.Option(None, "--of", help="Only this person's.", metavar="NAME"),
+    days: int = typer.Option(366, "--days", help="Those coming round within N days.", metavar="N"),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """List important dates, the soonest first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from tarry.base import clock
+    from tarry.declare import important_dates
+
+    today = clock.today()
+    with open_store() as store:
+        found = (important_dates.of_person(store, people.get(store, name).id) if name
+                 else important_dates.upcoming(store, days))  # fmt: skip
+    if as_json:
+        print_json([d.to_dict(today) for d in found])
+        return
+    if not found:
+        console.print("No important dates yet. Add one: tarry people dates add NAME birthday 03-15,"
+                      " or import them: tarry import contacts FILE.vcf.", markup=False)  # fmt: skip
+        return
+    table = Table("id", "when", "what")
+    for d in found:
+        table.add_row(str(d.id), f"{d.next_on(today):%a %Y-%m-%d}", d.describe(today))
+    console.print(table)
+
+
+@dates_app.command("add")
+def dates_add(
+    name: str = typer.Argument(..., help="Name or alias of the person."),
+    label: str = typer.Argument(..., help="What the day is: birthday, anniversary, ..."),
+    when: str = typer.Argument(..., metavar="WHEN", help="03-15, 15 march or 1985-03-15."),
+) -> None:
+    """Remember a date of someone's."""
+    from tarry.base import clock
+    from tarry.declare import important_dates
+
+    with open_store() as store:
+        added = important_dates.add(store, name, label, when)
+    console.print(f"Remembered {added.describe(clock.today())}.", markup=False, soft_wrap=True)
+
+
+@dates_app.command("remove")
+def dates_remove(
+    date_id: int = typer.Argument(..., metavar="ID", help="The date's id (tarry people dates)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Forget a date (undo: tarry undo)."""
+    from tarry.declare import important_dates
+
+    with open_store() as store:
+        change = important_dates.remove(store, date_id)
+    print_change(change, as_json)
+
+
 def register(app: typer.Typer) -> None:
+    people_app.add_typer(dates_app, name="dates")
     app.add_typer(people_app, name="people")

@@ -10,11 +10,13 @@ from tarry.web.pages import (
     imports,
     journal,
     login,
+    moments,
     people,
     review,
     rituals,
     today,
     tradeoffs,
+    undo,
     values,
     welcome,
 )
@@ -35,6 +37,8 @@ def all_routes() -> list[BaseRoute]:
         feed,
         login,
         rituals,
+        moments,
+        undo,
     ):
         found += module.routes()
     return found

@@ -18,7 +18,7 @@ from tarry.review import strength
 from tarry.store import Store
 from tarry.web import charts
 from tarry.web.forms import Form, Input, number, text
-from tarry.web.pages import back, page, posted, store_of
+from tarry.web.pages import back, just_changed, page, posted, store_of
 
 WEEKS = 12
 
@@ -99,9 +99,35 @@ async def people_add(request: Request, form: FormData) -> Response:
     return back(text(form, "next") or f"/people/{person.id}", "added")
 
 
+async def people_edit(request: Request, form: FormData) -> Response:
+    store = store_of(request)
+    person = people.by_id(store, request.path_params["id"])
+    wanted = [a.strip() for a in text(form, "aliases").split(",") if a.strip()]
+    cadence = number(form, "cadence_days")
+    people.edit(
+        store, person.name, new_name=text(form, "name"), relation=text(form, "relation") or None,
+        cadence_days=cadence, clear_cadence=cadence is None,
+        add_aliases=[a for a in wanted if a not in person.aliases],
+        remove_aliases=[a for a in person.aliases if a not in wanted], note=text(form, "note"),
+    )  # fmt: skip
+    return back(f"/people/{person.id}", "changed", just_changed(store, "person", person.id))
+
+
+async def people_delete(request: Request, form: FormData) -> Response:
+    store = store_of(request)
+    change = people.remove(store, people.by_id(store, request.path_params["id"]).name)
+    return back("/people", "deleted", change)
+
+
+EDIT_PERSON = Form("person-edit", "/people", PERSON.inputs)
+DELETE = Form("delete", "/people", {})
+
+
 def routes() -> list[BaseRoute]:
     return [
         *page("/people", "people.html", people_page),
         posted("/people", PERSON, people_add),
         *page("/people/{id:int}", "person.html", person_page),
+        posted("/people/{id:int}", EDIT_PERSON, people_edit),
+        posted("/people/{id:int}/delete", DELETE, people_delete),
     ]

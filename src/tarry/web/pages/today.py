@@ -83,23 +83,22 @@ async def index(request: Request) -> Response:
 TODAY = page("/today", "today.html", today_page, fresh="minute")
 
 
+def moment_fields(form: FormData) -> dict[str, Any]:
+    """The moment a form describes (Today's, or a moment's own page), as library arguments."""
+    return {
+        "at": when(form, "at"),
+        "duration_min": moments.parse_duration(text(form, "duration", "30m") or "30m"),
+        "medium": text(form, "medium", "in-person"),
+        "initiator": text(form, "initiator", "mutual"),
+        "discomfort": integer(form, "discomfort", 0),
+        "practices": many(form, "practice"),
+        "note": text(form, "note"),
+        **{name: integer(form, name, moments.DEFAULT_RATING) for name, _ in RATINGS},
+    }
+
+
 async def log_moment(request: Request, form: FormData) -> Response:
-    moments.log(
-        store_of(request),
-        many(form, "with"),
-        at=when(form, "at"),
-        duration_min=moments.parse_duration(text(form, "duration", "30m") or "30m"),
-        medium=text(form, "medium", "in-person"),
-        initiator=text(form, "initiator", "mutual"),
-        discomfort=integer(form, "discomfort", 0),
-        practices=many(form, "practice"),
-        note=text(form, "note"),
-        intimacy=integer(form, "intimacy", 4),
-        i_disclosed=integer(form, "i_disclosed", 4),
-        they_disclosed=integer(form, "they_disclosed", 4),
-        pleasantness=integer(form, "pleasantness", 4),
-        satisfaction=integer(form, "satisfaction", 4),
-    )
+    moments.log(store_of(request), many(form, "with"), **moment_fields(form))
     return back(text(form, "next", "/") or "/", "moment")
 
 
