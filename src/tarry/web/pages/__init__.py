@@ -22,7 +22,8 @@ from starlette.templating import Jinja2Templates
 from tarry.base import clock
 from tarry.base.errors import NotFound, TarryError
 from tarry.base.textcharts import plural
-from tarry.store import Store, undo
+from tarry.store import Store
+from tarry.store import undo as undo_log
 from tarry.store.undo import Change
 from tarry.web.cache import PageCache
 from tarry.web.forms import Form, Refill, checked_form, text
@@ -79,7 +80,7 @@ def back(path: str, note: str = "done", change: Change | None = None) -> Redirec
 
 def just_changed(store: Store, kind: str, ref: int) -> Change | None:
     """The change just made to this thing, to offer undoing it (None: nothing changed)."""
-    found = undo.recent(store, limit=1)
+    found = undo_log.recent(store, limit=1)
     return found[0] if found and (found[0].kind, found[0].ref) == (kind, ref) else None
 
 
@@ -89,7 +90,7 @@ def undoable(request: Request) -> Change | None:
     if not wanted.isdigit():
         return None
     try:
-        return undo.get(store_of(request), int(wanted))
+        return undo_log.get(store_of(request), int(wanted))
     except NotFound:
         return None
 

@@ -22,6 +22,7 @@ PLACES = {
     "commitment": "/commitments/{}",
     "occurrence": "/commitments/{}",
     "profile": "/values/{}",
+    "date": "/people",
 }
 UNDO = Form("undo", "/undo", {})
 
