@@ -256,7 +256,7 @@ def test_review_work_bar_shows_the_calendars_work_hours(filled: Web, home: Path)
         import_calendar(store, ics)
     page = filled.client.get("/review?week=2026-W47").text
     assert "From your calendar: work 2 h 30 min" in page
-    assert "<title>hours, work (calendar): 2.5h</title>" in page  # the bar, not 0
+    assert "<title>hours, work: 2.5h</title>" in page  # the bar, not 0
 
 
 def test_review_shows_the_mirror_week(filled: Web, home: Path) -> None:

@@ -50,6 +50,7 @@ COMMAND_MODULES = (
     "search",
     "archive",
     "csv_export",
+    "today",
 )
 
 
@@ -73,6 +74,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "search": ("search",),
     **dict.fromkeys(("export", "import-backup"), ("archive",)),
     "export-csv": ("csv_export",),
+    "today": ("today",),
 }  # fmt: skip
 ROOT_OPTIONS_WITH_VALUE = ("--home", "--passphrase-file")
 ROOT_FLAGS = ("--debug",)

@@ -15,7 +15,8 @@ from tarry.declare.people import Person
 from tarry.reflect import journal, moments
 from tarry.store import Store
 
-DAYS = 120
+DAYS = 90
+LIMIT = 40
 
 
 @dataclass
@@ -45,7 +46,7 @@ def timeline(
         *_entries(store, person, start),
         *_dates(store, person, end),
     ]
-    return sorted(found, key=lambda e: (e.day, e.kind), reverse=True)
+    return sorted(found, key=lambda e: (e.day, e.kind), reverse=True)[:LIMIT]
 
 
 def _moments(store: Store, person: Person, start: date) -> list[Event]:

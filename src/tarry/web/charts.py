@@ -28,12 +28,25 @@ FONT = 12
 MAX_X_LABELS = 7
 
 
-def _svg(title: str, body: str, width: int = WIDTH, height: int = HEIGHT, kind: str = "") -> Markup:
+def _svg(
+    title: str,
+    body: str,
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    kind: str = "",
+    caption: bool = True,
+) -> Markup:
+    """The chart as an image named by `title`; with `caption`, the title is also shown above it
+    (a figure's caption, wrapping like text; screen readers hear it once, as the image's name)."""
     label = escape(title)
-    return Markup(
+    svg = (
         f'<svg class="chart {kind}" viewBox="0 0 {width} {height}" role="img" aria-label="{label}"'
         f' xmlns="http://www.w3.org/2000/svg"><title>{label}</title>{body}</svg>'
     )
+    if not caption:
+        return Markup(svg)
+    caption_html = f'<figcaption aria-hidden="true">{label}</figcaption>'
+    return Markup(f'<figure class="chart-box">{caption_html}{svg}</figure>')
 
 
 def nice_ticks(top: float, count: int = 4) -> list[float]:
@@ -197,7 +210,7 @@ def ring(title: str, share: float, change: float | None = None) -> Markup:
         f'<text class="big" x="60" y="62" font-size="24" font-weight="700" text-anchor="middle" '
         f'fill="#1d1d1f">{share * 100:.0f}%</text>{arrow}'
     )
-    return _svg(title, body, size, size, kind="ring")
+    return _svg(title, body, size, size, kind="ring", caption=False)
 
 
 def heatmap(title: str, year: Year, *, what: str = "practices") -> Markup:
@@ -238,7 +251,7 @@ def heatmap(title: str, year: Year, *, what: str = "practices") -> Markup:
     parts.append(
         f'<text class="tick" x="{width - 20}" y="{key_y + 9}" font-size="9" fill="#555">more</text>'
     )
-    return _svg(title, "".join(parts), width, height, kind="heatmap")
+    return _svg(title, "".join(parts), width, height, kind="heatmap", caption=False)
 
 
 def _cell(year: Year, day: date, x: int, y: int, size: int, what: str) -> str:

@@ -75,13 +75,15 @@ def review_charts(found: review.Review, profiles: list[values.Profile]) -> dict[
     hours, made = found.hours, {}
     spent = {
         "moments": hours.in_moments,
-        "kept commitments": hours.in_kept_commitments,
-        "traded away": hours.traded_away,
-        **({"work (calendar)": found.calendar.hours.get("work", 0.0)} if found.calendar else {}),
+        "kept": hours.in_kept_commitments,
+        "traded": hours.traded_away,
+        **({"work": found.calendar.hours.get("work", 0.0)} if found.calendar else {}),
     }
     if any(spent.values()):
         made["hours"] = charts.bars(
-            "Hours this week, by where they went", list(spent), {"hours": list(spent.values())},
+            "Hours this week: in moments, in kept commitments, traded away"
+            + (", at work (calendar)" if found.calendar else ""),
+            list(spent), {"hours": list(spent.values())},
             unit="h",
         )  # fmt: skip
     counts = {k: getattr(found.commitments, k) for k in ("kept", "traded", "skipped", "pending")}
