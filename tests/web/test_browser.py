@@ -151,7 +151,7 @@ def test_marking_a_commitment_traded(page, home: Path) -> None:
     card = page.locator("li.card", has_text="Walk with Sam")
     card.get_by_label("Traded for").fill("a client call")
     card.get_by_role("button", name="Traded").click()
-    page.wait_for_url("**/today?saved=marked")
+    page.wait_for_url("**/today?saved=marked*")
     assert (
         page.locator("li.card", has_text="Walk with Sam")
         .get_by_text("traded", exact=True)
@@ -175,7 +175,8 @@ def test_reading_the_review_with_its_charts(page, home: Path) -> None:
     assert page.get_by_role("heading", name="One invitation for next week").is_visible()
     charts = page.get_by_role("img")
     assert charts.count() >= 3
-    assert page.get_by_role("img", name="Commitments: kept, traded, skipped, pending").is_visible()
+    name = "Commitments this week: kept, traded, skipped, not marked"
+    assert page.get_by_role("img", name=name).is_visible()
     shot(page, "review")
     page.get_by_role("link", name="← 2026-W46").click()
     page.wait_for_url("**/review?week=2026-W46")
@@ -196,3 +197,88 @@ def test_phone_width_has_no_sideways_scrolling(page, home: Path) -> None:
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     shot(page, "phone-today")
+
+
+def tab_to(page, selector: str, limit: int = 150) -> None:
+    """Press Tab until the element matching `selector` has the focus (keyboard alone)."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_logging_a_moment_by_keyboard_alone(page, home: Path) -> None:
+    with Store.open(home) as store:
+        people.add(store, "Maya")
+        people.add(store, "Sam", relation="partner")
+    page.goto(base_of(page) + "/today")
+    tab_to(page, "input[name=with][value=Maya]")
+    page.keyboard.press("Space")  # the first person is ticked to begin with: untick
+    tab_to(page, "input[name=with][value=Sam]")
+    page.keyboard.press("Space")
+    tab_to(page, "input[name=intimacy]")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert page.locator("output[for=log-intimacy]").inner_text() == "6"  # the value is shown
+    tab_to(page, "input[name=practice][value=stay]")
+    page.keyboard.press("Space")
+    tab_to(page, "textarea[name=note]")
+    page.keyboard.type("Stayed with it when she cried.")
+    tab_to(page, "form[action='/moments'] button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "saved=moment" in page.url
+    with Store.open(home) as store:
+        (moment,) = moments.all_moments(store)
+    assert (moment.people, moment.intimacy, moment.practices, moment.note) == (
+        ["Sam"], 6, ["stay"], "Stayed with it when she cried.")  # fmt: skip
+
+
+def test_marking_a_commitment_and_undoing_by_keyboard_alone(page, home: Path) -> None:
+    with Store.open(home) as store:
+        people.add(store, "Sam")
+        commitments.add(store, "Walk with Sam", every="thursday 10:00", people_names=["Sam"])
+    page.goto(base_of(page) + "/today")
+    tab_to(page, "button[name=status][value=kept]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    notice = page.get_by_role("status")
+    assert "Marked 'Walk with Sam' on Thu 19 Nov 10:00 kept (was pending)" in notice.inner_text()
+    with Store.open(home) as store:
+        assert (
+            commitments.occurrences(store, datetime(2026, 11, 19), datetime(2026, 11, 20))[0].status
+            == "kept"
+        )
+    tab_to(page, "form[action^='/undo/'] button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "saved=undone" in page.url and page.get_by_role("status").inner_text() == "Undone."
+    with Store.open(home) as store:
+        assert (
+            commitments.occurrences(store, datetime(2026, 11, 19), datetime(2026, 11, 20))[0].status
+            == "pending"
+        )
+
+
+def test_changing_deleting_and_undoing_a_moment(page, home: Path) -> None:
+    with Store.open(home) as store:
+        people.add(store, "Sam")
+        moments.log(store, ["Sam"], note="first words")
+    page.goto(base_of(page) + "/moments/1")
+    page.get_by_label("Note").fill("better words")
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_url("**/moments/1?saved=changed&undo=*")
+    assert page.get_by_label("Note").input_value() == "better words"
+    page.get_by_role("button", name="Delete this moment").click()
+    page.wait_for_url("**/today?saved=deleted&undo=*")
+    assert "Deleted moment 1 with Sam" in page.get_by_role("status").inner_text()
+    with Store.open(home) as store:
+        assert moments.all_moments(store) == []
+    page.get_by_role("button", name="Undo").click()
+    page.wait_for_url("**/moments/1?saved=undone")
+    assert page.get_by_label("Note").input_value() == "better words"
+    page.goto(base_of(page) + "/undo")
+    page.get_by_role("button", name="Undo: Changed moment 1 with Sam, Thu 19 Nov 12:00").click()
+    page.wait_for_url("**/moments/1?saved=undone")
+    assert page.get_by_label("Note").input_value() == "first words"
