@@ -1,8 +1,9 @@
-"""Browser tests: Playwright drives Debian's Chromium against a live local server."""
+"""Browser tests: Playwright drives Debian's Chromium against a live local server.
+
+The screenshots in docs/screenshots/ come from the walk of every page (test_walk.py)."""
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -20,7 +21,6 @@ from tarry.web.security import Guard
 from tarry.web.server import free_port
 
 CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 pytestmark = [
     pytest.mark.browser,
@@ -71,21 +71,12 @@ def page(server: str) -> Iterator[object]:
         browser.close()
 
 
-def shot(page: object, name: str) -> None:
-    """Refresh docs/screenshots/NAME.png when TARRY_SCREENSHOTS=1 (else the tree stays clean)."""
-    if not os.environ.get("TARRY_SCREENSHOTS"):
-        return
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
-
-
 def base_of(page) -> str:
     return page.url.split("/", 3)[:3] and "/".join(page.url.split("/", 3)[:3])
 
 
 def test_onboarding_walks_through_person_values_and_commitment(page) -> None:
     assert "token=" not in page.url and page.url.endswith("/welcome")
-    shot(page, "welcome")
     step = page.locator("li", has=page.get_by_role("heading", name="1. Who"))
     step.get_by_label("Name").fill("Sam")
     step.get_by_label("Relation").select_option("partner")
@@ -104,7 +95,6 @@ def test_onboarding_walks_through_person_values_and_commitment(page) -> None:
     step.get_by_role("button", name="Commit").click()
     page.wait_for_url("**/?saved=commitment")
     assert page.get_by_role("heading", name="Phone-free dinner").is_visible()
-    shot(page, "today")
 
 
 def test_logging_a_moment(page, home: Path) -> None:
@@ -177,7 +167,6 @@ def test_reading_the_review_with_its_charts(page, home: Path) -> None:
     assert charts.count() >= 3
     name = "Commitments this week: kept, traded, skipped, not marked"
     assert page.get_by_role("img", name=name).is_visible()
-    shot(page, "review")
     page.get_by_role("link", name="← 2026-W46").click()
     page.wait_for_url("**/review?week=2026-W46")
 
@@ -196,7 +185,6 @@ def test_phone_width_has_no_sideways_scrolling(page, home: Path) -> None:
     page.goto(base_of(page) + "/today")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
-    shot(page, "phone-today")
 
 
 def tab_to(page, selector: str, limit: int = 150) -> None:

@@ -40,10 +40,10 @@ KEPT = {
     ("/today", "desktop", "light"): "today",
     ("/review", "desktop", "light"): "review",
     ("/review", "desktop", "dark"): "review-dark",
-    ("/people/{person}", "desktop", "light"): "person",
+    ("/people/{people}", "desktop", "light"): "person",
     ("/welcome", "desktop", "light"): "welcome",
     ("/today", "phone", "light"): "phone-today",
-    ("/people/{person}", "phone", "dark"): "phone-person-dark",
+    ("/people/{people}", "phone", "dark"): "phone-person-dark",
 }
 
 pytestmark = [
