@@ -270,3 +270,19 @@ def test_changing_deleting_and_undoing_a_moment(page, home: Path) -> None:
     page.get_by_role("button", name="Undo: Changed moment 1 with Sam, Thu 19 Nov 12:00").click()
     page.wait_for_url("**/moments/1?saved=undone")
     assert page.get_by_label("Note").input_value() == "first words"
+
+
+def test_the_weekly_review_prints_as_a_clean_page(page, home: Path) -> None:
+    with Store.open(home) as store:
+        people.add(store, "Sam", relation="partner", cadence_days=3)
+        moments.log(store, ["Sam"], intimacy=6, practices="depth", note="walk")
+    page.goto(base_of(page) + "/review?week=2026-W47")
+    assert page.get_by_role("link", name="Print or save as PDF").is_visible()
+    page.emulate_media(media="print", color_scheme="dark")
+    assert not page.get_by_role("navigation", name="Main").is_visible()
+    assert not page.get_by_role("link", name="Print or save as PDF").is_visible()
+    assert page.get_by_text("tarry · weekly review 2026-W47").is_visible()
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(255, 255, 255)"  # black on white, whatever the screen's theme
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 2
