@@ -250,3 +250,14 @@ def test_a_failed_undo_plan_rolls_back(sam: Store) -> None:
         undo.undo(sam)
     assert moments.all_moments(sam) == [] and len(undo.recent(sam)) == 1
     assert isinstance(Conflict("x").__cause__, type(None)) and sqlite3.IntegrityError
+
+
+def test_marking_again_the_same_way_records_nothing(sam: Store) -> None:
+    commitments.add(sam, "Dinner", every="monday 19:00", start=NOV_2)
+    commitments.mark(sam, "Dinner", "kept", when=date(2026, 11, 16))
+    commitments.mark(sam, "Dinner", "kept", when=date(2026, 11, 16))
+    commitments.mark(sam, "Dinner", "kept", when=date(2026, 11, 16), note="lovely")
+    assert [c.summary for c in undo.recent(sam)] == [
+        "'Dinner' on Mon 16 Nov 19:00 kept (was kept)",
+        "'Dinner' on Mon 16 Nov 19:00 kept (was pending)",
+    ]

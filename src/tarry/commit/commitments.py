@@ -549,14 +549,25 @@ def _mark_rows(store: Store, commitment_id: int, at: datetime) -> undo.Plan:
     return plan + undo.Plan(restore=undo.deletion(store, "occurrences", match).restore)
 
 
+def _note_of(store: Store, commitment: Commitment, at: datetime) -> str:
+    note: str = store.scalar(
+        "SELECT note FROM occurrences WHERE commitment_id = ? AND scheduled_at = ?",
+        (commitment.id, at.isoformat()),
+    )
+    return note
+
+
 def _record_mark(
     store: Store, commitment: Commitment, at: datetime, status: str, before: undo.Plan
 ) -> None:
     row = store.one("SELECT status, tradeoff_id FROM occurrences WHERE commitment_id = ?"
                     " AND scheduled_at = ?", (commitment.id, at.isoformat()))  # fmt: skip
-    was = next((r["status"] for t, r in before.restore if t == "occurrences"), "pending")
+    old = next((r for t, r in before.restore if t == "occurrences"), None)
+    was = old["status"] if old else "pending"
     if row is None and was == "pending":
         return  # nothing was marked, nothing is
+    if old and row and status == was != "traded" and old["note"] == _note_of(store, commitment, at):
+        return  # marked again the same way: nothing to undo
     if row is not None and row["tradeoff_id"] is not None:
         before.remove.append(("tradeoffs", {"id": row["tradeoff_id"]}))
     said = f"{commitment.title!r} on {at:%a %d %b %H:%M} {status} (was {was})"
