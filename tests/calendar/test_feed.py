@@ -34,3 +34,40 @@ def test_feed_serves_the_commitments(store: Store) -> None:
     commitments.add(store, "Date night", every="friday 19:30", duration_min=150)
     cal = icalendar.Calendar.from_ical(feed.feed_ics(store))
     assert [str(e["SUMMARY"]) for e in cal.walk("VEVENT")] == ["Date night"]
+
+
+def test_the_feed_and_the_export_remind_before_protected_time(store: Store, cli) -> None:
+    from datetime import timedelta
+
+    from tarry.calendar import export
+    from tarry.declare import people
+
+    people.add(store, "Sam")
+    commitments.add(store, "Date night", every="friday 19:30", people_names=["Sam"])
+    commitments.add(store, "Old walk", every="monday 10:00")
+    commitments.end(store, "Old walk")
+
+    def alarms() -> dict[str, list[tuple[str, str, timedelta]]]:
+        cal = icalendar.Calendar.from_ical(feed.feed_ics(store))
+        return {
+            str(e["SUMMARY"]): [(str(a["ACTION"]), str(a["DESCRIPTION"]), a["TRIGGER"].dt)
+                                for a in e.walk("VALARM")]
+            for e in cal.walk("VEVENT")
+        }  # fmt: skip
+
+    assert alarms() == {"Date night": [("DISPLAY", "Protected time with Sam: Date night",
+                                        timedelta(minutes=-30))]}  # fmt: skip
+    assert cli("calendar", "alarm", "2h").stdout == (
+        "Calendars remind you 2 h before protected time.\n"
+    )
+    assert alarms()["Date night"][0][2] == timedelta(hours=-2)
+    assert cli("calendar", "alarm", "off").stdout == "No reminders before protected time.\n"
+    assert alarms() == {"Date night": []}
+    assert b"VALARM" in cli_bytes(cli, "calendar", "export", "--alarm", "15m")
+    result = cli("calendar", "alarm", "9 days")
+    assert result.code == 2 and "Cannot read the duration" in result.stderr
+    assert export.set_alarm(store, 0) == 0
+
+
+def cli_bytes(cli, *args: str) -> bytes:
+    return cli(*args).stdout.encode()

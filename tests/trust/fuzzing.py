@@ -20,6 +20,7 @@ from tarry.archive import document as archive
 from tarry.base.errors import FormatError, InvalidInput, LockedError, StoreError, TarryError
 from tarry.calendar import ics_import, ics_read
 from tarry.calendar.expand import Window
+from tarry.declare import vcard
 from tarry.mirror.formats import imessage, registry
 from tarry.store import backup, crypto, unlock
 from tests.trust.hostile import wal_mode_messages_db
@@ -69,6 +70,11 @@ def _imessage_with_log(wal: Path) -> object:
     return sum(1 for conversation in found for _ in conversation.messages)
 
 
+def _contacts(data: bytes) -> object:
+    """Every card of a contacts file, parsed (no store needed)."""
+    return [card.dates for card in vcard.cards(io.BytesIO(data), "fuzz.vcf")]
+
+
 def _recovery(data: bytes) -> object:
     return crypto.recovery_bytes(data.decode("utf-8", errors="replace"))
 
@@ -82,6 +88,7 @@ TARGETS: dict[str, Target] = {
     "passphrase-file": _in_file("", unlock.read_passphrase_file),
     "backup-manifest": _in_file(".tarry-backup", backup.read_manifest),
     "export-document": _in_file(".json", archive.read),
+    "contacts-vcf": _contacts,
 }
 # The one kind of refusal each target may answer with (a FormatError also names the input).
 REFUSALS: dict[str, type[TarryError]] = {
@@ -102,6 +109,7 @@ SEED_DIRS = {
     "chat-csv": ["csv"],
     "calendar-ics": ["calendar"],
     "chat-imessage": [],  # tests/data/imessage holds SQL text: its seed is a database, made here
+    "contacts-vcf": ["contacts"],
 }
 
 

@@ -262,6 +262,7 @@ ICS = (
     b"DTSTART:20261120T100000Z\r\nDTEND:20261120T110000Z\r\nSUMMARY:hello\r\n"
     b"RRULE:FREQ=DAILY;COUNT=HUGE;INTERVAL=HUGE\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 )
+VCF = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Robin hello\r\nBDAY:1990-04-02\r\nEND:VCARD\r\n"
 MESSENGER_MEMBER = "messages/inbox/robin_1/message_1.json"
 SMALL_HUGE = b"123"
 
@@ -378,6 +379,17 @@ def _cases() -> list[Case]:
         Case(
             "calendar-endless-line", ("calendar",), endless_line(b"BEGIN:VCALENDAR\r\nX-A:"), ".ics"
         ),
+        Case("contacts-invalid-utf8", ("contacts",), invalid_utf8(VCF), ".vcf"),
+        Case("contacts-utf16", ("contacts",), utf16(VCF), ".vcf"),
+        Case("contacts-nul", ("contacts",), nul_bytes(VCF), ".vcf"),
+        Case("contacts-endless-line", ("contacts",), endless_line(b"BEGIN:VCARD\r\nFN:"), ".vcf"),
+        Case(
+            "contacts-endless-photo",
+            ("contacts",),
+            endless_line(VCF[:-11] + b"PHOTO;ENCODING=b:"),
+            ".vcf",
+        ),
+        Case("contacts-deep-nesting", ("contacts",), _bytes(b"BEGIN:VCARD\r\n" * 200_000), ".vcf"),
     ]
     return cases
 

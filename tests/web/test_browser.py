@@ -1,8 +1,9 @@
-"""Browser tests: Playwright drives Debian's Chromium against a live local server."""
+"""Browser tests: Playwright drives Debian's Chromium against a live local server.
+
+The screenshots in docs/screenshots/ come from the walk of every page (test_walk.py)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -18,7 +19,6 @@ from tarry.web.security import Guard
 from tests.web.live import live_server
 
 CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 pytestmark = [
     pytest.mark.browser,
@@ -64,21 +64,12 @@ def page(server: str) -> Iterator[object]:
         browser.close()
 
 
-def shot(page: object, name: str) -> None:
-    """Refresh docs/screenshots/NAME.png when TARRY_SCREENSHOTS=1 (else the tree stays clean)."""
-    if not os.environ.get("TARRY_SCREENSHOTS"):
-        return
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
-
-
 def base_of(page) -> str:
     return page.url.split("/", 3)[:3] and "/".join(page.url.split("/", 3)[:3])
 
 
 def test_onboarding_walks_through_person_values_and_commitment(page) -> None:
     assert "token=" not in page.url and page.url.endswith("/welcome")
-    shot(page, "welcome")
     step = page.locator("li", has=page.get_by_role("heading", name="1. Who"))
     step.get_by_label("Name").fill("Sam")
     step.get_by_label("Relation").select_option("partner")
@@ -97,7 +88,6 @@ def test_onboarding_walks_through_person_values_and_commitment(page) -> None:
     step.get_by_role("button", name="Commit").click()
     page.wait_for_url("**/?saved=commitment")
     assert page.get_by_role("heading", name="Phone-free dinner").is_visible()
-    shot(page, "today")
 
 
 def test_logging_a_moment(page, home: Path) -> None:
@@ -144,7 +134,7 @@ def test_marking_a_commitment_traded(page, home: Path) -> None:
     card = page.locator("li.card", has_text="Walk with Sam")
     card.get_by_label("Traded for").fill("a client call")
     card.get_by_role("button", name="Traded").click()
-    page.wait_for_url("**/today?saved=marked")
+    page.wait_for_url("**/today?saved=marked*")
     assert (
         page.locator("li.card", has_text="Walk with Sam")
         .get_by_text("traded", exact=True)
@@ -168,8 +158,8 @@ def test_reading_the_review_with_its_charts(page, home: Path) -> None:
     assert page.get_by_role("heading", name="One invitation for next week").is_visible()
     charts = page.get_by_role("img")
     assert charts.count() >= 3
-    assert page.get_by_role("img", name="Commitments: kept, traded, skipped, pending").is_visible()
-    shot(page, "review")
+    name = "Commitments this week: kept, traded, skipped, not marked"
+    assert page.get_by_role("img", name=name).is_visible()
     page.get_by_role("link", name="← 2026-W46").click()
     page.wait_for_url("**/review?week=2026-W46")
 
@@ -188,4 +178,104 @@ def test_phone_width_has_no_sideways_scrolling(page, home: Path) -> None:
     page.goto(base_of(page) + "/today")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
-    shot(page, "phone-today")
+
+
+def tab_to(page, selector: str, limit: int = 150) -> None:
+    """Press Tab until the element matching `selector` has the focus (keyboard alone)."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_logging_a_moment_by_keyboard_alone(page, home: Path) -> None:
+    with Store.open(home) as store:
+        people.add(store, "Maya")
+        people.add(store, "Sam", relation="partner")
+    page.goto(base_of(page) + "/today")
+    tab_to(page, "input[name=with][value=Maya]")
+    page.keyboard.press("Space")  # the first person is ticked to begin with: untick
+    tab_to(page, "input[name=with][value=Sam]")
+    page.keyboard.press("Space")
+    tab_to(page, "input[name=intimacy]")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert page.locator("output[for=log-intimacy]").inner_text() == "6"  # the value is shown
+    tab_to(page, "input[name=practice][value=stay]")
+    page.keyboard.press("Space")
+    tab_to(page, "textarea[name=note]")
+    page.keyboard.type("Stayed with it when she cried.")
+    tab_to(page, "form[action='/moments'] button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "saved=moment" in page.url
+    with Store.open(home) as store:
+        (moment,) = moments.all_moments(store)
+    assert (moment.people, moment.intimacy, moment.practices, moment.note) == (
+        ["Sam"], 6, ["stay"], "Stayed with it when she cried.")  # fmt: skip
+
+
+def test_marking_a_commitment_and_undoing_by_keyboard_alone(page, home: Path) -> None:
+    with Store.open(home) as store:
+        people.add(store, "Sam")
+        commitments.add(store, "Walk with Sam", every="thursday 10:00", people_names=["Sam"])
+    page.goto(base_of(page) + "/today")
+    tab_to(page, "button[name=status][value=kept]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    notice = page.get_by_role("status")
+    assert "Marked 'Walk with Sam' on Thu 19 Nov 10:00 kept (was pending)" in notice.inner_text()
+    with Store.open(home) as store:
+        assert (
+            commitments.occurrences(store, datetime(2026, 11, 19), datetime(2026, 11, 20))[0].status
+            == "kept"
+        )
+    tab_to(page, "form[action^='/undo/'] button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "saved=undone" in page.url and page.get_by_role("status").inner_text() == "Undone."
+    with Store.open(home) as store:
+        assert (
+            commitments.occurrences(store, datetime(2026, 11, 19), datetime(2026, 11, 20))[0].status
+            == "pending"
+        )
+
+
+def test_changing_deleting_and_undoing_a_moment(page, home: Path) -> None:
+    with Store.open(home) as store:
+        people.add(store, "Sam")
+        moments.log(store, ["Sam"], note="first words")
+    page.goto(base_of(page) + "/moments/1")
+    page.get_by_label("Note").fill("better words")
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_url("**/moments/1?saved=changed&undo=*")
+    assert page.get_by_label("Note").input_value() == "better words"
+    page.get_by_role("button", name="Delete this moment").click()
+    page.wait_for_url("**/today?saved=deleted&undo=*")
+    assert "Deleted moment 1 with Sam" in page.get_by_role("status").inner_text()
+    with Store.open(home) as store:
+        assert moments.all_moments(store) == []
+    page.get_by_role("button", name="Undo").click()
+    page.wait_for_url("**/moments/1?saved=undone")
+    assert page.get_by_label("Note").input_value() == "better words"
+    page.goto(base_of(page) + "/undo")
+    page.get_by_role("button", name="Undo: Changed moment 1 with Sam, Thu 19 Nov 12:00").click()
+    page.wait_for_url("**/moments/1?saved=undone")
+    assert page.get_by_label("Note").input_value() == "first words"
+
+
+def test_the_weekly_review_prints_as_a_clean_page(page, home: Path) -> None:
+    with Store.open(home) as store:
+        people.add(store, "Sam", relation="partner", cadence_days=3)
+        moments.log(store, ["Sam"], intimacy=6, practices="depth", note="walk")
+    page.goto(base_of(page) + "/review?week=2026-W47")
+    assert page.get_by_role("link", name="Print or save as PDF").is_visible()
+    page.emulate_media(media="print", color_scheme="dark")
+    assert not page.get_by_role("navigation", name="Main").is_visible()
+    assert not page.get_by_role("link", name="Print or save as PDF").is_visible()
+    assert page.get_by_text("tarry · weekly review 2026-W47").is_visible()
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(255, 255, 255)"  # black on white, whatever the screen's theme
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 2

@@ -91,7 +91,7 @@ def test_a_refused_moment_comes_back_with_the_error_beside_its_input(
     assert _beside(page, "log", "intimacy") == (
         "9 is not on the 1-7 scale. A whole number from 1 (not at all) to 7 (very much)."
     )
-    assert 'name="intimacy" min="1" max="7" value="9" aria-invalid="true"' in page
+    assert 'name="intimacy" min="1" max="7" step="1" value="9" aria-invalid="true"' in page
     assert ">told her about the fear</textarea>" in page and 'value="45m"' in page
     assert 'value="seen" checked' in page and 'value="stay" checked' in page
     assert "<option selected>call</option>" in page
@@ -222,7 +222,7 @@ def test_review_with_a_calendar_shows_hours_collisions_and_the_trend(
     assert page.status_code == 200
     assert "From your calendar: work 2 h 30 min" in page.text
     assert "Commitments that collided with work" in page.text and "Dinner" in page.text
-    assert 'aria-label="Hours per week from your calendar: work vs connection"' in page.text
+    assert 'aria-label="Hours per week from your calendar: work and connection"' in page.text
     data = filled.client.get("/review.json?week=2026-W47").json()["review"]["calendar"]
     assert data["hours"]["work"] == 2.5 and data["collisions"][0]["title"] == "Dinner"
 
@@ -256,7 +256,7 @@ def test_review_work_bar_shows_the_calendars_work_hours(filled: Web, home: Path)
         import_calendar(store, ics)
     page = filled.client.get("/review?week=2026-W47").text
     assert "From your calendar: work 2 h 30 min" in page
-    assert "<title>work (calendar) this week: 2.5</title>" in page  # the bar, not 0
+    assert "<title>hours, work: 2.5h</title>" in page  # the bar, not 0
 
 
 def test_review_shows_the_mirror_week(filled: Web, home: Path) -> None:

@@ -46,6 +46,7 @@ class Step(Enum):
     START_CHECKIN = "start a check-in"
     LIST_CHECKINS = "see your check-ins"
     LIST_SHARED_TIME = "see your shared time"
+    LIST_CHANGES = "see what can be undone"
 
 
 class TarryError(Exception):

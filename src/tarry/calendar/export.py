@@ -6,6 +6,8 @@ or --timezone); otherwise, or with `floating=True`, times are floating: 19:00 wh
 UIDs are stable (commitment id + creation time), so calendar apps update events in place; DTSTAMP
 is the commitment's creation time, so exporting twice gives the same bytes.
 A retired commitment keeps its past: its rule gets a COUNT that ends where it ended.
+Each event carries a reminder (a VALARM, DISPLAY) `alarm` minutes before it begins: 30 unless
+set otherwise (`set_alarm`, kept in calendar_settings; 0 turns reminders off).
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ from tarry.declare import practices as practice_keys
 from tarry.store import Store
 
 if TYPE_CHECKING:
-    from icalendar import Calendar, Event
+    from icalendar import Alarm, Calendar, Event
 
 CALENDAR_NAME = "tarry: protected time"
+ALARM_KEY = "alarm_minutes"
+DEFAULT_ALARM_MINUTES = 30
+MAX_ALARM_MINUTES = 7 * 24 * 60
 _UNTIL = re.compile(r"UNTIL=(\d{8}(?:T\d{6})?)Z?")
 
 
@@ -34,12 +39,37 @@ def local_zone_name() -> str | None:
     return local.zone_name()
 
 
-def export_ics(store: Store, *, zone: str | None = None, floating: bool = False) -> bytes:
-    """Every commitment (retired ones up to their end) as .ics bytes."""
-    return calendar_of(store, zone=zone, floating=floating).to_ical()
+def alarm(store: Store) -> int:
+    """Minutes before protected time that calendars remind you (0: no reminder)."""
+    value = store.scalar("SELECT value FROM calendar_settings WHERE key = ?", (ALARM_KEY,))
+    return DEFAULT_ALARM_MINUTES if value is None else int(value)
 
 
-def calendar_of(store: Store, *, zone: str | None = None, floating: bool = False) -> Calendar:
+def set_alarm(store: Store, minutes: int) -> int:
+    """Remind `minutes` before each commitment in the export and the feed (0 turns it off)."""
+    if not 0 <= minutes <= MAX_ALARM_MINUTES:
+        raise InvalidInput(
+            f"A reminder comes at most a week ahead, not {minutes} min.",
+            field="alarm", expected="how long before, with a unit, or off", example="30m",
+        )  # fmt: skip
+    with store.tx():
+        store.execute("INSERT OR REPLACE INTO calendar_settings VALUES (?, ?)",
+                      (ALARM_KEY, str(minutes)))  # fmt: skip
+    return minutes
+
+
+def export_ics(
+    store: Store, *, zone: str | None = None, floating: bool = False, alarm_min: int | None = None
+) -> bytes:
+    """Every commitment (retired ones up to their end) as .ics bytes, each with a reminder
+    `alarm_min` minutes ahead (default: the one set; 0: none)."""
+    minutes = alarm(store) if alarm_min is None else alarm_min
+    return calendar_of(store, zone=zone, floating=floating, alarm_min=minutes).to_ical()
+
+
+def calendar_of(
+    store: Store, *, zone: str | None = None, floating: bool = False, alarm_min: int = 0
+) -> Calendar:
     from icalendar import Calendar  # here: `tarry import chat` loads this module, not icalendar
 
     tz = None if floating else _chosen_zone(zone)
@@ -52,6 +82,8 @@ def calendar_of(store: Store, *, zone: str | None = None, floating: bool = False
     chosen = commitments.all_commitments(store, include_ended=True)
     for commitment in chosen:
         event = to_event(commitment, tz)
+        if event is not None and alarm_min and commitment.active:
+            event.add_component(reminder(commitment, alarm_min))
         if event is not None:
             cal.add_component(event)
     if tz is not None and tz is not UTC and chosen:
@@ -93,6 +125,18 @@ def to_event(commitment: Commitment, tz: tzinfo | None) -> Event | None:
     event.add("transp", "OPAQUE")
     event.add("x-tarry-commitment", str(commitment.id))
     return event
+
+
+def reminder(commitment: Commitment, minutes: int) -> Alarm:
+    """A VALARM `minutes` before each occurrence: the title, and who it is with."""
+    from icalendar import Alarm
+
+    found = Alarm()
+    found.add("action", "DISPLAY")
+    found.add("trigger", timedelta(minutes=-minutes))
+    with_ = f" with {', '.join(commitment.people)}" if commitment.people else ""
+    found.add("description", f"Protected time{with_}: {commitment.title}")
+    return found
 
 
 def uid(commitment: Commitment) -> str:

@@ -250,10 +250,18 @@ def export_(
     output: Path = typer.Option(None, "--output", "-o", help="Write to FILE (default: stdout)."),
     timezone: str = typer.Option(None, "--timezone", help="IANA zone (default: the local one)."),
     floating: bool = typer.Option(False, "--floating", help="Floating times: no zone at all."),
+    alarm: str = typer.Option(
+        None,
+        "--alarm",
+        help="Remind this long before (30m, 2h, off); default: calendar alarm.",
+        metavar="DURATION",
+    ),
 ) -> None:
-    """Write your commitments as an .ics calendar (one event with its RRULE per commitment)."""
+    """Write your commitments as an .ics calendar (one event with its RRULE per commitment),
+    each with a reminder before it (see `tarry calendar alarm`)."""
     with open_store() as store:
-        data = export.export_ics(store, zone=timezone, floating=floating)
+        minutes = _alarm_minutes(alarm) if alarm else None
+        data = export.export_ics(store, zone=timezone, floating=floating, alarm_min=minutes)
         encrypted = store.encrypted
     if output is None:
         sys.stdout.buffer.write(data)
@@ -262,6 +270,27 @@ def export_(
     outputs.write_bytes(output, data, field="output")
     err_console.print(f"Wrote {output}.")
     warn_plain_text(encrypted, "The calendar")
+
+
+def _alarm_minutes(text: str) -> int:
+    from tarry.reflect.moments import parse_duration
+
+    return 0 if text.strip().lower() in ("off", "none", "0") else parse_duration(text, "alarm")
+
+
+@calendar_app.command("alarm")
+def alarm_(
+    before: str = typer.Argument(
+        None, metavar="[DURATION]", help="How long before: 30m, 2h; off for none."
+    ),
+) -> None:
+    """Show or set how long before protected time your calendar reminds you (export and feed)."""
+    with open_store() as store:
+        minutes = export.set_alarm(store, _alarm_minutes(before)) if before else export.alarm(store)
+    console.print(
+        f"Calendars remind you {clock.hours_text(minutes / 60)} before protected time."
+        if minutes else "No reminders before protected time."
+    )  # fmt: skip
 
 
 @calendar_app.command("feed")

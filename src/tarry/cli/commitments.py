@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tarry.base.textcharts import plural
-from tarry.cli.common import JSON_OPTION, console, open_store, print_json
+from tarry.cli.common import JSON_OPTION, console, open_store, print_change, print_json
 
 if TYPE_CHECKING:
     from tarry.commit.commitments import Occurrence
@@ -219,6 +219,70 @@ def end(commitment: str = typer.Argument(..., metavar="COMMITMENT", help="Id or 
     with open_store() as store:
         ended = commitments.end(store, commitment)
     console.print(f"Ended {ended.title!r}; its history stays.", markup=False, soft_wrap=True)
+
+
+@commit_app.command("unmark")
+def unmark(
+    commitment: str = typer.Argument(..., metavar="COMMITMENT", help="Id or title."),
+    on: str = typer.Option(
+        None, "--date", help="Which occurrence: a day or day and time.", metavar="DAY"
+    ),
+) -> None:
+    """Clear an occurrence's mark (and the tradeoff a 'traded' mark recorded); undo: tarry undo."""
+    mark(commitment, "pending", on, "", "")
+
+
+@commit_app.command("edit")
+def edit(
+    commitment: str = typer.Argument(..., metavar="COMMITMENT", help="Id or title."),
+    title: str = typer.Option(None, "--title", help="A new title.", metavar="TITLE"),
+    every: str = typer.Option(None, "--every", help=EVERY_HELP, metavar="WHEN"),
+    rrule: str = typer.Option(None, "--rrule", help=RRULE_HELP, metavar="RULE"),
+    start: str = typer.Option(
+        None, "--start", help="First day (and time) of the new schedule.", metavar="TIME"
+    ),
+    length: str = typer.Option(
+        None, "--for", help="How long each time: 2h or 90m.", metavar="DURATION"
+    ),
+    with_: list[str] = typer.Option(
+        [], "--with", help="Who it is with (repeatable; replaces them).", metavar="NAME"
+    ),
+    practice: list[str] = typer.Option(
+        [], "--practice", "-p", help="Practices it serves (replaces them).", metavar="KEYS"
+    ),
+    note: str = typer.Option(None, "--note", help="Replace the note.", metavar="TEXT"),
+) -> None:
+    """Change a commitment; what is not given stays. Marks already made stay (undo: tarry undo)."""
+    from tarry.base import clock
+    from tarry.commit import commitments
+    from tarry.reflect.moments import parse_duration
+
+    with open_store() as store:
+        changed = commitments.edit(
+            store, commitment, title=title, every=every, rrule=rrule,
+            start=clock.parse(start, "start", prefer="future") if start else None,
+            duration_min=parse_duration(length) if length else None,
+            people_names=with_ or None, practices=practice or None, note=note,
+        )  # fmt: skip
+    console.print(
+        f"Changed {changed.title!r} ({changed.id}): {changed.describe()},"
+        f" {changed.duration_min} min.",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+@commit_app.command("remove")
+def remove(
+    commitment: str = typer.Argument(..., metavar="COMMITMENT", help="Id or title."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Delete a commitment and its marks (to keep its history, `end` it); undo: tarry undo."""
+    from tarry.commit import commitments
+
+    with open_store() as store:
+        change = commitments.remove(store, commitment)
+    print_change(change, as_json)
 
 
 def register(app: typer.Typer) -> None:

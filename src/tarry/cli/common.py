@@ -86,3 +86,17 @@ def warn_plain_text(encrypted: bool, what: str) -> None:
 def print_json(data: Any) -> None:
     """Write JSON to stdout: UTF-8, stable key order as given, one document."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def print_change(change: Any, as_json: bool = False) -> None:
+    """A change that can be undone, and how: 'Deleted moment 3 ... Undo: tarry undo.'"""
+    from tarry.store.undo import UNDO_DAYS
+
+    if as_json:
+        print_json(change.to_dict())
+        return
+    console.print(
+        f"{change.describe()}. Undo within {UNDO_DAYS} days: tarry undo {change.id}.",
+        markup=False,
+        soft_wrap=True,
+    )

@@ -44,6 +44,7 @@ STEPS: dict[Step, str] = {
     Step.START_CHECKIN: "Start one: `tarry together checkin start NAME`.",
     Step.LIST_CHECKINS: "See `tarry together checkin show NAME --id ID`.",
     Step.LIST_SHARED_TIME: "See `tarry together time NAME`.",
+    Step.LIST_CHANGES: "See `tarry undo --list`.",
 }
 
 # Fields that name the same input under another name on the command line.

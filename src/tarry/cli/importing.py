@@ -8,7 +8,9 @@ import typer
 
 from tarry.base.budget import parse_size
 
-import_app = typer.Typer(help="Import chats and calendars into your store.", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import chats, calendars and contacts into your store.", no_args_is_help=True
+)
 
 
 def size(text: str) -> int:

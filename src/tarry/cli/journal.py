@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from tarry.cli.common import JSON_OPTION, console, open_store, print_json
+from tarry.cli.common import JSON_OPTION, console, open_store, print_change, print_json
 
 entries_app = typer.Typer(help="Your inner-life entries.", no_args_is_help=True)
 
@@ -105,6 +105,48 @@ def show(
     if entry.prompt:
         console.print(f"[i]{escape(entry.prompt)}[/]")
     console.print(entry.body, markup=False, soft_wrap=True)
+
+
+@entries_app.command("edit")
+def edit(
+    entry_id: int = typer.Argument(..., metavar="ID", help="The entry's id."),
+    tag: list[str] = typer.Option(
+        [], "--tag", "-t", help="Its tags (repeatable; replaces them).", metavar="TAG"
+    ),
+    prompt: str = typer.Option(None, "--prompt", help="Replace the prompt.", metavar="TEXT"),
+    text: bool = typer.Option(
+        False, "--text", help="Rewrite the text too (the default when no --tag or --prompt)."
+    ),
+) -> None:
+    """Change an entry: its text in $VISUAL/$EDITOR (or from stdin when piped), tags, prompt.
+
+    Undo: tarry undo."""
+    from tarry.reflect import journal
+
+    rewrite = text or (not tag and prompt is None)
+    with open_store() as store:
+        old = journal.get(store, entry_id)
+        body = None
+        if rewrite and sys.stdin.isatty():
+            body = journal.compose(store.home, prompt or old.prompt, encrypted=store.encrypted,
+                                   on_disk=_write_on_disk, body=old.body)  # fmt: skip
+        elif rewrite:
+            body = journal.decode_text(sys.stdin.buffer.read(), "stdin")
+        entry = journal.edit(store, entry_id, body=body, prompt=prompt, tags=tag or None)
+    console.print(f"Changed entry {entry.id}: {entry.title}", markup=False, soft_wrap=True)
+
+
+@entries_app.command("remove")
+def remove(
+    entry_id: int = typer.Argument(..., metavar="ID", help="The entry's id."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Delete an entry (undo: tarry undo)."""
+    from tarry.reflect import journal
+
+    with open_store() as store:
+        change = journal.remove(store, entry_id)
+    print_change(change, as_json)
 
 
 def register(app: typer.Typer) -> None:

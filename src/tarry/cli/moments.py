@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from textwrap import shorten
 from typing import Any
 
@@ -9,7 +10,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from tarry.cli.common import JSON_OPTION, console, open_store, print_json
+from tarry.base.errors import Step
+from tarry.cli.common import JSON_OPTION, console, open_store, print_change, print_json
 from tarry.store import Store
 
 moments_app = typer.Typer(help="Moments you logged.", no_args_is_help=True)
@@ -217,16 +219,54 @@ def nothing_found(person: str | None, since: str | None) -> str:
     return f"No moments{f' with {person}' if person else ''}{f' since {since}' if since else ''}."
 
 
+def edit(ctx: typer.Context, moment_id: int, **flags: Any) -> None:
+    """Change a moment: the options of `tarry log` given here replace what it holds (--with and
+    --practice replace the whole list); the others stay as they are. Undo: tarry undo."""
+    from tarry.base import clock
+    from tarry.base.errors import InvalidInput
+    from tarry.reflect import moments
+    from tarry.reflect.moments import parse_duration
+
+    given = {k: v for k, v in ctx.params.items() if v not in (None, [], ()) and k != "moment_id"}
+    if not given:
+        raise InvalidInput("Say what to change, e.g. --note or --with.", step=Step.LIST_MOMENTS)
+    answers = _from_flags(given, clock.parse, parse_duration)
+    names = answers.pop("with_") or None
+    with open_store() as store:
+        moment = moments.edit(store, moment_id, people_names=names, **answers)
+    console.print(
+        f"Changed moment {moment.id} with {', '.join(moment.people)}: meaningfulness"
+        f" {moment.meaningfulness:g}, disclosure {moment.disclosure}.",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+# `moments edit` takes the moment's id, then every option of `tarry log`, with the same help.
+edit.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [
+        inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
+        inspect.Parameter(
+            "moment_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=int,
+            default=typer.Argument(..., metavar="ID", help="The moment's id."),
+        ),
+        *list(inspect.signature(log, eval_str=True).parameters.values())[1:],
+    ]
+)  # fmt: skip
+moments_app.command("edit")(edit)
+
+
 @moments_app.command("remove")
-def remove(moment_id: int = typer.Argument(..., metavar="ID", help="The moment's id.")) -> None:
-    """Delete a moment logged by mistake."""
+def remove(
+    moment_id: int = typer.Argument(..., metavar="ID", help="The moment's id."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Delete a moment (undo: tarry undo)."""
     from tarry.reflect import moments
 
     with open_store() as store:
-        moment = moments.remove(store, moment_id)
-    console.print(
-        f"Removed moment {moment.id} ({moment.at:%Y-%m-%d %H:%M}).", markup=False, soft_wrap=True
-    )
+        change = moments.remove(store, moment_id)
+    print_change(change, as_json)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from tarry.cli.common import JSON_OPTION, console, open_store, print_json
+from tarry.cli.common import JSON_OPTION, console, open_store, print_change, print_json
 
 tradeoffs_app = typer.Typer(help="The tradeoff ledger.", no_args_is_help=True)
 
@@ -101,6 +101,54 @@ def nothing_found(direction: str | None, since: str | None) -> str:
         else ""
     )
     return f"No tradeoffs{way}{f' since {since}' if since else ''}."
+
+
+@tradeoffs_app.command("edit")
+def edit(
+    tradeoff_id: int = typer.Argument(..., metavar="ID", help="The tradeoff's id."),
+    chose: str = typer.Option(None, "--chose", help="What you chose.", metavar="THING"),
+    over: str = typer.Option(None, "--over", help="What you chose it over.", metavar="THING"),
+    toward: bool = typer.Option(False, "--toward", help="Closeness won."),
+    away: bool = typer.Option(False, "--away", help="Closeness lost."),
+    cost: str = typer.Option(None, "--cost", help="Time it cost: 2h or 90m.", metavar="DURATION"),
+    no_cost: bool = typer.Option(False, "--no-cost", help="Drop the time it cost."),
+    cost_note: str = typer.Option(None, "--cost-note", help="What else it cost.", metavar="TEXT"),
+    practice: list[str] = typer.Option(
+        [], "--practice", "-p", help="Practices it served (replaces them).", metavar="KEYS"
+    ),
+    at: str = typer.Option(None, "--at", help="When.", metavar="TIME"),
+    note: str = typer.Option(None, "--note", help="Replace the note.", metavar="TEXT"),
+) -> None:
+    """Change a tradeoff; what is not given stays (undo: tarry undo)."""
+    from tarry.base import clock
+    from tarry.base.errors import InvalidInput
+    from tarry.reflect import tradeoffs
+    from tarry.reflect.moments import parse_duration
+
+    if toward and away:
+        raise InvalidInput("Say one way: --toward or --away.")
+    direction = "toward" if toward else "away" if away else None
+    with open_store() as store:
+        tradeoff = tradeoffs.edit(
+            store, tradeoff_id, chose=chose, over=over, direction=direction,
+            at=clock.parse(at) if at else None,
+            cost_hours=round(parse_duration(cost) / 60, 2) if cost else None, clear_cost=no_cost,
+            cost_note=cost_note, practices=practice or None, note=note,
+        )  # fmt: skip
+    console.print(f"{tradeoff.describe()}. (tradeoff {tradeoff.id})", markup=False, soft_wrap=True)
+
+
+@tradeoffs_app.command("remove")
+def remove(
+    tradeoff_id: int = typer.Argument(..., metavar="ID", help="The tradeoff's id."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Delete a tradeoff (undo: tarry undo)."""
+    from tarry.reflect import tradeoffs
+
+    with open_store() as store:
+        change = tradeoffs.remove(store, tradeoff_id)
+    print_change(change, as_json)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tarry.base.textcharts import plural
-from tarry.cli.common import JSON_OPTION, console, open_store, print_json
+from tarry.cli.common import JSON_OPTION, console, open_store, print_change, print_json
 
 if TYPE_CHECKING:
     from tarry.declare.values import Profile, Trend
@@ -180,6 +180,36 @@ def render_trend(trend: Trend) -> None:
         console.print("The first and latest profiles rate no domain in common: no change to show.")
     if trend.closeness_gap_change is not None:
         console.print(f"Want/value gap change: {trend.closeness_gap_change:+g} (lower is closer)")
+
+
+@values_app.command("edit")
+def edit(
+    profile_id: int = typer.Argument(..., metavar="ID", help="The profile's id (values history)."),
+    ratings: list[str] = typer.Option(
+        [], "--rate", metavar="DOMAIN=I/C", help=RATE_HELP + " Replaces all its ratings."
+    ),
+    note: str = typer.Option(None, "--note", help="Replace the note.", metavar="TEXT"),
+) -> None:
+    """Correct a value profile (undo: tarry undo)."""
+    from tarry.declare import values
+
+    given = values.parse_ratings(ratings) if ratings else None
+    with open_store() as store:
+        profile = values.edit(store, profile_id, ratings=given, note=note)
+    render(profile)
+
+
+@values_app.command("remove")
+def remove(
+    profile_id: int = typer.Argument(..., metavar="ID", help="The profile's id (values history)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Delete a value profile (undo: tarry undo)."""
+    from tarry.declare import values
+
+    with open_store() as store:
+        change = values.remove(store, profile_id)
+    print_change(change, as_json)
 
 
 def register(app: typer.Typer) -> None:

@@ -27,7 +27,7 @@ from tarry.commit.recurrence import (
 from tarry.declare import people
 from tarry.declare import practices as practice_keys
 from tarry.reflect import tradeoffs
-from tarry.store import Store
+from tarry.store import Store, undo
 
 MAX_WINDOW_DAYS = 3660
 MAX_PER_COMMITMENT = 2000
@@ -266,11 +266,88 @@ def end(store: Store, ref: str | int, *, at: datetime | None = None) -> Commitme
     if not commitment.active:
         raise Conflict(f"{commitment.title!r} already ended on {commitment.ended_at:%Y-%m-%d}.")
     with store.tx():
+        before = undo.edit(store, "commitments", commitment.id)
         store.execute(
             "UPDATE commitments SET ended_at = ? WHERE id = ?",
             (clock.to_text(at or clock.now()), commitment.id),
         )
+        undo.record_edit(store, "commitment", commitment.id, f"{commitment.title!r} (ended)",
+                         before)  # fmt: skip
     return by_id(store, commitment.id)
+
+
+def edit(
+    store: Store,
+    ref: str | int,
+    *,
+    title: str | None = None,
+    every: str | None = None,
+    rrule: str | None = None,
+    start: datetime | None = None,
+    duration_min: int | None = None,
+    people_names: Iterable[str] | None = None,
+    practices: Iterable[str] | str | None = None,
+    note: str | None = None,
+) -> Commitment:
+    """Change what is given (None keeps it); a new `every` or `rrule` reschedules it from
+    `start` (default: its first occurrence). Marks already made stay with the times they were
+    made for. Undoable."""
+    old = get(store, ref)
+    title = (title if title is not None else old.title).strip()
+    if not title:
+        raise InvalidInput("A commitment needs a title.", field="title", example=old.title)
+    rule, starts_at = old.rrule, old.starts_at
+    if every is not None or rrule is not None:
+        rule, starts_at = schedule(every, rrule, start or old.starts_at)
+    elif start is not None:
+        rule, starts_at = schedule(None, old.rrule, start)
+    duration = duration_min if duration_min is not None else old.duration_min
+    check_duration(rule, starts_at, duration)
+    same = store.one(
+        "SELECT 1 FROM commitments WHERE title = ? COLLATE NOCASE AND ended_at IS NULL AND id != ?",
+        (title, old.id),
+    )
+    if same:
+        raise Conflict(f"A commitment called {title!r} already exists.", "Choose another title.",
+                       field="title")  # fmt: skip
+    person_ids = people.ids_for(store, people_names) if people_names is not None else None
+    keys = practice_keys.parse(practices) if practices is not None else None
+    with store.tx():
+        before = undo.edit(store, "commitments", old.id,
+                           ("commitment_people", "commitment_practices"))  # fmt: skip
+        store.execute(
+            "UPDATE commitments SET title = ?, rrule = ?, starts_at = ?, duration_min = ?,"
+            " note = ? WHERE id = ?",
+            (title, rule, starts_at.isoformat(), duration,
+             (note if note is not None else old.note).strip(), old.id),
+        )  # fmt: skip
+        _replace_links(store, old.id, person_ids, keys)
+        undo.record_edit(store, "commitment", old.id, repr(old.title), before)
+    return by_id(store, old.id)
+
+
+def _replace_links(
+    store: Store, cid: int, person_ids: list[int] | None, keys: list[str] | None
+) -> None:
+    if person_ids is not None:
+        store.execute("DELETE FROM commitment_people WHERE commitment_id = ?", (cid,))
+        store.conn.executemany(
+            "INSERT INTO commitment_people (commitment_id, person_id) VALUES (?, ?)",
+            [(cid, pid) for pid in dict.fromkeys(person_ids)],
+        )
+    if keys is not None:
+        store.execute("DELETE FROM commitment_practices WHERE commitment_id = ?", (cid,))
+        store.conn.executemany(
+            "INSERT INTO commitment_practices (commitment_id, practice) VALUES (?, ?)",
+            [(cid, key) for key in keys],
+        )
+
+
+def remove(store: Store, ref: str | int) -> undo.Change:
+    """Delete a commitment and its marks (tradeoffs recorded for them stay); undoable for
+    undo.UNDO_DAYS days. To stop one but keep its history, `end` it instead."""
+    commitment = get(store, ref)
+    return undo.delete(store, "commitment", "commitments", commitment.id, repr(commitment.title))
 
 
 # Occurrences ----------------------------------------------------------------------------------
@@ -452,10 +529,50 @@ def mark(
             "Mark it kept afterwards; traded or skipped can be marked ahead.",
         )
     with store.tx():
+        before = _mark_rows(store, commitment.id, at)
         _clear(store, commitment.id, at)
         if status != "pending":
             _store_mark(store, commitment, at, status, traded_for, note)
+        _record_mark(store, commitment, at, status, before)
     return occurrences(store, at, at + timedelta(seconds=1), commitment=commitment.id)[0]
+
+
+def _mark_rows(store: Store, commitment_id: int, at: datetime) -> undo.Plan:
+    """The plan that puts an occurrence's mark back as it is now (with the tradeoff a
+    'traded' mark recorded), before it is changed."""
+    match = {"commitment_id": commitment_id, "scheduled_at": at.isoformat()}
+    row = store.one("SELECT tradeoff_id FROM occurrences WHERE commitment_id = ?"
+                    " AND scheduled_at = ?", tuple(match.values()))  # fmt: skip
+    plan = undo.Plan(remove=[("occurrences", match)])
+    if row is not None and row["tradeoff_id"] is not None:
+        traded = undo.deletion(store, "tradeoffs", {"id": row["tradeoff_id"]})
+        plan.restore += [r for r in traded.restore if r[0] != "occurrences"]
+    return plan + undo.Plan(restore=undo.deletion(store, "occurrences", match).restore)
+
+
+def _note_of(store: Store, commitment: Commitment, at: datetime) -> str:
+    note: str = store.scalar(
+        "SELECT note FROM occurrences WHERE commitment_id = ? AND scheduled_at = ?",
+        (commitment.id, at.isoformat()),
+    )
+    return note
+
+
+def _record_mark(
+    store: Store, commitment: Commitment, at: datetime, status: str, before: undo.Plan
+) -> None:
+    row = store.one("SELECT status, tradeoff_id FROM occurrences WHERE commitment_id = ?"
+                    " AND scheduled_at = ?", (commitment.id, at.isoformat()))  # fmt: skip
+    old = next((r for t, r in before.restore if t == "occurrences"), None)
+    was = old["status"] if old else "pending"
+    if row is None and was == "pending":
+        return  # nothing was marked, nothing is
+    if old and row and status == was != "traded" and old["note"] == _note_of(store, commitment, at):
+        return  # marked again the same way: nothing to undo
+    if row is not None and row["tradeoff_id"] is not None:
+        before.remove.append(("tradeoffs", {"id": row["tradeoff_id"]}))
+    said = f"{commitment.title!r} on {at:%a %d %b %H:%M} {status} (was {was})"
+    undo.record(store, "mark", "occurrence", commitment.id, said, before)
 
 
 def _clear(store: Store, commitment_id: int, at: datetime) -> None:

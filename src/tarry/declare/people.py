@@ -9,7 +9,7 @@ from typing import Any
 
 from tarry.base import clock
 from tarry.base.errors import Conflict, InvalidInput, NotFound, Step
-from tarry.store import Store
+from tarry.store import Store, undo
 
 RELATIONS = ("partner", "date", "friend", "family", "other")
 MAX_CADENCE_DAYS = 3650
@@ -142,40 +142,47 @@ def edit(
     new_name: str | None = None,
     relation: str | None = None,
     cadence_days: float | None = None,
+    clear_cadence: bool = False,
     add_aliases: Iterable[str] = (),
     remove_aliases: Iterable[str] = (),
     note: str | None = None,
 ) -> Person:
+    """Change what is given (None keeps it; `clear_cadence` drops the cadence); undoable."""
     person = get(store, name)
     _check(relation, cadence_days)
+    if new_name is not None and not new_name.strip():
+        raise InvalidInput("A person needs a name.", field="name", example=person.name)
     other = find(store, new_name) if new_name else None
     if other is not None and other.id != person.id:
-        raise Conflict(f"{new_name!r} already names {other.name}.", "Choose another name.")
+        raise Conflict(f"{new_name!r} already names {other.name}.", "Choose another name.",
+                       field="name")  # fmt: skip
+    cadence = None if clear_cadence else (
+        cadence_days if cadence_days is not None else person.cadence_days)  # fmt: skip
     with store.tx():
+        before = undo.edit(store, "people", person.id, owned=("aliases",))
         store.execute(
             "UPDATE people SET name = ?, relation = ?, cadence_days = ?, note = ? WHERE id = ?",
             (
                 (new_name or person.name).strip(),
                 relation or person.relation,
-                cadence_days if cadence_days is not None else person.cadence_days,
-                note if note is not None else person.note,
+                cadence,
+                note.strip() if note is not None else person.note,
                 person.id,
             ),
         )
         _add_aliases(store, person.id, add_aliases)
         for alias in remove_aliases:
             store.execute(
-                "DELETE FROM aliases WHERE person_id = ? AND alias = ?", (person.id, alias)
+                "DELETE FROM aliases WHERE person_id = ? AND alias = ?", (person.id, alias.strip())
             )
-    return get(store, new_name or person.name)
+        undo.record_edit(store, "person", person.id, person.name, before)
+    return by_id(store, person.id)
 
 
-def remove(store: Store, name: str) -> Person:
-    """Remove a person; their moments stay, without them."""
+def remove(store: Store, name: str) -> undo.Change:
+    """Delete a person; their moments stay, without them. Undoable for undo.UNDO_DAYS days."""
     person = get(store, name)
-    with store.tx():
-        store.execute("DELETE FROM people WHERE id = ?", (person.id,))
-    return person
+    return undo.delete(store, "person", "people", person.id, person.name)
 
 
 def ids_for(store: Store, names: Iterable[str]) -> list[int]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from tarry.base import clock
 from tarry.base.errors import InvalidInput, NotFound, Step
-from tarry.store import Store
+from tarry.store import Store, undo
 
 DOMAINS: dict[str, str] = {
     "family": "Family (other than couple or parenting)",
@@ -226,6 +226,19 @@ def unchanged(store: Store, ratings: Mapping[str, tuple[int, int]]) -> Profile |
     return latest_profile if given == held else None
 
 
+def checked_ratings(ratings: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """{domain key: (importance, consistency)}, every score checked; at least one domain."""
+    if not ratings:
+        raise InvalidInput("A value profile needs at least one rated domain.", field="ratings")
+    checked: dict[str, tuple[int, int]] = {}
+    for name, (importance, consistency) in ratings.items():
+        key = domain_key(name)
+        check_score(key, "importance", importance)
+        check_score(key, "consistency", consistency)
+        checked[key] = (importance, consistency)
+    return checked
+
+
 def record(
     store: Store,
     ratings: Mapping[str, tuple[int, int]],
@@ -234,14 +247,7 @@ def record(
     note: str = "",
 ) -> Profile:
     """Store a dated profile from {domain: (importance, consistency)}; all or nothing."""
-    if not ratings:
-        raise InvalidInput("A value profile needs at least one rated domain.")
-    checked: dict[str, tuple[int, int]] = {}
-    for name, (importance, consistency) in ratings.items():
-        key = domain_key(name)
-        check_score(key, "importance", importance)
-        check_score(key, "consistency", consistency)
-        checked[key] = (importance, consistency)
+    checked = checked_ratings(ratings)
     with store.tx():
         cur = store.execute(
             "INSERT INTO value_profiles (taken_at, note) VALUES (?, ?)",
@@ -301,3 +307,42 @@ def trend(store: Store) -> Trend:
         if before is not None and after is not None:
             consistency[domain] = after.consistency - before.consistency
     return Trend(profiles, composite_change(first, last), gap_change, consistency, shared)
+
+
+def summary(profile: Profile) -> str:
+    return f"value profile {profile.id} of {profile.taken_at:%d %b %Y}"
+
+
+def edit(
+    store: Store,
+    profile_id: int,
+    *,
+    ratings: Mapping[str, tuple[int, int]] | None = None,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> Profile:
+    """Correct a profile: its ratings (all of them, replacing the old), note or date; undoable."""
+    old = get(store, profile_id)
+    checked = checked_ratings(ratings) if ratings is not None else None
+    with store.tx():
+        before = undo.edit(store, "value_profiles", profile_id, ("value_ratings",))
+        store.execute(
+            "UPDATE value_profiles SET note = ?, taken_at = ? WHERE id = ?",
+            (note.strip() if note is not None else old.note, clock.to_text(at or old.taken_at),
+             profile_id),
+        )  # fmt: skip
+        if checked is not None:
+            store.execute("DELETE FROM value_ratings WHERE profile_id = ?", (profile_id,))
+            store.conn.executemany(
+                "INSERT INTO value_ratings (profile_id, domain, importance, consistency)"
+                " VALUES (?, ?, ?, ?)",
+                [(profile_id, key, imp, con) for key, (imp, con) in checked.items()],
+            )
+        undo.record_edit(store, "profile", profile_id, summary(old), before)
+    return get(store, profile_id)
+
+
+def remove(store: Store, profile_id: int) -> undo.Change:
+    """Delete a value profile; undoable for undo.UNDO_DAYS days."""
+    return undo.delete(store, "profile", "value_profiles", profile_id,
+                       summary(get(store, profile_id)))  # fmt: skip

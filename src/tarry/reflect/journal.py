@@ -21,7 +21,7 @@ from typing import Any
 
 from tarry.base import clock, scratch
 from tarry.base.errors import FormatError, InvalidInput, NotFound, Step
-from tarry.store import Store
+from tarry.store import Store, undo
 
 HEADER_MARK = "# | "  # lines starting with this are instructions, removed from the entry
 FALLBACK_EDITORS = ("sensible-editor", "nano", "vi")
@@ -126,11 +126,49 @@ def all_entries(
     return [_from_row(row) for row in store.query(sql, params)]
 
 
-def remove(store: Store, entry_id: int) -> Entry:
-    entry = get(store, entry_id)
+def summary(entry: Entry) -> str:
+    return f"entry {entry.id}, {entry.at:%a %d %b}: {entry.title}"
+
+
+def edit(
+    store: Store,
+    entry_id: int,
+    *,
+    body: str | None = None,
+    prompt: str | None = None,
+    tags: Iterable[str] | None = None,
+    at: datetime | None = None,
+) -> Entry:
+    """Change what is given (None keeps it); an empty body is refused; undoable. Search
+    follows (the index is kept by the table's triggers)."""
+    old = get(store, entry_id)
+    if body is not None and not body.strip():
+        raise InvalidInput(
+            "The entry would be empty; nothing was changed.",
+            "Delete the entry instead, if that is what you mean.",
+            field="body",
+        )
     with store.tx():
-        store.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
-    return entry
+        before = undo.edit(store, "entries", entry_id, ("entry_tags",))
+        store.execute(
+            "UPDATE entries SET body = ?, prompt = ?, at = ? WHERE id = ?",
+            ((body if body is not None else old.body).strip(),
+             (prompt if prompt is not None else old.prompt).strip(),
+             clock.to_text(at or old.at), entry_id),
+        )  # fmt: skip
+        if tags is not None:
+            store.execute("DELETE FROM entry_tags WHERE entry_id = ?", (entry_id,))
+            store.conn.executemany(
+                "INSERT INTO entry_tags (entry_id, tag) VALUES (?, ?)",
+                [(entry_id, tag) for tag in normalise_tags(tags)],
+            )
+        undo.record_edit(store, "entry", entry_id, summary(old), before)
+    return get(store, entry_id)
+
+
+def remove(store: Store, entry_id: int) -> undo.Change:
+    """Delete an entry (it leaves search at once); undoable for undo.UNDO_DAYS days."""
+    return undo.delete(store, "entry", "entries", entry_id, summary(get(store, entry_id)))
 
 
 def decode_text(data: bytes, source: str) -> str:
@@ -175,13 +213,14 @@ def private(command: list[str]) -> list[str]:
     return command
 
 
-def template(prompt: str) -> str:
-    """The text the editor opens with: the prompt and a line of help, marked for removal."""
+def template(prompt: str, body: str = "") -> str:
+    """The text the editor opens with: the prompt and a line of help, marked for removal, then
+    `body` (an entry being edited)."""
     lines = [f"{HEADER_MARK}{line}" for line in textwrap.wrap(prompt, 90)] if prompt else []
     lines.append(
         f"{HEADER_MARK}Write below. Lines starting with '{HEADER_MARK.strip()}' are removed."
     )
-    return "\n".join(lines) + "\n\n"
+    return "\n".join(lines) + "\n\n" + (body.strip() + "\n" if body.strip() else "")
 
 
 def strip_template(text: str) -> str:
@@ -189,18 +228,23 @@ def strip_template(text: str) -> str:
 
 
 def compose(
-    home: Path, prompt: str = "", *, encrypted: bool = False, on_disk: Callable[[], bool] = bool
+    home: Path,
+    prompt: str = "",
+    *,
+    encrypted: bool = False,
+    on_disk: Callable[[], bool] = bool,
+    body: str = "",
 ) -> str:
     """Open the editor on a private file in memory; return what was written.
 
     Where there is no memory folder, the file goes in `home`; for an encrypted store only if
-    `on_disk()` (asked then, and only then) says yes.
+    `on_disk()` (asked then, and only then) says yes. `body` is the text to start from.
     """
     command = editor_command()
     handle, path = scratch.new_file(draft_folder(home, encrypted, on_disk), DRAFT_PREFIX, ".md")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as fp:
-            fp.write(template(prompt))
+            fp.write(template(prompt, body))
         _edit(command, path)
         return strip_template(decode_text(path.read_bytes(), "the editor's file")).strip()
     finally:

@@ -18,7 +18,7 @@ from tarry.base import clock
 from tarry.base.errors import InvalidInput, NotFound, Step
 from tarry.declare import people
 from tarry.declare import practices as practice_keys
-from tarry.store import Store
+from tarry.store import Store, undo
 
 MEDIA = ("in-person", "call", "video", "text", "other")
 INITIATORS = ("me", "them", "mutual")
@@ -276,9 +276,80 @@ def all_moments(
     return [_from_row(row) for row in store.query(sql, params)]
 
 
-def remove(store: Store, moment_id: int) -> Moment:
-    """Delete a moment logged by mistake."""
+def summary(moment: Moment) -> str:
+    """The moment in a few words, for what can be undone: 'moment with Sam, Thu 19 Nov 18:00'."""
+    who = ", ".join(moment.people) or "no one"
+    return f"moment {moment.id} with {who}, {moment.at:%a %d %b %H:%M}"
+
+
+EDITABLE = (
+    "at", "duration_min", "medium", "initiator", *RIR, "responsiveness", "discomfort",
+    "disclosure", "note",
+)  # fmt: skip
+
+
+def edit(
+    store: Store,
+    moment_id: int,
+    *,
+    people_names: Iterable[str] | None = None,
+    practices: Iterable[str] | str | None = None,
+    **changes: Any,
+) -> Moment:
+    """Change what is given (None keeps it: the people, the practices, any of EDITABLE);
+    checked like a new moment before anything is written; undoable."""
     moment = get(store, moment_id)
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"moments.edit got unknown fields {sorted(unknown)}")
+    given = {k: v for k, v in changes.items() if v is not None}
+    follows = moment.disclosure == disclosure_for(moment.i_disclosed)  # it followed the rating
+    if "i_disclosed" in given and "disclosure" not in given and follows:
+        given["disclosure"] = disclosure_for(given["i_disclosed"])
+    values = {name: given.get(name, getattr(moment, name)) for name in EDITABLE}
+    person_ids = people.ids_for(store, people_names) if people_names is not None else None
+    if person_ids is not None and not person_ids:
+        raise InvalidInput("A moment needs at least one person.", field="people_names",
+                           expected="who it was with", example="Sam")  # fmt: skip
+    _check(
+        {n: values[n] for n in RIR}, values["responsiveness"], values["discomfort"],
+        values["medium"], values["initiator"], values["disclosure"], values["duration_min"],
+    )  # fmt: skip
+    if "at" in given:
+        check_when(given["at"])
+    keys = practice_keys.parse(practices) if practices is not None else None
     with store.tx():
-        store.execute("DELETE FROM moments WHERE id = ?", (moment_id,))
-    return moment
+        before = undo.edit(store, "moments", moment_id, ("moment_people", "moment_practices"))
+        _write(store, moment_id, values, person_ids, keys)
+        undo.record_edit(store, "moment", moment_id, summary(moment), before)
+    return get(store, moment_id)
+
+
+def _write(
+    store: Store,
+    moment_id: int,
+    values: dict[str, Any],
+    person_ids: list[int] | None,
+    keys: list[str] | None,
+) -> None:
+    row = {**values, "at": clock.to_text(values["at"]), "note": str(values["note"]).strip()}
+    sets = ", ".join(f"{name} = ?" for name in row)
+    store.execute(f"UPDATE moments SET {sets} WHERE id = ?", (*row.values(), moment_id))
+    if person_ids is not None:
+        store.execute("DELETE FROM moment_people WHERE moment_id = ?", (moment_id,))
+        store.conn.executemany(
+            "INSERT OR IGNORE INTO moment_people (moment_id, person_id) VALUES (?, ?)",
+            [(moment_id, pid) for pid in person_ids],
+        )
+    if keys is not None:
+        store.execute("DELETE FROM moment_practices WHERE moment_id = ?", (moment_id,))
+        store.conn.executemany(
+            "INSERT INTO moment_practices (moment_id, practice) VALUES (?, ?)",
+            [(moment_id, key) for key in keys],
+        )
+
+
+def remove(store: Store, moment_id: int) -> undo.Change:
+    """Delete a moment; undoable for undo.UNDO_DAYS days."""
+    moment = get(store, moment_id)
+    return undo.delete(store, "moment", "moments", moment_id, summary(moment))

@@ -16,7 +16,7 @@ from tarry.base import clock
 from tarry.base.errors import InvalidInput, NotFound, Step
 from tarry.declare import practices as practice_keys
 from tarry.reflect.moments import check_when
-from tarry.store import Store
+from tarry.store import Store, undo
 
 MAX_COST_HOURS = 24 * 7
 
@@ -46,20 +46,7 @@ class Tradeoff:
         return data
 
 
-def record(
-    store: Store,
-    chose: str,
-    over: str,
-    *,
-    direction: str,
-    at: datetime | None = None,
-    cost_hours: float | None = None,
-    cost_note: str = "",
-    practices: Iterable[str] | str | None = None,
-    note: str = "",
-) -> Tradeoff:
-    """Record that `chose` won over `over`; `direction` is 'toward' or 'away' (from closeness)."""
-    chose, over = chose.strip(), over.strip()
+def _check(chose: str, over: str, direction: str, cost_hours: float | None) -> None:
     if not chose or not over:
         raise InvalidInput(
             "A tradeoff needs both what you chose and what you chose it over.",
@@ -81,6 +68,23 @@ def record(
             "Record a longer stretch as one tradeoff per week.",
             field="cost_hours",
         )
+
+
+def record(
+    store: Store,
+    chose: str,
+    over: str,
+    *,
+    direction: str,
+    at: datetime | None = None,
+    cost_hours: float | None = None,
+    cost_note: str = "",
+    practices: Iterable[str] | str | None = None,
+    note: str = "",
+) -> Tradeoff:
+    """Record that `chose` won over `over`; `direction` is 'toward' or 'away' (from closeness)."""
+    chose, over = chose.strip(), over.strip()
+    _check(chose, over, direction, cost_hours)
     check_when(at or clock.now(), days_ahead=366)  # a trade can be decided ahead
     keys = practice_keys.parse(practices)
     with store.tx():
@@ -147,9 +151,56 @@ def all_tradeoffs(
     return [_from_row(row) for row in store.query(sql, params)]
 
 
-def remove(store: Store, tradeoff_id: int) -> Tradeoff:
-    """Delete a tradeoff; an occurrence traded for it stays traded, without the link."""
-    tradeoff = get(store, tradeoff_id)
+def summary(tradeoff: Tradeoff) -> str:
+    return f"tradeoff {tradeoff.id}: {tradeoff.chose} over {tradeoff.over}, {tradeoff.at:%a %d %b}"
+
+
+def edit(
+    store: Store,
+    tradeoff_id: int,
+    *,
+    chose: str | None = None,
+    over: str | None = None,
+    direction: str | None = None,
+    at: datetime | None = None,
+    cost_hours: float | None = None,
+    clear_cost: bool = False,
+    cost_note: str | None = None,
+    practices: Iterable[str] | str | None = None,
+    note: str | None = None,
+) -> Tradeoff:
+    """Change what is given (None keeps it; `clear_cost` drops the hours); undoable."""
+    old = get(store, tradeoff_id)
+    row: dict[str, Any] = {
+        "chose": (chose if chose is not None else old.chose).strip(),
+        "over": (over if over is not None else old.over).strip(),
+        "direction": direction or old.direction,
+        "cost_hours": None if clear_cost else (
+            cost_hours if cost_hours is not None else old.cost_hours),
+        "cost_note": (cost_note if cost_note is not None else old.cost_note).strip(),
+        "note": (note if note is not None else old.note).strip(),
+        "at": clock.to_text(at or old.at),
+    }  # fmt: skip
+    _check(row["chose"], row["over"], row["direction"], row["cost_hours"])
+    if at is not None:
+        check_when(at, days_ahead=366)
+    keys = practice_keys.parse(practices) if practices is not None else None
     with store.tx():
-        store.execute("DELETE FROM tradeoffs WHERE id = ?", (tradeoff_id,))
-    return tradeoff
+        before = undo.edit(store, "tradeoffs", tradeoff_id, ("tradeoff_practices",))
+        sets = ", ".join(f"{name} = ?" for name in row)
+        store.execute(f"UPDATE tradeoffs SET {sets} WHERE id = ?", (*row.values(), tradeoff_id))
+        if keys is not None:
+            store.execute("DELETE FROM tradeoff_practices WHERE tradeoff_id = ?", (tradeoff_id,))
+            store.conn.executemany(
+                "INSERT INTO tradeoff_practices (tradeoff_id, practice) VALUES (?, ?)",
+                [(tradeoff_id, key) for key in keys],
+            )
+        undo.record_edit(store, "tradeoff", tradeoff_id, summary(old), before)
+    return get(store, tradeoff_id)
+
+
+def remove(store: Store, tradeoff_id: int) -> undo.Change:
+    """Delete a tradeoff; an occurrence traded for it stays traded, without the link (until
+    the deletion is undone). Undoable for undo.UNDO_DAYS days."""
+    tradeoff = get(store, tradeoff_id)
+    return undo.delete(store, "tradeoff", "tradeoffs", tradeoff_id, summary(tradeoff))

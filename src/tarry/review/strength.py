@@ -374,6 +374,7 @@ class Drift:
     strength: float
     urgency: float
     reasons: list[str]
+    person_id: int = 0  # where to see them
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -417,4 +418,5 @@ def _drift(person: PersonStrength, threshold: float) -> Drift | None:
     if not reasons:
         return None
     urgency = since / cadence + (threshold - person.score if falling else 0.0)
-    return Drift(person.name, cadence, since, person.last_contact, person.score, urgency, reasons)
+    return Drift(person.name, cadence, since, person.last_contact, person.score, urgency, reasons,
+                 person.person_id)  # fmt: skip

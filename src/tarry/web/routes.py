@@ -10,12 +10,14 @@ from tarry.web.pages import (
     imports,
     journal,
     login,
+    moments,
     people,
     review,
     rituals,
     today,
     together,
     tradeoffs,
+    undo,
     values,
     welcome,
 )
@@ -37,6 +39,8 @@ def all_routes() -> list[BaseRoute]:
         login,
         rituals,
         together,
+        moments,
+        undo,
     ):
         found += module.routes()
     return found

@@ -41,6 +41,7 @@ STEPS: dict[Step, tuple[str, str | None]] = {
     Step.START_CHECKIN: ("Start one on the Together page.", "/together"),
     Step.LIST_CHECKINS: ("See your check-ins on the Together page.", "/together"),
     Step.LIST_SHARED_TIME: ("See your shared time on the Together page.", "/together"),
+    Step.LIST_CHANGES: ("See what can be undone.", "/undo"),
 }
 
 # Field names as the web app's forms label them, for an error shown away from its form.

@@ -20,9 +20,11 @@ from starlette.routing import BaseRoute, Match, Route
 from starlette.templating import Jinja2Templates
 
 from tarry.base import clock
-from tarry.base.errors import TarryError
+from tarry.base.errors import NotFound, TarryError
 from tarry.base.textcharts import plural
 from tarry.store import Store
+from tarry.store import undo as undo_log
+from tarry.store.undo import Change
 from tarry.web.cache import PageCache
 from tarry.web.forms import Form, Refill, checked_form, text
 from tarry.web.security import Guard
@@ -68,10 +70,29 @@ def store_of(request: Request) -> Store:
     return store
 
 
-def back(path: str, note: str = "done") -> RedirectResponse:
-    """Post/redirect/get: a write always ends in a redirect to a page."""
+def back(path: str, note: str = "done", change: Change | None = None) -> RedirectResponse:
+    """Post/redirect/get: a write always ends in a redirect to a page; a `change` that can be
+    undone is offered there (base.html)."""
     joiner = "&" if "?" in path else "?"
-    return RedirectResponse(f"{path}{joiner}saved={note}", status_code=303)
+    offer = f"&undo={change.id}" if change is not None else ""
+    return RedirectResponse(f"{path}{joiner}saved={note}{offer}", status_code=303)
+
+
+def just_changed(store: Store, kind: str, ref: int) -> Change | None:
+    """The change just made to this thing, to offer undoing it (None: nothing changed)."""
+    found = undo_log.recent(store, limit=1)
+    return found[0] if found and (found[0].kind, found[0].ref) == (kind, ref) else None
+
+
+def undoable(request: Request) -> Change | None:
+    """The change named by the address's `undo`, while it can still be undone."""
+    wanted = request.query_params.get("undo", "")
+    if not wanted.isdigit():
+        return None
+    try:
+        return undo_log.get(store_of(request), int(wanted))
+    except NotFound:
+        return None
 
 
 def wants_json(request: Request) -> bool:
@@ -81,7 +102,12 @@ def wants_json(request: Request) -> bool:
 def base_context(request: Request) -> dict[str, Any]:
     guard: Guard = request.app.state.config.guard
     session = request.scope.get("state", {}).get("session")
-    return {"csrf": guard.csrf_for(session), "path": request.url.path, "refill": None}
+    return {
+        "csrf": guard.csrf_for(session),
+        "path": request.url.path,
+        "refill": None,
+        "undoable": undoable(request),
+    }
 
 
 def page(path: str, template: str, data: Handler, *, fresh: str = "day") -> list[BaseRoute]:

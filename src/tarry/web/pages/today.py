@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -16,11 +15,11 @@ from tarry.declare import people, values
 from tarry.declare.practices import PRACTICES
 from tarry.prompts.choose import daily
 from tarry.reflect import moments
-from tarry.review import strength
+from tarry.review import reminders
 from tarry.store import Store
 from tarry.together import nudges
 from tarry.web.forms import Form, Input, integer, many, naive_time, text, when
-from tarry.web.pages import back, page, posted, store_of
+from tarry.web.pages import back, just_changed, page, posted, store_of
 
 RATINGS = (
     ("intimacy", "How close did it feel?"),
@@ -49,7 +48,7 @@ MARK = Form("mark", "/today", {"traded_for": Input("traded_for", "Traded for")})
 
 def today_page(request: Request, store: Store) -> dict[str, Any]:
     now = clock.now()
-    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    found = reminders.reminders(store)
     return {
         "now": now.strftime("%A %d %B"),
         "people": people.all_people(store),
@@ -57,11 +56,11 @@ def today_page(request: Request, store: Store) -> dict[str, Any]:
         "media": moments.MEDIA,
         "initiators": moments.INITIATORS,
         "ratings": RATINGS,
-        "today": commitments.occurrences(store, start, start + timedelta(days=1)),
-        "unmarked": [
-            o for o in commitments.unmarked(store, days=7) if o.scheduled_at < clock.wall(start)
-        ],
-        "drifting": strength.drifting(store)[:5],
+        "today": found.today,
+        "unmarked": found.unmarked,
+        "drifting": found.drifting[:5],
+        "dates": found.dates,
+        "day": found.day,
         "recent": moments.all_moments(store, limit=5),
         "prompt": daily_prompt(store),
         "nudges": nudges.nudges(store),
@@ -85,36 +84,37 @@ async def index(request: Request) -> Response:
 TODAY = page("/today", "today.html", today_page, fresh="minute")
 
 
+def moment_fields(form: FormData) -> dict[str, Any]:
+    """The moment a form describes (Today's, or a moment's own page), as library arguments."""
+    return {
+        "at": when(form, "at"),
+        "duration_min": moments.parse_duration(text(form, "duration", "30m") or "30m"),
+        "medium": text(form, "medium", "in-person"),
+        "initiator": text(form, "initiator", "mutual"),
+        "discomfort": integer(form, "discomfort", 0),
+        "practices": many(form, "practice"),
+        "note": text(form, "note"),
+        **{name: integer(form, name, moments.DEFAULT_RATING) for name, _ in RATINGS},
+    }
+
+
 async def log_moment(request: Request, form: FormData) -> Response:
-    moments.log(
-        store_of(request),
-        many(form, "with"),
-        at=when(form, "at"),
-        duration_min=moments.parse_duration(text(form, "duration", "30m") or "30m"),
-        medium=text(form, "medium", "in-person"),
-        initiator=text(form, "initiator", "mutual"),
-        discomfort=integer(form, "discomfort", 0),
-        practices=many(form, "practice"),
-        note=text(form, "note"),
-        intimacy=integer(form, "intimacy", 4),
-        i_disclosed=integer(form, "i_disclosed", 4),
-        they_disclosed=integer(form, "they_disclosed", 4),
-        pleasantness=integer(form, "pleasantness", 4),
-        satisfaction=integer(form, "satisfaction", 4),
-    )
+    moments.log(store_of(request), many(form, "with"), **moment_fields(form))
     return back(text(form, "next", "/") or "/", "moment")
 
 
 async def mark_occurrence(request: Request, form: FormData) -> Response:
+    store = store_of(request)
     commitments.mark(
-        store_of(request),
+        store,
         request.path_params["id"],
         text(form, "status"),
         when=naive_time(form, "at"),
         traded_for=text(form, "traded_for") or None,
         note=text(form, "note"),
     )
-    return back(text(form, "next", "/") or "/", "marked")
+    done = just_changed(store, "occurrence", request.path_params["id"])
+    return back(text(form, "next", "/") or "/", "marked", done)
 
 
 def occurrence_form(request: Request, form: FormData) -> str:

@@ -14,7 +14,7 @@ from tarry.declare import values
 from tarry.store import Store
 from tarry.web import charts
 from tarry.web.forms import Form, Input, integer, text
-from tarry.web.pages import back, page, posted, store_of
+from tarry.web.pages import back, just_changed, page, posted, store_of
 
 
 def values_page(request: Request, store: Store) -> dict[str, Any]:
@@ -23,14 +23,18 @@ def values_page(request: Request, store: Store) -> dict[str, Any]:
     labels = [p.taken_at.strftime("%d %b") for p in profiles]
     chart = None
     if profiles:
-        chart = charts.lines(
-            "Closeness gap (importance minus consistency) and composite/10 over time",
-            labels,
-            {
-                "closeness gap": [p.closeness_gap for p in profiles],
-                "composite / 10": [round(p.composite / 10, 2) for p in profiles],
-            },
-            top=10,
+        chart = (
+            charts.lines(
+                "Want/value gap for closeness and composite/10, profile by profile (points)",
+                labels,
+                {
+                    "closeness gap": [p.closeness_gap for p in profiles],
+                    "composite / 10": [round(p.composite / 10, 2) for p in profiles],
+                },
+                top=10,
+            )
+            if len(profiles) > 1
+            else None
         )
     return {
         "domains": values.DOMAINS,
@@ -85,8 +89,30 @@ def _rated(form: FormData, key: str) -> tuple[int, int] | None:
     return importance, consistency
 
 
+def profile_page(request: Request, store: Store) -> dict[str, Any]:
+    return {"domains": values.DOMAINS, "latest": values.get(store, request.path_params["id"])}
+
+
+async def change(request: Request, form: FormData) -> Response:
+    store, profile_id = store_of(request), request.path_params["id"]
+    ratings = {key: pair for key in values.DOMAINS if (pair := _rated(form, key)) is not None}
+    values.edit(store, profile_id, ratings=ratings, note=text(form, "note"))
+    return back(f"/values/{profile_id}", "changed", just_changed(store, "profile", profile_id))
+
+
+async def delete(request: Request, form: FormData) -> Response:
+    return back("/values", "deleted", values.remove(store_of(request), request.path_params["id"]))
+
+
+EDIT = Form("values-edit", "/values", VALUES.inputs)
+DELETE = Form("delete", "/values", {})
+
+
 def routes() -> list[BaseRoute]:
     return [
         *page("/values", "values.html", values_page),
         posted("/values", VALUES, take),
+        *page("/values/{id:int}", "profile.html", profile_page),
+        posted("/values/{id:int}", EDIT, change),
+        posted("/values/{id:int}/delete", DELETE, delete),
     ]
