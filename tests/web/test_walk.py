@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import threading
@@ -22,12 +23,15 @@ from typing import Any
 
 import pytest
 
+from tarry.relay.sqlite import SqliteStorage
 from tarry.store import Store
+from tarry.together import checkins, pairs, rounds
 from tarry.web.app import Config, create_app
 from tarry.web.pages import PAGES
 from tarry.web.routes import all_routes
 from tarry.web.security import Guard
 from tarry.web.server import free_port
+from tests.together.conftest import live_relay, pair_up
 
 CHROMIUM = "/usr/bin/chromium"
 AXE_VERSION = "4.14.1"
@@ -75,7 +79,7 @@ def axe_script() -> str:
 @dataclass
 class Site:
     base: str
-    token: str
+    guard: Guard
     home: Path
     ids: dict[str, str]  # path parameter -> an id that exists in the demo
 
@@ -92,7 +96,27 @@ class Site:
 
 
 def _param(pattern: str) -> str:
-    return pattern.strip("/").split("/")[0].replace("import", "job")
+    parts = pattern.strip("/").split("/")
+    return (parts[1] if parts[:1] == ["together"] and len(parts) > 1 else parts[0]).replace(
+        "import", "job"
+    )
+
+
+def together_ids(home: Path, folder: Path) -> dict[str, str]:
+    """Sam paired through a relay on loopback, a question asked and a check-in started: the
+    together pages' ids. The relay is only needed while pairing (the rest waits in the outbox)."""
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        live_relay(SqliteStorage(folder / "relay.db")) as relay,
+        Store.open(home) as mine,
+        Store.open(folder / "sam") as theirs,
+    ):
+        patch.delenv("TARRY_NOW")  # the relay checks each request's time against its own
+        pair_up(mine, theirs, relay.url)
+        pair = pairs.get(mine, "Sam")
+        asked = rounds.open_round(mine, pair)
+        started = checkins.start(mine, pair, "checkin")
+    return {"rounds": asked.round_id, "checkins": started.checkin_id, "name": "Sam"}
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +142,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                 "rituals": "checkin",
             }
         ids["person"] = ids["people"]
+        ids.update(together_ids(home, tmp_path_factory.mktemp("relay")))
         port = free_port("127.0.0.1", 0)
         guard = Guard.for_port("127.0.0.1", port)
         app = create_app(Config(home=home, guard=guard))
@@ -128,7 +153,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         thread.start()
         while not server.started:
             time.sleep(0.02)
-        yield Site(f"http://127.0.0.1:{port}", guard.token, home, ids)
+        yield Site(f"http://127.0.0.1:{port}", guard, home, ids)
         server.should_exit = True
         thread.join(5)
 
@@ -152,7 +177,9 @@ def signed_in(browser: Any, site: Site, width: str, theme: str) -> Any:
         viewport={"width": WIDTHS[width], "height": 900}, color_scheme=theme
     )
     tab = context.new_page()
-    tab.goto(f"{site.base}/today?token={site.token}")
+    # The launch link opens one session; each browser context is a launch of its own.
+    site.guard.token, site.guard.token_used = secrets.token_urlsafe(32), False
+    tab.goto(f"{site.base}/today?token={site.guard.token}")
     return tab
 
 

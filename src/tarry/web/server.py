@@ -45,15 +45,23 @@ def password_checker(path: Path | None, host: str) -> Callable[[str], bool] | No
 
 def free_port(host: str, port: int) -> int:
     """The requested port if free (0 picks one); a clear error when it is taken."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        try:
-            probe.bind((host.strip("[]"), port))
-        except OSError as exc:
-            raise InvalidInput(
-                f"Port {port} on {host} is in use ({exc.strerror}).",
-                "Choose another with --port N, or --port 0 for any free port.",
-            ) from exc
+    with bound(host, port) as probe:
         return int(probe.getsockname()[1])
+
+
+def bound(host: str, port: int) -> socket.socket:
+    """A socket bound to the port (0 picks one); a clear error when it is taken."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        sock.close()
+        raise InvalidInput(
+            f"Port {port} on {host} is in use ({exc.strerror}).",
+            "Choose another with --port N, or --port 0 for any free port.",
+        ) from exc
+    return sock
 
 
 @contextlib.contextmanager
@@ -91,7 +99,11 @@ def serve(
     from tarry.web.app import Config, create_app, open_store
 
     check = password_checker(password_file, host)
-    port = free_port(host, port)
+    # Listening before the address is printed: a browser or script that opens it at once
+    # waits in the queue instead of being refused while uvicorn starts.
+    sock = bound(host, port)
+    sock.listen(128)
+    port = int(sock.getsockname()[1])
     guard = Guard.for_port(host, port, password_check=check)
     config = Config(home=home, guard=guard, key=key)
     app = create_app(config)
@@ -106,8 +118,8 @@ def serve(
         if open_browser:
             webbrowser.open(url)
         try:
-            uvicorn.run(
-                app, host=host.strip("[]"), port=port, log_level="warning", access_log=False
-            )
+            server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+            server.run(sockets=[sock])
         finally:
             syncer.stop()
+            sock.close()
