@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from tarry.base.errors import StoreError
 from tarry.mirror.model.features import Read, length, read, relation, their_turn, turn
@@ -35,6 +35,7 @@ LEVELS = (("feeling", "feeling"), ("at_least_thought", "thought"), ("at_least_fa
 LEVEL_OF = dict(LEVELS)
 EXCERPT = 80
 Context = Sequence[tuple[str, str]]
+Evidence = bool | Literal["sure"]
 
 
 @dataclass(frozen=True)
@@ -168,13 +169,18 @@ def version() -> int:
 
 
 def label_many(
-    items: Sequence[tuple[str, Context]], *, evidence: bool = False, replying: bool | None = None
+    items: Sequence[tuple[str, Context]],
+    *,
+    evidence: Evidence = False,
+    replying: bool | None = None,
 ) -> list[Labels]:
     """Label each (text, context) pair: context is the earlier messages, oldest first, each
     ("me" | "other", text), "me" being the writer of the labelled message.
 
-    `replying` overrides whether the message answers the other person (for sets that know it
-    does but not what it answers); by default it does when they spoke before.
+    `evidence`: the words behind every label, or ("sure") behind the confident ones only, which
+    is all reports use and much cheaper for a whole store. `replying` overrides whether the
+    message answers the other person (for sets that know it does but not what it answers); by
+    default it does when they spoke before.
     """
     if not items:
         return []
@@ -253,7 +259,7 @@ def _labels(
     reading: Reading,
     rows: list[int],
     replying: bool,
-    evidence: bool,
+    evidence: Evidence,
 ) -> Labels:
     disclosure, head = "none", ""
     for k in m.level_columns:  # the deepest level given wins
@@ -268,12 +274,20 @@ def _labels(
     question = reading[2]
     why: dict[str, list[str]] = {}
     if evidence:
-        why["disclosure"] = _why(m, rows, head, reading) if head else []
+        # Reports show the words behind confident feelings and moves; facts and thoughts go
+        # unexplained there, so "sure" leaves them out.
+        shown = (
+            [c for c in confident if c in MOVES or c == "feeling"]
+            if evidence == "sure"
+            else (disclosure, *moves)
+        )
+        why["disclosure"] = _why(m, rows, head, reading) if head and disclosure in shown else []
         for mv in moves:
-            why[mv] = _why(m, rows, mv, reading)
+            if mv in shown:
+                why[mv] = _why(m, rows, mv, reading)
         if question:
             why["question"] = [reading[3]]
-        if moves and reading[1]:
+        if any(mv in shown for mv in moves) and reading[1]:
             why["answers"] = [_excerpt(" / ".join(_their_text(reading)))]
     return Labels(disclosure, moves, question, why, dict(zip(m.heads, p, strict=True)), confident)
 
