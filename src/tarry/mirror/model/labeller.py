@@ -12,11 +12,14 @@ Loaded on first use, so commands that do not label never pay for numpy or the we
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
+import os
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -85,9 +88,10 @@ class Model:
         """`known(own(got))`, without building the feature names (the hot path)."""
         family = self.families
         words, pairs, lists = family["w"], family["b"], family["lex"]
-        found = {words.get(w) for w in got.words}
-        found.update(pairs.get(p) for p in itertools.pairwise(("<s>", *got.words, "</s>")))
-        found.update(lists.get(name) for name in got.lists)
+        # map() over the dicts' own get: no Python frame per word (this runs for every text).
+        found = set(map(words.get, got.words))
+        found.update(map(pairs.get, itertools.pairwise(("<s>", *got.words, "</s>"))))
+        found.update(map(lists.get, got.lists))
         found.add(self.vocabulary.get(length(len(got.words))))
         found.discard(None)
         return tuple(found)  # type: ignore[arg-type]
@@ -95,8 +99,8 @@ class Model:
     def answered_rows(self, got: Read) -> tuple[int, ...]:
         """`known(answered(got))`, without building the feature names."""
         words, lists = self.families["o"], self.families["olex"]
-        found = {words.get(w) for w in got.content}
-        found.update(lists.get(name) for name in got.lists)
+        found = set(map(words.get, got.content))
+        found.update(map(lists.get, got.lists))
         found.discard(None)
         return tuple(found)  # type: ignore[arg-type]
 
@@ -110,6 +114,9 @@ def write(path: Any, model_parts: dict[str, Any], weights: np.ndarray) -> None:
 
 
 def parse(data: bytes) -> Model:
+    # One thread: the scores are a gather and a sum; BLAS threads would only spin beside the
+    # labelling (and its worker processes) on a small machine.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     import numpy as np
 
     if not data.startswith(MAGIC):
@@ -184,6 +191,26 @@ def label_many(
     """
     if not items:
         return []
+    with _no_gc():
+        return _label_many(items, evidence, replying)
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Labelling makes many small objects that never form cycles: the cycle collector's passes
+    over them cost several per cent and find nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _label_many(
+    items: Sequence[tuple[str, Context]], evidence: Evidence, replying: bool | None
+) -> list[Labels]:
     m = model()
     readings = [_reading(text, context) for text, context in items]
     answering = [_replies(context, replying) for _, context in items]
