@@ -10,13 +10,14 @@ context).
 
 from __future__ import annotations
 
-import json
 import multiprocessing as mp
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
+
+import orjson
 
 from tarry.base import clock
 from tarry.mirror.model import labeller
@@ -90,7 +91,7 @@ def _label_rows(rows: Iterable[Any], lead: int = 0) -> list[tuple[Any, ...]]:
             ids.append(message_id)
             items.append((text, _context(window, is_me)))
         window.append((is_me, text))
-    labelled = labeller.label_many(items, evidence=True)
+    labelled = labeller.label_many(items, evidence="sure")  # all that reports show
     return [
         (message_id, version, got.disclosure, ",".join(got.moves), got.question,
          _json(got.evidence), _json(got.scores), ",".join(got.sure))
@@ -99,7 +100,7 @@ def _label_rows(rows: Iterable[Any], lead: int = 0) -> list[tuple[Any, ...]]:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(value).decode()
 
 
 Work = tuple[list[tuple[Any, ...]], int]

@@ -59,7 +59,7 @@ def read(text: str) -> Read:
     """Read one text (cached: each text is also read as the context of the next few)."""
     rules = rules_read(text)
     found = tuple(TOKEN.findall(rules.norm))
-    content = frozenset(w for w in found if len(w) > 2 and w not in STOP)
+    content = frozenset([w for w in set(found).difference(STOP) if len(w) > 2])
     return Read(found, content, tuple(k for k in rules.hits if k not in UNCOUNTED), rules)
 
 
