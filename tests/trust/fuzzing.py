@@ -99,6 +99,7 @@ REFUSALS: dict[str, type[TarryError]] = {
     "passphrase-file": InvalidInput,
     "backup-manifest": FormatError,
     "export-document": FormatError,
+    "contacts-vcf": FormatError,
 }
 SEED_DIRS = {
     "chat-whatsapp": ["whatsapp"],

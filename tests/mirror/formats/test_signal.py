@@ -99,6 +99,14 @@ def test_text_that_is_not_signal_names_the_line() -> None:
     assert caught.value.line == 3
 
 
+def test_a_first_line_with_half_a_bracket_is_refused_not_read_as_a_time() -> None:
+    """Found by exploring: the line was taken whole as the first message's time."""
+    data = b"2023-02-10 19:00:05] Robin: hi\n[2023-02-10 19:01:00] Me: Always.\n"
+    with pytest.raises(FormatError) as caught:
+        parse_bytes(signal, data, "x.txt")
+    assert caught.value.line == 1 and "[2019-12-24 12:23] Name: text" in caught.value.message
+
+
 @settings(max_examples=50, deadline=None)
 @given(st.binary(max_size=300))
 def test_any_bytes_give_messages_or_a_format_error(data: bytes) -> None:

@@ -73,6 +73,13 @@ class Thread:
 def messages(first: tuple[int, str], lines: Lines, name: str) -> Iterator[Message]:
     """`[date time] Name: text` lines; other lines continue the message before them."""
     pattern = BRACKETED if first[1].startswith("[") else BARE
+    if pattern.fullmatch(first[1]) is None:  # `2019-12-24 12:23] Name:`: half a bracket
+        raise FormatError(
+            "expected a Signal message line like `[2019-12-24 12:23] Name: text`",
+            path=name,
+            line=first[0],
+            hint=HINT,
+        )
     thread, current = Thread(), list[str]()
     for number, line in _chain(first, lines):
         match = pattern.fullmatch(line)
