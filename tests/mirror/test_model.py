@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ import pytest
 from tarry.mirror.model import corpus, labeller, train
 from tarry.mirror.moves import MOVES
 
-SHARED = Path(__file__).parents[3] / "shared" / "data"
+# ../shared beside the repository; TARRY_SHARED names it for a checkout that lives elsewhere.
+SHARED = Path(os.environ.get("TARRY_SHARED") or Path(__file__).parents[3] / "shared") / "data"
 HARD = [("other", "i got laid off today and i feel like such a failure")]
 TEXTS = [
     "you should talk to your manager",

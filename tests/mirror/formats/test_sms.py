@@ -108,6 +108,13 @@ def test_entities_are_refused() -> None:
         chats(bomb)
 
 
+def test_an_unknown_encoding_is_a_format_error() -> None:
+    """Found by the atheris fuzzer: the parser's LookupError escaped."""
+    data = b'<?xml version="1.0" encoding="UTFname-8"?><smses></smses>'
+    with pytest.raises(FormatError, match="unknown encoding"):
+        chats(data)
+
+
 def test_broken_xml_names_the_line() -> None:
     data = b'<smses>\n<sms address="1" date="1717225200000" type="1" body="hi" />\n<sms address=\n'
     with pytest.raises(FormatError) as caught:

@@ -145,6 +145,10 @@ def _messages(
         ) from None
     except DefusedXmlException as exc:
         raise FormatError(f"refused: {exc}", path=name, hint=HINT) from None
+    except LookupError as exc:  # the XML declaration names an encoding Python does not know
+        raise FormatError(
+            f"the file declares an unknown encoding ({exc})", path=name, hint=HINT
+        ) from None
 
 
 def _sms(element: ET.Element, book: Book) -> tuple[str, str, Message] | str:
