@@ -109,3 +109,15 @@ def test_the_command(cli, known: Store) -> None:
     result = cli("import", "contacts", "nowhere.vcf")
     assert result.code == 2 and "No such file: nowhere.vcf" in result.stderr
     assert important_dates.upcoming(known, 366)[0].person in ("Sam", "Maya Li")
+
+
+def test_comma_separated_name_parts_are_names(store: Store, tmp_path: Path) -> None:
+    """Found by the fuzzer: `N:Kay,Lee;Sam` gives vobject a list, which was a TypeError."""
+    path = tmp_path / "two-families.vcf"
+    path.write_bytes(
+        b"BEGIN:VCARD\nVERSION:3.0\nN:Kay,Lee;Sam;;;\nNICKNAME:Sammy,S\n"
+        b"BDAY:1985-03-15\nEND:VCARD\n"
+    )
+    summary = vcard.import_contacts(store, path, add_people=True)
+    assert summary.added_people == ["Sam Kay Lee"]
+    assert dates(store) == [("Sam Kay Lee", "birthday", 3, 15, 1985, "vcard")]

@@ -1,5 +1,9 @@
-"""Running one `tarry` command in a forked child and measuring it: exit code, wall time, peak
-memory and the bytes it wrote (what write() was given, from /proc/self/io).
+"""Running one `tarry` command in a forked child and measuring it: exit code, wall time, the
+memory it added and the bytes it wrote (what write() was given, from /proc/self/io).
+
+A forked child's resident set starts as its parent's (pytest, grown by every test before it),
+so the memory figure is what the command added: the peak after the child's high-water mark is
+reset at its start (Linux's clear_refs), less the resident set it started with.
 
 The child is this (already warm) process, so the time is the command's, not Python's start-up;
 it runs the real CLI entry point in a sandbox (the Env's variables, its own working folder) and
@@ -26,7 +30,7 @@ from tests.trust.conftest import Env
 class Measured:
     code: int
     seconds: float
-    megabytes: float  # peak RSS
+    megabytes: float  # peak RSS added by the command (over the forked process's own)
     written: int  # bytes handed to write(), stderr included
     stderr: str
 
@@ -35,6 +39,8 @@ def measured(env: Env, args: list[str], limit: float, stdin: str | None = None) 
     work = env.root / "work"
     work.mkdir(exist_ok=True)
     err_path, io_path = env.root / "stderr.txt", env.root / "io.txt"
+    start_path = env.root / "start-rss.txt"
+    start_path.unlink(missing_ok=True)
     in_path = None
     if stdin is not None:
         in_path = env.root / "stdin.txt"
@@ -42,6 +48,7 @@ def measured(env: Env, args: list[str], limit: float, stdin: str | None = None) 
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:
+        _start_afresh(start_path)
         _child(env, args, err_path, io_path, in_path)
     status, usage = _wait(pid, started + limit)
     elapsed = time.monotonic() - started
@@ -50,7 +57,7 @@ def measured(env: Env, args: list[str], limit: float, stdin: str | None = None) 
     return Measured(
         os.waitstatus_to_exitcode(status),
         elapsed,
-        usage.ru_maxrss / 1024,
+        (usage.ru_maxrss - _started_kib(start_path)) / 1024,
         written,
         err_path.read_text(errors="replace"),
     )
@@ -81,6 +88,24 @@ def _child(env: Env, args: list[str], err_path: Path, io_path: Path, in_path: Pa
         sys.stderr.flush()
         _record_writes(io_path)
         os._exit(code)
+
+
+def _start_afresh(start_path: Path) -> None:
+    """Reset this (child) process's peak RSS to its current RSS, and note that RSS in KiB."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return  # not Linux: the peak is the whole process's
+    rss = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
+    start_path.write_text(rss)
+
+
+def _started_kib(start_path: Path) -> int:
+    try:
+        return int(start_path.read_text())
+    except (OSError, ValueError):
+        return 0
 
 
 def _record_writes(io_path: Path) -> None:

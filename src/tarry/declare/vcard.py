@@ -248,16 +248,26 @@ def _decoded(data: bytes, where: str, number: int) -> str:
         ) from exc
 
 
+def _plain(value: Any, joiner: str = " ") -> str:
+    """A property's value as text: vobject gives a list for a comma-separated component
+    (`N:Kay,Lee;Sam`)."""
+    if isinstance(value, (list, tuple)):
+        return joiner.join(_plain(v) for v in value if v).strip()
+    return str(value).strip()
+
+
 def _card(parsed: Any, start: int, lines: list[str], numbers: list[int]) -> Card:
     names: list[str] = []
     for line in parsed.contents.get("fn", []):
-        names.append(str(line.value).strip())
+        names.append(_plain(line.value))
     for line in parsed.contents.get("n", []):
-        value = line.value
-        full = " ".join(p for p in (getattr(value, "given", ""), getattr(value, "family", "")) if p)
-        names.append(str(full).strip())
+        parts = (
+            _plain(getattr(line.value, "given", "")),
+            _plain(getattr(line.value, "family", "")),
+        )
+        names.append(" ".join(p for p in parts if p))
     for line in parsed.contents.get("nickname", []):
-        names += [n.strip() for n in str(line.value).split(",")]
+        names += [n.strip() for n in _plain(line.value, ",").split(",")]
     names = [n for n in dict.fromkeys(names) if n]
     return Card(start, names, _dates(parsed, lines, numbers))
 
