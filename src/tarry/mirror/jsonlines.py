@@ -168,9 +168,21 @@ def whatsapp_plan(path: Path, fmt: str, day_first: bool | None) -> Plan | None:
 
 
 def idle_cores() -> float:
-    """Cores the last minute left free (the core count less the load average)."""
+    """Cores free now: the core count less the threads running at this moment (this one
+    included), from /proc/loadavg; elsewhere, less the last minute's load average (which lags:
+    a machine that just went quiet still looks busy)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        return (cores or 1) - min(_running() for _ in range(3))  # three looks: a blip passes
+    except (OSError, IndexError, ValueError):
+        pass
     try:
         load = os.getloadavg()[0]
     except OSError:
         return 0.0
-    return (os.cpu_count() or 1) - load
+    return (cores or 1) - load
+
+
+def _running() -> int:
+    with open("/proc/loadavg", encoding="ascii") as fp:
+        return int(fp.read().split()[3].split("/")[0])
