@@ -7,7 +7,9 @@ labels of every earlier line have been written (and flushed) by then, nothing af
 from __future__ import annotations
 
 import functools
+import gc
 import multiprocessing as mp
+import operator
 import os
 import select
 from collections import deque
@@ -22,6 +24,9 @@ from tarry.mirror.model import labeller
 from tarry.mirror.moves import Labels
 
 AUTHORS = ("me", "other")
+ALLOWED = frozenset(AUTHORS)
+ONLY_STR = frozenset((str,))
+PAIR = operator.itemgetter("author", "text")
 BATCH = 2048  # requests labelled and written together
 Request = tuple[Any, str, list[tuple[str, str]]]
 EXPECTED = (
@@ -37,13 +42,17 @@ def _bad(message: str, name: str, line: int) -> FormatError:
 def _context(items: Any, name: str, line: int) -> list[tuple[str, str]]:
     if items is None:
         return []
-    try:
-        # The common, valid case in one pass; anything odd is explained below.
-        turns = [(item["author"], item["text"]) for item in items]
-    except (TypeError, KeyError):
-        turns = []
-    if turns and all(a in AUTHORS and type(t) is str for a, t in turns):
-        return turns
+    turns: list[tuple[str, str]] = []
+    if type(items) is list:
+        try:
+            # The common, valid case in C loops (a request carries up to six earlier
+            # messages); anything odd is explained below.
+            turns = list(map(PAIR, items))
+            authors, texts = zip(*turns, strict=True) if turns else ((), ())
+            if ALLOWED.issuperset(authors) and set(map(type, texts)) <= ONLY_STR:
+                return turns
+        except (TypeError, KeyError):  # items that are not objects, an unhashable author
+            pass
     if not isinstance(items, list):
         raise _bad('"context" must be a list of earlier messages.', name, line)
     for item in items:
@@ -162,7 +171,7 @@ def _in_order(
             full = len(lines) == BATCH
             if pool is None and jobs > 1 and full and _can_fork():
                 labeller.model()  # loaded before the fork: the workers inherit it
-                pool = mp.get_context("fork").Pool(jobs)
+                pool = mp.get_context("fork").Pool(jobs, initializer=gc.disable)
             if pool is not None and full:
                 pending.append(pool.apply_async(work, (lines, first)))
             else:
@@ -203,15 +212,16 @@ def label_lines(
     work = functools.partial(_answers, name=name, show=show)
     done = 0
     try:
-        for answered in _in_order(_numbered(chunks), work, jobs):
-            if answered is None:
-                flush()
-                continue
-            out, error = answered
-            write(out)
-            done += out.count(b"\n")
-            if error is not None:  # every answer before the bad line is written
-                raise error
+        with labeller.no_gc():  # one cycle collection at the end, not one a batch
+            for answered in _in_order(_numbered(chunks), work, jobs):
+                if answered is None:
+                    flush()
+                    continue
+                out, error = answered
+                write(out)
+                done += out.count(b"\n")
+                if error is not None:  # every answer before the bad line is written
+                    raise error
     finally:
         flush()
     return done

@@ -10,6 +10,7 @@ context).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 from collections import deque
@@ -136,7 +137,7 @@ def _labelled(work: list[list[Work]], jobs: int) -> Iterator[list[tuple[Any, ...
         return
     labeller.model()  # loaded once, before the fork: the workers inherit it
     # fork: the workers inherit the loaded model and lexicon; they never touch the database.
-    with mp.get_context("fork").Pool(jobs) as pool:
+    with mp.get_context("fork").Pool(jobs, initializer=gc.disable) as pool:
         yield from pool.imap(_label_pieces, work, chunksize=max(1, len(work) // (jobs * 8)))
 
 
@@ -166,7 +167,7 @@ def ensure_labels(
     )
     work = list(_units(pieces))
     done = 0
-    with store.tx():
+    with store.tx(), labeller.no_gc():
         for batch in _labelled(work, jobs or min(os.cpu_count() or 1, 4)):
             store.conn.executemany(UPSERT, batch)
             done += len(batch)

@@ -65,7 +65,9 @@ class Model:
         import numpy as np
 
         counts = np.fromiter((len(r) for r in rows), dtype=np.intp, count=len(rows))
-        flat = np.fromiter((i for r in rows for i in r), dtype=np.intp, count=int(counts.sum()))
+        flat = np.fromiter(
+            itertools.chain.from_iterable(rows), dtype=np.intp, count=int(counts.sum())
+        )
         starts = np.zeros(len(rows), dtype=np.intp)
         np.cumsum(counts[:-1], out=starts[1:])
         raw = np.add.reduceat(self.weights[flat], starts, axis=0)
@@ -191,14 +193,15 @@ def label_many(
     """
     if not items:
         return []
-    with _no_gc():
+    with no_gc():
         return _label_many(items, evidence, replying)
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
+def no_gc() -> Iterator[None]:
     """Labelling makes many small objects that never form cycles: the cycle collector's passes
-    over them cost several per cent and find nothing."""
+    over them cost several per cent and find nothing. A caller that labels batch after batch
+    holds it around them all (the collection put off by each batch costs as much)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
