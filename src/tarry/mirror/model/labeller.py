@@ -64,7 +64,7 @@ class Model:
         """Calibrated probabilities, one row per message (its feature rows), one column per head."""
         import numpy as np
 
-        counts = np.fromiter((len(r) for r in rows), dtype=np.intp, count=len(rows))
+        counts = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
         flat = np.fromiter(
             itertools.chain.from_iterable(rows), dtype=np.intp, count=int(counts.sum())
         )
@@ -263,6 +263,8 @@ Reading = tuple[Known, tuple[Known, ...], str | None, str]  # mine, their run, q
 def _reading(text: str, context: Context) -> Reading:
     mine = _known(text)
     run = tuple(_known(their) for their in their_turn(context))
+    if not mine.read.rules.asks:  # no question type, whatever their turn was
+        return mine, run, None, ""
     theirs = run_reading([k.read.rules for k in run]) if run else None
     question, why = question_type(mine.read.rules, theirs)
     return mine, run, question, why
@@ -334,7 +336,9 @@ def _excerpt(text: str) -> str:
 def _why(m: Model, rows: list[int], head: str, reading: Reading, top: int = 3) -> list[str]:
     """The features of the message that weighed most for `head`, in words a person reads."""
     column = m.heads.index(head)
-    weighed = sorted(((m.weights[r, column], r) for r in rows[1:]), reverse=True)
+    # One gather for the message's rows, as Python floats (the same values, in the same order).
+    weights = m.weights[rows[1:], column].tolist()
+    weighed = sorted(zip(weights, rows[1:], strict=True), reverse=True)
     shown: list[str] = []
     for weight, r in weighed:
         if weight <= 0 or len(shown) >= top:
