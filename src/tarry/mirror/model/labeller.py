@@ -336,12 +336,12 @@ def _excerpt(text: str) -> str:
 def _why(m: Model, rows: list[int], head: str, reading: Reading, top: int = 3) -> list[str]:
     """The features of the message that weighed most for `head`, in words a person reads."""
     column = m.heads.index(head)
-    # One gather for the message's rows, as Python floats (the same values, in the same order).
+    # One gather for the message's rows, as Python floats; only those that weighed for it.
     weights = m.weights[rows[1:], column].tolist()
-    weighed = sorted(zip(weights, rows[1:], strict=True), reverse=True)
+    weighed = sorted([(w, r) for w, r in zip(weights, rows[1:], strict=True) if w > 0])
     shown: list[str] = []
-    for weight, r in weighed:
-        if weight <= 0 or len(shown) >= top:
+    for _, r in reversed(weighed):
+        if len(shown) >= top:
             break
         if (text := _words(m.names[r], reading)) and text not in shown:
             shown.append(text)
