@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -174,3 +175,19 @@ def test_evidence_and_the_file_name_reach_every_path(
     with pytest.raises(FormatError) as caught:
         contract.label_lines([*lines, b"[]"], [].append, name="in.jsonl")
     assert (caught.value.path, caught.value.line) == ("in.jsonl", 9)
+
+
+def test_a_file_descriptor_is_read_in_full_batches_and_what_is_left_waits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(contract, "BATCH", 4)
+    read_end, write_end = os.pipe()
+    os.write(write_end, b"1\n2\n3\n4\n5\n6\n7\n8\n9\n10")  # a read ends mid-line
+    chunks = contract.as_available(read_end, size=5)
+    # 5 bytes a read: whatever a read leaves over a full batch waits for the next read.
+    assert next(chunks) == ([b"1", b"2", b"3", b"4"], True)
+    assert next(chunks) == ([b"5", b"6", b"7", b"8"], True)
+    assert next(chunks) == ([b"9"], False)  # nothing more waiting: answered now
+    os.close(write_end)
+    assert list(chunks) == [([b"10"], False)]
+    os.close(read_end)

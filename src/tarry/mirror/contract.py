@@ -6,7 +6,10 @@ labels of every earlier line have been written (and flushed) by then, nothing af
 
 from __future__ import annotations
 
+import functools
+import gc
 import multiprocessing as mp
+import operator
 import os
 import select
 from collections import deque
@@ -21,6 +24,9 @@ from tarry.mirror.model import labeller
 from tarry.mirror.moves import Labels
 
 AUTHORS = ("me", "other")
+ALLOWED = frozenset(AUTHORS)
+ONLY_STR = frozenset((str,))
+PAIR = operator.itemgetter("author", "text")
 BATCH = 2048  # requests labelled and written together
 Request = tuple[Any, str, list[tuple[str, str]]]
 EXPECTED = (
@@ -36,13 +42,17 @@ def _bad(message: str, name: str, line: int) -> FormatError:
 def _context(items: Any, name: str, line: int) -> list[tuple[str, str]]:
     if items is None:
         return []
-    try:
-        # The common, valid case in one pass; anything odd is explained below.
-        turns = [(item["author"], item["text"]) for item in items]
-    except (TypeError, KeyError):
-        turns = []
-    if turns and all(a in AUTHORS and type(t) is str for a, t in turns):
-        return turns
+    turns: list[tuple[str, str]] = []
+    if type(items) is list:
+        try:
+            # The common, valid case in C loops (a request carries up to six earlier
+            # messages); anything odd is explained below.
+            turns = list(map(PAIR, items))
+            authors, texts = zip(*turns, strict=True) if turns else ((), ())
+            if ALLOWED.issuperset(authors) and set(map(type, texts)) <= ONLY_STR:
+                return turns
+        except (TypeError, KeyError):  # items that are not objects, an unhashable author
+            pass
     if not isinstance(items, list):
         raise _bad('"context" must be a list of earlier messages.', name, line)
     for item in items:
@@ -80,26 +90,15 @@ def answer(ident: Any, text: str, context: list[tuple[str, str]], show: Show) ->
     return _encode(ident, labeller.label(text, context, evidence=show[0]), show)
 
 
-Batch = tuple[list[Request], bool]  # requests, and whether more input is already waiting
+Lines = tuple[list[bytes], int, bool]  # raw lines, the number of the first, more waiting
 
 
-def _batches(chunks: Iterable[tuple[list[bytes], bool]], name: str) -> Iterator[Batch]:
-    """Requests in batches as the input gives them; line numbers count across chunks. On a bad
-    line, the requests before it come out first."""
-    number = 0
+def _numbered(chunks: Iterable[tuple[list[bytes], bool]]) -> Iterator[Lines]:
+    """The chunks with the line number each starts at (blank lines count)."""
+    number = 1
     for lines, waiting in chunks:
-        batch: list[Request] = []
-        try:
-            for raw in lines:
-                number += 1
-                if raw.strip():  # blank lines carry no request
-                    batch.append(request(raw, name, number))
-        except FormatError:
-            if batch:
-                yield batch, False
-            raise
-        if batch or not waiting:
-            yield batch, waiting
+        yield lines, number, waiting
+        number += len(lines)
 
 
 def in_chunks(lines: Iterable[bytes]) -> Iterator[tuple[list[bytes], bool]]:
@@ -114,56 +113,75 @@ def in_chunks(lines: Iterable[bytes]) -> Iterator[tuple[list[bytes], bool]]:
 
 
 def as_available(fd: int, size: int = 1 << 20) -> Iterator[tuple[list[bytes], bool]]:
-    """The complete lines of a file descriptor as they arrive: whatever is there is read and
-    answered together, so a tool that sends one line and waits gets its answer at once, and
-    a big input is labelled in big batches."""
+    """The complete lines of a file descriptor as they arrive, in chunks of BATCH while more
+    input is waiting: a tool that sends one line and waits gets its answer at once, and a big
+    input is labelled in full batches (what is left of one read waits for the next)."""
     tail = b""
+    kept: list[bytes] = []
     while True:
         data = os.read(fd, size)
         if not data:
-            if tail:
-                yield [tail], False
+            yield [*kept, tail] if tail else kept, False
             return
         *lines, tail = (tail + data).split(b"\n")
+        kept += lines
         waiting = bool(select.select([fd], [], [], 0)[0])
-        for start in range(0, len(lines), BATCH):
-            piece = lines[start : start + BATCH]
-            yield piece, waiting or start + BATCH < len(lines)
+        while len(kept) >= BATCH:
+            yield kept[:BATCH], True
+            del kept[:BATCH]
+        if kept and not waiting:
+            yield kept, False
+            kept = []
 
 
-def _answers(batch: list[Request], show: Show) -> bytes:
+Answered = tuple[bytes, FormatError | None]
+FLUSH = None  # in the answers: flush now, no more input is waiting
+
+
+def _answers(lines: list[bytes], first: int, name: str, show: Show) -> Answered:
+    """The answer lines of a chunk of request lines, and the error of its first bad line (the
+    answers stop before it). Runs in the worker processes: parsing is part of the work."""
+    batch: list[Request] = []
+    error = None
+    try:
+        for number, raw in enumerate(lines, start=first):
+            if raw.strip():  # blank lines carry no request
+                batch.append(request(raw, name, number))
+    except FormatError as exc:
+        error = exc
+    if not batch:
+        return b"", error
     labelled = labeller.label_many(
         [(text, context) for _, text, context in batch], evidence=show[0]
     )
     answers = zip(batch, labelled, strict=True)
-    return b"".join([_encode(one[0], got, show) + b"\n" for one, got in answers])
+    return b"".join([_encode(one[0], got, show) + b"\n" for one, got in answers]), error
 
 
-def _in_order(batches: Iterator[Batch], show: Show, jobs: int) -> Iterator[tuple[bytes, bool]]:
-    """(answers, whether to flush now) batch by batch, in input order. Full batches go to
-    worker processes when there are several cores; whenever no more input is waiting, every
-    answer so far is given, so nobody waits for a batch to fill."""
+def _in_order(
+    chunks: Iterator[Lines], work: Callable[..., Answered], jobs: int
+) -> Iterator[Answered | None]:
+    """Answers chunk by chunk, in input order, and FLUSH where they are to be flushed now.
+    Full chunks go to worker processes when there are several cores; whenever no more input
+    is waiting, every answer so far is given, so nobody waits for a batch to fill."""
     pool: Any = None
-    pending: deque[AsyncResult[bytes]] = deque()
+    pending: deque[AsyncResult[Answered]] = deque()
     try:
-        for batch, waiting in batches:
-            if pool is None and jobs > 1 and len(batch) == BATCH and _can_fork():
+        for lines, first, waiting in chunks:
+            full = len(lines) == BATCH
+            if pool is None and jobs > 1 and full and _can_fork():
                 labeller.model()  # loaded before the fork: the workers inherit it
-                pool = mp.get_context("fork").Pool(jobs)
-            if pool is not None and len(batch) == BATCH:
-                pending.append(pool.apply_async(_answers, (batch, show)))
+                pool = mp.get_context("fork").Pool(jobs, initializer=gc.disable)
+            if pool is not None and full:
+                pending.append(pool.apply_async(work, (lines, first)))
             else:
                 while pending:  # in order: what the workers hold goes first
-                    yield pending.popleft().get(), False
-                yield _answers(batch, show), False
+                    yield pending.popleft().get()
+                yield work(lines, first)
             while pending and (len(pending) > 2 * jobs or not waiting):
-                yield pending.popleft().get(), False
+                yield pending.popleft().get()
             if not waiting:
-                yield b"", True
-    except FormatError:
-        while pending:  # everything before the bad line is still answered
-            yield pending.popleft().get(), False
-        raise
+                yield FLUSH
     finally:
         if pool is not None:
             pool.terminate()  # every answer has been taken, or the run is over
@@ -191,13 +209,19 @@ def label_lines(
     """
     show = (evidence, scores)
     chunks = as_available(lines) if isinstance(lines, int) else in_chunks(lines)
+    work = functools.partial(_answers, name=name, show=show)
     done = 0
     try:
-        for out, now in _in_order(_batches(chunks, name), show, jobs):
-            write(out)
-            done += out.count(b"\n")
-            if now:
-                flush()
+        with labeller.no_gc():  # one cycle collection at the end, not one a batch
+            for answered in _in_order(_numbered(chunks), work, jobs):
+                if answered is None:
+                    flush()
+                    continue
+                out, error = answered
+                write(out)
+                done += out.count(b"\n")
+                if error is not None:  # every answer before the bad line is written
+                    raise error
     finally:
         flush()
     return done

@@ -10,6 +10,7 @@ context).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 from collections import deque
@@ -63,6 +64,10 @@ ON CONFLICT (message_id) DO UPDATE SET version = excluded.version,
 """
 
 
+Work = tuple[list[tuple[Any, ...]], int]  # one conversation's rows, how many lead
+Item = tuple[str, list[tuple[str, str]]]
+
+
 def _context(window: Iterable[tuple[int, str]], writer_is_me: int) -> list[tuple[str, str]]:
     return [("me" if is_me == writer_is_me else "other", text) for is_me, text in window]
 
@@ -72,38 +77,35 @@ def moment(ts: str) -> datetime:
     return clock.wall(datetime.fromisoformat(ts))
 
 
-def _label_rows(rows: Iterable[Any], lead: int = 0) -> list[tuple[Any, ...]]:
-    """(id, version, disclosure, moves, question, evidence, scores, sure) per stale message.
-
-    The first `lead` rows are context only (they belong to the slice before).
-    """
-    version = labeller.version()
+def _stale(rows: list[Any], lead: int, version: int) -> Iterator[tuple[int, Item]]:
+    """(id, (text, context)) of each stale message of one conversation's rows."""
     window: deque[tuple[int, str]] = deque(maxlen=CONTEXT)
     last: datetime | None = None
-    ids: list[int] = []
-    items: list[tuple[str, list[tuple[str, str]]]] = []
     for n, (message_id, ts, is_me, text, stale_version) in enumerate(rows):
         at = moment(ts)
         if last is not None and at - last > GAP:
             window.clear()
         last = at
         if stale_version != version and n >= lead:
-            ids.append(message_id)
-            items.append((text, _context(window, is_me)))
+            yield message_id, (text, _context(window, is_me))
         window.append((is_me, text))
-    labelled = labeller.label_many(items, evidence="sure")  # all that reports show
+
+
+def _label_pieces(pieces: list[Work]) -> list[tuple[Any, ...]]:
+    """The rows to store for the stale messages of several conversations' rows, labelled in
+    one batch (a history of many short conversations is not labelled a few at a time)."""
+    version = labeller.version()
+    found = [one for rows, lead in pieces for one in _stale(rows, lead, version)]
+    labelled = labeller.label_many([item for _, item in found], evidence="sure")
     return [
         (message_id, version, got.disclosure, ",".join(got.moves), got.question,
          _json(got.evidence), _json(got.scores), ",".join(got.sure))
-        for message_id, got in zip(ids, labelled, strict=True)
+        for (message_id, _), got in zip(found, labelled, strict=True)
     ]  # fmt: skip
 
 
 def _json(value: Any) -> str:
     return orjson.dumps(value).decode()
-
-
-Work = tuple[list[tuple[Any, ...]], int]
 
 
 def _slices(rows: list[tuple[Any, ...]], first: int = 0) -> Iterator[Work]:
@@ -113,20 +115,30 @@ def _slices(rows: list[tuple[Any, ...]], first: int = 0) -> Iterator[Work]:
         yield rows[lead : start + SLICE], start - lead
 
 
-def _label_slice(work: Work) -> list[tuple[Any, ...]]:
-    return _label_rows(*work)
+def _units(pieces: Iterable[Work]) -> Iterator[list[Work]]:
+    """Slices of conversations gathered into units of about SLICE messages."""
+    unit: list[Work] = []
+    size = 0
+    for piece in pieces:
+        unit.append(piece)
+        size += len(piece[0])
+        if size >= SLICE:
+            yield unit
+            unit, size = [], 0
+    if unit:
+        yield unit
 
 
-def _labelled(work: list[Work], jobs: int) -> Iterator[list[tuple[Any, ...]]]:
+def _labelled(work: list[list[Work]], jobs: int) -> Iterator[list[tuple[Any, ...]]]:
     """Label the slices, in worker processes when there are many messages and cores."""
-    size = sum(len(rows) for rows, _ in work)
+    size = sum(len(rows) for unit in work for rows, _ in unit)
     if jobs < 2 or size < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
-        yield from map(_label_slice, work)
+        yield from map(_label_pieces, work)
         return
     labeller.model()  # loaded once, before the fork: the workers inherit it
     # fork: the workers inherit the loaded model and lexicon; they never touch the database.
-    with mp.get_context("fork").Pool(jobs) as pool:
-        yield from pool.imap(_label_slice, work, chunksize=max(1, len(work) // (jobs * 8)))
+    with mp.get_context("fork").Pool(jobs, initializer=gc.disable) as pool:
+        yield from pool.imap(_label_pieces, work, chunksize=max(1, len(work) // (jobs * 8)))
 
 
 def ensure_labels(
@@ -147,14 +159,15 @@ def ensure_labels(
     span = (since.isoformat() if since else "", until.isoformat() if until else "\uffff")
     if conversation_ids is None:
         conversation_ids = [r[0] for r in store.query("SELECT id FROM conversations")]
-    work = [
+    pieces = (
         piece
         for conversation_id in sorted(set(conversation_ids))
         if store.one(STALE, (conversation_id, *span, labeller.version()))
         for piece in _span_work(store, conversation_id, span)
-    ]
+    )
+    work = list(_units(pieces))
     done = 0
-    with store.tx():
+    with store.tx(), labeller.no_gc():
         for batch in _labelled(work, jobs or min(os.cpu_count() or 1, 4)):
             store.conn.executemany(UPSERT, batch)
             done += len(batch)

@@ -64,8 +64,10 @@ class Model:
         """Calibrated probabilities, one row per message (its feature rows), one column per head."""
         import numpy as np
 
-        counts = np.fromiter((len(r) for r in rows), dtype=np.intp, count=len(rows))
-        flat = np.fromiter((i for r in rows for i in r), dtype=np.intp, count=int(counts.sum()))
+        counts = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
+        flat = np.fromiter(
+            itertools.chain.from_iterable(rows), dtype=np.intp, count=int(counts.sum())
+        )
         starts = np.zeros(len(rows), dtype=np.intp)
         np.cumsum(counts[:-1], out=starts[1:])
         raw = np.add.reduceat(self.weights[flat], starts, axis=0)
@@ -191,14 +193,15 @@ def label_many(
     """
     if not items:
         return []
-    with _no_gc():
+    with no_gc():
         return _label_many(items, evidence, replying)
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
+def no_gc() -> Iterator[None]:
     """Labelling makes many small objects that never form cycles: the cycle collector's passes
-    over them cost several per cent and find nothing."""
+    over them cost several per cent and find nothing. A caller that labels batch after batch
+    holds it around them all (the collection put off by each batch costs as much)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -260,6 +263,8 @@ Reading = tuple[Known, tuple[Known, ...], str | None, str]  # mine, their run, q
 def _reading(text: str, context: Context) -> Reading:
     mine = _known(text)
     run = tuple(_known(their) for their in their_turn(context))
+    if not mine.read.rules.asks:  # no question type, whatever their turn was
+        return mine, run, None, ""
     theirs = run_reading([k.read.rules for k in run]) if run else None
     question, why = question_type(mine.read.rules, theirs)
     return mine, run, question, why
@@ -331,10 +336,12 @@ def _excerpt(text: str) -> str:
 def _why(m: Model, rows: list[int], head: str, reading: Reading, top: int = 3) -> list[str]:
     """The features of the message that weighed most for `head`, in words a person reads."""
     column = m.heads.index(head)
-    weighed = sorted(((m.weights[r, column], r) for r in rows[1:]), reverse=True)
+    # One gather for the message's rows, as Python floats; only those that weighed for it.
+    weights = m.weights[rows[1:], column].tolist()
+    weighed = sorted([(w, r) for w, r in zip(weights, rows[1:], strict=True) if w > 0])
     shown: list[str] = []
-    for weight, r in weighed:
-        if weight <= 0 or len(shown) >= top:
+    for _, r in reversed(weighed):
+        if len(shown) >= top:
             break
         if (text := _words(m.names[r], reading)) and text not in shown:
             shown.append(text)
