@@ -92,3 +92,12 @@ def test_forwards_replies_reactions_and_one_copy_of_each_id() -> None:
     assert got[1].ref == Ref("1002", "1001")  # a reaction without its users says nobody
     assert got[2].ref == Ref("1003")  # a forward points elsewhere: no reply
     assert skipped == [("message 1002", "the same message id again (read once)")]
+
+
+@pytest.mark.parametrize("odd", [3, True, "👍", {"emoji": "👍"}])
+def test_reactions_that_are_not_a_list_are_none(odd: object) -> None:
+    """Found by exploring: a number where the reactions array belongs was a TypeError."""
+    document = json.loads(fixture("discord", "channel.json").read_bytes())
+    document["messages"][0]["reactions"] = odd
+    got = parse_bytes(discord, json.dumps(document).encode(), "channel.json")
+    assert got[0].text == "Chapter 3 tonight?" and got[0].ref == Ref("1001")

@@ -170,6 +170,19 @@ def test_older_supergroup_export_things_replies_and_reactions() -> None:
     assert got[1].ref == Ref("11", "10", (Reaction("Kai", "🔥"),))
 
 
+@pytest.mark.parametrize("odd", [3, True, "🔥", {"emoji": "🔥"}])
+def test_reactions_that_are_not_a_list_are_none(odd: object) -> None:
+    """The same slip as Discord's (found there by exploring): a number where an array belongs."""
+    document = json.loads(fixture("telegram", "supergroup.json").read_bytes())
+    message = next(m for m in document["messages"] if m.get("reactions"))
+    message["reactions"] = odd
+    got = parse_bytes(telegram, json.dumps(document).encode(), "supergroup.json")
+    assert got[1].ref == Ref("11", "10")
+    message["reactions"] = [{"emoji": "🔥", "recent": odd}]
+    got = parse_bytes(telegram, json.dumps(document).encode(), "supergroup.json")
+    assert got[1].ref == Ref("11", "10")
+
+
 @pytest.mark.parametrize(
     "kind", ["public_supergroup", "private_supergroup", "private_channel", "public_channel"]
 )

@@ -25,7 +25,7 @@ from tarry.mirror.formats.conversation import (
     ignore_skip,
     title_from_name,
 )
-from tarry.mirror.formats.jsonstream import JsonStream, need_dict, text_of
+from tarry.mirror.formats.jsonstream import JsonStream, list_of, need_dict, text_of
 from tarry.mirror.formats.timestamps import from_iso
 
 REAL_TYPES = {"Default", "Reply", "ChatInputCommand", "ContextMenuCommand", "ThreadStarterMessage"}
@@ -113,7 +113,7 @@ def _ref(raw: dict[str, Any], kind: str, forward: bool) -> Ref:
     if kind == "Reply" and not forward and isinstance(reference, dict):
         reply_to = text_of(reference.get("messageId"))
     reactions = []
-    for reaction in raw.get("reactions") or ():
+    for reaction in list_of(raw.get("reactions")):
         if not isinstance(reaction, dict):
             continue
         emoji = _emoji(reaction.get("emoji"))

@@ -30,7 +30,7 @@ from tarry.base.source import Source
 from tarry.mirror.formats import Message, Reaction, Ref, with_ref
 from tarry.mirror.formats.contract import Format, Probe, Reading
 from tarry.mirror.formats.conversation import Conversation, SkipFn, ignore_skip, title_from_name
-from tarry.mirror.formats.jsonstream import JsonStream, need_dict, text_of
+from tarry.mirror.formats.jsonstream import JsonStream, list_of, need_dict, text_of
 from tarry.mirror.formats.timestamps import from_datetime
 
 MESSAGES = re.compile(r"(^|/)Groups/[^/]+/messages\.json$")
@@ -162,7 +162,7 @@ def _conversation(
     if group.info:
         with opener(group.info) as fp:
             info = _whole(fp, f"{where}/{group.info}")
-    members = [m for m in info.get("members") or () if isinstance(m, dict)]
+    members = [m for m in list_of(info.get("members")) if isinstance(m, dict)]
     emails = {text_of(m.get("email")): text_of(m.get("name")) for m in members}
     title = text_of(info.get("name")) or _dm_title(members, me) or PurePosixPath(group.folder).name
 
@@ -225,7 +225,7 @@ def to_message(
     text = text_of(raw.get("text"))
     files = [
         text_of(f.get("original_name")) or text_of(f.get("export_name")) or "file"
-        for f in raw.get("attached_files") or ()
+        for f in list_of(raw.get("attached_files"))
         if isinstance(f, dict)
     ]
     kind = "media" if files else "message"
@@ -249,7 +249,7 @@ def _reactions(found: Any, emails: dict[str, str]) -> tuple[Reaction, ...]:
             continue
         emoji = reaction.get("emoji")
         symbol = text_of(emoji.get("unicode")) if isinstance(emoji, dict) else text_of(emoji)
-        for email in reaction.get("reactor_emails") or ():
+        for email in list_of(reaction.get("reactor_emails")):
             who = emails.get(text_of(email)) or text_of(email)
             if symbol and who:
                 reactions.append(Reaction(who, symbol))

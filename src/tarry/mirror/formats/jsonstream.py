@@ -144,6 +144,12 @@ def need_dict(item: Any, stream: JsonStream, what: str) -> dict[str, Any]:
     return item
 
 
+def list_of(value: Any) -> list[Any]:
+    """A JSON value that should be an array: itself, or empty for anything else (a changed or
+    hostile export may put a number, a string or an object there)."""
+    return value if isinstance(value, list) else []
+
+
 def text_of(value: Any) -> str:
     """A JSON value as text: strings as they are, numbers written out, null as ''."""
     if value is None:

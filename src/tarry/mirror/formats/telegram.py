@@ -23,7 +23,7 @@ from tarry.mirror.formats.conversation import (
     ignore_skip,
     title_from_name,
 )
-from tarry.mirror.formats.jsonstream import JsonStream, need_dict, text_of
+from tarry.mirror.formats.jsonstream import JsonStream, list_of, need_dict, text_of
 from tarry.mirror.formats.timestamps import from_iso, from_unix
 
 MEDIA_KEYS = ("photo", "file", "media_type", "sticker_emoji", "location_information", "poll")
@@ -203,11 +203,11 @@ def _thing(raw: dict[str, Any], text: str) -> str:
 def _ref(raw: dict[str, Any]) -> Ref:
     """The message's id, what it replies to, and who reacted (newer exports list them)."""
     reactions = []
-    for reaction in raw.get("reactions") or ():
+    for reaction in list_of(raw.get("reactions")):
         if not isinstance(reaction, dict):
             continue
         emoji = text_of(reaction.get("emoji")) or text_of(reaction.get("document_id"))
-        for recent in reaction.get("recent") or ():
+        for recent in list_of(reaction.get("recent")):
             if isinstance(recent, dict) and emoji and text_of(recent.get("from")):
                 reactions.append(Reaction(text_of(recent.get("from")), emoji))
     reply = raw.get("reply_to_message_id")
