@@ -75,8 +75,11 @@ class Store:
             integrity.probe(path, key)
             conn = connect_encrypted(path, key, verify=False)
         else:
-            _refuse_headerless(path)
-            integrity.probe(path, None)
+            try:
+                integrity.probe(path, None)
+            except StoreError:
+                _refuse_headerless(path)  # a clearer word, for a file that cannot be read
+                raise
             key, conn = None, connect(path)
         return cls._upgraded(conn, path, key)
 

@@ -143,7 +143,13 @@ def export_encrypted(plain: Path, target: Path, key: bytes) -> None:
 
 
 def is_encrypted_file(path: Path) -> bool:
-    """True when `path` exists and does not start with the plain SQLite header."""
+    """True when `path` exists and does not start with the plain SQLite header.
+
+    Never call this on a database this process may have open: closing any file descriptor of
+    a file drops every POSIX lock the process holds on it, SQLite's included, and another
+    process may then take itself for the last connection and remove the write-ahead log from
+    under this one ("disk I/O error"). SQLite's own connections defer such closes.
+    """
     with path.open("rb") as fp:
         head = fp.read(16)
     return len(head) > 0 and head != b"SQLite format 3\x00"
