@@ -54,6 +54,7 @@ def test_a_write_while_the_store_is_busy(env: Env) -> None:
         page = response.text  # type: ignore[attr-defined]
         assert "tarry is busy" in page and "Nothing was changed" in page
         assert "&lt;markup&gt; &amp; more" in page  # kept, and escaped
+        assert "<label>Entry <textarea" in page  # the form's own words, not the field's name
         holder.execute("ROLLBACK")
         holder.close()
         fields = dict(

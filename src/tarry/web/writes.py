@@ -88,9 +88,13 @@ def busy_response(request: Request) -> Response:
     """503 "busy, try again", with what was typed in a form that posts it again."""
     from tarry.web.pages import base_context, templates
 
-    body = request.scope.get("state", {}).get("form_body")
+    state = request.scope.get("state", {})
+    body = state.get("form_body")
+    labels = state["form"].labels() if state.get("form") is not None else {}
     fields = [
-        (k, v) for k, v in parse_qsl((body or b"").decode("utf-8", "replace")) if k != "_csrf"
+        (labels.get(k, k.replace("_", " ")), k, v)
+        for k, v in parse_qsl((body or b"").decode("utf-8", "replace"))
+        if k != "_csrf"
     ]
     context: dict[str, Any] = {
         **base_context(request),

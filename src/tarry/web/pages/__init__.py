@@ -144,6 +144,7 @@ def posted(path: str, form: Form, act: Action, *, form_id: FormId | None = None)
 
     async def endpoint(request: Request) -> Response:
         data = await checked_form(request)
+        request.scope.setdefault("state", {})["form"] = form  # the busy page says its labels
         try:
             return await act(request, data)
         except TarryError as exc:
