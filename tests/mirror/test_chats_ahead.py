@@ -23,6 +23,7 @@ COUNT = 6000
 @pytest.fixture(autouse=True)
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(chats, "BATCH", 250)  # many batches, so the thread runs ahead
+    monkeypatch.setattr(chats, "BATCH_AHEAD", 300)
 
 
 def path_is(monkeypatch: pytest.MonkeyPatch, parallel: bool) -> None:
@@ -63,8 +64,12 @@ def test_the_thread_stores_what_one_pass_stores(
     for parallel in (False, True):
         path_is(monkeypatch, parallel)
         seen: list[int] = []
+
+        def progress(done: int, total: int, seen: list[int] = seen) -> None:
+            seen.append(done)
+
         with Store.open(tmp_path / f"home-{parallel}") as store:
-            summary = import_chat(store, path, me=me, progress=lambda d, t: seen.append(d))
+            summary = import_chat(store, path, me=me, progress=progress)
             again = import_chat(store, path, me=me)
             results.append((summary.to_dict(), again.new, stored(store), bool(seen)))
     serial, threaded = results

@@ -45,6 +45,9 @@ MAX_MESSAGES, MAX_BYTES = 5_000_000, 1 << 30
 # SQLite stores one (sqlite3 lets go of the GIL while it runs): smaller ones would not pay.
 PARALLEL_MIN = 4 << 20
 AHEAD = 2  # encoded batches waiting for the store at most (bounds memory)
+# Rows of a batch read ahead: larger, since each batch costs the threads a few hand-overs of
+# the GIL (up to 5 ms each); three batches of it in memory at once stay under 30 MB.
+BATCH_AHEAD = 20000
 AskMe = Callable[[list[str]], str | None]  # (authors) -> the user's author name, or None
 
 # One statement per batch of rows sent as a JSON array: SQLite reads it with json_each, so
@@ -268,7 +271,7 @@ class Importer:
         messages = itertools.chain(peeked, conversation.messages)
         rows = self._rows(conversation_id, conversation.title, messages, links, summary)
         insert = INSERT if row is None else INSERT_AGAIN
-        encoded = self._encoded(rows)
+        encoded = self._encoded(rows, BATCH_AHEAD if self.parallel else BATCH)
         with _ahead(encoded, links.lock) if self.parallel else _serial(encoded) as batches:
             for count, batch, refs, reactions in batches:
                 self.budget.add(count, len(batch))  # before writing: stops at the limit
@@ -372,9 +375,9 @@ class Importer:
             self.store.conn.execute(INDEX, (self.indexed,))
             self.indexed = last
 
-    def _encoded(self, rows: Iterator[tuple[Any, ...]]) -> Iterator[Encoded]:
+    def _encoded(self, rows: Iterator[tuple[Any, ...]], size: int) -> Iterator[Encoded]:
         """Batches of rows as JSON, each with its count and its refs and reactions (or None)."""
-        for batch in _batches(rows):
+        for batch in _batches(rows, size):
             refs = as_json(self.refs) if self.refs else None
             reactions = as_json(self.reactions) if self.reactions else None
             self.refs, self.reactions = [], []
@@ -511,8 +514,8 @@ def as_json(batch: list[tuple[Any, ...]]) -> str:
         return orjson.dumps([[without_surrogates(v) for v in row] for row in batch]).decode()
 
 
-def _batches(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
-    while batch := list(itertools.islice(rows, BATCH)):
+def _batches(rows: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    while batch := list(itertools.islice(rows, size)):
         yield batch
 
 
