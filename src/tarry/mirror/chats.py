@@ -3,14 +3,17 @@
 Each message gets a stable key, a hash of its conversation (source and title), time, author,
 text and its occurrence among identical messages at that time, so importing the same or an
 overlapping export again adds only what is new. The whole import is one transaction; the
-search index (`messages_fts`) is filled in bulk at the end of it.
+search index (`messages_fts`) is filled in bulk after each batch, in the same transaction (so it
+overlaps with the reading of the next batch when that runs in a thread).
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+import queue
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,6 +30,7 @@ from tarry.mirror.formats import Message, Ref, registry
 from tarry.mirror.formats.contract import Columns, Options, Reading, day_first, without_surrogates
 from tarry.mirror.formats.conversation import Conversation
 from tarry.mirror.formats.registry import Progress
+from tarry.mirror.jsonlines import idle_cores
 from tarry.store import Store
 
 __all__ = ["ImportSummary", "day_first", "import_chat", "without_surrogates"]
@@ -37,6 +41,13 @@ KEEP_SKIPPED = 200  # skipped records listed in the summary (all are counted)
 # One import's limits: far above a decade of a busy chat (about 2 million messages, 300 MB),
 # far below a zip that expands to fill the disk; each shell lets a person raise them.
 MAX_MESSAGES, MAX_BYTES = 5_000_000, 1 << 30
+# From this size on, with a core free, a thread reads, keys and encodes the next batches while
+# SQLite stores one (sqlite3 lets go of the GIL while it runs): smaller ones would not pay.
+PARALLEL_MIN = 4 << 20
+AHEAD = 2  # encoded batches waiting for the store at most (bounds memory)
+# Rows of a batch read ahead: larger, since each batch costs the threads a few hand-overs of
+# the GIL (up to 5 ms each); three batches of it in memory at once stay under 30 MB.
+BATCH_AHEAD = 20000
 AskMe = Callable[[list[str]], str | None]  # (authors) -> the user's author name, or None
 
 # One statement per batch of rows sent as a JSON array: SQLite reads it with json_each, so
@@ -50,6 +61,7 @@ FROM json_each(?2) AS j
 """
 # For a conversation stored before: rows already there are skipped by one index look-up each.
 INSERT_AGAIN = INSERT + "WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.key = j.value ->> 0)"
+INDEX = "INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE id > ?"
 # Ids, replies and reactions of a batch, found by the messages' keys (stored just before).
 INSERT_REFS = """
 INSERT OR IGNORE INTO message_refs (message_id, conversation_id, source_id, reply_to)
@@ -156,6 +168,7 @@ def import_chat(
     budget = budget or message_budget()
     budget.start(store.home, 0 if source.is_folder else source.size())
     importer = Importer(store, chosen.name, linked, me, ask_me, budget, reassign_me)
+    importer.parallel = _parallel(source)
     options = Options(columns=columns, day_first=day_first, delimiter=delimiter)
     reading = Reading(chat, summary.skip, options)
     with ExitStack() as stack, store.tx():
@@ -163,16 +176,14 @@ def import_chat(
         export = stack.enter_context(registry.opened(source, chosen, reading, progress=progress))
         start = store.scalar("SELECT COALESCE(MAX(id), 0) FROM messages")
         start_reaction = store.scalar("SELECT COALESCE(MAX(id), 0) FROM reactions")
+        importer.indexed = start
         for conversation in export.conversations:
             if title is not None:
                 _check_one(summary, source.path)
                 conversation = conversation._replace(title=title.strip() or conversation.title)
             summary.add(importer.run(conversation))
         _check_me(me, summary, source.path)
-        store.execute(
-            "INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE id > ?",
-            (start,),
-        )
+        importer.index()  # each batch was: nothing left but what no batch stored
         if importer.relinked:  # messages now count for other people: recount every day
             contacts.rebuild(store)
         else:
@@ -183,6 +194,11 @@ def import_chat(
 def message_budget(max_messages: int = MAX_MESSAGES, max_bytes: int = MAX_BYTES) -> Budget:
     """What one chat import may write: messages, and bytes of them (as sent to the store)."""
     return Budget(max_messages, max_bytes, "messages", "max_messages")
+
+
+def _parallel(source: Source) -> bool:
+    """Read ahead in a thread when the export is big and a second core is free now."""
+    return not source.is_folder and source.size() >= PARALLEL_MIN and idle_cores() >= 1
 
 
 def _check_me(me: str | None, summary: ImportSummary, path: Path) -> None:
@@ -234,6 +250,8 @@ class Importer:
         self.me, self.ask_me, self.budget = me, ask_me, budget
         self.reassign_me = reassign_me
         self.relinked = False
+        self.parallel = False  # read ahead in a thread (see `_ahead`)
+        self.indexed = 0  # messages up to this id are in the search index
         self.refs: list[tuple[str, str, str]] = []  # (key, source id, reply to) of a batch
         self.reactions: list[tuple[Any, ...]] = []  # (key, author, is_me, person_id, emoji)
 
@@ -253,11 +271,13 @@ class Importer:
         messages = itertools.chain(peeked, conversation.messages)
         rows = self._rows(conversation_id, conversation.title, messages, links, summary)
         insert = INSERT if row is None else INSERT_AGAIN
-        for batch in _batches(rows):
-            encoded = as_json(batch)
-            self.budget.add(len(batch), len(encoded))  # before writing: stops at the limit
-            summary.new += self.store.conn.execute(insert, (conversation_id, encoded)).rowcount
-            self._store_refs(conversation_id)
+        encoded = self._encoded(rows, BATCH_AHEAD if self.parallel else BATCH)
+        with _ahead(encoded, links.lock) if self.parallel else _serial(encoded) as batches:
+            for count, batch, refs, reactions in batches:
+                self.budget.add(count, len(batch))  # before writing: stops at the limit
+                summary.new += self.store.conn.execute(insert, (conversation_id, batch)).rowcount
+                self._store_refs(conversation_id, refs, reactions)
+                self.index()
         summary.already_present = summary.messages - summary.new
         if row is not None and (row["me"] != me or row["person_id"] != links.person_id):
             links.relink(conversation_id)
@@ -348,15 +368,28 @@ class Importer:
         for reaction in ref.reactions:
             self.reactions.append((key, reaction.author, *link(reaction.author), reaction.emoji))
 
-    def _store_refs(self, conversation_id: int) -> None:
+    def index(self) -> None:
+        """Put the messages stored since the last call into the search index."""
+        last = self.store.conn.execute("SELECT MAX(id) FROM messages").fetchone()[0] or 0
+        if last > self.indexed:
+            self.store.conn.execute(INDEX, (self.indexed,))
+            self.indexed = last
+
+    def _encoded(self, rows: Iterator[tuple[Any, ...]], size: int) -> Iterator[Encoded]:
+        """Batches of rows as JSON, each with its count and its refs and reactions (or None)."""
+        for batch in _batches(rows, size):
+            refs = as_json(self.refs) if self.refs else None
+            reactions = as_json(self.reactions) if self.reactions else None
+            self.refs, self.reactions = [], []
+            yield len(batch), as_json(batch), refs, reactions
+
+    def _store_refs(self, conversation_id: int, refs: str | None, reactions: str | None) -> None:
         """Ids, replies and reactions of the batch just stored (kept on a re-import: reactions
         added since are added)."""
-        if self.refs:
-            self.store.conn.execute(INSERT_REFS, (conversation_id, as_json(self.refs)))
-            self.refs.clear()
-        if self.reactions:
-            self.store.conn.execute(INSERT_REACTIONS, (as_json(self.reactions),))
-            self.reactions.clear()
+        if refs:
+            self.store.conn.execute(INSERT_REFS, (conversation_id, refs))
+        if reactions:
+            self.store.conn.execute(INSERT_REACTIONS, (reactions,))
 
     def _link_conversation(self, conversation_id: int, links: Links, row: Any) -> None:
         """Without `person`, a chat whose other side is one known person is linked to them."""
@@ -399,11 +432,15 @@ class Links:
         self.store, self.me, self.person = store, me.casefold(), person
         self.person_id = person.id if person else None
         self.cache: dict[str, tuple[int, int | None]] = {}
+        # Held while the store is in use: an author first met in a reading thread is looked
+        # up between two batches, never while the connection stores one.
+        self.lock = threading.Lock()
 
     def get(self, author: str) -> tuple[int, int | None]:
         found = self.cache.get(author)
         if found is None:
-            found = self.cache[author] = self._resolve(author)
+            with self.lock:
+                found = self.cache[author] = self._resolve(author)
         return found
 
     def _resolve(self, author: str) -> tuple[int, int | None]:
@@ -477,6 +514,63 @@ def as_json(batch: list[tuple[Any, ...]]) -> str:
         return orjson.dumps([[without_surrogates(v) for v in row] for row in batch]).decode()
 
 
-def _batches(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
-    while batch := list(itertools.islice(rows, BATCH)):
+def _batches(rows: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    while batch := list(itertools.islice(rows, size)):
         yield batch
+
+
+Encoded = tuple[int, str, str | None, str | None]  # rows, their JSON, refs, reactions
+_DONE = object()
+
+
+@contextmanager
+def _serial(batches: Iterator[Encoded]) -> Iterator[Iterator[Encoded]]:
+    yield batches
+
+
+@contextmanager
+def _ahead(batches: Iterator[Encoded], lock: threading.Lock) -> Iterator[Iterator[Encoded]]:
+    """`batches` made in a thread, at most AHEAD ahead, yielded here in order with `lock`
+    held (the store is used only under it). The thread's error is raised here, as the serial
+    path would raise it; when the caller stops (an error, a budget), the thread stops before
+    the next batch and is waited for, so nothing reads the export after this returns."""
+    ready: queue.Queue[Any] = queue.Queue(AHEAD)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        ready.put(batch, timeout=0.05)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            item: Any = _DONE
+        except BaseException as error:  # handed to the caller, raised there
+            item = error
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+    def taken() -> Generator[Encoded, None, None]:
+        while (item := ready.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            with lock:
+                yield item
+
+    thread = threading.Thread(target=read, name="tarry-import-reader", daemon=True)
+    thread.start()
+    taking = taken()
+    try:
+        yield taking
+    finally:
+        taking.close()  # lets go of `lock` if the caller stopped mid-batch
+        stop.set()
+        thread.join()
