@@ -108,10 +108,14 @@ def test_entities_are_refused() -> None:
         chats(bomb)
 
 
-def test_an_unknown_encoding_is_a_format_error() -> None:
-    """Found by the atheris fuzzer: the parser's LookupError escaped."""
-    data = b'<?xml version="1.0" encoding="UTFname-8"?><smses></smses>'
-    with pytest.raises(FormatError, match="unknown encoding"):
+@pytest.mark.parametrize(
+    ("encoding", "says"),
+    [("UTFname-8", "unknown encoding"), ("Shift_JIS", "cannot be read in"), ("big5", "cannot")],
+)
+def test_an_encoding_the_parser_cannot_read_is_a_format_error(encoding: str, says: str) -> None:
+    """Found by the atheris fuzzer: the XML parser's LookupError and ValueError escaped."""
+    data = f'<?xml version="1.0" encoding="{encoding}"?><smses></smses>'.encode()
+    with pytest.raises(FormatError, match=says):
         chats(data)
 
 

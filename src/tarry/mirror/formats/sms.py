@@ -149,6 +149,12 @@ def _messages(
         raise FormatError(
             f"the file declares an unknown encoding ({exc})", path=name, hint=HINT
         ) from None
+    except ValueError as exc:  # ... or one the XML parser cannot read (Shift_JIS, Big5)
+        if "encoding" not in str(exc):
+            raise
+        raise FormatError(
+            f"the file declares an encoding it cannot be read in ({exc})", path=name, hint=HINT
+        ) from None
 
 
 def _sms(element: ET.Element, book: Book) -> tuple[str, str, Message] | str:
