@@ -7,7 +7,6 @@ test skips, saying why, where mounting is not permitted.
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,25 +14,14 @@ import pytest
 
 from tarry.declare import people
 from tarry.store import Store, encryption
+from tests.disks import small_disk as small_tmpfs
 from tests.trust.conftest import PASS, Env, write_chat
 
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    mount = tmp_path / "small"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=3m,mode=0700", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here ({done.stderr.strip() or 'not root'})")
-    try:
+    with small_tmpfs(tmp_path, "3m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False, timeout=30)
 
 
 @pytest.mark.parametrize("encrypted", [True, False], ids=["encrypted", "plain"])

@@ -9,7 +9,6 @@ a forked child: under 60 s and 500 MB, little written, exit 2, the store byte-id
 from __future__ import annotations
 
 import io
-import subprocess
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 
 from tarry.declare import people
 from tarry.store import Store
+from tests.disks import small_disk as small_tmpfs
 from tests.trust.conftest import Env, fingerprint
 from tests.trust.measure import Measured, measured
 
@@ -78,19 +78,8 @@ def test_raising_the_limit_lets_it_through(kept: Env, tmp_path: Path) -> None:
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    mount = tmp_path / "small"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here ({done.stderr.strip() or 'not root'})")
-    try:
+    with small_tmpfs(tmp_path, "8m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_free_space_is_checked_first(env: Env, small_disk: Path, tmp_path: Path) -> None:

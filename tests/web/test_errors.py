@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from starlette.testclient import TestClient
 
 from tarry.declare import people
 from tarry.store import Store
+from tests.disks import small_disk as small_tmpfs
 from tests.web.conftest import BASE, ORIGIN, Web
 
 
@@ -88,19 +88,8 @@ def test_a_bug_is_a_plain_500_page(crashing: TestClient, caplog: pytest.LogCaptu
 @pytest.fixture
 def full_disk(tmp_path: Path) -> Iterator[Path]:
     """A 3 MiB tmpfs, filled up (needs root, as in CI's container; skips otherwise)."""
-    mount = tmp_path / "small"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=3m,mode=0700", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here ({done.stderr.strip() or 'not root'})")
-    try:
+    with small_tmpfs(tmp_path, "3m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_a_full_disk_is_explained(full_disk: Path) -> None:
