@@ -33,19 +33,8 @@ class OffLoop:
         if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def sending(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await in_thread(self.app, scope, receive, sending)
-        except sqlite3.OperationalError as exc:
-            if started or not is_busy(exc):
-                raise
-            await busy_page(scope, receive, send)
+        # A busy store's error is answered inside the app, by web/errors.py (busy_response).
+        await in_thread(self.app, scope, receive, send)
 
 
 async def in_thread(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
@@ -78,10 +67,6 @@ async def in_thread(app: ASGIApp, scope: Scope, receive: Receive, send: Send) ->
 def is_busy(exc: sqlite3.OperationalError) -> bool:
     code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
     return code == SQLITE_BUSY or "database is locked" in str(exc)
-
-
-async def busy_page(scope: Scope, receive: Receive, send: Send) -> None:
-    await busy_response(Request(scope, receive))(scope, receive, send)
 
 
 def busy_response(request: Request) -> Response:
