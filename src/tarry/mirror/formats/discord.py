@@ -117,8 +117,7 @@ def _ref(raw: dict[str, Any], kind: str, forward: bool) -> Ref:
         if not isinstance(reaction, dict):
             continue
         emoji = _emoji(reaction.get("emoji"))
-        users = reaction.get("users")
-        for user in users if isinstance(users, list) else ():
+        for user in list_of(reaction.get("users")):
             if emoji and isinstance(user, dict):
                 reactions.append(Reaction(_author(user), emoji))
     return Ref(text_of(raw.get("id")), reply_to, tuple(dict.fromkeys(reactions)))
@@ -140,9 +139,9 @@ def _author(author: Any) -> str:
 def _files(raw: dict[str, Any]) -> list[str]:
     names = []
     for key, field in (("attachments", "fileName"), ("stickers", "name")):
-        items = raw.get(key)
-        if isinstance(items, list):
-            names += [text_of(i.get(field)) or key for i in items if isinstance(i, dict)]
+        names += [
+            text_of(i.get(field)) or key for i in list_of(raw.get(key)) if isinstance(i, dict)
+        ]
     return names
 
 

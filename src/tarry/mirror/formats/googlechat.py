@@ -244,7 +244,7 @@ def to_message(
 
 def _reactions(found: Any, emails: dict[str, str]) -> tuple[Reaction, ...]:
     reactions = []
-    for reaction in found if isinstance(found, list) else ():
+    for reaction in list_of(found):
         if not isinstance(reaction, dict):
             continue
         emoji = reaction.get("emoji")

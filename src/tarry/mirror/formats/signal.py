@@ -24,7 +24,7 @@ from tarry.base.source import Source
 from tarry.mirror.formats import Message, Reaction, Ref, signal_lines, with_ref
 from tarry.mirror.formats.contract import Format, Reading, by_content
 from tarry.mirror.formats.conversation import Conversation, SkipFn, ignore_skip, title_from_name
-from tarry.mirror.formats.jsonstream import JsonStream, need_dict, text_of
+from tarry.mirror.formats.jsonstream import JsonStream, list_of, need_dict, text_of
 from tarry.mirror.formats.limits import bounded_lines
 from tarry.mirror.formats.timestamps import from_datetime, from_iso, from_unix
 
@@ -231,7 +231,7 @@ def _export_message(raw: dict[str, Any]) -> Message | None:
 def _json_reactions(found: Any) -> tuple[Reaction, ...]:
     """`[{"name": ..., "emoji": ...}]` or `["Name: emoji"]`."""
     reactions = []
-    for item in found if isinstance(found, list) else ():
+    for item in list_of(found):
         if isinstance(item, dict):
             who = text_of(item.get("name") or item.get("author") or item.get("sender"))
             emoji = text_of(item.get("emoji"))
