@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from tarry.store.connection import SQLITE_BUSY
+from tarry.web.pages import base_context, templates
 from tarry.web.security import SAFE_METHODS, ASGIApp, Message, Receive, Scope, Send
 
 BUSY_STATUS = 503
@@ -71,8 +72,6 @@ def is_busy(exc: sqlite3.OperationalError) -> bool:
 
 def busy_response(request: Request) -> Response:
     """503 "busy, try again", with what was typed in a form that posts it again."""
-    from tarry.web.pages import base_context, templates
-
     state = request.scope.get("state", {})
     body = state.get("form_body")
     labels = state["form"].labels() if state.get("form") is not None else {}
