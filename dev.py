@@ -133,6 +133,11 @@ def run_mutation(args: list[str]) -> int:
     """The whole run in the tree (results kept in mutants/, so a rerun only retries what
     changed), or a sample in a scratch copy with one module and its tests."""
     jobs = str(os.cpu_count() or 2)
+    # The corpus tests find ../shared beside the repository; mutmut runs them from mutants/
+    # (or a scratch copy), where that path is not beside them: name it for them.
+    shared = ROOT.parent / "shared"
+    if shared.is_dir():
+        os.environ.setdefault("TARRY_SHARED", str(shared))
     if args[:1] != ["--sample"]:
         code = sh(BIN / "mutmut", "run", "--max-children", jobs, *args)
         print_scores(ROOT)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tarry.base.errors import FormatError
-from tarry.mirror.formats import Message, whatsapp
-from tarry.mirror.formats.whatsapp_text import split_edited
+from tarry.mirror.formats import Message, whatsapp, whatsapp_text
+from tarry.mirror.formats.whatsapp_text import is_system_author, split_edited
 
 from .parsing import corpus, fixture, parse_file, target
 
@@ -310,10 +310,63 @@ def test_deleted_in_every_language_is_system(text: str) -> None:
         ("see you <This message was edited>", ("see you", True)),
         ("bis dann\n<Diese Nachricht wurde bearbeitet>", ("bis dann", True)),
         ("no marker", ("no marker", False)),
+        ("no marker <This message was edited", ("no marker <This message was edited", False)),
+        # iOS puts a LEFT-TO-RIGHT MARK before the marker
+        ("see you\u200e<This message was edited>", ("see you", True)),
+        # only the space or newline WhatsApp writes before the marker goes: the person's own
+        # trailing characters (a tab, an X) stay
+        ("love you XX <This message was edited>", ("love you XX", True)),
+        ("a\tb\t <Dit bericht is bewerkt>", ("a\tb\t", True)),
+        ("  indented\n<This message was edited>", ("  indented", True)),
     ],
 )
 def test_split_edited(text: str, expected: tuple[str, bool]) -> None:
     assert split_edited(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("before_colon", "system"),
+    [
+        ('Alex changed the subject from "Trip', True),  # a phrase of the table
+        ("Alex changed this group's settings", True),  # a phrase, no quote
+        ('Alex renamed it "Trip', True),  # an odd quote and words around it (3 spaces)
+        ('Alex renamed "A" to "B', True),  # three quotes: still odd
+        ("Alex a renommé «Voyage", True),
+        ('Ann "the boss" Lee', False),  # quotes in pairs: a nickname
+        ('Bo "Bobby', False),  # an odd quote but too few words to say what happened
+        ("Ana Maria de la Cruz", False),  # many words, no quote
+        ("Ada", False),
+    ],
+)
+def test_system_author_is_told_from_a_name(before_colon: str, system: bool) -> None:
+    """The text before a colon on an Android line with no author of its own is a system line's
+    words when it says what happened to the group or cuts a quote open."""
+    assert is_system_author(before_colon) is system
+
+
+def test_a_renamed_group_with_a_colon_is_one_system_line() -> None:
+    data = (
+        b"01/05/2024, 10:00 - Alex: hi\n"
+        b'01/05/2024, 10:02 - Alex renamed it "Trip: Paris"\n'
+        b"13/05/2024, 10:03 - Bo: ok\n"
+    )
+    assert parse_bytes(data)[1] == ("2024-05-01T10:02:00", "", 'Alex renamed it "Trip: Paris"', S)
+
+
+@pytest.mark.parametrize(
+    ("dot", "forms"),
+    [
+        (False, ["<Media omitted>", "\u200e<Media omitted>"]),
+        (True, ["Gone", "Gone.", "\u200eGone", "\u200eGone."]),
+    ],
+)
+def test_placeholder_variants(dot: bool, forms: list[str]) -> None:
+    """Each placeholder is listed bare (Android) and after U+200E (iOS); deletions also with the
+    full stop some versions add."""
+    texts = ("<Media omitted>",) if not dot else ("Gone",)
+    assert whatsapp_text._variants(texts, dot=dot) == forms
+    for text in ("<Media omitted>", "\u200e<Media omitted>", "This message was deleted."):
+        assert text in whatsapp_text.SPECIAL
 
 
 def test_a_message_the_chat_name_wrote_is_still_a_message() -> None:

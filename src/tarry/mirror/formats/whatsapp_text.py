@@ -241,7 +241,7 @@ def split_edited(text: str) -> tuple[str, bool]:
     this.
     """
     for marker in EDITED:
-        for form in (marker, LRM + marker):
+        for form in (LRM + marker, marker):  # the longer first: the mark goes with it
             if text.endswith(form):
                 return text[: -len(form)].rstrip(" \n"), True
     return text, False
