@@ -175,3 +175,35 @@ def test_placeholders_in_each_language(lang: str, media: str, deleted: str) -> N
 def test_at_least_twenty_languages_are_covered() -> None:
     assert len({lang.split("_")[0] for lang, _, _ in PLACEHOLDERS}) >= 20
     assert all(media in SPECIAL and deleted in SPECIAL for _, media, deleted in PLACEHOLDERS)
+
+
+def test_an_unknown_am_pm_marker_is_named_with_the_known_ones() -> None:
+    """The most common marker decides; one the table does not know is refused, not guessed."""
+    text = "1/13/24, 9:00 zz - Ada: one\n1/13/24, 9:05 zz - Bo: two\n1/13/24, 9:06 AM - Bo: 3\n"
+    with pytest.raises(FormatError) as caught:
+        _parse(text)
+    assert str(caught.value) == (
+        "chat.txt, line 1: unrecognised AM/PM marker 'zz'\n"
+        "Known spellings: AM/PM, am/pm, a.m./p.m., A.M./P.M., a. m./p. m., a.m/p.m, "
+        "vorm./nachm., πμ/μμ, π.μ./μ.μ., ص/م, de./du., fm/em, f.m./e.m., ap./ip., SA/CH, "
+        "午前/午後, 上午/下午, 오전/오후."
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "later", "ts"),
+    [
+        ("9:00 a.m.", "9:05 P. M.", "2024-01-13T21:05:00"),  # spellings by their letters
+        ("9:00 A.M", "9:05 p.m", "2024-01-13T21:05:00"),
+        ("9:00 vorm.", "9:05 nachm.", "2024-01-13T21:05:00"),
+        ("12:00 AM", "12:05 PM", "2024-01-13T12:05:00"),  # midnight and noon
+        ("9:00 午前", "9:05 午後", "2024-01-13T21:05:00"),
+    ],
+)
+def test_a_marker_brings_its_partner(first: str, later: str, ts: str) -> None:
+    """Mornings alone in the sample: the afternoon spelling is known from the pair."""
+    morning = [f"1/13/24, {first} - Ada: {i}\n" for i in range(3)]
+    got = _parse("".join(morning) + f"1/13/24, {later} - Bo: later\n")
+    assert [m[1] for m in got] == ["Ada", "Ada", "Ada", "Bo"]
+    assert got[-1][0] == ts
+    assert got[0][0] == ("2024-01-13T00:00:00" if first.startswith("12") else "2024-01-13T09:00:00")

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tarry.base.errors import FormatError
-from tarry.mirror.formats.whatsapp_dates import Dates, Undecided, decide
+from tarry.mirror.formats.whatsapp_dates import Dates
 
 MARKS = "\u200e\u200f"  # left-to-right / right-to-left marks some exports put before a header
 AMPM_SPACE = " \u202f\u00a0"  # plain space, NARROW NO-BREAK SPACE, NO-BREAK SPACE
@@ -148,16 +148,6 @@ def looks_like_header(line: str) -> bool:
     return _LOOSE.match("\n" + line) is not None
 
 
-def detect(text: str, *, name: str, day_first: bool | None = None) -> Layout:
-    """Decide the layout from the header lines in `text` alone (a whole export, or its start
-    when the caller accepts a decision from that much)."""
-    found = survey(text, name=name)
-    decision = decide(found.dates, day_first=day_first)
-    if decision.order is None:
-        raise Undecided(decision.candidates, found.dates).error(name)
-    return found.layout(decision.order, name)
-
-
 @dataclass
 class Survey:
     """The header lines of a sample: their shape (most lines share it) and their dates."""
@@ -232,7 +222,7 @@ def _ampm(markers: Counter[str | None], name: str) -> tuple[str, str] | None:
     if not markers:
         return None
     marker = str(markers.most_common(1)[0][0])
-    pair = _AMPM.get(marker_key(marker)) or _guess_pair(marker)
+    pair = _AMPM.get(marker_key(marker))  # 'a.m', 'P. M.': the table's, by their letters
     if pair is None:
         raise FormatError(
             f"unrecognised AM/PM marker {marker!r}",
@@ -255,16 +245,6 @@ def marker_spellings(pair: tuple[str, str]) -> tuple[list[str], list[str], list[
         forms |= {f.replace(" ", space) for f in forms for space in INNER_SPACES}
         sides.append(sorted(forms))
     return sides[0] + sides[1], sides[0], sides[1]
-
-
-def _guess_pair(marker: str) -> tuple[str, str] | None:
-    """`a.m` style spellings not in the table: swap the a/p letter to find the partner."""
-    bare = marker.replace(".", "").replace(" ", "").lower()
-    swap = {"a": "p", "A": "P", "p": "a", "P": "A"}
-    if bare not in ("am", "pm"):
-        return None
-    other = swap[marker[0]] + marker[1:]
-    return (marker, other) if bare == "am" else (other, marker)
 
 
 def convert_date(layout: Layout, text: str) -> str:
