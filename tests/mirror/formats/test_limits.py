@@ -30,6 +30,20 @@ def test_whatsapp_message_longer_than_the_limit_is_refused_at_its_line() -> None
     assert "chat, line 2: the message starting here is longer than 16 million" in str(caught.value)
 
 
+def test_whatsapp_message_longer_than_the_limit_after_an_unsettled_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Dates that read the same either way leave the order open, so the parser reads on
+    looking for one that settles it; an endless message on the way is still refused at its
+    line, after the file is read again from the start."""
+    monkeypatch.setattr(whatsapp, "CHUNK", 1 << 16)
+    data = b"01/01/21, 10:15 - Alex: hi\n" * 20000 + b"02/02/21, 10:16 - Robin: " + ENDLESS
+    with pytest.raises(FormatError) as caught:
+        _messages(whatsapp.parse, data)
+    assert caught.value.line == 20001
+    assert "the message starting here is longer than 16 million" in str(caught.value)
+
+
 def test_whatsapp_long_message_under_the_limit_still_parses() -> None:
     text = "b" * (3 << 20)  # several read chunks without a newline
     data = f"12/31/23, 9:15 PM - Alex: {text}\n12/31/23, 9:16 PM - Robin: hi\n".encode()

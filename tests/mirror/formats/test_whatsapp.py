@@ -243,8 +243,13 @@ def test_a_day_that_does_not_exist_names_its_line(
 
 
 def test_not_a_chat_is_an_error() -> None:
-    with pytest.raises(FormatError, match="no WhatsApp message header found"):
+    with pytest.raises(FormatError) as caught:
         parse_bytes(b"just some words\n")
+    assert str(caught.value) == (
+        "chat.txt, line 1: no WhatsApp message header found\n"
+        "Expected lines like '31/12/2021, 10:15 - Name: text' (Android) or "
+        "'[31/12/2021, 10:15:32] Name: text' (iOS). Is this a WhatsApp chat export?"
+    )
 
 
 def test_empty_input_has_no_messages() -> None:
@@ -632,12 +637,15 @@ def test_blank_lines_after_a_record_are_the_exports_not_the_texts() -> None:
     data = (
         b"31/12/2021, 22:15 - Ada: trailing spaces are kept  \n"
         b"\n"
+        b"31/12/2021, 22:15 - Ada: hugs XX\n"
+        b"\n"
         b"31/12/2021, 22:16 - Ada added Malcolm X\n"
         b"\n"
         b"31/12/2021, 22:17 - Bo: last\n"
     )
     assert parse_bytes(data) == [
         ("2021-12-31T22:15:00", "Ada", "trailing spaces are kept  ", M),
+        ("2021-12-31T22:15:00", "Ada", "hugs XX", M),
         ("2021-12-31T22:16:00", "", "Ada added Malcolm X", S),
         ("2021-12-31T22:17:00", "Bo", "last", M),
     ]
@@ -661,10 +669,11 @@ def test_a_day_that_does_not_exist_far_on_names_its_line(
     monkeypatch.setattr(whatsapp, "CHUNK", chunk)
     lines = [f"31/12/2021, 22:{i % 60:02d} - Ada: {'words ' * 8}{i}" for i in range(6000)]
     lines[5000] += "\nsecond line\n\nfourth line"
+    lines[5500] += "\na line of a long message" * 2000  # longer than a chunk
     lines.append("30/02/2022, 10:00 - Bo: no such day")
     with pytest.raises(FormatError) as caught:
         parse_bytes("\r\n".join(lines).encode())
-    assert caught.value.line == 6004
+    assert caught.value.line == 8004
 
 
 def test_attachments_and_smileys_after_the_first_record() -> None:
@@ -722,12 +731,33 @@ def test_an_order_decided_far_on_is_used_from_the_first_line(
     lines = [f"{m:02d}/05/2021, 10:{i % 60:02d} - Ada: {'words ' * 8}{i}" for m in range(1, 13)
              for i in range(500)]  # fmt: skip
     text = end.join([*lines, "01/20/2022, 10:00 - Bo: late"])
+    if end == "\r\n":  # a BOM too, as Windows tools write
+        text = "\ufeff" + text
     got = parse_bytes(text.encode())
     assert len(got) == 6001
     assert got[0] == ("2021-01-05T10:00:00", "Ada", f"{'words ' * 8}0", M)
     assert got[3000][0] == "2021-07-05T10:00:00"
     assert got[-2] == ("2021-12-05T10:19:00", "Ada", f"{'words ' * 8}499", M)  # past the sample
     assert got[-1] == ("2022-01-20T10:00:00", "Bo", "late", M)
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 4096])
+def test_an_order_decided_far_on_then_more(chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The deciding date comes with thousands of lines still to read; a bad byte further on is
+    named in the file read again from its start."""
+    monkeypatch.setattr(whatsapp, "CHUNK", chunk)
+    lines = [f"{m:02d}/05/2021, 10:00 - Ada: {'words ' * 8}{i}" for m in range(1, 13)
+             for i in range(500)]  # fmt: skip
+    lines += ["01/20/2022, 10:00 - Bo: late"]
+    lines += [f"01/21/2022, 10:00 - Ada: {'words ' * 8}{i}" for i in range(3000)]
+    got = parse_bytes("\n".join(lines).encode())
+    assert len(got) == 9001
+    assert got[0][0] == "2021-01-05T10:00:00"
+    assert got[-1] == ("2022-01-21T10:00:00", "Ada", f"{'words ' * 8}2999", M)
+    data = "\n".join(lines).encode() + b"\n\xe9"
+    with pytest.raises(FormatError) as caught:
+        parse_bytes(data)
+    assert (caught.value.path, caught.value.byte) == ("chat.txt", len(data) - 1)
 
 
 @pytest.mark.parametrize("chunk", [1 << 20, 4096, 1000])
@@ -739,9 +769,9 @@ def test_an_ambiguous_order_found_far_on_names_its_lines(
     lines = [f"01/01/21, 10:{i % 60:02d} - Ada: {'words ' * 8}{i}" for i in range(6000)]
     lines += ["03/04/21, 10:00 - Bo: a", "05/06/21, 10:00 - Bo: b"]
     with pytest.raises(FormatError) as caught:
-        parse_bytes("\n".join(lines).encode())
-    assert caught.value.line == 6001
-    assert "(line 6001: 03/04/21; line 6002: 05/06/21)" in caught.value.message
+        parse_bytes(("\n" + "\n".join(lines)).encode())  # a blank line first
+    assert caught.value.line == 6002
+    assert "(line 6002: 03/04/21; line 6003: 05/06/21)" in caught.value.message
 
 
 # --- Streaming: big exports are read a chunk at a time --------------------------------------
@@ -768,13 +798,14 @@ def _ios_group(records: int) -> tuple[bytes, list[tuple[str, str, str, str]], li
         ("Bo", f"{lrm}image omitted", "image omitted", D),
         (club, f"{lrm}Ada added Cy", "Ada added Cy", S),
         ("Cy", f"{lrm}<attached: 00000012-PHOTO.jpg>", "<attached: 00000012-PHOTO.jpg>", D),
-        ("Ada", "with a blank line after\n", "with a blank line after", M),
         ("Cy", f"{lrm}This message was deleted.", "This message was deleted.", S),
     ]
     out, expected, ends, size = [], [], [], 0
     start = datetime(2021, 12, 31, 22, 15, 32)
     for i in range(records):
         author, written, text, kind = shapes[i % len(shapes)]
+        if i == 1000:  # once: a blank line before the next header
+            author, written, text, kind = ("Ada", "a blank line after\n", "a blank line after", M)
         when = start + timedelta(seconds=7 * i)
         line = f"[{when:%d/%m/%Y, %H:%M:%S}] {author}: {written}\n".encode()
         out.append(line)

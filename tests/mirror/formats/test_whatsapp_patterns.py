@@ -9,7 +9,7 @@ import io
 import pytest
 
 from tarry.base.errors import FormatError
-from tarry.mirror.formats import whatsapp
+from tarry.mirror.formats import whatsapp, whatsapp_layout
 from tarry.mirror.formats.whatsapp_text import SPECIAL
 from tests.mirror.formats.parsing import fixture, parse_file
 
@@ -207,3 +207,35 @@ def test_a_marker_brings_its_partner(first: str, later: str, ts: str) -> None:
     assert [m[1] for m in got] == ["Ada", "Ada", "Ada", "Bo"]
     assert got[-1][0] == ts
     assert got[0][0] == ("2024-01-13T00:00:00" if first.startswith("12") else "2024-01-13T09:00:00")
+
+
+def test_a_quoted_header_with_seconds_does_not_vote_on_the_date_order() -> None:
+    """Headers here have no seconds: a quoted line with them, whose date reads day first only,
+    is text, and the headers alone say month first (11 Jan, then 1 Feb)."""
+    text = "01/11/21, 10:00 - Ada: a\n13/11/21, 09:00:15 - Old: quoted\n02/01/21, 10:00 - Ada: c\n"
+    assert _parse(text) == [
+        ("2021-01-11T10:00:00", "Ada", "a\n13/11/21, 09:00:15 - Old: quoted", M),
+        ("2021-02-01T10:00:00", "Ada", "c", M),
+    ]
+
+
+def test_a_comma_or_an_arabic_comma_between_date_and_time() -> None:
+    text = "13/01/2024، 10:00 - Ana: one\n13/01/2024, 10:01 - Ana: two\n"
+    assert [m[0] for m in _parse(text)] == ["2024-01-13T10:00:00", "2024-01-13T10:01:00"]
+
+
+@pytest.mark.parametrize(
+    ("pair", "am", "pm"),
+    [
+        (("AM", "PM"), {"AM", "am", "a.m.", "A.M.", "a. m.", "a.\u00a0m.", "a.\u202fm."}, {"pm"}),
+        (("SA", "CH"), {"SA", "sa"}, {"CH", "ch"}),
+        (("ص", "م"), {"ص"}, {"م"}),
+    ],
+)
+def test_marker_spellings_cover_case_dots_and_spaces(
+    pair: tuple[str, str], am: set[str], pm: set[str]
+) -> None:
+    every, mornings, afternoons = whatsapp_layout.marker_spellings(pair)
+    assert am <= set(mornings) and pm <= set(afternoons)
+    assert not set(mornings) & set(afternoons)
+    assert sorted(every) == sorted(mornings + afternoons)
