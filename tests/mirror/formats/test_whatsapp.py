@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import tracemalloc
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -956,3 +957,43 @@ def test_an_input_without_a_name_is_called_input() -> None:
     with pytest.raises(FormatError) as caught:
         list(whatsapp.parse(io.BytesIO(b"just words\n")))
     assert caught.value.path == "input"
+
+
+def test_lines_at_the_edges_of_the_sample_and_of_chunks_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Lines of 64 characters: the sample ends exactly at the end of line 4096, and a blank line
+    falls exactly at the start of a chunk. The first line after the sample and every line after
+    the blank one are read as headers with their numbers."""
+    monkeypatch.setattr(whatsapp, "CHUNK", 64)
+
+    def line(date: str, i: int, who: str = "Ada") -> str:
+        return f"{date}, 10:00 - {who}: {i} {'w' * 63}"[:63] + "\n"
+
+    sample = [line("01/01/21", i) for i in range(4096)]
+    assert len("".join(sample)) == whatsapp.SAMPLE
+    rest = [line("03/04/21", i, "Bo") for i in range(9)] + ["\n"]
+    rest += [line("03/04/21", i) for i in range(10)] + [line("05/06/21", 1, "Bo")]
+    with pytest.raises(FormatError) as caught:
+        parse_bytes("".join(sample + rest).encode())
+    assert caught.value.line == 4097
+    assert "(line 4097: 03/04/21; line 4117: 05/06/21)" in caught.value.message
+
+
+def test_reading_on_for_the_date_order_keeps_memory_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """13 MB whose date order only the last line settles: the parser reads it all to decide,
+    then again to parse, holding a sample and a chunk at a time, never the file."""
+    monkeypatch.setattr(whatsapp, "CHUNK", 1 << 16)
+    lines = [f"{m:02d}/05/2021, 10:00 - Ada: {'words ' * 300}{i}" for m in range(1, 13)
+             for i in range(600)]  # fmt: skip
+    data = "\n".join([*lines, "01/20/2022, 10:00 - Bo: late"]).encode()
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in whatsapp.parse(io.BytesIO(data), name="big.txt"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 7201
+    assert peak < len(data) // 4
