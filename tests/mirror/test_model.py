@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tarry.mirror.model import corpus, labeller, train
+from tarry.mirror.model import corpus, features, labeller, train
 from tarry.mirror.moves import MOVES
 
 # ../shared beside the repository; TARRY_SHARED names it for a checkout that lives elsewhere.
@@ -77,6 +77,46 @@ def test_labelling_sees_exactly_the_features_training_saw() -> None:
             reading = labeller._reading(text, context)
             rows = labeller._rows(m, reading, any(a == "other" for a, _ in context))
             assert sorted(rows) == sorted(m.rows(names))
+
+
+def test_word_pieces_are_berts_longest_first() -> None:
+    vocabulary = {"over": 0, "##think": 1, "##thinking": 2, "##ing": 3, "?": 4, "x": 5, "'": 6}
+    assert features.pieces("overthinking", vocabulary) == [0, 2]
+    assert features.pieces("overthink", vocabulary) == [0, 1]
+    # a part with no split is left out whole (BERT's [UNK]); marks are pieces of their own
+    assert features.pieces("xq", vocabulary) == []
+    assert features.pieces("over'x?", vocabulary) == [0, 6, 5, 4]
+
+
+def test_the_dense_block_is_the_mean_embedding_times_weights() -> None:
+    """The labeller's dense score is what training computed: the mean static vector of the
+    message's word pieces (and of their last run), times weights folded into the tables."""
+    import numpy as np
+
+    m = labeller.model()
+    assert m.dense is not None
+    static = train.Static(train.EMBEDDINGS)
+    assert list(m.dense.vocabulary) == static.pieces
+    weights = {}
+    for name in ("own", "theirs"):
+        table = getattr(m.dense, name)
+        assert not table[-1].any()  # the row of a text without known pieces
+        solved, *_ = np.linalg.lstsq(static.vectors, table[:-1], rcond=None)
+        assert np.allclose(static.vectors @ solved, table[:-1], atol=1e-4)
+        weights[name] = solved
+    for text in TEXTS:
+        for context in ([], HARD, [*HARD, ("other", "and nobody even noticed")]):
+            reading = labeller._reading(text, context)
+            got = labeller.dense_scores(m, [reading])
+            assert got is not None
+            example = corpus.Example("chats", "g", text, list(context), bool(context), {})
+            mean = train.dense_features(example, static)
+            size = static.vectors.shape[1]
+            want = mean[:size] @ weights["own"] + mean[size:] @ weights["theirs"]
+            assert np.allclose(got[0], want, atol=1e-4)
+    # unknown to the embedding: no dense score at all, not a made-up one
+    nothing = labeller.dense_scores(m, [labeller._reading("...", [])])
+    assert nothing is not None and not nothing.any()
 
 
 def test_a_batch_gives_the_labels_of_one_by_one() -> None:
