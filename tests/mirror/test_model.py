@@ -170,6 +170,7 @@ def test_public_set_text_is_made_ordinary() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # two CPU minutes of fitting, longer on a busy machine
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the licensed sets are not in ../shared/data")
 @pytest.mark.skipif(importlib.util.find_spec("sklearn") is None, reason="needs the train extra")
 def test_training_again_gives_the_same_bytes(tmp_path: Path) -> None:
