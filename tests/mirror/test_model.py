@@ -141,6 +141,29 @@ def test_a_damaged_model_file_is_a_clear_error() -> None:
         labeller.parse(b"not a model")
 
 
+def test_a_model_file_with_a_cut_dense_block_is_a_clear_error(tmp_path: Path) -> None:
+    import numpy as np
+
+    from tarry.base.errors import StoreError
+
+    heads = list(corpus.HEADS)
+    parts = {
+        "heads": heads, "features": ["bias"], "pieces": ["x", "##y"],
+        "calibration": {h: [1.0, 0.0] for h in heads},
+        "threshold": {h: 0.5 for h in heads}, "confident": {h: 0.9 for h in heads},
+    }  # fmt: skip
+    path = tmp_path / "mirror.model"
+    labeller.write(path, parts, np.ones((1 + 4, len(heads))))  # bias, two pieces, twice
+    whole = labeller.parse(path.read_bytes())
+    assert whole.dense is not None and whole.dense.own.shape == (3, len(heads))
+    labeller.write(path, parts, np.ones((1 + 3, len(heads))))  # one piece's row missing
+    with pytest.raises(StoreError, match="model file is damaged"):
+        labeller.parse(path.read_bytes())
+    labeller.write(path, {**parts, "pieces": []}, np.ones((1 + 4, len(heads))))
+    with pytest.raises(StoreError, match="model file is damaged"):
+        labeller.parse(path.read_bytes())
+
+
 def test_splits_are_by_conversation_and_stable() -> None:
     examples = corpus.chats(Path(__file__).parents[2] / "data" / "chats")
     by_group: dict[str, set[str]] = {}

@@ -408,10 +408,10 @@ class Dense:
 def _dense(names: list[str], tables: np.ndarray) -> Dense | None:
     import numpy as np
 
-    if not names:
+    if not names and not tables.size:
         return None
     size = len(names)
-    if tables.shape[0] != 2 * size:
+    if not names or tables.shape[0] != 2 * size:
         raise StoreError("The mirror's model file is damaged.", "Reinstall tarry.")
     zero = np.zeros((1, tables.shape[1]))
     own, theirs = np.vstack([tables[:size], zero]), np.vstack([tables[size:], zero])
