@@ -26,7 +26,15 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
 from tarry.base.errors import StoreError
-from tarry.mirror.model.features import Read, length, read, relation, their_turn, turn
+from tarry.mirror.model.features import (
+    Read,
+    length,
+    pieces,
+    read,
+    relation,
+    their_turn,
+    turn,
+)
 from tarry.mirror.moves import DISCLOSURES, MOVES, Labels, question_type, run_reading
 
 if TYPE_CHECKING:
@@ -59,9 +67,11 @@ class Model:
     level_columns: list[int]  # feeling, at least a thought, at least a fact
     move_columns: list[int]  # in the contract's order
     families: dict[str, dict[Any, int]]  # rows by feature family: "w" -> word -> row ...
+    dense: Dense | None = None  # the dense block (word pieces), if the model has one
 
-    def scores(self, rows: list[list[int]]) -> np.ndarray:
-        """Calibrated probabilities, one row per message (its feature rows), one column per head."""
+    def scores(self, rows: list[list[int]], dense: np.ndarray | None = None) -> np.ndarray:
+        """Calibrated probabilities, one row per message (its feature rows), one column per head;
+        `dense`: the dense block's scores to add (`dense_scores`)."""
         import numpy as np
 
         counts = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
@@ -71,6 +81,8 @@ class Model:
         starts = np.zeros(len(rows), dtype=np.intp)
         np.cumsum(counts[:-1], out=starts[1:])
         raw = np.add.reduceat(self.weights[flat], starts, axis=0)
+        if dense is not None:
+            raw += dense
         return 1.0 / (1.0 + np.exp(-(raw * self.slope + self.shift)))
 
     def decide(self, p: np.ndarray) -> tuple[list[list[bool]], list[list[bool]]]:
@@ -128,7 +140,9 @@ def parse(data: bytes) -> Model:
     header = json.loads(data[at + 8 : at + 8 + size])
     heads, names = tuple(header["heads"]), header["features"]
     weights = np.frombuffer(data, dtype="<f4", offset=at + 8 + size)
-    weights = weights.reshape(len(names), len(heads)).astype(np.float64)
+    weights = weights.reshape(-1, len(heads)).astype(np.float64)
+    dense = _dense(header.get("pieces", []), weights[len(names) :])
+    weights = weights[: len(names)]
     return Model(
         heads,
         {name: row for row, name in enumerate(names)},
@@ -144,6 +158,7 @@ def parse(data: bytes) -> Model:
         [heads.index(h) for h, _ in LEVELS],
         [heads.index(mv) for mv in MOVES],
         _families(names),
+        dense,
     )
 
 
@@ -220,7 +235,7 @@ def _label_many(
     rows = [
         _rows(m, reading, answers) for reading, answers in zip(readings, answering, strict=True)
     ]
-    probabilities = m.scores(rows)
+    probabilities = m.scores(rows, dense_scores(m, readings))
     given, sure = m.decide(probabilities)
     scores = probabilities.round(4).tolist()
     return [
@@ -373,6 +388,72 @@ def _words(feature: str, reading: Reading) -> str | None:
     if feature == "ov:2+":
         return "takes up their words"
     return None
+
+
+# --- the dense block: word pieces of a static embedding, folded into the weights ------------
+
+
+@dataclass(frozen=True)
+class Dense:
+    """A number per word piece and head, for the message (`own`) and for the other person's last
+    run (`theirs`): a text's dense score is the mean of its pieces' rows (training folded the
+    mean static embedding times its weights into these tables). Each table's last row is zeros,
+    for a text without a known piece."""
+
+    vocabulary: dict[str, int]
+    own: np.ndarray  # (pieces + 1, heads)
+    theirs: np.ndarray
+
+
+def _dense(names: list[str], tables: np.ndarray) -> Dense | None:
+    import numpy as np
+
+    if not names and not tables.size:
+        return None
+    size = len(names)
+    if not names or tables.shape[0] != 2 * size:
+        raise StoreError("The mirror's model file is damaged.", "Reinstall tarry.")
+    zero = np.zeros((1, tables.shape[1]))
+    own, theirs = np.vstack([tables[:size], zero]), np.vstack([tables[size:], zero])
+    return Dense({name: row for row, name in enumerate(names)}, own, theirs)
+
+
+@lru_cache(maxsize=65536)
+def _word_pieces(word: str) -> tuple[int, ...]:
+    dense = model().dense
+    return tuple(pieces(word, dense.vocabulary)) if dense else ()
+
+
+@lru_cache(maxsize=8192)
+def text_pieces(text: str) -> tuple[int, ...]:
+    """The rows of a text's word pieces in the dense tables."""
+    return tuple(itertools.chain.from_iterable(map(_word_pieces, read(text).words)))
+
+
+def dense_scores(m: Model, readings: Sequence[Reading]) -> np.ndarray | None:
+    """Per message and head: the dense block's score, the mean row of its word pieces plus the
+    mean row of the pieces of the other person's last run (None when the model has no block)."""
+    if m.dense is None:
+        return None
+    empty = (len(m.dense.vocabulary),)
+    own = [text_pieces(r[0].text) or empty for r in readings]
+    theirs = [
+        tuple(itertools.chain.from_iterable(text_pieces(k.text) for k in r[1])) or empty
+        for r in readings
+    ]
+    return _mean_rows(m.dense.own, own) + _mean_rows(m.dense.theirs, theirs)
+
+
+def _mean_rows(table: np.ndarray, groups: list[tuple[int, ...]]) -> np.ndarray:
+    import numpy as np
+
+    counts = np.fromiter(map(len, groups), dtype=np.intp, count=len(groups))
+    flat = np.fromiter(
+        itertools.chain.from_iterable(groups), dtype=np.intp, count=int(counts.sum())
+    )
+    starts = np.zeros(len(groups), dtype=np.intp)
+    np.cumsum(counts[:-1], out=starts[1:])
+    return np.add.reduceat(table[flat], starts, axis=0) / counts[:, None]
 
 
 def levels(labels: Labels) -> str:
