@@ -99,7 +99,11 @@ def answered(theirs: Read) -> list[str]:
 def turn(run: Sequence[Read]) -> list[str]:
     """The other person's last run as a whole: there is one, and whether it ended asking."""
     last = run[-1].words
-    return ["ctx:text", "ctx:asked"] if last and last[-1] == "?" else ["ctx:text"]
+    return turn_of(bool(last) and last[-1] == "?")
+
+
+def turn_of(asked: bool) -> list[str]:
+    return ["ctx:text", "ctx:asked"] if asked else ["ctx:text"]
 
 
 def their_content(run: Sequence[Read]) -> frozenset[str]:
@@ -108,11 +112,16 @@ def their_content(run: Sequence[Read]) -> frozenset[str]:
 
 def relation(mine: Read, run: Sequence[Read], replying: bool, question: str | None) -> list[str]:
     """How the message relates to their turn: the question type, and shared words."""
+    shared = len(mine.content & their_content(run)) if run else None
+    return relation_of(shared, replying, question)
+
+
+def relation_of(shared: int | None, replying: bool, question: str | None) -> list[str]:
+    """`relation`, given how many words the message shares with their turn (None: no turn)."""
     out = [f"q:{question}"]
-    if not run:
+    if shared is None:
         out.append("ctx:reply" if replying else "ctx:none")
         return out
-    shared = len(mine.content & their_content(run))
     out.append("ov:0" if not shared else "ov:1" if shared == 1 else "ov:2+")
     return out
 

@@ -26,7 +26,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
 from tarry.base.errors import StoreError
-from tarry.mirror.model.features import Read, length, read, relation, their_turn, turn
+from tarry.mirror.model.features import Read, length, read, relation_of, their_turn, turn_of
 from tarry.mirror.moves import DISCLOSURES, MOVES, Labels, question_type, run_reading
 
 if TYPE_CHECKING:
@@ -216,28 +216,83 @@ def _label_many(
 ) -> list[Labels]:
     m = model()
     readings = [_reading(text, context) for text, context in items]
-    answering = [_replies(context, replying) for _, context in items]
-    rows = [
-        _rows(m, reading, answers) for reading, answers in zip(readings, answering, strict=True)
-    ]
+    answering = [bool(r[1]) for r in readings] if replying is None else [replying] * len(items)
+    rows = list(map(_rows, readings, answering))
     probabilities = m.scores(rows)
-    given, sure = m.decide(probabilities)
+    decided = _decided(m, probabilities, answering)
     scores = probabilities.round(4).tolist()
-    return [
-        _labels(m, scores[k], given[k], sure[k], readings[k], rows[k], answering[k], evidence)
-        for k in range(len(items))
+    heads = m.heads
+    out = [
+        Labels(disclosure, moves, reading[2], {}, dict(zip(heads, p, strict=True)), sure)
+        for (disclosure, moves, sure), reading, p in zip(decided, readings, scores, strict=True)
     ]
+    if evidence:
+        for k, labels in enumerate(out):
+            labels.evidence = _evidence(m, labels, readings[k], rows[k], evidence)
+    return out
+
+
+def _decided(
+    m: Model, p: np.ndarray, answering: list[bool]
+) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """Per message: its disclosure (the deepest level given), its moves (given only to a
+    reply) and which of those are given with confidence. Worked out for the whole batch at
+    once: each message's decisions as two small integers, read from tables."""
+    import numpy as np
+
+    given, sure = p >= m.given_at, p >= m.sure_at
+    levels = given[:, m.level_columns]
+    deepest = np.where(levels.any(axis=1), levels.argmax(axis=1), len(LEVELS))
+    at = np.minimum(deepest, len(LEVELS) - 1)
+    level_sure = sure[:, m.level_columns][np.arange(len(p)), at] & (deepest < len(LEVELS))
+    bits = 1 << np.arange(len(MOVES))
+    moves = given[:, m.move_columns] & np.array(answering)[:, None]
+    mask = (moves @ bits).tolist()
+    sure_mask = ((moves & sure[:, m.move_columns]) @ bits).tolist()
+    names = [level for _, level in LEVELS] + ["none"]
+    return [
+        (names[d], _MOVE_SETS[k], ((names[d],) if s else ()) + _MOVE_SETS[c])
+        for d, s, k, c in zip(deepest.tolist(), level_sure.tolist(), mask, sure_mask, strict=True)
+    ]
+
+
+# The moves of each bit mask (bit n: MOVES[n]), in the contract's order.
+_MOVE_SETS = [
+    tuple(mv for n, mv in enumerate(MOVES) if mask >> n & 1) for mask in range(1 << len(MOVES))
+]
+
+
+def _evidence(
+    m: Model, labels: Labels, reading: Reading, rows: list[int], evidence: Evidence
+) -> dict[str, list[str]]:
+    """The words behind the labels of one message."""
+    why: dict[str, list[str]] = {}
+    disclosure, moves = labels.disclosure, labels.moves
+    # Reports show the words behind confident feelings and moves; facts and thoughts go
+    # unexplained there, so "sure" leaves them out.
+    shown = (
+        [c for c in labels.sure if c in MOVES or c == "feeling"]
+        if evidence == "sure"
+        else (disclosure, *moves)
+    )
+    head = _HEAD_OF.get(disclosure, "")
+    why["disclosure"] = _why(m, rows, head, reading) if head and disclosure in shown else []
+    for mv in moves:
+        if mv in shown:
+            why[mv] = _why(m, rows, mv, reading)
+    if reading[2]:
+        why["question"] = [reading[3]]
+    if any(mv in shown for mv in moves) and reading[1]:
+        why["answers"] = [_excerpt(" / ".join(_their_text(reading)))]
+    return why
+
+
+_HEAD_OF = {level: head for head, level in LEVELS}
 
 
 def label(text: str, context: Context = (), *, evidence: bool = False) -> Labels:
     """Label one message (see `label_many`)."""
     return label_many([(text, context)], evidence=evidence)[0]
-
-
-def _replies(context: Context, replying: bool | None) -> bool:
-    if replying is not None:
-        return replying
-    return any(author == "other" for author, _ in context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,58 +325,31 @@ def _reading(text: str, context: Context) -> Reading:
     return mine, run, question, why
 
 
-def _rows(m: Model, reading: Reading, replying: bool) -> list[int]:
+def _rows(reading: Reading, replying: bool) -> list[int]:
     """The message's feature rows, the bias first: its own, their turn's, the relation's."""
     mine, run, question, _ = reading
     rows = [0, *mine.own]
+    if not run:
+        return rows + _tail(question, None, replying, None)
     if len(run) == 1:
         rows += run[0].answered
-    elif run:
+        theirs = run[0].read.content
+    else:
         rows += set().union(*(k.answered for k in run))
-    reads = [k.read for k in run]
-    tail = (turn(reads) if run else []) + relation(mine.read, reads, replying, question)
-    return rows + list(m.known(tail))
+        theirs = frozenset().union(*(k.read.content for k in run))
+    last = run[-1].read.words
+    asked = bool(last) and last[-1] == "?"
+    return rows + _tail(question, asked, replying, min(len(mine.read.content & theirs), 2))
 
 
-def _labels(
-    m: Model,
-    p: list[float],
-    given: list[bool],
-    sure: list[bool],
-    reading: Reading,
-    rows: list[int],
-    replying: bool,
-    evidence: Evidence,
-) -> Labels:
-    disclosure, head = "none", ""
-    for k in m.level_columns:  # the deepest level given wins
-        if given[k]:
-            disclosure, head = LEVEL_OF[m.heads[k]], m.heads[k]
-            break
-    moves = tuple(MOVES[n] for n, k in enumerate(m.move_columns) if replying and given[k])
-    confident = tuple(
-        name for name, h in ((disclosure, head), *((mv, mv) for mv in moves))
-        if h and sure[m.heads.index(h)]
-    )  # fmt: skip
-    question = reading[2]
-    why: dict[str, list[str]] = {}
-    if evidence:
-        # Reports show the words behind confident feelings and moves; facts and thoughts go
-        # unexplained there, so "sure" leaves them out.
-        shown = (
-            [c for c in confident if c in MOVES or c == "feeling"]
-            if evidence == "sure"
-            else (disclosure, *moves)
-        )
-        why["disclosure"] = _why(m, rows, head, reading) if head and disclosure in shown else []
-        for mv in moves:
-            if mv in shown:
-                why[mv] = _why(m, rows, mv, reading)
-        if question:
-            why["question"] = [reading[3]]
-        if any(mv in shown for mv in moves) and reading[1]:
-            why["answers"] = [_excerpt(" / ".join(_their_text(reading)))]
-    return Labels(disclosure, moves, question, why, dict(zip(m.heads, p, strict=True)), confident)
+@cache
+def _tail(
+    question: str | None, asked: bool | None, replying: bool, shared: int | None
+) -> list[int]:
+    """The rows of the features of the turn and the relation (`asked` None: no turn): a few
+    dozen combinations, so each is worked out once."""
+    names = ([] if asked is None else turn_of(asked)) + relation_of(shared, replying, question)
+    return list(model().known(names))
 
 
 def _their_text(reading: Reading) -> list[str]:
