@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tarry.mirror.lexicon import normalise
-from tarry.mirror.moves import Reading
-from tarry.mirror.moves import read_for_questions as rules_read
+from tarry.mirror.lexicon import load, normalise
+from tarry.mirror.moves import Reading, asking, might_ask, statement
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[?!]|[\u2600-\u27bf\U0001f300-\U0001faff]")
 STOP_WORDS = (
@@ -46,7 +45,12 @@ class Read:
     words: tuple[str, ...]
     content: frozenset[str]  # words that can show a shared topic
     lists: tuple[str, ...]  # lexicon lists with a phrase in the text
-    rules: Reading  # what the rules read (for the question type and evidence)
+    rules: Reading  # what the rules read (for the question type)
+    scanned: bool  # the rules' reading holds every phrase (else: none, see `phrases`)
+
+    def phrases(self, name: str) -> list[str]:
+        """The phrases of list `name` in the text (for evidence)."""
+        return (self.rules if self.scanned else statement(self.rules.norm)).find(name)
 
 
 def words(text: str) -> list[str]:
@@ -57,10 +61,17 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=8192)
 def read(text: str) -> Read:
     """Read one text (cached: each text is also read as the context of the next few)."""
-    rules = rules_read(text)
-    found = tuple(TOKEN.findall(rules.norm))
+    norm = normalise(text)
+    if might_ask(norm):  # the question rules need its phrases and where each is
+        rules, scanned = asking(norm), True
+        names: Iterable[str] = rules.hits
+    else:  # most texts: only which lists have a phrase
+        rules, scanned = statement(norm, {}), False
+        names = load().present(norm)
+    found = tuple(TOKEN.findall(norm))
     content = frozenset([w for w in set(found).difference(STOP) if len(w) > 2])
-    return Read(found, content, tuple(k for k in rules.hits if k not in UNCOUNTED), rules)
+    lists = tuple(sorted(k for k in names if k not in UNCOUNTED))
+    return Read(found, content, lists, rules, scanned)
 
 
 def length(n: int) -> str:

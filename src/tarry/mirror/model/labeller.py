@@ -385,10 +385,10 @@ def _words(feature: str, reading: Reading) -> str | None:
     if kind == "b":
         return " ".join(w for w in value.split() if w not in ("<s>", "</s>")) or None
     if kind == "lex":
-        phrases = mine.rules.find(value)
+        phrases = mine.phrases(value)
         return ", ".join(dict.fromkeys(phrases)) if phrases else None
     if kind == "olex":
-        phrases = [p for theirs in run for p in theirs.rules.find(value)]
+        phrases = [p for theirs in run for p in theirs.phrases(value)]
         return (
             f"they said {', '.join(repr(p) for p in dict.fromkeys(phrases))}" if phrases else None
         )
