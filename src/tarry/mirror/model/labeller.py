@@ -89,11 +89,9 @@ class Model:
     def own_rows(self, got: Read) -> tuple[int, ...]:
         """`known(own(got))`, without building the feature names (the hot path)."""
         family = self.families
-        words, pairs, lists = family["w"], family["b"], family["lex"]
-        # map() over the dicts' own get: no Python frame per word (this runs for every text).
-        found = set(map(words.get, got.words))
-        found.update(map(pairs.get, itertools.pairwise(("<s>", *got.words, "</s>"))))
-        found.update(map(lists.get, got.lists))
+        # map() over the dict's own get: no Python frame per word (this runs for every text).
+        found = set(map(family["wb"].get, itertools.chain(got.words, _pairs(got.words))))
+        found.update(map(family["lex"].get, got.lists))
         found.add(self.vocabulary.get(length(len(got.words))))
         found.discard(None)
         return tuple(found)  # type: ignore[arg-type]
@@ -148,7 +146,8 @@ def parse(data: bytes) -> Model:
 
 
 def _families(names: list[str]) -> dict[str, dict[Any, int]]:
-    """Rows of the features of each family, by what follows the prefix (word pairs as tuples)."""
+    """Rows of the features of each family, by what follows the prefix (word pairs as tuples;
+    "wb": words and pairs in one)."""
     out: dict[str, dict[Any, int]] = {k: {} for k in ("w", "b", "lex", "o", "olex")}
     for row, name in enumerate(names):
         kind, _, value = name.partition(":")
@@ -156,7 +155,12 @@ def _families(names: list[str]) -> dict[str, dict[Any, int]]:
             out[kind][tuple(value.split(" "))] = row
         elif kind in out:
             out[kind][value] = row
+    out["wb"] = {**out["w"], **out["b"]}
     return out
+
+
+def _pairs(words: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    return itertools.pairwise(("<s>", *words, "</s>"))
 
 
 @cache
@@ -308,7 +312,7 @@ class Known:
 
 @lru_cache(maxsize=8192)  # a text is read again as the context of the next few messages
 def _known(text: str) -> Known:
-    m, got = model(), read(text)
+    m, got = model(), read.__wrapped__(text)  # this cache holds it: not read's too
     return Known(text, got, m.own_rows(got), m.answered_rows(got))
 
 
