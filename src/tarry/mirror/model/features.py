@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tarry.mirror.lexicon import load, normalise
+from tarry.mirror.lexicon import Hit, load, normalise
 from tarry.mirror.moves import Reading, asking, might_ask, statement
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[?!]|[\u2600-\u27bf\U0001f300-\U0001faff]")
@@ -50,7 +50,13 @@ class Read:
 
     def phrases(self, name: str) -> list[str]:
         """The phrases of list `name` in the text (for evidence)."""
-        return (self.rules if self.scanned else statement(self.rules.norm)).find(name)
+        hits = self.rules.hits if self.scanned else _phrases(self.rules.norm)
+        return [h[2] for h in hits.get(name, ())]
+
+
+@lru_cache(maxsize=256)  # evidence asks for a text's phrases list by list
+def _phrases(norm: str) -> dict[str, list[Hit]]:
+    return load().scan(norm)
 
 
 def words(text: str) -> list[str]:
