@@ -75,7 +75,7 @@ def test_labelling_sees_exactly_the_features_training_saw() -> None:
             example = corpus.Example("chats", "g", text, list(context), bool(context), {})
             names = train.example_features(example)
             reading = labeller._reading(text, context)
-            rows = labeller._rows(m, reading, any(a == "other" for a, _ in context))
+            rows = labeller._rows(reading, any(a == "other" for a, _ in context))
             assert sorted(rows) == sorted(m.rows(names))
 
 
