@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tarry.mirror.model import corpus, labeller, train
+from tarry.mirror.model import corpus, features, labeller, train
 from tarry.mirror.moves import MOVES
 
 # ../shared beside the repository; TARRY_SHARED names it for a checkout that lives elsewhere.
@@ -75,8 +75,48 @@ def test_labelling_sees_exactly_the_features_training_saw() -> None:
             example = corpus.Example("chats", "g", text, list(context), bool(context), {})
             names = train.example_features(example)
             reading = labeller._reading(text, context)
-            rows = labeller._rows(reading, any(a == "other" for a, _ in context))
+            rows = labeller._rows(m, reading, any(a == "other" for a, _ in context))
             assert sorted(rows) == sorted(m.rows(names))
+
+
+def test_word_pieces_are_berts_longest_first() -> None:
+    vocabulary = {"over": 0, "##think": 1, "##thinking": 2, "##ing": 3, "?": 4, "x": 5, "'": 6}
+    assert features.pieces("overthinking", vocabulary) == [0, 2]
+    assert features.pieces("overthink", vocabulary) == [0, 1]
+    # a part with no split is left out whole (BERT's [UNK]); marks are pieces of their own
+    assert features.pieces("xq", vocabulary) == []
+    assert features.pieces("over'x?", vocabulary) == [0, 6, 5, 4]
+
+
+def test_the_dense_block_is_the_mean_embedding_times_weights() -> None:
+    """The labeller's dense score is what training computed: the mean static vector of the
+    message's word pieces (and of their last run), times weights folded into the tables."""
+    import numpy as np
+
+    m = labeller.model()
+    assert m.dense is not None
+    static = train.Static(train.EMBEDDINGS)
+    assert list(m.dense.vocabulary) == static.pieces
+    weights = {}
+    for name in ("own", "theirs"):
+        table = getattr(m.dense, name)
+        assert not table[-1].any()  # the row of a text without known pieces
+        solved, *_ = np.linalg.lstsq(static.vectors, table[:-1], rcond=None)
+        assert np.allclose(static.vectors @ solved, table[:-1], atol=1e-4)
+        weights[name] = solved
+    for text in TEXTS:
+        for context in ([], HARD, [*HARD, ("other", "and nobody even noticed")]):
+            reading = labeller._reading(text, context)
+            got = labeller.dense_scores(m, [reading])
+            assert got is not None
+            example = corpus.Example("chats", "g", text, list(context), bool(context), {})
+            mean = train.dense_features(example, static)
+            size = static.vectors.shape[1]
+            want = mean[:size] @ weights["own"] + mean[size:] @ weights["theirs"]
+            assert np.allclose(got[0], want, atol=1e-4)
+    # unknown to the embedding: no dense score at all, not a made-up one
+    nothing = labeller.dense_scores(m, [labeller._reading("...", [])])
+    assert nothing is not None and not nothing.any()
 
 
 def test_a_batch_gives_the_labels_of_one_by_one() -> None:
@@ -99,6 +139,29 @@ def test_a_damaged_model_file_is_a_clear_error() -> None:
 
     with pytest.raises(StoreError, match="model file is damaged"):
         labeller.parse(b"not a model")
+
+
+def test_a_model_file_with_a_cut_dense_block_is_a_clear_error(tmp_path: Path) -> None:
+    import numpy as np
+
+    from tarry.base.errors import StoreError
+
+    heads = list(corpus.HEADS)
+    parts = {
+        "heads": heads, "features": ["bias"], "pieces": ["x", "##y"],
+        "calibration": {h: [1.0, 0.0] for h in heads},
+        "threshold": {h: 0.5 for h in heads}, "confident": {h: 0.9 for h in heads},
+    }  # fmt: skip
+    path = tmp_path / "mirror.model"
+    labeller.write(path, parts, np.ones((1 + 4, len(heads))))  # bias, two pieces, twice
+    whole = labeller.parse(path.read_bytes())
+    assert whole.dense is not None and whole.dense.own.shape == (3, len(heads))
+    labeller.write(path, parts, np.ones((1 + 3, len(heads))))  # one piece's row missing
+    with pytest.raises(StoreError, match="model file is damaged"):
+        labeller.parse(path.read_bytes())
+    labeller.write(path, {**parts, "pieces": []}, np.ones((1 + 4, len(heads))))
+    with pytest.raises(StoreError, match="model file is damaged"):
+        labeller.parse(path.read_bytes())
 
 
 def test_splits_are_by_conversation_and_stable() -> None:
@@ -130,6 +193,7 @@ def test_public_set_text_is_made_ordinary() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # two CPU minutes of fitting, longer on a busy machine
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the licensed sets are not in ../shared/data")
 @pytest.mark.skipif(importlib.util.find_spec("sklearn") is None, reason="needs the train extra")
 def test_training_again_gives_the_same_bytes(tmp_path: Path) -> None:

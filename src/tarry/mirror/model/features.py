@@ -15,13 +15,18 @@ message is the list of its features' indices in it.
 - `q:` the rules' question type (`tarry.mirror.moves`): how a question relates to their turn,
   which no bag of words can see;
 - `len:` the length in words.
+
+Beside these sparse features, a dense one (`pieces`): the message's word pieces, and those of the
+other person's last run, in the vocabulary of a static embedding distilled from all-MiniLM-L6-v2
+(`tarry.mirror.model.distill`). Training takes the mean of their vectors and folds its weights
+into one number per piece and head, so labelling adds up a table's rows.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -156,3 +161,31 @@ def features(mine: Read, run: Sequence[Read], replying: bool, question: str | No
     if run:
         out += turn(run)
     return out + relation(mine, run, replying, question)
+
+
+PIECE = re.compile(r"[a-z0-9]+|[^a-z0-9\s]")  # BERT's split of a word: letters/digits, each mark
+
+
+def pieces(word: str, vocabulary: Mapping[str, int]) -> list[int]:
+    """The rows of a word's word pieces (WordPiece: the longest piece in the vocabulary first,
+    then "##" continuations); a part with no such split is left out, as BERT's [UNK] says
+    nothing."""
+    out: list[int] = []
+    for part in PIECE.findall(word):
+        if len(part) > 100:
+            continue
+        start, found = 0, []
+        while start < len(part):
+            end = len(part)
+            while end > start:
+                piece = part[start:end] if start == 0 else "##" + part[start:end]
+                if (row := vocabulary.get(piece)) is not None:
+                    found.append(row)
+                    break
+                end -= 1
+            else:
+                break  # no piece of the rest: the whole part is unknown
+            start = end
+        else:
+            out += found
+    return out

@@ -20,13 +20,21 @@ import struct
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
 from tarry.base.errors import StoreError
-from tarry.mirror.model.features import Read, length, read, relation_of, their_turn, turn_of
+from tarry.mirror.model.features import (
+    Read,
+    length,
+    pieces,
+    read,
+    relation_of,
+    their_turn,
+    turn_of,
+)
 from tarry.mirror.moves import DISCLOSURES, MOVES, Labels, question_type, run_reading
 
 if TYPE_CHECKING:
@@ -59,9 +67,13 @@ class Model:
     level_columns: list[int]  # feeling, at least a thought, at least a fact
     move_columns: list[int]  # in the contract's order
     families: dict[str, dict[Any, int]]  # rows by feature family: "w" -> word -> row ...
+    dense: Dense | None = None  # the dense block (word pieces), if the model has one
+    # the rows of the turn's and the relation's features, by their few combinations (`_tail`)
+    tails: dict[tuple[Any, ...], list[int]] = field(default_factory=dict)
 
-    def scores(self, rows: list[list[int]]) -> np.ndarray:
-        """Calibrated probabilities, one row per message (its feature rows), one column per head."""
+    def scores(self, rows: list[list[int]], dense: np.ndarray | None = None) -> np.ndarray:
+        """Calibrated probabilities, one row per message (its feature rows), one column per head;
+        `dense`: the dense block's scores to add (`dense_scores`)."""
         import numpy as np
 
         counts = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
@@ -71,6 +83,8 @@ class Model:
         starts = np.zeros(len(rows), dtype=np.intp)
         np.cumsum(counts[:-1], out=starts[1:])
         raw = np.add.reduceat(self.weights[flat], starts, axis=0)
+        if dense is not None:
+            raw += dense
         return 1.0 / (1.0 + np.exp(-(raw * self.slope + self.shift)))
 
     def decide(self, p: np.ndarray) -> tuple[list[list[bool]], list[list[bool]]]:
@@ -126,7 +140,9 @@ def parse(data: bytes) -> Model:
     header = json.loads(data[at + 8 : at + 8 + size])
     heads, names = tuple(header["heads"]), header["features"]
     weights = np.frombuffer(data, dtype="<f4", offset=at + 8 + size)
-    weights = weights.reshape(len(names), len(heads)).astype(np.float64)
+    weights = weights.reshape(-1, len(heads)).astype(np.float64)
+    dense = _dense(header.get("pieces", []), weights[len(names) :])
+    weights = weights[: len(names)]
     return Model(
         heads,
         {name: row for row, name in enumerate(names)},
@@ -142,6 +158,7 @@ def parse(data: bytes) -> Model:
         [heads.index(h) for h, _ in LEVELS],
         [heads.index(mv) for mv in MOVES],
         _families(names),
+        dense,
     )
 
 
@@ -221,8 +238,10 @@ def _label_many(
     m = model()
     readings = [_reading(text, context) for text, context in items]
     answering = [bool(r[1]) for r in readings] if replying is None else [replying] * len(items)
-    rows = list(map(_rows, readings, answering))
-    probabilities = m.scores(rows)
+    rows = [
+        _rows(m, reading, answers) for reading, answers in zip(readings, answering, strict=True)
+    ]
+    probabilities = m.scores(rows, dense_scores(m, readings))
     decided = _decided(m, probabilities, answering)
     scores = probabilities.round(4).tolist()
     heads = m.heads
@@ -308,12 +327,13 @@ class Known:
     read: Read
     own: tuple[int, ...]
     answered: tuple[int, ...]
+    pieces: tuple[int, ...]  # its word pieces' rows in the dense tables
 
 
 @lru_cache(maxsize=8192)  # a text is read again as the context of the next few messages
 def _known(text: str) -> Known:
     m, got = model(), read.__wrapped__(text)  # this cache holds it: not read's too
-    return Known(text, got, m.own_rows(got), m.answered_rows(got))
+    return Known(text, got, m.own_rows(got), m.answered_rows(got), word_pieces(m, got.words))
 
 
 Reading = tuple[Known, tuple[Known, ...], str | None, str]  # mine, their run, question, why
@@ -329,12 +349,12 @@ def _reading(text: str, context: Context) -> Reading:
     return mine, run, question, why
 
 
-def _rows(reading: Reading, replying: bool) -> list[int]:
+def _rows(m: Model, reading: Reading, replying: bool) -> list[int]:
     """The message's feature rows, the bias first: its own, their turn's, the relation's."""
     mine, run, question, _ = reading
     rows = [0, *mine.own]
     if not run:
-        return rows + _tail(question, None, replying, None)
+        return rows + _tail(m, question, None, replying, None)
     if len(run) == 1:
         rows += run[0].answered
         theirs = run[0].read.content
@@ -343,17 +363,19 @@ def _rows(reading: Reading, replying: bool) -> list[int]:
         theirs = frozenset().union(*(k.read.content for k in run))
     last = run[-1].read.words
     asked = bool(last) and last[-1] == "?"
-    return rows + _tail(question, asked, replying, min(len(mine.read.content & theirs), 2))
+    return rows + _tail(m, question, asked, replying, min(len(mine.read.content & theirs), 2))
 
 
-@cache
 def _tail(
-    question: str | None, asked: bool | None, replying: bool, shared: int | None
+    m: Model, question: str | None, asked: bool | None, replying: bool, shared: int | None
 ) -> list[int]:
     """The rows of the features of the turn and the relation (`asked` None: no turn): a few
     dozen combinations, so each is worked out once."""
-    names = ([] if asked is None else turn_of(asked)) + relation_of(shared, replying, question)
-    return list(model().known(names))
+    key = (question, asked, replying, shared)
+    if (rows := m.tails.get(key)) is None:
+        names = ([] if asked is None else turn_of(asked)) + relation_of(shared, replying, question)
+        rows = m.tails[key] = list(m.known(names))
+    return rows
 
 
 def _their_text(reading: Reading) -> list[str]:
@@ -405,6 +427,75 @@ def _words(feature: str, reading: Reading) -> str | None:
     if feature == "ov:2+":
         return "takes up their words"
     return None
+
+
+# --- the dense block: word pieces of a static embedding, folded into the weights ------------
+
+
+@dataclass(frozen=True)
+class Dense:
+    """A number per word piece and head, for the message (`own`) and for the other person's last
+    run (`theirs`): a text's dense score is the mean of its pieces' rows (training folded the
+    mean static embedding times its weights into these tables). Each table's last row is zeros,
+    for a text without a known piece."""
+
+    vocabulary: dict[str, int]
+    own: np.ndarray  # (pieces + 1, heads)
+    theirs: np.ndarray
+
+
+def _dense(names: list[str], tables: np.ndarray) -> Dense | None:
+    import numpy as np
+
+    if not names and not tables.size:
+        return None
+    size = len(names)
+    if not names or tables.shape[0] != 2 * size:
+        raise StoreError("The mirror's model file is damaged.", "Reinstall tarry.")
+    zero = np.zeros((1, tables.shape[1]))
+    own, theirs = np.vstack([tables[:size], zero]), np.vstack([tables[size:], zero])
+    return Dense({name: row for row, name in enumerate(names)}, own, theirs)
+
+
+@lru_cache(maxsize=65536)
+def _word_pieces(word: str) -> tuple[int, ...]:
+    dense = model().dense
+    return tuple(pieces(word, dense.vocabulary)) if dense else ()
+
+
+def word_pieces(m: Model, words: Sequence[str]) -> tuple[int, ...]:
+    """The rows of a text's word pieces in the dense tables (none when the model has no block)."""
+    if m.dense is None:
+        return ()
+    return tuple(itertools.chain.from_iterable(map(_word_pieces, words)))
+
+
+def dense_scores(m: Model, readings: Sequence[Reading]) -> np.ndarray | None:
+    """Per message and head: the dense block's score, the mean row of its word pieces plus the
+    mean row of the pieces of the other person's last run (None when the model has no block)."""
+    if m.dense is None:
+        return None
+    empty = (len(m.dense.vocabulary),)
+    own = [r[0].pieces or empty for r in readings]
+    theirs = [
+        (r[1][0].pieces if len(r[1]) == 1 else tuple(
+            itertools.chain.from_iterable(k.pieces for k in r[1])
+        )) or empty
+        for r in readings
+    ]  # fmt: skip
+    return _mean_rows(m.dense.own, own) + _mean_rows(m.dense.theirs, theirs)
+
+
+def _mean_rows(table: np.ndarray, groups: list[tuple[int, ...]]) -> np.ndarray:
+    import numpy as np
+
+    counts = np.fromiter(map(len, groups), dtype=np.intp, count=len(groups))
+    flat = np.fromiter(
+        itertools.chain.from_iterable(groups), dtype=np.intp, count=int(counts.sum())
+    )
+    starts = np.zeros(len(groups), dtype=np.intp)
+    np.cumsum(counts[:-1], out=starts[1:])
+    return np.add.reduceat(table[flat], starts, axis=0) / counts[:, None]
 
 
 def levels(labels: Labels) -> str:

@@ -6,14 +6,17 @@ Needs the `train` extra (scikit-learn) and the licensed public sets (`--shared`,
 docs/mirror.md); writes `src/tarry/mirror/model/mirror.model`. The same data gives the same bytes:
 examples and features are sorted, the solver is deterministic and runs on one thread.
 
-Each head is a logistic regression on the training split of the sources that label it. Its
-regularisation is chosen on the dev split. Probabilities are calibrated (Platt scaling) on the
-dev split of the chats, the kind of text tarry labels for a person (all dev sources where a
-head has no chats). Two thresholds: `threshold` maximises the mean F1 over the dev sources (so
-no one source decides), `confident` is the lowest probability above it at which the chats'
-dev precision reaches CONFIDENT_PRECISION: what reports show as findings. The test split is
-only scored, for the report. Cross-domain figures train the same way without one source and
-score that source's test split.
+Each head is a logistic regression on the training split of the sources that label it, over the
+sparse features, plus a second one over the dense features (the mean static embedding of the
+message's word pieces and of the other person's last run, `data/embeddings/`, see
+`tarry.mirror.model.distill`) whose score is added with a weight (`beta`, 0 leaves it out). The
+regularisation and that weight are chosen on the dev split. Probabilities are calibrated (Platt
+scaling) on the dev split of the chats, the kind of text tarry labels for a person (all dev sources
+where a head has no chats). Two thresholds: `threshold` maximises the mean F1 over the dev sources
+(so no one source decides), `confident` is the lowest probability above it at which the chats' dev
+precision reaches CONFIDENT_PRECISION: what reports show as findings. The test split is only
+scored, for the report. Cross-domain figures train the same way without one source and score that
+source's test split.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 
 from tarry.mirror.model import corpus, labeller
-from tarry.mirror.model.features import features, read, their_turn
+from tarry.mirror.model.features import features, pieces, read, their_turn
 from tarry.mirror.moves import question_type, run_reading
 
 REPO = Path(__file__).resolve().parents[4]
@@ -40,6 +43,9 @@ OUT = Path(__file__).resolve().parent / labeller.FILE
 HELD_OUT = Path(__file__).resolve().parents[1] / "evalset" / "chats-test.jsonl"
 MIN_COUNT = 2  # a feature seen fewer times in training is left out
 STRENGTHS = (0.25, 0.5, 1.0, 2.0, 4.0)  # inverse regularisation tried per head
+EMBEDDINGS = REPO / "data" / "embeddings" / "minilm-static.npz"
+DENSE_STRENGTH = 0.1  # inverse regularisation of the dense model
+BETAS = (0.0, 0.25, 0.5, 1.0, 2.0)  # weights of the dense model's score tried per head
 CONFIDENT_PRECISION = 0.8
 GRID = np.round(np.arange(0.02, 0.98, 0.01), 2)
 
@@ -76,8 +82,32 @@ def f1(y: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+class Static:
+    """The distilled static embedding: a vector per word piece (`tarry.mirror.model.distill`)."""
+
+    def __init__(self, path: Path) -> None:
+        with np.load(path) as table:
+            self.pieces = [str(p) for p in table["pieces"]]
+            self.vectors = table["vectors"].astype(np.float64)
+        self.vocabulary = {piece: row for row, piece in enumerate(self.pieces)}
+
+    def mean(self, texts: Sequence[str]) -> np.ndarray:
+        """The mean vector of the texts' word pieces (zeros when there are none)."""
+        found = (pieces(word, self.vocabulary) for text in texts for word in read(text).words)
+        rows = [r for part in found for r in part]
+        return self.vectors[rows].mean(axis=0) if rows else np.zeros(self.vectors.shape[1])
+
+
+def dense_features(e: corpus.Example, static: Static) -> np.ndarray:
+    """The message's mean word-piece vector, then that of the other person's last run."""
+    return np.concatenate([static.mean([e.text]), static.mean(their_turn(e.context))])
+
+
 class Data:
     """Examples with their features, split, by head."""
+
+    dense: np.ndarray  # dense features, each column divided by `scale`
+    scale: np.ndarray  # each dense column's standard deviation on the training split
 
     def __init__(self, examples: list[corpus.Example], names: list[list[str]]) -> None:
         self.examples, self.names = examples, names
@@ -141,37 +171,47 @@ def train_head(data: Data, x: Any, head: str, without: str | None = None) -> dic
     y = data.y(head)
     train, dev = data.select(head, "train", without), data.select(head, "dev", without)
     target = _target(data, dev, y)
-    best: tuple[float, float] | None = None
+    best: tuple[float, float, float] | None = None
     fits: dict[float, tuple[np.ndarray, float]] = {}
+    dense_coef, dense_bias = _fit(data.dense[train], y[train], DENSE_STRENGTH)
+    dense = data.dense @ dense_coef + dense_bias
     for strength in STRENGTHS:
         fits[strength] = _fit(x[train], y[train], strength)
         coef, bias = fits[strength]
-        slope, shift = _calibrate(x[target] @ coef + bias, y[target])
-        p = 1 / (1 + np.exp(-(slope * (x[dev] @ coef + bias) + shift)))
-        score = max(_sources_f1(p, y[dev], data.source[dev], float(t)) for t in GRID)
-        if best is None or score > best[0]:
-            best = (score, strength)
+        sparse = x @ coef + bias
+        for beta in BETAS:
+            raw = sparse + beta * dense
+            slope, shift = _calibrate(raw[target], y[target])
+            p = 1 / (1 + np.exp(-(slope * raw[dev] + shift)))
+            score = max(_sources_f1(p, y[dev], data.source[dev], float(t)) for t in GRID)
+            if best is None or score > best[0]:
+                best = (score, strength, beta)
     assert best is not None
-    coef, bias = fits[best[1]]
-    slope, shift = _calibrate(x[target] @ coef + bias, y[target])
-    p = 1 / (1 + np.exp(-(slope * (x @ coef + bias) + shift)))
+    _, strength, beta = best
+    coef, bias = fits[strength]
+    raw = x @ coef + bias + beta * dense
+    slope, shift = _calibrate(raw[target], y[target])
+    p = 1 / (1 + np.exp(-(slope * raw + shift)))
     threshold = _threshold(p[dev], y[dev], data.source[dev])
     return {
-        "coef": coef, "bias": bias, "strength": best[1], "calibration": [slope, shift],
+        "coef": coef, "bias": bias, "strength": strength, "calibration": [slope, shift],
+        "dense": (beta * dense_coef, beta * dense_bias), "beta": beta,
         "threshold": threshold, "confident": _confident(p[target], y[target], threshold),
     }  # fmt: skip
 
 
-def probabilities(head_fit: dict[str, Any], x: Any) -> np.ndarray:
+def probabilities(head_fit: dict[str, Any], x: Any, dense: np.ndarray) -> np.ndarray:
     slope, shift = head_fit["calibration"]
-    return 1 / (1 + np.exp(-(slope * (x @ head_fit["coef"] + head_fit["bias"]) + shift)))
+    coef, bias = head_fit["dense"]
+    raw = x @ head_fit["coef"] + head_fit["bias"] + dense @ coef + bias
+    return 1 / (1 + np.exp(-(slope * raw + shift)))
 
 
 def scored(data: Data, x: Any, fits: dict[str, dict[str, Any]], split: str) -> list[dict[str, Any]]:
     """Per head and source: precision, recall, F1 and the all-positive baseline."""
     rows = []
     for head, fit in fits.items():
-        y, p = data.y(head), probabilities(fit, x)
+        y, p = data.y(head), probabilities(fit, x, data.dense)
         for source in sorted(set(data.source)):
             chosen = data.select(head, split) & (data.source == source)
             if chosen.sum() < 20 or y[chosen].sum() in (0, chosen.sum()):
@@ -186,29 +226,41 @@ def scored(data: Data, x: Any, fits: dict[str, dict[str, Any]], split: str) -> l
     return rows
 
 
-def build(repo: Path, shared: Path) -> tuple[Data, Any, list[str]]:
+def build(repo: Path, shared: Path, static: Static) -> tuple[Data, Any, list[str]]:
     loaded = corpus.load(repo, shared)
     examples = sorted(loaded.examples, key=lambda e: (e.source, e.group, e.text, str(e.context)))
     names = [example_features(e) for e in examples]
     data = Data(examples, names)
+    dense = np.stack([dense_features(e, static) for e in examples])
+    data.scale = dense[data.split == "train"].std(axis=0) + 1e-6
+    data.dense = dense / data.scale
     vocab = vocabulary([n for n, s in zip(names, data.split, strict=True) if s == "train"])
     x = matrix(names, {name: k for k, name in enumerate(vocab)})
     return data, x, vocab
 
 
-def save(fits: dict[str, dict[str, Any]], vocab: list[str], data: Data, path: Path) -> None:
-    heads = list(fits)
-    weights = np.zeros((len(vocab), len(heads)), dtype=np.float32)
+def save(
+    fits: dict[str, dict[str, Any]], vocab: list[str], data: Data, static: Static, path: Path
+) -> None:
+    """The sparse weights, then the dense model folded into two tables of a number per word
+    piece and head: the mean of a text's rows is its mean vector times the weights."""
+    heads, size, dim = list(fits), len(static.pieces), static.vectors.shape[1]
+    weights = np.zeros((len(vocab) + 2 * size, len(heads)), dtype=np.float64)
     for k, head in enumerate(heads):
-        weights[0, k] = fits[head]["bias"]
-        weights[1:, k] = fits[head]["coef"]
+        coef, bias = fits[head]["dense"]
+        weights[0, k] = fits[head]["bias"] + bias
+        weights[1 : len(vocab), k] = fits[head]["coef"]
+        folded = coef / data.scale
+        weights[len(vocab) : len(vocab) + size, k] = static.vectors @ folded[:dim]
+        weights[len(vocab) + size :, k] = static.vectors @ folded[dim:]
     counts = {s: int((data.source == s).sum()) for s in sorted(set(data.source))}
     labeller.write(path, {
-        "heads": heads, "features": vocab,
+        "heads": heads, "features": vocab, "pieces": static.pieces,
         "calibration": {h: [round(v, 6) for v in fits[h]["calibration"]] for h in heads},
         "threshold": {h: fits[h]["threshold"] for h in heads},
         "confident": {h: fits[h]["confident"] for h in heads},
-        "meta": {"examples": counts, "strength": {h: fits[h]["strength"] for h in heads}},
+        "meta": {"examples": counts, "strength": {h: fits[h]["strength"] for h in heads},
+                 "beta": {h: fits[h]["beta"] for h in heads}},
     }, weights)  # fmt: skip
 
 
@@ -245,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--output", type=Path, default=OUT)
     parser.add_argument("--held-out", type=Path, default=HELD_OUT, help="the chats' test split")
+    parser.add_argument(
+        "--embeddings", type=Path, default=EMBEDDINGS, help="the distilled static embedding"
+    )
     parser.add_argument("--report", type=Path, help="also write the figures as JSON")
     parser.add_argument(
         "--cross-domain", action="store_true", help="also train without each source"
@@ -256,9 +311,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     print(f"held-out chats: {export_held_out(REPO, args.held_out)} messages in {args.held_out}")
-    data, x, vocab = build(REPO, args.shared)
+    static = Static(args.embeddings)
+    data, x, vocab = build(REPO, args.shared, static)
     fits = {head: train_head(data, x, head) for head in corpus.HEADS}
-    save(fits, vocab, data, args.output)
+    save(fits, vocab, data, static, args.output)
     report = {"dev": scored(data, x, fits, "dev"), "test": scored(data, x, fits, "test")}
     if args.cross_domain:
         report["cross_domain"] = cross_domain(data, x)
