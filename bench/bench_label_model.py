@@ -26,7 +26,7 @@ def run(data: bytes, items: list[tuple[str, list[tuple[str, str]]]]) -> float:
     labeller.model.cache_clear()
     labeller.version.cache_clear()
     labeller._shipped = lambda: data
-    for cached in (labeller._known, labeller.text_pieces, labeller._word_pieces, features.read):
+    for cached in (labeller._known, labeller._word_pieces, features.read):
         cached.cache_clear()
     labeller.model()
     used = time.process_time()

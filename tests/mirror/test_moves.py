@@ -161,3 +161,32 @@ def test_might_ask_on_the_labelled_chats() -> None:
     asking = [t for t in texts if _split(normalise(t), load())[1]]
     assert asking and all(might_ask(normalise(t)) for t in asking)
     assert sum(might_ask(normalise(t)) for t in texts) < 1.1 * len(asking)  # it saves work
+
+
+def _lexicon_words() -> list[str]:
+    """Words the lexicon's phrases are made of, and some that are not."""
+    lex = load()
+    words = {w for fragments in lex.lists.values() for f in fragments for w in f.split()}
+    plain = sorted(w for w in words if w.replace("'", "").isalpha())
+    return [*plain, "x", "?", ".", ",", "!", " ", "\n", "1", "\u2019"]
+
+
+@given(st.lists(st.sampled_from(_lexicon_words()), max_size=14))
+def test_which_lists_are_present_is_what_a_full_scan_finds(words: list[str]) -> None:
+    """The model reads a text that asks nothing with `present` (which lists), not `scan`
+    (which phrases, where): the two must agree on the lists."""
+    norm = normalise(" ".join(words))
+    assert load().present(norm) == set(load().scan(norm))
+
+
+def test_present_agrees_with_scan_on_the_labelled_chats() -> None:
+    lex = load()
+    texts = [
+        normalise(m["text"])
+        for path in (Path(__file__).parents[2] / "data" / "chats").glob("*.jsonl")
+        for line in path.read_text("utf-8").splitlines()
+        for m in json.loads(line)["messages"]
+    ]
+    found = [lex.present(t) for t in texts]
+    assert sum(map(len, found)) > len(texts)  # the lists are found, not just agreed on
+    assert found == [set(lex.scan(t)) for t in texts]

@@ -82,8 +82,21 @@ Show = tuple[bool, bool]  # (evidence, scores): what each answer adds to the fou
 
 
 def _encode(ident: Any, labels: Labels, show: Show) -> bytes:
+    if show == (False, False):  # the labels alone: few combinations, each encoded once
+        return (
+            b'{"id":'
+            + orjson.dumps(ident)
+            + _labels_json(labels.disclosure, labels.moves, labels.question)
+        )
     out: dict[str, Any] = {"id": ident, **labels.to_dict(evidence=show[0], scores=show[1])}
     return orjson.dumps(out)
+
+
+@functools.cache
+def _labels_json(disclosure: str, moves: tuple[str, ...], question: str | None) -> bytes:
+    """`,"disclosure":...,"moves":[...],"question":...}`: an answer after its id."""
+    labels = {"disclosure": disclosure, "moves": list(moves), "question": question}
+    return b"," + orjson.dumps(labels)[1:]
 
 
 def answer(ident: Any, text: str, context: list[tuple[str, str]], show: Show) -> bytes:

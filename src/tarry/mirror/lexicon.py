@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import compress
 from typing import Any
 
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
@@ -130,6 +131,22 @@ class Lexicon:
                 elif got[-1][1] <= start:  # lists' hits do not overlap, as in a regex search
                     got.append((start, start + len(phrase), phrase))
         return hits
+
+    def present(self, norm: str) -> set[str]:
+        """The names of the lists with a phrase in `norm`: `scan`'s keys, without finding where
+        (the model needs only these for a text that asks nothing)."""
+        found: set[str] = set()
+        at_key = self.at_key
+        for word in self.keys.finditer(norm):
+            pattern, names, single = at_key[word.group()]
+            got = pattern.match(norm, word.start())
+            if got is None:
+                continue
+            if names is None:
+                found.add(single)
+            else:  # the lists whose lookahead matched
+                found.update(compress(names, got.groups()))
+        return found
 
 
 def build(tables: dict[str, dict[str, list[str]]]) -> Lexicon:

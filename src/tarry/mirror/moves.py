@@ -214,14 +214,23 @@ def read_for_questions(text: str) -> Reading:
 
     Not cached here: the mirror's model caches what it reads of each text.
     """
-    lex = load()
     norm = normalise(text)
-    hits = lex.scan(norm)
-    if might_ask(norm):
-        statements, question = _split(norm, lex)
-    else:
-        statements, question = ((0, len(norm)),), ()
-    return Reading(norm, hits, statements, question, "none", ())
+    return asking(norm) if might_ask(norm) else statement(norm)
+
+
+def asking(norm: str) -> Reading:
+    """`read_for_questions` of a normalised text that may ask: every phrase, and the spans of
+    its statements and questions."""
+    lex = load()
+    statements, question = _split(norm, lex)
+    return Reading(norm, lex.scan(norm), statements, question, "none", ())
+
+
+def statement(norm: str, hits: dict[str, list[Hit]] | None = None) -> Reading:
+    """`read_for_questions` of a normalised text that surely asks nothing: one statement. Its
+    phrases are scanned unless given (`{}`: the caller needs none)."""
+    found = load().scan(norm) if hits is None else hits
+    return Reading(norm, found, ((0, len(norm)),), (), "none", ())
 
 
 @lru_cache(maxsize=1024)

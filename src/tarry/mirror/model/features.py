@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tarry.mirror.lexicon import normalise
-from tarry.mirror.moves import Reading
-from tarry.mirror.moves import read_for_questions as rules_read
+from tarry.mirror.lexicon import Hit, load, normalise
+from tarry.mirror.moves import Reading, asking, might_ask, statement
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[?!]|[\u2600-\u27bf\U0001f300-\U0001faff]")
 STOP_WORDS = (
@@ -51,7 +50,18 @@ class Read:
     words: tuple[str, ...]
     content: frozenset[str]  # words that can show a shared topic
     lists: tuple[str, ...]  # lexicon lists with a phrase in the text
-    rules: Reading  # what the rules read (for the question type and evidence)
+    rules: Reading  # what the rules read (for the question type)
+    scanned: bool  # the rules' reading holds every phrase (else: none, see `phrases`)
+
+    def phrases(self, name: str) -> list[str]:
+        """The phrases of list `name` in the text (for evidence)."""
+        hits = self.rules.hits if self.scanned else _phrases(self.rules.norm)
+        return [h[2] for h in hits.get(name, ())]
+
+
+@lru_cache(maxsize=256)  # evidence asks for a text's phrases list by list
+def _phrases(norm: str) -> dict[str, list[Hit]]:
+    return load().scan(norm)
 
 
 def words(text: str) -> list[str]:
@@ -62,10 +72,17 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=8192)
 def read(text: str) -> Read:
     """Read one text (cached: each text is also read as the context of the next few)."""
-    rules = rules_read(text)
-    found = tuple(TOKEN.findall(rules.norm))
+    norm = normalise(text)
+    if might_ask(norm):  # the question rules need its phrases and where each is
+        rules, scanned = asking(norm), True
+        names: Iterable[str] = rules.hits
+    else:  # most texts: only which lists have a phrase
+        rules, scanned = statement(norm, {}), False
+        names = load().present(norm)
+    found = tuple(TOKEN.findall(norm))
     content = frozenset([w for w in set(found).difference(STOP) if len(w) > 2])
-    return Read(found, content, tuple(k for k in rules.hits if k not in UNCOUNTED), rules)
+    lists = tuple(sorted(k for k in names if k not in UNCOUNTED))
+    return Read(found, content, lists, rules, scanned)
 
 
 def length(n: int) -> str:
@@ -104,7 +121,11 @@ def answered(theirs: Read) -> list[str]:
 def turn(run: Sequence[Read]) -> list[str]:
     """The other person's last run as a whole: there is one, and whether it ended asking."""
     last = run[-1].words
-    return ["ctx:text", "ctx:asked"] if last and last[-1] == "?" else ["ctx:text"]
+    return turn_of(bool(last) and last[-1] == "?")
+
+
+def turn_of(asked: bool) -> list[str]:
+    return ["ctx:text", "ctx:asked"] if asked else ["ctx:text"]
 
 
 def their_content(run: Sequence[Read]) -> frozenset[str]:
@@ -113,11 +134,16 @@ def their_content(run: Sequence[Read]) -> frozenset[str]:
 
 def relation(mine: Read, run: Sequence[Read], replying: bool, question: str | None) -> list[str]:
     """How the message relates to their turn: the question type, and shared words."""
+    shared = len(mine.content & their_content(run)) if run else None
+    return relation_of(shared, replying, question)
+
+
+def relation_of(shared: int | None, replying: bool, question: str | None) -> list[str]:
+    """`relation`, given how many words the message shares with their turn (None: no turn)."""
     out = [f"q:{question}"]
-    if not run:
+    if shared is None:
         out.append("ctx:reply" if replying else "ctx:none")
         return out
-    shared = len(mine.content & their_content(run))
     out.append("ov:0" if not shared else "ov:1" if shared == 1 else "ov:2+")
     return out
 

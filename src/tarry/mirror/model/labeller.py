@@ -20,7 +20,7 @@ import struct
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
@@ -31,9 +31,9 @@ from tarry.mirror.model.features import (
     length,
     pieces,
     read,
-    relation,
+    relation_of,
     their_turn,
-    turn,
+    turn_of,
 )
 from tarry.mirror.moves import DISCLOSURES, MOVES, Labels, question_type, run_reading
 
@@ -68,6 +68,8 @@ class Model:
     move_columns: list[int]  # in the contract's order
     families: dict[str, dict[Any, int]]  # rows by feature family: "w" -> word -> row ...
     dense: Dense | None = None  # the dense block (word pieces), if the model has one
+    # the rows of the turn's and the relation's features, by their few combinations (`_tail`)
+    tails: dict[tuple[Any, ...], list[int]] = field(default_factory=dict)
 
     def scores(self, rows: list[list[int]], dense: np.ndarray | None = None) -> np.ndarray:
         """Calibrated probabilities, one row per message (its feature rows), one column per head;
@@ -101,11 +103,9 @@ class Model:
     def own_rows(self, got: Read) -> tuple[int, ...]:
         """`known(own(got))`, without building the feature names (the hot path)."""
         family = self.families
-        words, pairs, lists = family["w"], family["b"], family["lex"]
-        # map() over the dicts' own get: no Python frame per word (this runs for every text).
-        found = set(map(words.get, got.words))
-        found.update(map(pairs.get, itertools.pairwise(("<s>", *got.words, "</s>"))))
-        found.update(map(lists.get, got.lists))
+        # map() over the dict's own get: no Python frame per word (this runs for every text).
+        found = set(map(family["wb"].get, itertools.chain(got.words, _pairs(got.words))))
+        found.update(map(family["lex"].get, got.lists))
         found.add(self.vocabulary.get(length(len(got.words))))
         found.discard(None)
         return tuple(found)  # type: ignore[arg-type]
@@ -163,7 +163,8 @@ def parse(data: bytes) -> Model:
 
 
 def _families(names: list[str]) -> dict[str, dict[Any, int]]:
-    """Rows of the features of each family, by what follows the prefix (word pairs as tuples)."""
+    """Rows of the features of each family, by what follows the prefix (word pairs as tuples;
+    "wb": words and pairs in one)."""
     out: dict[str, dict[Any, int]] = {k: {} for k in ("w", "b", "lex", "o", "olex")}
     for row, name in enumerate(names):
         kind, _, value = name.partition(":")
@@ -171,7 +172,12 @@ def _families(names: list[str]) -> dict[str, dict[Any, int]]:
             out[kind][tuple(value.split(" "))] = row
         elif kind in out:
             out[kind][value] = row
+    out["wb"] = {**out["w"], **out["b"]}
     return out
+
+
+def _pairs(words: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    return itertools.pairwise(("<s>", *words, "</s>"))
 
 
 @cache
@@ -231,28 +237,85 @@ def _label_many(
 ) -> list[Labels]:
     m = model()
     readings = [_reading(text, context) for text, context in items]
-    answering = [_replies(context, replying) for _, context in items]
+    answering = [bool(r[1]) for r in readings] if replying is None else [replying] * len(items)
     rows = [
         _rows(m, reading, answers) for reading, answers in zip(readings, answering, strict=True)
     ]
     probabilities = m.scores(rows, dense_scores(m, readings))
-    given, sure = m.decide(probabilities)
+    decided = _decided(m, probabilities, answering)
     scores = probabilities.round(4).tolist()
-    return [
-        _labels(m, scores[k], given[k], sure[k], readings[k], rows[k], answering[k], evidence)
-        for k in range(len(items))
+    heads = m.heads
+    out = [
+        Labels(disclosure, moves, reading[2], {}, dict(zip(heads, p, strict=True)), sure)
+        for (disclosure, moves, sure), reading, p in zip(decided, readings, scores, strict=True)
     ]
+    if evidence:
+        for k, labels in enumerate(out):
+            labels.evidence = _evidence(m, labels, readings[k], rows[k], evidence)
+    return out
+
+
+def _decided(
+    m: Model, p: np.ndarray, answering: list[bool]
+) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """Per message: its disclosure (the deepest level given), its moves (given only to a
+    reply) and which of those are given with confidence. Worked out for the whole batch at
+    once: each message's decisions as two small integers, read from tables."""
+    import numpy as np
+
+    given, sure = p >= m.given_at, p >= m.sure_at
+    levels = given[:, m.level_columns]
+    deepest = np.where(levels.any(axis=1), levels.argmax(axis=1), len(LEVELS))
+    at = np.minimum(deepest, len(LEVELS) - 1)
+    level_sure = sure[:, m.level_columns][np.arange(len(p)), at] & (deepest < len(LEVELS))
+    bits = 1 << np.arange(len(MOVES))
+    moves = given[:, m.move_columns] & np.array(answering)[:, None]
+    mask = (moves @ bits).tolist()
+    sure_mask = ((moves & sure[:, m.move_columns]) @ bits).tolist()
+    names = [level for _, level in LEVELS] + ["none"]
+    return [
+        (names[d], _MOVE_SETS[k], ((names[d],) if s else ()) + _MOVE_SETS[c])
+        for d, s, k, c in zip(deepest.tolist(), level_sure.tolist(), mask, sure_mask, strict=True)
+    ]
+
+
+# The moves of each bit mask (bit n: MOVES[n]), in the contract's order.
+_MOVE_SETS = [
+    tuple(mv for n, mv in enumerate(MOVES) if mask >> n & 1) for mask in range(1 << len(MOVES))
+]
+
+
+def _evidence(
+    m: Model, labels: Labels, reading: Reading, rows: list[int], evidence: Evidence
+) -> dict[str, list[str]]:
+    """The words behind the labels of one message."""
+    why: dict[str, list[str]] = {}
+    disclosure, moves = labels.disclosure, labels.moves
+    # Reports show the words behind confident feelings and moves; facts and thoughts go
+    # unexplained there, so "sure" leaves them out.
+    shown = (
+        [c for c in labels.sure if c in MOVES or c == "feeling"]
+        if evidence == "sure"
+        else (disclosure, *moves)
+    )
+    head = _HEAD_OF.get(disclosure, "")
+    why["disclosure"] = _why(m, rows, head, reading) if head and disclosure in shown else []
+    for mv in moves:
+        if mv in shown:
+            why[mv] = _why(m, rows, mv, reading)
+    if reading[2]:
+        why["question"] = [reading[3]]
+    if any(mv in shown for mv in moves) and reading[1]:
+        why["answers"] = [_excerpt(" / ".join(_their_text(reading)))]
+    return why
+
+
+_HEAD_OF = {level: head for head, level in LEVELS}
 
 
 def label(text: str, context: Context = (), *, evidence: bool = False) -> Labels:
     """Label one message (see `label_many`)."""
     return label_many([(text, context)], evidence=evidence)[0]
-
-
-def _replies(context: Context, replying: bool | None) -> bool:
-    if replying is not None:
-        return replying
-    return any(author == "other" for author, _ in context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,12 +327,13 @@ class Known:
     read: Read
     own: tuple[int, ...]
     answered: tuple[int, ...]
+    pieces: tuple[int, ...]  # its word pieces' rows in the dense tables
 
 
 @lru_cache(maxsize=8192)  # a text is read again as the context of the next few messages
 def _known(text: str) -> Known:
-    m, got = model(), read(text)
-    return Known(text, got, m.own_rows(got), m.answered_rows(got))
+    m, got = model(), read.__wrapped__(text)  # this cache holds it: not read's too
+    return Known(text, got, m.own_rows(got), m.answered_rows(got), word_pieces(m, got.words))
 
 
 Reading = tuple[Known, tuple[Known, ...], str | None, str]  # mine, their run, question, why
@@ -289,54 +353,29 @@ def _rows(m: Model, reading: Reading, replying: bool) -> list[int]:
     """The message's feature rows, the bias first: its own, their turn's, the relation's."""
     mine, run, question, _ = reading
     rows = [0, *mine.own]
+    if not run:
+        return rows + _tail(m, question, None, replying, None)
     if len(run) == 1:
         rows += run[0].answered
-    elif run:
+        theirs = run[0].read.content
+    else:
         rows += set().union(*(k.answered for k in run))
-    reads = [k.read for k in run]
-    tail = (turn(reads) if run else []) + relation(mine.read, reads, replying, question)
-    return rows + list(m.known(tail))
+        theirs = frozenset().union(*(k.read.content for k in run))
+    last = run[-1].read.words
+    asked = bool(last) and last[-1] == "?"
+    return rows + _tail(m, question, asked, replying, min(len(mine.read.content & theirs), 2))
 
 
-def _labels(
-    m: Model,
-    p: list[float],
-    given: list[bool],
-    sure: list[bool],
-    reading: Reading,
-    rows: list[int],
-    replying: bool,
-    evidence: Evidence,
-) -> Labels:
-    disclosure, head = "none", ""
-    for k in m.level_columns:  # the deepest level given wins
-        if given[k]:
-            disclosure, head = LEVEL_OF[m.heads[k]], m.heads[k]
-            break
-    moves = tuple(MOVES[n] for n, k in enumerate(m.move_columns) if replying and given[k])
-    confident = tuple(
-        name for name, h in ((disclosure, head), *((mv, mv) for mv in moves))
-        if h and sure[m.heads.index(h)]
-    )  # fmt: skip
-    question = reading[2]
-    why: dict[str, list[str]] = {}
-    if evidence:
-        # Reports show the words behind confident feelings and moves; facts and thoughts go
-        # unexplained there, so "sure" leaves them out.
-        shown = (
-            [c for c in confident if c in MOVES or c == "feeling"]
-            if evidence == "sure"
-            else (disclosure, *moves)
-        )
-        why["disclosure"] = _why(m, rows, head, reading) if head and disclosure in shown else []
-        for mv in moves:
-            if mv in shown:
-                why[mv] = _why(m, rows, mv, reading)
-        if question:
-            why["question"] = [reading[3]]
-        if any(mv in shown for mv in moves) and reading[1]:
-            why["answers"] = [_excerpt(" / ".join(_their_text(reading)))]
-    return Labels(disclosure, moves, question, why, dict(zip(m.heads, p, strict=True)), confident)
+def _tail(
+    m: Model, question: str | None, asked: bool | None, replying: bool, shared: int | None
+) -> list[int]:
+    """The rows of the features of the turn and the relation (`asked` None: no turn): a few
+    dozen combinations, so each is worked out once."""
+    key = (question, asked, replying, shared)
+    if (rows := m.tails.get(key)) is None:
+        names = ([] if asked is None else turn_of(asked)) + relation_of(shared, replying, question)
+        rows = m.tails[key] = list(m.known(names))
+    return rows
 
 
 def _their_text(reading: Reading) -> list[str]:
@@ -372,10 +411,10 @@ def _words(feature: str, reading: Reading) -> str | None:
     if kind == "b":
         return " ".join(w for w in value.split() if w not in ("<s>", "</s>")) or None
     if kind == "lex":
-        phrases = mine.rules.find(value)
+        phrases = mine.phrases(value)
         return ", ".join(dict.fromkeys(phrases)) if phrases else None
     if kind == "olex":
-        phrases = [p for theirs in run for p in theirs.rules.find(value)]
+        phrases = [p for theirs in run for p in theirs.phrases(value)]
         return (
             f"they said {', '.join(repr(p) for p in dict.fromkeys(phrases))}" if phrases else None
         )
@@ -424,10 +463,11 @@ def _word_pieces(word: str) -> tuple[int, ...]:
     return tuple(pieces(word, dense.vocabulary)) if dense else ()
 
 
-@lru_cache(maxsize=8192)
-def text_pieces(text: str) -> tuple[int, ...]:
-    """The rows of a text's word pieces in the dense tables."""
-    return tuple(itertools.chain.from_iterable(map(_word_pieces, read(text).words)))
+def word_pieces(m: Model, words: Sequence[str]) -> tuple[int, ...]:
+    """The rows of a text's word pieces in the dense tables (none when the model has no block)."""
+    if m.dense is None:
+        return ()
+    return tuple(itertools.chain.from_iterable(map(_word_pieces, words)))
 
 
 def dense_scores(m: Model, readings: Sequence[Reading]) -> np.ndarray | None:
@@ -436,11 +476,13 @@ def dense_scores(m: Model, readings: Sequence[Reading]) -> np.ndarray | None:
     if m.dense is None:
         return None
     empty = (len(m.dense.vocabulary),)
-    own = [text_pieces(r[0].text) or empty for r in readings]
+    own = [r[0].pieces or empty for r in readings]
     theirs = [
-        tuple(itertools.chain.from_iterable(text_pieces(k.text) for k in r[1])) or empty
+        (r[1][0].pieces if len(r[1]) == 1 else tuple(
+            itertools.chain.from_iterable(k.pieces for k in r[1])
+        )) or empty
         for r in readings
-    ]
+    ]  # fmt: skip
     return _mean_rows(m.dense.own, own) + _mean_rows(m.dense.theirs, theirs)
 
 
