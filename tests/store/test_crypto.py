@@ -11,9 +11,12 @@ from pathlib import Path
 
 import keyring
 import pytest
+from argon2.exceptions import HashingError
+from argon2.low_level import Type
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError
+from tests import cheap_kdf
 
 from tarry.base.errors import Conflict, InvalidInput, LockedError, Step, StoreError
 from tarry.declare import people
@@ -45,6 +48,41 @@ def test_floor_cost_is_64_mib_and_3_passes() -> None:
 def test_tuning_never_goes_below_the_floor(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TARRY_KDF")
     assert crypto.tune(target_s=0.0) == FLOOR
+
+
+def test_the_wrapping_key_is_argon2id_of_the_secret_with_the_header_parameters() -> None:
+    """derive is exactly Argon2id(secret, salt, passes, memory, lanes, 32 bytes): a header
+    written by tarry opens with any Argon2id, and no parameter is dropped or altered on the way.
+    (The reference is the Argon2 function tarry calls, named by keyword here; under mutation
+    runs it is the token-cost one, which hashes every parameter into the key.)"""
+    secret, salt = crypto.passphrase_bytes(PASS), b"salt-of-16-bytes"
+    params = crypto.KdfParams(memory_kib=1024, iterations=2, parallelism=3)
+    expected = crypto.hash_secret_raw(
+        secret=secret, salt=salt, time_cost=2, memory_cost=1024, parallelism=3, hash_len=32,
+        type=Type.ID, version=19,
+    )  # fmt: skip
+    assert crypto.derive(secret, salt, params) == expected
+
+
+def test_mutation_runs_cheap_argon2id_still_depends_on_every_parameter() -> None:
+    """tests/cheap_kdf.py (used only under `dev.py mutate`): each parameter changes the key, and
+    a request real Argon2id refuses is refused."""
+    asked = {"secret": b"secret", "salt": b"s" * 16, "time_cost": 3, "memory_cost": 65536,
+             "parallelism": 4, "hash_len": 32, "type": Type.ID}  # fmt: skip
+    key = cheap_kdf.hash_secret_raw(**asked)  # type: ignore[arg-type]
+    assert len(key) == 32 and key == cheap_kdf.hash_secret_raw(**asked)  # type: ignore[arg-type]
+    others = {"secret": b"secreT", "salt": b"t" * 16, "time_cost": 4, "memory_cost": 65537,
+              "parallelism": 2, "hash_len": 31, "type": Type.I, "version": 16}  # fmt: skip
+    for name, other in others.items():
+        assert cheap_kdf.hash_secret_raw(**{**asked, name: other}) != key, name  # type: ignore[arg-type]
+    refused = {"time_cost": 0, "memory_cost": 31, "parallelism": 0, "salt": b"short",
+               "hash_len": 3}  # fmt: skip
+    for name, bad in refused.items():
+        with pytest.raises(HashingError):
+            cheap_kdf.hash_secret_raw(**{**asked, name: bad})  # type: ignore[arg-type]
+    for name in ("time_cost", "memory_cost", "parallelism"):
+        with pytest.raises(TypeError):
+            cheap_kdf.hash_secret_raw(**{**asked, name: None})  # type: ignore[arg-type]
 
 
 def test_header_round_trips_and_stores_its_parameters() -> None:
