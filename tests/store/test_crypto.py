@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sqlite3
@@ -20,7 +21,7 @@ from tests import cheap_kdf
 
 from tarry.base.errors import Conflict, InvalidInput, LockedError, Step, StoreError
 from tarry.declare import people
-from tarry.store import Store, crypto, encryption, migrations, unlock
+from tarry.store import Store, backup, connection, crypto, encryption, migrations, unlock
 from tarry.store.connection import as_store_error, connect
 
 FLOOR = crypto.KdfParams()
@@ -106,6 +107,28 @@ def test_wrong_passphrase_is_refused() -> None:
         crypto.unwrap(header, crypto.PASSPHRASE, b"not the passphrase")
 
 
+def test_each_wrap_has_a_fresh_16_byte_salt_and_12_byte_nonce() -> None:
+    header, data_key = _header()
+    again = crypto.rewrap(header, data_key, crypto.PASSPHRASE, crypto.passphrase_bytes(PASS))
+    first, second = header.wraps[crypto.PASSPHRASE], again.wraps[crypto.PASSPHRASE]
+    assert (len(first.salt), len(first.nonce), len(first.wrapped)) == (16, 12, 32 + 16)
+    assert first.salt != second.salt and first.nonce != second.nonce
+
+
+def test_a_missing_wrap_or_a_wrong_sized_key_says_what_is_wrong() -> None:
+    header, _ = _header()
+    with pytest.raises(LockedError) as caught:
+        crypto.unwrap(header, crypto.RECOVERY, bytes(32))
+    assert caught.value.message == "This store has no recovery key."
+    assert caught.value.hint == "Use your passphrase instead."
+    secret = crypto.passphrase_bytes(PASS)
+    short = crypto.rewrap(crypto.Header("test-store"), bytes(16), crypto.PASSPHRASE, secret)
+    with pytest.raises(StoreError) as wrong:
+        crypto.unwrap(short, crypto.PASSPHRASE, secret)
+    assert wrong.value.message == "The key header holds a key of the wrong size."
+    assert wrong.value.hint == crypto.BAD_HEADER_HINT and wrong.value.step is Step.RESTORE
+
+
 def test_changed_parameters_do_not_unlock() -> None:
     header, _ = _header()
     document = json.loads(crypto.to_json(header))
@@ -179,6 +202,85 @@ def test_hostile_parameters_are_rejected_before_deriving(change: dict[str, objec
     document["wraps"]["passphrase"]["kdf"].update(change)
     with pytest.raises(StoreError, match="key header"):
         crypto.from_json(json.dumps(document).encode())
+
+
+def test_the_accepted_parameters_are_bounded_exactly() -> None:
+    """From a header: 1-64 lanes, 8 KiB per lane up to 4 GiB, 1-64 passes, whole numbers."""
+
+    def read(**change: object) -> crypto.KdfParams:
+        return crypto.KdfParams.from_dict({**FLOOR.to_dict(), **change})
+
+    assert read() == FLOOR
+    edges = [
+        {"parallelism": 1, "memory_kib": 8, "iterations": 1},
+        {"parallelism": 64, "memory_kib": 512, "iterations": 64},
+        {"memory_kib": 4 * 1024 * 1024},
+    ]
+    for edge in edges:
+        assert read(**edge) == crypto.KdfParams(**{**FLOOR.__dict__, **edge})
+    beyond = [
+        {"parallelism": 0},
+        {"parallelism": 65, "memory_kib": 65 * 8},
+        {"parallelism": 4, "memory_kib": 31},
+        {"memory_kib": 4 * 1024 * 1024 + 1},
+        {"iterations": 0},
+        {"iterations": 65},
+        {"name": "argon2i"},
+    ]
+    for change in beyond:
+        with pytest.raises(ValueError, match=r"^unsupported key derivation parameters"):
+            read(**change)
+    with pytest.raises(ValueError, match=r"^unsupported key derivation parameters"):
+        crypto.KdfParams.from_dict({k: v for k, v in FLOOR.to_dict().items() if k != "name"})
+    for number in ("iterations", "memory_kib", "parallelism"):
+        for odd in (True, 3.0, "3"):
+            with pytest.raises(ValueError, match=r"^key derivation parameters must be whole"):
+                read(**{number: odd})
+
+
+def test_key_header_refusals_say_what_is_wrong(tmp_path: Path) -> None:
+    header, _ = _header()
+    good = json.loads(crypto.to_json(header))
+    wrap = good["wraps"]["passphrase"]
+
+    def refusal(document: object) -> str:
+        with pytest.raises(StoreError) as caught:
+            crypto.from_json(json.dumps(document).encode())
+        assert caught.value.hint == crypto.BAD_HEADER_HINT and caught.value.step is Step.RESTORE
+        return caught.value.message
+
+    assert refusal({**good, "format": "other"}) == (
+        "Cannot read the key header: not a tarry key header."
+    )
+    assert refusal({**good, "version": 2}) == (
+        "Cannot read the key header: key header version 2 is not supported."
+    )
+    for salt, nonce in ((bytes(15), bytes(12)), (bytes(16), bytes(11)), (bytes(16), bytes(13))):
+        short = {**wrap, "salt": base64.b64encode(salt).decode(),
+                 "nonce": base64.b64encode(nonce).decode()}  # fmt: skip
+        assert refusal({**good, "wraps": {"passphrase": short}}) == (
+            "Cannot read the key header: salt or nonce of the wrong size."
+        )
+    longer = {**wrap, "salt": base64.b64encode(bytes(32)).decode()}  # a longer salt is fine
+    assert crypto.from_json(json.dumps({**good, "wraps": {"passphrase": longer}}).encode())
+    nested = b'{"format": "tarry-key", "version": 1, "wraps": ' + b"[" * 100_000
+    with pytest.raises(StoreError) as caught:
+        crypto.from_json(nested + b"]" * 100_000 + b"}")
+    assert caught.value.message == "Cannot read the key header: it is nested too deeply."
+    assert caught.value.hint == crypto.BAD_HEADER_HINT and caught.value.step is Step.RESTORE
+    unmarked = {k: v for k, v in good.items() if k != "keyring"}  # older headers: no opt-in
+    assert crypto.from_json(json.dumps(unmarked).encode()).keyring is False
+    marked = crypto.from_json(json.dumps({**good, "keyring": True}).encode())
+    assert marked.keyring is True and marked.store_id == "test-store"
+    path = tmp_path / crypto.HEADER_NAME
+    path.write_bytes(b" " * crypto.MAX_HEADER)  # the largest read: then it is not JSON
+    with pytest.raises(StoreError, match=r"^Cannot read the key header: Expecting value"):
+        crypto.read(path)
+    path.write_bytes(b" " * (crypto.MAX_HEADER + 1))
+    with pytest.raises(StoreError) as big:
+        crypto.read(path)
+    assert big.value.message == f"Cannot read the key header {path}: it is over 64 KiB."
+    assert big.value.hint == crypto.BAD_HEADER_HINT and big.value.step is Step.RESTORE
 
 
 @pytest.mark.parametrize("raw", [b"", b"{", b"[]", b'{"format": "tarry-key", "version": 9}'])
@@ -272,6 +374,65 @@ def test_unlock_from_a_file_drops_the_final_newline(locked: Path, tmp_path: Path
     assert len(key) == 32
 
 
+def test_a_passphrase_file_loses_one_line_ending_only(tmp_path: Path) -> None:
+    file = tmp_path / "pass.txt"
+    for written, read in [("pw\n", "pw"), ("pw\r\n", "pw"), ("pw\r", "pw"), ("pw", "pw"),
+                          ("pw\n\n", "pw\n"), ("pw\n\r", "pw\n"), (" pw ", " pw ")]:  # fmt: skip
+        file.write_bytes(written.encode())
+        assert unlock.read_passphrase_file(file) == read, written
+
+
+def test_an_unreadable_passphrase_file_says_so(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.txt"
+    with pytest.raises(InvalidInput) as caught:
+        unlock.read_passphrase_file(missing)
+    assert (
+        caught.value.message
+        == f"Cannot read the passphrase file {missing}: No such file or directory."
+    )
+    assert caught.value.field == "passphrase_file"
+    assert caught.value.expected == "the path of a file holding the passphrase"
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"\xff\xfe passphrase")
+    with pytest.raises(InvalidInput) as caught:
+        unlock.read_passphrase_file(binary)
+    assert caught.value.message == f"The passphrase file {binary} is not UTF-8 text."
+
+
+def test_each_wrong_passphrase_names_where_it_came_from(
+    locked: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    where = locked.parent
+    file = tmp_path / "pass.txt"
+    file.write_text("a wrong passphrase\n")
+    monkeypatch.setenv("TARRY_PASSPHRASE", PASS)  # the file comes first
+    ways = [
+        ({"passphrase": "a wrong one"}, "the passphrase given"),
+        ({"unlocker": unlock.Unlocker(passphrase_file=file)}, f"the file {file}"),
+    ]
+    for given, source in ways:
+        with pytest.raises(LockedError) as caught:
+            unlock.data_key(locked, **given)  # type: ignore[arg-type]
+        assert caught.value.message == f"Wrong passphrase for the store in {where} (from {source})."
+        assert caught.value.hint == unlock.WRONG_HINT
+        assert caught.value.step is Step.CHANGE_PASSPHRASE
+    file.write_text(PASS + "\n")
+    monkeypatch.setenv("TARRY_PASSPHRASE", "a wrong passphrase")
+    assert len(unlock.data_key(locked, unlocker=unlock.Unlocker(passphrase_file=file))) == 32
+
+
+def test_an_empty_environment_passphrase_counts_as_none(
+    locked: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TARRY_PASSPHRASE", "")
+    with pytest.raises(LockedError) as caught:
+        unlock.data_key(locked)
+    assert caught.value.message == (
+        f"The store in {locked.parent} is encrypted; it needs its passphrase."
+    )
+    assert caught.value.hint == unlock.MISSING_HINT and caught.value.field == "passphrase_file"
+
+
 def test_unlock_from_the_environment(locked: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TARRY_PASSPHRASE", PASS)
     assert len(unlock.data_key(locked)) == 32
@@ -292,6 +453,28 @@ def test_prompt_gets_three_tries(locked: Path) -> None:
     assert len(asked) == 3
     with pytest.raises(LockedError, match="3 tries"):
         unlock.data_key(locked, unlocker=unlock.Unlocker(prompt=lambda _: "always wrong"))
+
+
+def test_the_prompt_names_the_store_and_the_tries(locked: Path) -> None:
+    asked: list[str] = []
+
+    def wrong(text: str) -> str:
+        asked.append(text)
+        return "always wrong"
+
+    for attempts in (1, 2):
+        asked.clear()
+        with pytest.raises(LockedError) as caught:
+            unlock.data_key(locked, unlocker=unlock.Unlocker(prompt=wrong, attempts=attempts))
+        assert asked == [f"Passphrase for {locked.parent}"] * attempts
+        assert caught.value.message == (
+            f"Wrong passphrase for the store in {locked.parent} ({attempts} tries)."
+        )
+        assert caught.value.hint == unlock.WRONG_HINT
+        assert caught.value.step is Step.CHANGE_PASSPHRASE
+    answers = iter(["typo", PASS])
+    unlocker = unlock.Unlocker(prompt=lambda _: next(answers), attempts=2)
+    assert len(unlock.data_key(locked, unlocker=unlocker)) == 32
 
 
 def test_no_passphrase_anywhere_is_a_clear_locked_error(locked: Path) -> None:
@@ -341,6 +524,24 @@ def test_keyring_cache_is_opt_in(home: Path, locked: Path) -> None:
         keyring.set_keyring(previous)
 
 
+def test_a_stale_cached_passphrase_is_forgotten_and_asked_for(home: Path, locked: Path) -> None:
+    """After the passphrase changed elsewhere, the cached one fails: it is dropped, and the
+    person is asked (once, and the right answer unlocks)."""
+    ring = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(ring)
+    try:
+        encryption.set_keyring(home, PASS, enabled=True)
+        store_id = crypto.read(locked).store_id
+        ring.items[(unlock.KEYRING_SERVICE, store_id)] = "the old passphrase"
+        asked: list[str] = []
+        prompt = unlock.Unlocker(prompt=lambda text: asked.append(text) or PASS)
+        assert len(unlock.data_key(locked, unlocker=prompt)) == 32
+        assert len(asked) == 1 and ring.items == {}
+    finally:
+        keyring.set_keyring(previous)
+
+
 class BrokenKeyring(MemoryKeyring):
     """A keyring that refuses everything, as a locked or missing OS keyring does."""
 
@@ -362,7 +563,10 @@ def test_a_refusing_keyring_is_a_clear_error_or_nothing(home: Path, locked: Path
         with pytest.raises(InvalidInput) as caught:
             unlock.remember(header, PASS)
         assert caught.value.message == "The OS keyring refused to store the passphrase: locked."
-        assert caught.value.hint is not None and "TARRY_PASSPHRASE" in caught.value.hint
+        assert caught.value.hint == (
+            "Without a keyring, set TARRY_PASSPHRASE, give a file holding it, or type it."
+        )
+        assert caught.value.field == "passphrase_file"
         assert unlock.remembered(header) is None  # reading: as if nothing were cached
         unlock.forget(header)  # forgetting: nothing to do
         with pytest.raises(InvalidInput, match="refused to store"):
@@ -427,6 +631,108 @@ def test_encrypt_converts_a_plain_store_and_deletes_the_plaintext(home: Path) ->
     with pytest.raises(LockedError):
         Store.open(home, passphrase=PASS)
     Store.open(home, passphrase="set with the recovery key").close()
+
+
+def test_create_refuses_a_home_holding_either_file(home: Path) -> None:
+    """A store file or a key header alone is a store: neither is overwritten."""
+    for kept in ("tarry.db", "tarry.key"):
+        home.mkdir(exist_ok=True)
+        (home / kept).write_bytes(b"kept")
+        with pytest.raises(Conflict) as caught:
+            encryption.create(home, PASS)
+        assert caught.value.message == f"There is already a store in {home}."
+        assert caught.value.hint == (
+            "To start over, choose another home; a plain store can be encrypted in place."
+        )
+        assert caught.value.step is Step.ENCRYPT
+        assert sorted(p.name for p in home.iterdir()) == [kept]
+        assert (home / kept).read_bytes() == b"kept"
+        (home / kept).unlink()
+
+
+def test_a_new_store_gets_a_random_id_and_both_wraps(home: Path, tmp_path: Path) -> None:
+    recovery = encryption.create(home, PASS)
+    header = crypto.read(home / "tarry.key")
+    assert sorted(header.wraps) == [crypto.PASSPHRASE, crypto.RECOVERY] and not header.keyring
+    assert len(header.store_id) == 36 and header.store_id.count("-") == 4
+    key = crypto.unwrap(header, crypto.PASSPHRASE, crypto.passphrase_bytes(PASS))
+    assert crypto.unwrap(header, crypto.RECOVERY, crypto.recovery_bytes(recovery)) == key
+    encryption.create(tmp_path / "other", PASS)
+    assert crypto.read(tmp_path / "other" / "tarry.key").store_id != header.store_id
+
+
+def test_an_encrypted_copy_that_differs_is_refused(home: Path, tmp_path: Path) -> None:
+    """What `tarry encrypt` checks before swapping: the copy opens, is intact and holds the
+    same rows (a copy with other rows is refused)."""
+    encryption.create(home, PASS)
+    key = unlock.data_key(home / "tarry.key", passphrase=PASS)
+    copy = tmp_path / "copy.db"
+    with Store.open(home, passphrase=PASS) as store:
+        expected = backup.canonical_digest(store.conn)
+        connection.snapshot(store.conn, key, copy)
+    encryption._verify(copy, key, expected)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy")) == ["copy.db"]
+    with pytest.raises(StoreError) as caught:
+        encryption._verify(copy, key, "0" * 64)
+    assert (
+        caught.value.message == "The encrypted copy did not match the store; nothing was changed."
+    )
+    assert caught.value.hint == "Encrypt it again; if it fails again, report it with the details."
+    assert caught.value.step is Step.ENCRYPT
+
+
+def test_plain_backups_lists_only_unencrypted_ones(home: Path) -> None:
+    with Store.open(home) as store:
+        plain = backup.backup(store, home / "backups" / "plain.tarry-backup").path
+    (home / "backups" / "junk.tarry-backup").write_bytes(b"not a backup")
+    (home / "backups" / "before-m0001-x.db").write_bytes(b"old copy")
+    encryption.encrypt(home, PASS)
+    with Store.open(home, passphrase=PASS) as store:
+        backup.backup(store, home / "backups" / "secret.tarry-backup")
+    assert encryption.plain_backups(home) == [home / "backups" / "before-m0001-x.db", plain]
+
+
+def test_wrong_secrets_and_plain_stores_change_nothing(home: Path, tmp_path: Path) -> None:
+    recovery = encryption.create(home, PASS)
+    before = (home / "tarry.key").read_bytes()
+    with pytest.raises(LockedError) as caught:
+        encryption.change_passphrase(home, "A" * 52, "a new passphrase", recovery=True)
+    assert caught.value.message == f"Wrong recovery key for the store in {home}."
+    assert caught.value.hint == "Nothing was changed."
+    with pytest.raises(LockedError, match="Wrong passphrase"):
+        encryption.change_passphrase(home, "not the passphrase", "a new passphrase")
+    with pytest.raises(InvalidInput, match="at least 8"):
+        encryption.change_passphrase(home, PASS, "short")
+    with pytest.raises(LockedError, match="Wrong passphrase"):
+        encryption.new_recovery_key(home, "not the passphrase")
+    with pytest.raises(LockedError, match="Wrong passphrase"):
+        encryption.set_keyring(home, "not the passphrase", enabled=True)
+    assert (home / "tarry.key").read_bytes() == before
+    encryption.change_passphrase(home, recovery, "a new passphrase", recovery=True)
+    assert (home / "tarry.key").read_bytes() != before
+    Store.open(home, passphrase="a new passphrase").close()
+    plain = tmp_path / "plain"
+    Store.open(plain).close()
+    for change in (
+        lambda: encryption.change_passphrase(plain, PASS, "a new passphrase"),
+        lambda: encryption.new_recovery_key(plain, PASS),
+        lambda: encryption.set_keyring(plain, PASS, enabled=False),
+    ):
+        with pytest.raises(StoreError) as refused:
+            change()
+        assert refused.value.message == f"The store in {plain} is not encrypted."
+        assert refused.value.step is Step.ENCRYPT
+
+
+def test_a_passphrase_change_keeps_the_store_id_and_the_recovery_wrap(home: Path) -> None:
+    encryption.create(home, PASS)
+    before = crypto.read(home / "tarry.key")
+    encryption.change_passphrase(home, PASS, "a new passphrase")
+    after = crypto.read(home / "tarry.key")
+    assert after.store_id == before.store_id
+    assert after.wraps[crypto.RECOVERY] == before.wraps[crypto.RECOVERY]
+    assert after.wraps[crypto.PASSPHRASE] != before.wraps[crypto.PASSPHRASE]
+    assert after.wraps[crypto.PASSPHRASE].kdf == FLOOR
 
 
 def test_encrypting_twice_is_refused(home: Path) -> None:

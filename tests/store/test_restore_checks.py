@@ -1,0 +1,412 @@
+"""What restore checks, in this process (the trust suite checks the same through `tarry restore`
+processes): the digest's definition, the backup file's members and sizes, the sealed contents,
+and the schema. Each refusal says exactly what is wrong and leaves the store as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from tests.trust.backups import forge, genuine
+
+from tarry.base.errors import Conflict, FormatError, StoreError
+from tarry.declare import people
+from tarry.store import Store, backup, backup_file, encryption, migrations, schema, swap
+
+PASS = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _floor_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TARRY_KDF", "minimum")
+
+
+def _files(home: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(home)): p.read_bytes() for p in home.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def kept(tmp_path: Path) -> Path:
+    """A home holding a plain store that a refused restore must leave byte for byte."""
+    home = tmp_path / "kept"
+    with Store.open(home) as store:
+        people.add(store, "Kept")
+    return home
+
+
+def _refused(src: Path, home: Path, error: type[Exception] = FormatError, **given: str) -> str:
+    before = _files(home)
+    with pytest.raises(error) as caught:
+        backup.restore(src, home, replace=True, **given)  # type: ignore[arg-type]
+    assert _files(home) == before and not (home / swap.STAGING).exists()
+    return str(caught.value.message)  # type: ignore[attr-defined]
+
+
+# --- the digest -----------------------------------------------------------------------
+
+
+def test_the_digest_is_sha256_of_each_tables_rows_as_json_lines(tmp_path: Path) -> None:
+    """Written out from its definition (backups made by older tarry versions carry it, so it
+    must not drift): per table in name order, its name as a JSON line, then each row as a JSON
+    line (non-ASCII kept, blobs as {"blob": hex}) ordered by every column; SQLite's own tables
+    and a full-text index's shadow tables left out, the full-text table itself kept."""
+    conn = sqlite3.connect(tmp_path / "any.db", isolation_level=None)
+    conn.executescript(
+        """
+        CREATE TABLE b (x, y);
+        INSERT INTO b VALUES (2.5, x'00ff'), (1, 'café'), (NULL, 'x'), (1, 'a');
+        CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, z);
+        INSERT INTO a (z) VALUES ('second'), ('first');
+        CREATE VIRTUAL TABLE v USING fts5(t);
+        INSERT INTO v VALUES ('hello');
+        """
+    )
+    expected = hashlib.sha256()
+    tables = {
+        "a": [[1, "second"], [2, "first"]],
+        "b": [[None, "x"], [1, "a"], [1, "café"], [2.5, {"blob": "00ff"}]],
+        "v": [["hello"]],
+    }
+    for table, rows in tables.items():
+        expected.update(f'"{table}"\n'.encode())
+        for row in rows:
+            expected.update(json.dumps(row, ensure_ascii=False).encode() + b"\n")
+    assert backup.canonical_digest(conn) == expected.hexdigest()
+    assert backup.table_counts(conn) == {"a": 2, "b": 4, "v": 1}
+    conn.close()
+
+
+# --- the backup file --------------------------------------------------------------------
+
+
+def _zip(dest: Path, members: dict[str, bytes | str], compress: bool = False) -> Path:
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(dest, "w", method) as out:
+        for name, data in members.items():
+            out.writestr(name, data)
+    return dest
+
+
+def _members(src: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(src) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_a_plain_backup_records_what_it_holds(tmp_path: Path) -> None:
+    src = genuine(tmp_path)
+    manifest = backup.read_manifest(src)
+    db = _members(src)["tarry.db"]
+    assert manifest == {
+        "format": "tarry-backup",
+        "version": 1,
+        "encrypted": False,
+        "schema_version": migrations.available()[-1].number,
+        "files": {"tarry.db": hashlib.sha256(db).hexdigest()},
+        "created_at": "2026-11-19T12:00:00Z",
+        "digest": manifest["digest"],
+        "tables": manifest["tables"],
+    }
+    assert manifest["tables"]["people"] == 2 and manifest["tables"]["moments"] == 1
+    restored = backup.restore(src, tmp_path / "restored")
+    assert restored.to_dict() == {
+        "path": str(src),
+        "encrypted": False,
+        "digest": manifest["digest"],
+        "tables": manifest["tables"],
+        "created_at": "2026-11-19T12:00:00Z",
+        "schema_version": manifest["schema_version"],
+        "encrypted_on_restore": False,
+    }
+
+
+def test_a_file_that_is_not_a_backup_is_named(tmp_path: Path, kept: Path) -> None:
+    hint = "Give a file written by tarry's backup."
+    cases: dict[str, dict[str, bytes | str]] = {
+        "not a tarry backup manifest": {"manifest.json": "[1, 2]"},
+        "not a tarry backup manifest ": {"manifest.json": json.dumps({"format": "other"})},
+    }
+    for expected, members in cases.items():
+        src = _zip(tmp_path / "x.tarry-backup", members)
+        with pytest.raises(FormatError) as caught:
+            backup.restore(src, kept, replace=True)
+        assert caught.value.message == f"{src}: {expected.strip()}"
+        assert caught.value.hint == hint
+    huge = _zip(tmp_path / "huge.tarry-backup", {"manifest.json": " " * (1 << 20) + "{}"})
+    assert _refused(huge, kept).startswith(f"{huge}: not a tarry backup (Expecting value")
+    future = _zip(
+        tmp_path / "v2.tarry-backup",
+        {"manifest.json": json.dumps({"format": "tarry-backup", "version": 2})},
+    )
+    with pytest.raises(FormatError) as caught:
+        backup.restore(future, kept, replace=True)
+    assert caught.value.message == f"{future}: backup format version 2 is not supported"
+    assert caught.value.hint == "Restore it with the tarry version that wrote it."
+
+
+def test_a_manifest_without_a_database_is_refused(tmp_path: Path, kept: Path) -> None:
+    src = genuine(tmp_path)
+    manifest = backup.read_manifest(src)
+    for files in ({}, [], {"tarry.key": "0" * 64}):
+        forged = forge(src, tmp_path / "f.tarry-backup", manifest={**manifest, "files": files})
+        assert _refused(forged, kept) == f"{forged}: the manifest lists no database"
+
+
+def test_schema_versions_up_to_this_tarrys_are_unpacked(tmp_path: Path, kept: Path) -> None:
+    newest = migrations.available()[-1].number
+    src = genuine(tmp_path)
+    forged = forge(src, tmp_path / "f.tarry-backup", manifest={"schema_version": newest + 1})
+    with pytest.raises(FormatError) as caught:
+        backup.restore(forged, kept, replace=True)
+    assert caught.value.message == (
+        f"{forged}: the backup has schema version {newest + 1}, newer than this tarry knows"
+        f" ({newest})"
+    )
+    assert caught.value.hint == schema.NEWER_HINT
+    for claimed in (newest, "99999"):  # what the file says is checked again on its schema
+        forged = forge(src, tmp_path / "g.tarry-backup", manifest={"schema_version": claimed})
+        backup.restore(forged, tmp_path / f"home-{claimed}")
+
+
+def test_members_must_be_stored_and_the_database_whole(tmp_path: Path, kept: Path) -> None:
+    src = genuine(tmp_path)
+    members = _members(src)
+    db, manifest = members["tarry.db"], json.loads(members["manifest.json"])
+    squeezed = forge(src, tmp_path / "c.tarry-backup", compress=True)
+    assert _refused(squeezed, kept) == (
+        f"{squeezed}: tarry.db is compressed or oversized ({len(db)} bytes); tarry writes neither"
+    )
+    for wrong in (db + bytes(4096), db[:-4096], b"x" * len(db)):
+        files = {"tarry.db": hashlib.sha256(wrong).hexdigest()}
+        forged = _zip(
+            tmp_path / "s.tarry-backup",
+            {"tarry.db": wrong, "manifest.json": json.dumps({**manifest, "files": files})},
+        )
+        assert _refused(forged, kept) == (
+            f"{forged}: the database in the backup is not a whole SQLite file of {len(wrong)} bytes"
+        )
+
+
+def test_a_database_of_64_kib_pages_is_whole(tmp_path: Path) -> None:
+    """SQLite writes a page size of 65,536 as 1 in its header."""
+    src = genuine(tmp_path)
+
+    def big_pages(conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA journal_mode = DELETE")  # a WAL database keeps its page size
+        conn.execute("PRAGMA page_size = 65536")
+        conn.execute("VACUUM")
+
+    forged = forge(src, tmp_path / "p.tarry-backup", big_pages)
+    assert _members(forged)["tarry.db"][16:18] == b"\x00\x01"
+    backup.restore(forged, tmp_path / "restored")
+    with Store.open(tmp_path / "restored") as store:
+        assert len(people.all_people(store)) == 2
+
+
+def _encrypted_backup(tmp_path: Path) -> Path:
+    home = tmp_path / "enc-home"
+    encryption.create(home, PASS)
+    with Store.open(home, passphrase=PASS) as store:
+        people.add(store, "Sam", note="likes rain")
+        return backup.backup(store, tmp_path / "enc.tarry-backup").path
+
+
+def test_an_encrypted_backup_is_checked_before_unlocking(tmp_path: Path, kept: Path) -> None:
+    src = _encrypted_backup(tmp_path)
+    members = _members(src)
+    manifest = json.loads(members["manifest.json"])
+    assert manifest["files"]["tarry.key"] == hashlib.sha256(members["tarry.key"]).hexdigest()
+
+    def variant(name: str, **changed: bytes) -> Path:
+        new = {**members, **changed}
+        files = {n: hashlib.sha256(new[n]).hexdigest() for n in ("tarry.db", "tarry.key")}
+        new["manifest.json"] = json.dumps({**manifest, "files": files}).encode()
+        return _zip(tmp_path / name, new)  # type: ignore[arg-type]
+
+    db = members["tarry.db"]
+    for wrong in (db[:-1], b"SQLite format 3\x00" + db[16:]):
+        forged = variant("a.tarry-backup", **{"tarry.db": wrong})
+        assert _refused(forged, kept) == (
+            f"{forged}: the database in the backup is not a whole encrypted SQLite file of"
+            f" {len(wrong)} bytes"
+        )
+    plain_db = _members(genuine(tmp_path))["tarry.db"]
+    forged = variant("b.tarry-backup", **{"tarry.db": plain_db})
+    assert "not a whole encrypted SQLite file" in _refused(forged, kept)
+    header = members["tarry.key"]
+    padded = header.rstrip() + b" " * (backup_file.MAX_HEADER - len(header.rstrip()) + 1)
+    forged = variant("c.tarry-backup", **{"tarry.key": padded})
+    assert _refused(forged, kept) == (
+        f"{forged}: tarry.key is compressed or oversized ({len(padded)} bytes);"
+        " tarry writes neither"
+    )
+    largest = header.rstrip() + b" " * (backup_file.MAX_HEADER - len(header.rstrip()))
+    backup.restore(variant("d.tarry-backup", **{"tarry.key": largest}), tmp_path / "h",
+                   passphrase=PASS)  # fmt: skip
+
+
+def test_sealed_contents_must_belong_to_the_backup(tmp_path: Path, kept: Path) -> None:
+    src = _encrypted_backup(tmp_path)
+    members = _members(src)
+    other = _members(_encrypted_backup(tmp_path / "other"))
+
+    def variant(name: str, sealed: bytes | None, **manifest: object) -> Path:
+        new = {n: d for n, d in members.items() if n != "contents.sealed"}
+        if sealed is not None:
+            new["contents.sealed"] = sealed
+        new["manifest.json"] = json.dumps({**json.loads(members["manifest.json"]), **manifest})
+        return _zip(tmp_path / name, new)  # type: ignore[arg-type]
+
+    wrong_key = variant("a.tarry-backup", other["contents.sealed"])
+    assert _refused(wrong_key, kept, passphrase=PASS) == (
+        f"{wrong_key}: contents.sealed does not belong to this backup's key"
+    )
+    missing = variant("b.tarry-backup", None)
+    assert _refused(missing, kept, passphrase=PASS).startswith(f"{missing}: damaged backup (")
+    key = encryption.unlock.data_key(tmp_path / "enc-home" / "tarry.key", passphrase=PASS)
+    listed = variant("c.tarry-backup", backup_file.seal_contents(key, ["not", "a", "dict"]))  # type: ignore[arg-type]
+    with pytest.raises(FormatError) as caught:
+        backup.restore(listed, kept, replace=True, passphrase=PASS)
+    assert caught.value.message == f"{listed}: contents.sealed is damaged"
+    assert caught.value.hint == "Give a file written by tarry's backup."
+    no_digest = variant("d.tarry-backup", backup_file.seal_contents(key, {"digest": 1}))
+    assert _refused(no_digest, kept, passphrase=PASS) == f"{no_digest}: the backup names no digest"
+    # Encrypted backups of an older tarry kept the digest in the manifest: still restored.
+    with zipfile.ZipFile(src) as archive:
+        sealed = archive.read("contents.sealed")
+    contents = backup_file.open_contents(key, sealed, src)
+    older = variant("e.tarry-backup", None, **contents)
+    restored = backup.restore(older, tmp_path / "older", passphrase=PASS)
+    assert restored.digest == contents["digest"] and restored.encrypted
+    assert restored.created_at == "2026-11-19T12:00:00Z"
+
+
+def test_a_plain_backup_over_an_encrypted_store_is_encrypted(tmp_path: Path) -> None:
+    home = tmp_path / "enc-home"
+    encryption.create(home, PASS)
+    header = (home / "tarry.key").read_bytes()
+    plain = genuine(tmp_path)
+    info = backup.restore(plain, home, replace=True, passphrase=PASS)
+    assert info.encrypted and info.encrypted_on_restore
+    assert info.digest == backup.read_manifest(plain)["digest"]
+    assert (home / "tarry.key").read_bytes() == header
+    assert not (home / "tarry.db").read_bytes().startswith(b"SQLite format 3")
+    with Store.open(home, passphrase=PASS) as store:
+        assert store.encrypted and len(people.all_people(store)) == 2
+    again = backup.restore(plain, tmp_path / "plain-home")
+    assert not again.encrypted and not again.encrypted_on_restore
+
+
+def test_restore_refuses_a_home_with_either_file(tmp_path: Path) -> None:
+    src = genuine(tmp_path)
+    for name in ("tarry.db", "tarry.key"):
+        home = tmp_path / f"home-{name}"
+        home.mkdir()
+        (home / name).write_bytes(b"kept")
+        with pytest.raises(Conflict) as caught:
+            backup.restore(src, home)
+        assert caught.value.message == f"There is already a store in {home}."
+        assert caught.value.hint == (
+            "Restore over it on purpose; the current store is kept in backups/."
+        )
+        assert caught.value.field == "replace"
+        assert _files(home) == {name: b"kept"}
+
+
+# --- the schema -------------------------------------------------------------------------
+
+Change = Callable[[sqlite3.Connection], None]
+REFUSED: dict[str, tuple[Change, str]] = {
+    "extra view": (
+        lambda c: c.execute("CREATE VIEW spy AS SELECT name FROM people"),
+        "the database's schema is not the one tarry writes: it has an unexpected view 'spy'",
+    ),
+    "extra column": (
+        lambda c: c.execute("ALTER TABLE people ADD COLUMN extra TEXT"),
+        "the database's schema is not the one tarry writes: it has a table 'people' unlike the"
+        " one tarry writes",
+    ),
+    "dropped index": (
+        lambda c: c.execute("DROP INDEX moments_at"),
+        "the database's schema is not the one tarry writes: it has no index 'moments_at'",
+    ),
+    "renamed migration": (
+        lambda c: c.execute("UPDATE schema_migrations SET name = 'other' WHERE number = 2"),
+        "the database records migration 2 under another name",
+    ),
+    "no migrations": (
+        lambda c: c.execute("DELETE FROM schema_migrations"),
+        "the database records no tarry schema",
+    ),
+    "text migration number": (
+        lambda c: c.executescript(
+            "DROP TABLE schema_migrations; CREATE TABLE schema_migrations (number, name);"
+            " INSERT INTO schema_migrations VALUES ('1', 'core');"
+        ),
+        "the database records no tarry schema",
+    ),
+    "no ledger": (
+        lambda c: c.execute("DROP TABLE schema_migrations"),
+        "the database is not a tarry store (no such table: schema_migrations)",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_a_changed_schema_is_named(tmp_path: Path, kept: Path, name: str) -> None:
+    change, expected = REFUSED[name]
+    forged = forge(genuine(tmp_path), tmp_path / "forged.tarry-backup", change)
+    with pytest.raises(FormatError) as caught:
+        backup.restore(forged, kept, replace=True)
+    assert caught.value.message == f"{forged}: {expected}"
+    assert caught.value.hint == schema.FOREIGN_HINT
+
+
+def test_a_newer_migration_in_the_file_is_refused(tmp_path: Path, kept: Path) -> None:
+    newest = migrations.available()[-1].number
+    forged = forge(
+        genuine(tmp_path),
+        tmp_path / "forged.tarry-backup",
+        lambda c: c.execute("INSERT INTO schema_migrations VALUES (9999, 'future', 't')"),
+    )
+    with pytest.raises(FormatError) as caught:
+        backup.restore(forged, kept, replace=True)
+    assert caught.value.message == (
+        f"{forged}: the database has schema version 9999, newer than this tarry knows ({newest}):"
+        " it was written by a newer tarry"
+    )
+    assert caught.value.hint == schema.NEWER_HINT
+
+
+def test_the_schema_compared_is_the_one_for_the_recorded_migrations() -> None:
+    numbers = [m.number for m in migrations.available()]
+    first = schema.expected(numbers[:1])
+    assert ("table", "people", "people") in {e[:3] for e in first}
+    assert not any(e[1] == "search_index" for e in first)
+    assert any(e[1] == "search_index" for e in schema.expected(numbers))
+    conn = sqlite3.connect(":memory:")
+    conn.execute(migrations.LEDGER)
+    with pytest.raises(FormatError):
+        schema.check(conn, "somewhere")
+
+
+def test_a_backup_copy_that_does_not_verify_writes_nothing(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "home") as store:
+        people.add(store, "Sam")
+        copy = tmp_path / "copy.db"
+        from tarry.store.connection import snapshot
+
+        snapshot(store.conn, None, copy)
+        backup._check_copy(copy, None, backup.canonical_digest(store.conn))
+    with pytest.raises(StoreError) as caught:
+        backup._check_copy(copy, None, "0" * 64)
+    assert caught.value.message == (
+        f"The backup copy of the store did not verify; nothing was written to {tmp_path}."
+    )
+    assert caught.value.hint == (
+        "Make the backup again; if it fails again, the store may be damaged."
+    )
