@@ -7,6 +7,7 @@ import json
 import os
 import sqlite3
 import stat
+import tracemalloc
 import unicodedata
 from pathlib import Path
 
@@ -21,7 +22,16 @@ from tests import cheap_kdf
 
 from tarry.base.errors import Conflict, InvalidInput, LockedError, Step, StoreError
 from tarry.declare import people
-from tarry.store import Store, backup, connection, crypto, encryption, migrations, unlock
+from tarry.store import (
+    Store,
+    backup,
+    connection,
+    crypto,
+    encryption,
+    migrations,
+    swap,
+    unlock,
+)
 from tarry.store.connection import as_store_error, connect
 
 FLOOR = crypto.KdfParams()
@@ -86,6 +96,31 @@ def test_mutation_runs_cheap_argon2id_still_depends_on_every_parameter() -> None
             cheap_kdf.hash_secret_raw(**{**asked, name: None})  # type: ignore[arg-type]
 
 
+def test_tuning_doubles_memory_to_1_gib_then_adds_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """tune's steps, against Argon2id at a token cost that takes 20 ms per floor's worth of
+    cost (tests/cheap_kdf.py; tuning real Argon2id up to 1 GiB is too slow for a test): 20, 40,
+    80, 160, 320 ms up to 1 GiB, then 427 ms at 4 passes, the first at least 370 ms."""
+    monkeypatch.delenv("TARRY_KDF")
+    monkeypatch.setattr(crypto, "hash_secret_raw", cheap_kdf.hash_secret_raw)
+    monkeypatch.setattr(cheap_kdf, "SECONDS_PER_FLOOR", 0.02)
+    assert crypto.tune(target_s=0.37) == crypto.KdfParams(memory_kib=1 << 20, iterations=4)
+
+
+def test_an_oversized_header_is_not_read_whole(tmp_path: Path) -> None:
+    """At most 64 KiB and a byte are read, whatever the file's size (here 32 MiB)."""
+    path = tmp_path / crypto.HEADER_NAME
+    with path.open("wb") as fp:
+        fp.truncate(32 << 20)
+    tracemalloc.start()
+    try:
+        with pytest.raises(StoreError, match="it is over 64 KiB"):
+            crypto.read(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20, peak
+
+
 def test_header_round_trips_and_stores_its_parameters() -> None:
     header, data_key = _header()
     document = json.loads(crypto.to_json(header))
@@ -99,6 +134,23 @@ def test_header_round_trips_and_stores_its_parameters() -> None:
     }
     again = crypto.from_json(crypto.to_json(header))
     assert crypto.unwrap(again, crypto.PASSPHRASE, crypto.passphrase_bytes(PASS)) == data_key
+    wrap = header.wraps[crypto.PASSPHRASE]
+    assert document == {
+        "format": "tarry-key",
+        "version": 1,
+        "cipher": "sqlcipher4 raw key; wraps aes-256-gcm",
+        "store_id": "test-store",
+        "keyring": False,
+        "wraps": {
+            "passphrase": {
+                "kdf": document["wraps"]["passphrase"]["kdf"],
+                "salt": base64.b64encode(wrap.salt).decode(),
+                "nonce": base64.b64encode(wrap.nonce).decode(),
+                "wrapped_key": base64.b64encode(wrap.wrapped).decode(),
+            }
+        },
+    }
+    assert crypto.to_json(header) == (json.dumps(document, indent=2) + "\n").encode()
 
 
 def test_wrong_passphrase_is_refused() -> None:
@@ -317,6 +369,14 @@ def test_a_recovery_key_short_of_characters_is_called_incomplete(tmp_path: Path)
             crypto.recovery_bytes(text[:-cut] if cut > 0 else text + "A")
     with pytest.raises(LockedError, match=r"^That is not a recovery key \(letters A-Z and digits"):
         crypto.recovery_bytes("1111-0000")
+    every_letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" + "A" * 19  # 51, all 32 letters used
+    for short in (every_letter, "", " - - "):
+        with pytest.raises(LockedError) as caught:
+            crypto.recovery_bytes(short)
+        assert (
+            caught.value.message
+            == "That recovery key is incomplete: it has 13 groups of 4 characters."
+        )
     missing = tmp_path / "nowhere" / crypto.HEADER_NAME
     with pytest.raises(StoreError) as caught:
         crypto.read(missing)
@@ -342,6 +402,19 @@ def test_header_is_written_atomically_and_privately(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == [crypto.HEADER_NAME]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert crypto.read(path) == header
+
+
+def test_a_header_write_cut_short_is_dropped_on_the_next_open(home: Path) -> None:
+    """The unfinished copy (which may hold an old passphrase's wrap) has the name opening
+    removes. Cut short here by a directory in the header's place, which no rename replaces."""
+    header, _ = _header()
+    (home / crypto.HEADER_NAME / "in-the-way").mkdir(parents=True)
+    with pytest.raises(OSError):
+        crypto.write(home / crypto.HEADER_NAME, header)
+    partial = home / (crypto.HEADER_NAME + ".partial")
+    assert crypto.read(partial) == header and stat.S_IMODE(partial.stat().st_mode) == 0o600
+    swap.finish(home)
+    assert sorted(p.name for p in home.iterdir()) == [crypto.HEADER_NAME]
 
 
 def test_eight_characters_are_enough() -> None:
@@ -722,6 +795,28 @@ def test_wrong_secrets_and_plain_stores_change_nothing(home: Path, tmp_path: Pat
             change()
         assert refused.value.message == f"The store in {plain} is not encrypted."
         assert refused.value.step is Step.ENCRYPT
+
+
+def test_the_cost_given_is_the_cost_used(home: Path, tmp_path: Path) -> None:
+    """Each command that wraps the data key uses the parameters it is given (else tuning's)."""
+    small = crypto.KdfParams(memory_kib=256, iterations=1, parallelism=2)
+    other = crypto.KdfParams(memory_kib=512, iterations=2, parallelism=1)
+    recovery = encryption.create(home, PASS, kdf=small)
+    header = crypto.read(home / "tarry.key")
+    assert {w.kdf for w in header.wraps.values()} == {small}
+    encryption.change_passphrase(home, PASS, "a new passphrase", kdf=other)
+    header = crypto.read(home / "tarry.key")
+    assert (header.wraps["passphrase"].kdf, header.wraps["recovery"].kdf) == (other, small)
+    encryption.change_passphrase(home, recovery, PASS, recovery=True, kdf=small)
+    encryption.new_recovery_key(home, PASS, kdf=other)
+    header = crypto.read(home / "tarry.key")
+    assert (header.wraps["passphrase"].kdf, header.wraps["recovery"].kdf) == (small, other)
+    plain = tmp_path / "plain"
+    Store.open(plain).close()
+    encryption.encrypt(plain, PASS, kdf=other)
+    assert {w.kdf for w in crypto.read(plain / "tarry.key").wraps.values()} == {other}
+    encryption.new_recovery_key(plain, PASS)  # no cost given: tuning's (the floor, here)
+    assert crypto.read(plain / "tarry.key").wraps["recovery"].kdf == FLOOR
 
 
 def test_a_passphrase_change_keeps_the_store_id_and_the_recovery_wrap(home: Path) -> None:
