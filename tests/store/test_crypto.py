@@ -830,6 +830,13 @@ def test_a_passphrase_change_keeps_the_store_id_and_the_recovery_wrap(home: Path
     assert after.wraps[crypto.PASSPHRASE].kdf == FLOOR
 
 
+def test_encrypting_where_there_is_no_store_creates_none(home: Path) -> None:
+    with pytest.raises(StoreError) as caught:
+        encryption.encrypt(home, PASS)
+    assert caught.value.message == f"No tarry store in {home}." and caught.value.step is Step.INIT
+    assert not home.exists() or not any(home.iterdir())
+
+
 def test_encrypting_twice_is_refused(home: Path) -> None:
     encryption.create(home, PASS)
     with pytest.raises(Conflict, match="already encrypted"):

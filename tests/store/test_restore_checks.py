@@ -12,11 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from tests.trust.backups import forge, genuine
 
-from tarry.base.errors import Conflict, FormatError, StoreError
+from tarry.base.errors import Conflict, FormatError, LockedError, StoreError
 from tarry.declare import people
-from tarry.store import Store, backup, backup_file, encryption, migrations, schema, swap
+from tarry.store import Store, backup, backup_file, encryption, migrations, schema, swap, unlock
 
 PASS = "correct horse battery"
 
@@ -249,6 +253,24 @@ def test_an_encrypted_backup_is_checked_before_unlocking(tmp_path: Path, kept: P
                    passphrase=PASS)  # fmt: skip
 
 
+def test_sealed_contents_are_aes_gcm_under_a_key_derived_for_them(tmp_path: Path) -> None:
+    """Written out from the format: a 12-byte nonce, then AES-256-GCM of the contents' JSON
+    under HKDF-SHA256(data key, no salt, info "tarry-backup contents v1"), with the same info
+    as associated data. The data key itself never seals them."""
+    src = _encrypted_backup(tmp_path)
+    key = unlock.data_key(tmp_path / "enc-home" / "tarry.key", passphrase=PASS)
+    sealed = _members(src)["contents.sealed"]
+    info = b"tarry-backup contents v1"
+    derived = HKDF(algorithm=SHA256(), length=32, salt=None, info=info).derive(key)
+    contents = json.loads(AESGCM(derived).decrypt(sealed[:12], sealed[12:], info))
+    assert sorted(contents) == ["created_at", "digest", "tables"]
+    assert contents["tables"]["people"] == 1 and contents["created_at"] == "2026-11-19T12:00:00Z"
+    with pytest.raises(InvalidTag):
+        AESGCM(key).decrypt(sealed[:12], sealed[12:], info)
+    again = backup_file.seal_contents(key, contents)
+    assert again[:12] != sealed[:12] and backup_file.open_contents(key, again, src) == contents
+
+
 def test_sealed_contents_must_belong_to_the_backup(tmp_path: Path, kept: Path) -> None:
     src = _encrypted_backup(tmp_path)
     members = _members(src)
@@ -299,6 +321,23 @@ def test_a_plain_backup_over_an_encrypted_store_is_encrypted(tmp_path: Path) -> 
         assert store.encrypted and len(people.all_people(store)) == 2
     again = backup.restore(plain, tmp_path / "plain-home")
     assert not again.encrypted and not again.encrypted_on_restore
+
+
+def test_the_store_being_replaced_is_unlocked_the_usual_way(tmp_path: Path) -> None:
+    """Restoring a plain backup over an encrypted store asks for its passphrase as any command
+    does (here by a prompt); a wrong one changes nothing."""
+    home = tmp_path / "enc-home"
+    encryption.create(home, PASS)
+    plain = genuine(tmp_path)
+    wrong = unlock.Unlocker(prompt=lambda _: "not the passphrase", attempts=1)
+    before = _files(home)
+    with pytest.raises(LockedError, match="Wrong passphrase"):
+        backup.restore(plain, home, replace=True, unlocker=wrong)
+    assert _files(home) == before and not (home / swap.STAGING).exists()
+    asked: list[str] = []
+    prompt = unlock.Unlocker(prompt=lambda text: asked.append(text) or PASS)
+    assert backup.restore(plain, home, replace=True, unlocker=prompt).encrypted_on_restore
+    assert asked == [f"Passphrase for {home}"]
 
 
 def test_restore_refuses_a_home_with_either_file(tmp_path: Path) -> None:
