@@ -364,6 +364,10 @@ REFUSED: dict[str, tuple[Change, str]] = {
         lambda c: c.execute("CREATE VIEW spy AS SELECT name FROM people"),
         "the database's schema is not the one tarry writes: it has an unexpected view 'spy'",
     ),
+    "extra index": (
+        lambda c: c.execute("CREATE INDEX extra ON people (note)"),
+        "the database's schema is not the one tarry writes: it has an unexpected index 'extra'",
+    ),
     "extra column": (
         lambda c: c.execute("ALTER TABLE people ADD COLUMN extra TEXT"),
         "the database's schema is not the one tarry writes: it has a table 'people' unlike the"
@@ -449,3 +453,22 @@ def test_a_backup_copy_that_does_not_verify_writes_nothing(tmp_path: Path) -> No
     assert caught.value.hint == (
         "Make the backup again; if it fails again, the store may be damaged."
     )
+
+
+def test_a_restored_store_that_differs_from_its_backup_is_reported(tmp_path: Path) -> None:
+    """The last check, on the store as opened after the swap (the staged copy was checked
+    already, so this guards what opening does): other rows at the same schema version are an
+    error naming both; at another version (migrated on opening) they are expected."""
+    src = genuine(tmp_path)
+    home = tmp_path / "home"
+    info = backup.restore(src, home)
+    contents = {"digest": "0" * 64, "schema_version": info.schema_version, "created_at": "t"}
+    with pytest.raises(StoreError) as caught:
+        backup._verified(src, home, contents, None)
+    assert caught.value.message == f"The restored store in {home} does not match {src}."
+    assert caught.value.hint == (
+        "The previous store is in backups/replaced-*; move it back and report this."
+    )
+    older = {**contents, "schema_version": info.schema_version - 1}
+    again = backup._verified(src, home, older, None)
+    assert again.digest == info.digest and again.created_at == "t" and not again.encrypted
