@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import tracemalloc
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -288,7 +289,10 @@ def test_sealed_contents_must_belong_to_the_backup(tmp_path: Path, kept: Path) -
         f"{wrong_key}: contents.sealed does not belong to this backup's key"
     )
     missing = variant("b.tarry-backup", None)
-    assert _refused(missing, kept, passphrase=PASS).startswith(f"{missing}: damaged backup (")
+    with pytest.raises(FormatError) as damaged:
+        backup.restore(missing, kept, replace=True, passphrase=PASS)
+    assert damaged.value.message.startswith(f"{missing}: damaged backup (")
+    assert damaged.value.hint == "Give a file written by tarry's backup."
     key = encryption.unlock.data_key(tmp_path / "enc-home" / "tarry.key", passphrase=PASS)
     listed = variant("c.tarry-backup", backup_file.seal_contents(key, ["not", "a", "dict"]))  # type: ignore[arg-type]
     with pytest.raises(FormatError) as caught:
@@ -472,3 +476,29 @@ def test_a_restored_store_that_differs_from_its_backup_is_reported(tmp_path: Pat
     older = {**contents, "schema_version": info.schema_version - 1}
     again = backup._verified(src, home, older, None)
     assert again.digest == info.digest and again.created_at == "t" and not again.encrypted
+
+
+def _peak_bytes(call: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        with pytest.raises(FormatError):
+            call()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_huge_manifest_or_sealed_member_is_read_only_to_its_bound(tmp_path: Path) -> None:
+    """The manifest and the sealed contents are read up to 1 MiB, whatever their size (here
+    8 MiB): Python's allocations peak at 2 to 3 times the 1 MiB read (the reader's buffer, the
+    copy, the text or the nonce-less slice), half what a 2 MiB bound gives."""
+    src = _encrypted_backup(tmp_path)
+    members = _members(src)
+    manifest = json.loads(members["manifest.json"])
+    key = unlock.data_key(tmp_path / "enc-home" / "tarry.key", passphrase=PASS)
+    big = _zip(tmp_path / "big.tarry-backup", {**members, "contents.sealed": bytes(8 << 20)})
+    peak = _peak_bytes(lambda: backup_file.contents(big, manifest, key))
+    assert peak < 9 << 19, peak  # 3.0 MiB; 6.0 with a 2 MiB bound
+    huge = _zip(tmp_path / "huge.tarry-backup", {"manifest.json": b" " * (8 << 20)})
+    peak = _peak_bytes(lambda: backup_file.read_manifest(huge))
+    assert peak < 3 << 20, peak  # 2.0 MiB; 4.0 with a 2 MiB bound
