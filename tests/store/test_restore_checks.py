@@ -300,7 +300,10 @@ def test_sealed_contents_must_belong_to_the_backup(tmp_path: Path, kept: Path) -
     assert caught.value.message == f"{listed}: contents.sealed is damaged"
     assert caught.value.hint == "Give a file written by tarry's backup."
     no_digest = variant("d.tarry-backup", backup_file.seal_contents(key, {"digest": 1}))
-    assert _refused(no_digest, kept, passphrase=PASS) == f"{no_digest}: the backup names no digest"
+    with pytest.raises(FormatError) as caught:
+        backup.restore(no_digest, kept, replace=True, passphrase=PASS)
+    assert caught.value.message == f"{no_digest}: the backup names no digest"
+    assert caught.value.hint == "Give a file written by tarry's backup."
     # Encrypted backups of an older tarry kept the digest in the manifest: still restored.
     with zipfile.ZipFile(src) as archive:
         sealed = archive.read("contents.sealed")
@@ -502,3 +505,12 @@ def test_a_huge_manifest_or_sealed_member_is_read_only_to_its_bound(tmp_path: Pa
     huge = _zip(tmp_path / "huge.tarry-backup", {"manifest.json": b" " * (8 << 20)})
     peak = _peak_bytes(lambda: backup_file.read_manifest(huge))
     assert peak < 3 << 20, peak  # 2.0 MiB; 4.0 with a 2 MiB bound
+
+
+def test_a_backup_without_a_time_restores_with_none(tmp_path: Path) -> None:
+    src = genuine(tmp_path)
+    members = _members(src)
+    manifest = json.loads(members["manifest.json"])
+    del manifest["created_at"]
+    forged = _zip(tmp_path / "f.tarry-backup", {**members, "manifest.json": json.dumps(manifest)})
+    assert backup.restore(forged, tmp_path / "home").created_at == ""
