@@ -17,11 +17,13 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from tests.disks import small_disk
 from tests.trust.backups import forge, genuine
 
 from tarry.base.errors import Conflict, FormatError, LockedError, StoreError
 from tarry.declare import people
 from tarry.store import Store, backup, backup_file, encryption, migrations, schema, swap, unlock
+from tarry.store.connection import FULL_HINT
 
 PASS = "correct horse battery"
 
@@ -345,6 +347,10 @@ def test_the_store_being_replaced_is_unlocked_the_usual_way(tmp_path: Path) -> N
     prompt = unlock.Unlocker(prompt=lambda text: asked.append(text) or PASS)
     assert backup.restore(plain, home, replace=True, unlocker=prompt).encrypted_on_restore
     assert asked == [f"Passphrase for {home}"]
+    encrypted = _encrypted_backup(tmp_path / "other")
+    asked.clear()
+    assert backup.restore(encrypted, home, replace=True, unlocker=prompt).encrypted
+    assert asked == [f"Passphrase for {home / swap.STAGING}"]
 
 
 def test_restore_refuses_a_home_with_either_file(tmp_path: Path) -> None:
@@ -514,3 +520,41 @@ def test_a_backup_without_a_time_restores_with_none(tmp_path: Path) -> None:
     del manifest["created_at"]
     forged = _zip(tmp_path / "f.tarry-backup", {**members, "manifest.json": json.dumps(manifest)})
     assert backup.restore(forged, tmp_path / "home").created_at == ""
+
+
+def test_a_damaged_member_is_named_and_copied_a_chunk_at_a_time(tmp_path: Path) -> None:
+    """Members are copied in 1 MiB pieces whatever their size (here an 8 MiB database): the
+    copy's allocations peak near 2 MiB; then a checksum that does not fit names the member."""
+    home = tmp_path / "big-home"
+    with Store.open(home) as store:
+        for i in range(8):
+            store.execute(
+                "INSERT INTO entries (at, body) VALUES (?, ?)", (f"t{i}", "x" * (1 << 20))
+            )
+        src = backup.backup(store, tmp_path / "big.tarry-backup").path
+    manifest = backup.read_manifest(src)
+    assert len(_members(src)["tarry.db"]) > 8 << 20
+    folder = tmp_path / "staging"
+    folder.mkdir()
+    tracemalloc.start()
+    try:
+        backup_file.extract(src, folder, manifest)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 << 20, peak
+    wrong = {**manifest, "files": {"tarry.db": "0" * 64}}
+    with pytest.raises(FormatError) as caught:
+        backup_file.extract(src, folder, wrong)
+    assert caught.value.message == f"{src}: tarry.db does not match its checksum"
+
+
+def test_a_restore_too_big_for_the_disk_is_refused_before_copying(tmp_path: Path) -> None:
+    src = genuine(tmp_path)
+    with small_disk(tmp_path, "256k") as disk:
+        home = disk / "home"
+        with pytest.raises(StoreError) as caught:
+            backup.restore(src, home)
+        assert caught.value.message == f"Not enough free disk space to restore {src}."
+        assert caught.value.hint == FULL_HINT
+        assert sorted(p.name for p in home.iterdir()) == []
