@@ -9,6 +9,7 @@ import json
 import sqlite3
 import tracemalloc
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from tests.disks import small_disk
 from tests.trust.backups import forge, genuine
+from tests.trust.test_hostile_backups import _zip as hostile_zip
 
 from tarry.base.errors import Conflict, FormatError, LockedError, StoreError
 from tarry.declare import people
@@ -184,8 +186,25 @@ def test_members_must_be_stored_and_the_database_whole(tmp_path: Path, kept: Pat
     members = _members(src)
     db, manifest = members["tarry.db"], json.loads(members["manifest.json"])
     squeezed = forge(src, tmp_path / "c.tarry-backup", compress=True)
-    assert _refused(squeezed, kept) == (
+    with pytest.raises(FormatError) as caught:
+        backup.restore(squeezed, kept, replace=True)
+    assert caught.value.message == (
         f"{squeezed}: tarry.db is compressed or oversized ({len(db)} bytes); tarry writes neither"
+    )
+    assert caught.value.hint == "Give a file written by tarry's backup."
+    # Stored, but its directory entry claims twice the bytes the member holds.
+    raw_manifest = members["manifest.json"]
+    claims = hostile_zip(
+        [
+            ("tarry.db", db, zlib.crc32(db), 2 * len(db), 0),
+            ("manifest.json", raw_manifest, zlib.crc32(raw_manifest), len(raw_manifest), 0),
+        ]
+    )
+    (tmp_path / "claims.tarry-backup").write_bytes(claims)
+    claimed = tmp_path / "claims.tarry-backup"
+    assert _refused(claimed, kept) == (
+        f"{claimed}: tarry.db is compressed or oversized ({2 * len(db)} bytes);"
+        " tarry writes neither"
     )
     for wrong in (db + bytes(4096), db[:-4096], b"x" * len(db)):
         files = {"tarry.db": hashlib.sha256(wrong).hexdigest()}
@@ -235,7 +254,7 @@ def test_an_encrypted_backup_is_checked_before_unlocking(tmp_path: Path, kept: P
         return _zip(tmp_path / name, new)  # type: ignore[arg-type]
 
     db = members["tarry.db"]
-    for wrong in (db[:-1], b"SQLite format 3\x00" + db[16:]):
+    for wrong in (db[:-1], b"SQLite format 3\x00" + db[16:], b""):
         forged = variant("a.tarry-backup", **{"tarry.db": wrong})
         assert _refused(forged, kept) == (
             f"{forged}: the database in the backup is not a whole encrypted SQLite file of"
