@@ -206,7 +206,8 @@ def test_members_must_be_stored_and_the_database_whole(tmp_path: Path, kept: Pat
         f"{claimed}: tarry.db is compressed or oversized ({2 * len(db)} bytes);"
         " tarry writes neither"
     )
-    for wrong in (db + bytes(4096), db[:-4096], b"x" * len(db)):
+    claims_more = db[:28] + b"\x01" + db[29:]  # a page count 2**24 higher than the file
+    for wrong in (db + bytes(4096), db[:-4096], b"x" * len(db), claims_more):
         files = {"tarry.db": hashlib.sha256(wrong).hexdigest()}
         forged = _zip(
             tmp_path / "s.tarry-backup",
