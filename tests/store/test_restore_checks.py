@@ -213,22 +213,26 @@ def test_members_must_be_stored_and_the_database_whole(tmp_path: Path, kept: Pat
             tmp_path / "s.tarry-backup",
             {"tarry.db": wrong, "manifest.json": json.dumps({**manifest, "files": files})},
         )
-        assert _refused(forged, kept) == (
+        with pytest.raises(FormatError) as caught:
+            backup.restore(forged, kept, replace=True)
+        assert caught.value.message == (
             f"{forged}: the database in the backup is not a whole SQLite file of {len(wrong)} bytes"
         )
+        assert caught.value.hint == "Give a file written by tarry's backup."
 
 
-def test_a_database_of_64_kib_pages_is_whole(tmp_path: Path) -> None:
-    """SQLite writes a page size of 65,536 as 1 in its header."""
+@pytest.mark.parametrize("size", [512, 65536])
+def test_databases_of_the_smallest_and_largest_pages_are_whole(tmp_path: Path, size: int) -> None:
+    """SQLite's page sizes run from 512 to 65,536 bytes (written as 1 in the header)."""
     src = genuine(tmp_path)
 
-    def big_pages(conn: sqlite3.Connection) -> None:
+    def repaged(conn: sqlite3.Connection) -> None:
         conn.execute("PRAGMA journal_mode = DELETE")  # a WAL database keeps its page size
-        conn.execute("PRAGMA page_size = 65536")
+        conn.execute(f"PRAGMA page_size = {size}")
         conn.execute("VACUUM")
 
-    forged = forge(src, tmp_path / "p.tarry-backup", big_pages)
-    assert _members(forged)["tarry.db"][16:18] == b"\x00\x01"
+    forged = forge(src, tmp_path / "p.tarry-backup", repaged)
+    assert _members(forged)["tarry.db"][16:18] == (size % 65536 or 1).to_bytes(2, "big")
     backup.restore(forged, tmp_path / "restored")
     with Store.open(tmp_path / "restored") as store:
         assert len(people.all_people(store)) == 2
