@@ -162,7 +162,17 @@ def test_a_manifest_without_a_database_is_refused(tmp_path: Path, kept: Path) ->
     manifest = backup.read_manifest(src)
     for files in ({}, [], {"tarry.key": "0" * 64}):
         forged = forge(src, tmp_path / "f.tarry-backup", manifest={**manifest, "files": files})
-        assert _refused(forged, kept) == f"{forged}: the manifest lists no database"
+        with pytest.raises(FormatError) as caught:
+            backup.restore(forged, kept, replace=True)
+        assert caught.value.message == f"{forged}: the manifest lists no database"
+        assert caught.value.hint == "Give a file written by tarry's backup."
+    listed = _zip(tmp_path / "listed.tarry-backup", {"manifest.json": json.dumps(manifest)})
+    with pytest.raises(FormatError) as caught:
+        backup.restore(listed, kept, replace=True)
+    assert caught.value.message == (
+        f"{listed}: damaged backup (\"There is no item named 'tarry.db' in the archive\")"
+    )
+    assert caught.value.hint == "Give a file written by tarry's backup."
 
 
 def test_schema_versions_up_to_this_tarrys_are_unpacked(tmp_path: Path, kept: Path) -> None:
