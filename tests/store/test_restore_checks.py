@@ -618,3 +618,13 @@ def test_a_backup_from_an_older_tarry_is_upgraded_on_restore(tmp_path: Path) -> 
     assert info.digest != digest
     with Store.open(tmp_path / "home") as store:
         assert [p.name for p in people.all_people(store)] == ["Sam"]
+
+
+def test_the_replaced_store_is_kept_under_the_time_of_the_restore(
+    tmp_path: Path, kept: Path
+) -> None:
+    backup.restore(genuine(tmp_path), kept, replace=True)
+    aside = kept / "backups" / "replaced-20261119T120000"  # TARRY_NOW, the tests' frozen clock
+    assert sorted(p.name for p in (kept / "backups").iterdir()) == [aside.name]
+    with Store.open(aside) as old:
+        assert [p.name for p in people.all_people(old)] == ["Kept"]
