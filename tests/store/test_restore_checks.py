@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import stat
 import tracemalloc
 import zipfile
 import zlib
@@ -146,7 +147,10 @@ def test_a_file_that_is_not_a_backup_is_named(tmp_path: Path, kept: Path) -> Non
         assert caught.value.message == f"{src}: {expected.strip()}"
         assert caught.value.hint == hint
     huge = _zip(tmp_path / "huge.tarry-backup", {"manifest.json": " " * (1 << 20) + "{}"})
-    assert _refused(huge, kept).startswith(f"{huge}: not a tarry backup (Expecting value")
+    with pytest.raises(FormatError) as caught:
+        backup.restore(huge, kept, replace=True)
+    assert caught.value.message.startswith(f"{huge}: not a tarry backup (Expecting value")
+    assert caught.value.hint == hint
     future = _zip(
         tmp_path / "v2.tarry-backup",
         {"manifest.json": json.dumps({"format": "tarry-backup", "version": 2})},
@@ -628,3 +632,12 @@ def test_the_replaced_store_is_kept_under_the_time_of_the_restore(
     assert sorted(p.name for p in (kept / "backups").iterdir()) == [aside.name]
     with Store.open(aside) as old:
         assert [p.name for p in people.all_people(old)] == ["Kept"]
+
+
+def test_a_backup_goes_into_new_private_folders(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "home") as store:
+        info = backup.backup(store, tmp_path / "a" / "b" / "x.tarry-backup")
+    assert info.path.exists() and sorted(p.name for p in info.path.parent.iterdir()) == [
+        "x.tarry-backup"
+    ]
+    assert stat.S_IMODE((tmp_path / "a" / "b").stat().st_mode) == 0o700
