@@ -641,3 +641,15 @@ def test_a_backup_goes_into_new_private_folders(tmp_path: Path) -> None:
         "x.tarry-backup"
     ]
     assert stat.S_IMODE((tmp_path / "a" / "b").stat().st_mode) == 0o700
+
+
+def test_a_backup_that_fails_before_copying_says_why(tmp_path: Path) -> None:
+    """Here the store is mid-transaction, so the backup's read transaction cannot start: that
+    error is the one raised (not a complaint about the copy it never made), and nothing is
+    left behind."""
+    with Store.open(tmp_path / "home") as store:
+        store.execute("BEGIN")
+        with pytest.raises(sqlite3.OperationalError, match="within a transaction"):
+            backup.backup(store, tmp_path / "out" / "x.tarry-backup")
+        store.execute("ROLLBACK")
+    assert list((tmp_path / "out").iterdir()) == []
