@@ -23,7 +23,7 @@ from tests.disks import small_disk
 from tests.trust.backups import forge, genuine
 from tests.trust.test_hostile_backups import _zip as hostile_zip
 
-from tarry.base.errors import Conflict, FormatError, LockedError, StoreError
+from tarry.base.errors import Conflict, FormatError, LockedError, Step, StoreError
 from tarry.declare import people
 from tarry.store import Store, backup, backup_file, encryption, migrations, schema, swap, unlock
 from tarry.store.connection import FULL_HINT
@@ -122,6 +122,8 @@ def test_a_plain_backup_records_what_it_holds(tmp_path: Path) -> None:
         "tables": manifest["tables"],
     }
     assert manifest["tables"]["people"] == 2 and manifest["tables"]["moments"] == 1
+    text = _members(src)["manifest.json"].decode()
+    assert text == json.dumps(json.loads(text), indent=2)  # readable in any text viewer
     restored = backup.restore(src, tmp_path / "restored")
     assert restored.to_dict() == {
         "path": str(src),
@@ -504,6 +506,7 @@ def test_a_backup_copy_that_does_not_verify_writes_nothing(tmp_path: Path) -> No
     assert caught.value.hint == (
         "Make the backup again; if it fails again, the store may be damaged."
     )
+    assert caught.value.step is Step.BACKUP
 
 
 def test_a_restored_store_that_differs_from_its_backup_is_reported(tmp_path: Path) -> None:
@@ -581,6 +584,13 @@ def test_a_damaged_member_is_named_and_copied_a_chunk_at_a_time(tmp_path: Path) 
     finally:
         tracemalloc.stop()
     assert peak < 3 << 20, peak
+    tracemalloc.start()
+    try:
+        assert backup._sha256(folder / "tarry.db") == manifest["files"]["tarry.db"]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 << 20, peak  # the checksum of a backup being written: in pieces too
     wrong = {**manifest, "files": {"tarry.db": "0" * 64}}
     with pytest.raises(FormatError) as caught:
         backup_file.extract(src, folder, wrong)
