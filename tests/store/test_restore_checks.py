@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import stat
 import tracemalloc
@@ -645,8 +646,13 @@ def test_the_replaced_store_is_kept_under_the_time_of_the_restore(
 
 
 def test_a_backup_goes_into_new_private_folders(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "home") as store:
-        info = backup.backup(store, tmp_path / "a" / "b" / "x.tarry-backup")
+    """Private whatever the umask (the CLI sets 077 for itself; a library caller may not)."""
+    previous = os.umask(0o022)
+    try:
+        with Store.open(tmp_path / "home") as store:
+            info = backup.backup(store, tmp_path / "a" / "b" / "x.tarry-backup")
+    finally:
+        os.umask(previous)
     assert info.path.exists() and sorted(p.name for p in info.path.parent.iterdir()) == [
         "x.tarry-backup"
     ]
