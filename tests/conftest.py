@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from tarry.cli.main import run
-from tarry.store import Store
+from tarry.store import Store, crypto
+from tests import cheap_kdf
 
 FROZEN_NOW = "2026-11-19T12:00:00+00:00"  # a Thursday in ISO week 2026-W47
 
@@ -24,6 +26,15 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("TARRY_NOW", FROZEN_NOW)
     monkeypatch.delenv("TARRY_PASSPHRASE", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_kdf_under_mutation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under mutation runs only (TARRY_TEST_CHEAP_KDF=1, set by `dev.py mutate`): Argon2id at a
+    token cost that still depends on every parameter (tests/cheap_kdf.py). In-process only: a
+    test that hands an encrypted store to a `tarry` process cannot run under it."""
+    if os.environ.get(cheap_kdf.ENV) == "1":
+        monkeypatch.setattr(crypto, "hash_secret_raw", cheap_kdf.hash_secret_raw)
 
 
 @pytest.fixture

@@ -216,3 +216,11 @@ def test_a_quote_below_the_header_with_its_author_alone_on_a_line() -> None:
     assert answer.text == "Yes."
     assert answer.ref is not None and question.ref is not None
     assert answer.ref.reply_to == question.ref.id
+
+
+def test_a_quote_of_empty_lines_quotes_nothing() -> None:
+    """Found by the atheris fuzzer: `>` lines with nothing after them gave an IndexError."""
+    data = b"[2026-12-06 09:00] Robin Vale: Hi  \n[2026-12-06 09:02] Me: >  \n>  \nYes.  \n"
+    first, answer = parse_bytes(signal, data, "chat.md")
+    assert (first.text, answer.text) == ("Hi", "Yes.")
+    assert answer.ref is not None and answer.ref.reply_to == ""

@@ -137,6 +137,8 @@ def _quote(text: str, thread: Thread) -> tuple[str, str]:
         lines.pop(0)
     while quoted and not quoted[-1].strip():
         quoted.pop()
+    if not quoted:  # only empty `>` lines: nothing is quoted
+        return "", "\n".join(lines)
     author, shown = _quoted_author(quoted, thread)
     return thread.quoted(author, shown), "\n".join(lines)
 
