@@ -537,26 +537,25 @@ def _ahead(batches: Iterator[Encoded], lock: threading.Lock) -> Iterator[Iterato
     ready: queue.Queue[Any] = queue.Queue(AHEAD)
     stop = threading.Event()
 
-    def read() -> None:
-        try:
-            for batch in batches:
-                while not stop.is_set():
-                    try:
-                        ready.put(batch, timeout=0.05)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            item: Any = _DONE
-        except BaseException as error:  # handed to the caller, raised there
-            item = error
+    def put(item: Any) -> None:
+        """Hand `item` to the caller, unless it stops first."""
         while not stop.is_set():
             try:
                 ready.put(item, timeout=0.05)
                 return
             except queue.Full:
                 continue
+
+    def read() -> None:
+        try:
+            for batch in batches:
+                put(batch)
+                if stop.is_set():
+                    return
+            item: Any = _DONE
+        except BaseException as error:  # handed to the caller, raised there
+            item = error
+        put(item)
 
     def taken() -> Generator[Encoded, None, None]:
         while (item := ready.get()) is not _DONE:
