@@ -144,7 +144,7 @@ def test_to_dict_is_the_contract() -> None:
     )
 )
 def test_might_ask_is_never_false_where_the_rules_find_a_question(words: list[str]) -> None:
-    """`read_for_questions` skips splitting a text `might_ask` rules out: it must never rule
+    """The model reads a text `might_ask` rules out as one statement: it must never rule
     out a text the rules would read as asking."""
     norm = normalise(" ".join(words))
     if _split(norm, load())[1]:

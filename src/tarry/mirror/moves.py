@@ -209,28 +209,20 @@ def might_ask(norm: str) -> bool:
     return "?" in norm or _asking().search(norm) is not None
 
 
-def read_for_questions(text: str) -> Reading:
-    """What the question rules need of a text (no disclosure: the model decides that).
-
-    Not cached here: the mirror's model caches what it reads of each text.
-    """
-    norm = normalise(text)
-    return asking(norm) if might_ask(norm) else statement(norm)
-
-
 def asking(norm: str) -> Reading:
-    """`read_for_questions` of a normalised text that may ask: every phrase, and the spans of
-    its statements and questions."""
+    """What the question rules need of a normalised text that may ask (`might_ask`): every
+    phrase, and the spans of its statements and questions (no disclosure: the model decides
+    that). Not cached here: the mirror's model caches what it reads of each text."""
     lex = load()
     statements, question = _split(norm, lex)
     return Reading(norm, lex.scan(norm), statements, question, "none", ())
 
 
-def statement(norm: str, hits: dict[str, list[Hit]] | None = None) -> Reading:
-    """`read_for_questions` of a normalised text that surely asks nothing: one statement. Its
-    phrases are scanned unless given (`{}`: the caller needs none)."""
-    found = load().scan(norm) if hits is None else hits
-    return Reading(norm, found, ((0, len(norm)),), (), "none", ())
+def statement(norm: str) -> Reading:
+    """What the question rules need of a normalised text that surely asks nothing: one
+    statement. Its phrases are not looked for (the model needs only which word lists it holds,
+    `Lexicon.present`)."""
+    return Reading(norm, {}, ((0, len(norm)),), (), "none", ())
 
 
 @lru_cache(maxsize=1024)

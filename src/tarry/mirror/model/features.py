@@ -77,7 +77,7 @@ def read(text: str) -> Read:
         rules, scanned = asking(norm), True
         names: Iterable[str] = rules.hits
     else:  # most texts: only which lists have a phrase
-        rules, scanned = statement(norm, {}), False
+        rules, scanned = statement(norm), False
         names = load().present(norm)
     found = tuple(TOKEN.findall(norm))
     content = frozenset([w for w in set(found).difference(STOP) if len(w) > 2])

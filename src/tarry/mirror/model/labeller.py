@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 MAGIC = b"tarry-mirror-model\n"
 FILE = "mirror.model"
 LEVELS = (("feeling", "feeling"), ("at_least_thought", "thought"), ("at_least_fact", "fact"))
-LEVEL_OF = dict(LEVELS)
 EXCERPT = 80
 Context = Sequence[tuple[str, str]]
 Evidence = bool | Literal["sure"]
@@ -76,20 +75,10 @@ class Model:
         `dense`: the dense block's scores to add (`dense_scores`)."""
         import numpy as np
 
-        counts = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
-        flat = np.fromiter(
-            itertools.chain.from_iterable(rows), dtype=np.intp, count=int(counts.sum())
-        )
-        starts = np.zeros(len(rows), dtype=np.intp)
-        np.cumsum(counts[:-1], out=starts[1:])
-        raw = np.add.reduceat(self.weights[flat], starts, axis=0)
+        raw = _sum_rows(self.weights, rows)[0]
         if dense is not None:
             raw += dense
         return 1.0 / (1.0 + np.exp(-(raw * self.slope + self.shift)))
-
-    def decide(self, p: np.ndarray) -> tuple[list[list[bool]], list[list[bool]]]:
-        """Per message and head: is the label given, and is it given with confidence."""
-        return (p >= self.given_at).tolist(), (p >= self.sure_at).tolist()
 
     def rows(self, names: list[str]) -> list[int]:
         """The feature rows of a message (each once), the bias first."""
@@ -487,6 +476,12 @@ def dense_scores(m: Model, readings: Sequence[Reading]) -> np.ndarray | None:
 
 
 def _mean_rows(table: np.ndarray, groups: list[tuple[int, ...]]) -> np.ndarray:
+    total, counts = _sum_rows(table, groups)
+    return total / counts[:, None]
+
+
+def _sum_rows(table: np.ndarray, groups: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Per group (none empty), the sum of `table`'s rows it names; and each group's size."""
     import numpy as np
 
     counts = np.fromiter(map(len, groups), dtype=np.intp, count=len(groups))
@@ -495,7 +490,7 @@ def _mean_rows(table: np.ndarray, groups: list[tuple[int, ...]]) -> np.ndarray:
     )
     starts = np.zeros(len(groups), dtype=np.intp)
     np.cumsum(counts[:-1], out=starts[1:])
-    return np.add.reduceat(table[flat], starts, axis=0) / counts[:, None]
+    return np.add.reduceat(table[flat], starts, axis=0), counts
 
 
 def levels(labels: Labels) -> str:
