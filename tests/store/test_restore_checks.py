@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from tests.disks import small_disk
-from tests.trust.backups import forge, genuine
+from tests.trust.backups import forge, genuine, older_backup
 from tests.trust.test_hostile_backups import _zip as hostile_zip
 
 from tarry.base.errors import Conflict, FormatError, LockedError, Step, StoreError
@@ -612,22 +612,8 @@ def test_a_restore_too_big_for_the_disk_is_refused_before_copying(tmp_path: Path
 def test_a_backup_from_an_older_tarry_is_upgraded_on_restore(tmp_path: Path) -> None:
     """A backup at the first migration: its rows are checked against its own digest, then the
     store is migrated on opening, so its rows may differ from the backup's by design."""
-    old = tmp_path / "old.db"
-    conn = sqlite3.connect(old, isolation_level=None)
-    conn.execute(migrations.LEDGER)
+    src, digest = older_backup(tmp_path)
     first = migrations.available()[0]
-    migrations.apply(conn, first)
-    conn.execute("INSERT INTO people (name, created_at) VALUES ('Sam', '2026-01-01T00:00:00Z')")
-    digest = backup.canonical_digest(conn)
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.close()
-    raw = old.read_bytes()
-    manifest = {"format": "tarry-backup", "version": 1, "encrypted": False,
-                "schema_version": first.number, "digest": digest, "created_at": "x",
-                "files": {"tarry.db": hashlib.sha256(raw).hexdigest()}}  # fmt: skip
-    src = _zip(
-        tmp_path / "older.tarry-backup", {"tarry.db": raw, "manifest.json": json.dumps(manifest)}
-    )
     info = backup.restore(src, tmp_path / "home")
     assert info.schema_version == migrations.available()[-1].number != first.number
     assert info.digest != digest

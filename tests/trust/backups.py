@@ -16,7 +16,7 @@ from typing import Any
 
 from tarry.declare import people
 from tarry.reflect import moments
-from tarry.store import Store, backup
+from tarry.store import Store, backup, migrations
 
 Change = Callable[[sqlite3.Connection], None]
 
@@ -29,6 +29,30 @@ def genuine(root: Path, name: str = "genuine") -> Path:
         people.add(store, "Alex")
         moments.log(store, ["Sam"], note="a long walk")
         return backup.backup(store, root / f"{name}.tarry-backup").path
+
+
+def older_backup(root: Path) -> tuple[Path, str]:
+    """A backup made at the first migrations (as an older tarry wrote it), upgraded on restore;
+    and the digest of its rows (one person, Sam)."""
+    home = root / "old-home"
+    home.mkdir()
+    conn = sqlite3.connect(home / "tarry.db", isolation_level=None)
+    conn.execute(migrations.LEDGER)
+    first = migrations.available()[0]
+    migrations.apply(conn, first)
+    conn.execute("INSERT INTO people (name, created_at) VALUES ('Sam', '2026-01-01T00:00:00Z')")
+    digest = backup.canonical_digest(conn)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    made = root / "older.tarry-backup"
+    raw = (home / "tarry.db").read_bytes()
+    manifest = {"format": "tarry-backup", "version": 1, "encrypted": False,
+                "schema_version": first.number, "digest": digest, "created_at": "x",
+                "files": {"tarry.db": hashlib.sha256(raw).hexdigest()}}  # fmt: skip
+    with zipfile.ZipFile(made, "w") as out:
+        out.writestr("tarry.db", raw)
+        out.writestr("manifest.json", json.dumps(manifest))
+    return made, digest
 
 
 def forge(

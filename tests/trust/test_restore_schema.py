@@ -7,17 +7,14 @@ a version newer than the running tarry; each refusal is exit 2 and leaves the st
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sqlite3
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from tarry.declare import people
-from tarry.store import Store, backup, encryption, migrations
-from tests.trust.backups import Change, forge, genuine
+from tarry.store import Store, backup, encryption
+from tests.trust.backups import Change, forge, genuine, older_backup
 from tests.trust.conftest import PASS, Env, fingerprint
 
 CHANGES: dict[str, Change] = {
@@ -110,33 +107,10 @@ def test_a_genuine_backup_of_every_kind_still_restores(env: Env, tmp_path: Path)
     encryption.encrypt(later, PASS)
     with Store.open(later, passphrase=PASS) as store:
         converted = backup.backup(store, tmp_path / "converted.tarry-backup").path
-    older = _older_backup(tmp_path)
+    older, _ = older_backup(tmp_path)
     for number, made in enumerate((plain, encrypted, converted, older)):
         home = tmp_path / f"restored-{number}"
         result = env.run("--home", str(home), "restore", str(made), TARRY_PASSPHRASE=PASS)
         assert result.returncode == 0, (made, result.stderr)
         listed = env.run("--home", str(home), "people", "list", TARRY_PASSPHRASE=PASS)
         assert "Sam" in listed.stdout
-
-
-def _older_backup(root: Path) -> Path:
-    """A backup made at the first migrations (as an older tarry wrote it): upgraded on restore."""
-    home = root / "old-home"
-    home.mkdir()
-    conn = sqlite3.connect(home / "tarry.db", isolation_level=None)
-    conn.execute(migrations.LEDGER)
-    first = migrations.available()[0]
-    migrations.apply(conn, first)
-    conn.execute("INSERT INTO people (name, created_at) VALUES ('Sam', '2026-01-01T00:00:00Z')")
-    digest = backup.canonical_digest(conn)
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.close()
-    made = root / "older.tarry-backup"
-    raw = (home / "tarry.db").read_bytes()
-    manifest = {"format": "tarry-backup", "version": 1, "encrypted": False,
-                "schema_version": first.number, "digest": digest, "created_at": "x",
-                "files": {"tarry.db": hashlib.sha256(raw).hexdigest()}}  # fmt: skip
-    with zipfile.ZipFile(made, "w") as out:
-        out.writestr("tarry.db", raw)
-        out.writestr("manifest.json", json.dumps(manifest))
-    return made
