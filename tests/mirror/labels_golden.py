@@ -2,9 +2,10 @@
 
     .venv/bin/python -m tests.mirror.labels_golden   # rewrites labels-golden.jsonl.gz
 
-Run it only when the model or its features change on purpose: the file pins the labels, scores
-and evidence of every path (`label_many` with and without evidence, the other side of each
-conversation, a reply without context) so a faster implementation is checked against them.
+Run it only when the model, its features or the way evidence reads change on purpose: the file
+pins the labels, scores and evidence of every path (`label_many` with and without evidence, the
+other side of each conversation, a reply without context) so a faster implementation is checked
+against them.
 """
 
 from __future__ import annotations

@@ -150,6 +150,36 @@ def test_a_feeling_met_by_fixing_is_listed_only_when_both_are_sure(store: Store)
     assert fixed[0].reason.endswith("your reply tried to fix it")
 
 
+def test_a_feeling_told_only_in_glad_words_is_not_a_hardest_disclosure(store: Store) -> None:
+    chat = insert_chat(store, "Kim", [
+        ("2026-11-02T09:00:00Z", "them", "love you, so happy we did this"),
+        ("2026-11-02T09:05:00Z", "me", "me too"),
+        ("2026-11-03T09:00:00Z", "them", "i'm not happy here anymore"),
+        ("2026-11-04T09:00:00Z", "them", "so proud of her, and then the hospital called"),
+        ("2026-11-05T09:00:00Z", "them", "i'm so lonely and tired"),
+    ])  # fmt: skip
+    evidence = [["love you", "so happy"], [], ["happy", "their word 'kim'"],
+                ["proud"], ["lonely", "tired"]]  # fmt: skip
+    version = labeller.version()
+    ids = store.query("SELECT id FROM messages WHERE conversation_id = ? ORDER BY id", (chat,))
+    for (message_id,), words in zip(ids, evidence, strict=True):
+        feeling = "feeling" if words else "none"
+        store.execute(
+            "INSERT INTO message_labels (message_id, version, disclosure, moves, evidence, sure)"
+            " VALUES (?, ?, ?, '', ?, ?)",
+            (message_id, version, feeling, json.dumps({"disclosure": words}), feeling),
+        )
+    hardest = person_report(store, "Kim").notable.their_hardest
+    assert [m.excerpt for m in hardest] == [
+        "i'm so lonely and tired",  # two feeling words
+        "so proud of her, and then the hospital called",  # glad, but hard news
+        "i'm not happy here anymore",  # a glad word, negated
+    ]
+    # the words shown are the message's own: not what the other had said
+    assert hardest[2].reason.startswith("they disclosed a feeling (happy)")
+    assert hardest[1].reason.startswith("they disclosed a feeling (proud, hospital)")
+
+
 def test_week_summary_for_the_review(sam: Store) -> None:
     week = conversations.week_summary(sam, datetime(2026, 11, 9), datetime(2026, 11, 16)).to_dict()
     assert week["messages"] == {"me": 1, "them": 3}

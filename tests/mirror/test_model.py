@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 from pathlib import Path
 
 import pytest
 
+from tarry.mirror import evaluation
+from tarry.mirror.lexicon import load
 from tarry.mirror.model import corpus, features, labeller, train
 from tarry.mirror.moves import MOVES
 
@@ -128,10 +131,39 @@ def test_a_batch_gives_the_labels_of_one_by_one() -> None:
 def test_evidence_is_the_words_that_weighed_and_what_a_move_answers() -> None:
     got = labeller.label("oh no, that sounds awful. what happened?", HARD, evidence=True)
     assert got.evidence["answers"] == [HARD[0][1]]
-    words = [w for w in got.evidence["validate"] if not w.startswith(("they ", "their "))]
+    words = [w for w in got.evidence["validate"] if not w.startswith(ABOUT_THEM)]
     assert words and all(w in "oh no, that sounds awful. what happened?" for w in words)
     assert got.evidence["question"] and "disclosure" in got.evidence
     assert labeller.label("ok", HARD).evidence == {}  # only asked for
+
+
+ABOUT_THEM = ("they ", "their ", "asks ", "refers ", "takes up ")  # the turn, not the words
+
+
+def test_evidence_shows_each_phrase_once_and_no_bare_common_word() -> None:
+    """ "love you", not "love you, love, you": a word inside a phrase already shown is not shown
+    again, a phrase takes the place of the words it holds, and a common word alone ("i", "to",
+    "you") is no evidence a person can read."""
+    stop = load().stop
+    for e in evaluation.shipped("chats-test"):
+        got = labeller.label(e.text, list(e.context), evidence=True)
+        for label, items in got.evidence.items():
+            if label in ("question", "answers"):
+                continue
+            for k, item in enumerate(items):
+                assert item not in stop, (e.text, label, items)
+                for j, other in enumerate(items):
+                    assert j == k or not labeller._within(item, other), (e.text, label, items)
+                described = item.startswith(ABOUT_THEM) or "(" in item or ": " in item
+                if not described:  # the message's own words, in its order
+                    said = " " + " ".join(features.words(e.text)) + " "
+                    assert not re.search(r"\w [?!]", item), item  # "together?", as written
+                    for phrase in item.split(","):
+                        assert " " + " ".join(features.words(phrase)) + " " in said, item
+    bread = [("other", "Love you. Bringing home the good bread")]
+    got = labeller.label("Love you", bread, evidence=True)
+    assert got.evidence["disclosure"][0] == "love you"
+    assert "love" not in got.evidence["disclosure"] and "you" not in got.evidence["disclosure"]
 
 
 def test_a_damaged_model_file_is_a_clear_error() -> None:

@@ -40,7 +40,9 @@ def test_label_with_evidence_and_scores(cli: Any) -> None:
     assert set(got["scores"]) == {"at_least_fact", "at_least_thought", "feeling", *MOVES}
     assert got["scores"]["validate"] > got["scores"]["fix"]
     why = got["evidence"]["validate"]
-    assert why and all(w in "that sounds so lonely" for w in why)  # words of the message
+    assert why[0] == "that sounds so lonely"  # the phrase once, not again word by word
+    mine = [w for w in why if not w.startswith(("they ", "their "))]
+    assert all(w in "that sounds so lonely" for w in mine)  # words of the message, or theirs
     assert got["evidence"]["answers"] == ["i feel so alone since the move"]  # what it answers
 
 

@@ -101,6 +101,7 @@ class Lexicon:
     stop: frozenset[str]
     opener: frozenset[str]
     greeting: re.Pattern[str]
+    glad: frozenset[str] = frozenset()  # feeling phrases that are glad to tell (notable moments)
 
     def scan(self, norm: str) -> dict[str, list[Hit]]:
         """Every phrase of every list in `norm` (normalised), by list name, in text order.
@@ -155,6 +156,7 @@ def build(tables: dict[str, dict[str, list[str]]]) -> Lexicon:
     stop = frozenset(lists.pop("stop"))
     opener = frozenset(lists.pop("opener"))
     greeting = re.compile(r"(?:(?:" + "|".join(lists.pop("greeting")) + r")\W*)*")
+    glad = frozenset(lists.pop("glad", ()))
     grouped: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for name, fragments in lists.items():
         for fragment in fragments:
@@ -166,6 +168,7 @@ def build(tables: dict[str, dict[str, list[str]]]) -> Lexicon:
         stop,
         opener,
         greeting,
+        glad,
     )
 
 

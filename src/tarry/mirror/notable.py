@@ -3,19 +3,24 @@
 Their hardest disclosures and your reply; your own vulnerable disclosures and how they were
 received; their pain met by fixing or minimising; redirects after a hard disclosure. Only what
 the model is sure of is listed (`Row.sure`): a message it calls a feeling with little
-confidence is not anyone's "hardest disclosure".
+confidence is not anyone's "hardest disclosure", and neither is a feeling told only in glad
+words ("love you", "so proud of you") with no hard news.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 from tarry.mirror.conversations import EXCERPT, Exchange, Row, Session, all_exchanges, reply_kinds
-from tarry.mirror.lexicon import load, normalise
+from tarry.mirror.lexicon import Hit, load, normalise
 
 LIMIT = 5
+NEGATION = re.compile(r"\b(?:not|no|never|nothing|without)\b|n't\b")
 
 
 @dataclass
@@ -49,15 +54,38 @@ def excerpt(text: str, width: int = EXCERPT) -> str:
 
 
 def _words(row: Row) -> list[str]:
-    """The feeling words and hard news in a message: what made it a hard disclosure."""
+    """The feeling words and hard news in a message: what made it a hard disclosure (the
+    evidence that is the message's own words: not what the other had said or asked)."""
     shown: list[str] = json.loads(row.evidence).get("disclosure", [])
     hard = _hard(row)
     plain = set(load().lists["self"])  # "I" shows who speaks, not what was hard
-    return [w for w in dict.fromkeys(shown + hard) if w not in plain and not w.startswith("(")]
+    text = normalise(row.text)
+    # One evidence item may hold several phrases of a list ("relieved, shaky"): each on its own.
+    phrases = [p.strip() for item in shown + hard for p in item.split(",")]
+    kept = [p for p in dict.fromkeys(phrases) if p and p not in plain and p in text]
+    return [p for p in kept if not any(p != q and f" {p} " in f" {q} " for q in kept)]
 
 
 def _hard(row: Row) -> list[str]:
-    return [h[2] for h in load().scan(normalise(row.text)).get("hard", [])]
+    return [h[2] for h in _found(row.text).get("hard", [])]
+
+
+@lru_cache(maxsize=256)
+def _found(text: str) -> dict[str, list[Hit]]:
+    return load().scan(normalise(text))
+
+
+def _glad_only(row: Row) -> bool:
+    """Its feeling words are all glad ones ("love you", "so happy"), and it tells no hard news
+    and negates nothing ("not happy" is no glad word): a feeling, but not a hard one."""
+    found = _found(row.text)
+    felt = {phrase for _, _, phrase in found.get("feeling", [])}
+    return (
+        bool(felt)
+        and felt <= load().glad
+        and not found.get("hard")
+        and not NEGATION.search(normalise(row.text))
+    )
 
 
 def _is_hard(row: Row) -> bool:
@@ -89,11 +117,12 @@ def _shown(row: Row) -> int:
 
 
 def hardest(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
-    """Their hardest disclosures (most feeling words, then hard news), with your reply."""
+    """Their hardest disclosures (most feeling words, then hard news), with your reply; a
+    feeling told only in glad words is not among them."""
     found = [e for e in _all(chunks, "them") if e.said.is_sure("feeling")]
     # Rank everything by the stored evidence; read the texts again only for the leaders.
     found.sort(key=lambda e: (_shown(e.said), e.said.at), reverse=True)
-    leaders = found[: limit * 4]
+    leaders = list(itertools.islice((e for e in found if not _glad_only(e.said)), limit * 4))
     leaders.sort(key=lambda e: (len(_words(e.said)), e.said.at), reverse=True)
     return [
         _moment(e, f"they disclosed a feeling ({', '.join(_words(e.said)[:4])}); "

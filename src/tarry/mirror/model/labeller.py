@@ -16,6 +16,7 @@ import gc
 import itertools
 import json
 import os
+import re
 import struct
 import zlib
 from collections.abc import Iterator, Sequence
@@ -26,6 +27,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
 from tarry.base.errors import StoreError
+from tarry.mirror.lexicon import load
 from tarry.mirror.model.features import (
     Read,
     length,
@@ -300,6 +302,7 @@ def _evidence(
 
 
 _HEAD_OF = {level: head for head, level in LEVELS}
+MARK_AFTER = re.compile(r"(?<=\w) ([^\w\s])$")  # a pair of a word and the mark after it
 
 
 def label(text: str, context: Context = (), *, evidence: bool = False) -> Labels:
@@ -386,22 +389,40 @@ def _why(m: Model, rows: list[int], head: str, reading: Reading, top: int = 3) -
     for _, r in reversed(weighed):
         if len(shown) >= top:
             break
-        if (text := _words(m.names[r], reading)) and text not in shown:
+        text = _words(m.names[r], reading)
+        if not text or any(_within(text, s) for s in shown):
+            continue  # nothing to read, or already shown inside a longer phrase
+        parts = [k for k, s in enumerate(shown) if _within(s, text)]
+        if parts:  # a phrase takes the place of the words it holds ("love you" for "love")
+            shown[parts[0]] = text
+            shown = [s for k, s in enumerate(shown) if k not in parts[1:]]
+        else:
             shown.append(text)
     return shown
+
+
+def _within(item: str, other: str) -> bool:
+    """Every phrase of evidence `item` ("i feel, feel so") is inside a phrase of `other`, word
+    for word: "love" and "you" are inside "love you", "stop" inside "can't stop worrying"."""
+    outer = [f" {p.strip()} " for p in other.split(",")]
+    return all(any(f" {p.strip()} " in q for q in outer) for p in item.split(","))
 
 
 def _words(feature: str, reading: Reading) -> str | None:
     """A feature as the words behind it, or None for those that say nothing to a reader."""
     kind, _, value = feature.partition(":")
     mine, run, why = reading[0].read, [k.read for k in reading[1]], reading[3]
+    if kind in ("w", "o") and value in load().stop:
+        return None  # "i", "to", "you": weighed, but say nothing to a reader on their own
     if kind == "w":
         return value
-    if kind == "b":
-        return " ".join(w for w in value.split() if w not in ("<s>", "</s>")) or None
+    if kind == "b":  # a pair, or one word at the start or end ("<s> i")
+        words = " ".join(w for w in value.split() if w not in ("<s>", "</s>"))
+        words = MARK_AFTER.sub(r"\1", words)  # "together?", as written, not "together ?"
+        return words if words and words not in load().stop else None
     if kind == "lex":
-        phrases = mine.phrases(value)
-        return ", ".join(dict.fromkeys(phrases)) if phrases else None
+        phrases = [p for p in dict.fromkeys(mine.phrases(value)) if p not in load().stop]
+        return ", ".join(phrases) if phrases else None
     if kind == "olex":
         phrases = [p for theirs in run for p in theirs.phrases(value)]
         return (
