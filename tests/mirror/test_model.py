@@ -6,6 +6,7 @@ import importlib.util
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -216,6 +217,41 @@ def test_a_message_is_labelled_from_its_writers_side_with_what_came_before() -> 
     assert third.replying and third.targets["explore"] == 1
 
 
+def _example(source: str, group: str, text: str, split_moves: list[str] | None = None) -> Any:
+    gold = {"moves": split_moves or []}
+    return corpus.Example(source, group, text, [], True, {"fix": 1}, gold)
+
+
+def test_public_sentences_answer_a_turn_from_the_chats_training_split() -> None:
+    """Each public thread gets a turn the chats met with a move (the other's last run), the
+    same for every sentence of the thread and on every run; a chats message keeps its own."""
+    chats = corpus.chats(Path(__file__).parents[2] / "data" / "chats")
+    moved = [e for e in chats if e.split == "train" and e.gold.get("moves") and e.context]
+    unmoved = [e for e in chats if e.split == "train" and not e.gold.get("moves") and e.context]
+    unseen = [e for e in chats if e.split == "test" and e.gold.get("moves") and e.context]
+    allowed = {features.their_turn(e.context) for e in moved}
+    public = [
+        _example("advice", f"askparents/t{n % 40}|train", f"try a timer {n}") for n in range(200)
+    ]
+    public += [_example("claff", f"post{n % 30}", f"i cried {n}") for n in range(100)]
+    before = [(e.text, list(e.context)) for e in chats]
+    got = corpus.with_turns([*chats, *public])
+    assert [(e.text, e.context) for e in got[: len(chats)]] == before  # the chats: untouched
+    turns = {}
+    for e in public:
+        run = tuple(text for _, text in e.context)
+        assert e.context and all(a == "other" for a, _ in e.context)
+        assert run in allowed  # from the training split, met by a move
+        assert turns.setdefault(e.group.partition("|")[0], run) == run  # one per thread
+    assert len(set(turns.values())) > 20  # spread over the turns, not one for all
+    only_test = {features.their_turn(e.context) for e in unseen} - allowed
+    only_unmoved = {features.their_turn(e.context) for e in unmoved} - allowed
+    assert not any(tuple(t for _, t in e.context) in only_test | only_unmoved for e in public)
+    again = corpus.with_turns([*corpus.chats(Path(__file__).parents[2] / "data" / "chats"),
+                               *[_example(e.source, e.group, e.text) for e in public]])  # fmt: skip
+    assert [e.context for e in again[len(chats) :]] == [e.context for e in public]
+
+
 def test_public_set_text_is_made_ordinary() -> None:
     assert (
         corpus.detokenise("I do n't think it 's fine , is it ?")
@@ -236,3 +272,34 @@ def test_training_again_gives_the_same_bytes(tmp_path: Path) -> None:
         == 0
     )
     assert out.read_bytes() == (Path(labeller.__file__).parent / labeller.FILE).read_bytes()
+
+
+NO_MOVES = {"validate": 0, "fix": 0}
+SUPPORT = {"validate": 1, "fix": 0}
+
+
+def test_the_turns_check_labels_public_sentences_alone_and_as_replies(tmp_path: Path) -> None:
+    from tarry.mirror.model import turns
+
+    def example(source: str, group: str, text: str, targets: dict[str, int]) -> Any:
+        return corpus.Example(source, group, text, [], True, targets)
+
+    claff_test = next(f"p{n}" for n in range(500) if corpus.split_of("claff", f"p{n}") == "test")
+    claff_train = next(f"p{n}" for n in range(500) if corpus.split_of("claff", f"p{n}") == "train")
+    examples = [
+        example("advice", "askparents/a|test", "you should talk to a lawyer about it", {"fix": 1}),
+        example("advice", "askparents/b|test", "my son is four", {"fix": 0}),
+        example("advice", "askparents/c|train", "try a sticker chart", {"fix": 1}),  # not scored
+        example("claff", claff_test, "i'm so scared and lonely", {"feeling": 1, **NO_MOVES}),
+        example("claff", claff_test, "that sounds so hard, i'm sorry", {"feeling": 0, **SUPPORT}),
+        example("claff", claff_train, "i cried", {"feeling": 1, **NO_MOVES}),
+    ]  # fmt: skip
+    written = {"advice": ["my son won't sleep, any advice?"], "claff": ["my dad died last week"]}
+    got = {(r["source"], r["head"], r["way"]): r for r in turns.rows(examples, written)}
+    assert {r["n"] for r in got.values()} == {2}  # the test split only
+    assert got["advice", "fix", "alone"]["recall"] == 0  # no earlier message: no moves
+    assert got["advice", "fix", "with a turn"]["f1"] == 1.0
+    assert got["advice", "fix", "with a turn"]["all_positive_f1"] == round(2 / 3, 3)
+    assert got["claff", "validate", "with a turn"]["f1"] == 1.0
+    assert got["claff", "feeling", "alone"]["precision"] == 1.0
+    assert turns.main(["--shared", str(tmp_path / "absent")]) == 2

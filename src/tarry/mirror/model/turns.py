@@ -1,0 +1,83 @@
+"""The public sets' test sentences labelled as replies, the way tarry labels a conversation.
+
+    python -m tarry.mirror.model.turns [--shared ../shared/data]
+
+The sets' sentences answer posts the sets do not include. This check labels each test sentence
+with the shipped model three ways: alone (no earlier message, so no moves), as a
+reply to an unknown text (`replying`, how the sets were read before they were given turns),
+and as a reply to a turn written for this check (`data/eval-turns.toml`, never used in
+training; one per thread, by a hash of its id). It prints precision, recall and F1 of each
+label the set has, next to the all-positive predictor. The turns were written here, so the
+third figure says how the model meets a turn it has not seen, not how a real thread reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import tomllib
+from pathlib import Path
+
+import numpy as np
+
+from tarry.mirror.model import corpus, labeller
+from tarry.mirror.model.train import REPO, f1
+from tarry.mirror.moves import Labels
+
+TURNS = REPO / "data" / "eval-turns.toml"
+HEADS = {"advice": ("fix",), "claff": ("feeling", "validate", "fix")}
+WAYS = ("alone", "replying", "with a turn")
+
+
+def _turn(turns: list[str], group: str) -> list[tuple[str, str]]:
+    thread = group.partition("|")[0]
+    return [("other", turns[int(hashlib.sha256(thread.encode()).hexdigest()[:8], 16) % len(turns)])]
+
+
+def _gives(labels: Labels, head: str) -> bool:
+    return labels.disclosure == head if head == "feeling" else head in labels.moves
+
+
+def rows(examples: list[corpus.Example], turns: dict[str, list[str]]) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for source, heads in HEADS.items():
+        test = [e for e in examples if e.source == source and corpus.split_part(e) == "test"]
+        answering = [(e.text, _turn(turns[source], e.group)) for e in test]
+        ways = {
+            "alone": labeller.label_many([(e.text, []) for e in test]),
+            "replying": labeller.label_many([(e.text, []) for e in test], replying=True),
+            "with a turn": labeller.label_many(answering),
+        }
+        for head in heads:
+            y = np.array([e.targets[head] for e in test])
+            trivial = f1(y, np.ones(len(y), bool))[2]
+            for way in WAYS:
+                given = np.array([_gives(g, head) for g in ways[way]])
+                precision, recall, score = f1(y, given)
+                out.append({
+                    "source": source, "head": head, "way": way, "n": len(test),
+                    "precision": round(precision, 3), "recall": round(recall, 3),
+                    "f1": round(score, 3), "all_positive_f1": round(trivial, 3),
+                })  # fmt: skip
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
+    args = parser.parse_args(argv)
+    if not args.shared.is_dir():
+        print(f"{args.shared}: the public sets are not there (docs/mirror.md).", file=sys.stderr)
+        return 2
+    turns = tomllib.loads(TURNS.read_text("utf-8"))
+    for r in rows(corpus.load(REPO, args.shared).examples, turns):
+        print(
+            f"{r['head']:9s} {r['source']:7s} {r['way']:12s} n={r['n']} P={r['precision']:.3f} "
+            f"R={r['recall']:.3f} F1={r['f1']:.3f} all-positive={r['all_positive_f1']:.3f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
