@@ -114,7 +114,7 @@ FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]+")
 COMMAND = re.compile(r"`tarry [a-z]|\|\s*tarry [a-z]|\btarry [a-z-]+ [^\s]*--")
 SCHEMA = "tarry.store.migrations."  # SQL text, frozen once a migration has run
 # Programs of their own (`python -m ...`, for developers): their options are their own shell.
-PROGRAMS = ("tarry.mirror.model.train", "tarry.mirror.model.distill")
+PROGRAMS = ("tarry.mirror.model.train", "tarry.mirror.model.distill", "tarry.mirror.model.turns")
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
