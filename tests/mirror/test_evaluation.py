@@ -61,6 +61,8 @@ def test_scores_and_baselines_by_hand() -> None:
     family = evaluation._single("disclosure", ("none", "fact", "thought", "feeling"), gold, said)
     feeling = next(s for s in family.scores if s.label == "feeling")
     assert (feeling.precision, feeling.recall, feeling.f1, feeling.support) == (0.5, 0.5, 0.5, 2)
+    none = next(s for s in family.scores if s.label == "none")
+    assert (feeling.labelled, none.labelled, none.support) == (2, 2, 2)
     assert feeling.all_positive_f1 == round(2 * 0.4 / 1.4, 3)  # precision 2/5, recall 1
     assert feeling.majority_f1 == round(2 * 0.4 / 1.4, 3)  # feeling and none tie; first wins
     assert family.confusion["feeling"] == {"none": 1, "fact": 0, "thought": 0, "feeling": 1}
@@ -74,7 +76,9 @@ def test_moves_scores_confusion_and_exact_sets() -> None:
         [{"fix"}, {"fix", "validate"}, set(), set()], [{"fix"}, {"validate"}, {"fix"}, set()]
     )
     fix = next(s for s in family.scores if s.label == "fix")
-    assert (fix.precision, fix.recall, fix.support) == (0.5, 0.5, 2)
+    assert (fix.precision, fix.recall, fix.support, fix.labelled) == (0.5, 0.5, 2, 2)
+    validate = next(s for s in family.scores if s.label == "validate")
+    assert (validate.support, validate.labelled) == (1, 1)
     assert (fix.all_positive_f1, fix.majority_f1) == (0.667, 0.0)  # absent is the majority
     assert family.confusion["fix"] == {"tp": 1, "fp": 1, "fn": 1, "tn": 1}
     assert (family.accuracy, family.majority_accuracy) == (0.5, 0.5)

@@ -76,6 +76,14 @@ def test_eval_scores_a_file_against_both_baselines(cli: Any, tmp_path: Path) -> 
     fix = next(s for s in data["moves"]["scores"] if s["label"] == "fix")
     assert (fix["support"], fix["all_positive_f1"], fix["majority_f1"]) == (1, 0.667, 0.0)
     assert data["moves"]["confusion"]["fix"]["tp"] + data["moves"]["confusion"]["fix"]["fn"] == 1
+    assert (
+        fix["labelled"]
+        == data["moves"]["confusion"]["fix"]["tp"] + data["moves"]["confusion"]["fix"]["fp"]
+    )
+    table = cli("mirror", "eval", str(gold)).stdout
+    row = next(line for line in table.splitlines() if line.strip("│ ").startswith("fix "))
+    ratio = f"{fix['labelled']:.2f}"  # labelled for each gold "fix": one gold, so the count
+    assert ratio in row
 
 
 def test_eval_of_the_held_out_chats_beats_all_positive(cli: Any) -> None:

@@ -192,7 +192,8 @@ def eval_cmd(
     FILE.jsonl holds label requests with their gold labels: {"id","text","context","gold":
     {"disclosure","moves","question"}} (any of the three). Without FILE: the held-out test
     split of tarry's own labelled chats. Baselines: all positive (every message gets the label)
-    and majority (every message gets the commonest value).
+    and majority (every message gets the commonest value). labelled/gold: messages given each
+    label for every one the gold gives it (above 1, counts made from the labels run high).
     """
     examples = evaluation.read_file(path) if path else evaluation.shipped("chats-test")
     families = evaluation.evaluate(examples)
@@ -208,13 +209,13 @@ def eval_cmd(
 
 
 def _family_table(family: evaluation.Family, name: str) -> Table:
-    table = Table("label", "precision", "recall", "F1", "support", "all-positive F1",
-                  "majority F1")  # fmt: skip
+    table = Table("label", "precision", "recall", "F1", "support", "labelled/gold",
+                  "all-positive F1", "majority F1")  # fmt: skip
     table.title = f"{family.name} ({name}, {family.lines} messages)"
     for s in family.scores:
         table.add_row(
             s.label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support),
-            f"{s.all_positive_f1:.2f}", f"{s.majority_f1:.2f}",
+            _labelled(s), f"{s.all_positive_f1:.2f}", f"{s.majority_f1:.2f}",
         )  # fmt: skip
     exact = "exact set " if family.name == "moves" else ""
     table.caption = (
@@ -222,6 +223,12 @@ def _family_table(family: evaluation.Family, name: str) -> Table:
         f"(majority {family.majority_accuracy:.3f})"
     )
     return table
+
+
+def _labelled(score: evaluation.Score) -> str:
+    """Messages given the label for each one the gold gives it: 1.00 when counts made from these
+    labels come out right, above when they run high."""
+    return f"{score.labelled / score.support:.2f}" if score.support else "–"
 
 
 def _confusion_table(family: evaluation.Family) -> Table:

@@ -56,6 +56,7 @@ class Score:
     support: int
     all_positive_f1: float
     majority_f1: float
+    labelled: int  # messages given the label: beside `support`, whether counts run high or low
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def _score(name: str, gold: list[bool], guess: list[bool], majority: bool) -> Sc
     return Score(
         name, round(precision, 3), round(recall, 3), round(f1, 3), sum(gold),
         round(_prf(gold, [True] * len(gold))[2], 3),
-        round(_prf(gold, [majority] * len(gold))[2], 3),
+        round(_prf(gold, [majority] * len(gold))[2], 3), sum(guess),
     )  # fmt: skip
 
 
