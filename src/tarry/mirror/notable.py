@@ -89,10 +89,9 @@ def _glad_only(row: Row) -> bool:
 
 
 def _is_hard(row: Row) -> bool:
-    """A feeling the model is sure of, or hard news it surely tells about the writer."""
-    if row.is_sure("feeling"):
-        return True
-    return any(row.is_sure(level) for level in ("fact", "thought")) and bool(_hard(row))
+    """A feeling the model is sure of, or a thought it is sure of that tells hard news (what a
+    moment starts from is always a thought or a feeling: `conversations.exchanges`)."""
+    return row.is_sure("feeling") or (row.is_sure("thought") and bool(_hard(row)))
 
 
 def _moment(exchange: Exchange, reason: str) -> Notable:

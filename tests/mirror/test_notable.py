@@ -1,0 +1,199 @@
+"""The moments a report picks: which, in what order, how many, and the reason it gives.
+
+Rows are built by hand (labels, confidence and evidence as a report reads them from the store),
+so each rule of `tarry.mirror.notable` is checked apart from the labeller.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from tarry.mirror import notable
+from tarry.mirror.conversations import Row, Session, split
+
+START = datetime(2026, 11, 2, 9, 0)
+
+
+class Chat:
+    """Messages of one conversation, a minute apart unless a gap is asked for."""
+
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        self.at = START
+
+    def say(
+        self,
+        side: str,
+        text: str,
+        disclosure: str = "none",
+        moves: tuple[str, ...] = (),
+        sure: tuple[str, ...] | None = None,
+        words: list[str] | None = None,
+        later: timedelta = timedelta(minutes=1),
+        turned: tuple[str, ...] = ("anyway",),
+    ) -> Chat:
+        self.at += later
+        evidence = {"disclosure": words or []}
+        if "redirect" in moves and turned:
+            evidence["redirect"] = list(turned)
+        confident = (disclosure, *moves) if sure is None else sure
+        self.rows.append(
+            Row(len(self.rows) + 1, 1, self.at, side, text, disclosure, frozenset(moves), None,
+                json.dumps(evidence), frozenset(confident))
+        )  # fmt: skip
+        return self
+
+    def sessions(self) -> list[Session]:
+        return split(self.rows)
+
+
+def test_an_excerpt_keeps_a_short_text_and_cuts_a_long_one_at_a_word() -> None:
+    assert notable.excerpt("a" * 120) == "a" * 120
+    assert notable.excerpt("a" * 121) == "a" * 119 + "…"
+    assert notable.excerpt("x" * 118 + " yz") == "x" * 118 + "…"  # no space before the mark
+    assert notable.excerpt("  so   tired \n of it ") == "so tired of it"
+
+
+def test_hardest_ranks_by_the_words_of_the_message_and_shows_four() -> None:
+    chat = Chat()
+    chat.say("them", "i'm sad", "feeling", words=["sad"])
+    chat.say("me", "oh no", moves=("validate",))
+    chat.say("them", "scared, lonely, exhausted, ashamed and hopeless", "feeling",
+             words=["scared, lonely", "exhausted", "ashamed", "hopeless"])  # fmt: skip
+    chat.say("me", "tell me more?", moves=("explore", "validate"))
+    got = notable.hardest(chat.sessions())
+    assert [m.excerpt for m in got] == [
+        "scared, lonely, exhausted, ashamed and hopeless",
+        "i'm sad",
+    ]
+    assert got[0].reason == (
+        "they disclosed a feeling (scared, lonely, exhausted, ashamed); "
+        "you replied: explore, validate"
+    )
+    assert got[0].met == ["explore", "validate"] and got[0].who == "them"
+    assert got[1].reason == "they disclosed a feeling (sad); you replied: validate"
+
+
+def test_hardest_reads_the_texts_of_the_leaders_by_stored_evidence() -> None:
+    """The stored evidence ranks every sure feeling; of the four best per moment shown, the
+    message's own words and hard news decide. A fifth with more hard news is not read."""
+    chat = Chat()
+    for n in range(4):
+        chat.say("them", f"upset and tired {n}", "feeling", words=["upset", "tired", f"{n}"])
+    chat.say("them", "sad, my dad died, cancer, hospital, funeral", "feeling", words=["sad"])
+    chat.say("them", "low", "feeling", words=[])
+    top = notable.hardest(chat.sessions(), limit=1)
+    assert [m.excerpt for m in top] == ["upset and tired 3"]  # the newest of the leaders
+    everything = notable.hardest(chat.sessions(), limit=2)  # eight leaders: all are read
+    assert [m.excerpt for m in everything] == [
+        "sad, my dad died, cancer, hospital, funeral",
+        "upset and tired 3",
+    ]
+
+
+def test_hardest_lists_a_sure_feeling_without_a_listed_feeling_word() -> None:
+    chat = Chat().say("them", "i just want to move on", "feeling", words=["just want"])
+    assert [m.excerpt for m in notable.hardest(chat.sessions())] == ["i just want to move on"]
+
+
+def test_the_reason_words_are_the_messages_own_phrases_each_once() -> None:
+    chat = Chat().say("them", "relieved. shaky. i cried", "feeling",
+                      words=["relieved, shaky", "cried", "their word 'exam'"])  # fmt: skip
+    (got,) = notable.hardest(chat.sessions())
+    assert got.reason.startswith("they disclosed a feeling (relieved, shaky, cried); ")
+
+
+def test_my_vulnerable_disclosures_newest_first_with_how_they_were_received() -> None:
+    chat = Chat()
+    chat.say("me", "i'm scared of losing her, i feel lost, alone and guilty", "feeling",
+             words=["scared", "losing", "lost", "alone", "guilty"])  # fmt: skip
+    chat.say("them", "oh love", moves=("validate",))
+    chat.say("them", "then call her", moves=("fix",))
+    chat.say("me", "i felt so jealous", "feeling", words=["jealous"], later=timedelta(days=1))
+    chat.say("them", "what about it?", moves=("explore",))
+    chat.say("me", "i'm worried", "feeling", words=["worried"], later=timedelta(days=1))
+    got = notable.vulnerable(chat.sessions())
+    assert [(m.excerpt, m.met) for m in got] == [
+        ("i'm worried", ["no reply"]),
+        ("i felt so jealous", ["explore"]),
+        ("i'm scared of losing her, i feel lost, alone and guilty", ["validate", "fix"]),
+    ]
+    assert got[1].reason == "you let yourself be seen (jealous); they replied: explore"
+    assert got[2].reason == (
+        "you let yourself be seen (scared, losing, lost, alone); they replied: validate, fix"
+    )
+    assert got[2].reply == "oh love / then call her"  # their whole next run
+    assert got[0].at == (START + timedelta(days=2, minutes=4)).isoformat(timespec="minutes")
+    assert [m.excerpt for m in notable.vulnerable(chat.sessions(), limit=1)] == ["i'm worried"]
+
+
+def test_fixed_lists_their_sure_feelings_met_by_fixing_or_playing_down_newest_first() -> None:
+    chat = Chat()
+    chat.say("them", "i'm drowning at work, stressed, behind, scared", "feeling",
+             words=["drowning", "stressed", "behind", "scared"])  # fmt: skip
+    chat.say("me", "just quit", moves=("fix",))
+    chat.say("them", "i'm so nervous", "feeling", words=["nervous"], later=timedelta(days=1))
+    chat.say("me", "don't worry, try to sleep", moves=("fix", "minimise"))
+    chat.say("them", "i'm sad", "feeling", words=["sad"], later=timedelta(days=1))
+    chat.say("me", "that's hard", moves=("validate",))
+    chat.say("them", "i'm tired", "feeling", sure=(), words=["tired"], later=timedelta(days=1))
+    chat.say("me", "sleep more", moves=("fix",))  # their feeling is not sure: not listed
+    got = notable.fixed(chat.sessions())
+    assert [m.excerpt for m in got] == [
+        "i'm so nervous",
+        "i'm drowning at work, stressed, behind, scared",
+    ]
+    assert got[0].reason == (
+        "they disclosed a feeling (nervous); your reply tried to fix and played down it"
+    )
+    assert got[1].reason == (
+        "they disclosed a feeling (drowning, stressed, behind); your reply tried to fix it"
+    )
+    assert len(notable.fixed(chat.sessions(), limit=1)) == 1
+
+
+def test_redirects_after_a_sure_feeling_or_a_sure_thought_with_hard_news() -> None:
+    chat = Chat()
+    chat.say("them", "i think my dad is in hospital again", "thought", words=["i think"])
+    chat.say("me", "anyway, the game?", moves=("redirect",))
+    chat.say("them", "i think the film was long", "thought", later=timedelta(days=1))
+    chat.say("me", "anyway, dinner?", moves=("redirect",))  # no hard news: not listed
+    chat.say("them", "i'm so lonely", "feeling", words=["lonely"], later=timedelta(days=1))
+    chat.say("me", "anyway, work was mad", moves=("redirect",), sure=())  # not sure: not listed
+    chat.say("them", "i'm scared and sad and lost and tired", "feeling",
+             words=["scared", "sad", "lost", "tired"], later=timedelta(days=1))  # fmt: skip
+    chat.say("me", "anyway, so, lol, whatever", moves=("redirect",),
+             turned=("anyway", "so", "lol", "whatever"))  # fmt: skip
+    chat.say("them", "i'm worried", "feeling", words=["worried"], later=timedelta(days=1))
+    chat.say("me", "did you eat", moves=("redirect",), turned=())  # nothing to quote
+    got = notable.redirects(chat.sessions())
+    assert [m.excerpt for m in got] == [
+        "i'm worried",
+        "i'm scared and sad and lost and tired",
+        "i think my dad is in hospital again",
+    ]
+    assert got[0].reason == "after they said something hard (worried), your reply turned away"
+    assert got[1].reason == (
+        "after they said something hard (scared, sad, lost), "
+        "your reply turned away ('anyway', 'so', 'lol')"
+    )
+    assert got[2].reason == (
+        "after they said something hard (i think, hospital), your reply turned away ('anyway')"
+    )
+    assert len(notable.redirects(chat.sessions(), limit=1)) == 1
+
+
+def test_notable_passes_its_limit_to_every_list() -> None:
+    chat = Chat()
+    for n in range(3):
+        chat.say("them", f"i'm sad {n}", "feeling", words=["sad"], later=timedelta(days=1))
+        chat.say("me", f"cheer up {n}", "feeling", moves=("minimise", "redirect"),
+                 words=["cheer"])  # fmt: skip
+    chat.say("them", "ok", later=timedelta(minutes=1))
+    moments = notable.notable(chat.sessions(), limit=2)
+    counts = {k: len(v) for k, v in moments.to_dict().items()}
+    assert counts == {"their_hardest": 2, "my_vulnerable": 2, "fixed": 2, "redirects": 2}
+    assert {k: len(v) for k, v in notable.notable(chat.sessions()).to_dict().items()} == {
+        "their_hardest": 3, "my_vulnerable": 3, "fixed": 3, "redirects": 3
+    }  # fmt: skip
