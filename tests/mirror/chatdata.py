@@ -1,10 +1,14 @@
-"""Put a hand-written chat (tests/data/mirror/*.tsv) straight into the store's chat tables."""
+"""Hand-written chats: put into the store's chat tables (tests/data/mirror/*.tsv), or built
+as the rows a report reads (`Chat`), labels, confidence and evidence set by hand."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from tarry.declare import people
+from tarry.mirror.conversations import Row, Session, split
 from tarry.mirror.model import labeller
 from tarry.store import Store
 
@@ -57,3 +61,39 @@ def insert_chat(store: Store, person: str, messages: list[tuple[str, str, str]])
             ],
         )  # fmt: skip
     return conversation
+
+
+START = datetime(2026, 11, 2, 9, 0)
+
+
+class Chat:
+    """Messages of one conversation, a minute apart unless a gap is asked for."""
+
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        self.at = START
+
+    def say(
+        self,
+        side: str,
+        text: str,
+        disclosure: str = "none",
+        moves: tuple[str, ...] = (),
+        sure: tuple[str, ...] | None = None,
+        words: list[str] | None = None,
+        later: timedelta = timedelta(minutes=1),
+        turned: tuple[str, ...] = ("anyway",),
+    ) -> Chat:
+        self.at += later
+        evidence = {"disclosure": words or []}
+        if "redirect" in moves and turned:
+            evidence["redirect"] = list(turned)
+        confident = (disclosure, *moves) if sure is None else sure
+        self.rows.append(
+            Row(len(self.rows) + 1, 1, self.at, side, text, disclosure, frozenset(moves), None,
+                json.dumps(evidence), frozenset(confident))
+        )  # fmt: skip
+        return self
+
+    def sessions(self) -> list[Session]:
+        return split(self.rows)

@@ -215,6 +215,7 @@ def test_unknown_person_and_period(sam: Store) -> None:
     with pytest.raises(InvalidInput, match="Unknown period 'year'") as caught:
         person_report(sam, "Sam", by="year")
     assert (caught.value.field, caught.value.expected) == ("by", "week or month")
+    assert caught.value.example == "month"
 
 
 def test_labelling_in_worker_processes_gives_the_same_labels(

@@ -6,46 +6,10 @@ so each rule of `tarry.mirror.notable` is checked apart from the labeller.
 
 from __future__ import annotations
 
-import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from tarry.mirror import notable
-from tarry.mirror.conversations import Row, Session, split
-
-START = datetime(2026, 11, 2, 9, 0)
-
-
-class Chat:
-    """Messages of one conversation, a minute apart unless a gap is asked for."""
-
-    def __init__(self) -> None:
-        self.rows: list[Row] = []
-        self.at = START
-
-    def say(
-        self,
-        side: str,
-        text: str,
-        disclosure: str = "none",
-        moves: tuple[str, ...] = (),
-        sure: tuple[str, ...] | None = None,
-        words: list[str] | None = None,
-        later: timedelta = timedelta(minutes=1),
-        turned: tuple[str, ...] = ("anyway",),
-    ) -> Chat:
-        self.at += later
-        evidence = {"disclosure": words or []}
-        if "redirect" in moves and turned:
-            evidence["redirect"] = list(turned)
-        confident = (disclosure, *moves) if sure is None else sure
-        self.rows.append(
-            Row(len(self.rows) + 1, 1, self.at, side, text, disclosure, frozenset(moves), None,
-                json.dumps(evidence), frozenset(confident))
-        )  # fmt: skip
-        return self
-
-    def sessions(self) -> list[Session]:
-        return split(self.rows)
+from tests.mirror.chatdata import START, Chat
 
 
 def test_an_excerpt_keeps_a_short_text_and_cuts_a_long_one_at_a_word() -> None:
