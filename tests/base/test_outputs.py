@@ -61,3 +61,40 @@ def test_kill_9_mid_write_leaves_nothing(tmp_path: Path, way: str) -> None:
     assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
     left = [p.name for p in tmp_path.iterdir()]
     assert left == ([] if way == "unnamed" else ["export.json.partial"])
+
+
+def test_kill_9_while_a_new_file_gets_its_name_leaves_it_whole_or_nothing(
+    tmp_path: Path, way: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The instant between "written" and "named": a new file is linked in under its own name at
+    once (no second name to leave behind); the child dies at the first rename it would make."""
+    target = tmp_path / "export.json"
+
+    def die(*args: object, **kwargs: object) -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    pid = os.fork()
+    if pid == 0:
+        monkeypatch.setattr(os, "replace", die)
+        with outputs.output(target) as out:
+            out.write("the whole export\n")
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    if way == "unnamed":  # linked in whole; no rename was needed
+        assert os.WIFEXITED(status) and left == ["export.json"]
+        assert target.read_text() == "the whole export\n"
+    else:  # killed at the rename: the partial file, never the name
+        assert os.WIFSIGNALED(status) and left == ["export.json.partial"]
+
+
+def test_a_new_export_replaces_the_old_one_and_leaves_nothing_else(
+    tmp_path: Path, way: str
+) -> None:
+    target = tmp_path / "export.json"
+    target.write_text("the old export")
+    with outputs.output(target) as out:
+        out.write("the new export")
+    assert target.read_text() == "the new export"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["export.json"]

@@ -3,8 +3,10 @@ not at all.
 
 An export is plain text by design, but one cut short is plain text nobody asked for. On Linux
 the file is written without a name (O_TMPFILE) and linked into place only once complete and
-fsynced, so a crash or kill -9 mid-way leaves nothing behind; elsewhere it is written to
-`FILE.partial`, renamed when complete and removed when writing fails.
+fsynced, so a crash or kill -9 mid-way leaves nothing behind (a new file is linked in under its
+name; one that replaces a file is linked beside it as `.FILE.xxxxxxxxxxxx` and renamed over it,
+so a kill in the instant between leaves that name); elsewhere it is written to `FILE.partial`,
+renamed when complete and removed when writing fails.
 """
 
 from __future__ import annotations
@@ -76,10 +78,20 @@ def _publish(source: Path | int, target: Path) -> None:
     if isinstance(source, Path):
         os.replace(source, target)
         return
-    temporary = f".{target.name}.{secrets.token_hex(6)}"
+    unnamed = f"/proc/self/fd/{source}"
     folder = os.open(target.parent, os.O_RDONLY)
     try:  # with a dir_fd, os.link calls linkat(AT_SYMLINK_FOLLOW): the fd's unnamed file
-        os.link(f"/proc/self/fd/{source}", temporary, dst_dir_fd=folder, follow_symlinks=True)
-        os.replace(temporary, target.name, src_dir_fd=folder, dst_dir_fd=folder)
+        try:  # a new file: linked in under its name at once, so no kill leaves a second name
+            os.link(unnamed, target.name, dst_dir_fd=folder, follow_symlinks=True)
+            return
+        except FileExistsError:  # replacing a file: linked beside it, then renamed over it
+            pass
+        temporary = f".{target.name}.{secrets.token_hex(6)}"
+        os.link(unnamed, temporary, dst_dir_fd=folder, follow_symlinks=True)
+        try:
+            os.replace(temporary, target.name, src_dir_fd=folder, dst_dir_fd=folder)
+        except OSError:
+            os.unlink(temporary, dir_fd=folder)
+            raise
     finally:
         os.close(folder)
