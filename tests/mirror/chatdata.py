@@ -28,16 +28,33 @@ def rows(name: str) -> list[tuple[str, str, str]]:
 def label_by_hand(store: Store, conversation: int, name: str) -> None:
     """Store the labels written in the chat file (disclosure, moves, question, sure) as the
     current model's, so the numbers built on them are tested apart from the labeller."""
+    labels = [line[3:7] for line in _lines(name)]
+    store_labels(store, conversation, [(d, m, s) for d, m, _, s in labels],
+                 questions=[q or None for _, _, q, _ in labels])  # fmt: skip
+
+
+def store_labels(
+    store: Store,
+    conversation: int,
+    labels: list[tuple[str, str, str]],
+    *,
+    questions: list[str | None] | None = None,
+    evidence: list[dict[str, list[str]]] | None = None,
+) -> None:
+    """Store `labels`, each (disclosure, moves, sure) with moves and sure comma-joined, as the
+    current model's labels of the conversation's messages in order; `questions` and `evidence`
+    (the words a report shows) when a test needs them."""
     query = "SELECT id FROM messages WHERE conversation_id = ? ORDER BY id"
     ids = [r[0] for r in store.query(query, (conversation,))]
-    labels = [line[3:7] for line in _lines(name)]
+    asked = questions or [None] * len(labels)
+    shown = [json.dumps(e) for e in evidence] if evidence else ["{}"] * len(labels)
     with store.tx():
         store.conn.executemany(
             "INSERT OR REPLACE INTO message_labels"
             " (message_id, version, disclosure, moves, question, evidence, scores, sure)"
-            " VALUES (?, ?, ?, ?, ?, '{}', '{}', ?)",
-            [(i, labeller.version(), d, m, q or None, s)
-             for i, (d, m, q, s) in zip(ids, labels, strict=True)],
+            " VALUES (?, ?, ?, ?, ?, ?, '{}', ?)",
+            [(i, labeller.version(), d, m, q, e, s)
+             for i, (d, m, s), q, e in zip(ids, labels, asked, shown, strict=True)],
         )  # fmt: skip
 
 

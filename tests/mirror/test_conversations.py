@@ -15,7 +15,7 @@ from tarry.mirror.model import labeller
 from tarry.mirror.model.corpus import HEADS
 from tarry.mirror.person_report import person_report
 from tarry.store import Store
-from tests.mirror.chatdata import insert_chat, label_by_hand, rows
+from tests.mirror.chatdata import insert_chat, label_by_hand, rows, store_labels
 
 
 @pytest.fixture
@@ -132,17 +132,8 @@ def test_a_feeling_met_by_fixing_is_listed_only_when_both_are_sure(store: Store)
         ("2026-11-03T09:00:00Z", "them", "i'm nervous about tomorrow"),
         ("2026-11-03T09:05:00Z", "me", "try to get an early night"),
     ])  # fmt: skip
-    labels = [("feeling", "", "feeling"), ("none", "fix", "fix"),
-              ("feeling", "", "feeling"), ("none", "fix", "")]  # fmt: skip
-    version = labeller.version()
-    for (message_id,), (disclosure, moves, sure) in zip(
-        store.query("SELECT id FROM messages WHERE conversation_id = ? ORDER BY id", (chat,)),
-        labels, strict=True,
-    ):  # fmt: skip
-        store.execute(
-            "INSERT INTO message_labels (message_id, version, disclosure, moves, sure)"
-            " VALUES (?, ?, ?, ?, ?)", (message_id, version, disclosure, moves, sure),
-        )  # fmt: skip
+    store_labels(store, chat, [("feeling", "", "feeling"), ("none", "fix", "fix"),
+                               ("feeling", "", "feeling"), ("none", "fix", "")])  # fmt: skip
     fixed = person_report(store, "Kim").notable.fixed
     assert [(m.excerpt, m.reply) for m in fixed] == [
         ("i'm drowning at work and i can't sleep", "you should just quit tbh")
@@ -160,15 +151,11 @@ def test_a_feeling_told_only_in_glad_words_is_not_a_hardest_disclosure(store: St
     ])  # fmt: skip
     evidence = [["love you", "so happy"], [], ["happy", "their word 'kim'"],
                 ["proud"], ["lonely", "tired"]]  # fmt: skip
-    version = labeller.version()
-    ids = store.query("SELECT id FROM messages WHERE conversation_id = ? ORDER BY id", (chat,))
-    for (message_id,), words in zip(ids, evidence, strict=True):
-        feeling = "feeling" if words else "none"
-        store.execute(
-            "INSERT INTO message_labels (message_id, version, disclosure, moves, evidence, sure)"
-            " VALUES (?, ?, ?, '', ?, ?)",
-            (message_id, version, feeling, json.dumps({"disclosure": words}), feeling),
-        )
+    store_labels(
+        store, chat,
+        [("feeling", "", "feeling") if words else ("none", "", "none") for words in evidence],
+        evidence=[{"disclosure": words} for words in evidence],
+    )  # fmt: skip
     hardest = person_report(store, "Kim").notable.their_hardest
     assert [m.excerpt for m in hardest] == [
         "i'm so lonely and tired",  # two feeling words

@@ -11,10 +11,9 @@ from tarry.base.errors import NotFound
 from tarry.declare import people
 from tarry.mirror import conversations
 from tarry.mirror.conversations import GAP, summarise
-from tarry.mirror.model import labeller
 from tarry.mirror.person_report import person_report
 from tarry.store import Store
-from tests.mirror.chatdata import Chat, insert_chat
+from tests.mirror.chatdata import Chat, insert_chat, store_labels
 
 
 def test_depth_met_with_depth_counts_thoughts_and_feelings_each_once() -> None:
@@ -107,13 +106,7 @@ def test_the_weekly_review_counts_how_their_sure_feelings_were_met(store: Store)
         ("2026-11-14T09:01:00Z", "me", "cheer up", "none", "minimise", "minimise"),
     ]  # fmt: skip
     chat = insert_chat(store, "Kim", [(ts, who, text) for ts, who, text, *_ in messages])
-    ids = store.query("SELECT id FROM messages WHERE conversation_id = ? ORDER BY id", (chat,))
-    for (message_id,), (*_, disclosure, moves, sure) in zip(ids, messages, strict=True):
-        store.execute(
-            "INSERT INTO message_labels (message_id, version, disclosure, moves, sure)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (message_id, labeller.version(), disclosure, moves, sure),
-        )
+    store_labels(store, chat, [(d, m, s) for *_, d, m, s in messages])
     week = conversations.week_summary(store, datetime(2026, 11, 9), datetime(2026, 11, 16))
     got = week.to_dict()
     assert got["start"] == "2026-11-09T00:00:00" and got["end"] == "2026-11-16T00:00:00"
@@ -134,13 +127,7 @@ def test_a_week_holds_its_first_moment_and_not_the_next_weeks(store: Store) -> N
         ("2026-11-15T23:59:59", "them", "last"),
         ("2026-11-16T00:00:00", "them", "after"),
     ])  # fmt: skip
-    ids = store.query("SELECT id FROM messages WHERE conversation_id = ? ORDER BY id", (chat,))
-    for (message_id,) in ids:
-        store.execute(
-            "INSERT INTO message_labels (message_id, version, disclosure, moves, sure)"
-            " VALUES (?, ?, 'none', '', '')",
-            (message_id, labeller.version()),
-        )
+    store_labels(store, chat, [("none", "", "")] * 4)
     week = conversations.week_summary(store, datetime(2026, 11, 9), datetime(2026, 11, 16))
     assert week.to_dict()["messages"] == {"me": 0, "them": 2}
 
