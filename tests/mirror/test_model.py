@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tarry.mirror import evaluation
-from tarry.mirror.lexicon import load
+from tarry.mirror.lexicon import load, within
 from tarry.mirror.model import corpus, features, labeller, train
 from tarry.mirror.moves import MOVES
 
@@ -154,7 +154,7 @@ def test_evidence_shows_each_phrase_once_and_no_bare_common_word() -> None:
             for k, item in enumerate(items):
                 assert item not in stop, (e.text, label, items)
                 for j, other in enumerate(items):
-                    assert j == k or not labeller._within(item, other), (e.text, label, items)
+                    assert j == k or not within(item, other), (e.text, label, items)
                 described = item.startswith(ABOUT_THEM) or "(" in item or ": " in item
                 if not described:  # the message's own words, in its order
                     said = " " + " ".join(features.words(e.text)) + " "

@@ -101,7 +101,7 @@ class Lexicon:
     stop: frozenset[str]
     opener: frozenset[str]
     greeting: re.Pattern[str]
-    glad: frozenset[str] = frozenset()  # feeling phrases that are glad to tell (notable moments)
+    glad: frozenset[str]  # feeling phrases that are glad to tell (notable moments)
 
     def scan(self, norm: str) -> dict[str, list[Hit]]:
         """Every phrase of every list in `norm` (normalised), by list name, in text order.
@@ -170,6 +170,14 @@ def build(tables: dict[str, dict[str, list[str]]]) -> Lexicon:
         greeting,
         glad,
     )
+
+
+def within(item: str, other: str) -> bool:
+    """Every phrase of `item` ("i feel, feel so": phrases of a list, comma-joined) is inside a
+    phrase of `other`, word for word: "love" and "you" are inside "love you", "stop" inside
+    "can't stop worrying", and a phrase inside itself."""
+    outer = [f" {p.strip()} " for p in other.split(",")]
+    return all(any(f" {p.strip()} " in q for q in outer) for p in item.split(","))
 
 
 @cache

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from tarry.mirror.conversations import EXCERPT, Exchange, Row, Session, all_exchanges, reply_kinds
-from tarry.mirror.lexicon import Hit, load, normalise
+from tarry.mirror.lexicon import Hit, load, normalise, within
 
 LIMIT = 5
 NEGATION = re.compile(r"\b(?:not|no|never|nothing|without)\b|n't\b")
@@ -63,7 +63,7 @@ def _words(row: Row) -> list[str]:
     # One evidence item may hold several phrases of a list ("relieved, shaky"): each on its own.
     phrases = [p.strip() for item in shown + hard for p in item.split(",")]
     kept = [p for p in dict.fromkeys(phrases) if p and p not in plain and p in text]
-    return [p for p in kept if not any(p != q and f" {p} " in f" {q} " for q in kept)]
+    return [p for p in kept if not any(p != q and within(p, q) for q in kept)]
 
 
 def _hard(row: Row) -> list[str]:

@@ -238,7 +238,12 @@ def with_turns(examples: list[Example]) -> list[Example]:
     })  # fmt: skip
     for e in examples:
         if e.source != "chats" and turns:
-            thread = e.group.partition("|")[0]
-            run = turns[int(hashlib.sha256(thread.encode()).hexdigest()[:8], 16) % len(turns)]
-            e.context = [("other", text) for text in run]
+            e.context = [("other", text) for text in turns[pick(e.group, len(turns))]]
     return examples
+
+
+def pick(group: str, count: int) -> int:
+    """A stable choice among `count` for a public example's thread (the same for every sentence
+    of it, on every run): which turn it answers."""
+    thread = group.partition("|")[0]
+    return int(hashlib.sha256(thread.encode()).hexdigest()[:8], 16) % count

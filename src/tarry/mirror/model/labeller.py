@@ -27,7 +27,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
 from tarry.base.errors import StoreError
-from tarry.mirror.lexicon import load
+from tarry.mirror.lexicon import load, within
 from tarry.mirror.model.features import (
     Read,
     length,
@@ -390,22 +390,15 @@ def _why(m: Model, rows: list[int], head: str, reading: Reading, top: int = 3) -
         if len(shown) >= top:
             break
         text = _words(m.names[r], reading)
-        if not text or any(_within(text, s) for s in shown):
+        if not text or any(within(text, s) for s in shown):
             continue  # nothing to read, or already shown inside a longer phrase
-        parts = [k for k, s in enumerate(shown) if _within(s, text)]
+        parts = [k for k, s in enumerate(shown) if within(s, text)]
         if parts:  # a phrase takes the place of the words it holds ("love you" for "love")
             shown[parts[0]] = text
             shown = [s for k, s in enumerate(shown) if k not in parts[1:]]
         else:
             shown.append(text)
     return shown
-
-
-def _within(item: str, other: str) -> bool:
-    """Every phrase of evidence `item` ("i feel, feel so") is inside a phrase of `other`, word
-    for word: "love" and "you" are inside "love you", "stop" inside "can't stop worrying"."""
-    outer = [f" {p.strip()} " for p in other.split(",")]
-    return all(any(f" {p.strip()} " in q for q in outer) for p in item.split(","))
 
 
 def _words(feature: str, reading: Reading) -> str | None:

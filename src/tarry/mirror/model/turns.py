@@ -14,7 +14,6 @@ third figure says how the model meets a turn it has not seen, not how a real thr
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 import tomllib
 from pathlib import Path
@@ -31,8 +30,7 @@ WAYS = ("alone", "replying", "with a turn")
 
 
 def _turn(turns: list[str], group: str) -> list[tuple[str, str]]:
-    thread = group.partition("|")[0]
-    return [("other", turns[int(hashlib.sha256(thread.encode()).hexdigest()[:8], 16) % len(turns)])]
+    return [("other", turns[corpus.pick(group, len(turns))])]
 
 
 def _gives(labels: Labels, head: str) -> bool:
