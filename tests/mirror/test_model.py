@@ -138,6 +138,25 @@ def test_evidence_is_the_words_that_weighed_and_what_a_move_answers() -> None:
     assert labeller.label("ok", HARD).evidence == {}  # only asked for
 
 
+def test_sure_evidence_is_what_a_report_shows_and_no_more() -> None:
+    """The store keeps ("sure") the words behind a confident feeling and a confident redirect,
+    the same words full evidence gives; nothing for the labels a report never explains."""
+    examples = evaluation.shipped("chats-test")
+    items = [(e.text, list(e.context)) for e in examples]
+    full = labeller.label_many(items, evidence=True)
+    kept = labeller.label_many(items, evidence="sure")
+    seen = set()
+    for every, sure in zip(full, kept, strict=True):
+        want = {}
+        if "feeling" in sure.sure:
+            want["disclosure"] = every.evidence["disclosure"]
+        if "redirect" in sure.sure:
+            want["redirect"] = every.evidence["redirect"]
+        assert sure.evidence == want
+        seen.update(want)
+    assert seen == {"disclosure", "redirect"}  # both kinds were kept somewhere
+
+
 ABOUT_THEM = ("they ", "their ", "asks ", "refers ", "takes up ")  # the turn, not the words
 
 

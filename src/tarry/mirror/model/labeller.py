@@ -198,10 +198,10 @@ def label_many(
     """Label each (text, context) pair: context is the earlier messages, oldest first, each
     ("me" | "other", text), "me" being the writer of the labelled message.
 
-    `evidence`: the words behind every label, or ("sure") behind the confident ones only, which
-    is all reports use and much cheaper for a whole store. `replying` overrides whether the
-    message answers the other person (for sets that know it does but not what it answers); by
-    default it does when they spoke before.
+    `evidence`: the words behind every label, or ("sure") only those a report shows (behind a
+    confident feeling or redirect), which is much cheaper for a whole store. `replying`
+    overrides whether the message answers the other person (for sets that know it does but not
+    what it answers); by default it does when they spoke before.
     """
     if not items:
         return []
@@ -279,25 +279,36 @@ _MOVE_SETS = [
 def _evidence(
     m: Model, labels: Labels, reading: Reading, rows: list[int], evidence: Evidence
 ) -> dict[str, list[str]]:
-    """The words behind the labels of one message."""
+    """The words behind the labels of one message (see `label_many` for "sure")."""
+    if evidence == "sure":
+        return _shown(m, labels, reading, rows)
     why: dict[str, list[str]] = {}
     disclosure, moves = labels.disclosure, labels.moves
-    # Reports show the words behind confident feelings and moves; facts and thoughts go
-    # unexplained there, so "sure" leaves them out.
-    shown = (
-        [c for c in labels.sure if c in MOVES or c == "feeling"]
-        if evidence == "sure"
-        else (disclosure, *moves)
-    )
     head = _HEAD_OF.get(disclosure, "")
-    why["disclosure"] = _why(m, rows, head, reading) if head and disclosure in shown else []
+    why["disclosure"] = _why(m, rows, head, reading) if head else []
     for mv in moves:
-        if mv in shown:
-            why[mv] = _why(m, rows, mv, reading)
+        why[mv] = _why(m, rows, mv, reading)
     if reading[2]:
         why["question"] = [reading[3]]
-    if any(mv in shown for mv in moves) and reading[1]:
+    if moves and reading[1]:
         why["answers"] = [_excerpt(" / ".join(_their_text(reading)))]
+    return why
+
+
+SHOWN = ("redirect",)  # the moves whose words a report shows (notable.py: "turned away (...)")
+
+
+def _shown(m: Model, labels: Labels, reading: Reading, rows: list[int]) -> dict[str, list[str]]:
+    """The words a report shows: behind a confident feeling and a confident redirect. Nothing
+    else is read from the store (the other moves are shown by name, facts and thoughts not
+    explained), and working out words is most of what evidence costs."""
+    sure = labels.sure
+    why: dict[str, list[str]] = {}
+    if "feeling" in sure:
+        why["disclosure"] = _why(m, rows, "feeling", reading)
+    for mv in SHOWN:
+        if mv in sure and mv in labels.moves:
+            why[mv] = _why(m, rows, mv, reading)
     return why
 
 
