@@ -322,3 +322,23 @@ def test_the_turns_check_labels_public_sentences_alone_and_as_replies(tmp_path: 
     assert got["claff", "validate", "with a turn"]["f1"] == 1.0
     assert got["claff", "feeling", "alone"]["precision"] == 1.0
     assert turns.main(["--shared", str(tmp_path / "absent")]) == 2
+
+
+def test_a_folder_without_the_public_sets_is_named_with_what_it_lacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--shared` pointed one level too high (../shared, not ../shared/data), or at a folder
+    holding only one set: exit 2 and the file that is not there, not a traceback."""
+    from tarry.mirror.model import turns
+
+    claff = tmp_path / "claff-offmychest" / "labeled_training_set.csv"
+    for program in (turns.main, train.main):
+        assert program(["--shared", str(tmp_path)]) == 2
+        assert f"{claff}: not there" in capsys.readouterr().err
+    claff.parent.mkdir()
+    claff.write_text("")
+    assert turns.main(["--shared", str(tmp_path)]) == 2
+    assert "advice-reddit/*_train.tsv: not there" in capsys.readouterr().err
+    (tmp_path / "advice-reddit").mkdir()
+    (tmp_path / "advice-reddit" / "needadvice_train.tsv").write_text("")
+    assert corpus.missing(tmp_path) is None

@@ -213,6 +213,21 @@ def split_part(example: Example) -> str:
     return example.split
 
 
+def missing(shared: Path) -> str | None:
+    """Why the public sets cannot be read from `shared`, or None when they can."""
+    claff = shared / "claff-offmychest" / "labeled_training_set.csv"
+    if not claff.is_file():
+        absent = str(claff)
+    elif not any((shared / "advice-reddit").glob("*_train.tsv")):
+        absent = str(shared / "advice-reddit" / "*_train.tsv")
+    else:
+        return None
+    return (
+        f"{absent}: not there. --shared names the folder that holds claff-offmychest/ and "
+        "advice-reddit/ (../shared/data; docs/mirror.md)."
+    )
+
+
 def load(repo: Path, shared: Path) -> Corpus:
     """The whole corpus: the repository's chats and the public sets under `shared` (data/)."""
     examples = chats(repo / "data" / "chats")

@@ -305,10 +305,8 @@ def main(argv: list[str] | None = None) -> int:
         "--cross-domain", action="store_true", help="also train without each source"
     )
     args = parser.parse_args(argv)
-    if not args.shared.is_dir():
-        print(
-            f"{args.shared}: the public sets are not there (see docs/mirror.md).", file=sys.stderr
-        )
+    if problem := corpus.missing(args.shared):
+        print(problem, file=sys.stderr)
         return 2
     print(f"held-out chats: {export_held_out(REPO, args.held_out)} messages in {args.held_out}")
     static = Static(args.embeddings)

@@ -65,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
     args = parser.parse_args(argv)
-    if not args.shared.is_dir():
-        print(f"{args.shared}: the public sets are not there (docs/mirror.md).", file=sys.stderr)
+    if problem := corpus.missing(args.shared):
+        print(problem, file=sys.stderr)
         return 2
     turns = tomllib.loads(TURNS.read_text("utf-8"))
     for r in rows(corpus.load(REPO, args.shared).examples, turns):
