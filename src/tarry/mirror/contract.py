@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 
 from tarry.base.errors import FormatError
+from tarry.base.memory import no_gc
 from tarry.mirror.model import labeller
 from tarry.mirror.moves import Labels
 
@@ -225,7 +226,7 @@ def label_lines(
     work = functools.partial(_answers, name=name, show=show)
     done = 0
     try:
-        with labeller.no_gc():  # one cycle collection at the end, not one a batch
+        with no_gc():  # one cycle collection at the end, not one a batch
             for answered in _in_order(_numbered(chunks), work, jobs):
                 if answered is None:
                     flush()

@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 
 from tarry.base import clock
+from tarry.base.memory import no_gc
 from tarry.mirror.model import labeller
 from tarry.store import Store
 
@@ -167,7 +168,7 @@ def ensure_labels(
     )
     work = list(_units(pieces))
     done = 0
-    with store.tx(), labeller.no_gc():
+    with store.tx(), no_gc():
         for batch in _labelled(work, jobs or min(os.cpu_count() or 1, 4)):
             store.conn.executemany(UPSERT, batch)
             done += len(batch)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from tarry.base.memory import no_gc
 from tarry.mirror.conversations import (
     Numbers,
     Period,
@@ -55,14 +56,15 @@ def person_report(
 ) -> PersonReport:
     """Everything the mirror shows about one person: totals, periods, moments."""
     check_period(by)
-    person, rows = person_rows(store, name, since, chat)
-    chunks = split(rows)
-    return PersonReport(
-        person=person.name,
-        chat=chat,
-        since=since.isoformat() if since else None,
-        by=by,
-        total=summarise_sessions(chunks),
-        periods=by_period(chunks, by),
-        notable=notable(chunks),
-    )
+    with no_gc():  # many small objects, no cycles (tarry.base.memory)
+        person, rows = person_rows(store, name, since, chat)
+        chunks = split(rows)
+        return PersonReport(
+            person=person.name,
+            chat=chat,
+            since=since.isoformat() if since else None,
+            by=by,
+            total=summarise_sessions(chunks),
+            periods=by_period(chunks, by),
+            notable=notable(chunks),
+        )

@@ -12,7 +12,6 @@ Loaded on first use, so commands that do not label never pay for numpy or the we
 
 from __future__ import annotations
 
-import gc
 import itertools
 import json
 import os
@@ -20,13 +19,13 @@ import re
 import struct
 import zlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
 from tarry.base.errors import StoreError
+from tarry.base.memory import no_gc
 from tarry.mirror.lexicon import load, within
 from tarry.mirror.model.features import (
     Read,
@@ -207,20 +206,6 @@ def label_many(
         return []
     with no_gc():
         return _label_many(items, evidence, replying)
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Labelling makes many small objects that never form cycles: the cycle collector's passes
-    over them cost several per cent and find nothing. A caller that labels batch after batch
-    holds it around them all (the collection put off by each batch costs as much)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _label_many(
