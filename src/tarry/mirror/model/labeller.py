@@ -49,7 +49,7 @@ Context = Sequence[tuple[str, str]]
 Evidence = bool | Literal["sure"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity (`_silent`)
 class Model:
     """The weights and what was chosen on held-out data, as read from the model file."""
 
@@ -378,9 +378,11 @@ def _excerpt(text: str) -> str:
 def _why(m: Model, rows: list[int], head: str, reading: Reading, top: int = 3) -> list[str]:
     """The features of the message that weighed most for `head`, in words a person reads."""
     column = m.heads.index(head)
-    # One gather for the message's rows, as Python floats; only those that weighed for it.
-    weights = m.weights[rows[1:], column].tolist()
-    weighed = sorted([(w, r) for w, r in zip(weights, rows[1:], strict=True) if w > 0])
+    silent = _silent(m)
+    # One gather for the rows that can be read, as Python floats; only those that weighed for it.
+    readable = [r for r in rows[1:] if r not in silent]
+    weights = m.weights[readable, column].tolist()
+    weighed = sorted([(w, r) for w, r in zip(weights, readable, strict=True) if w > 0])
     shown: list[str] = []
     for _, r in reversed(weighed):
         if len(shown) >= top:
@@ -397,10 +399,30 @@ def _why(m: Model, rows: list[int], head: str, reading: Reading, top: int = 3) -
     return shown
 
 
+READ = frozenset(("lex", "olex", "q"))  # features whose words are found in the message read
+
+
 def _words(feature: str, reading: Reading) -> str | None:
     """A feature as the words behind it, or None for those that say nothing to a reader."""
     kind, _, value = feature.partition(":")
-    mine, run, why = reading[0].read, [k.read for k in reading[1]], reading[3]
+    if kind not in READ:
+        return _fixed_words(feature)
+    if kind == "lex":
+        phrases = [p for p in dict.fromkeys(reading[0].read.phrases(value)) if p not in load().stop]
+        return ", ".join(phrases) if phrases else None
+    if kind == "olex":
+        phrases = [p for theirs in reading[1] for p in theirs.read.phrases(value)]
+        return (
+            f"they said {', '.join(repr(p) for p in dict.fromkeys(phrases))}" if phrases else None
+        )
+    return reading[3] or None  # the question type's reason
+
+
+@lru_cache(maxsize=65536)
+def _fixed_words(feature: str) -> str | None:
+    """`_words` of a feature whose words are the same in every message (a word, a pair, how
+    the message relates to their turn)."""
+    kind, _, value = feature.partition(":")
     if kind in ("w", "o") and value in load().stop:
         return None  # "i", "to", "you": weighed, but say nothing to a reader on their own
     if kind == "w":
@@ -409,23 +431,24 @@ def _words(feature: str, reading: Reading) -> str | None:
         words = " ".join(w for w in value.split() if w not in ("<s>", "</s>"))
         words = MARK_AFTER.sub(r"\1", words)  # "together?", as written, not "together ?"
         return words if words and words not in load().stop else None
-    if kind == "lex":
-        phrases = [p for p in dict.fromkeys(mine.phrases(value)) if p not in load().stop]
-        return ", ".join(phrases) if phrases else None
-    if kind == "olex":
-        phrases = [p for theirs in run for p in theirs.phrases(value)]
-        return (
-            f"they said {', '.join(repr(p) for p in dict.fromkeys(phrases))}" if phrases else None
-        )
     if kind == "o":
         return f"their word {value!r}"
-    if kind == "q" and why:
-        return why
     if feature == "ctx:asked":
         return "they had asked a question"
     if feature == "ov:2+":
         return "takes up their words"
     return None
+
+
+@lru_cache(maxsize=4)
+def _silent(m: Model) -> frozenset[int]:
+    """The rows of the features that never say anything to a reader ("w:i", "len:4-8"): left
+    out before the weights are sorted. Worked out on the first evidence asked for."""
+    return frozenset(
+        row
+        for row, name in enumerate(m.names)
+        if name.partition(":")[0] not in READ and _fixed_words(name) is None
+    )
 
 
 # --- the dense block: word pieces of a static embedding, folded into the weights ------------
