@@ -15,7 +15,7 @@ import itertools
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
@@ -321,44 +321,110 @@ def shares_of(counts: dict[str, int], total: int) -> dict[str, float]:
     return {k: v / 1000 for k, v in floors.items()}
 
 
-def how_met(said: list[Exchange], level: str = "feeling") -> Met:
-    """For every confident disclosure at `level`: how the next reply met it first, with shares."""
-    first: Counter[str] = Counter()
-    every: Counter[str] = Counter()
-    total = 0
-    for exchange in said:
-        if exchange.said.is_sure(level):
-            total += 1
-            kinds = reply_kinds(exchange)
-            first[kinds[0]] += 1
-            every.update(k for k in kinds if k in MET)
-    counts = {k: first[k] for k in REPLIES}
-    return Met(total, counts, shares_of(counts, total), {k: every[k] for k in MET})
+@dataclass
+class Tally:
+    """What a set of sessions adds up to before it becomes numbers: counts and lists, by side,
+    that add (so a report's total is its periods' tallies added, not everything counted again)."""
+
+    messages: Counter[str] = field(default_factory=Counter)
+    words: Counter[str] = field(default_factory=Counter)
+    levels: dict[str, Counter[str]] = field(default_factory=lambda: _each(Counter))
+    follow_ups: Counter[str] = field(default_factory=Counter)
+    conversations: int = 0
+    started: Counter[str] = field(default_factory=Counter)
+    delays: dict[str, list[float]] = field(default_factory=lambda: _each(list))  # minutes
+    deep: Counter[str] = field(default_factory=Counter)  # thought or feeling disclosures
+    deep_met: Counter[str] = field(default_factory=Counter)  # ... answered as deep
+    felt: Counter[str] = field(default_factory=Counter)  # confident feelings
+    first: dict[str, Counter[str]] = field(default_factory=lambda: _each(Counter))  # REPLIES
+    every: dict[str, Counter[str]] = field(default_factory=lambda: _each(Counter))  # MET
+
+    def add(self, other: Tally) -> None:
+        """Add `other` into this one."""
+        self.conversations += other.conversations
+        for mine, theirs in (
+            (self.messages, other.messages), (self.words, other.words),
+            (self.follow_ups, other.follow_ups), (self.started, other.started),
+            (self.deep, other.deep), (self.deep_met, other.deep_met), (self.felt, other.felt),
+        ):  # fmt: skip
+            mine.update(theirs)
+        for side in SIDES:
+            self.levels[side].update(other.levels[side])
+            self.delays[side] += other.delays[side]
+            self.first[side].update(other.first[side])
+            self.every[side].update(other.every[side])
+
+    def numbers(self) -> Numbers:
+        return Numbers(
+            messages=Sides.each(lambda s: self.messages[s]),
+            words=Sides.each(lambda s: self.words[s]),
+            depth=Sides.each(lambda s: _depth_of(self.levels[s])),
+            follow_up_rate=Sides.each(
+                lambda s: (
+                    round(self.follow_ups[s] / self.messages[s], 3) if self.messages[s] else None
+                )
+            ),
+            conversations=self.conversations,
+            started=Sides.each(lambda s: self.started[s]),
+            response_minutes=Sides.each(
+                lambda s: round(statistics.median(d), 1) if (d := self.delays[s]) else None
+            ),
+            reciprocity=Sides.each(
+                lambda s: round(self.deep_met[s] / self.deep[s], 3) if self.deep[s] else None
+            ),
+            their_feelings_met=self._met("them"),
+            my_feelings_met=self._met("me"),
+        )
+
+    def _met(self, side: str) -> Met:
+        """How one side's confident feelings were met, each by the first move of the reply."""
+        total, first, every = self.felt[side], self.first[side], self.every[side]
+        counts = {k: first[k] for k in REPLIES}
+        return Met(total, counts, shares_of(counts, total), {k: every[k] for k in MET})
 
 
-def _response_minutes(chunks: list[Session]) -> Sides[float | None]:
-    delays: dict[str, list[float]] = {side: [] for side in SIDES}
+def _each(kind: Callable[[], T]) -> dict[str, T]:
+    return {side: kind() for side in SIDES}
+
+
+def tally(chunks: Iterable[Session]) -> Tally:
+    """Count sessions once, for every number of `Numbers`."""
+    t = Tally()
     for chunk in chunks:
+        t.conversations += 1
+        t.started[chunk.rows[0].side] += 1
+        for row in chunk.rows:
+            side = row.side
+            t.messages[side] += 1
+            t.words[side] += len(row.text.split())
+            t.levels[side][row.disclosure] += 1
+            t.follow_ups[side] += row.question == "follow_up"
         for before, after in itertools.pairwise(chunk.rows):
             if before.side != after.side:
-                delays[after.side].append((after.at - before.at).total_seconds() / 60)
-    return Sides.each(lambda s: round(statistics.median(delays[s]), 1) if delays[s] else None)
+                t.delays[after.side].append((after.at - before.at).total_seconds() / 60)
+        for side in SIDES:
+            for exchange in chunk.said[side]:
+                _count_exchange(t, side, exchange)
+    return t
 
 
-def _reciprocity(said: list[Exchange]) -> float | None:
-    """Share of thought or feeling disclosures answered with one at least as deep."""
-    deep = met = 0
-    for exchange in said:
-        level = DEPTH[exchange.said.disclosure]
-        if level >= DEPTH["thought"]:
-            deep += 1
-            met += any(DEPTH[r.disclosure] >= level for r in exchange.reply)
-    return round(met / deep, 3) if deep else None
+def _count_exchange(t: Tally, side: str, exchange: Exchange) -> None:
+    """Depth met with depth (a thought or feeling answered with one at least as deep), and how
+    a confident feeling was met first, and by which moves at all."""
+    level = DEPTH[exchange.said.disclosure]
+    if level >= DEPTH["thought"]:
+        t.deep[side] += 1
+        t.deep_met[side] += any(DEPTH[r.disclosure] >= level for r in exchange.reply)
+    if exchange.said.is_sure("feeling"):
+        t.felt[side] += 1
+        kinds = reply_kinds(exchange)
+        t.first[side][kinds[0]] += 1
+        t.every[side].update(k for k in kinds if k in MET)
 
 
-def _depth_of(mine: list[Row]) -> DepthCounts:
-    levels = Counter(r.disclosure for r in mine)
-    mean = sum(DEPTH[r.disclosure] for r in mine) / len(mine) if mine else None
+def _depth_of(levels: Counter[str]) -> DepthCounts:
+    count = sum(levels.values())
+    mean = sum(DEPTH[level] * n for level, n in levels.items()) / count if count else None
     return DepthCounts(
         none=levels["none"],
         fact=levels["fact"],
@@ -368,33 +434,13 @@ def _depth_of(mine: list[Row]) -> DepthCounts:
     )
 
 
-def _follow_up_rate(mine: list[Row]) -> float | None:
-    follow = sum(r.question == "follow_up" for r in mine)
-    return round(follow / len(mine), 3) if mine else None
-
-
 def summarise(rows: list[Row]) -> Numbers:
     """Every mirror number for a set of messages (one person, one period ...)."""
     return summarise_sessions(split(rows))
 
 
 def summarise_sessions(chunks: list[Session]) -> Numbers:
-    rows = [row for chunk in chunks for row in chunk.rows]
-    by_side = {side: [r for r in rows if r.side == side] for side in SIDES}
-    started = Counter(chunk.rows[0].side for chunk in chunks)
-    said = {side: all_exchanges(chunks, side) for side in SIDES}
-    return Numbers(
-        messages=Sides.each(lambda s: len(by_side[s])),
-        words=Sides.each(lambda s: sum(len(r.text.split()) for r in by_side[s])),
-        depth=Sides.each(lambda s: _depth_of(by_side[s])),
-        follow_up_rate=Sides.each(lambda s: _follow_up_rate(by_side[s])),
-        conversations=len(chunks),
-        started=Sides.each(lambda s: started[s]),
-        response_minutes=_response_minutes(chunks),
-        reciprocity=Sides.each(lambda s: _reciprocity(said[s])),
-        their_feelings_met=how_met(said["them"]),
-        my_feelings_met=how_met(said["me"]),
-    )
+    return tally(chunks).numbers()
 
 
 def period_key(at: datetime, by: str) -> str:
@@ -409,11 +455,20 @@ def by_period(chunks: list[Session], by: str) -> list[Period]:
 
     A conversation counts in the period it started in, even when it runs past midnight.
     """
+    return with_periods(chunks, by)[1]
+
+
+def with_periods(chunks: list[Session], by: str) -> tuple[Numbers, list[Period]]:
+    """The numbers of all the sessions and of each period (`by_period`), each counted once."""
     check_period(by)
     groups: dict[str, list[Session]] = defaultdict(list)
     for chunk in chunks:
         groups[period_key(chunk.rows[0].at, by)].append(chunk)
-    return [Period(key, summarise_sessions(groups[key])) for key in sorted(groups)]
+    tallies = {key: tally(groups[key]) for key in sorted(groups)}
+    total = Tally()
+    for one in tallies.values():
+        total.add(one)
+    return total.numbers(), [Period(key, one.numbers()) for key, one in tallies.items()]
 
 
 def check_period(by: str) -> None:

@@ -14,11 +14,10 @@ from tarry.base.memory import no_gc
 from tarry.mirror.conversations import (
     Numbers,
     Period,
-    by_period,
     check_period,
     person_rows,
     split,
-    summarise_sessions,
+    with_periods,
 )
 from tarry.mirror.notable import Moments, notable
 from tarry.store import Store
@@ -59,12 +58,13 @@ def person_report(
     with no_gc():  # many small objects, no cycles (tarry.base.memory)
         person, rows = person_rows(store, name, since, chat)
         chunks = split(rows)
+        total, periods = with_periods(chunks, by)
         return PersonReport(
             person=person.name,
             chat=chat,
             since=since.isoformat() if since else None,
             by=by,
-            total=summarise_sessions(chunks),
-            periods=by_period(chunks, by),
+            total=total,
+            periods=periods,
             notable=notable(chunks),
         )
