@@ -450,16 +450,10 @@ def period_key(at: datetime, by: str) -> str:
     return f"{at.year}-{at.month:02d}"
 
 
-def by_period(chunks: list[Session], by: str) -> list[Period]:
-    """Numbers per ISO week or calendar month, oldest first.
-
-    A conversation counts in the period it started in, even when it runs past midnight.
-    """
-    return with_periods(chunks, by)[1]
-
-
 def with_periods(chunks: list[Session], by: str) -> tuple[Numbers, list[Period]]:
-    """The numbers of all the sessions and of each period (`by_period`), each counted once."""
+    """The numbers of all the sessions, and per ISO week or calendar month (oldest first), each
+    counted once. A conversation counts in the period it started in, even when it runs past
+    midnight."""
     check_period(by)
     groups: dict[str, list[Session]] = defaultdict(list)
     for chunk in chunks:
