@@ -49,7 +49,7 @@ Context = Sequence[tuple[str, str]]
 Evidence = bool | Literal["sure"]
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity (`_silent`)
+@dataclass(frozen=True)
 class Model:
     """The weights and what was chosen on held-out data, as read from the model file."""
 
@@ -70,6 +70,8 @@ class Model:
     dense: Dense | None = None  # the dense block (word pieces), if the model has one
     # the rows of the turn's and the relation's features, by their few combinations (`_tail`)
     tails: dict[tuple[Any, ...], list[int]] = field(default_factory=dict)
+    # whether a row's feature never reads as words (`_why`), learnt as rows are met
+    quiet: dict[int, bool] = field(default_factory=dict)
 
     def scores(self, rows: list[list[int]], dense: np.ndarray | None = None) -> np.ndarray:
         """Calibrated probabilities, one row per message (its feature rows), one column per head;
@@ -378,9 +380,15 @@ def _excerpt(text: str) -> str:
 def _why(m: Model, rows: list[int], head: str, reading: Reading, top: int = 3) -> list[str]:
     """The features of the message that weighed most for `head`, in words a person reads."""
     column = m.heads.index(head)
-    silent = _silent(m)
+    quiet = m.quiet
+    readable = []  # left out before sorting: the features that never read as words ("w:i")
+    for r in rows[1:]:
+        if (silent := quiet.get(r)) is None:
+            name = m.names[r]
+            silent = quiet[r] = name.partition(":")[0] not in READ and _fixed_words(name) is None
+        if not silent:
+            readable.append(r)
     # One gather for the rows that can be read, as Python floats; only those that weighed for it.
-    readable = [r for r in rows[1:] if r not in silent]
     weights = m.weights[readable, column].tolist()
     weighed = sorted([(w, r) for w, r in zip(weights, readable, strict=True) if w > 0])
     shown: list[str] = []
@@ -438,17 +446,6 @@ def _fixed_words(feature: str) -> str | None:
     if feature == "ov:2+":
         return "takes up their words"
     return None
-
-
-@lru_cache(maxsize=4)
-def _silent(m: Model) -> frozenset[int]:
-    """The rows of the features that never say anything to a reader ("w:i", "len:4-8"): left
-    out before the weights are sorted. Worked out on the first evidence asked for."""
-    return frozenset(
-        row
-        for row, name in enumerate(m.names)
-        if name.partition(":")[0] not in READ and _fixed_words(name) is None
-    )
 
 
 # --- the dense block: word pieces of a static embedding, folded into the weights ------------
