@@ -176,6 +176,8 @@ def within(item: str, other: str) -> bool:
     """Every phrase of `item` ("i feel, feel so": phrases of a list, comma-joined) is inside a
     phrase of `other`, word for word: "love" and "you" are inside "love you", "stop" inside
     "can't stop worrying", and a phrase inside itself."""
+    if "," not in item and "," not in other:  # one phrase each: most evidence
+        return f" {item.strip()} " in f" {other.strip()} "
     outer = [f" {p.strip()} " for p in other.split(",")]
     return all(any(f" {p.strip()} " in q for q in outer) for p in item.split(","))
 

@@ -214,18 +214,13 @@ def split_part(example: Example) -> str:
 
 
 def missing(shared: Path) -> str | None:
-    """Why the public sets cannot be read from `shared`, or None when they can."""
+    """The first file of the public sets that is not under `shared`, or None when both are."""
     claff = shared / "claff-offmychest" / "labeled_training_set.csv"
     if not claff.is_file():
-        absent = str(claff)
-    elif not any((shared / "advice-reddit").glob("*_train.tsv")):
-        absent = str(shared / "advice-reddit" / "*_train.tsv")
-    else:
-        return None
-    return (
-        f"{absent}: not there. --shared names the folder that holds claff-offmychest/ and "
-        "advice-reddit/ (../shared/data; docs/mirror.md)."
-    )
+        return str(claff)
+    if not any((shared / "advice-reddit").glob("*_train.tsv")):
+        return str(shared / "advice-reddit" / "*_train.tsv")
+    return None
 
 
 def load(repo: Path, shared: Path) -> Corpus:

@@ -18,7 +18,7 @@ import os
 import re
 import struct
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -45,6 +45,7 @@ MAGIC = b"tarry-mirror-model\n"
 FILE = "mirror.model"
 LEVELS = (("feeling", "feeling"), ("at_least_thought", "thought"), ("at_least_fact", "fact"))
 EXCERPT = 80
+LONGEST = 51  # words: every longer message has the length feature of this one ("len:51+")
 Context = Sequence[tuple[str, str]]
 Evidence = bool | Literal["sure"]
 
@@ -72,6 +73,12 @@ class Model:
     tails: dict[tuple[Any, ...], list[int]] = field(default_factory=dict)
     # whether a row's feature never reads as words (`_why`), learnt as rows are met
     quiet: dict[int, bool] = field(default_factory=dict)
+    lengths: tuple[int | None, ...] = ()  # the row of `length(n)`, by n up to LONGEST
+    columns: dict[str, list[float]] = field(default_factory=dict)  # a head's weights (`_why`)
+
+    def __post_init__(self) -> None:
+        rows = tuple(self.vocabulary.get(length(n)) for n in range(LONGEST + 1))
+        object.__setattr__(self, "lengths", rows)
 
     def scores(self, rows: list[list[int]], dense: np.ndarray | None = None) -> np.ndarray:
         """Calibrated probabilities, one row per message (its feature rows), one column per head;
@@ -96,9 +103,11 @@ class Model:
         """`known(own(got))`, without building the feature names (the hot path)."""
         family = self.families
         # map() over the dict's own get: no Python frame per word (this runs for every text).
-        found = set(map(family["wb"].get, itertools.chain(got.words, _pairs(got.words))))
+        words = got.words
+        found = set(map(family["wb"].get, words))
+        found.update(map(family["wb"].get, itertools.pairwise(("<s>", *words, "</s>"))))
         found.update(map(family["lex"].get, got.lists))
-        found.add(self.vocabulary.get(length(len(got.words))))
+        found.add(self.lengths[min(len(words), LONGEST)])
         found.discard(None)
         return tuple(found)  # type: ignore[arg-type]
 
@@ -166,10 +175,6 @@ def _families(names: list[str]) -> dict[str, dict[Any, int]]:
             out[kind][value] = row
     out["wb"] = {**out["w"], **out["b"]}
     return out
-
-
-def _pairs(words: tuple[str, ...]) -> Iterator[tuple[str, str]]:
-    return itertools.pairwise(("<s>", *words, "</s>"))
 
 
 @cache
@@ -331,7 +336,7 @@ Reading = tuple[Known, tuple[Known, ...], str | None, str]  # mine, their run, q
 
 def _reading(text: str, context: Context) -> Reading:
     mine = _known(text)
-    run = tuple(_known(their) for their in their_turn(context))
+    run = tuple(map(_known, their_turn(context)))
     if not mine.read.rules.asks:  # no question type, whatever their turn was
         return mine, run, None, ""
     theirs = run_reading([k.read.rules for k in run]) if run else None
@@ -379,18 +384,17 @@ def _excerpt(text: str) -> str:
 
 def _why(m: Model, rows: list[int], head: str, reading: Reading, top: int = 3) -> list[str]:
     """The features of the message that weighed most for `head`, in words a person reads."""
-    column = m.heads.index(head)
+    if (weights := m.columns.get(head)) is None:  # the head's weights as Python floats, once
+        weights = m.columns[head] = m.weights[:, m.heads.index(head)].tolist()
     quiet = m.quiet
-    readable = []  # left out before sorting: the features that never read as words ("w:i")
+    weighed = []  # the features that weighed for it, and can be read ("w:i" never can)
     for r in rows[1:]:
         if (silent := quiet.get(r)) is None:
             name = m.names[r]
             silent = quiet[r] = name.partition(":")[0] not in READ and _fixed_words(name) is None
-        if not silent:
-            readable.append(r)
-    # One gather for the rows that can be read, as Python floats; only those that weighed for it.
-    weights = m.weights[readable, column].tolist()
-    weighed = sorted([(w, r) for w, r in zip(weights, readable, strict=True) if w > 0])
+        if not silent and (w := weights[r]) > 0:
+            weighed.append((w, r))
+    weighed.sort()
     shown: list[str] = []
     for _, r in reversed(weighed):
         if len(shown) >= top:

@@ -292,6 +292,17 @@ def cross_domain(data: Data, x: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def without_public_sets(shared: Path) -> str | None:
+    """What to tell a developer whose --shared does not hold the public sets, or None."""
+    absent = corpus.missing(shared)
+    if absent is None:
+        return None
+    return (
+        f"{absent}: not there. --shared names the folder that holds claff-offmychest/ and "
+        "advice-reddit/ (../shared/data; docs/mirror.md)."
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
@@ -305,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         "--cross-domain", action="store_true", help="also train without each source"
     )
     args = parser.parse_args(argv)
-    if problem := corpus.missing(args.shared):
+    if problem := without_public_sets(args.shared):
         print(problem, file=sys.stderr)
         return 2
     print(f"held-out chats: {export_held_out(REPO, args.held_out)} messages in {args.held_out}")

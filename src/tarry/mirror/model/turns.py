@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from tarry.mirror.model import corpus, labeller
-from tarry.mirror.model.train import REPO, f1
+from tarry.mirror.model.train import REPO, f1, without_public_sets
 from tarry.mirror.moves import Labels
 
 TURNS = REPO / "data" / "eval-turns.toml"
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
     args = parser.parse_args(argv)
-    if problem := corpus.missing(args.shared):
+    if problem := without_public_sets(args.shared):
         print(problem, file=sys.stderr)
         return 2
     turns = tomllib.loads(TURNS.read_text("utf-8"))

@@ -1,0 +1,45 @@
+"""`within`: one phrase (or comma-joined phrases) inside another, word for word."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tarry.mirror.lexicon import within
+
+
+@pytest.mark.parametrize(
+    ("item", "other", "inside"),
+    [
+        ("love", "love you", True),
+        ("you", "love you", True),
+        ("love you", "love you", True),  # a phrase is inside itself
+        (" love you ", "love you", True),
+        ("lov", "love you", False),  # word for word, not letters
+        ("ou", "love you", False),
+        ("stop", "can't stop worrying", True),
+        ("worry", "can't stop worrying", False),
+        ("love you", "love", False),
+        ("i feel, feel so", "i feel so", True),  # every phrase of the item inside
+        ("i feel, so tired", "i feel so", False),
+        ("shaky", "relieved, shaky", True),  # inside one of the other's phrases
+        ("relieved, shaky", "relieved, shaky, raw", True),
+        ("relieved shaky", "relieved, shaky", False),  # not across two phrases
+    ],
+)
+def test_a_phrase_inside_another(item: str, other: str, inside: bool) -> None:
+    assert within(item, other) is inside
+
+
+WORDS = st.lists(st.sampled_from(["i", "feel", "so", "love", "you", "can't", "stop"]), max_size=4)
+
+
+@given(WORDS, WORDS)
+def test_one_phrase_each_is_read_as_the_general_case_reads_it(a: list[str], b: list[str]) -> None:
+    """The shortcut for items without commas gives what splitting on commas gives."""
+    item, other = " ".join(a), " ".join(b)
+    general = all(
+        any(f" {p.strip()} " in f" {q.strip()} " for q in other.split(",")) for p in item.split(",")
+    )
+    assert within(item, other) is general
