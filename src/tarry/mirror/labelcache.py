@@ -69,10 +69,6 @@ Work = tuple[list[tuple[Any, ...]], int]  # one conversation's rows, how many le
 Item = tuple[str, list[tuple[str, str]]]
 
 
-def _context(window: Iterable[tuple[int, str]], writer_is_me: int) -> list[tuple[str, str]]:
-    return [("me" if is_me == writer_is_me else "other", text) for is_me, text in window]
-
-
 def moment(ts: str) -> datetime:
     """Stored times are UTC ('Z') or naive local; compare them all as wall times."""
     return clock.wall(datetime.fromisoformat(ts))
@@ -80,16 +76,22 @@ def moment(ts: str) -> datetime:
 
 def _stale(rows: list[Any], lead: int, version: int) -> Iterator[tuple[int, Item]]:
     """(id, (text, context)) of each stale message of one conversation's rows."""
-    window: deque[tuple[int, str]] = deque(maxlen=CONTEXT)
+    # The last CONTEXT messages as each side sees them: by is_me, with "me" for that side's own.
+    seen: tuple[deque[tuple[str, str]], deque[tuple[str, str]]] = (
+        deque(maxlen=CONTEXT),
+        deque(maxlen=CONTEXT),
+    )
     last: datetime | None = None
     for n, (message_id, ts, is_me, text, stale_version) in enumerate(rows):
         at = moment(ts)
         if last is not None and at - last > GAP:
-            window.clear()
+            seen[0].clear()
+            seen[1].clear()
         last = at
         if stale_version != version and n >= lead:
-            yield message_id, (text, _context(window, is_me))
-        window.append((is_me, text))
+            yield message_id, (text, list(seen[bool(is_me)]))
+        seen[bool(is_me)].append(("me", text))
+        seen[not is_me].append(("other", text))
 
 
 def _label_pieces(pieces: list[Work]) -> list[tuple[Any, ...]]:
