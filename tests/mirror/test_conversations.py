@@ -113,7 +113,9 @@ def test_notable_moments_hold_only_what_the_model_is_sure_of(sam: Store) -> None
     failure = hardest["i feel like such a failure, i failed my exam"]
     assert failure["reply"] == "anyway did you see the game last night?"
     assert failure["met"] == ["redirect"]
-    assert failure["reason"] == "they disclosed a feeling (failed); you replied: redirect"
+    assert failure["reason"] == (
+        "they disclosed a feeling (a failure, failed); you replied: redirect"
+    )
     assert hardest["i'm really upset about my sister"]["met"] == ["no reply"]
     assert [m["excerpt"] for m in notable["my_vulnerable"]] == [
         "i've been feeling really lonely lately"
@@ -121,7 +123,8 @@ def test_notable_moments_hold_only_what_the_model_is_sure_of(sam: Store) -> None
     assert notable["my_vulnerable"][0]["met"] == ["explore", "validate", "share"]
     assert notable["fixed"] == []
     assert [m["reason"] for m in notable["redirects"]] == [
-        "after they said something hard (failed), your reply turned away"
+        "after they said something hard (a failure, failed), your reply turned away"
+        " ('anyway', 'did you see')"
     ]
 
 

@@ -23,15 +23,15 @@ def test_hardest_ranks_by_the_words_of_the_message_and_shows_four() -> None:
     chat = Chat()
     chat.say("them", "i'm sad", "feeling", words=["sad"])
     chat.say("me", "oh no", moves=("validate",))
-    chat.say("them", "scared, lonely, exhausted, ashamed and hopeless", "feeling",
-             words=["scared, lonely", "exhausted", "ashamed", "hopeless"])  # fmt: skip
+    chat.say("them", "scared, lonely, exhausted, ashamed and hopeless and sad", "feeling",
+             words=["scared, lonely", "exhausted", "ashamed", "hopeless", "sad"])  # fmt: skip
     chat.say("me", "tell me more?", moves=("explore", "validate"))
     got = notable.hardest(chat.sessions())
     assert [m.excerpt for m in got] == [
-        "scared, lonely, exhausted, ashamed and hopeless",
+        "scared, lonely, exhausted, ashamed and hopeless and sad",
         "i'm sad",
     ]
-    assert got[0].reason == (
+    assert got[0].reason == (  # four of its five listed feelings
         "they disclosed a feeling (scared, lonely, exhausted, ashamed); "
         "you replied: explore, validate"
     )
@@ -94,8 +94,8 @@ def test_my_vulnerable_disclosures_newest_first_with_how_they_were_received() ->
 
 def test_fixed_lists_their_sure_feelings_met_by_fixing_or_playing_down_newest_first() -> None:
     chat = Chat()
-    chat.say("them", "i'm drowning at work, stressed, behind, scared", "feeling",
-             words=["drowning", "stressed", "behind", "scared"])  # fmt: skip
+    chat.say("them", "i'm drowning at work, stressed, behind, scared, exhausted", "feeling",
+             words=["drowning", "stressed", "behind", "scared", "exhausted"])  # fmt: skip
     chat.say("me", "just quit", moves=("fix",))
     chat.say("them", "i'm so nervous", "feeling", words=["nervous"], later=timedelta(days=1))
     chat.say("me", "don't worry, try to sleep", moves=("fix", "minimise"))
@@ -106,13 +106,13 @@ def test_fixed_lists_their_sure_feelings_met_by_fixing_or_playing_down_newest_fi
     got = notable.fixed(chat.sessions())
     assert [m.excerpt for m in got] == [
         "i'm so nervous",
-        "i'm drowning at work, stressed, behind, scared",
+        "i'm drowning at work, stressed, behind, scared, exhausted",
     ]
     assert got[0].reason == (
         "they disclosed a feeling (nervous); your reply tried to fix and played down it"
     )
-    assert got[1].reason == (
-        "they disclosed a feeling (drowning, stressed, behind); your reply tried to fix it"
+    assert got[1].reason == (  # "behind" weighed, but names no feeling; three words at most
+        "they disclosed a feeling (drowning, stressed, scared); your reply tried to fix it"
     )
     assert len(notable.fixed(chat.sessions(), limit=1)) == 1
 
@@ -142,8 +142,8 @@ def test_redirects_after_a_sure_feeling_or_a_sure_thought_with_hard_news() -> No
         "after they said something hard (scared, sad, lost), "
         "your reply turned away ('anyway', 'so', 'lol')"
     )
-    assert got[2].reason == (
-        "after they said something hard (i think, hospital), your reply turned away ('anyway')"
+    assert got[2].reason == (  # the hard news, not the model's "i think"
+        "after they said something hard (hospital), your reply turned away ('anyway')"
     )
     assert len(notable.redirects(chat.sessions(), limit=1)) == 1
 
@@ -161,3 +161,39 @@ def test_notable_passes_its_limit_to_every_list() -> None:
     assert {k: len(v) for k, v in notable.notable(chat.sessions()).to_dict().items()} == {
         "their_hardest": 3, "my_vulnerable": 3, "fixed": 3, "redirects": 3
     }  # fmt: skip
+
+
+def test_the_reason_shows_words_of_feeling_not_every_word_that_weighed() -> None:
+    """The model weighs words that name no feeling ("kids", "sat", "on and"): of its words a
+    reason shows those in tarry's feeling and hard-news lists, then falls back to the listed
+    phrases of the message, then to the model's words when the message lists none."""
+    chat = Chat()
+    chat.say("them", "i miss the kids so much, i sat in the car crying", "feeling",
+             words=["i miss", "kids", "sat"])  # fmt: skip
+    chat.say("them", "honestly i'm so ashamed of it", "feeling", words=["honestly", "of it"],
+             later=timedelta(days=1))  # fmt: skip
+    chat.say("them", "i just want to move on", "feeling",
+             words=["i", "just want", "their word 'exam'", "move on"],
+             later=timedelta(days=1))  # fmt: skip
+    reasons = {m.excerpt: m.reason for m in notable.hardest(chat.sessions())}
+    assert reasons["i miss the kids so much, i sat in the car crying"].startswith(
+        "they disclosed a feeling (i miss, crying); "  # crying: hard news it tells
+    )
+    assert reasons["honestly i'm so ashamed of it"].startswith(
+        "they disclosed a feeling (ashamed); "
+    )
+    assert reasons["i just want to move on"].startswith(  # its words, not "i" or theirs
+        "they disclosed a feeling (just want, move on); "
+    )
+
+
+def test_a_redirect_is_shown_by_the_replys_own_words_not_theirs() -> None:
+    chat = Chat()
+    chat.say("them", "i'm still shaking", "feeling", words=["still shaking"])
+    chat.say("me", "oh btw did you see the match", moves=("redirect",),
+             turned=("their word 'shaking'", "they said 'shaking'", "match"))  # fmt: skip
+    (got,) = notable.redirects(chat.sessions())
+    assert got.reason == (
+        "after they said something hard (still shaking), your reply turned away "
+        "('oh btw', 'did you see', 'match')"
+    )

@@ -116,7 +116,7 @@ def test_report_json_and_table(cli: Any, home: Path) -> None:
     assert "How their feelings were met (2)" in table
     assert "redirect" in table and "█" in table
     assert "i feel like such a failure, i failed my exam" in table
-    assert "why: after they said something hard (failed), your reply turned away" in table
+    assert "why: after they said something hard (a failure, failed), your reply turned" in table
     assert "the shares add up to 100%" in " ".join(table.replace("│", " ").split())
 
 

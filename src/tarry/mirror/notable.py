@@ -54,16 +54,36 @@ def excerpt(text: str, width: int = EXCERPT) -> str:
 
 
 def _words(row: Row) -> list[str]:
-    """The feeling words and hard news in a message: what made it a hard disclosure (the
-    evidence that is the message's own words: not what the other had said or asked)."""
+    """The words that made a message a hard disclosure, its own: of the words the model weighed
+    most (the stored evidence), those of a feeling or of hard news in tarry's word lists ("i
+    miss" for "miss"; not "kids" or "sat", which weighed but name no feeling), and the hard news
+    it tells. Where the model's words hold none of those, the listed feeling phrases of the
+    message; where it has neither those nor hard news, the model's words as they are (a feeling
+    said in words no list holds: "i just want to move on")."""
     shown: list[str] = json.loads(row.evidence).get("disclosure", [])
-    hard = _hard(row)
+    found = _found(row.text)
+    listed = [h[2] for h in found.get("feeling", [])]
+    hard = [h[2] for h in found.get("hard", [])]
     plain = set(load().lists["self"])  # "I" shows who speaks, not what was hard
     text = normalise(row.text)
     # One evidence item may hold several phrases of a list ("relieved, shaky"): each on its own.
-    phrases = [p.strip() for item in shown + hard for p in item.split(",")]
-    kept = [p for p in dict.fromkeys(phrases) if p and p not in plain and p in text]
+    weighed = [p.strip() for item in shown for p in item.split(",")]
+    weighed = [p for p in weighed if p and p not in plain and p in text]
+    felt = [p for p in weighed if any(within(q, p) or within(p, q) for q in listed + hard)]
+    if not felt:
+        felt = listed or ([] if hard else weighed)
+    kept = list(dict.fromkeys(felt + hard))
     return [p for p in kept if not any(p != q and within(p, q) for q in kept)]
+
+
+def _turned_by(row: Row) -> list[str]:
+    """The reply's own words that turned away: tarry's change-of-topic phrases in it ("anyway",
+    "speaking of"), then the other words the model weighed that the reply itself says (not the
+    other person's words, which weighed too)."""
+    listed = [h[2] for h in _found(row.text).get("redirect", [])]
+    text = normalise(row.text)
+    weighed = json.loads(row.evidence).get("redirect", [])
+    return list(dict.fromkeys([*listed, *(w for w in weighed if w and w in text)]))
 
 
 def _hard(row: Row) -> list[str]:
@@ -172,7 +192,7 @@ def redirects(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
 
 def _redirect_reason(exchange: Exchange) -> str:
     turned = next(r for r in exchange.reply if r.is_sure("redirect"))
-    words = json.loads(turned.evidence).get("redirect", [])
+    words = _turned_by(turned)
     turned_by = f" ({', '.join(repr(w) for w in words[:3])})" if words else ""
     hard = ", ".join(_words(exchange.said)[:3])
     return f"after they said something hard ({hard}), your reply turned away{turned_by}"
