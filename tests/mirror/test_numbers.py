@@ -148,3 +148,27 @@ def test_a_chat_and_a_start_date_both_narrow_the_report(store: Store) -> None:
     people.add(store, "Ola")
     with pytest.raises(NotFound, match=r"Their chats: none imported yet\."):
         person_report(store, "Ola", chat="Nope")
+
+
+@pytest.mark.parametrize("by", ["week", "month"])
+def test_a_reports_total_is_its_periods_added_and_each_period_its_own_numbers(by: str) -> None:
+    """The total comes from adding the periods' tallies, not from counting again: it must be
+    what counting every session at once gives, and each period what its sessions give."""
+    chat = Chat()
+    sides = ("them", "me", "me", "them", "me")
+    levels = ("feeling", "thought", "none", "fact", "feeling")
+    for n in range(40):  # sessions days apart, over about three months
+        gap = timedelta(days=9) if n % 4 == 0 else timedelta(minutes=7 * (n % 3) + 1)
+        moves = ("validate",) if n % 3 == 0 else ("fix", "explore") if n % 5 == 0 else ()
+        chat.say(sides[n % 5], f"message {n} " * (n % 4 + 1), levels[n % 7 % 5], moves=moves,
+                 later=gap)  # fmt: skip
+    chunks = conversations.split(chat.rows)
+    total, periods = conversations.with_periods(chunks, by)
+    assert len(periods) >= 3
+    assert total == conversations.summarise_sessions(chunks)
+    groups: dict[str, list[conversations.Session]] = {}
+    for chunk in chunks:
+        groups.setdefault(conversations.period_key(chunk.rows[0].at, by), []).append(chunk)
+    assert [(p.period, p.numbers) for p in periods] == [
+        (key, conversations.summarise_sessions(groups[key])) for key in sorted(groups)
+    ]
