@@ -39,20 +39,20 @@ def test_hardest_ranks_by_the_words_of_the_message_and_shows_four() -> None:
     assert got[1].reason == "they disclosed a feeling (sad); you replied: validate"
 
 
-def test_hardest_reads_the_texts_of_the_leaders_by_stored_evidence() -> None:
-    """The stored evidence ranks every sure feeling; of the four best per moment shown, the
-    message's own words and hard news decide. A fifth with more hard news is not read."""
+def test_hardest_are_the_hardest_of_the_whole_span_not_the_newest() -> None:
+    """Every sure feeling is weighed by the feeling words and hard news its text holds, however
+    old and however few words the model kept for it; the newest first among equals."""
     chat = Chat()
-    for n in range(4):
-        chat.say("them", f"upset and tired {n}", "feeling", words=["upset", "tired", f"{n}"])
     chat.say("them", "sad, my dad died, cancer, hospital, funeral", "feeling", words=["sad"])
-    chat.say("them", "low", "feeling", words=[])
-    top = notable.hardest(chat.sessions(), limit=1)
-    assert [m.excerpt for m in top] == ["upset and tired 3"]  # the newest of the leaders
-    everything = notable.hardest(chat.sessions(), limit=2)  # eight leaders: all are read
-    assert [m.excerpt for m in everything] == [
-        "sad, my dad died, cancer, hospital, funeral",
-        "upset and tired 3",
+    for n in range(30):
+        chat.say("them", f"upset and tired {n}", "feeling", words=["upset", "tired", f"{n}"],
+                 later=timedelta(days=7))  # fmt: skip
+    chat.say("them", "low", "feeling", words=[], later=timedelta(days=1))
+    top = notable.hardest(chat.sessions(), limit=3)
+    assert [m.excerpt for m in top] == [
+        "sad, my dad died, cancer, hospital, funeral",  # five, and the oldest
+        "upset and tired 29",  # two each: the newest of them
+        "upset and tired 28",
     ]
 
 

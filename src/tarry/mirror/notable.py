@@ -130,23 +130,23 @@ def _all(chunks: list[Session], side: str) -> list[Exchange]:
     return all_exchanges(chunks, side)
 
 
-def _shown(row: Row) -> int:
-    """How many words showed the disclosure (a cheap rank, read from the stored evidence)."""
-    return len(json.loads(row.evidence).get("disclosure", []))
+def _weight(row: Row) -> int:
+    """How hard a message reads: how many feeling words and pieces of hard news it holds."""
+    found = _found(row.text)
+    return len({h[2] for name in ("feeling", "hard") for h in found.get(name, ())})
 
 
 def hardest(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
-    """Their hardest disclosures (most feeling words, then hard news), with your reply; a
-    feeling told only in glad words is not among them."""
+    """Their hardest disclosures over the whole span read (most feeling words and hard news,
+    the newest first among equals), with your reply; a feeling told only in glad words is not
+    among them."""
     found = [e for e in _all(chunks, "them") if e.said.is_sure("feeling")]
-    # Rank everything by the stored evidence; read the texts again only for the leaders.
-    found.sort(key=lambda e: (_shown(e.said), e.said.at), reverse=True)
-    leaders = list(itertools.islice((e for e in found if not _glad_only(e.said)), limit * 4))
-    leaders.sort(key=lambda e: (len(_words(e.said)), e.said.at), reverse=True)
+    found.sort(key=lambda e: (_weight(e.said), e.said.at), reverse=True)
+    chosen = itertools.islice((e for e in found if not _glad_only(e.said)), limit)
     return [
         _moment(e, f"they disclosed a feeling ({', '.join(_words(e.said)[:4])}); "
                 f"you replied: {', '.join(reply_kinds(e))}")
-        for e in leaders[:limit]
+        for e in chosen
     ]  # fmt: skip
 
 
