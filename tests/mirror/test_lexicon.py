@@ -43,3 +43,21 @@ def test_one_phrase_each_is_read_as_the_general_case_reads_it(a: list[str], b: l
         any(f" {p.strip()} " in f" {q.strip()} " for q in other.split(",")) for p in item.split(",")
     )
     assert within(item, other) is general
+
+
+def test_a_lexicon_of_some_lists_finds_what_the_whole_one_finds_for_them() -> None:
+    """`only` tries fewer words, and finds every phrase of its lists that `scan` finds, where
+    `scan` finds it: checked on every text of tarry's held-out chats."""
+    from tarry.mirror import evaluation
+    from tarry.mirror.lexicon import load, normalise
+
+    whole = load()
+    texts = {normalise(t) for e in evaluation.shipped("chats-test") for t in (e.text, *(
+        text for _, text in e.context))}  # fmt: skip
+    for names in (("feeling", "hard"), ("feeling",), ("redirect", "share", "self")):
+        part = whole.only(*names)
+        assert set(part.lists) == set(names) and part is whole.only(*names)  # made once
+        for norm in texts:
+            want = {k: v for k, v in whole.scan(norm).items() if k in names}
+            assert part.scan(norm) == want, (names, norm)
+    assert len(texts) > 1000

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from itertools import compress
@@ -102,6 +102,18 @@ class Lexicon:
     opener: frozenset[str]
     greeting: re.Pattern[str]
     glad: frozenset[str]  # feeling phrases that are glad to tell (notable moments)
+    parts: dict[tuple[str, ...], Lexicon] = field(default_factory=dict, compare=False, repr=False)
+
+    def only(self, *names: str) -> Lexicon:
+        """This lexicon with only the lists `names` (made once): its `scan` finds what `scan`
+        finds for those lists, trying only their words."""
+        if (part := self.parts.get(names)) is None:
+            lists = {name: self.lists[name] for name in names}
+            at_key, keys = _index(lists)
+            part = self.parts[names] = replace(
+                self, lists=lists, at_key=at_key, keys=keys, parts={}
+            )
+        return part
 
     def scan(self, norm: str) -> dict[str, list[Hit]]:
         """Every phrase of every list in `norm` (normalised), by list name, in text order.
@@ -157,19 +169,19 @@ def build(tables: dict[str, dict[str, list[str]]]) -> Lexicon:
     opener = frozenset(lists.pop("opener"))
     greeting = re.compile(r"(?:(?:" + "|".join(lists.pop("greeting")) + r")\W*)*")
     glad = frozenset(lists.pop("glad", ()))
+    tuples = {name: tuple(fragments) for name, fragments in lists.items()}
+    at_key, keys = _index(tuples)
+    return Lexicon(tuples, at_key, keys, stop, opener, greeting, glad)
+
+
+def _index(lists: dict[str, tuple[str, ...]]) -> tuple[dict[str, AtKey], re.Pattern[str]]:
+    """The lists' fragments by first word, and the pattern that finds those words."""
     grouped: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for name, fragments in lists.items():
         for fragment in fragments:
             grouped[_key(fragment)][name].append(fragment)
-    return Lexicon(
-        {name: tuple(fragments) for name, fragments in lists.items()},
-        {key: _at_key(by_name) for key, by_name in grouped.items()},
-        re.compile(rf"(?<![\w']){_trie(sorted(grouped))}(?![a-z])"),
-        stop,
-        opener,
-        greeting,
-        glad,
-    )
+    at_key = {key: _at_key(by_name) for key, by_name in grouped.items()}
+    return at_key, re.compile(rf"(?<![\w']){_trie(sorted(grouped))}(?![a-z])")
 
 
 def within(item: str, other: str) -> bool:

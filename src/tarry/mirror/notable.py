@@ -132,8 +132,8 @@ def _all(chunks: list[Session], side: str) -> list[Exchange]:
 
 def _weight(row: Row) -> int:
     """How hard a message reads: how many feeling words and pieces of hard news it holds."""
-    found = _found(row.text)
-    return len({h[2] for name in ("feeling", "hard") for h in found.get(name, ())})
+    found = load().only("feeling", "hard").scan(normalise(row.text))
+    return len({h[2] for hits in found.values() for h in hits})
 
 
 def hardest(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
