@@ -61,9 +61,7 @@ def _words(row: Row) -> list[str]:
     message; where it has neither those nor hard news, the model's words as they are (a feeling
     said in words no list holds: "i just want to move on")."""
     shown: list[str] = json.loads(row.evidence).get("disclosure", [])
-    found = _found(row.text)
-    listed = [h[2] for h in found.get("feeling", [])]
-    hard = [h[2] for h in found.get("hard", [])]
+    listed, hard = _listed(row, "feeling"), _listed(row, "hard")
     plain = set(load().lists["self"])  # "I" shows who speaks, not what was hard
     text = normalise(row.text)
     # One evidence item may hold several phrases of a list ("relieved, shaky"): each on its own.
@@ -80,14 +78,15 @@ def _turned_by(row: Row) -> list[str]:
     """The reply's own words that turned away: tarry's change-of-topic phrases in it ("anyway",
     "speaking of"), then the other words the model weighed that the reply itself says (not the
     other person's words, which weighed too)."""
-    listed = [h[2] for h in _found(row.text).get("redirect", [])]
+    listed = _listed(row, "redirect")
     text = normalise(row.text)
     weighed = json.loads(row.evidence).get("redirect", [])
     return list(dict.fromkeys([*listed, *(w for w in weighed if w and w in text)]))
 
 
-def _hard(row: Row) -> list[str]:
-    return [h[2] for h in _found(row.text).get("hard", [])]
+def _listed(row: Row, name: str) -> list[str]:
+    """The phrases of word list `name` in a message, in text order."""
+    return [h[2] for h in _found(row.text).get(name, [])]
 
 
 @lru_cache(maxsize=256)
@@ -98,12 +97,11 @@ def _found(text: str) -> dict[str, list[Hit]]:
 def _glad_only(row: Row) -> bool:
     """Its feeling words are all glad ones ("love you", "so happy"), and it tells no hard news
     and negates nothing ("not happy" is no glad word): a feeling, but not a hard one."""
-    found = _found(row.text)
-    felt = {phrase for _, _, phrase in found.get("feeling", [])}
+    felt = set(_listed(row, "feeling"))
     return (
         bool(felt)
         and felt <= load().glad
-        and not found.get("hard")
+        and not _listed(row, "hard")
         and not NEGATION.search(normalise(row.text))
     )
 
@@ -111,7 +109,7 @@ def _glad_only(row: Row) -> bool:
 def _is_hard(row: Row) -> bool:
     """A feeling the model is sure of, or a thought it is sure of that tells hard news (what a
     moment starts from is always a thought or a feeling: `conversations.exchanges`)."""
-    return row.is_sure("feeling") or (row.is_sure("thought") and bool(_hard(row)))
+    return row.is_sure("feeling") or (row.is_sure("thought") and bool(_listed(row, "hard")))
 
 
 def _moment(exchange: Exchange, reason: str) -> Notable:
