@@ -2,7 +2,10 @@
 
 Each module `mNNNN_name.py` in this package defines `SQL` (a script) and may define
 `DATA = True` when it rewrites existing rows: a backup is taken before such a migration runs
-on a store that already holds data. Numbers may have gaps; they are applied in order.
+on a store that already holds data. `REBUILDS = True` when it builds a table again (SQLite's
+way to change its constraints): it runs with foreign keys off, so dropping the old table
+deletes nothing that refers to it, and commits only when every foreign key still holds.
+Numbers may have gaps; they are applied in order.
 """
 
 from __future__ import annotations
@@ -36,11 +39,18 @@ class Migration:
     name: str
     sql: str
     rewrites_data: bool
+    rebuilds: bool = False
 
 
 def _load(module: ModuleType, name: str) -> Migration:
     number = int(name[1:5])
-    return Migration(number, name[6:], module.SQL, getattr(module, "DATA", False))
+    return Migration(
+        number,
+        name[6:],
+        module.SQL,
+        getattr(module, "DATA", False),
+        getattr(module, "REBUILDS", False),
+    )
 
 
 def available() -> list[Migration]:
@@ -69,8 +79,9 @@ def upgrade(store: Store, until: int | None = None) -> list[Migration]:
     pending = [m for m in available() if m.number not in done]
     if until is not None:
         pending = [m for m in pending if m.number <= until]
+    held = bool(done)  # a new store has nothing to back up, whatever runs first
     for migration in pending:
-        if migration.rewrites_data and done:
+        if migration.rewrites_data and held:
             backup_before(store, migration)
         apply(store.conn, migration)
         done.add(migration.number)
@@ -83,12 +94,23 @@ def apply(conn: sqlite3.Connection, migration: Migration) -> None:
         "INSERT INTO schema_migrations (number, name, applied_at) VALUES "
         f"({migration.number}, '{migration.name}', '{clock.to_text(clock.now())}');"
     )
+    enforced = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    if migration.rebuilds:
+        conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: before it
     try:
-        conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n{record}\nCOMMIT;")
+        conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n{record}")
+        if migration.rebuilds and (broken := conn.execute("PRAGMA foreign_key_check").fetchone()):
+            raise sqlite3.IntegrityError(
+                f"migration {migration.number} would break a reference from {broken[0]}"
+            )
+        conn.execute("COMMIT")
     except sqlite3.Error:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    finally:
+        if migration.rebuilds:
+            conn.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
 
 
 def backup_before(store: Store, migration: Migration) -> Path:

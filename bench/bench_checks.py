@@ -1,0 +1,87 @@
+"""What a CHECK costs a row written: `x IN ('a', 'b', 'c')` against the same check as comparisons.
+
+    .venv/bin/python bench/bench_checks.py [--rows 50000]
+
+SQLite checks an `IN` list of three or more values through a small table it builds again for
+every row an INSERT writes; `x = 'a' OR x = 'b' OR ...` is plain comparisons. Three tables of
+the shape of `message_labels` (no check, `IN` checks, comparisons), and the store's own
+`message_labels` and `messages` as migrated: CPU microseconds a row, `executemany` in one
+transaction, best of three, in one in-memory database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import time
+from collections.abc import Sequence
+
+from tarry.store import migrations
+
+COLUMNS = (
+    "message_id INTEGER PRIMARY KEY, version INTEGER NOT NULL, disclosure TEXT NOT NULL {d},"
+    " moves TEXT NOT NULL DEFAULT '', question TEXT {q}, evidence TEXT NOT NULL DEFAULT '{{}}',"
+    " scores TEXT NOT NULL DEFAULT '{{}}', sure TEXT NOT NULL DEFAULT ''"
+)
+LEVELS = ("none", "fact", "thought", "feeling")
+QUESTIONS = ("follow_up", "switch", "mirror", "intro", "other")
+VARIANTS = {
+    "no checks": ("", ""),
+    "IN lists": (
+        f"CHECK (disclosure IN ({', '.join(repr(v) for v in LEVELS)}))",
+        f"CHECK (question IN ({', '.join(repr(v) for v in QUESTIONS)}))",
+    ),
+    "comparisons": (
+        "CHECK (" + " OR ".join(f"disclosure = '{v}'" for v in LEVELS) + ")",
+        "CHECK (" + " OR ".join(f"question = '{v}'" for v in QUESTIONS) + ")",
+    ),
+}
+SCORES = '{"at_least_fact":0.781,"feeling":0.0253,"explore":0.0089,"validate":0.7849}'
+
+
+def per_row(
+    conn: sqlite3.Connection, sql: str, rows: Sequence[tuple[object, ...]], table: str
+) -> float:
+    best = float("inf")
+    for _ in range(3):
+        conn.execute(f"DELETE FROM {table}")
+        conn.execute("BEGIN")
+        started = time.process_time()
+        conn.executemany(sql, rows)
+        best = min(best, time.process_time() - started)
+        conn.execute("COMMIT")
+    return best / len(rows) * 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=50_000)
+    n = parser.parse_args().rows
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute(migrations.LEDGER)
+    for migration in migrations.available():
+        migrations.apply(conn, migration)
+    conn.execute("PRAGMA foreign_keys = OFF")  # the rows below refer to no message
+    conn.execute("DROP TRIGGER messages_ad")  # deleting between rounds: no search index here
+    labels = [
+        (i, 1, LEVELS[i % 4], "validate", QUESTIONS[i % 5], "{}", SCORES, "") for i in range(n)
+    ]
+    messages = [
+        (i, 1, f"k{i}", "2026-01-01T00:00:00Z", "Sam", 0, None, "a message", "message")
+        for i in range(n)
+    ]
+    tables: list[tuple[str, str, Sequence[tuple[object, ...]]]] = []
+    for name, (d, q) in VARIANTS.items():
+        table = "t_" + name.replace(" ", "_")
+        conn.execute(f"CREATE TABLE {table} ({COLUMNS.format(d=d, q=q)})")
+        tables.append((f"message_labels' shape, {name}", table, labels))
+    tables += [("message_labels (migrated)", "message_labels", labels)]
+    tables += [("messages (migrated)", "messages", messages)]
+    print(f"{n:,} rows, CPU microseconds a row (best of 3):")
+    for what, table, rows in tables:
+        sql = f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})"
+        print(f"  {what:36} {per_row(conn, sql, rows, table):6.2f}")
+
+
+if __name__ == "__main__":
+    main()
