@@ -1,6 +1,6 @@
 """The public sets' test sentences labelled as replies, the way tarry labels a conversation.
 
-    python -m tarry.mirror.model.turns [--shared ../shared/data]
+    python -m tarry.mirror.model.turns [--shared ../shared/data] [--split dev]
 
 The sets' sentences answer posts the sets do not include. This check labels each test sentence
 with the shipped model three ways: alone (no earlier message, so no moves), as a
@@ -9,6 +9,9 @@ and as a reply to a turn written for this check (`data/eval-turns.toml`, never u
 training; one per thread, by a hash of its id). It prints precision, recall and F1 of each
 label the set has, next to the all-positive predictor. The turns were written here, so the
 third figure says how the model meets a turn it has not seen, not how a real thread reads.
+`--split dev`: the same on the dev splits, to choose between models (the test split only
+reports). Unlike training's own figures, these do not move with the turns training drew from
+tarry's chats for each thread, which change whenever the chats do.
 """
 
 from __future__ import annotations
@@ -37,10 +40,12 @@ def _gives(labels: Labels, head: str) -> bool:
     return labels.disclosure == head if head == "feeling" else head in labels.moves
 
 
-def rows(examples: list[corpus.Example], turns: dict[str, list[str]]) -> list[dict[str, object]]:
+def rows(
+    examples: list[corpus.Example], turns: dict[str, list[str]], split: str = "test"
+) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for source, heads in HEADS.items():
-        test = [e for e in examples if e.source == source and corpus.split_part(e) == "test"]
+        test = [e for e in examples if e.source == source and corpus.split_part(e) == split]
         answering = [(e.text, _turn(turns[source], e.group)) for e in test]
         ways = {
             "alone": labeller.label_many([(e.text, []) for e in test]),
@@ -64,12 +69,13 @@ def rows(examples: list[corpus.Example], turns: dict[str, list[str]]) -> list[di
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--split", choices=("test", "dev"), default="test")
     args = parser.parse_args(argv)
     if problem := without_public_sets(args.shared):
         print(problem, file=sys.stderr)
         return 2
     turns = tomllib.loads(TURNS.read_text("utf-8"))
-    for r in rows(corpus.load(REPO, args.shared).examples, turns):
+    for r in rows(corpus.load(REPO, args.shared).examples, turns, args.split):
         print(
             f"{r['head']:9s} {r['source']:7s} {r['way']:12s} n={r['n']} P={r['precision']:.3f} "
             f"R={r['recall']:.3f} F1={r['f1']:.3f} all-positive={r['all_positive_f1']:.3f}"
