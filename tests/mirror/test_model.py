@@ -242,13 +242,16 @@ def _example(source: str, group: str, text: str, split_moves: list[str] | None =
 
 
 def test_public_sentences_answer_a_turn_from_the_chats_training_split() -> None:
-    """Each public thread gets a turn the chats met with a move (the other's last run), the
-    same for every sentence of the thread and on every run; a chats message keeps its own."""
+    """Each public thread gets a turn the chats met with what its set answers (the other's last
+    run): advice replies a turn met by advice, OffMyChest's a turn met by any move; the same for
+    every sentence of the thread and on every run; a chats message keeps its own."""
     chats = corpus.chats(Path(__file__).parents[2] / "data" / "chats")
     moved = [e for e in chats if e.split == "train" and e.gold.get("moves") and e.context]
     unmoved = [e for e in chats if e.split == "train" and not e.gold.get("moves") and e.context]
     unseen = [e for e in chats if e.split == "test" and e.gold.get("moves") and e.context]
     allowed = {features.their_turn(e.context) for e in moved}
+    fixed = {features.their_turn(e.context) for e in moved if "fix" in e.gold["moves"]}
+    assert len(fixed) < len(allowed) / 2  # a narrower pool, so the test below can tell
     public = [
         _example("advice", f"askparents/t{n % 40}|train", f"try a timer {n}") for n in range(200)
     ]
@@ -260,9 +263,11 @@ def test_public_sentences_answer_a_turn_from_the_chats_training_split() -> None:
     for e in public:
         run = tuple(text for _, text in e.context)
         assert e.context and all(a == "other" for a, _ in e.context)
-        assert run in allowed  # from the training split, met by a move
+        assert run in (fixed if e.source == "advice" else allowed)  # met by what it answers
         assert turns.setdefault(e.group.partition("|")[0], run) == run  # one per thread
     assert len(set(turns.values())) > 20  # spread over the turns, not one for all
+    claff_turns = {tuple(t for _, t in e.context) for e in public if e.source == "claff"}
+    assert claff_turns - fixed  # OffMyChest's replies answer more than requests for advice
     only_test = {features.their_turn(e.context) for e in unseen} - allowed
     only_unmoved = {features.their_turn(e.context) for e in unmoved} - allowed
     assert not any(tuple(t for _, t in e.context) in only_test | only_unmoved for e in public)

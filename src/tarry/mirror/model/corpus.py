@@ -15,8 +15,10 @@ sentences are replies to a post the sets do not include. Read as replies to an u
 taught the model apart from every reply it labels in use (those come with the turn they answer):
 given a turn, it found their advice and feelings far less often. So each public thread is given a
 turn to answer (`with_turns`): a run of the other person's messages from the training split of
-tarry's chats that was met by a move (someone telling something that asks for a reply), chosen by
-a hash of the thread's id, the same on every run.
+tarry's chats that was met by what the set's replies answer (`ANSWERS`): for the advice set a
+run met by advice (someone asking for it, or telling a problem that drew it), for OffMyChest a
+run met by any move (someone telling something that asks for a reply); chosen by a hash of the
+thread's id, the same on every run.
 
 Splits are by conversation or thread, from a hash of its id (stable across runs and machines):
 train 70%, dev 15% (calibration and thresholds), test 15% (reported, never tuned on). The
@@ -239,17 +241,27 @@ def load(repo: Path, shared: Path) -> Corpus:
 
 def with_turns(examples: list[Example]) -> list[Example]:
     """The public sets' sentences, each as a reply to a turn from tarry's chats (see above): the
-    other person's last run before a training-split chat message with a move."""
-    turns = sorted({
-        run
-        for e in examples
-        if e.source == "chats" and e.split == "train" and e.gold.get("moves")
-        and (run := their_turn(e.context))
-    })  # fmt: skip
+    other person's last run before a training-split chat message with one of the moves its set
+    answers (`ANSWERS`)."""
+    pools: dict[str, list[tuple[str, ...]]] = {}
+    for source, met_by in ANSWERS.items():
+        pools[source] = sorted({
+            run
+            for e in examples
+            if e.source == "chats" and e.split == "train"
+            and any(mv in met_by for mv in e.gold.get("moves", ()))
+            and (run := their_turn(e.context))
+        })  # fmt: skip
     for e in examples:
-        if e.source != "chats" and turns:
+        if e.source != "chats" and (turns := pools[e.source]):
             e.context = [("other", text) for text in turns[pick(e.group, len(turns))]]
     return examples
+
+
+# What each public set's sentences answer, as the moves that met a turn in tarry's chats: the
+# advice set's replies answer requests for advice (before 2026-12-07 any move's turn: advice
+# `fix` 0.575 -> 0.595 on dev, with a written turn 0.556 -> 0.583; docs/mirror.md).
+ANSWERS = {"advice": ("fix",), "claff": MOVES}
 
 
 def pick(group: str, count: int) -> int:
