@@ -5,12 +5,13 @@ break a reference is refused whole."""
 from __future__ import annotations
 
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
 
-from tarry.store import Store, migrations
-from tarry.store.connection import connect
+from tarry.store import Store, encryption, migrations
+from tarry.store.connection import apply_key, cipher, connect
 
 REBUILT = 31
 
@@ -127,3 +128,48 @@ def test_a_store_with_data_is_backed_up_before_the_rebuild_and_a_new_one_is_not(
     store.conn.close()
     with Store.open(tmp_path / "new"):
         assert not (tmp_path / "new" / "backups").exists()
+
+
+def test_only_a_rebuild_turns_foreign_keys_off_and_each_leaves_them_as_found(
+    tmp_path: Path,
+) -> None:
+    store = _store_at(tmp_path / "home", REBUILT)
+    _fill(store)
+    plain = migrations.Migration(
+        98, "drops_a_message", "DELETE FROM messages WHERE id = 10;", False
+    )
+    migrations.apply(store.conn, plain)  # foreign keys on: the message's rows go with it
+    left = _tables(store)
+    assert [r[0] for r in left["message_labels"]] == [11] and left["reactions"] == []
+    assert store.query("PRAGMA foreign_keys")[0][0] == 1
+    store.execute("PRAGMA foreign_keys = OFF")
+    rebuild = migrations.Migration(99, "nothing", "SELECT 1;", False, rebuilds=True)
+    migrations.apply(store.conn, rebuild)
+    assert store.query("PRAGMA foreign_keys")[0][0] == 0  # off before, off after
+    store.conn.close()
+
+
+def test_only_migration_31_says_it_rebuilds() -> None:
+    assert [m.number for m in migrations.available() if m.rebuilds] == [REBUILT]
+    assert [m.number for m in migrations.available() if m.rewrites_data] == [REBUILT]
+
+
+def test_the_backup_before_a_data_migration_is_private_and_an_encrypted_store_stays_encrypted(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TARRY_KDF", "minimum")
+    encryption.create(home, "a long passphrase")
+    with Store.open(home, passphrase="a long passphrase") as store:
+        store.execute("INSERT INTO entries (at, body) VALUES ('2026-01-01T00:00:00Z', 'kept')")
+        first = migrations.backup_before(store, migrations.Migration(50, "x", "", True))
+        second = migrations.backup_before(store, migrations.Migration(51, "y", "", True))
+        key = store.key
+    assert key is not None  # an encrypted store has a data key
+    assert stat.S_IMODE((home / "backups").stat().st_mode) == 0o700
+    assert {first.name[:12], second.name[:12]} == {"before-m0050", "before-m0051"}
+    with pytest.raises(sqlite3.DatabaseError):  # not readable without the key
+        sqlite3.connect(first).execute("SELECT count(*) FROM entries").fetchall()
+    copy = cipher.connect(str(first))
+    apply_key(copy, key)
+    assert copy.execute("SELECT body FROM entries").fetchall() == [("kept",)]
+    copy.close()

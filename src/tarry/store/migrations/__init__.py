@@ -84,7 +84,6 @@ def upgrade(store: Store, until: int | None = None) -> list[Migration]:
         if migration.rewrites_data and held:
             backup_before(store, migration)
         apply(store.conn, migration)
-        done.add(migration.number)
     return pending
 
 
