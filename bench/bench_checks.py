@@ -1,22 +1,26 @@
 """What a CHECK costs a row written: `x IN ('a', 'b', 'c')` against the same check as comparisons.
 
-    .venv/bin/python bench/bench_checks.py [--rows 50000]
+    .venv/bin/python bench/bench_checks.py [--rows 50000] [--upgrade 200000]
 
 SQLite checks an `IN` list of three or more values through a small table it builds again for
 every row an INSERT writes; `x = 'a' OR x = 'b' OR ...` is plain comparisons. Three tables of
 the shape of `message_labels` (no check, `IN` checks, comparisons), and the store's own
 `message_labels` and `messages` as migrated: CPU microseconds a row, `executemany` in one
-transaction, best of three, in one in-memory database.
+transaction, best of three, in one in-memory database. `--upgrade N`: the time migration 31
+takes on a store file holding N messages and their labels (the backup it makes first included).
 """
 
 from __future__ import annotations
 
 import argparse
 import sqlite3
+import tempfile
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
-from tarry.store import migrations
+from tarry.store import Store, migrations
+from tarry.store.connection import connect
 
 COLUMNS = (
     "message_id INTEGER PRIMARY KEY, version INTEGER NOT NULL, disclosure TEXT NOT NULL {d},"
@@ -53,10 +57,47 @@ def per_row(
     return best / len(rows) * 1e6
 
 
+def upgrade(n: int) -> None:
+    """Migration 31 on a store file at migration 30 with `n` messages and their labels."""
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder) / "home"
+        home.mkdir(mode=0o700)
+        store = Store(connect(home / "tarry.db"), home / "tarry.db")
+        migrations.upgrade(store, until=30)
+        store.execute(
+            "INSERT INTO conversations (id, source, title, me, imported_at)"
+            " VALUES (1, 'csv', 'Sam', 'Me', '2026-01-01T00:00:00Z')"
+        )
+        with store.tx():
+            store.conn.executemany(
+                "INSERT INTO messages (id, conversation_id, key, ts, author, text, kind)"
+                " VALUES (?, 1, ?, ?, 'Sam', ?, 'message')",
+                [(i, f"k{i:07d}", f"2026-01-01T00:00:00.{i:06d}Z",
+                  f"message {i}, a chat line of about this length") for i in range(n)],
+            )  # fmt: skip
+            store.execute("INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages")
+            store.conn.executemany(
+                "INSERT INTO message_labels (message_id, version, disclosure, moves, scores)"
+                " VALUES (?, 1, 'fact', '', ?)",
+                [(i, SCORES) for i in range(n)],
+            )
+        size = (home / "tarry.db").stat().st_size / 1e6
+        started = time.perf_counter()
+        migrations.upgrade(store)
+        took = time.perf_counter() - started
+        store.conn.close()
+    print(f"{n:,} messages and labels ({size:.0f} MB): migration 31, backup included, {took:.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
-    n = parser.parse_args().rows
+    parser.add_argument("--upgrade", type=int, metavar="N", help="time migration 31 instead")
+    args = parser.parse_args()
+    if args.upgrade:
+        upgrade(args.upgrade)
+        return
+    n = args.rows
     conn = sqlite3.connect(":memory:", isolation_level=None)
     conn.execute(migrations.LEDGER)
     for migration in migrations.available():
