@@ -347,3 +347,33 @@ def test_a_folder_without_the_public_sets_is_named_with_what_it_lacks(
     (tmp_path / "advice-reddit").mkdir()
     (tmp_path / "advice-reddit" / "needadvice_train.tsv").write_text("")
     assert corpus.missing(tmp_path) is None
+
+
+def test_offmychest_sympathy_is_not_learnt_as_the_writers_feeling(tmp_path: Path) -> None:
+    """The set calls "I'm so sorry for your loss" an emotional disclosure; the contract calls it
+    validation. Its feeling label is not trained on, and kept where it is only scored."""
+    rows = {
+        "sorry for your loss, hugs": "1",
+        "I'm so sorry you went through that": "1",
+        "I am truly sorry to hear it": "1",
+        "I miss him every single day": "1",
+        "sorry I was late, the bus broke down": "1",  # an apology of the writer's, not sympathy
+        "I'm sorry you're sad": "0",  # not labelled emotional: nothing to leave out
+    }
+    by_split: dict[str, list[tuple[str, int]]] = {"train": [], "dev": [], "test": []}
+    n = 0
+    while any(len(v) < len(rows) for v in by_split.values()):
+        n += 1
+        split = corpus.split_of("claff", f"t{n}")
+        if len(by_split[split]) < len(rows):
+            by_split[split].append((f"t{n}", len(by_split[split])))
+    path = tmp_path / "claff.csv"
+    lines = ["id,full_text,Emotional_disclosure,Emo_support,Info_support"]
+    texts = list(rows)
+    for ids in by_split.values():
+        lines += [f'{i},"{texts[k]}",{rows[texts[k]]},0,0' for i, k in ids]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    got = {(e.split, e.text): e.targets.get("feeling") for e in corpus.claff(path)}
+    assert [got["train", t] for t in texts] == [None, None, None, 1, 1, 0]
+    for split in ("dev", "test"):
+        assert [got[split, t] for t in texts] == [1, 1, 1, 1, 1, 0]

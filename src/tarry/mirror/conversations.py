@@ -310,7 +310,8 @@ def reply_kinds(exchange: Exchange) -> list[str]:
 
 
 def shares_of(counts: dict[str, int], total: int) -> dict[str, float]:
-    """Shares to three decimals that add up to exactly 1 (largest remainders get the rest)."""
+    """Shares to three decimals whose thousandths add up to exactly 1000 (largest remainders get
+    the rest); as floats their sum may be off in the last bit (0.9999999999999999)."""
     if not total:
         return dict.fromkeys(counts, 0.0)
     exact = {k: 1000 * n / total for k, n in counts.items()}
