@@ -186,6 +186,12 @@ def test_evidence_shows_each_phrase_once_and_no_bare_common_word() -> None:
     assert "love" not in got.evidence["disclosure"] and "you" not in got.evidence["disclosure"]
 
 
+def test_workers_inherit_the_model_and_the_word_lists_loaded_before_the_fork() -> None:
+    load.cache_clear()
+    assert labeller.loaded() is labeller.model()
+    assert load.cache_info().currsize == 1  # read once here, not once in each worker
+
+
 def test_a_damaged_model_file_is_a_clear_error() -> None:
     from tarry.base.errors import StoreError
 

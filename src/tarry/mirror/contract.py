@@ -184,7 +184,7 @@ def _in_order(
         for lines, first, waiting in chunks:
             full = len(lines) == BATCH
             if pool is None and jobs > 1 and full and _can_fork():
-                labeller.model()  # loaded before the fork: the workers inherit it
+                labeller.loaded()  # before the fork: the workers inherit the model and lists
                 pool = mp.get_context("fork").Pool(jobs, initializer=gc.disable)
             if pool is not None and full:
                 pending.append(pool.apply_async(work, (lines, first)))

@@ -138,7 +138,7 @@ def _labelled(work: list[list[Work]], jobs: int) -> Iterator[list[tuple[Any, ...
     if jobs < 2 or size < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
         yield from map(_label_pieces, work)
         return
-    labeller.model()  # loaded once, before the fork: the workers inherit it
+    labeller.loaded()  # once, before the fork: the workers inherit the model and lists
     # fork: the workers inherit the loaded model and lexicon; they never touch the database.
     with mp.get_context("fork").Pool(jobs, initializer=gc.disable) as pool:
         yield from pool.imap(_label_pieces, work, chunksize=max(1, len(work) // (jobs * 8)))

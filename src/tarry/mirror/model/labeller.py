@@ -188,6 +188,13 @@ def model() -> Model:
     return parse(_shipped())
 
 
+def loaded() -> Model:
+    """The model and the word lists, loaded: call before forking workers, which inherit both
+    instead of each reading them again."""
+    load()
+    return model()
+
+
 @cache
 def version() -> int:
     """Which model labelled a message (stored with its labels): a checksum of the model file,
