@@ -179,7 +179,10 @@ def ensure_labels(
 
 def _span_work(store: Store, conversation_id: int, span: tuple[str, str]) -> Iterator[Work]:
     """Slices of a conversation's messages in `span`, led by the CONTEXT messages before it."""
-    before = store.query(BEFORE, (conversation_id, span[0], CONTEXT)) if span[0] else []
-    rows = [tuple(r) for r in reversed(before)]
-    rows += [tuple(r) for r in store.query(SPAN, (conversation_id, *span))]
+    cursor = store.conn.cursor()
+    cursor.row_factory = None  # plain tuples, as the workers take them (no Row to convert)
+    before = (
+        cursor.execute(BEFORE, (conversation_id, span[0], CONTEXT)).fetchall() if span[0] else []
+    )
+    rows = before[::-1] + cursor.execute(SPAN, (conversation_id, *span)).fetchall()
     return _slices(rows, len(before))
