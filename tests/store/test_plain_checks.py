@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tarry.store import Store, encryption, migrations
-from tarry.store.connection import apply_key, cipher, connect
+from tarry.store.connection import apply_key, cipher, connect, connect_encrypted
 
 REBUILT = 31
 
@@ -173,3 +173,23 @@ def test_the_backup_before_a_data_migration_is_private_and_an_encrypted_store_st
     apply_key(copy, key)
     assert copy.execute("SELECT body FROM entries").fetchall() == [("kept",)]
     copy.close()
+
+
+def test_an_encrypted_store_is_rebuilt_and_backed_up_encrypted(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    key = bytes(range(32))
+    store = Store(connect_encrypted(home / "tarry.db", key), home / "tarry.db", key)
+    migrations.upgrade(store, until=REBUILT - 1)
+    _fill(store)
+    before = _tables(store)
+    migrations.upgrade(store)
+    assert _tables(store) == before and REBUILT in migrations.applied(store)
+    (backup,) = (home / "backups").iterdir()
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(backup).execute("SELECT count(*) FROM messages").fetchall()
+    copy = cipher.connect(str(backup))
+    apply_key(copy, key)
+    assert copy.execute("SELECT count(*) FROM message_labels").fetchone()[0] == 2
+    copy.close()
+    store.conn.close()
