@@ -54,7 +54,8 @@ def test_a_lexicon_of_some_lists_finds_what_the_whole_one_finds_for_them() -> No
     whole = load()
     texts = {normalise(t) for e in evaluation.shipped("chats-test") for t in (e.text, *(
         text for _, text in e.context))}  # fmt: skip
-    for names in (("feeling", "hard"), ("feeling",), ("redirect", "share", "self")):
+    singles = tuple((name,) for name in whole.lists)  # evidence scans list by list
+    for names in (("feeling", "hard"), ("redirect", "share", "self"), *singles):
         part = whole.only(*names)
         assert set(part.lists) == set(names) and part is whole.only(*names)  # made once
         for norm in texts:

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tarry.mirror.lexicon import Hit, load, normalise
+from tarry.mirror.lexicon import load, normalise
 from tarry.mirror.moves import Reading, asking, might_ask, statement
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[?!]|[\u2600-\u27bf\U0001f300-\U0001faff]")
@@ -55,13 +55,16 @@ class Read:
 
     def phrases(self, name: str) -> list[str]:
         """The phrases of list `name` in the text (for evidence)."""
-        hits = self.rules.hits if self.scanned else _phrases(self.rules.norm)
-        return [h[2] for h in hits.get(name, ())]
+        if self.scanned:
+            return [h[2] for h in self.rules.hits.get(name, ())]
+        return _phrases(self.rules.norm, name)
 
 
-@lru_cache(maxsize=256)  # evidence asks for a text's phrases list by list
-def _phrases(norm: str) -> dict[str, list[Hit]]:
-    return load().scan(norm)
+@lru_cache(maxsize=1024)
+def _phrases(norm: str, name: str) -> list[str]:
+    """The phrases of one list in a text the rules did not scan: a scan for that list alone
+    finds the same phrases as a full one (`Lexicon.only`), trying only its words."""
+    return [h[2] for h in load().only(name).scan(norm).get(name, ())]
 
 
 def words(text: str) -> list[str]:
