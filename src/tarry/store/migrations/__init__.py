@@ -13,6 +13,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -93,23 +95,32 @@ def apply(conn: sqlite3.Connection, migration: Migration) -> None:
         "INSERT INTO schema_migrations (number, name, applied_at) VALUES "
         f"({migration.number}, '{migration.name}', '{clock.to_text(clock.now())}');"
     )
+    with _foreign_keys_off(conn) if migration.rebuilds else nullcontext():
+        try:
+            conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n{record}")
+            if migration.rebuilds and (
+                broken := conn.execute("PRAGMA foreign_key_check").fetchone()
+            ):
+                raise sqlite3.IntegrityError(
+                    f"migration {migration.number} would break a reference from {broken[0]}"
+                )
+            conn.execute("COMMIT")
+        except sqlite3.Error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+@contextmanager
+def _foreign_keys_off(conn: sqlite3.Connection) -> Iterator[None]:
+    """Foreign keys off for a rebuild (set before its transaction: inside one it is a no-op),
+    and as they were found afterwards."""
     enforced = conn.execute("PRAGMA foreign_keys").fetchone()[0]
-    if migration.rebuilds:
-        conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: before it
+    conn.execute("PRAGMA foreign_keys = OFF")
     try:
-        conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n{record}")
-        if migration.rebuilds and (broken := conn.execute("PRAGMA foreign_key_check").fetchone()):
-            raise sqlite3.IntegrityError(
-                f"migration {migration.number} would break a reference from {broken[0]}"
-            )
-        conn.execute("COMMIT")
-    except sqlite3.Error:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
+        yield
     finally:
-        if migration.rebuilds:
-            conn.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
 
 
 def backup_before(store: Store, migration: Migration) -> Path:
