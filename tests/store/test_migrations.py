@@ -18,6 +18,10 @@ def test_fresh_store_has_every_migration(store: Store) -> None:
     assert numbers == sorted(numbers) and numbers[:3] == [1, 2, 3]
     assert migrations.applied(store) == set(numbers)
     assert store.version == numbers[-1]
+    # each recorded under its module's name, as a restored backup's ledger is compared
+    modules = sorted(p.stem for p in Path(migrations.__file__).parent.glob("m[0-9]*.py"))
+    recorded = store.query("SELECT number, name FROM schema_migrations ORDER BY number")
+    assert [f"m{n:04d}_{name}" for n, name in recorded] == modules
 
 
 def test_database_created_by_migration_1_upgrades(home: Path) -> None:
