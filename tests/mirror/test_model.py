@@ -70,17 +70,57 @@ def test_clear_cases() -> None:
     assert scared.disclosure == "feeling" and ok.disclosure == "none" and ok.moves == ()
 
 
+LONG_POST = (
+    "so my sister borrowed two thousand dollars last spring for her car and promised to pay it "
+    "back by christmas. nothing came, and when i asked in january she got angry and said i was "
+    "being greedy, that family doesn't keep score. my mom says to let it go, my dad says she's "
+    "always been like this. i'm not rich, that money was my emergency fund, and now every family "
+    "dinner is awkward. i don't want to lose her over money but i also feel used. what now?"
+)
+
+
 def test_labelling_sees_exactly_the_features_training_saw() -> None:
-    """The labeller caches each text's feature rows; they must be those of train.py's names."""
+    """The labeller caches each text's feature rows; they must be those of train.py's names,
+    with training's values: 1 for the message's, `their_weight` for those of their turn."""
+    import numpy as np
+
     m = labeller.model()
+    index = {name: row for row, name in enumerate(m.names)}
     contexts = [[], HARD, [("me", "hey"), *HARD], [("other", "how are you?")]]
+    contexts.append([("other", LONG_POST), ("me", "oh no"), ("other", "yeah. any advice?")])
     for text in TEXTS:
         for context in contexts:
             example = corpus.Example("chats", "g", text, list(context), bool(context), {})
             names = train.example_features(example)
             reading = labeller._reading(text, context)
             rows = labeller._rows(m, reading, any(a == "other" for a, _ in context))
-            assert sorted(rows) == sorted(m.rows(names))
+            theirs = labeller._their_rows(reading)
+            assert sorted([*rows, *theirs]) == sorted(m.rows(names))
+            assert {m.names[r] for r in theirs} == {
+                n for n in names if n.startswith(features.THEIRS) and n in index
+            }
+            x = train.matrix([names], index)
+            expected = x @ m.weights[1:] + m.weights[0]
+            got = labeller._sum_rows(m.weights, [rows])[0]
+            if theirs:
+                got += labeller._weighed_rows(m.weights, [theirs])
+            assert np.allclose(got, expected)
+
+
+def test_a_long_post_weighs_no_more_than_a_short_turn() -> None:
+    """Each feature of their turn weighs 1/sqrt(how many the model knows): a reply to a
+    150-word post is not pushed by its many words to scores no chat taught."""
+    import numpy as np
+
+    assert features.their_weight(0) == 0.0
+    assert features.their_weight(1) == 1.0
+    assert features.their_weight(16) == 0.25
+    m = labeller.model()
+    reading = labeller._reading("have you tried talking to her about it?", [("other", LONG_POST)])
+    theirs = labeller._their_rows(reading)
+    assert len(theirs) > 30
+    block = labeller._weighed_rows(m.weights, [theirs])[0]
+    assert np.allclose(block, m.weights[list(theirs)].sum(axis=0) / len(theirs) ** 0.5)
 
 
 def test_word_pieces_are_berts_longest_first() -> None:
@@ -327,6 +367,13 @@ def test_the_turns_check_labels_public_sentences_alone_and_as_replies(tmp_path: 
     written = {"advice": ["my son won't sleep, any advice?"], "claff": ["my dad died last week"]}
     got = {(r["source"], r["head"], r["way"]): r for r in turns.rows(examples, written)}
     assert {r["n"] for r in got.values()} == {2}  # the test split only
+    assert {way for _, _, way in got} == {"alone", "replying", "with a turn"}
+    posts = {"advice": [LONG_POST], "claff": ["my dad died last week. " * 20]}
+    long = {
+        (r["source"], r["head"], r["way"]): r for r in turns.rows(examples, written, "test", posts)
+    }
+    assert long["advice", "fix", "a long post"]["f1"] == 1.0
+    assert long["claff", "validate", "a long post"]["f1"] == 1.0
     assert got["advice", "fix", "alone"]["recall"] == 0  # no earlier message: no moves
     assert got["advice", "fix", "with a turn"]["f1"] == 1.0
     assert got["advice", "fix", "with a turn"]["all_positive_f1"] == round(2 / 3, 3)

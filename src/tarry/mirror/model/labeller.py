@@ -28,12 +28,14 @@ from tarry.base.errors import StoreError
 from tarry.base.memory import no_gc
 from tarry.mirror.lexicon import load, within
 from tarry.mirror.model.features import (
+    DAMPING,
     Read,
     length,
     pieces,
     read,
     relation_of,
     their_turn,
+    their_weight,
     turn_of,
 )
 from tarry.mirror.moves import DISCLOSURES, MOVES, Labels, question_type, run_reading
@@ -80,12 +82,20 @@ class Model:
         rows = tuple(self.vocabulary.get(length(n)) for n in range(LONGEST + 1))
         object.__setattr__(self, "lengths", rows)
 
-    def scores(self, rows: list[list[int]], dense: np.ndarray | None = None) -> np.ndarray:
+    def scores(
+        self,
+        rows: list[list[int]],
+        dense: np.ndarray | None = None,
+        theirs: Sequence[Sequence[int]] = (),
+    ) -> np.ndarray:
         """Calibrated probabilities, one row per message (its feature rows), one column per head;
-        `dense`: the dense block's scores to add (`dense_scores`)."""
+        `dense`: the dense block's scores to add (`dense_scores`); `theirs`: the rows of the
+        other person's turn, per message, each weighing `their_weight`."""
         import numpy as np
 
         raw = _sum_rows(self.weights, rows)[0]
+        if theirs:
+            raw += _weighed_rows(self.weights, theirs)
         if dense is not None:
             raw += dense
         return 1.0 / (1.0 + np.exp(-(raw * self.slope + self.shift)))
@@ -231,7 +241,8 @@ def _label_many(
     rows = [
         _rows(m, reading, answers) for reading, answers in zip(readings, answering, strict=True)
     ]
-    probabilities = m.scores(rows, dense_scores(m, readings))
+    theirs = list(map(_their_rows, readings))
+    probabilities = m.scores(rows, dense_scores(m, readings), theirs)
     decided = _decided(m, probabilities, answering)
     scores = probabilities.round(4).tolist()
     heads = m.heads
@@ -241,7 +252,7 @@ def _label_many(
     ]
     if evidence:
         for k, labels in enumerate(out):
-            labels.evidence = _evidence(m, labels, readings[k], rows[k], evidence)
+            labels.evidence = _evidence(m, labels, readings[k], rows[k], theirs[k], evidence)
     return out
 
 
@@ -276,17 +287,22 @@ _MOVE_SETS = [
 
 
 def _evidence(
-    m: Model, labels: Labels, reading: Reading, rows: list[int], evidence: Evidence
+    m: Model,
+    labels: Labels,
+    reading: Reading,
+    rows: list[int],
+    theirs: Sequence[int],
+    evidence: Evidence,
 ) -> dict[str, list[str]]:
     """The words behind the labels of one message (see `label_many` for "sure")."""
     if evidence == "sure":
-        return _shown(m, labels, reading, rows)
+        return _shown(m, labels, reading, rows, theirs)
     why: dict[str, list[str]] = {}
     disclosure, moves = labels.disclosure, labels.moves
     head = _HEAD_OF.get(disclosure, "")
-    why["disclosure"] = _why(m, rows, head, reading) if head else []
+    why["disclosure"] = _why(m, rows, theirs, head, reading) if head else []
     for mv in moves:
-        why[mv] = _why(m, rows, mv, reading)
+        why[mv] = _why(m, rows, theirs, mv, reading)
     if reading[2]:
         why["question"] = [reading[3]]
     if moves and reading[1]:
@@ -297,17 +313,19 @@ def _evidence(
 SHOWN = ("redirect",)  # the moves whose words a report shows (notable.py: "turned away (...)")
 
 
-def _shown(m: Model, labels: Labels, reading: Reading, rows: list[int]) -> dict[str, list[str]]:
+def _shown(
+    m: Model, labels: Labels, reading: Reading, rows: list[int], theirs: Sequence[int]
+) -> dict[str, list[str]]:
     """The words a report shows: behind a confident feeling and a confident redirect. Nothing
     else is read from the store (the other moves are shown by name, facts and thoughts not
     explained), and working out words is most of what evidence costs."""
     sure = labels.sure
     why: dict[str, list[str]] = {}
     if "feeling" in sure:
-        why["disclosure"] = _why(m, rows, "feeling", reading)
+        why["disclosure"] = _why(m, rows, theirs, "feeling", reading)
     for mv in SHOWN:
         if mv in sure and mv in labels.moves:
-            why[mv] = _why(m, rows, mv, reading)
+            why[mv] = _why(m, rows, theirs, mv, reading)
     return why
 
 
@@ -352,20 +370,37 @@ def _reading(text: str, context: Context) -> Reading:
 
 
 def _rows(m: Model, reading: Reading, replying: bool) -> list[int]:
-    """The message's feature rows, the bias first: its own, their turn's, the relation's."""
+    """The message's feature rows that count 1, the bias first: its own and the relation's
+    (their turn's are `_their_rows`)."""
     mine, run, question, _ = reading
     rows = [0, *mine.own]
     if not run:
         return rows + _tail(m, question, None, replying, None)
     if len(run) == 1:
-        rows += run[0].answered
         theirs = run[0].read.content
     else:
-        rows += set().union(*(k.answered for k in run))
         theirs = frozenset().union(*(k.read.content for k in run))
     last = run[-1].read.words
     asked = bool(last) and last[-1] == "?"
     return rows + _tail(m, question, asked, replying, min(len(mine.read.content & theirs), 2))
+
+
+def _their_rows(reading: Reading) -> Sequence[int]:
+    """The rows of the features of the other person's turn (each weighs `their_weight`)."""
+    run = reading[1]
+    if len(run) < 2:
+        return run[0].answered if run else ()
+    return tuple(set().union(*(k.answered for k in run)))
+
+
+def _weighed_rows(table: np.ndarray, groups: Sequence[Sequence[int]]) -> np.ndarray:
+    """Per group, the sum of `table`'s rows it names times `their_weight` of its size."""
+    import numpy as np
+
+    sizes = np.fromiter(map(len, groups), dtype=np.float64, count=len(groups))
+    total, _ = _sum_rows(table, [g or (0,) for g in groups])  # an empty group weighs 0
+    weight = np.where(sizes > 0, np.maximum(sizes, 1.0) ** -DAMPING, 0.0)
+    return total * weight[:, None]
 
 
 def _tail(
@@ -389,17 +424,28 @@ def _excerpt(text: str) -> str:
     return flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1].rstrip() + "…"
 
 
-def _why(m: Model, rows: list[int], head: str, reading: Reading, top: int = 3) -> list[str]:
-    """The features of the message that weighed most for `head`, in words a person reads."""
+def _why(
+    m: Model,
+    rows: list[int],
+    theirs: Sequence[int],
+    head: str,
+    reading: Reading,
+    top: int = 3,
+) -> list[str]:
+    """The features of the message that weighed most for `head`, in words a person reads
+    (`rows`: those that count 1, the bias first; `theirs`: their turn's, which weigh less)."""
     if (weights := m.columns.get(head)) is None:  # the head's weights as Python floats, once
         weights = m.columns[head] = m.weights[:, m.heads.index(head)].tolist()
     quiet = m.quiet
     weighed = []  # the features that weighed for it, and can be read ("w:i" never can)
-    for r in rows[1:]:
+    share = their_weight(len(theirs))
+    for r, value in itertools.chain(
+        zip(rows[1:], itertools.repeat(1.0)), zip(theirs, itertools.repeat(share))
+    ):
         if (silent := quiet.get(r)) is None:
             name = m.names[r]
             silent = quiet[r] = name.partition(":")[0] not in READ and _fixed_words(name) is None
-        if not silent and (w := weights[r]) > 0:
+        if not silent and (w := weights[r] * value) > 0:
             weighed.append((w, r))
     weighed.sort()
     shown: list[str] = []

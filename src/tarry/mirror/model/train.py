@@ -35,7 +35,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 
 from tarry.mirror.model import corpus, labeller
-from tarry.mirror.model.features import features, pieces, read, their_turn
+from tarry.mirror.model.features import THEIRS, features, pieces, read, their_turn, their_weight
 from tarry.mirror.moves import question_type, run_reading
 
 REPO = Path(__file__).resolve().parents[4]
@@ -66,13 +66,21 @@ def vocabulary(rows: Sequence[list[str]]) -> list[str]:
 
 
 def matrix(rows: Sequence[list[str]], index: dict[str, int]) -> Any:
+    """The examples' features as a sparse matrix: 1 for a feature of the message, and
+    `their_weight` for each of the other person's turn, of those the vocabulary knows."""
     from scipy.sparse import csr_matrix
 
-    cols = [[index[n] - 1 for n in names if n in index] for names in rows]
+    cols: list[list[int]] = []
+    values: list[float] = []
+    for names in rows:
+        known = [n for n in names if n in index]
+        theirs = [n.startswith(THEIRS) for n in known]
+        weight = their_weight(sum(theirs))
+        cols.append([index[n] - 1 for n in known])
+        values += [weight if t else 1.0 for t in theirs]
     indptr = np.cumsum([0, *map(len, cols)])
-    data = np.ones(int(indptr[-1]))
     flat = np.fromiter((c for r in cols for c in r), dtype=np.int64, count=int(indptr[-1]))
-    return csr_matrix((data, flat, indptr), shape=(len(rows), len(index) - 1))
+    return csr_matrix((np.array(values), flat, indptr), shape=(len(rows), len(index) - 1))
 
 
 def f1(y: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float]:

@@ -5,12 +5,14 @@
 The sets' sentences answer posts the sets do not include. This check labels each test sentence
 with the shipped model three ways: alone (no earlier message, so no moves), as a
 reply to an unknown text (`replying`, how the sets were read before they were given turns),
-and as a reply to a turn written for this check (`data/eval-turns.toml`, never used in
-training; one per thread, by a hash of its id). It prints precision, recall and F1 of each
-label the set has, next to the all-positive predictor. The turns were written here, so the
-third figure says how the model meets a turn it has not seen, not how a real thread reads.
-`--split dev`: the same on the dev splits, to choose between models (the test split only
-reports). Unlike training's own figures, these do not move with the turns training drew from
+as a reply to a turn written for this check (`data/eval-turns.toml`, never used in
+training; one per thread, by a hash of its id), and as a reply to a long post, as a Reddit
+thread opens (`data/eval-posts.toml`: 90 to 250 words; its `dev` posts for the dev split, its
+`test` posts, written separately and never chosen on, for the test split). It prints precision,
+recall and F1 of each label the set has, next to the all-positive predictor. The turns were
+written here, so these figures say how the model meets a turn it has not seen, not how a real
+thread reads. `--split dev`: the same on the dev splits, to choose between models (the test
+split only reports). Unlike training's own figures, these do not move with the turns training drew from
 tarry's chats for each thread, which change whenever the chats do.
 """
 
@@ -28,8 +30,8 @@ from tarry.mirror.model.train import REPO, f1, without_public_sets
 from tarry.mirror.moves import Labels
 
 TURNS = REPO / "data" / "eval-turns.toml"
+POSTS = REPO / "data" / "eval-posts.toml"
 HEADS = {"advice": ("fix",), "claff": ("feeling", "validate", "fix")}
-WAYS = ("alone", "replying", "with a turn")
 
 
 def _turn(turns: list[str], group: str) -> list[tuple[str, str]]:
@@ -41,8 +43,13 @@ def _gives(labels: Labels, head: str) -> bool:
 
 
 def rows(
-    examples: list[corpus.Example], turns: dict[str, list[str]], split: str = "test"
+    examples: list[corpus.Example],
+    turns: dict[str, list[str]],
+    split: str = "test",
+    posts: dict[str, list[str]] | None = None,
 ) -> list[dict[str, object]]:
+    """Per set, label and way of reading the sentences: the figures (`posts`: long posts to
+    answer, by set; without them, no "a long post" rows)."""
     out: list[dict[str, object]] = []
     for source, heads in HEADS.items():
         test = [e for e in examples if e.source == source and corpus.split_part(e) == split]
@@ -52,10 +59,14 @@ def rows(
             "replying": labeller.label_many([(e.text, []) for e in test], replying=True),
             "with a turn": labeller.label_many(answering),
         }
+        if posts:
+            ways["a long post"] = labeller.label_many(
+                [(e.text, _turn(posts[source], e.group)) for e in test]
+            )
         for head in heads:
             y = np.array([e.targets[head] for e in test])
             trivial = f1(y, np.ones(len(y), bool))[2]
-            for way in WAYS:
+            for way in ways:
                 given = np.array([_gives(g, head) for g in ways[way]])
                 precision, recall, score = f1(y, given)
                 out.append({
@@ -75,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 2
     turns = tomllib.loads(TURNS.read_text("utf-8"))
-    for r in rows(corpus.load(REPO, args.shared).examples, turns, args.split):
+    posts = tomllib.loads(POSTS.read_text("utf-8"))[args.split]
+    for r in rows(corpus.load(REPO, args.shared).examples, turns, args.split, posts):
         print(
             f"{r['head']:9s} {r['source']:7s} {r['way']:12s} n={r['n']} P={r['precision']:.3f} "
             f"R={r['recall']:.3f} F1={r['f1']:.3f} all-positive={r['all_positive_f1']:.3f}"
