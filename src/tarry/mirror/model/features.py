@@ -11,7 +11,8 @@ message is the list of its features' indices in it.
   may be too small to teach ("at least", "have you tried", a feeling word in their message);
 - `o:` words of the other person's last run of messages (each message read once, their
   features joined), `ctx:` whether there is one and whether its last message asked a question,
-  `ov:` how many words the two share;
+  `ov:` how many words the two share; `o:` and `olex:` weigh as one block (`their_weight`), every
+  other feature counts 1;
 - `q:` the rules' question type (`tarry.mirror.moves`): how a question relates to their turn,
   which no bag of words can see;
 - `len:` the length in words.

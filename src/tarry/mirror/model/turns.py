@@ -12,8 +12,8 @@ thread opens (`data/eval-posts.toml`: 90 to 250 words; its `dev` posts for the d
 recall and F1 of each label the set has, next to the all-positive predictor. The turns were
 written here, so these figures say how the model meets a turn it has not seen, not how a real
 thread reads. `--split dev`: the same on the dev splits, to choose between models (the test
-split only reports). Unlike training's own figures, these do not move with the turns training drew from
-tarry's chats for each thread, which change whenever the chats do.
+split only reports). Unlike training's own figures, these do not move with the turns
+training drew from tarry's chats for each thread, which change whenever the chats do.
 """
 
 from __future__ import annotations
