@@ -123,6 +123,41 @@ def test_a_long_post_weighs_no_more_than_a_short_turn() -> None:
     assert np.allclose(block, m.weights[list(theirs)].sum(axis=0) / len(theirs) ** 0.5)
 
 
+def test_only_a_long_message_of_several_sentences_is_read_sentence_by_sentence() -> None:
+    assert features.sentences("ok. sure. fine.") == []  # not long
+    one = "and then " * 14 + "it rained"
+    assert features.sentences(one) == []  # long, but one sentence
+    assert features.sentences(LONG_POST)[-1] == "what now?"
+    assert features.sentences("x " * 20 + "end!\n" + "y " * 6) == [
+        "x " * 19 + "x end!",
+        "y " * 5 + "y",
+    ]
+
+
+def test_a_long_message_takes_its_sentences_highest_probability_for_the_heads_that_pool() -> None:
+    """Summed over a paragraph, the other sentences drown the one that gives advice; for the
+    heads training chose (`pools`) a long message scores as its best sentence, alone, would."""
+    m = labeller.model()
+    assert m.pools[m.heads.index("fix")] and not m.pools[m.heads.index("explore")]
+    text = (
+        "oh no, that sounds so hard and i'm really sorry it has been such a rough week for you "
+        "and your family. have you tried asking your doctor about it? i had the same thing last "
+        "year and it was awful."
+    )
+    parts = features.sentences(text)
+    assert len(parts) == 3
+    got = labeller.label_many([(text, HARD), *((part, HARD) for part in parts)])
+    reading = labeller._reading(text, HARD)  # the message read whole, as before pooling
+    rows, theirs = labeller._rows(m, reading, True), labeller._their_rows(reading)
+    whole = m.scores([rows], labeller.dense_scores(m, [reading]), [theirs])[0].round(4)
+    for k, head in enumerate(m.heads):
+        best = max(g.scores[head] for g in got[1:])
+        expected = max(best, whole[k]) if m.pools[k] else whole[k]
+        assert got[0].scores[head] == expected, head
+    assert any(got[0].scores[h] > whole[k] for k, h in enumerate(m.heads))  # pooling told
+    assert "fix" in got[0].moves
+
+
 def test_word_pieces_are_berts_longest_first() -> None:
     vocabulary = {"over": 0, "##think": 1, "##thinking": 2, "##ing": 3, "?": 4, "x": 5, "'": 6}
     assert features.pieces("overthinking", vocabulary) == [0, 2]
@@ -374,12 +409,32 @@ def test_the_turns_check_labels_public_sentences_alone_and_as_replies(tmp_path: 
     }
     assert long["advice", "fix", "a long post"]["f1"] == 1.0
     assert long["claff", "validate", "a long post"]["f1"] == 1.0
+    assert long["advice", "fix", "whole replies"]["n"] == 2  # one reply in each thread
+    assert long["claff", "feeling", "whole replies"]["n"] == 1  # two sentences of one reply
     assert got["advice", "fix", "alone"]["recall"] == 0  # no earlier message: no moves
     assert got["advice", "fix", "with a turn"]["f1"] == 1.0
     assert got["advice", "fix", "with a turn"]["all_positive_f1"] == round(2 / 3, 3)
     assert got["claff", "validate", "with a turn"]["f1"] == 1.0
     assert got["claff", "feeling", "alone"]["precision"] == 1.0
     assert turns.main(["--shared", str(tmp_path / "absent")]) == 2
+
+
+def test_whole_replies_join_a_replys_sentences_in_order() -> None:
+    from tarry.mirror.model import turns
+
+    def sentence(text: str, writer: str, place: int, fix: int) -> corpus.Example:
+        return corpus.Example(
+            "advice", "t|test", text, [], True, {"fix": fix}, reply=(writer, place)
+        )
+
+    replies = turns.whole_replies([
+        sentence("then call her.", "2", 4, 1), sentence("i'm sorry.", "2", 1, 0),
+        sentence("my son is four.", "3", 0, 0),
+    ])  # fmt: skip
+    assert [(r.text, r.targets) for r in replies] == [
+        ("i'm sorry. then call her.", {"fix": 1}),
+        ("my son is four.", {"fix": 0}),
+    ]
 
 
 def test_a_folder_without_the_public_sets_is_named_with_what_it_lacks(

@@ -56,6 +56,8 @@ class Example:
     replying: bool  # an earlier message of the other person exists (its text may be unknown)
     targets: dict[str, int]  # head -> 0/1, only the heads this source labels
     gold: dict[str, object] = field(default_factory=dict)  # the full contract labels, if known
+    # a public sentence's reply in its thread (its writer, or its number) and place in it
+    reply: tuple[str, int] = ("", 0)
 
     @property
     def split(self) -> str:
@@ -164,8 +166,17 @@ def claff(path: Path) -> list[Example]:
             if emotional and SYMPATHY.search(text) and split_of("claff", row["id"]) == "train":
                 del targets["feeling"]  # the set's own label is kept where it is only scored
             if text:
-                out.append(Example("claff", row["id"], text, [], True, targets))
+                reply = (row.get("author") or "", _place(row.get("sentenceid") or ""))
+                out.append(Example("claff", row["id"], text, [], True, targets, reply=reply))
     return out
+
+
+def _place(value: str) -> int:
+    """A sentence's number ("36"; a few were saved by a spreadsheet as "2.00E+05"), or 0."""
+    try:
+        return int(float(value))
+    except ValueError:
+        return 0
 
 
 # --- Advice-EMNLP2020 --------------------------------------------------------------------------
@@ -197,10 +208,12 @@ def advice(folder: Path, split: str) -> list[Example]:
     for path in sorted(folder.glob(f"*_{split}.tsv")):
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
-                thread = path.stem.split("_")[0] + "/" + row["ID"].split("-")[0]
+                post, number, place = [*row["ID"].split("-"), "", ""][:3]
+                thread = path.stem.split("_")[0] + "/" + post
                 text = detokenise(row["Sentence"])
                 fix = {"fix": int(row["DS_Label"].strip() == "1")}
-                out.append(Example("advice", thread, text, [], True, fix))
+                reply = (number, int(place) if place.isdigit() else 0)
+                out.append(Example("advice", thread, text, [], True, fix, reply=reply))
     return out
 
 

@@ -46,6 +46,21 @@ THEIRS = ("o:", "olex:")  # the features of the other person's turn: one block (
 DAMPING = 0.5
 
 
+LONG = 25  # words: a longer message is also read sentence by sentence (`sentences`)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a message of more than LONG words, each also read alone: the model
+    learnt from chat messages and single sentences, and summed over a paragraph the words of the
+    other sentences drown the one that gives advice or sympathy (a message makes a move if one
+    of its sentences does). None for a shorter message or one sentence."""
+    if len(text.split()) <= LONG:
+        return []
+    parts = [part for part in map(str.strip, SENTENCE_END.split(text)) if part]
+    return parts if len(parts) > 1 else []
+
+
 def their_weight(count: int) -> float:
     """The value of each feature of the other person's turn when the model knows `count` of
     them (every other feature counts 1): 1/sqrt(count), so a long post's many words do not add

@@ -34,6 +34,7 @@ from tarry.mirror.model.features import (
     pieces,
     read,
     relation_of,
+    sentences,
     their_turn,
     their_weight,
     turn_of,
@@ -71,6 +72,9 @@ class Model:
     move_columns: list[int]  # in the contract's order
     families: dict[str, dict[Any, int]]  # rows by feature family: "w" -> word -> row ...
     dense: Dense | None = None  # the dense block (word pieces), if the model has one
+    # the heads for which a long message takes the highest probability of its sentences
+    # (`features.sentences`), by column
+    pools: tuple[bool, ...] = ()
     # the rows of the turn's and the relation's features, by their few combinations (`_tail`)
     tails: dict[tuple[Any, ...], list[int]] = field(default_factory=dict)
     # whether a row's feature never reads as words (`_why`), learnt as rows are met
@@ -170,6 +174,7 @@ def parse(data: bytes) -> Model:
         [heads.index(mv) for mv in MOVES],
         _families(names),
         dense,
+        tuple(bool(header.get("pools", {}).get(h)) for h in heads),
     )
 
 
@@ -243,6 +248,8 @@ def _label_many(
     ]
     theirs = list(map(_their_rows, readings))
     probabilities = m.scores(rows, dense_scores(m, readings), theirs)
+    if any(m.pools):
+        _pool_sentences(m, items, answering, probabilities)
     decided = _decided(m, probabilities, answering)
     scores = probabilities.round(4).tolist()
     heads = m.heads
@@ -254,6 +261,23 @@ def _label_many(
         for k, labels in enumerate(out):
             labels.evidence = _evidence(m, labels, readings[k], rows[k], theirs[k], evidence)
     return out
+
+
+def _pool_sentences(
+    m: Model, items: Sequence[tuple[str, Context]], answering: list[bool], p: np.ndarray
+) -> None:
+    """Raise a long message's probabilities, for the heads that pool, to the highest of its
+    sentences' (each read alone, answering the same turn), as training chose them."""
+    import numpy as np
+
+    parts = [(k, part) for k, (text, _) in enumerate(items) for part in sentences(text)]
+    if not parts:
+        return
+    readings = [_reading(part, items[k][1]) for k, part in parts]
+    rows = [_rows(m, r, answering[k]) for r, (k, _) in zip(readings, parts, strict=True)]
+    found = m.scores(rows, dense_scores(m, readings), list(map(_their_rows, readings)))
+    found[:, ~np.array(m.pools)] = 0.0
+    np.maximum.at(p, np.array([k for k, _ in parts]), found)
 
 
 def _decided(

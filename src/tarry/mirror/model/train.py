@@ -35,7 +35,15 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 
 from tarry.mirror.model import corpus, labeller
-from tarry.mirror.model.features import THEIRS, features, pieces, read, their_turn, their_weight
+from tarry.mirror.model.features import (
+    THEIRS,
+    features,
+    pieces,
+    read,
+    sentences,
+    their_turn,
+    their_weight,
+)
 from tarry.mirror.moves import question_type, run_reading
 
 REPO = Path(__file__).resolve().parents[4]
@@ -116,6 +124,10 @@ class Data:
 
     dense: np.ndarray  # dense features, each column divided by `scale`
     scale: np.ndarray  # each dense column's standard deviation on the training split
+    # the sentences of long messages (`features.sentences`), each read alone as well:
+    parts: Any  # their sparse features
+    parts_dense: np.ndarray  # their dense features, scaled as `dense`
+    owner: np.ndarray  # the example each belongs to
 
     def __init__(self, examples: list[corpus.Example], names: list[list[str]]) -> None:
         self.examples, self.names = examples, names
@@ -174,8 +186,20 @@ def _target(data: Data, dev: np.ndarray, y: np.ndarray) -> np.ndarray:
     return chats if 0 < y[chats].sum() < chats.sum() else dev
 
 
+def _best(p: np.ndarray, y: np.ndarray, src: np.ndarray) -> float:
+    return max(_sources_f1(p, y, src, float(t)) for t in GRID)
+
+
+def _pooled(data: Data, whole: np.ndarray, parts: np.ndarray) -> np.ndarray:
+    """Per example, the highest of its own probability and its sentences'."""
+    out = whole.copy()
+    np.maximum.at(out, data.owner, parts)
+    return out
+
+
 def train_head(data: Data, x: Any, head: str, without: str | None = None) -> dict[str, Any]:
-    """One head: regularisation chosen on dev, calibrated, with thresholds."""
+    """One head: regularisation chosen on dev, calibrated, with thresholds; and whether a long
+    message takes the highest probability of its sentences (`pools`), chosen on dev."""
     y = data.y(head)
     train, dev = data.select(head, "train", without), data.select(head, "dev", without)
     target = _target(data, dev, y)
@@ -191,7 +215,7 @@ def train_head(data: Data, x: Any, head: str, without: str | None = None) -> dic
             raw = sparse + beta * dense
             slope, shift = _calibrate(raw[target], y[target])
             p = 1 / (1 + np.exp(-(slope * raw[dev] + shift)))
-            score = max(_sources_f1(p, y[dev], data.source[dev], float(t)) for t in GRID)
+            score = _best(p, y[dev], data.source[dev])
             if best is None or score > best[0]:
                 best = (score, strength, beta)
     assert best is not None
@@ -199,27 +223,40 @@ def train_head(data: Data, x: Any, head: str, without: str | None = None) -> dic
     coef, bias = fits[strength]
     raw = x @ coef + bias + beta * dense
     slope, shift = _calibrate(raw[target], y[target])
-    p = 1 / (1 + np.exp(-(slope * raw + shift)))
+    fit = {
+        "coef": coef, "bias": bias, "strength": strength, "calibration": [slope, shift],
+        "dense": (beta * dense_coef, beta * dense_bias), "beta": beta, "pools": False,
+    }  # fmt: skip
+    p = probabilities(fit, data, x)
+    pooled = probabilities({**fit, "pools": True}, data, x)
+    if _best(pooled[dev], y[dev], data.source[dev]) > _best(p[dev], y[dev], data.source[dev]):
+        fit["pools"], p = True, pooled
     threshold = _threshold(p[dev], y[dev], data.source[dev])
     return {
-        "coef": coef, "bias": bias, "strength": strength, "calibration": [slope, shift],
-        "dense": (beta * dense_coef, beta * dense_bias), "beta": beta,
-        "threshold": threshold, "confident": _confident(p[target], y[target], threshold),
+        **fit, "threshold": threshold, "confident": _confident(p[target], y[target], threshold)
     }  # fmt: skip
 
 
-def probabilities(head_fit: dict[str, Any], x: Any, dense: np.ndarray) -> np.ndarray:
+def probabilities(head_fit: dict[str, Any], data: Data, x: Any) -> np.ndarray:
+    """Every example's probability for one head (pooled with its sentences' if it `pools`)."""
     slope, shift = head_fit["calibration"]
     coef, bias = head_fit["dense"]
-    raw = x @ head_fit["coef"] + head_fit["bias"] + dense @ coef + bias
-    return 1 / (1 + np.exp(-(slope * raw + shift)))
+
+    def of(sparse: Any, dense: np.ndarray) -> np.ndarray:
+        raw = sparse @ head_fit["coef"] + head_fit["bias"] + dense @ coef + bias
+        return np.asarray(1 / (1 + np.exp(-(slope * raw + shift))))
+
+    whole = of(x, data.dense)
+    if not head_fit["pools"] or not len(data.owner):
+        return whole
+    return _pooled(data, whole, of(data.parts, data.parts_dense))
 
 
 def scored(data: Data, x: Any, fits: dict[str, dict[str, Any]], split: str) -> list[dict[str, Any]]:
     """Per head and source: precision, recall, F1 and the all-positive baseline."""
     rows = []
     for head, fit in fits.items():
-        y, p = data.y(head), probabilities(fit, x, data.dense)
+        y, p = data.y(head), probabilities(fit, data, x)
         for source in sorted(set(data.source)):
             chosen = data.select(head, split) & (data.source == source)
             if chosen.sum() < 20 or y[chosen].sum() in (0, chosen.sum()):
@@ -243,7 +280,22 @@ def build(repo: Path, shared: Path, static: Static) -> tuple[Data, Any, list[str
     data.scale = dense[data.split == "train"].std(axis=0) + 1e-6
     data.dense = dense / data.scale
     vocab = vocabulary([n for n, s in zip(names, data.split, strict=True) if s == "train"])
-    x = matrix(names, {name: k for k, name in enumerate(vocab)})
+    index = {name: k for k, name in enumerate(vocab)}
+    x = matrix(names, index)
+    parts = [
+        (k, corpus.Example(e.source, e.group, text, e.context, e.replying, {}))
+        for k, e in enumerate(examples)
+        for text in sentences(e.text)
+    ]
+    data.owner = np.array([k for k, _ in parts], dtype=np.intp)
+    data.parts = matrix([example_features(part) for _, part in parts], index)
+    width = dense.shape[1]
+    data.parts_dense = (
+        np.array([dense_features(part, static) for _, part in parts], dtype=np.float64).reshape(
+            -1, width
+        )
+        / data.scale
+    )
     return data, x, vocab
 
 
@@ -269,6 +321,7 @@ def save(
         "confident": {h: fits[h]["confident"] for h in heads},
         "meta": {"examples": counts, "strength": {h: fits[h]["strength"] for h in heads},
                  "beta": {h: fits[h]["beta"] for h in heads}},
+        "pools": {h: fits[h]["pools"] for h in heads},
     }, weights)  # fmt: skip
 
 

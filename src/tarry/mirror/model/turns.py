@@ -8,12 +8,15 @@ reply to an unknown text (`replying`, how the sets were read before they were gi
 as a reply to a turn written for this check (`data/eval-turns.toml`, never used in
 training; one per thread, by a hash of its id), and as a reply to a long post, as a Reddit
 thread opens (`data/eval-posts.toml`: 90 to 250 words; its `dev` posts for the dev split, its
-`test` posts, written separately and never chosen on, for the test split). It prints precision,
-recall and F1 of each label the set has, next to the all-positive predictor. The turns were
-written here, so these figures say how the model meets a turn it has not seen, not how a real
-thread reads. `--split dev`: the same on the dev splits, to choose between models (the test
-split only reports). Unlike training's own figures, these do not move with the turns
-training drew from tarry's chats for each thread, which change whenever the chats do.
+`test` posts, written separately and never chosen on, for the test split); and the sentences of
+each reply joined into the **whole reply** (a label given to the reply if the set gives it to
+one of its sentences), answering the long post: a paragraph, as people write in a chat too.
+It prints precision, recall and F1 of each label the set has, next to the all-positive
+predictor. The turns were written here, so these figures say how the model meets a turn it has
+not seen, not how a real thread reads. `--split dev`: the same on the dev splits, to choose
+between models (the test split only reports). Unlike training's own figures, these do not move
+with the turns training drew from tarry's chats for each thread, which change whenever the
+chats do.
 """
 
 from __future__ import annotations
@@ -59,21 +62,40 @@ def rows(
             "replying": labeller.label_many([(e.text, []) for e in test], replying=True),
             "with a turn": labeller.label_many(answering),
         }
+        read = {way: (test, labels) for way, labels in ways.items()}
         if posts:
-            ways["a long post"] = labeller.label_many(
+            read["a long post"] = (test, labeller.label_many(
                 [(e.text, _turn(posts[source], e.group)) for e in test]
-            )
+            ))  # fmt: skip
+            replies = whole_replies(test)
+            read["whole replies"] = (replies, labeller.label_many(
+                [(e.text, _turn(posts[source], e.group)) for e in replies]
+            ))  # fmt: skip
         for head in heads:
-            y = np.array([e.targets[head] for e in test])
-            trivial = f1(y, np.ones(len(y), bool))[2]
-            for way in ways:
-                given = np.array([_gives(g, head) for g in ways[way]])
+            for way, (scored, labels) in read.items():
+                y = np.array([e.targets[head] for e in scored])
+                given = np.array([_gives(g, head) for g in labels])
                 precision, recall, score = f1(y, given)
                 out.append({
-                    "source": source, "head": head, "way": way, "n": len(test),
+                    "source": source, "head": head, "way": way, "n": len(scored),
                     "precision": round(precision, 3), "recall": round(recall, 3),
-                    "f1": round(score, 3), "all_positive_f1": round(trivial, 3),
+                    "f1": round(score, 3),
+                    "all_positive_f1": round(f1(y, np.ones(len(y), bool))[2], 3),
                 })  # fmt: skip
+    return out
+
+
+def whole_replies(examples: list[corpus.Example]) -> list[corpus.Example]:
+    """The sentences of each reply joined in order, each label given if one sentence has it."""
+    replies: dict[tuple[str, str], list[corpus.Example]] = {}
+    for e in examples:
+        replies.setdefault((e.group, e.reply[0]), []).append(e)
+    out = []
+    for (group, _), parts in sorted(replies.items()):
+        parts.sort(key=lambda e: e.reply[1])
+        targets = {h: max(e.targets[h] for e in parts) for h in parts[0].targets}
+        text = " ".join(e.text for e in parts)
+        out.append(corpus.Example(parts[0].source, group, text, [], True, targets))
     return out
 
 
