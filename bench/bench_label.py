@@ -5,7 +5,8 @@
 Builds a stream in the label contract's shape from tarry's held-out labelled chats: each request
 carries the earlier messages of its conversation (up to six) as context. Two streams: the set
 repeated as is (texts recur, as "ok" and "haha" do in real chats), and the same with every text
-made unique (a number appended), which no cache can help. For each it times, in this process: a JSON
+made unique (a number after each sentence: a long message is also read sentence by sentence),
+which no cache can help. For each it times, in this process: a JSON
 round trip of every line (the baseline: the least any JSON Lines tool must do), `label()` alone,
 the whole contract (`label_lines`: parse, check, label, write), and the contract with two
 worker processes (wall clock only: the work happens in the workers). It then runs the real
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -35,6 +37,13 @@ from tarry.mirror.contract import label_lines
 from tarry.mirror.model.labeller import label_many
 
 CONTEXT = 6  # earlier messages per request, as the store's labelling gives
+SENTENCE_END = re.compile(r"(?<=[.!?])(?=\s)|(?=\n)")
+
+
+def tagged(text: str, tag: str) -> str:
+    """`text` with `tag` after each of its sentences: no sentence of it was seen before (the
+    labeller reads a long message's sentences too, and would find the others cached)."""
+    return SENTENCE_END.sub(tag, text) + tag
 
 
 def stream(size: int, unique: bool) -> list[dict[str, Any]]:
@@ -44,8 +53,8 @@ def stream(size: int, unique: bool) -> list[dict[str, Any]]:
     for n in range(size):
         example = examples[n % len(examples)]
         tag = f" {n // len(examples)}" if unique else ""
-        context = [{"author": a, "text": t + tag} for a, t in example.context[-CONTEXT:]]
-        out.append({"id": n, "text": example.text + tag, "context": context})
+        context = [{"author": a, "text": tagged(t, tag)} for a, t in example.context[-CONTEXT:]]
+        out.append({"id": n, "text": tagged(example.text, tag), "context": context})
     return out
 
 

@@ -4,7 +4,7 @@
 
 Writes a synthetic WhatsApp export (Android layout, dd/mm/yyyy) whose messages are tarry's
 labelled chat conversations (data/chats) replayed between "Ada" (the user) and "Sam", in
-conversations separated by hours or days of silence, each text made unique by a number so no
+conversations separated by hours or days of silence, each sentence made unique by a number so no
 cache helps; then, in a fresh store: `import_chat` (the real importer), labelling every
 message (`ensure_labels`), `person_report` (all numbers, by month, with notable moments), and
 the same report again with the labels cached. Baseline in the same run: reading the export and
@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench_label import tagged
 from tarry.declare import people
 from tarry.mirror.chats import import_chat
 from tarry.mirror.labelcache import ensure_labels
@@ -50,7 +51,7 @@ def export_lines(size: int, seed: int = 7) -> Iterator[str]:
         first = rng.choice(("Ada", "Sam"))
         for i, text in enumerate(rng.choice(turns)):
             author = first if i % 2 == 0 else ("Sam" if first == "Ada" else "Ada")
-            yield f"{at:%d/%m/%Y, %H:%M} - {author}: {text} {written}"
+            yield f"{at:%d/%m/%Y, %H:%M} - {author}: {tagged(text, f' {written}')}"
             at += timedelta(minutes=rng.randint(0, 12))
             written += 1
             if written == size:
