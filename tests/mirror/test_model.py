@@ -250,6 +250,7 @@ def test_evidence_shows_each_phrase_once_and_no_bare_common_word() -> None:
                 for j, other in enumerate(items):
                     assert j == k or not within(item, other), (e.text, label, items)
                 described = item.startswith(ABOUT_THEM) or "(" in item or ": " in item
+                described |= item in got.evidence.get("question", ())  # the question's reason
                 if not described:  # the message's own words, in its order
                     said = " " + " ".join(features.words(e.text)) + " "
                     assert not re.search(r"\w [?!]", item), item  # "together?", as written

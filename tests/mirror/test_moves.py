@@ -84,6 +84,12 @@ def test_redirect_names_what_was_turned_away_from() -> None:
         ("where did you go hiking?", ASKED, "follow_up"),
         ("can you grab milk on the way home?", [], "other"),
         ("random question but have you ever been to lisbon?", ASKED, "switch"),
+        # no word of theirs, but most such questions ask about their turn in other words
+        (
+            "are you giving a speech at the reception?",
+            [Turn("other", "my sister's wedding is soon")],
+            "follow_up",
+        ),
         ("i slept all weekend", ASKED, None),
     ],
 )

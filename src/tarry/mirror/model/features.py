@@ -13,8 +13,8 @@ message is the list of its features' indices in it.
   features joined), `ctx:` whether there is one and whether its last message asked a question,
   `ov:` how many words the two share; `o:` and `olex:` weigh as one block (`their_weight`), every
   other feature counts 1;
-- `q:` the rules' question type (`tarry.mirror.moves`): how a question relates to their turn,
-  which no bag of words can see;
+- `q:` the rules' question type (`tarry.mirror.moves`, as `question_feature` gives it): how a
+  question relates to their turn, which no bag of words can see;
 - `len:` the length in words.
 
 Beside these sparse features, a dense one (`pieces`): the message's word pieces, and those of the
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tarry.mirror.lexicon import load, normalise
-from tarry.mirror.moves import Reading, asking, might_ask, statement
+from tarry.mirror.moves import IN_OTHER_WORDS, Reading, asking, might_ask, statement
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[?!]|[\u2600-\u27bf\U0001f300-\U0001faff]")
 STOP_WORDS = (
@@ -160,6 +160,12 @@ def turn_of(asked: bool) -> list[str]:
 
 def their_content(run: Sequence[Read]) -> frozenset[str]:
     return run[0].content if len(run) == 1 else frozenset().union(*(r.content for r in run))
+
+
+def question_feature(question: str | None, why: str) -> str | None:
+    """The question type as the model sees it: a follow-up the rules only presume (`why` is
+    `IN_OTHER_WORDS`: none of their words, no reference back) is a value of its own."""
+    return "unmentioned" if why == IN_OTHER_WORDS else question
 
 
 def relation(mine: Read, run: Sequence[Read], replying: bool, question: str | None) -> list[str]:

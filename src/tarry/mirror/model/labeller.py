@@ -32,6 +32,7 @@ from tarry.mirror.model.features import (
     Read,
     length,
     pieces,
+    question_feature,
     read,
     relation_of,
     sentences,
@@ -396,7 +397,8 @@ def _reading(text: str, context: Context) -> Reading:
 def _rows(m: Model, reading: Reading, replying: bool) -> list[int]:
     """The message's feature rows that count 1, the bias first: its own and the relation's
     (their turn's are `_their_rows`)."""
-    mine, run, question, _ = reading
+    mine, run, question, why = reading
+    question = question_feature(question, why)
     rows = [0, *mine.own]
     if not run:
         return rows + _tail(m, question, None, replying, None)

@@ -39,6 +39,7 @@ from tarry.mirror.model.features import (
     THEIRS,
     features,
     pieces,
+    question_feature,
     read,
     sentences,
     their_turn,
@@ -61,8 +62,8 @@ GRID = np.round(np.arange(0.02, 0.98, 0.01), 2)
 def example_features(e: corpus.Example) -> list[str]:
     mine, run = read(e.text), [read(text) for text in their_turn(e.context)]
     theirs = run_reading([r.rules for r in run]) if run else None
-    question, _ = question_type(mine.rules, theirs)
-    return sorted(set(features(mine, run, e.replying, question)))
+    question, why = question_type(mine.rules, theirs)
+    return sorted(set(features(mine, run, e.replying, question_feature(question, why))))
 
 
 def vocabulary(rows: Sequence[list[str]]) -> list[str]:
