@@ -28,7 +28,6 @@ from tarry.base.errors import StoreError
 from tarry.base.memory import no_gc
 from tarry.mirror.lexicon import load, within
 from tarry.mirror.model.features import (
-    DAMPING,
     Read,
     length,
     pieces,
@@ -423,9 +422,8 @@ def _weighed_rows(table: np.ndarray, groups: Sequence[Sequence[int]]) -> np.ndar
     """Per group, the sum of `table`'s rows it names times `their_weight` of its size."""
     import numpy as np
 
-    sizes = np.fromiter(map(len, groups), dtype=np.float64, count=len(groups))
+    weight = np.fromiter(map(their_weight, map(len, groups)), dtype=np.float64, count=len(groups))
     total, _ = _sum_rows(table, [g or (0,) for g in groups])  # an empty group weighs 0
-    weight = np.where(sizes > 0, np.maximum(sizes, 1.0) ** -DAMPING, 0.0)
     return total * weight[:, None]
 
 
