@@ -5,7 +5,9 @@ three nested questions for the disclosure (at least a fact, at least a thought, 
 per move. A message's score for a head is the sum of the weights of its features, calibrated
 to a probability on held-out data; a label is given when the probability reaches the head's
 threshold (chosen on held-out data), and is *confident* from a higher threshold at which the
-held-out precision is high. The question type comes from the rules (`tarry.mirror.moves`).
+held-out precision is high. A long message also has its sentences scored, and for the heads
+training chose takes their highest probability (`_pool_sentences`). The question type comes
+from the rules (`tarry.mirror.moves`).
 
 Loaded on first use, so commands that do not label never pay for numpy or the weights.
 """

@@ -14,9 +14,11 @@ regularisation and that weight are chosen on the dev split. Probabilities are ca
 scaling) on the dev split of the chats, the kind of text tarry labels for a person (all dev sources
 where a head has no chats). Two thresholds: `threshold` maximises the mean F1 over the dev sources
 (so no one source decides), `confident` is the lowest probability above it at which the chats' dev
-precision reaches CONFIDENT_PRECISION: what reports show as findings. The test split is only
-scored, for the report. Cross-domain figures train the same way without one source and score that
-source's test split.
+precision reaches CONFIDENT_PRECISION: what reports show as findings. The sentences of a long
+message (`features.sentences`) are scored too, and the dev split decides per head whether the
+message takes their highest probability (`pools`); thresholds are then chosen on what it gives.
+The test split is only scored, for the report. Cross-domain figures train the same way without
+one source and score that source's test split.
 """
 
 from __future__ import annotations
