@@ -212,7 +212,7 @@ def advice(folder: Path, split: str) -> list[Example]:
                 thread = path.stem.split("_")[0] + "/" + post
                 text = detokenise(row["Sentence"])
                 fix = {"fix": int(row["DS_Label"].strip() == "1")}
-                reply = (number, int(place) if place.isdigit() else 0)
+                reply = (number, _place(place))
                 out.append(Example("advice", thread, text, [], True, fix, reply=reply))
     return out
 

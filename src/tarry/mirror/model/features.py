@@ -46,6 +46,15 @@ THEIRS = ("o:", "olex:")  # the features of the other person's turn: one block (
 DAMPING = 0.5
 
 
+def their_weight(count: int) -> float:
+    """The value of each feature of the other person's turn when the model knows `count` of
+    them (every other feature counts 1): 1/sqrt(count), so a long post's many words do not add
+    up to more than a short message's few. Trained on chats, whose turns are short, a reply to
+    a 150-word post otherwise got scores no chat had taught (advice `fix` on the advice set's
+    dev split, answering long posts: 0.49 where short requests gave 0.58)."""
+    return count**-DAMPING if count else 0.0
+
+
 LONG = 25  # words: a longer message is also read sentence by sentence (`sentences`)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
 
@@ -59,15 +68,6 @@ def sentences(text: str) -> list[str]:
         return []
     parts = [part for part in map(str.strip, SENTENCE_END.split(text)) if part]
     return parts if len(parts) > 1 else []
-
-
-def their_weight(count: int) -> float:
-    """The value of each feature of the other person's turn when the model knows `count` of
-    them (every other feature counts 1): 1/sqrt(count), so a long post's many words do not add
-    up to more than a short message's few. Trained on chats, whose turns are short, a reply to
-    a 150-word post otherwise got scores no chat had taught (advice `fix` on the advice set's
-    dev split, answering long posts: 0.49 where short requests gave 0.58)."""
-    return count**-DAMPING if count else 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -251,7 +251,7 @@ def _label_many(
     theirs = list(map(_their_rows, readings))
     probabilities = m.scores(rows, dense_scores(m, readings), theirs)
     if any(m.pools):
-        _pool_sentences(m, items, answering, probabilities)
+        _pool_sentences(m, items, readings, answering, probabilities)
     decided = _decided(m, probabilities, answering)
     scores = probabilities.round(4).tolist()
     heads = m.heads
@@ -266,16 +266,21 @@ def _label_many(
 
 
 def _pool_sentences(
-    m: Model, items: Sequence[tuple[str, Context]], answering: list[bool], p: np.ndarray
+    m: Model,
+    items: Sequence[tuple[str, Context]],
+    whole: list[Reading],
+    answering: list[bool],
+    p: np.ndarray,
 ) -> None:
     """Raise a long message's probabilities, for the heads that pool, to the highest of its
-    sentences' (each read alone, answering the same turn), as training chose them."""
+    sentences' (each read alone, answering the same turn: the message's, `whole`), as training
+    chose them."""
     import numpy as np
 
     parts = [(k, part) for k, (text, _) in enumerate(items) for part in sentences(text)]
     if not parts:
         return
-    readings = [_reading(part, items[k][1]) for k, part in parts]
+    readings = [_answering(part, whole[k][1]) for k, part in parts]
     rows = [_rows(m, r, answering[k]) for r, (k, _) in zip(readings, parts, strict=True)]
     found = m.scores(rows, dense_scores(m, readings), list(map(_their_rows, readings)))
     found[:, ~np.array(m.pools)] = 0.0
@@ -386,8 +391,12 @@ Reading = tuple[Known, tuple[Known, ...], str | None, str]  # mine, their run, q
 
 
 def _reading(text: str, context: Context) -> Reading:
+    return _answering(text, tuple(map(_known, their_turn(context))))
+
+
+def _answering(text: str, run: tuple[Known, ...]) -> Reading:
+    """`text` read as a reply to `run`, the other person's last messages, known."""
     mine = _known(text)
-    run = tuple(map(_known, their_turn(context)))
     if not mine.read.rules.asks:  # no question type, whatever their turn was
         return mine, run, None, ""
     theirs = run_reading([k.read.rules for k in run]) if run else None

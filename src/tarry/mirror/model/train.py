@@ -230,8 +230,8 @@ def train_head(data: Data, x: Any, head: str, without: str | None = None) -> dic
         "coef": coef, "bias": bias, "strength": strength, "calibration": [slope, shift],
         "dense": (beta * dense_coef, beta * dense_bias), "beta": beta, "pools": False,
     }  # fmt: skip
-    p = probabilities(fit, data, x)
-    pooled = probabilities({**fit, "pools": True}, data, x)
+    p = _probability(fit, x, data.dense)
+    pooled = _pooled(data, p, _probability(fit, data.parts, data.parts_dense))
     if _best(pooled[dev], y[dev], data.source[dev]) > _best(p[dev], y[dev], data.source[dev]):
         fit["pools"], p = True, pooled
     threshold = _threshold(p[dev], y[dev], data.source[dev])
@@ -242,17 +242,18 @@ def train_head(data: Data, x: Any, head: str, without: str | None = None) -> dic
 
 def probabilities(head_fit: dict[str, Any], data: Data, x: Any) -> np.ndarray:
     """Every example's probability for one head (pooled with its sentences' if it `pools`)."""
+    whole = _probability(head_fit, x, data.dense)
+    if not head_fit["pools"]:
+        return whole
+    return _pooled(data, whole, _probability(head_fit, data.parts, data.parts_dense))
+
+
+def _probability(head_fit: dict[str, Any], sparse: Any, dense: np.ndarray) -> np.ndarray:
+    """One head's calibrated probability of each row of `sparse` and `dense`."""
     slope, shift = head_fit["calibration"]
     coef, bias = head_fit["dense"]
-
-    def of(sparse: Any, dense: np.ndarray) -> np.ndarray:
-        raw = sparse @ head_fit["coef"] + head_fit["bias"] + dense @ coef + bias
-        return np.asarray(1 / (1 + np.exp(-(slope * raw + shift))))
-
-    whole = of(x, data.dense)
-    if not head_fit["pools"] or not len(data.owner):
-        return whole
-    return _pooled(data, whole, of(data.parts, data.parts_dense))
+    raw = sparse @ head_fit["coef"] + head_fit["bias"] + dense @ coef + bias
+    return np.asarray(1 / (1 + np.exp(-(slope * raw + shift))))
 
 
 def scored(data: Data, x: Any, fits: dict[str, dict[str, Any]], split: str) -> list[dict[str, Any]]:

@@ -3,7 +3,7 @@
     python -m tarry.mirror.model.turns [--shared ../shared/data] [--split dev]
 
 The sets' sentences answer posts the sets do not include. This check labels each test sentence
-with the shipped model three ways: alone (no earlier message, so no moves), as a
+with the shipped model in several ways: alone (no earlier message, so no moves), as a
 reply to an unknown text (`replying`, how the sets were read before they were given turns),
 as a reply to a turn written for this check (`data/eval-turns.toml`, never used in
 training; one per thread, by a hash of its id), and as a reply to a long post, as a Reddit
@@ -57,12 +57,11 @@ def rows(
     for source, heads in HEADS.items():
         test = [e for e in examples if e.source == source and corpus.split_part(e) == split]
         answering = [(e.text, _turn(turns[source], e.group)) for e in test]
-        ways = {
-            "alone": labeller.label_many([(e.text, []) for e in test]),
-            "replying": labeller.label_many([(e.text, []) for e in test], replying=True),
-            "with a turn": labeller.label_many(answering),
+        read = {
+            "alone": (test, labeller.label_many([(e.text, []) for e in test])),
+            "replying": (test, labeller.label_many([(e.text, []) for e in test], replying=True)),
+            "with a turn": (test, labeller.label_many(answering)),
         }
-        read = {way: (test, labels) for way, labels in ways.items()}
         if posts:
             read["a long post"] = (test, labeller.label_many(
                 [(e.text, _turn(posts[source], e.group)) for e in test]
