@@ -12,7 +12,6 @@ python3 dev.py mutate --sample N  the mutants of N random functions of one rando
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import os
@@ -114,19 +113,31 @@ def print_scores(work: Path) -> None:
         print(f"mutmut results failed (exit {survivors}).", file=sys.stderr)
 
 
+# Run by the venv's Python, where mutmut is: the functions of a module that mutmut makes
+# mutants of, by mutmut's own names ("tarry.store.migrations.x_apply": a package's __init__ is
+# left out). A function it leaves alone (decorated, nothing to mutate) matches no mutant, and a
+# sample of only such names stops mutmut ("nothing matches").
+MUTATED = """
+import io, sys
+from pathlib import Path
+from mutmut.__main__ import write_all_mutants_to_file
+from mutmut.utils.format_utils import get_mutant_name
+path = Path(sys.argv[1])
+made = write_all_mutants_to_file(
+    out=io.StringIO(), source=path.read_text(encoding="utf-8"), filename=path
+)
+names = {get_mutant_name(path, name).rsplit("__mutmut_", 1)[0] for name in made.mutant_names}
+print("\\n".join(sorted(names)))
+"""
+
+
 def functions_of(module: str) -> list[str]:
-    """The names mutmut gives a module's functions and methods (for its name patterns)."""
-    tree = ast.parse((ROOT / module).read_text(encoding="utf-8"))
-    dotted = ".".join(Path(module).with_suffix("").parts[1:])  # src/tarry/x.py: tarry.x
-    names = []
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            names.append(f"{dotted}.x_{node.name}__mutmut_*")
-        elif isinstance(node, ast.ClassDef):
-            for item in node.body:
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-                    names.append(f"{dotted}.x\u01c1{node.name}\u01c1{item.name}__mutmut_*")
-    return names
+    """Name patterns, one per function of `module` (a path under src/) that mutmut mutates."""
+    found = subprocess.run(
+        [BIN / "python", "-c", MUTATED, module],
+        cwd=ROOT, capture_output=True, encoding="utf-8", check=True,
+    ).stdout.split()  # fmt: skip
+    return [f"{name}__mutmut_*" for name in found]
 
 
 def run_mutation(args: list[str]) -> int:
