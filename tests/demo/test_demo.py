@@ -211,3 +211,29 @@ def test_demo_notes_are_never_repeated_word_for_word(
     assert sum(1 for m in data["moments"] if m["note"]) >= 60
     bike = [m for m in data["moments"] if "Dad's old bike" in m["note"]]
     assert [m["meaningfulness"] >= 4 for m in bike] == [True] * len(bike)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["commit", "list"],
+        ["commit", "upcoming"],
+        ["tradeoffs", "list"],
+        ["moments", "list"],
+        ["people", "list"],
+        ["values", "show"],
+        ["review"],
+        ["drift"],
+    ],
+)
+def test_tables_read_whole_in_an_80_column_terminal(
+    cli, built: tuple[Path, demo.DemoSummary], command: list[str]
+) -> None:
+    """A cell wraps between words; none is cut short with "…" (a practice list included:
+    "depth+priority" was one word that could not wrap)."""
+    home, _ = built
+    result = cli("--home", str(home), *command)
+    assert result.code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= 80
+    assert not [line for line in lines if "…" in line]

@@ -92,6 +92,9 @@ def test_eval_of_the_held_out_chats_beats_all_positive(cli: Any) -> None:
     assert "disclosure (chats-test (held out)" in result.stdout
     assert "all-positive" in result.stdout and "confusion" in result.stdout
     assert "Every label above its all-positive baseline: yes" in result.stdout
+    # read whole in an 80-column terminal: no header or figure cut short
+    assert "…" not in result.stdout
+    assert max(map(len, result.stdout.splitlines())) <= 80
 
 
 def test_eval_of_a_bad_file_names_the_line(cli: Any, tmp_path: Path) -> None:

@@ -94,7 +94,7 @@ def list_(
     for c in found:
         ended = f"{c.ended_at:%Y-%m-%d}" if c.ended_at else ""
         table.add_row(str(c.id), escape(c.title), c.describe(), f"{c.duration_min} min",
-                      escape(", ".join(c.people)), "+".join(c.practices), ended)  # fmt: skip
+                      escape(", ".join(c.people)), ", ".join(c.practices), ended)  # fmt: skip
     console.print(table)
 
 

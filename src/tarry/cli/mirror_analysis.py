@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 
@@ -209,8 +210,12 @@ def eval_cmd(
 
 
 def _family_table(family: evaluation.Family, name: str) -> Table:
-    table = Table("label", "precision", "recall", "F1", "support", "labelled/gold",
-                  "all-positive F1", "majority F1")  # fmt: skip
+    # Eight columns in an 80-column terminal: headers on two lines, no borders between columns.
+    table = Table("label", "precision", "recall", "F1", "support", "labelled\nper gold",
+                  "all-positive\nF1", "majority\nF1", box=box.SIMPLE_HEAD, show_edge=False,
+                  collapse_padding=True)  # fmt: skip
+    for column in table.columns[1:]:
+        column.justify = "right"
     table.title = f"{family.name} ({name}, {family.lines} messages)"
     for s in family.scores:
         table.add_row(
@@ -234,7 +239,10 @@ def _labelled(score: evaluation.Score) -> str:
 def _confusion_table(family: evaluation.Family) -> Table:
     columns = list(next(iter(family.confusion.values())))
     first = "move" if family.name == "moves" else "gold \\ predicted"
-    table = Table(first, *columns, title=f"{family.name}: confusion")
+    table = Table(first, *columns, title=f"{family.name}: confusion", box=box.SIMPLE_HEAD,
+                  show_edge=False, collapse_padding=True)  # fmt: skip
+    for column in table.columns[1:]:
+        column.justify = "right"
     for row, counts in family.confusion.items():
         table.add_row(row, *(str(counts[c]) for c in columns))
     return table

@@ -207,7 +207,7 @@ def list_(
     table = Table("id", "when", "with", "meaning", "practices", "note")
     for m in found:
         table.add_row(str(m.id), f"{m.at:%Y-%m-%d %H:%M}", escape(", ".join(m.people)),
-                      f"{m.meaningfulness:g}", "+".join(m.practices),
+                      f"{m.meaningfulness:g}", ", ".join(m.practices),
                       escape(shorten(m.note, 70, placeholder="...")))  # fmt: skip
     console.print(table)
 

@@ -87,7 +87,7 @@ def list_(
         way = "[green]toward[/]" if t.direction == "toward" else "[red]away[/]"
         table.add_row(str(t.id), f"{t.at:%Y-%m-%d}", escape(t.chose), escape(t.over), way,
                       escape(cost),
-                      "+".join(t.practices))  # fmt: skip
+                      ", ".join(t.practices))  # fmt: skip
     console.print(table)
 
 
