@@ -193,7 +193,7 @@ def eval_cmd(
     FILE.jsonl holds label requests with their gold labels: {"id","text","context","gold":
     {"disclosure","moves","question"}} (any of the three). Without FILE: the held-out test
     split of tarry's own labelled chats. Baselines: all positive (every message gets the label)
-    and majority (every message gets the commonest value). labelled/gold: messages given each
+    and majority (every message gets the commonest value). labelled per gold: messages given each
     label for every one the gold gives it (above 1, counts made from the labels run high).
     """
     examples = evaluation.read_file(path) if path else evaluation.shipped("chats-test")
@@ -209,14 +209,20 @@ def eval_cmd(
     console.print(f"Every label above its all-positive baseline: {'yes' if beaten else 'no'}")
 
 
-def _family_table(family: evaluation.Family, name: str) -> Table:
-    # Eight columns in an 80-column terminal: headers on two lines, no borders between columns.
-    table = Table("label", "precision", "recall", "F1", "support", "labelled\nper gold",
-                  "all-positive\nF1", "majority\nF1", box=box.SIMPLE_HEAD, show_edge=False,
+def _figures(first: str, *columns: str, title: str) -> Table:
+    """A table of figures that fits an 80-column terminal (eight columns of them): no borders
+    between columns, figures aligned right; a long header goes on two lines ("a\nb")."""
+    table = Table(first, *columns, title=title, box=box.SIMPLE_HEAD, show_edge=False,
                   collapse_padding=True)  # fmt: skip
     for column in table.columns[1:]:
         column.justify = "right"
-    table.title = f"{family.name} ({name}, {family.lines} messages)"
+    return table
+
+
+def _family_table(family: evaluation.Family, name: str) -> Table:
+    table = _figures("label", "precision", "recall", "F1", "support", "labelled\nper gold",
+                     "all-positive\nF1", "majority\nF1",
+                     title=f"{family.name} ({name}, {family.lines} messages)")  # fmt: skip
     for s in family.scores:
         table.add_row(
             s.label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support),
@@ -239,10 +245,7 @@ def _labelled(score: evaluation.Score) -> str:
 def _confusion_table(family: evaluation.Family) -> Table:
     columns = list(next(iter(family.confusion.values())))
     first = "move" if family.name == "moves" else "gold \\ predicted"
-    table = Table(first, *columns, title=f"{family.name}: confusion", box=box.SIMPLE_HEAD,
-                  show_edge=False, collapse_padding=True)  # fmt: skip
-    for column in table.columns[1:]:
-        column.justify = "right"
+    table = _figures(first, *columns, title=f"{family.name}: confusion")
     for row, counts in family.confusion.items():
         table.add_row(row, *(str(counts[c]) for c in columns))
     return table
