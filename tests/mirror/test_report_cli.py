@@ -118,9 +118,18 @@ def test_report_json_and_table(cli: Any, home: Path) -> None:
     assert "Mirror: Sam since 2026-11-10" in table
     assert "How their feelings were met (2)" in table
     assert "redirect" in table and "█" in table
-    assert "i feel like such a failure, i failed my exam" in table
-    assert "why: after they said something hard (a failure, failed), your reply turned" in table
-    assert "the shares add up to 100%" in " ".join(table.replace("│", " ").split())
+    flat = " ".join(table.replace("│", " ").split())  # as read, whatever the wrapping
+    assert "i feel like such a failure, i failed my exam" in flat
+    assert "why: after they said something hard (a failure, failed), your reply turned" in flat
+    assert "the shares add up to 100%" in flat
+    # a moment's lines wrap under its words, beside its time, never back to the margin
+    moments = table[table.index("Their hardest disclosures") :].splitlines()
+    assert any(line.startswith("  2026-11-") for line in moments)
+    wrapped = [line for line in moments if line.startswith(" " * 20) and line.strip()]
+    assert any(not line.strip().startswith(("reply:", "why:")) for line in wrapped)
+    titles = (line for line in moments if line and not line.startswith(" "))
+    assert all(title.endswith(("disclosures", "playing it down", "hard disclosure"))
+               for title in titles)  # fmt: skip
 
 
 def test_report_without_messages_says_what_to_do(cli: Any) -> None:

@@ -184,7 +184,15 @@ def test_cli_terminal_and_markdown(cli, week47: Store, tmp_path: Path) -> None:
         "Weekly review 2026-W47" in result.stdout
         and "One invitation for next week" in result.stdout
     )
-    assert "Bo: last contact 49 days ago; you wanted every 14" in result.stdout
+    assert "  Bo  last contact 49 days ago; you wanted every 14" in result.stdout
+    # in an 80-column terminal the sections of a line or two wrap beside their label: from
+    # "Depth" to the invitation, no line goes back to the margin but a section's own
+    lines = result.stdout.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("Depth"))
+    end = next(n for n, line in enumerate(lines) if line.startswith("╭"))
+    margin = [line for line in lines[start:end] if line and not line.startswith(" ")]
+    assert all(line.startswith(("Depth", "Who is drifting", "Mirror")) for line in margin)
+    assert any(line.startswith(" " * 7) for line in lines[start:end])  # something wrapped
     text = out.read_text()
     assert text.startswith("# Weekly review 2026-W47\n\n16 November to 22 November 2026\n")
     assert "| Intimate relations (partner, couple, dating) | 9 | 4 | 5 |" in text
@@ -209,7 +217,8 @@ def test_cli_drift(cli, week47: Store) -> None:
             ],
         )
     ]
-    assert "Bo (strength" in cli("drift").stdout
+    shown = cli("drift").stdout  # each reason once, the name beside them
+    assert shown.startswith("Bo  last contact 49 days ago") and shown.count("strength") == 1
 
 
 DATA = Path(__file__).parents[1] / "data" / "review"
@@ -247,7 +256,7 @@ def test_calendar_and_mirror_plug_in(cli, store: Store) -> None:
     assert strength.people(store)[0].last_contact == date(2026, 11, 17)
     assert r.drifting == []
     text = cli("review", "--week", "2026-W47").stdout
-    assert "From your calendar: " in text and "Imported chats: 2 messages" in text
+    assert "From your calendar: " in text and "Imported chats this week: 2 messages" in text
 
 
 def test_a_past_week_uses_the_value_profile_current_then(store: Store) -> None:

@@ -12,6 +12,7 @@ import typer
 from rich import box
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from tarry.base import clock
 from tarry.cli.common import JSON_OPTION, console, open_store, print_json
@@ -169,16 +170,23 @@ MOMENT_TITLES = {
 
 
 def _render_moments(notable: Moments) -> None:
+    """Each moment as its time beside its words, the reply and the reason under the words: a
+    long line wraps under its own column, not back to the margin."""
     for key, title in MOMENT_TITLES.items():
         console.print(f"\n[bold]{title}[/]")
         found = getattr(notable, key)
         if not found:
             console.print("  none")
+            continue
+        grid = Table.grid(padding=(0, 2), pad_edge=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column()
         for m in found:
-            console.print(f"  {m.at}  {m.excerpt}", markup=False)
+            grid.add_row(m.at.replace("T", " "), Text(m.excerpt))
             if m.reply:
-                console.print(f"      reply: {m.reply}", markup=False)
-            console.print(f"      why: {m.reason}", markup=False)
+                grid.add_row("", Text(f"reply: {m.reply}"))
+            grid.add_row("", Text(f"why: {m.reason}"))
+        console.print(grid)
 
 
 @mirror_app.command("eval")

@@ -18,6 +18,7 @@ from tarry.cli.common import (
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from rich.text import Text
 
     from tarry.review.week import Note, Review
 
@@ -160,26 +161,39 @@ def _depth(result: Review) -> RenderableType:
     d = result.depth
     trend = sparkline([p.meaningfulness for p in d.trend], 1, 7)
     if not d.moments:
-        return Text.assemble(("Depth", "bold"), f"  no moments this week · 8 weeks: {trend}")
+        return _beside("Depth", Text(f"no moments this week · 8 weeks: {trend}"))
     share = f"{d.feeling_share:.0%}" if d.feeling_share is not None else "n/a"
     change = "" if d.change is None else f" ({signed(d.change)} against the weeks before)"
-    return Text.assemble(
-        ("Depth", "bold"),
-        f"  feeling-level disclosure in {share} of moments · meaningfulness"
-        f" {d.meaningfulness}/7{change} · 8 weeks: {trend}",
+    return _beside(
+        "Depth",
+        Text(
+            f"feeling-level disclosure in {share} of moments · meaningfulness"
+            f" {d.meaningfulness}/7{change} · 8 weeks: {trend}"
+        ),
     )
 
 
+def _beside(label: str, line: Text, *more: tuple[str, Text], indent: int = 0) -> RenderableType:
+    """Each label in bold with its line beside it (`more`: further rows): a long line wraps
+    under its own column, not back to the margin."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 0, 0, 2))
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column()
+    for name, text in ((label, line), *more):
+        grid.add_row(" " * indent + name, text)
+    return grid
+
+
 def _drifting(result: Review) -> RenderableType:
+    from rich.console import Group
     from rich.text import Text
 
     if not result.drifting:
-        return Text.assemble(("Who is drifting", "bold"), "  no one with a cadence is overdue")
-    text = Text("Who is drifting", style="bold")
-    for d in result.drifting:
-        text.append(f"\n  {d.name}", style="bold")
-        text.append(f": {'; '.join(d.reasons)}")
-    return text
+        return _beside("Who is drifting", Text("no one with a cadence is overdue"))
+    first, *rest = [(d.name, Text("; ".join(d.reasons))) for d in result.drifting]
+    return Group(Text("Who is drifting", style="bold"), _beside(*first, *rest, indent=2))
 
 
 def _mirror(result: Review) -> RenderableType:
@@ -188,7 +202,7 @@ def _mirror(result: Review) -> RenderableType:
     from tarry.review.markdown import mirror_line
 
     assert result.mirror is not None
-    return Text.assemble(("Mirror", "bold"), "  " + mirror_line(result.mirror))
+    return _beside("Mirror", Text(mirror_line(result.mirror)))
 
 
 def _invitation(result: Review) -> RenderableType:
@@ -213,8 +227,15 @@ def drift(as_json: bool = JSON_OPTION) -> None:
     if not drifts:
         console.print("No one is drifting. (Only people with a cadence are watched: --every DAYS.)")
         return
+    from rich.text import Text
+
+    rows = []
     for d in drifts:
-        console.print(f"[bold]{d.name}[/] (strength {d.strength:.2f}): {'; '.join(d.reasons)}")
+        said = "; ".join(d.reasons)  # says the strength when it is falling
+        rows.append(
+            (d.name, Text(said if "strength" in said else f"strength {d.strength:.2f}; {said}"))
+        )
+    console.print(_beside(*rows[0], *rows[1:]))
 
 
 def register(app: typer.Typer) -> None:
