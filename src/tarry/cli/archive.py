@@ -42,7 +42,7 @@ def import_backup(
     with open_store() as store:
         counts = archive.import_backup(store, file)
         where = store.path
-    console.print(f"Restored {sum(counts.values())} rows from {file} into {where}.")
+    console.print(f"Restored {sum(counts.values())} rows from {file} into {where}.", markup=False)
 
 
 def register(app: typer.Typer) -> None:

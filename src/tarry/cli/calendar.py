@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tarry.base import clock, outputs
@@ -93,7 +94,7 @@ def rules_list(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         return
     table = Table("#", "kind", "pattern", "domain")
     for rule in found:
-        table.add_row(str(rule.position), rule.kind, rule.pattern, rule.domain)
+        table.add_row(str(rule.position), rule.kind, escape(rule.pattern), rule.domain)
     console.print(table)
     console.print("A block no rule matches is 'other'.")
 
@@ -117,7 +118,7 @@ def rules_add(
                                  "--person or --all-day.")  # fmt: skip
     with open_store() as store:
         rule = rules.add(store, domain, chosen[0][0], chosen[0][1], at=at)
-    console.print(f"Added rule {rule.describe()}.")
+    console.print(f"Added rule {escape(rule.describe())}.")
 
 
 @rules_app.command("remove")
@@ -127,7 +128,7 @@ def rules_remove(
     """Remove a rule."""
     with open_store() as store:
         rule = rules.remove(store, position)
-    console.print(f"Removed rule {rule.describe()}.")
+    console.print(f"Removed rule {escape(rule.describe())}.")
 
 
 @rules_app.command("reset")
@@ -185,7 +186,8 @@ def classify(
         minutes = round(block.hours * 60)
         hours = "all day" if block.all_day else f"{minutes // 60}:{minutes % 60:02d}"
         why = [f"{match.rule.short() if match.rule else '-'}: {match.reason}"] if explain else []
-        table.add_row(when, hours, match.domain, block.summary, block.calendar, *why)
+        table.add_row(when, hours, match.domain, escape(block.summary), escape(block.calendar),
+                      *map(escape, why))  # fmt: skip
     console.print(table)
 
 
@@ -268,7 +270,7 @@ def export_(
         sys.stdout.flush()
         return
     outputs.write_bytes(output, data, field="output")
-    err_console.print(f"Wrote {output}.")
+    err_console.print(f"Wrote {output}.", markup=False)
     warn_plain_text(encrypted, "The calendar")
 
 
@@ -322,7 +324,9 @@ def list_(as_json: bool = JSON_OPTION) -> None:
         return
     table = Table("calendar", "blocks", "first", "last")
     for row in found:
-        table.add_row(row["calendar"], str(row["blocks"]), row["first"][:10], row["last"][:10])
+        table.add_row(
+            escape(row["calendar"]), str(row["blocks"]), row["first"][:10], row["last"][:10]
+        )
     console.print(table)
 
 
@@ -331,7 +335,7 @@ def forget(name: str = typer.Argument(..., help="The imported calendar's name.")
     """Remove an imported calendar's time blocks."""
     with open_store() as store:
         removed = blocks.forget(store, name)
-    console.print(f"Removed {removed} time blocks of {name}.")
+    console.print(f"Removed {removed} time blocks of {name}.", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
@@ -126,7 +127,7 @@ def render(summary: ImportSummary) -> None:
         table = Table("author", "messages", "is")
         for author, count in c.authors.items():
             role = "you" if c.me and author.casefold() == c.me.casefold() else ""
-            table.add_row(author, str(count), role)
+            table.add_row(escape(author), str(count), role)
         console.print(table)
         if not c.me and c.messages:
             console.print("Could not tell which author is you: import again with --me NAME.")

@@ -26,7 +26,9 @@ def export_csv(
             return
         count = csv_export.export_table_file(store, table, output)
         encrypted = store.encrypted
-    err_console.print(f"Exported {count} rows of {table} to {output}.", soft_wrap=True)
+    err_console.print(
+        f"Exported {count} rows of {table} to {output}.", soft_wrap=True, markup=False
+    )
     warn_plain_text(encrypted, "The CSV")
 
 

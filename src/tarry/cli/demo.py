@@ -26,7 +26,7 @@ def demo(
         return
     where = shlex.quote(str(summary.home))
     counts = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in summary.counts.items())
-    console.print(f"Demo home ready at {summary.home}\n{counts}.\n\nTry it:")
+    console.print(f"Demo home ready at {summary.home}\n{counts}.\n\nTry it:", markup=False)
     for command in ("review", "people list", "values history", "commit upcoming", "moments list"):
         console.print(f"  tarry --home {where} {command}", markup=False, soft_wrap=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tarry.cli.common import JSON_OPTION, console, open_store, print_change, print_json
@@ -26,7 +27,7 @@ def add(
         person = people.add(
             store, name, relation=relation, cadence_days=every, aliases=alias, note=note
         )
-    console.print(f"Added {person.name} ({person.relation}).")
+    console.print(f"Added {escape(person.name)} ({escape(person.relation)}).")
 
 
 @people_app.command("list")
@@ -40,7 +41,7 @@ def list_(as_json: bool = JSON_OPTION) -> None:
     table = Table("name", "relation", "every", "aliases")
     for p in everyone:
         every = f"{p.cadence_days:g} d" if p.cadence_days else ""
-        table.add_row(p.name, p.relation, every, ", ".join(p.aliases))
+        table.add_row(escape(p.name), escape(p.relation), every, escape(", ".join(p.aliases)))
     console.print(table)
 
 
@@ -68,7 +69,7 @@ def edit(
             remove_aliases=drop_alias,
             note=note,
         )
-    console.print(f"Updated {person.name}.")
+    console.print(f"Updated {escape(person.name)}.")
 
 
 @people_app.command("remove")
@@ -115,7 +116,7 @@ def dates(
         return
     table = Table("id", "when", "what")
     for d in found:
-        table.add_row(str(d.id), f"{d.next_on(today):%a %Y-%m-%d}", d.describe(today))
+        table.add_row(str(d.id), f"{d.next_on(today):%a %Y-%m-%d}", escape(d.describe(today)))
     console.print(table)
 
 

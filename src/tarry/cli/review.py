@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 
 from tarry.cli.common import (
     JSON_OPTION,
@@ -55,7 +56,7 @@ def _save_markdown(result: Review, path: Path) -> None:
     from tarry.review import markdown as review_markdown
 
     review_markdown.save(result, path)
-    err_console.print(f"Saved the review to {path}.")
+    err_console.print(f"Saved the review to {path}.", markup=False)
 
 
 def _sections(result: Review) -> list[RenderableType]:
@@ -123,7 +124,9 @@ def _hours(result: Review) -> RenderableType:
         table.add_row(name, hours_text(h), bar(h, top))
     for t in hours.tradeoffs:
         cost = hours_text(t.cost_hours) if t.cost_hours is not None else t.cost_note
-        table.add_row(f"  {t.at[:10]} {t.direction}", cost, f"chose {t.chose} over {t.over}")
+        table.add_row(
+            f"  {t.at[:10]} {t.direction}", cost, escape(f"chose {t.chose} over {t.over}")
+        )
     counts = Text(
         f"commitments: kept {c.kept}, traded {c.traded}, skipped {c.skipped},"
         f" not marked yet {c.pending}"
@@ -182,7 +185,7 @@ def _beside(label: str, line: Text, *more: tuple[str, Text], indent: int = 0) ->
     grid.add_column(no_wrap=True, style="bold")
     grid.add_column()
     for name, text in ((label, line), *more):
-        grid.add_row(" " * indent + name, text)
+        grid.add_row(" " * indent + escape(name), text)
     return grid
 
 

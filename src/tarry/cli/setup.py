@@ -88,7 +88,9 @@ def init(
     if encrypt and fresh:
         passphrase_file = Path(state.passphrase_file) if state.passphrase_file else None
         recovery = encryption.create(directory, _new_passphrase(passphrase_file, unlock.ENV))
-        console.print(f"Encrypted tarry store ready at {directory.db}.", soft_wrap=True)
+        console.print(
+            f"Encrypted tarry store ready at {directory.db}.", soft_wrap=True, markup=False
+        )
         _show_recovery_key(recovery)
         return
     if encrypt and not encryption.is_encrypted(directory):
@@ -113,7 +115,7 @@ def encrypt_command() -> None:
     directory = state.home
     passphrase_file = Path(state.passphrase_file) if state.passphrase_file else None
     recovery = encryption.encrypt(directory, _new_passphrase(passphrase_file, unlock.ENV))
-    console.print(f"The store in {directory} is now encrypted.", soft_wrap=True)
+    console.print(f"The store in {directory} is now encrypted.", soft_wrap=True, markup=False)
     _show_recovery_key(recovery)
     leftovers = encryption.plain_backups(directory)
     if leftovers:
@@ -183,7 +185,7 @@ def backup_command(
         return
     rows = sum(info.tables.values())
     kind = "encrypted " if info.encrypted else ""
-    console.print(f"Wrote a verified {kind}backup of {rows} rows to {info.path}.")
+    console.print(f"Wrote a verified {kind}backup of {rows} rows to {info.path}.", markup=False)
 
 
 def restore_command(

@@ -163,7 +163,7 @@ def ask(
         print_json(found.to_dict())
         return
     console.print(f"[bold]{escape(found.prompt)}[/]  (question {found.round_id})", soft_wrap=True)
-    console.print(f"Answer with `tarry together answer {found.person} --text ...`.")
+    console.print(f"Answer with `tarry together answer {found.person} --text ...`.", markup=False)
 
 
 def _text(text: str | None) -> str:
@@ -187,7 +187,7 @@ def answer(
         found = rounds.answer(store, pair, target, _text(text))
         _sent(store)
         found = rounds.get(store, found.round_id)
-    console.print(f"Answered. {_state_line(found)}", soft_wrap=True)
+    console.print(f"Answered. {_state_line(found)}", soft_wrap=True, markup=False)
 
 
 def _state_line(found: rounds.Round) -> str:

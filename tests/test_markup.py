@@ -1,0 +1,63 @@
+"""What a person typed, or a file they imported, is shown as written: the CLI prints with Rich
+markup, and square brackets in a name, a title, a rule or a chat author are text, never markup
+("[/b]" stopped `people add` and `people list` with a traceback; "[red]" vanished)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tarry.calendar import rules
+from tarry.declare import people
+from tarry.reflect import moments
+from tarry.store import Store
+
+NAME = "Al [/b] [red]x"
+BRACKETED = "[/i] Sync [Ss]tandup"
+
+
+@pytest.fixture
+def bracketed(store: Store, tmp_path: Path) -> Path:
+    """A store holding bracketed text (written through the library, so each command is tried
+    on its own), and a chat export whose authors have brackets."""
+    people.add(store, NAME, cadence_days=7)
+    # seen on 1 November, every 7 days wanted: drifting
+    moments.log(store, [NAME], at=datetime(2026, 11, 1, 10, tzinfo=UTC), note="[b]tea")
+    rules.add(store, "work", "keyword", BRACKETED)
+    chat = tmp_path / "chat.txt"
+    chat.write_text(
+        f"25/03/2026, 09:00 - {NAME}: hi\n25/03/2026, 09:01 - Me [me]: hello\n", encoding="utf-8"
+    )
+    return chat
+
+
+def test_adding_a_person_says_their_name(cli, home: Path) -> None:
+    added = cli("people", "add", NAME)
+    assert added.code == 0, added.stderr
+    assert f"Added {NAME}" in added.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "shown"),
+    [
+        (["people", "list"], NAME),
+        (["people", "edit", NAME, "--every", "8"], NAME),
+        (["calendar", "rules"], "[Ss]tandup"),
+        (["moments", "list"], "[b]tea"),
+        (["calendar", "rules", "remove", "1"], BRACKETED),
+        (["drift"], NAME),
+    ],
+)
+def test_brackets_are_shown_as_written(cli, bracketed: Path, command: list[str], shown: str):
+    result = cli(*command)
+    assert result.code == 0, result.stderr
+    assert shown in " ".join(result.stdout.replace("│", " ").split())
+
+
+def test_an_imported_chat_author_in_brackets(cli, bracketed: Path) -> None:
+    result = cli("import", "chat", str(bracketed), "--person", NAME, "--me", "Me [me]")
+    assert result.code == 0, result.stderr
+    table = " ".join(result.stdout.replace("│", " ").split())
+    assert NAME in table and "Me [me]" in table
