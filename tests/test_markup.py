@@ -61,3 +61,30 @@ def test_an_imported_chat_author_in_brackets(cli, bracketed: Path) -> None:
     assert result.code == 0, result.stderr
     table = " ".join(result.stdout.replace("│", " ").split())
     assert NAME in table and "Me [me]" in table
+
+
+def test_an_error_naming_bracketed_text_says_it(cli, home: Path, tmp_path: Path) -> None:
+    """The error handler prints what the error names as text (it stopped with a traceback)."""
+    unknown = cli("mirror", "report", "--person", NAME)
+    assert unknown.code == 2
+    assert f"No person called '{NAME}'" in unknown.stderr
+    missing = cli("import", "chat", str(tmp_path / "chat [1].txt"), "--person", NAME)
+    assert missing.code == 2 and "chat [1].txt" in missing.stderr
+
+
+def test_a_file_named_with_brackets(cli, home: Path, tmp_path: Path) -> None:
+    gold = tmp_path / "gold [v2].jsonl"
+    gold.write_text('{"id": 1, "text": "hi", "context": [], "gold": {"moves": []}}\n')
+    scored = cli("mirror", "eval", str(gold))
+    assert scored.code == 0 and "[v2].jsonl" in scored.stdout
+    calendar = tmp_path / "home [old].ics"
+    calendar.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nX-WR-CALNAME:Work [old]\r\n"
+        "BEGIN:VEVENT\r\nUID:1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261102T090000Z\r\n"
+        "DTEND:20261102T100000Z\r\nSUMMARY:[/b] standup\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    imported = cli("import", "calendar", str(calendar))
+    assert imported.code == 0, imported.stderr
+    assert "Work [old]" in imported.stdout or "home [old]" in imported.stdout
+    listed = " ".join(cli("calendar", "classify", "--all").stdout.split())
+    assert "[/b] standup" in listed

@@ -28,7 +28,8 @@ def export(
         counts = archive.export_file(store, output)
         encrypted = store.encrypted
     err_console.print(
-        f"Exported {sum(counts.values())} rows from {len(counts)} tables to {output}."
+        f"Exported {sum(counts.values())} rows from {len(counts)} tables to {output}.",
+        markup=False,
     )
     warn_plain_text(encrypted, "The export")
 

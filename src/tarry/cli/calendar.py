@@ -74,7 +74,8 @@ def import_calendar(
     console.print(
         f"{', '.join(result.calendars)}: {result.added} added, {result.updated} updated,"
         f" {result.removed} removed, {result.unchanged} unchanged"
-        f" ({result.since[:10]} .. {result.until[:10]})."
+        f" ({result.since[:10]} .. {result.until[:10]}).",
+        markup=False,
     )
 
 

@@ -204,7 +204,9 @@ def render_error(exc: TarryError, argv: list[str] | None = None) -> None:
 
     root = typer.main.get_command(app) if argv is not None else None
     command = invoked(root, argv) if root is not None and argv is not None else None
-    err_console.print(f"[bold red]error:[/] {exc.message}", markup=True, soft_wrap=True)
+    from rich.markup import escape
+
+    err_console.print(f"[bold red]error:[/] {escape(exc.message)}", markup=True, soft_wrap=True)
     for line in hint_lines(exc, command, root):
         err_console.print(line, markup=False, soft_wrap=True)
 

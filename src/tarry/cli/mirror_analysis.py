@@ -206,7 +206,7 @@ def eval_cmd(
     """
     examples = evaluation.read_file(path) if path else evaluation.shipped("chats-test")
     families = evaluation.evaluate(examples)
-    name = str(path) if path else "chats-test (held out)"
+    name = escape(str(path)) if path else "chats-test (held out)"
     if as_json:
         print_json({"set": name, **evaluation.to_dict(families)})
         return
