@@ -88,3 +88,31 @@ def test_a_file_named_with_brackets(cli, home: Path, tmp_path: Path) -> None:
     assert "Work [old]" in imported.stdout or "home [old]" in imported.stdout
     listed = " ".join(cli("calendar", "classify", "--all").stdout.split())
     assert "[/b] standup" in listed
+
+
+ESCAPES = "Esc\x1b[31mRED\x1b]0;title\x07"
+
+
+def test_control_characters_never_reach_the_terminal(cli, home: Path, tmp_path: Path) -> None:
+    """A name, or an imported message, holding escape sequences is printed with them shown
+    ("␛[31m"), never as a colour, a window title or a bell, in tables, reports and search."""
+    added = cli("people", "add", ESCAPES)
+    assert added.code == 0 and "Esc␛[31mRED␛]0;title␇" in added.stdout
+    chat = tmp_path / "chat.txt"
+    chat.write_text(
+        f"25/03/2026, 09:00 - {ESCAPES}: i feel so alone \x1b[2J since the move\n"
+        "25/03/2026, 09:01 - Me: that sounds so lonely, what happened?\n",
+        encoding="utf-8",
+    )
+    imported = cli("import", "chat", str(chat), "--person", ESCAPES, "--me", "Me")
+    assert imported.code == 0, imported.stderr
+    for command in (
+        ["people", "list"],
+        ["import", "chat", str(chat), "--person", ESCAPES, "--me", "Me"],
+        ["mirror", "report", "--person", ESCAPES],
+        ["search", "alone"],
+    ):
+        shown = cli(*command)
+        assert shown.code == 0, (command, shown.stderr)
+        assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout, command
+        assert "␛" in shown.stdout, command

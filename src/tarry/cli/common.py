@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
+from rich.text import Text
 
 from tarry.base.errors import InvalidInput
 from tarry.base.home import Home
@@ -18,8 +21,36 @@ if TYPE_CHECKING:  # the store (SQLCipher, key derivation) is loaded by the comm
     from tarry.store import Store
     from tarry.store.unlock import Unlocker
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Control characters in text (but tab and newline): shown as the Unicode control pictures
+# ("␛", "␇", "␡"), C1 controls as "�". A name or an imported message never reaches the
+# terminal as an escape sequence (a colour, a new window title, a cleared screen).
+SHOWN_CONTROLS = {
+    **{code: chr(0x2400 + code) for code in range(0x20) if chr(code) not in "\t\n"},
+    0x7F: "\u2421",
+    **dict.fromkeys(range(0x80, 0xA0), "\ufffd"),
+}
+
+
+class TextConsole(Console):
+    """Rich's console, printing the text it is given as text: control characters shown
+    (SHOWN_CONTROLS), in strings and in the text of anything it renders. Rich's own styling is
+    kept apart from the text (segments' styles and control codes), and is unchanged."""
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        return super().render_str(text.translate(SHOWN_CONTROLS), **options)
+
+    def render(
+        self, renderable: RenderableType, options: ConsoleOptions | None = None
+    ) -> Iterator[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control is None and not segment.text.isprintable():
+                text = segment.text.translate(SHOWN_CONTROLS)
+                segment = Segment(text, segment.style, segment.control)
+            yield segment
+
+
+console = TextConsole(highlight=False)
+err_console = TextConsole(stderr=True, highlight=False)
 
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
