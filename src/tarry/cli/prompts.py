@@ -232,7 +232,8 @@ def _countdown(seconds: int) -> None:
             if ready:
                 sys.stdin.readline()
                 return
-    console.print("\a  Time. Finish the sentence, then press Enter.", end="")
+    console.bell()  # a control code: text printed is shown as text (cli.common.TextConsole)
+    console.print("  Time. Finish the sentence, then press Enter.", end="")
     sys.stdin.readline()
 
 
