@@ -266,7 +266,7 @@ def _question_type(mine: Reading, theirs: Reading | None) -> tuple[str | None, s
     # "what are you going to do?" asks about theirs: the longer, more specific phrase wins.
     if hit and len(hit) >= len(_first(mine, "explore", asked) or ""):
         return "switch", f"changes the topic ({hit!r})"
-    return _follow_or_switch(mine, theirs)
+    return _follow_up(mine, theirs)
 
 
 def run_reading(run: Sequence[Reading]) -> Reading:
@@ -291,7 +291,8 @@ def question_type(mine: Reading, theirs: Reading | None) -> tuple[str | None, st
 IN_OTHER_WORDS = "asks in other words about what they said"
 
 
-def _follow_or_switch(mine: Reading, theirs: Reading) -> tuple[str | None, str]:
+def _follow_up(mine: Reading, theirs: Reading) -> tuple[str, str]:
+    """A question after their turn that no phrase marks as a switch: a follow-up, and why."""
     asked_words = [w for a, b in mine.question for w in WORD.findall(mine.norm, a, b)]
     shared = sorted(theirs.words.intersection(asked_words))
     if shared:
