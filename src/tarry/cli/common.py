@@ -36,6 +36,8 @@ class TextConsole(Console):
     (SHOWN_CONTROLS), in strings and in the text of anything it renders. Rich's own styling is
     kept apart from the text (segments' styles and control codes), and is unchanged."""
 
+    # Strings are made visible before Rich reads them, so tables measure the width shown; a
+    # Text made elsewhere is made visible as it is rendered.
     def render_str(self, text: str, **options: Any) -> Text:
         return super().render_str(text.translate(SHOWN_CONTROLS), **options)
 

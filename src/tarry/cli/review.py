@@ -18,6 +18,8 @@ from tarry.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import RenderableType
     from rich.text import Text
 
@@ -164,27 +166,25 @@ def _depth(result: Review) -> RenderableType:
     d = result.depth
     trend = sparkline([p.meaningfulness for p in d.trend], 1, 7)
     if not d.moments:
-        return _beside("Depth", Text(f"no moments this week · 8 weeks: {trend}"))
+        return _beside([("Depth", Text(f"no moments this week · 8 weeks: {trend}"))])
     share = f"{d.feeling_share:.0%}" if d.feeling_share is not None else "n/a"
     change = "" if d.change is None else f" ({signed(d.change)} against the weeks before)"
-    return _beside(
-        "Depth",
-        Text(
-            f"feeling-level disclosure in {share} of moments · meaningfulness"
-            f" {d.meaningfulness}/7{change} · 8 weeks: {trend}"
-        ),
+    line = Text(
+        f"feeling-level disclosure in {share} of moments · meaningfulness"
+        f" {d.meaningfulness}/7{change} · 8 weeks: {trend}"
     )
+    return _beside([("Depth", line)])
 
 
-def _beside(label: str, line: Text, *more: tuple[str, Text], indent: int = 0) -> RenderableType:
-    """Each label in bold with its line beside it (`more`: further rows): a long line wraps
-    under its own column, not back to the margin."""
+def _beside(rows: Sequence[tuple[str, Text]], indent: int = 0) -> RenderableType:
+    """Each label in bold with its line beside it: a long line wraps under its own column, not
+    back to the margin."""
     from rich.table import Table
 
     grid = Table.grid(padding=(0, 0, 0, 2))
     grid.add_column(no_wrap=True, style="bold")
     grid.add_column()
-    for name, text in ((label, line), *more):
+    for name, text in rows:
         grid.add_row(" " * indent + escape(name), text)
     return grid
 
@@ -194,9 +194,9 @@ def _drifting(result: Review) -> RenderableType:
     from rich.text import Text
 
     if not result.drifting:
-        return _beside("Who is drifting", Text("no one with a cadence is overdue"))
-    first, *rest = [(d.name, Text("; ".join(d.reasons))) for d in result.drifting]
-    return Group(Text("Who is drifting", style="bold"), _beside(*first, *rest, indent=2))
+        return _beside([("Who is drifting", Text("no one with a cadence is overdue"))])
+    people = [(d.name, Text("; ".join(d.reasons))) for d in result.drifting]
+    return Group(Text("Who is drifting", style="bold"), _beside(people, indent=2))
 
 
 def _mirror(result: Review) -> RenderableType:
@@ -205,7 +205,7 @@ def _mirror(result: Review) -> RenderableType:
     from tarry.review.markdown import mirror_line
 
     assert result.mirror is not None
-    return _beside("Mirror", Text(mirror_line(result.mirror)))
+    return _beside([("Mirror", Text(mirror_line(result.mirror)))])
 
 
 def _invitation(result: Review) -> RenderableType:
@@ -238,7 +238,7 @@ def drift(as_json: bool = JSON_OPTION) -> None:
         rows.append(
             (d.name, Text(said if "strength" in said else f"strength {d.strength:.2f}; {said}"))
         )
-    console.print(_beside(*rows[0], *rows[1:]))
+    console.print(_beside(rows))
 
 
 def register(app: typer.Typer) -> None:
