@@ -396,7 +396,14 @@ def test_the_turns_check_labels_public_sentences_alone_and_as_replies(tmp_path: 
         example("advice", "askparents/a|test", "you should talk to a lawyer about it", {"fix": 1}),
         example("advice", "askparents/b|test", "my son is four", {"fix": 0}),
         example("advice", "askparents/c|train", "try a sticker chart", {"fix": 1}),  # not scored
-        example("claff", claff_test, "i'm so scared and lonely", {"feeling": 1, **NO_MOVES}),
+        # the writer's own feeling, on a topic of their own: no support (a bare "i'm so scared and
+        # lonely" after their grief reads to the model as sympathy, validate 0.37, threshold 0.32)
+        example(
+            "claff",
+            claff_test,
+            "i'm so scared and lonely since my divorce",
+            {"feeling": 1, **NO_MOVES},
+        ),
         example("claff", claff_test, "that sounds so hard, i'm sorry", {"feeling": 0, **SUPPORT}),
         example("claff", claff_train, "i cried", {"feeling": 1, **NO_MOVES}),
     ]  # fmt: skip
