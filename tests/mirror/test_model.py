@@ -384,6 +384,24 @@ NO_MOVES = {"validate": 0, "fix": 0}
 SUPPORT = {"validate": 1, "fix": 0}
 
 
+def test_the_turns_check_counts_confident_labels_apart() -> None:
+    from tarry.mirror.model import turns
+
+    examples = [
+        corpus.Example("advice", f"askparents/{n}|test", text, [], True, {"fix": fix})
+        for n, (text, fix) in enumerate([
+            ("you should talk to a lawyer about it", 1),  # fix, with confidence
+            ("a white noise machine", 1),  # fix (0.41), not with confidence (0.51)
+            ("my son is four", 0),
+        ])
+    ]  # fmt: skip
+    written = {"advice": ["my son won't sleep, any advice?"], "claff": ["my dad died"]}
+    got = {(r["head"], r["way"]): r for r in turns.rows(examples, written)}
+    assert got["fix", "with a turn"]["recall"] == 1.0
+    assert got["fix", "confident"]["recall"] == 0.5
+    assert got["fix", "confident"]["precision"] == 1.0
+
+
 def test_the_turns_check_labels_public_sentences_alone_and_as_replies(tmp_path: Path) -> None:
     from tarry.mirror.model import turns
 
@@ -410,7 +428,7 @@ def test_the_turns_check_labels_public_sentences_alone_and_as_replies(tmp_path: 
     written = {"advice": ["my son won't sleep, any advice?"], "claff": ["my dad died last week"]}
     got = {(r["source"], r["head"], r["way"]): r for r in turns.rows(examples, written)}
     assert {r["n"] for r in got.values()} == {2}  # the test split only
-    assert {way for _, _, way in got} == {"alone", "replying", "with a turn"}
+    assert {way for _, _, way in got} == {"alone", "replying", "with a turn", "confident"}
     posts = {"advice": [LONG_POST], "claff": ["my dad died last week. " * 20]}
     long = {
         (r["source"], r["head"], r["way"]): r for r in turns.rows(examples, written, "test", posts)

@@ -11,6 +11,8 @@ thread opens (`data/eval-posts.toml`: 90 to 250 words; its `dev` posts for the d
 `test` posts, written separately and never chosen on, for the test split); and the sentences of
 each reply joined into the **whole reply** (a label given to the reply if the set gives it to
 one of its sentences), answering the long post: a paragraph, as people write in a chat too.
+Last, `confident`: of the labels given with a turn, only those given with confidence (what a
+report shows as findings; held-out chats put their precision at 80% or more).
 It prints precision, recall and F1 of each label the set has, next to the all-positive
 predictor. The turns were written here, so these figures say how the model meets a turn it has
 not seen, not how a real thread reads. `--split dev`: the same on the dev splits, to choose
@@ -45,6 +47,14 @@ def _gives(labels: Labels, head: str) -> bool:
     return labels.disclosure == head if head == "feeling" else head in labels.moves
 
 
+def _sure(labels: Labels, head: str) -> bool:
+    """Given with confidence: what a report shows as a finding."""
+    return _gives(labels, head) and head in labels.sure
+
+
+CONFIDENT = "confident"  # the way of the labels given with a turn that a report shows
+
+
 def rows(
     examples: list[corpus.Example],
     turns: dict[str, list[str]],
@@ -56,6 +66,8 @@ def rows(
     out: list[dict[str, object]] = []
     for source, heads in HEADS.items():
         test = [e for e in examples if e.source == source and corpus.split_part(e) == split]
+        if not test:
+            continue  # nothing of this set in the split: no figures
         answering = [(e.text, _turn(turns[source], e.group)) for e in test]
         read = {
             "alone": (test, labeller.label_many([(e.text, []) for e in test])),
@@ -70,10 +82,12 @@ def rows(
             read["whole replies"] = (replies, labeller.label_many(
                 [(e.text, _turn(posts[source], e.group)) for e in replies]
             ))  # fmt: skip
+        read[CONFIDENT] = read["with a turn"]
         for head in heads:
             for way, (scored, labels) in read.items():
                 y = np.array([e.targets[head] for e in scored])
-                given = np.array([_gives(g, head) for g in labels])
+                gives = _sure if way == CONFIDENT else _gives
+                given = np.array([gives(g, head) for g in labels])
                 precision, recall, score = f1(y, given)
                 out.append({
                     "source": source, "head": head, "way": way, "n": len(scored),
