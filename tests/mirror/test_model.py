@@ -511,3 +511,17 @@ def test_offmychest_sympathy_is_not_learnt_as_the_writers_feeling(tmp_path: Path
     assert [got["train", t] for t in texts] == [None, None, None, 1, 1, 0]
     for split in ("dev", "test"):
         assert [got[split, t] for t in texts] == [1, 1, 1, 1, 1, 0]
+
+
+def test_a_request_is_given_as_other_but_the_model_reads_the_rules_type() -> None:
+    from tarry.mirror.model.features import read
+
+    turn = [("other", "my test is at 9 tomorrow and i have no way to get there")]
+    got = labeller.label("want me to drive you?", turn, evidence=True)
+    assert got.question == "other"
+    assert got.evidence["question"] == ["asks for or offers something ('want me to')"]
+    # the model reads the type it was trained on: the rules' follow-up, the list unseen
+    assert labeller._reading("want me to drive you?", turn)[4] == "follow_up"
+    assert "request" not in read("want me to drive you?").lists
+    asked = labeller.label("what happened?", [("other", "i failed my test")])
+    assert asked.question == "follow_up"

@@ -196,3 +196,11 @@ def test_present_agrees_with_scan_on_the_labelled_chats() -> None:
     found = [lex.present(t) for t in texts]
     assert sum(map(len, found)) > len(texts)  # the lists are found, not just agreed on
     assert found == [set(lex.scan(t)) for t in texts]
+
+
+def test_a_request_or_proposal_after_their_turn_is_other() -> None:
+    from tarry.mirror.moves import label
+
+    assert label("pub at 5?", [("other", "i passed!!")]).question == "other"
+    assert label("can you help me move on saturday?", [("other", "hey")]).question == "other"
+    assert label("what did she say?", [("other", "i told mum")]).question == "follow_up"

@@ -41,7 +41,9 @@ STOP_WORDS = (
     "had not no just like really very too what how"
 )
 STOP = frozenset(STOP_WORDS.split())  # too common to show a shared topic
-UNCOUNTED = frozenset(("self",))  # lists that say who speaks, not what is said
+# Lists the model does not read: who speaks, not what is said ("self"); and the requests that
+# refine the question type after the model has read the rules' (`moves.requested`).
+UNCOUNTED = frozenset(("self", "request"))
 THEIRS = ("o:", "olex:")  # the features of the other person's turn: one block (`their_weight`)
 DAMPING = 0.5
 

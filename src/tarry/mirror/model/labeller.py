@@ -41,7 +41,7 @@ from tarry.mirror.model.features import (
     their_weight,
     turn_of,
 )
-from tarry.mirror.moves import DISCLOSURES, MOVES, Labels, question_type, run_reading
+from tarry.mirror.moves import DISCLOSURES, MOVES, Labels, question_type, requested, run_reading
 
 if TYPE_CHECKING:
     import numpy as np
@@ -387,7 +387,9 @@ def _known(text: str) -> Known:
     return Known(text, got, m.own_rows(got), m.answered_rows(got), word_pieces(m, got.words))
 
 
-Reading = tuple[Known, tuple[Known, ...], str | None, str]  # mine, their run, question, why
+# mine, their run, the question type given and why; the type as the model reads it and why
+# (they differ for a request: `moves.requested`)
+Reading = tuple[Known, tuple[Known, ...], str | None, str, str | None, str]
 
 
 def _reading(text: str, context: Context) -> Reading:
@@ -398,17 +400,17 @@ def _answering(text: str, run: tuple[Known, ...]) -> Reading:
     """`text` read as a reply to `run`, the other person's last messages, known."""
     mine = _known(text)
     if not mine.read.rules.asks:  # no question type, whatever their turn was
-        return mine, run, None, ""
+        return mine, run, None, "", None, ""
     theirs = run_reading([k.read.rules for k in run]) if run else None
     question, why = question_type(mine.read.rules, theirs)
-    return mine, run, question, why
+    given, because = requested(mine.read.rules, question, why)
+    return mine, run, given, because, question_feature(question, why), why
 
 
 def _rows(m: Model, reading: Reading, replying: bool) -> list[int]:
     """The message's feature rows that count 1, the bias first: its own and the relation's
     (their turn's are `_their_rows`)."""
-    mine, run, question, why = reading
-    question = question_feature(question, why)
+    mine, run, _, _, question, _ = reading
     rows = [0, *mine.own]
     if not run:
         return rows + _tail(m, question, None, replying, None)
@@ -515,7 +517,7 @@ def _words(feature: str, reading: Reading) -> str | None:
         return (
             f"they said {', '.join(repr(p) for p in dict.fromkeys(phrases))}" if phrases else None
         )
-    return reading[3] or None  # the question type's reason
+    return reading[5] or None  # why the rules gave the question type the model read
 
 
 @lru_cache(maxsize=65536)
