@@ -103,13 +103,16 @@ def test_fixed_lists_their_sure_feelings_met_by_fixing_or_playing_down_newest_fi
     chat.say("me", "that's hard", moves=("validate",))
     chat.say("them", "i'm tired", "feeling", sure=(), words=["tired"], later=timedelta(days=1))
     chat.say("me", "sleep more", moves=("fix",))  # their feeling is not sure: not listed
+    chat.say("them", "i'm lonely", "feeling", words=["lonely"], later=timedelta(days=1))
+    chat.say("me", "at least you have the cat", moves=("minimise",))
     got = notable.fixed(chat.sessions())
+    assert got.pop(0).reason == "they disclosed a feeling (lonely); your reply played it down"
     assert [m.excerpt for m in got] == [
         "i'm so nervous",
         "i'm drowning at work, stressed, behind, scared, exhausted",
     ]
     assert got[0].reason == (
-        "they disclosed a feeling (nervous); your reply tried to fix and played down it"
+        "they disclosed a feeling (nervous); your reply tried to fix it and played it down"
     )
     assert got[1].reason == (  # "behind" weighed, but names no feeling; three words at most
         "they disclosed a feeling (drowning, stressed, scared); your reply tried to fix it"

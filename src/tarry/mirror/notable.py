@@ -169,12 +169,12 @@ def fixed(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
     found.sort(key=lambda e: e.said.at, reverse=True)
     return [
         _moment(e, f"they disclosed a feeling ({', '.join(_words(e.said)[:3])}); your reply "
-                f"{' and '.join(_FIXED[k] for k in reply_kinds(e) if k in _FIXED)} it")
+                f"{' and '.join(_FIXED[k] for k in reply_kinds(e) if k in _FIXED)}")
         for e in found[:limit]
     ]  # fmt: skip
 
 
-_FIXED = {"fix": "tried to fix", "minimise": "played down"}
+_FIXED = {"fix": "tried to fix it", "minimise": "played it down"}
 
 
 def redirects(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
