@@ -137,6 +137,14 @@ def test_an_empty_week_says_so(store: Store) -> None:
     assert "someone close" in r.invitation.text and "one evening next week" in r.invitation.text
 
 
+def test_an_empty_week_shows_hours_without_an_empty_column(store: Store, cli) -> None:
+    text = cli("review", "--week", "2026-W47").stdout
+    hours = text[text.index("Hours") : text.index("commitments:")]
+    header = next(line for line in hours.splitlines() if "hours" in line)
+    assert header.count("┃") == 3  # a label column and the hours: no column of empty bars
+    assert "in moments          │ 0 h   │" in hours
+
+
 def test_a_quiet_week_in_a_full_store(week47: Store) -> None:
     r = review.week(week47, "2026-W44")
     assert r.has_data is False and r.lived.moments == 0 and r.hours.tradeoffs == []

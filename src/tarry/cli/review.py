@@ -120,10 +120,12 @@ def _hours(result: Review) -> RenderableType:
     hours, c = result.hours, result.commitments
     rows = [("in moments", hours.in_moments), ("in kept commitments", hours.in_kept_commitments),
             ("traded away", hours.traded_away)]  # fmt: skip
-    top = max(h for _, h in rows) or 1.0
-    table = Table("", "hours", "", title="Hours", title_justify="left", title_style="bold")
+    top = max(h for _, h in rows)
+    shown = bool(top or hours.tradeoffs)  # bars and tradeoffs; an empty week has neither
+    columns = ("", "hours", "") if shown else ("", "hours")
+    table = Table(*columns, title="Hours", title_justify="left", title_style="bold")
     for name, h in rows:
-        table.add_row(name, hours_text(h), bar(h, top))
+        table.add_row(name, hours_text(h), *([bar(h, top or 1.0)] if shown else []))
     for t in hours.tradeoffs:
         cost = hours_text(t.cost_hours) if t.cost_hours is not None else t.cost_note
         table.add_row(
