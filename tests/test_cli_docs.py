@@ -51,3 +51,10 @@ def test_check_mode_says_how_to_regenerate(
     assert "run `python -m tarry.cli.docs` to regenerate" in capsys.readouterr().err
     assert docs.main([]) == 0 and docs.main(["--check"]) == 0
     assert stale.read_text() == docs.render()
+
+
+def test_help_shows_brackets_as_written() -> None:
+    # Typer escapes them for Rich even when help is plain text: "\[required]" (cli/main.py)
+    text = docs.render()
+    assert "[required]" in text and "[default: " in text
+    assert "\\[" not in text

@@ -32,7 +32,7 @@ def test_reminders_and_tarry_today(store: Store, cli) -> None:
     assert result.stdout.splitlines() == [
         "18:00  Walk  (pending)",
         "",
-        "Not marked yet (tarry commit mark ID --date DAY kept|skipped|traded):",
+        "Not marked yet (tarry commit mark ID kept|traded|skipped --date DAY):",
         "- Mon 16 Nov 18:00  Walk (1)",
         "",
         "Drifting:",

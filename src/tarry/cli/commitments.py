@@ -121,7 +121,7 @@ def upcoming(
         past = plural(len(waiting), "past occurrence")
         console.print(f"\n{past} of the last 14 days not marked yet:")
         console.print(occurrence_table(waiting))
-        console.print("Mark one: tarry commit mark TITLE --date DAY kept|traded|skipped")
+        console.print("Mark one: tarry commit mark ID kept|traded|skipped --date DAY")
 
 
 def status_text(o: Occurrence) -> str:

@@ -10,11 +10,17 @@ import traceback
 
 import click
 import typer
+import typer.core
 
 from tarry import __version__
 from tarry.base import process
 from tarry.base.errors import TarryError
 from tarry.cli.common import err_console, state
+
+# Help is plain text (`rich_markup_mode=None`), but Typer 0.19 still escapes "[required]" and
+# "[default: ...]" for Rich whenever Rich is installed, so every help showed "\[required]". Its
+# only other uses of this flag are skipped in plain mode (Typer 0.20+ checks the mode; see the pin).
+typer.core.HAS_RICH = False
 
 app = typer.Typer(
     name="tarry",

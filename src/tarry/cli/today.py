@@ -39,7 +39,7 @@ def render_reminders(found: Reminders) -> None:
     if not found.today:
         console.print("No protected time today.")
     if found.unmarked:
-        console.print("\nNot marked yet (tarry commit mark ID --date DAY kept|skipped|traded):")
+        console.print("\nNot marked yet (tarry commit mark ID kept|traded|skipped --date DAY):")
         for o in found.unmarked:
             when = f"{o.scheduled_at:%a %d %b %H:%M}"
             console.print(f"- {when}  {escape(o.title)} ({o.commitment_id})", soft_wrap=True)
