@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -230,10 +232,16 @@ def test_tables_read_whole_in_an_80_column_terminal(
     cli, built: tuple[Path, demo.DemoSummary], command: list[str]
 ) -> None:
     """A cell wraps between words; none is cut short with "…" (a practice list included:
-    "depth+priority" was one word that could not wrap)."""
+    "depth+priority" was one word that could not wrap), and no time is parted from its date."""
     home, _ = built
     result = cli("--home", str(home), *command)
     assert result.code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert max(map(len, lines)) <= 80
     assert not [line for line in lines if "…" in line]
+    parted = [
+        (a, b)
+        for a, b in itertools.pairwise(lines)
+        if re.search(r"│ \d{4}-\d\d-\d\d +│", a) and re.search(r"│ +\d\d:\d\d +│", b)
+    ]
+    assert not parted  # fmt: skip

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 
 from tarry.base.errors import Step
 from tarry.cli.common import JSON_OPTION, console, open_store, print_change, print_json
@@ -204,7 +204,9 @@ def list_(
     if not found:
         console.print(nothing_found(with_, since), markup=False, soft_wrap=True)
         return
-    table = Table("id", "when", "with", "meaning", "practices", "note")
+    # a time stays on its date's line; the note wraps, a word longer than its column folds
+    table = Table("id", Column("when", no_wrap=True), "with", "meaning", "practices",
+                  Column("note", overflow="fold"))  # fmt: skip
     for m in found:
         table.add_row(str(m.id), f"{m.at:%Y-%m-%d %H:%M}", escape(", ".join(m.people)),
                       f"{m.meaningfulness:g}", ", ".join(m.practices),
