@@ -116,6 +116,24 @@ def test_ranked_hits_with_snippets_and_sources(filled: Store) -> None:
     assert hits[1].title == "Ana, Sam"  # everyone in the moment, by name
 
 
+def test_an_entry_without_a_prompt_is_titled_by_its_first_line_cut_at_a_word(
+    filled: Store,
+) -> None:
+    body = (
+        "Skipped Teo's birthday climb for the agency dinner. The dinner was forgettable and I"
+        " keep choosing it.\nSecond line"
+    )
+    filled.execute(
+        "INSERT INTO entries (id, at, prompt, body) VALUES (5, '2026-11-05T10:00:00Z', '', ?)",
+        (body,),
+    )
+    (hit,) = search.search(filled, "forgettable")
+    assert hit.title == "Skipped Teo's birthday climb for the agency dinner. The…"
+    assert search.search(filled, "walked")[0].title == (
+        "I walked in the rain AND felt lonely (a bit)."  # short: whole
+    )
+
+
 def test_words_are_all_required_and_kind_narrows(filled: Store) -> None:
     assert [h.ref for h in search.search(filled, "rain walk")] == ["moment/7"]
     assert [h.ref for h in search.search(filled, "sam", kind="tradeoff")] == ["tradeoff/3"]
@@ -239,3 +257,16 @@ def test_cli_finds_emoji(cli, with_emoji: Store) -> None:
     assert result.code == 0, result.stderr
     (hit,) = json.loads(result.stdout)
     assert (hit["ref"], hit["highlights"]) == ("entry/5", [[35, 36]])
+
+
+def test_the_cli_wraps_a_long_snippet_under_its_indent(filled: Store, cli) -> None:
+    body = "The dinner was forgettable " + "and I keep choosing the same evening over them " * 3
+    filled.execute(
+        "INSERT INTO entries (id, at, prompt, body) VALUES (5, '2026-11-05T10:00:00Z', '', ?)",
+        (body,),
+    )
+    lines = cli("search", "forgettable").stdout.splitlines()
+    assert lines[0].startswith("entry 5  2026-11-05  The dinner was forgettable")
+    snippet = lines[1:]
+    assert len(snippet) >= 2  # wrapped
+    assert all(line.startswith("  ") and line.strip() for line in snippet)

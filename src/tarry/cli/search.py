@@ -35,9 +35,11 @@ def search(
     if not hits:
         console.print("No matches.")
         return
+    from rich.padding import Padding
+
     for hit in hits:
         console.print(_headline(hit))
-        console.print(_snippet(hit))
+        console.print(Padding(_snippet(hit), (0, 0, 0, 2), expand=False))  # wraps indented
 
 
 def _headline(hit: Hit) -> Text:
@@ -53,9 +55,9 @@ def _headline(hit: Hit) -> Text:
 def _snippet(hit: Hit) -> Text:
     from rich.text import Text
 
-    text = Text("  " + hit.snippet.replace("\n", " "))
+    text = Text(hit.snippet.replace("\n", " "))
     for start, end in hit.highlights:
-        text.stylize("bold yellow", start + 2, end + 2)
+        text.stylize("bold yellow", start, end)
     return text
 
 

@@ -12,6 +12,7 @@ matches; alone, it scans and lists the newest first.
 from __future__ import annotations
 
 import re
+import textwrap
 import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -24,7 +25,7 @@ MARK_START, MARK_END = "\x02", "\x03"  # snippet highlight markers, never in sto
 
 # Where each kind's date and title come from (`ref` is the row id in its table).
 SOURCES = {
-    "entry": "SELECT at, CASE WHEN prompt != '' THEN prompt ELSE substr(body, 1, 60) END"
+    "entry": "SELECT at, CASE WHEN prompt != '' THEN prompt ELSE substr(body, 1, 400) END"
     " FROM entries WHERE id = ?",
     "moment": "SELECT m.at, coalesce((SELECT group_concat(name, ', ') FROM (SELECT p.name"
     " FROM moment_people mp JOIN people p ON p.id = mp.person_id WHERE mp.moment_id = m.id"
@@ -41,6 +42,7 @@ SKIN_TONES = "".join(chr(c) for c in range(0x1F3FB, 0x1F400))
 JOINERS = ZWJ + SKIN_TONES
 REGIONAL = "".join(chr(c) for c in range(0x1F1E6, 0x1F200))  # two of them make a flag
 SNIPPET_CHARS = 48  # either side of an emoji, where FTS5 cannot make the snippet
+TITLE_CHARS = 60  # an entry without a prompt is titled by its first line, cut at a word
 
 
 @dataclass
@@ -173,11 +175,19 @@ def _hit(store: Store, row: Any, symbols: list[str]) -> Hit:
     source = SOURCES.get(kind)
     found = store.one(source, (ref,)) if source else None
     at, title = (found[0], found[1]) if found else ("", "")
+    if kind == "entry":
+        title = _first_line(title or "")
     marked = _mark(row["snip"], symbols)
     if MARK_START not in row["snip"]:  # a scan: the whole text, cut to a snippet here
         marked = _around_first_mark(marked)
     snippet, spans = split_marks(marked)
     return Hit(kind, ref, at or "", title or "", snippet, spans, round(row["rank"], 6))
+
+
+def _first_line(text: str) -> str:
+    """An entry's title: its first line, cut at a word with "…" when it is long."""
+    line = text.strip().split("\n", 1)[0].strip()
+    return textwrap.shorten(line, TITLE_CHARS, placeholder="…") if len(line) > TITLE_CHARS else line
 
 
 def _mark(text: str, symbols: list[str]) -> str:
