@@ -21,6 +21,7 @@ from typing import Any
 
 from tarry.base import clock, scratch
 from tarry.base.errors import FormatError, InvalidInput, NotFound, Step
+from tarry.base.text import first_line
 from tarry.store import Store, undo
 
 HEADER_MARK = "# | "  # lines starting with this are instructions, removed from the entry
@@ -43,8 +44,7 @@ class Entry:
     @property
     def title(self) -> str:
         """The first line of the body, shortened, for listings."""
-        first = self.body.strip().splitlines()[0] if self.body.strip() else ""
-        return textwrap.shorten(first, 60, placeholder="...")
+        return first_line(self.body)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -12,12 +12,12 @@ matches; alone, it scans and lists the newest first.
 from __future__ import annotations
 
 import re
-import textwrap
 import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from tarry.base.errors import InvalidInput
+from tarry.base.text import first_line
 from tarry.store import Store
 
 KINDS = ("entry", "moment", "tradeoff", "message")
@@ -42,7 +42,7 @@ SKIN_TONES = "".join(chr(c) for c in range(0x1F3FB, 0x1F400))
 JOINERS = ZWJ + SKIN_TONES
 REGIONAL = "".join(chr(c) for c in range(0x1F1E6, 0x1F200))  # two of them make a flag
 SNIPPET_CHARS = 48  # either side of an emoji, where FTS5 cannot make the snippet
-TITLE_CHARS = 60  # an entry without a prompt is titled by its first line, cut at a word
+TITLE_CHARS = 60  # an entry's title (its prompt, else its body): its first line, cut at a word
 
 
 @dataclass
@@ -176,18 +176,12 @@ def _hit(store: Store, row: Any, symbols: list[str]) -> Hit:
     found = store.one(source, (ref,)) if source else None
     at, title = (found[0], found[1]) if found else ("", "")
     if kind == "entry":
-        title = _first_line(title or "")
+        title = first_line(title or "", TITLE_CHARS, placeholder="…")
     marked = _mark(row["snip"], symbols)
     if MARK_START not in row["snip"]:  # a scan: the whole text, cut to a snippet here
         marked = _around_first_mark(marked)
     snippet, spans = split_marks(marked)
     return Hit(kind, ref, at or "", title or "", snippet, spans, round(row["rank"], 6))
-
-
-def _first_line(text: str) -> str:
-    """An entry's title: its first line, cut at a word with "…" when it is long."""
-    line = text.strip().split("\n", 1)[0].strip()
-    return textwrap.shorten(line, TITLE_CHARS, placeholder="…") if len(line) > TITLE_CHARS else line
 
 
 def _mark(text: str, symbols: list[str]) -> str:
