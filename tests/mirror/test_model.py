@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from tarry.mirror import evaluation
-from tarry.mirror.lexicon import load, within
+from tarry.mirror.lexicon import load, normalise, within
 from tarry.mirror.model import corpus, features, labeller, train
-from tarry.mirror.moves import MOVES
+from tarry.mirror.moves import MOVES, said_back
 
 # ../shared beside the repository; TARRY_SHARED names it for a checkout that lives elsewhere.
 SHARED = Path(os.environ.get("TARRY_SHARED") or Path(__file__).parents[3] / "shared") / "data"
@@ -50,16 +50,57 @@ def test_no_earlier_message_of_theirs_means_no_moves() -> None:
 
 def test_labels_follow_the_scores_and_thresholds() -> None:
     m = labeller.model()
-    for got in labeller.label_many([(t, HARD) for t in TEXTS]):
+    texts = [*TEXTS, "you sound so stressed, and no wonder, it's your day"]
+    for text, got in zip(texts, labeller.label_many([(t, HARD) for t in texts]), strict=True):
         p = got.scores
         assert set(p) == set(m.heads) and all(0 <= v <= 1 for v in p.values())
         assert set(got.moves) == {mv for mv in MOVES if p[mv] >= m.threshold[mv]}
-        level = next((lv for head, lv in labeller.LEVELS if p[head] >= m.threshold[head]), "none")
+        back = said_back(normalise(text))  # a feeling said back to them is not given
+        given = [lv for head, lv in labeller.LEVELS if p[head] >= m.threshold[head]]
+        level = next((lv for lv in given if not (lv == "feeling" and back)), "none")
         assert got.disclosure == level
         heads = {"feeling": "feeling", "thought": "at_least_thought", "fact": "at_least_fact"}
         for label in got.sure:
             head = heads.get(label, label)
             assert label in (got.disclosure, *got.moves) and p[head] >= m.confident[head]
+
+
+def test_a_feeling_said_back_to_them_is_not_the_writers_whatever_the_score() -> None:
+    m = labeller.model()
+    turn = [("other", "my mother in law keeps changing the wedding plans without asking me")]
+    said = "you sound so stressed, and no wonder, it's your day and it's being taken over"
+    got = labeller.label(said, turn, evidence=True)
+    assert got.scores["feeling"] >= m.confident["feeling"]  # the model alone would report it
+    assert got.disclosure != "feeling" and "feeling" not in got.sure
+    assert "validate" in got.moves
+    assert labeller.label("i'm so stressed, it's my day", turn).disclosure == "feeling"
+
+
+def test_training_decides_a_feeling_as_the_labeller_does() -> None:
+    import numpy as np
+
+    texts = ["you must be exhausted", "i'm exhausted", "you must be exhausted"]
+    examples = [corpus.Example("chats", "g", t, [], True, {"feeling": 0}) for t in texts]
+    data = train.Data(examples, [[] for _ in texts])
+    p = np.array([0.9, 0.9, 0.1])
+    assert train.as_decided("feeling", p, data).tolist() == [0.0, 0.9, 0.0]
+    assert train.as_decided("at_least_thought", p, data).tolist() == [0.9, 0.9, 0.1]
+
+
+def test_cached_labels_are_redone_when_the_model_word_lists_or_rules_change() -> None:
+    from importlib import resources
+
+    from tarry.mirror.moves import VERSION
+
+    words = resources.files("tarry.mirror").joinpath("lexicon.toml").read_bytes()
+    assert labeller.version() == labeller.checksum(labeller._shipped(), words, VERSION)
+    base = labeller.checksum(b"model", b"words", 1)
+    changed = [
+        labeller.checksum(b"model!", b"words", 1),
+        labeller.checksum(b"model", b"words!", 1),
+        labeller.checksum(b"model", b"words", 2),
+    ]
+    assert 0 < base < 2**31 and base not in changed and len(set(changed)) == 3
 
 
 def test_clear_cases() -> None:

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tarry.mirror.lexicon import load, normalise
-from tarry.mirror.moves import Labels, Turn, _split, label, might_ask, read
+from tarry.mirror.moves import Labels, Turn, _split, label, might_ask, read, said_back
 
 HARD = [Turn("other", "i had the worst panic attack on the train this morning")]
 ASKED = [Turn("other", "good! went hiking with my sister. you?")]
@@ -104,6 +104,43 @@ def test_question_without_a_question_mark() -> None:
 def test_their_turn_is_their_latest_run_of_messages() -> None:
     context = [Turn("other", "i lost my job"), Turn("other", "i'm so scared"), Turn("me", "oh no")]
     assert label("what happened?", context).question == "follow_up"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am so sorry, that sounds really lonely",
+        "you must feel so alone",
+        "you must be exhausted",
+        "you seem really stressed lately",
+        "it sounds like you're overwhelmed",
+        "I can imagine how scary that is",
+        "how scary that must be",
+        "you're allowed to feel angry",
+        "it's normal to feel lost after that",
+        "you are not alone",
+        "ur just tired, u've been working a lot",
+        "why didn't you tell me you were scared?",
+    ],
+)
+def test_feeling_words_said_of_the_other_are_theirs(text: str) -> None:
+    assert said_back(normalise(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i feel so lonely too",
+        "I was scared too. you must be terrified",  # one feeling of the writer's is enough
+        "you're making me so angry",
+        "i'm allowed to be scared",
+        "i'd be furious too",
+        "i'm so stressed, and it's my day",
+        "you must be hungry",  # no word of the feeling list: nothing said back
+    ],
+)
+def test_a_feeling_of_the_writers_is_not_said_back(text: str) -> None:
+    assert not said_back(normalise(text))
 
 
 def test_curly_apostrophes_read_as_straight_ones() -> None:

@@ -102,6 +102,10 @@ class Lexicon:
     opener: frozenset[str]
     greeting: re.Pattern[str]
     glad: frozenset[str]  # feeling phrases that are glad to tell (notable moments)
+    # what makes a feeling word the other person's ([attribution]): the words ending right
+    # before it, and right after it
+    said_of_you: re.Pattern[str]
+    said_after: re.Pattern[str]
     parts: dict[tuple[str, ...], Lexicon] = field(default_factory=dict, compare=False, repr=False)
 
     def only(self, *names: str) -> Lexicon:
@@ -169,9 +173,14 @@ def build(tables: dict[str, dict[str, list[str]]]) -> Lexicon:
     opener = frozenset(lists.pop("opener"))
     greeting = re.compile(r"(?:(?:" + "|".join(lists.pop("greeting")) + r")\W*)*")
     glad = frozenset(lists.pop("glad", ()))
+    degree = _alternation(lists.pop("degree"))
+    said_of_you = re.compile(
+        rf"(?<![\w']){_alternation(lists.pop('said_of_you'))}\s+(?:{degree}\s+)*$"
+    )
+    said_after = re.compile(rf"\s+{_alternation(lists.pop('said_after'))}")
     tuples = {name: tuple(fragments) for name, fragments in lists.items()}
     at_key, keys = _index(tuples)
-    return Lexicon(tuples, at_key, keys, stop, opener, greeting, glad)
+    return Lexicon(tuples, at_key, keys, stop, opener, greeting, glad, said_of_you, said_after)
 
 
 def _index(lists: dict[str, tuple[str, ...]]) -> tuple[dict[str, AtKey], re.Pattern[str]]:

@@ -15,8 +15,9 @@ from typing import Any, NamedTuple
 
 from tarry.mirror.lexicon import Hit, Lexicon, load, normalise
 
-# Bump when the rules or the lexicon change: cached labels of an older version are redone.
-VERSION = 3
+# Bump when the rules change: cached labels of an older version are redone (with the model's
+# and the word lists' bytes, `labeller.version`).
+VERSION = 4
 
 DISCLOSURES = ("none", "fact", "thought", "feeling")
 MOVES = ("explore", "validate", "fix", "minimise", "redirect", "share")
@@ -179,6 +180,24 @@ def _depth(
         if DISCLOSURES.index(level) > DISCLOSURES.index(best):
             best, words = level, shown
     return best, words
+
+
+REACH = 80  # characters before a feeling word searched for what makes it the other's
+
+
+def said_back(norm: str) -> bool:
+    """The text has feeling words and every one is the other person's, said back to them ("you
+    must be exhausted", "it sounds like you're overwhelmed", "it's okay to feel angry":
+    `[attribution]` in lexicon.toml): none of its feelings is the writer's. `norm`: normalised."""
+    lex = load()
+    hits = lex.only("feeling").scan(norm).get("feeling")
+    if not hits:
+        return False
+    before, after = lex.said_of_you, lex.said_after
+    return all(
+        before.search(norm, max(0, start - REACH), start) or after.match(norm, end)
+        for start, end, _ in hits
+    )
 
 
 # Small on purpose: a text is read again only as the context of the next few messages.

@@ -41,7 +41,16 @@ from tarry.mirror.model.features import (
     their_weight,
     turn_of,
 )
-from tarry.mirror.moves import DISCLOSURES, MOVES, Labels, question_type, requested, run_reading
+from tarry.mirror.moves import (
+    DISCLOSURES,
+    MOVES,
+    Labels,
+    question_type,
+    requested,
+    run_reading,
+    said_back,
+)
+from tarry.mirror.moves import VERSION as RULES
 
 if TYPE_CHECKING:
     import numpy as np
@@ -214,9 +223,19 @@ def loaded() -> Model:
 
 @cache
 def version() -> int:
-    """Which model labelled a message (stored with its labels): a checksum of the model file,
-    so cached labels are redone whenever the model changes."""
-    return zlib.crc32(_shipped()) & 0x7FFFFFFF
+    """Which labelling labelled a message (stored with its labels): a checksum of the model
+    file, the word lists and the rules' version, so cached labels are redone whenever any of
+    them changes (the word lists and rules decide the question type, and overrule a feeling
+    said back to the other person, without a change of the model)."""
+    words = resources.files("tarry.mirror").joinpath("lexicon.toml").read_bytes()
+    return checksum(_shipped(), words, RULES)
+
+
+def checksum(model_file: bytes, word_lists: bytes, rules: int) -> int:
+    """`version` of a model file, word lists and rules' version: a positive 31-bit number."""
+    return (
+        zlib.crc32(str(rules).encode(), zlib.crc32(word_lists, zlib.crc32(model_file))) & 0x7FFFFFFF
+    )
 
 
 def label_many(
@@ -252,7 +271,7 @@ def _label_many(
     probabilities = m.scores(rows, dense_scores(m, readings), theirs)
     if any(m.pools):
         _pool_sentences(m, items, readings, answering, probabilities)
-    decided = _decided(m, probabilities, answering)
+    decided = _decided(m, probabilities, answering, _said_back(m, probabilities, readings))
     scores = probabilities.round(4).tolist()
     heads = m.heads
     out = [
@@ -287,15 +306,31 @@ def _pool_sentences(
     np.maximum.at(p, np.array([k for k, _ in parts]), found)
 
 
+def _said_back(m: Model, p: np.ndarray, readings: list[Reading]) -> np.ndarray:
+    """Per message, whether the model gives it a feeling whose words are all the other
+    person's, said back to them (`moves.said_back`): not the writer's feeling, whatever the
+    score. Read only where a feeling is given."""
+    import numpy as np
+
+    column = m.level_columns[0]
+    back = np.zeros(len(p), dtype=bool)
+    for k in np.flatnonzero(p[:, column] >= m.given_at[column]).tolist():
+        back[k] = said_back(readings[k][0].read.rules.norm)
+    return back
+
+
 def _decided(
-    m: Model, p: np.ndarray, answering: list[bool]
+    m: Model, p: np.ndarray, answering: list[bool], back: np.ndarray
 ) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
-    """Per message: its disclosure (the deepest level given), its moves (given only to a
-    reply) and which of those are given with confidence. Worked out for the whole batch at
-    once: each message's decisions as two small integers, read from tables."""
+    """Per message: its disclosure (the deepest level given; below a feeling where `back`:
+    `_said_back`),
+    its moves (given only to a reply) and which of those are given with confidence. Worked out
+    for the whole batch at once: each message's decisions as two small integers, read from
+    tables."""
     import numpy as np
 
     given, sure = p >= m.given_at, p >= m.sure_at
+    given[back, m.level_columns[0]] = False
     levels = given[:, m.level_columns]
     deepest = np.where(levels.any(axis=1), levels.argmax(axis=1), len(LEVELS))
     at = np.minimum(deepest, len(LEVELS) - 1)

@@ -36,6 +36,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 
+from tarry.mirror.lexicon import normalise
 from tarry.mirror.model import corpus, labeller
 from tarry.mirror.model.features import (
     THEIRS,
@@ -47,7 +48,7 @@ from tarry.mirror.model.features import (
     their_turn,
     their_weight,
 )
-from tarry.mirror.moves import question_type, run_reading
+from tarry.mirror.moves import question_type, run_reading, said_back
 
 REPO = Path(__file__).resolve().parents[4]
 OUT = Path(__file__).resolve().parent / labeller.FILE
@@ -58,6 +59,7 @@ EMBEDDINGS = REPO / "data" / "embeddings" / "minilm-static.npz"
 DENSE_STRENGTH = 0.1  # inverse regularisation of the dense model
 BETAS = (0.0, 0.25, 0.5, 1.0, 2.0)  # weights of the dense model's score tried per head
 CONFIDENT_PRECISION = 0.8
+FEELING = corpus.LEVEL_HEADS[-1]
 GRID = np.round(np.arange(0.02, 0.98, 0.01), 2)
 
 
@@ -131,11 +133,13 @@ class Data:
     parts: Any  # their sparse features
     parts_dense: np.ndarray  # their dense features, scaled as `dense`
     owner: np.ndarray  # the example each belongs to
+    said_back: np.ndarray  # its feeling words are all the other's (`moves.said_back`)
 
     def __init__(self, examples: list[corpus.Example], names: list[list[str]]) -> None:
         self.examples, self.names = examples, names
         self.split = np.array([corpus.split_part(e) for e in examples])
         self.source = np.array([e.source for e in examples])
+        self.said_back = np.array([said_back(normalise(e.text)) for e in examples], dtype=bool)
 
     def select(self, head: str, split: str, without: str | None = None) -> np.ndarray:
         knows = np.array([head in e.targets for e in self.examples])
@@ -234,10 +238,17 @@ def train_head(data: Data, x: Any, head: str, without: str | None = None) -> dic
     pooled = _pooled(data, p, _probability(fit, data.parts, data.parts_dense))
     if _best(pooled[dev], y[dev], data.source[dev]) > _best(p[dev], y[dev], data.source[dev]):
         fit["pools"], p = True, pooled
+    p = as_decided(head, p, data)
     threshold = _threshold(p[dev], y[dev], data.source[dev])
     return {
         **fit, "threshold": threshold, "confident": _confident(p[target], y[target], threshold)
     }  # fmt: skip
+
+
+def as_decided(head: str, p: np.ndarray, data: Data) -> np.ndarray:
+    """`p` as the labeller decides on it: a feeling whose words are all said back to the other
+    person is not given, whatever its probability (`moves.said_back`)."""
+    return np.where(data.said_back, 0.0, p) if head == FEELING else p
 
 
 def probabilities(head_fit: dict[str, Any], data: Data, x: Any) -> np.ndarray:
@@ -260,7 +271,7 @@ def scored(data: Data, x: Any, fits: dict[str, dict[str, Any]], split: str) -> l
     """Per head and source: precision, recall, F1 and the all-positive baseline."""
     rows = []
     for head, fit in fits.items():
-        y, p = data.y(head), probabilities(fit, data, x)
+        y, p = data.y(head), as_decided(head, probabilities(fit, data, x), data)
         for source in sorted(set(data.source)):
             chosen = data.select(head, split) & (data.source == source)
             if chosen.sum() < 20 or y[chosen].sum() in (0, chosen.sum()):
