@@ -225,6 +225,7 @@ def test_cli_drift(cli, week47: Store) -> None:
             ],
         )
     ]
+    assert listed[0]["falling"] is True and listed[0]["strength"] == 0.108
     shown = cli("drift").stdout  # each reason once, the name beside them
     assert shown.startswith("Bo  last contact 49 days ago") and shown.count("strength") == 1
 

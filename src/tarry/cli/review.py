@@ -236,10 +236,8 @@ def drift(as_json: bool = JSON_OPTION) -> None:
 
     rows = []
     for d in drifts:
-        said = "; ".join(d.reasons)  # says the strength when it is falling
-        rows.append(
-            (d.name, Text(said if "strength" in said else f"strength {d.strength:.2f}; {said}"))
-        )
+        said = "; ".join(d.reasons)  # a falling strength is one of the reasons
+        rows.append((d.name, Text(said if d.falling else f"strength {d.strength:.2f}; {said}")))
     console.print(_beside(rows))
 
 

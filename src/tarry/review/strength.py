@@ -375,6 +375,7 @@ class Drift:
     urgency: float
     reasons: list[str]
     person_id: int = 0  # where to see them
+    falling: bool = False  # their strength fell below the threshold (one of the reasons says so)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -419,4 +420,4 @@ def _drift(person: PersonStrength, threshold: float) -> Drift | None:
         return None
     urgency = since / cadence + (threshold - person.score if falling else 0.0)
     return Drift(person.name, cadence, since, person.last_contact, person.score, urgency, reasons,
-                 person.person_id)  # fmt: skip
+                 person.person_id, falling)  # fmt: skip
