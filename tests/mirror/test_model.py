@@ -65,6 +65,25 @@ def test_labels_follow_the_scores_and_thresholds() -> None:
             assert label in (got.disclosure, *got.moves) and p[head] >= m.confident[head]
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "there's no point worrying yet",
+        "others have it worse",
+        "it is what it is",
+        "worrying won't change anything",
+        "it'll all blow over",
+        "chin up!",
+        "there's no point dwelling on it",
+    ],
+)
+def test_everyday_minimising_is_minimise(reply: str) -> None:
+    """Ways of playing pain down that tarry's chats hardly hold: the word lists carry them."""
+    turns = ("Can't stop worrying about Dad", "i didn't get the job. i feel like such a failure")
+    for turn in turns:
+        assert "minimise" in labeller.label(reply, [("other", turn)]).moves
+
+
 def test_a_feeling_said_back_to_them_is_not_the_writers_whatever_the_score() -> None:
     m = labeller.model()
     turn = [("other", "my mother in law keeps changing the wedding plans without asking me")]
