@@ -84,6 +84,17 @@ def test_everyday_minimising_is_minimise(reply: str) -> None:
         assert "minimise" in labeller.label(reply, [("other", turn)]).moves
 
 
+def test_announcing_a_new_topic_after_their_pain_is_a_redirect() -> None:
+    turns = ("Can't stop worrying about Dad", "i didn't get the job. i feel like such a failure")
+    for turn in turns:
+        lighter = "on a lighter note, i got tickets for saturday!"
+        assert "redirect" in labeller.label(lighter, [("other", turn)]).sure  # a finding
+        unrelated = "totally unrelated but have you tried the new thai place?"
+        assert "redirect" in labeller.label(unrelated, [("other", turn)]).moves
+    thanks = "on a lighter note, thank you for being there tonight, it meant a lot"
+    assert "redirect" not in labeller.label(thanks, [("other", "i'm glad i could help")]).moves
+
+
 def test_a_feeling_said_back_to_them_is_not_the_writers_whatever_the_score() -> None:
     m = labeller.model()
     turn = [("other", "my mother in law keeps changing the wedding plans without asking me")]
