@@ -592,7 +592,7 @@ def test_a_request_is_given_as_other_but_the_model_reads_the_rules_type() -> Non
     assert got.question == "other"
     assert got.evidence["question"] == ["asks for or offers something ('want me to')"]
     # the model reads the type it was trained on: the rules' follow-up, the list unseen
-    assert labeller._reading("want me to drive you?", turn)[4] == "follow_up"
+    assert labeller._reading("want me to drive you?", turn).read_as == "follow_up"
     assert "request" not in read("want me to drive you?").lists
     asked = labeller.label("what happened?", [("other", "i failed my test")])
     assert asked.question == "follow_up"

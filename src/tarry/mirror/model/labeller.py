@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from tarry.base.errors import StoreError
 from tarry.base.memory import no_gc
@@ -263,7 +263,7 @@ def _label_many(
 ) -> list[Labels]:
     m = model()
     readings = [_reading(text, context) for text, context in items]
-    answering = [bool(r[1]) for r in readings] if replying is None else [replying] * len(items)
+    answering = [bool(r.run) for r in readings] if replying is None else [replying] * len(items)
     rows = [
         _rows(m, reading, answers) for reading, answers in zip(readings, answering, strict=True)
     ]
@@ -275,7 +275,7 @@ def _label_many(
     scores = probabilities.round(4).tolist()
     heads = m.heads
     out = [
-        Labels(disclosure, moves, reading[2], {}, dict(zip(heads, p, strict=True)), sure)
+        Labels(disclosure, moves, reading.question, {}, dict(zip(heads, p, strict=True)), sure)
         for (disclosure, moves, sure), reading, p in zip(decided, readings, scores, strict=True)
     ]
     if evidence:
@@ -287,7 +287,7 @@ def _label_many(
 def _pool_sentences(
     m: Model,
     items: Sequence[tuple[str, Context]],
-    whole: list[Reading],
+    whole: list[Reply],
     answering: list[bool],
     p: np.ndarray,
 ) -> None:
@@ -299,14 +299,14 @@ def _pool_sentences(
     parts = [(k, part) for k, (text, _) in enumerate(items) for part in sentences(text)]
     if not parts:
         return
-    readings = [_answering(part, whole[k][1]) for k, part in parts]
+    readings = [_answering(part, whole[k].run) for k, part in parts]
     rows = [_rows(m, r, answering[k]) for r, (k, _) in zip(readings, parts, strict=True)]
     found = m.scores(rows, dense_scores(m, readings), list(map(_their_rows, readings)))
     found[:, ~np.array(m.pools)] = 0.0
     np.maximum.at(p, np.array([k for k, _ in parts]), found)
 
 
-def _said_back(m: Model, p: np.ndarray, readings: list[Reading]) -> np.ndarray:
+def _said_back(m: Model, p: np.ndarray, readings: list[Reply]) -> np.ndarray:
     """Per message, whether the model gives it a feeling whose words are all the other
     person's, said back to them (`moves.said_back`): not the writer's feeling, whatever the
     score. Read only where a feeling is given."""
@@ -315,7 +315,7 @@ def _said_back(m: Model, p: np.ndarray, readings: list[Reading]) -> np.ndarray:
     column = m.level_columns[0]
     back = np.zeros(len(p), dtype=bool)
     for k in np.flatnonzero(p[:, column] >= m.given_at[column]).tolist():
-        back[k] = said_back(readings[k][0].read.rules.norm)
+        back[k] = said_back(readings[k].mine.read.rules.norm)
     return back
 
 
@@ -355,7 +355,7 @@ _MOVE_SETS = [
 def _evidence(
     m: Model,
     labels: Labels,
-    reading: Reading,
+    reading: Reply,
     rows: list[int],
     theirs: Sequence[int],
     evidence: Evidence,
@@ -369,9 +369,9 @@ def _evidence(
     why["disclosure"] = _why(m, rows, theirs, head, reading) if head else []
     for mv in moves:
         why[mv] = _why(m, rows, theirs, mv, reading)
-    if reading[2]:
-        why["question"] = [reading[3]]
-    if moves and reading[1]:
+    if reading.question:
+        why["question"] = [reading.because]
+    if moves and reading.run:
         why["answers"] = [_excerpt(" / ".join(_their_text(reading)))]
     return why
 
@@ -380,7 +380,7 @@ SHOWN = ("redirect",)  # the moves whose words a report shows (notable.py: "turn
 
 
 def _shown(
-    m: Model, labels: Labels, reading: Reading, rows: list[int], theirs: Sequence[int]
+    m: Model, labels: Labels, reading: Reply, rows: list[int], theirs: Sequence[int]
 ) -> dict[str, list[str]]:
     """The words a report shows: behind a confident feeling and a confident redirect. Nothing
     else is read from the store (the other moves are shown by name, facts and thoughts not
@@ -422,30 +422,36 @@ def _known(text: str) -> Known:
     return Known(text, got, m.own_rows(got), m.answered_rows(got), word_pieces(m, got.words))
 
 
-# mine, their run, the question type given and why; the type as the model reads it and why
-# (they differ for a request: `moves.requested`)
-Reading = tuple[Known, tuple[Known, ...], str | None, str, str | None, str]
+class Reply(NamedTuple):
+    """A message read as a reply to the other person's last run of messages."""
+
+    mine: Known
+    run: tuple[Known, ...]  # their last messages, oldest first (empty: none)
+    question: str | None  # the question type given, and why
+    because: str
+    read_as: str | None  # the type as the model reads it (`question_feature`), and why: they
+    why: str  # differ for a request or proposal (`moves.requested`)
 
 
-def _reading(text: str, context: Context) -> Reading:
+def _reading(text: str, context: Context) -> Reply:
     return _answering(text, tuple(map(_known, their_turn(context))))
 
 
-def _answering(text: str, run: tuple[Known, ...]) -> Reading:
+def _answering(text: str, run: tuple[Known, ...]) -> Reply:
     """`text` read as a reply to `run`, the other person's last messages, known."""
     mine = _known(text)
     if not mine.read.rules.asks:  # no question type, whatever their turn was
-        return mine, run, None, "", None, ""
+        return Reply(mine, run, None, "", None, "")
     theirs = run_reading([k.read.rules for k in run]) if run else None
     question, why = question_type(mine.read.rules, theirs)
     given, because = requested(mine.read.rules, question, why)
-    return mine, run, given, because, question_feature(question, why), why
+    return Reply(mine, run, given, because, question_feature(question, why), why)
 
 
-def _rows(m: Model, reading: Reading, replying: bool) -> list[int]:
+def _rows(m: Model, reading: Reply, replying: bool) -> list[int]:
     """The message's feature rows that count 1, the bias first: its own and the relation's
     (their turn's are `_their_rows`)."""
-    mine, run, _, _, question, _ = reading
+    mine, run, question = reading.mine, reading.run, reading.read_as
     rows = [0, *mine.own]
     if not run:
         return rows + _tail(m, question, None, replying, None)
@@ -458,9 +464,9 @@ def _rows(m: Model, reading: Reading, replying: bool) -> list[int]:
     return rows + _tail(m, question, asked, replying, min(len(mine.read.content & theirs), 2))
 
 
-def _their_rows(reading: Reading) -> Sequence[int]:
+def _their_rows(reading: Reply) -> Sequence[int]:
     """The rows of the features of the other person's turn (each weighs `their_weight`)."""
-    run = reading[1]
+    run = reading.run
     if len(run) < 2:
         return run[0].answered if run else ()
     return tuple(set().union(*(k.answered for k in run)))
@@ -487,8 +493,8 @@ def _tail(
     return rows
 
 
-def _their_text(reading: Reading) -> list[str]:
-    return [k.text for k in reading[1]]
+def _their_text(reading: Reply) -> list[str]:
+    return [k.text for k in reading.run]
 
 
 def _excerpt(text: str) -> str:
@@ -501,7 +507,7 @@ def _why(
     rows: list[int],
     theirs: Sequence[int],
     head: str,
-    reading: Reading,
+    reading: Reply,
     top: int = 3,
 ) -> list[str]:
     """The features of the message that weighed most for `head`, in words a person reads
@@ -539,20 +545,22 @@ def _why(
 READ = frozenset(("lex", "olex", "q"))  # features whose words are found in the message read
 
 
-def _words(feature: str, reading: Reading) -> str | None:
+def _words(feature: str, reading: Reply) -> str | None:
     """A feature as the words behind it, or None for those that say nothing to a reader."""
     kind, _, value = feature.partition(":")
     if kind not in READ:
         return _fixed_words(feature)
     if kind == "lex":
-        phrases = [p for p in dict.fromkeys(reading[0].read.phrases(value)) if p not in load().stop]
+        phrases = [
+            p for p in dict.fromkeys(reading.mine.read.phrases(value)) if p not in load().stop
+        ]
         return ", ".join(phrases) if phrases else None
     if kind == "olex":
-        phrases = [p for theirs in reading[1] for p in theirs.read.phrases(value)]
+        phrases = [p for theirs in reading.run for p in theirs.read.phrases(value)]
         return (
             f"they said {', '.join(repr(p) for p in dict.fromkeys(phrases))}" if phrases else None
         )
-    return reading[5] or None  # why the rules gave the question type the model read
+    return reading.why or None  # why the rules gave the question type the model read
 
 
 @lru_cache(maxsize=65536)
@@ -618,16 +626,16 @@ def word_pieces(m: Model, words: Sequence[str]) -> tuple[int, ...]:
     return tuple(itertools.chain.from_iterable(map(_word_pieces, words)))
 
 
-def dense_scores(m: Model, readings: Sequence[Reading]) -> np.ndarray | None:
+def dense_scores(m: Model, readings: Sequence[Reply]) -> np.ndarray | None:
     """Per message and head: the dense block's score, the mean row of its word pieces plus the
     mean row of the pieces of the other person's last run (None when the model has no block)."""
     if m.dense is None:
         return None
     empty = (len(m.dense.vocabulary),)
-    own = [r[0].pieces or empty for r in readings]
+    own = [r.mine.pieces or empty for r in readings]
     theirs = [
-        (r[1][0].pieces if len(r[1]) == 1 else tuple(
-            itertools.chain.from_iterable(k.pieces for k in r[1])
+        (r.run[0].pieces if len(r.run) == 1 else tuple(
+            itertools.chain.from_iterable(k.pieces for k in r.run)
         )) or empty
         for r in readings
     ]  # fmt: skip
