@@ -429,6 +429,20 @@ def test_public_sentences_answer_a_turn_from_the_chats_training_split() -> None:
     assert [e.context for e in again[len(chats) :]] == [e.context for e in public]
 
 
+def test_a_public_thread_keeps_its_turn_when_the_chats_grow() -> None:
+    """Rendezvous hashing: turns added to the pool take only the threads they now win, so more
+    conversations move the public sets' figures through a few threads, not all of them."""
+    pool = [(f"turn {n}",) for n in range(300)]
+    grown = [*pool, *[(f"new turn {n}",) for n in range(30)]]
+    threads = [f"thread{n}" for n in range(1000)]
+    before = [pool[corpus.answering(t, corpus._keys(pool))] for t in threads]
+    after = [grown[corpus.answering(t, corpus._keys(grown))] for t in threads]
+    assert len(set(before)) > 250  # spread over the pool
+    moved = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert 40 < len(moved) < 160  # about 1000 * 30 / 330
+    assert all(b[0].startswith("new turn") for _, b in moved)  # only to the new turns
+
+
 def test_public_set_text_is_made_ordinary() -> None:
     assert (
         corpus.detokenise("I do n't think it 's fine , is it ?")

@@ -17,8 +17,8 @@ given a turn, it found their advice and feelings far less often. So each public 
 turn to answer (`with_turns`): a run of the other person's messages from the training split of
 tarry's chats that was met by what the set's replies answer (`ANSWERS`): for the advice set a
 run met by advice (someone asking for it, or telling a problem that drew it), for OffMyChest a
-run met by any move (someone telling something that asks for a reply); chosen by a hash of the
-thread's id, the same on every run.
+run met by any move (someone telling something that asks for a reply); chosen by hashing the
+thread's id with each turn (`answering`), the same on every run.
 
 Splits are by conversation or thread, from a hash of its id (stable across runs and machines):
 train 70%, dev 15% (calibration and thresholds), test 15% (reported, never tuned on). The
@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tarry.base.errors import FormatError
 from tarry.mirror.model.features import their_turn
@@ -278,9 +279,15 @@ def with_turns(examples: list[Example]) -> list[Example]:
             and any(mv in met_by for mv in _moves(e))
             and (run := their_turn(e.context))
         })  # fmt: skip
+    keys = {source: _keys(turns) for source, turns in pools.items()}
+    chosen: dict[tuple[str, str], tuple[str, ...]] = {}
     for e in examples:
-        if e.source != "chats" and (turns := pools[e.source]):
-            e.context = [("other", text) for text in turns[pick(e.group, len(turns))]]
+        if e.source == "chats" or not (turns := pools[e.source]):
+            continue
+        thread = (e.source, e.group.partition("|")[0])
+        if (answer := chosen.get(thread)) is None:
+            answer = chosen[thread] = turns[answering(thread[1], keys[e.source])]
+        e.context = [("other", text) for text in answer]
     return examples
 
 
@@ -296,8 +303,35 @@ def _moves(e: Example) -> list[str]:
     return moves if isinstance(moves, list) else []
 
 
+def _key(text: str) -> int:
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+
+
+def _keys(turns: list[tuple[str, ...]]) -> Any:
+    import numpy as np
+
+    return np.array([_key("\n".join(run)) for run in turns], dtype=np.uint64)
+
+
+def answering(group: str, keys: Any) -> int:
+    """Which turn a public thread answers, of the turns whose hashes are `keys`: the one whose
+    hash mixed with the thread's is highest (rendezvous hashing). The same on every run and
+    machine, and stable as the pool grows: a turn added to the chats takes only the threads it
+    now wins, about one in as many as the pool holds, so more conversations move the public
+    sets' figures through those threads, not by drawing every thread's turn again."""
+    import numpy as np
+
+    thread = np.uint64(_key(group.partition("|")[0]))
+    with np.errstate(over="ignore"):  # the mix works modulo 2**64
+        z = (keys ^ thread) + np.uint64(0x9E3779B97F4A7C15)  # splitmix64's finaliser
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    return int(np.argmax(z))
+
+
 def pick(group: str, count: int) -> int:
     """A stable choice among `count` for a public example's thread (the same for every sentence
-    of it, on every run): which turn it answers."""
+    of it, on every run): which of the written turns it answers (`turns`)."""
     thread = group.partition("|")[0]
     return int(hashlib.sha256(thread.encode()).hexdigest()[:8], 16) % count
