@@ -103,6 +103,7 @@ def test_a_feeling_said_back_to_them_is_not_the_writers_whatever_the_score() -> 
     assert got.scores["feeling"] >= m.confident["feeling"]  # the model alone would report it
     assert got.disclosure != "feeling" and "feeling" not in got.sure
     assert "validate" in got.moves
+    assert "said back to them: 'you sound so stressed'" in got.evidence["disclosure"]
     assert labeller.label("i'm so stressed, it's my day", turn).disclosure == "feeling"
 
 

@@ -10,7 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tarry.mirror.lexicon import load, normalise
-from tarry.mirror.moves import Labels, Turn, _split, label, might_ask, read, said_back
+from tarry.mirror.moves import (
+    Labels,
+    Turn,
+    _split,
+    label,
+    might_ask,
+    read,
+    said_back,
+    said_back_phrases,
+)
 
 HARD = [Turn("other", "i had the worst panic attack on the train this morning")]
 ASKED = [Turn("other", "good! went hiking with my sister. you?")]
@@ -125,6 +134,14 @@ def test_their_turn_is_their_latest_run_of_messages() -> None:
 )
 def test_feeling_words_said_of_the_other_are_theirs(text: str) -> None:
     assert said_back(normalise(text))
+
+
+def test_the_phrases_that_say_a_feeling_back_are_shown() -> None:
+    assert said_back_phrases(normalise("I am so sorry, that sounds really lonely")) == [
+        "sounds really lonely"
+    ]
+    assert said_back_phrases(normalise("how scary that must be")) == ["scary that must"]
+    assert said_back_phrases(normalise("you must be exhausted. i'm exhausted too")) == []
 
 
 @pytest.mark.parametrize(

@@ -189,15 +189,24 @@ def said_back(norm: str) -> bool:
     """The text has feeling words and every one is the other person's, said back to them ("you
     must be exhausted", "it sounds like you're overwhelmed", "it's okay to feel angry":
     `[attribution]` in lexicon.toml): none of its feelings is the writer's. `norm`: normalised."""
+    return bool(said_back_phrases(norm))
+
+
+def said_back_phrases(norm: str) -> list[str]:
+    """The phrases that say each feeling word of the text back to the other person ("you must be
+    exhausted"), when every one is; else none."""
     lex = load()
-    hits = lex.only("feeling").scan(norm).get("feeling")
-    if not hits:
-        return False
+    hits = lex.only("feeling").scan(norm).get("feeling", ())
     before, after = lex.said_of_you, lex.said_after
-    return all(
-        before.search(norm, max(0, start - REACH), start) or after.match(norm, end)
-        for start, end, _ in hits
-    )
+    phrases = []
+    for start, end, _ in hits:
+        if frame := before.search(norm, max(0, start - REACH), start):
+            phrases.append(norm[frame.start() : end])
+        elif tail := after.match(norm, end):
+            phrases.append(norm[start : tail.end()].strip())
+        else:
+            return []  # a feeling word of the writer's
+    return phrases
 
 
 # Small on purpose: a text is read again only as the context of the next few messages.

@@ -49,6 +49,7 @@ from tarry.mirror.moves import (
     requested,
     run_reading,
     said_back,
+    said_back_phrases,
 )
 from tarry.mirror.moves import VERSION as RULES
 
@@ -367,6 +368,9 @@ def _evidence(
     disclosure, moves = labels.disclosure, labels.moves
     head = _HEAD_OF.get(disclosure, "")
     why["disclosure"] = _why(m, rows, theirs, head, reading) if head else []
+    if disclosure != "feeling" and labels.scores["feeling"] >= m.threshold["feeling"]:
+        norm = reading.mine.read.rules.norm  # a feeling the model gave, taken back (`_said_back`)
+        why["disclosure"] += [f"said back to them: {p!r}" for p in said_back_phrases(norm)]
     for mv in moves:
         why[mv] = _why(m, rows, theirs, mv, reading)
     if reading.question:
