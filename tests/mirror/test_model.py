@@ -95,6 +95,12 @@ def test_announcing_a_new_topic_after_their_pain_is_a_redirect() -> None:
     assert "redirect" not in labeller.label(thanks, [("other", "i'm glad i could help")]).moves
 
 
+def test_an_exclamation_of_sympathy_validates_and_asks_nothing() -> None:
+    for text in ("how awful", "how lonely that must be", "what a nightmare", "how exciting!!"):
+        got = labeller.label(text, [("other", "my mum died last month")])
+        assert got.question is None and got.moves == ("validate",), text
+
+
 def test_a_feeling_said_back_to_them_is_not_the_writers_whatever_the_score() -> None:
     m = labeller.model()
     turn = [("other", "my mother in law keeps changing the wedding plans without asking me")]

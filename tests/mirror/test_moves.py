@@ -110,6 +110,22 @@ def test_question_without_a_question_mark() -> None:
     assert label("how are you doing").question == "intro"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["how awful", "how exciting!!", "how lonely that must be", "what a nightmare",
+     "oh how sad", "what an awful thing to happen"],
+)  # fmt: skip
+def test_an_exclamation_that_opens_like_a_question_asks_nothing(text: str) -> None:
+    assert label(text, HARD).question is None
+
+
+@pytest.mark.parametrize(
+    "text", ["how come", "how bad is it", "how long has it been", "how old", "oh how awful. why"]
+)
+def test_a_question_without_a_question_mark_still_asks(text: str) -> None:
+    assert label(text, HARD).question is not None
+
+
 def test_their_turn_is_their_latest_run_of_messages() -> None:
     context = [Turn("other", "i lost my job"), Turn("other", "i'm so scared"), Turn("me", "oh no")]
     assert label("what happened?", context).question == "follow_up"

@@ -102,6 +102,26 @@ def _opens_question(norm: str, start: int, lex: Lexicon) -> bool:
     return first is not None and first.group(1) in lex.opener
 
 
+# An exclamation that opens like a question: "how awful", "how exciting!!", "how lonely that
+# must be", "what a nightmare". After "how", the words that make it a question instead.
+HOW_ASKS = (
+    "come so r are is was were about bout much many long often far old soon do does did u you ya "
+    "to can could would will should have has had it its it's that this the my your we i they he "
+    "she"
+)
+EXCLAIMS = re.compile(
+    rf"[^a-z]*(?:how (?!(?:{'|'.join(HOW_ASKS.split())})(?![a-z']))[a-z']+"
+    r"(?:[\s!.]*$| (?:that|this|it) (?:must|would|might|sounds?|looks?|seems?)(?![a-z']))"
+    r"|what an? )"
+)
+
+
+def _exclaims(norm: str, start: int, end: int, lex: Lexicon) -> bool:
+    """Is the sentence norm[start:end], which has no "?", an exclamation (after any greeting)?"""
+    greeting = lex.greeting.match(norm, start, end)
+    return EXCLAIMS.match(norm, greeting.end() if greeting else start, end) is not None
+
+
 def _clauses(norm: str, start: int, end: int) -> list[int]:
     """Start offsets of the comma-separated clauses of norm[start:end]."""
     starts = [start]
@@ -116,7 +136,8 @@ def _split(norm: str, lex: Lexicon) -> tuple[tuple[Span, ...], tuple[Span, ...]]
     """Statement spans, and question spans (the clauses that ask), of a normalised text."""
     if "?" not in norm and not SENTENCE_END.search(norm):  # the common one-line statement
         whole = ((0, len(norm)),)
-        return ((), whole) if _opens_question(norm, 0, lex) else (whole, ())
+        asks = _opens_question(norm, 0, lex) and not _exclaims(norm, 0, len(norm), lex)
+        return ((), whole) if asks else (whole, ())
     statements: list[Span] = []
     questions: list[Span] = []
     start = 0
@@ -128,6 +149,8 @@ def _split(norm: str, lex: Lexicon) -> tuple[tuple[Span, ...], tuple[Span, ...]]
             opens = next((c for c in clauses if _opens_question(norm, c, lex)), None)
             if opens is None and asking:
                 opens = start
+            elif not asking and opens is not None and _exclaims(norm, start, end, lex):
+                opens = None
             if opens is None:
                 statements.append((start, end))
             else:
