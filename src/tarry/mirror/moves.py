@@ -95,13 +95,6 @@ class Reading:
         return bool(self.question)
 
 
-def _opens_question(norm: str, start: int, lex: Lexicon) -> bool:
-    """Does the clause at `start` open with a question word (after any greeting)?"""
-    greeting = lex.greeting.match(norm, start)
-    first = FIRST_WORD.match(norm, greeting.end() if greeting else start)
-    return first is not None and first.group(1) in lex.opener
-
-
 # An exclamation that opens like a question: "how awful", "how exciting!!", "how lonely that
 # must be", "what a nightmare". After "how", the words that make it a question instead.
 HOW_ASKS = (
@@ -116,10 +109,16 @@ EXCLAIMS = re.compile(
 )
 
 
-def _exclaims(norm: str, start: int, end: int, lex: Lexicon) -> bool:
-    """Is the sentence norm[start:end], which has no "?", an exclamation (after any greeting)?"""
-    greeting = lex.greeting.match(norm, start, end)
-    return EXCLAIMS.match(norm, greeting.end() if greeting else start, end) is not None
+def _opens_question(norm: str, start: int, lex: Lexicon, end: int | None = None) -> bool:
+    """Does the clause at `start` open with a question word (after any greeting)? `end`: the
+    end of a sentence without "?", where an exclamation that opens like a question
+    (`EXCLAIMS`) does not."""
+    greeting = lex.greeting.match(norm, start)
+    at = greeting.end() if greeting else start
+    first = FIRST_WORD.match(norm, at)
+    if first is None or first.group(1) not in lex.opener:
+        return False
+    return end is None or EXCLAIMS.match(norm, at, end) is None
 
 
 def _clauses(norm: str, start: int, end: int) -> list[int]:
@@ -136,8 +135,7 @@ def _split(norm: str, lex: Lexicon) -> tuple[tuple[Span, ...], tuple[Span, ...]]
     """Statement spans, and question spans (the clauses that ask), of a normalised text."""
     if "?" not in norm and not SENTENCE_END.search(norm):  # the common one-line statement
         whole = ((0, len(norm)),)
-        asks = _opens_question(norm, 0, lex) and not _exclaims(norm, 0, len(norm), lex)
-        return ((), whole) if asks else (whole, ())
+        return ((), whole) if _opens_question(norm, 0, lex, len(norm)) else (whole, ())
     statements: list[Span] = []
     questions: list[Span] = []
     start = 0
@@ -146,11 +144,10 @@ def _split(norm: str, lex: Lexicon) -> tuple[tuple[Span, ...], tuple[Span, ...]]
         if end > start:
             asking = norm[start:end].rstrip().endswith("?")
             clauses = _clauses(norm, start, end) if asking else [start]
-            opens = next((c for c in clauses if _opens_question(norm, c, lex)), None)
+            stop = None if asking else end  # without "?", an exclamation asks nothing
+            opens = next((c for c in clauses if _opens_question(norm, c, lex, stop)), None)
             if opens is None and asking:
                 opens = start
-            elif not asking and opens is not None and _exclaims(norm, start, end, lex):
-                opens = None
             if opens is None:
                 statements.append((start, end))
             else:

@@ -323,11 +323,10 @@ def _said_back(m: Model, p: np.ndarray, readings: list[Reply]) -> np.ndarray:
 def _decided(
     m: Model, p: np.ndarray, answering: list[bool], back: np.ndarray
 ) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
-    """Per message: its disclosure (the deepest level given; below a feeling where `back`:
-    `_said_back`),
-    its moves (given only to a reply) and which of those are given with confidence. Worked out
-    for the whole batch at once: each message's decisions as two small integers, read from
-    tables."""
+    """Per message: its disclosure (the deepest level given; below a feeling where `back`, see
+    `_said_back`), its moves (given only to a reply) and which of those are given with
+    confidence. Worked out for the whole batch at once: each message's decisions as two small
+    integers, read from tables."""
     import numpy as np
 
     given, sure = p >= m.given_at, p >= m.sure_at
