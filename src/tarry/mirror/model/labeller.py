@@ -272,7 +272,8 @@ def _label_many(
     probabilities = m.scores(rows, dense_scores(m, readings), theirs)
     if any(m.pools):
         _pool_sentences(m, items, readings, answering, probabilities)
-    decided = _decided(m, probabilities, answering, _said_back(m, probabilities, readings))
+    back = _said_back(m, probabilities, readings)
+    decided = _decided(m, probabilities, answering, back)
     scores = probabilities.round(4).tolist()
     heads = m.heads
     out = [
@@ -280,8 +281,10 @@ def _label_many(
         for (disclosure, moves, sure), reading, p in zip(decided, readings, scores, strict=True)
     ]
     if evidence:
+        taken_back = back.tolist()
         for k, labels in enumerate(out):
-            labels.evidence = _evidence(m, labels, readings[k], rows[k], theirs[k], evidence)
+            why = _evidence(m, labels, readings[k], rows[k], theirs[k], evidence, taken_back[k])
+            labels.evidence = why
     return out
 
 
@@ -359,16 +362,18 @@ def _evidence(
     rows: list[int],
     theirs: Sequence[int],
     evidence: Evidence,
+    taken_back: bool,
 ) -> dict[str, list[str]]:
-    """The words behind the labels of one message (see `label_many` for "sure")."""
+    """The words behind the labels of one message (see `label_many` for "sure"); `taken_back`:
+    the model gave it a feeling that `_said_back` took back."""
     if evidence == "sure":
         return _shown(m, labels, reading, rows, theirs)
     why: dict[str, list[str]] = {}
     disclosure, moves = labels.disclosure, labels.moves
     head = _HEAD_OF.get(disclosure, "")
     why["disclosure"] = _why(m, rows, theirs, head, reading) if head else []
-    if disclosure != "feeling" and labels.scores["feeling"] >= m.threshold["feeling"]:
-        norm = reading.mine.read.rules.norm  # a feeling the model gave, taken back (`_said_back`)
+    if taken_back:
+        norm = reading.mine.read.rules.norm
         why["disclosure"] += [f"said back to them: {p!r}" for p in said_back_phrases(norm)]
     for mv in moves:
         why[mv] = _why(m, rows, theirs, mv, reading)
