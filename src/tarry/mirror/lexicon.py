@@ -106,6 +106,8 @@ class Lexicon:
     # before it, and right after it
     said_of_you: re.Pattern[str]
     said_after: re.Pattern[str]
+    # a sentence opening that exclaims rather than asks ("how awful", "what a nightmare")
+    exclaims: re.Pattern[str]
     parts: dict[tuple[str, ...], Lexicon] = field(default_factory=dict, compare=False, repr=False)
 
     def only(self, *names: str) -> Lexicon:
@@ -178,9 +180,16 @@ def build(tables: dict[str, dict[str, list[str]]]) -> Lexicon:
         rf"(?<![\w']){_alternation(lists.pop('said_of_you'))}\s+(?:{degree}\s+)*$"
     )
     said_after = re.compile(rf"\s+{_alternation(lists.pop('said_after'))}")
+    exclaims = re.compile(
+        rf"[^a-z]*(?:how (?!{_alternation(lists.pop('how_asks'))})[a-z']+"
+        r"(?:[\s!.]*$| (?:that|this|it) (?:must|would|might|sounds?|looks?|seems?)(?![a-z']))"
+        r"|what an? )"
+    )
     tuples = {name: tuple(fragments) for name, fragments in lists.items()}
     at_key, keys = _index(tuples)
-    return Lexicon(tuples, at_key, keys, stop, opener, greeting, glad, said_of_you, said_after)
+    return Lexicon(
+        tuples, at_key, keys, stop, opener, greeting, glad, said_of_you, said_after, exclaims
+    )
 
 
 def _index(lists: dict[str, tuple[str, ...]]) -> tuple[dict[str, AtKey], re.Pattern[str]]:

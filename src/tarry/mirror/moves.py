@@ -95,30 +95,16 @@ class Reading:
         return bool(self.question)
 
 
-# An exclamation that opens like a question: "how awful", "how exciting!!", "how lonely that
-# must be", "what a nightmare". After "how", the words that make it a question instead.
-HOW_ASKS = (
-    "come so r are is was were about bout much many long often far old soon do does did u you ya "
-    "to can could would will should have has had it its it's that this the my your we i they he "
-    "she"
-)
-EXCLAIMS = re.compile(
-    rf"[^a-z]*(?:how (?!(?:{'|'.join(HOW_ASKS.split())})(?![a-z']))[a-z']+"
-    r"(?:[\s!.]*$| (?:that|this|it) (?:must|would|might|sounds?|looks?|seems?)(?![a-z']))"
-    r"|what an? )"
-)
-
-
 def _opens_question(norm: str, start: int, lex: Lexicon, end: int | None = None) -> bool:
     """Does the clause at `start` open with a question word (after any greeting)? `end`: the
     end of a sentence without "?", where an exclamation that opens like a question
-    (`EXCLAIMS`) does not."""
+    (`Lexicon.exclaims`: "how awful", "what a nightmare") does not."""
     greeting = lex.greeting.match(norm, start)
     at = greeting.end() if greeting else start
     first = FIRST_WORD.match(norm, at)
     if first is None or first.group(1) not in lex.opener:
         return False
-    return end is None or EXCLAIMS.match(norm, at, end) is None
+    return end is None or lex.exclaims.match(norm, at, end) is None
 
 
 def _clauses(norm: str, start: int, end: int) -> list[int]:
