@@ -113,15 +113,19 @@ def test_question_without_a_question_mark() -> None:
 @pytest.mark.parametrize(
     "text",
     ["how awful", "how exciting!!", "how lonely that must be", "what a nightmare",
-     "oh how sad", "what an awful thing to happen"],
+     "oh how sad", "what an awful thing to happen", "what great news!!", "what fun",
+     "omg what bad luck"],
 )  # fmt: skip
 def test_an_exclamation_that_opens_like_a_question_asks_nothing(text: str) -> None:
     assert label(text, HARD).question is None
 
 
 @pytest.mark.parametrize(
-    "text", ["how come", "how bad is it", "how long has it been", "how old", "oh how awful. why"]
-)
+    "text",
+    ["how come", "how bad is it", "how long has it been", "how old", "oh how awful. why",
+     "what good is it", "what great news, when do you start", "what fun things did you do",
+     "what great news. when do you start?"],
+)  # fmt: skip
 def test_a_question_without_a_question_mark_still_asks(text: str) -> None:
     assert label(text, HARD).question is not None
 
