@@ -98,7 +98,7 @@ def test_announcing_a_new_topic_after_their_pain_is_a_redirect() -> None:
 def test_an_exclamation_of_sympathy_validates_and_asks_nothing() -> None:
     """None asks (the rule: red with `Lexicon.exclaims` never matching). The model gives
     `validate` to the clearer ones; short ones sit near its threshold ("what a nightmare" 0.39
-    against 0.45 in the shipped model: docs/mirror.md, "What the numbers mean")."""
+    against 0.41 in the shipped model: docs/mirror.md, "What the numbers mean")."""
     texts = ("how awful", "how lonely that must be", "what a nightmare", "how exciting!!")
     got = [labeller.label(text, [("other", "my mum died last month")]) for text in texts]
     assert [labels.question for labels in got] == [None] * len(texts)
@@ -441,6 +441,33 @@ def test_public_sentences_answer_a_turn_from_the_chats_training_split() -> None:
     assert [e.context for e in again[len(chats) :]] == [e.context for e in public]
 
 
+def test_a_public_dev_thread_answers_several_draws_of_turns() -> None:
+    """What is chosen on dev must not follow one draw of the turns: a dev thread's sentences
+    come once per draw, each draw the same for the whole thread; train and test threads once,
+    answering the first draw, as with one draw."""
+    chats = corpus.chats(Path(__file__).parents[2] / "data" / "chats")
+    public = [_example("claff", f"post{n % 60}", f"i cried {n}") for n in range(300)]
+    splits = {e.group: corpus.split_part(e) for e in public}
+    assert {"train", "dev", "test"} <= set(splits.values())
+    one = corpus.with_turns([*chats, *[_example(e.source, e.group, e.text) for e in public]])
+    got = corpus.with_turns([*chats, *public], draws=3)[len(chats) :]
+    first = {(e.text, tuple(e.context)) for e in one[len(chats) :]}
+    by_text: dict[str, list[tuple[tuple[str, str], ...]]] = {}
+    for e in got:
+        by_text.setdefault(e.text, []).append(tuple(e.context))
+    threads: dict[tuple[str, int], set[tuple[tuple[str, str], ...]]] = {}
+    for e in public:
+        contexts = by_text[e.text]
+        assert len(contexts) == (3 if splits[e.group] == "dev" else 1)
+        assert (e.text, contexts[0]) in first  # the first draw is the one-draw turn
+        for draw, context in enumerate(contexts):
+            threads.setdefault((e.group, draw), set()).add(context)
+    assert all(len(turns) == 1 for turns in threads.values())  # one turn a thread and draw
+    dev = {g for g, split in splits.items() if split == "dev"}
+    drawn_apart = [len({*threads[g, 0], *threads[g, 1], *threads[g, 2]}) > 1 for g in dev]
+    assert sum(drawn_apart) > len(dev) / 2
+
+
 def test_a_public_thread_keeps_its_turn_when_the_chats_grow() -> None:
     """Rendezvous hashing: turns added to the pool take only the threads they now win, so more
     conversations move the public sets' figures through a few threads, not all of them."""
@@ -488,7 +515,7 @@ def test_the_turns_check_counts_confident_labels_apart() -> None:
         corpus.Example("advice", f"askparents/{n}|test", text, [], True, {"fix": fix})
         for n, (text, fix) in enumerate([
             ("you should talk to a lawyer about it", 1),  # fix, with confidence
-            ("white noise helped us", 1),  # fix (0.44), not with confidence (0.46)
+            ("we moved bedtime earlier and it helped", 1),  # fix (0.45), not confident (0.48)
             ("my son is four", 0),
         ])
     ]  # fmt: skip

@@ -18,7 +18,10 @@ turn to answer (`with_turns`): a run of the other person's messages from the tra
 tarry's chats that was met by what the set's replies answer (`ANSWERS`): for the advice set a
 run met by advice (someone asking for it, or telling a problem that drew it), for OffMyChest a
 run met by any move (someone telling something that asks for a reply); chosen by hashing the
-thread's id with each turn (`answering`), the same on every run.
+thread's id with each turn (`answering`), the same on every run. A thread of the dev split is
+read answering DRAWS turns, drawn with as many salts of the hash, so what is chosen on dev
+(regularisation, the dense block's weight, thresholds) does not follow one draw: one alone moved
+a threshold by up to 0.16 and a public row by up to 0.04 (docs/mirror.md).
 
 Splits are by conversation or thread, from a hash of its id (stable across runs and machines):
 train 70%, dev 15% (calibration and thresholds), test 15% (reported, never tuned on). The
@@ -32,7 +35,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -252,8 +255,12 @@ def missing(shared: Path) -> str | None:
     return None
 
 
-def load(repo: Path, shared: Path) -> Corpus:
-    """The whole corpus: the repository's chats and the public sets under `shared` (data/)."""
+DRAWS = 3  # turns each public dev thread answers (`with_turns`)
+
+
+def load(repo: Path, shared: Path, draws: int = DRAWS) -> Corpus:
+    """The whole corpus: the repository's chats and the public sets under `shared` (data/);
+    `draws`: turns each public dev thread answers (`with_turns`)."""
     examples = chats(repo / "data" / "chats")
     examples += claff(shared / "claff-offmychest" / "labeled_training_set.csv")
     folder = shared / "advice-reddit"
@@ -263,13 +270,14 @@ def load(repo: Path, shared: Path) -> Corpus:
         e.group += "|test"
     for e in train:
         e.group += "|" + ("dev" if split_of("advice", e.group) == "dev" else "train")
-    return Corpus(with_turns(examples + train + held))
+    return Corpus(with_turns(examples + train + held, draws))
 
 
-def with_turns(examples: list[Example]) -> list[Example]:
+def with_turns(examples: list[Example], draws: int = 1) -> list[Example]:
     """The public sets' sentences, each as a reply to a turn from tarry's chats (see above): the
     other person's last run before a training-split chat message with one of the moves its set
-    answers (`ANSWERS`)."""
+    answers (`ANSWERS`). A dev-split sentence comes `draws` times, each answering the turn of
+    another draw (salt 0, the first, is every other split's)."""
     pools: dict[str, list[tuple[str, ...]]] = {}
     for source, met_by in ANSWERS.items():
         pools[source] = sorted({
@@ -279,16 +287,23 @@ def with_turns(examples: list[Example]) -> list[Example]:
             and any(mv in met_by for mv in _moves(e))
             and (run := their_turn(e.context))
         })  # fmt: skip
-    keys = {source: _keys(turns) for source, turns in pools.items()}
-    chosen: dict[tuple[str, str], tuple[str, ...]] = {}
+    keys = {source: [_keys(pool, salt) for salt in range(draws)] for source, pool in pools.items()}
+    chosen: dict[tuple[str, str, int], tuple[str, ...]] = {}
+    out: list[Example] = []
     for e in examples:
+        out.append(e)
         if e.source == "chats" or not (turns := pools[e.source]):
             continue
-        thread = (e.source, e.group.partition("|")[0])
-        if (answer := chosen.get(thread)) is None:
-            answer = chosen[thread] = turns[answering(thread[1], keys[e.source])]
-        e.context = [("other", text) for text in answer]
-    return examples
+        group = e.group.partition("|")[0]
+        for salt in range(draws if split_part(e) == "dev" else 1):
+            if (answer := chosen.get((e.source, group, salt))) is None:
+                pick = answering(group, keys[e.source][salt], salt)
+                answer = chosen[e.source, group, salt] = turns[pick]
+            drawn = e if salt == 0 else replace(e)
+            drawn.context = [("other", text) for text in answer]
+            if salt:
+                out.append(drawn)
+    return out
 
 
 # What each public set's sentences answer, as the moves that met a turn in tarry's chats: the
@@ -303,25 +318,27 @@ def _moves(e: Example) -> list[str]:
     return moves if isinstance(moves, list) else []
 
 
-def _key(text: str) -> int:
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+def _key(text: str, salt: int = 0) -> int:
+    data = f"{salt}\0{text}" if salt else text
+    return int.from_bytes(hashlib.sha256(data.encode()).digest()[:8], "little")
 
 
-def _keys(turns: list[tuple[str, ...]]) -> Any:
+def _keys(turns: list[tuple[str, ...]], salt: int = 0) -> Any:
     import numpy as np
 
-    return np.array([_key("\n".join(run)) for run in turns], dtype=np.uint64)
+    return np.array([_key("\n".join(run), salt) for run in turns], dtype=np.uint64)
 
 
-def answering(group: str, keys: Any) -> int:
+def answering(group: str, keys: Any, salt: int = 0) -> int:
     """Which turn a public thread answers, of the turns whose hashes are `keys`: the one whose
     hash mixed with the thread's is highest (rendezvous hashing). The same on every run and
     machine, and stable as the pool grows: a turn added to the chats takes only the threads it
     now wins, about one in as many as the pool holds, so more conversations move the public
-    sets' figures through those threads, not by drawing every thread's turn again."""
+    sets' figures through those threads, not by drawing every thread's turn again. `salt`:
+    another draw (the turns' `keys` made with the same salt)."""
     import numpy as np
 
-    thread = np.uint64(_key(group.partition("|")[0]))
+    thread = np.uint64(_key(group.partition("|")[0], salt))
     with np.errstate(over="ignore"):  # the mix works modulo 2**64
         z = (keys ^ thread) + np.uint64(0x9E3779B97F4A7C15)  # splitmix64's finaliser
         z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)

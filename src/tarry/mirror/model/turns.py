@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     turns = tomllib.loads(TURNS.read_text("utf-8"))
     posts = tomllib.loads(POSTS.read_text("utf-8"))[args.split]
-    for r in rows(corpus.load(REPO, args.shared).examples, turns, args.split, posts):
+    examples = corpus.load(REPO, args.shared, draws=1).examples  # one turn each: joined below
+    for r in rows(examples, turns, args.split, posts):
         print(
             f"{r['head']:9s} {r['source']:7s} {r['way']:12s} n={r['n']} P={r['precision']:.3f} "
             f"R={r['recall']:.3f} F1={r['f1']:.3f} all-positive={r['all_positive_f1']:.3f}"
