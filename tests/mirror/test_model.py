@@ -66,9 +66,9 @@ def test_labels_follow_the_scores_and_thresholds() -> None:
 
 
 def test_everyday_minimising_is_minimise() -> None:
-    """Ways of playing pain down that tarry's chats hardly hold: the word lists carry them (each
-    given after both turns but "chin up!" after a worry, 0.31 under a threshold of 0.36: the
-    threshold rose with `chats-t` and `chats-u`, docs/mirror.md; without the lists, 0 of 14)."""
+    """Ways of playing pain down that tarry's chats hardly hold: the word lists carry them (all
+    14 given by the shipped model; 13 while the threshold was 0.36, docs/mirror.md; without the
+    lists, 0 of 14)."""
     replies = [
         "there's no point worrying yet",
         "others have it worse",
