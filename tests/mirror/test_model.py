@@ -96,14 +96,12 @@ def test_announcing_a_new_topic_after_their_pain_is_a_redirect() -> None:
 
 
 def test_an_exclamation_of_sympathy_validates_and_asks_nothing() -> None:
-    """None asks (the rule: red with `Lexicon.exclaims` never matching). The model gives
-    `validate` to the clearer ones; short ones sit near its threshold ("what a nightmare" 0.39
-    against 0.41 in the shipped model: docs/mirror.md, "What the numbers mean")."""
-    texts = ("how awful", "how lonely that must be", "what a nightmare", "how exciting!!")
-    got = [labeller.label(text, [("other", "my mum died last month")]) for text in texts]
-    assert [labels.question for labels in got] == [None] * len(texts)
-    assert got[0].moves == got[1].moves == ("validate",)
-    assert all("explore" not in labels.moves for labels in got[:3])
+    """None asks (the rule: red with `Lexicon.exclaims` never matching), and each validates: the
+    `validate` list carries them, its weight no longer set by a bare "sorry" (`validate_weak`;
+    "what a nightmare" 0.39 with one list, 0.49 against a threshold of 0.40 with two)."""
+    for text in ("how awful", "how lonely that must be", "what a nightmare", "how exciting!!"):
+        got = labeller.label(text, [("other", "my mum died last month")])
+        assert got.question is None and got.moves == ("validate",), text
 
 
 def test_a_feeling_said_back_to_them_is_not_the_writers_whatever_the_score() -> None:

@@ -398,9 +398,23 @@ def _share(mine: Reading, depth: str, theirs: Reading) -> str | None:
     return None
 
 
+def _validating(mine: Reading) -> list[Hit]:
+    """The validating phrases, of both lists (`validate_weak`: phrases that validate often but
+    not mostly, a list of its own so that the model weighs them apart)."""
+    merged = sorted(
+        [*mine.hits.get("validate", []), *mine.hits.get("validate_weak", [])],
+        key=lambda hit: (hit[0], -hit[1]),
+    )
+    kept: list[Hit] = []
+    for hit in merged:  # one list's hits do not overlap; across the two, the longer wins
+        if not kept or hit[0] >= kept[-1][1]:
+            kept.append(hit)
+    return kept
+
+
 def _advice(mine: Reading) -> list[str]:
     """Fix phrases, except inside a validating one ("you should be proud")."""
-    validating = mine.hits.get("validate", [])
+    validating = _validating(mine)
     return [h[2] for h in mine.hits.get("fix", []) if not _inside(h, validating)]
 
 
@@ -409,7 +423,7 @@ def _moves(
 ) -> dict[str, list[str]]:
     """Each move found in `mine` as a reply to `theirs`, with its evidence."""
     found: dict[str, list[str]] = {}
-    if hits := mine.find("validate"):
+    if hits := [h[2] for h in _validating(mine)]:
         found["validate"] = hits
     if hits := _advice(mine):
         found["fix"] = hits
