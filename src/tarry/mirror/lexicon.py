@@ -185,8 +185,7 @@ def build(tables: dict[str, dict[str, list[str]]]) -> Lexicon:
         r"(?:[\s!.]*$| (?:that|this|it) (?:must|would|might|sounds?|looks?|seems?)(?![a-z']))"
         r"|what an? "
         rf"|what {_alternation(lists.pop('what_exclaims'))}"
-        r"(?!.*?(?<![\w'])(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have|had)"
-        r"(?![\w'])))"
+        rf"(?!.*?(?<![\w']){_alternation(lists.pop('what_asks'))}))"
     )
     tuples = {name: tuple(fragments) for name, fragments in lists.items()}
     at_key, keys = _index(tuples)

@@ -406,7 +406,7 @@ def _validating(mine: Reading) -> list[Hit]:
         key=lambda hit: (hit[0], -hit[1]),
     )
     kept: list[Hit] = []
-    for hit in merged:  # one list's hits do not overlap; across the two, the longer wins
+    for hit in merged:  # as within one list: the leftmost wins, at one start the longest
         if not kept or hit[0] >= kept[-1][1]:
             kept.append(hit)
     return kept

@@ -299,10 +299,11 @@ def with_turns(examples: list[Example], draws: int = 1) -> list[Example]:
             if (answer := chosen.get((e.source, group, salt))) is None:
                 pick = answering(group, keys[e.source][salt], salt)
                 answer = chosen[e.source, group, salt] = turns[pick]
-            drawn = e if salt == 0 else replace(e)
-            drawn.context = [("other", text) for text in answer]
-            if salt:
-                out.append(drawn)
+            context = [("other", text) for text in answer]
+            if salt == 0:
+                e.context = context
+            else:
+                out.append(replace(e, context=context))
     return out
 
 
