@@ -104,6 +104,17 @@ def test_an_exclamation_of_sympathy_validates_and_asks_nothing() -> None:
         assert got.question is None and got.moves == ("validate",), text
 
 
+def test_an_exclamation_of_gladness_validates_whatever_its_adjective() -> None:
+    """After glad news, with adjectives no training conversation exclaims with: the model reads
+    an exclamation as one list (`moves.asking`, "exclaim"). Before it, "how wonderful" after a
+    passed driving test was 0.39 against a threshold of 0.40, "how amazing" 0.22."""
+    turn = [("other", "passed my driving test first time!!")]
+    for text in ("how wonderful", "what fantastic news", "how amazing", "oh how cool"):
+        got = labeller.label(text, turn)
+        assert got.question is None and got.moves == ("validate",), text
+    assert labeller.label("how lovely, congrats!", turn).question is None  # was a follow-up
+
+
 def test_a_feeling_said_back_to_them_is_not_the_writers_whatever_the_score() -> None:
     m = labeller.model()
     turn = [("other", "my mother in law keeps changing the wedding plans without asking me")]
@@ -125,6 +136,24 @@ def test_training_decides_a_feeling_as_the_labeller_does() -> None:
     p = np.array([0.9, 0.9, 0.1])
     assert train.as_decided("feeling", p, data).tolist() == [0.0, 0.9, 0.0]
     assert train.as_decided("at_least_thought", p, data).tolist() == [0.9, 0.9, 0.1]
+
+
+def test_training_chooses_a_region_of_settings_that_does_well_not_a_spike() -> None:
+    """Dev scores by strength (rows) and dense weight (columns), shaped like the `share` head's
+    of 2026-12-07: the best cell is a spike among weaker neighbours."""
+    import numpy as np
+
+    scores = np.array(
+        [[0.696, 0.704, 0.711, 0.705, 0.604],
+         [0.716, 0.711, 0.720, 0.714, 0.622],
+         [0.718, 0.712, 0.720, 0.728, 0.640],
+         [0.718, 0.717, 0.721, 0.718, 0.658],
+         [0.726, 0.718, 0.724, 0.717, 0.676]]
+    )  # fmt: skip
+    steady = train._steady(scores)
+    assert np.unravel_index(np.argmax(scores), scores.shape) == (2, 3)
+    assert np.unravel_index(np.argmax(steady), steady.shape) == (4, 1)
+    assert steady[0, 0] == pytest.approx((0.696 + 0.716 + 0.704) / 3)  # a corner: 2 neighbours
 
 
 def test_cached_labels_are_redone_when_the_model_word_lists_or_rules_change() -> None:
@@ -219,7 +248,7 @@ def test_a_long_message_takes_its_sentences_highest_probability_for_the_heads_th
     """Summed over a paragraph, the other sentences drown the one that gives advice; for the
     heads training chose (`pools`) a long message scores as its best sentence, alone, would."""
     m = labeller.model()
-    assert m.pools[m.heads.index("fix")] and not m.pools[m.heads.index("explore")]
+    assert m.pools[m.heads.index("fix")] and not all(m.pools)  # both kinds are checked below
     text = (
         "oh no, that sounds so hard and i'm really sorry it has been such a rough week for you "
         "and your family. have you tried asking your doctor about it? i had the same thing last "
@@ -513,7 +542,7 @@ def test_the_turns_check_counts_confident_labels_apart() -> None:
         corpus.Example("advice", f"askparents/{n}|test", text, [], True, {"fix": fix})
         for n, (text, fix) in enumerate([
             ("you should talk to a lawyer about it", 1),  # fix, with confidence
-            ("we moved bedtime earlier and it helped", 1),  # fix (0.45), not confident (0.48)
+            ("a routine helped us", 1),  # fix (0.43 against 0.28), not confident (0.50)
             ("my son is four", 0),
         ])
     ]  # fmt: skip

@@ -14,6 +14,7 @@ from tarry.mirror.moves import (
     Labels,
     Turn,
     _split,
+    asking,
     label,
     might_ask,
     read,
@@ -114,20 +115,36 @@ def test_question_without_a_question_mark() -> None:
     "text",
     ["how awful", "how exciting!!", "how lonely that must be", "what a nightmare",
      "oh how sad", "what an awful thing to happen", "what great news!!", "what fun",
-     "omg what bad luck"],
+     "omg what bad luck", "how lovely, congrats!", "how awful, both at once", "how cool is that!",
+     "how lucky was that"],
 )  # fmt: skip
 def test_an_exclamation_that_opens_like_a_question_asks_nothing(text: str) -> None:
     assert label(text, HARD).question is None
+    assert _split(normalise(text), load())[1] == ()  # no clause of it asks
 
 
 @pytest.mark.parametrize(
     "text",
     ["how come", "how bad is it", "how long has it been", "how old", "oh how awful. why",
      "what good is it", "what great news, when do you start", "what fun things did you do",
-     "what great news. when do you start?"],
+     "what great news. when do you start?", "how are you, mate", "how much, roughly",
+     "how bad was it", "how cool is that?", "how old is that"],
 )  # fmt: skip
 def test_a_question_without_a_question_mark_still_asks(text: str) -> None:
     assert label(text, HARD).question is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "exclaimed"),
+    [("how lovely, congrats!", ["how lovely"]), ("oh how sad", ["how sad"]),
+     ("so sorry. what a nightmare!", ["what a"]), ("what great news", ["what great"]),
+     ("how lonely that must be", ["how lonely that must"]), ("how are you", []),
+     ("how awful. how did it happen?", ["how awful"]), ("what a day. how was yours?", ["what a"]),
+     ("what fun things did you do", [])],
+)  # fmt: skip
+def test_the_sentences_that_exclaim_are_found(text: str, exclaimed: list[str]) -> None:
+    """The model reads them as one list ("exclaim"): sympathy or gladness whatever the word."""
+    assert asking(normalise(text)).find("exclaim") == exclaimed
 
 
 def test_their_turn_is_their_latest_run_of_messages() -> None:

@@ -106,7 +106,8 @@ class Lexicon:
     # before it, and right after it
     said_of_you: re.Pattern[str]
     said_after: re.Pattern[str]
-    # a sentence opening that exclaims rather than asks ("how awful", "what a nightmare")
+    # a sentence opening that exclaims rather than asks ("how awful", "what a nightmare"); its
+    # one group is the exclamation
     exclaims: re.Pattern[str]
     parts: dict[tuple[str, ...], Lexicon] = field(default_factory=dict, compare=False, repr=False)
 
@@ -181,11 +182,12 @@ def build(tables: dict[str, dict[str, list[str]]]) -> Lexicon:
     )
     said_after = re.compile(rf"\s+{_alternation(lists.pop('said_after'))}")
     exclaims = re.compile(
-        rf"[^a-z]*(?:how (?!{_alternation(lists.pop('how_asks'))})[a-z']+"
-        r"(?:[\s!.]*$| (?:that|this|it) (?:must|would|might|sounds?|looks?|seems?)(?![a-z']))"
+        rf"[^a-z]*((?:how (?!{_alternation(lists.pop('how_asks'))})[a-z']+"
+        r"(?:[\s!.]*$|,| (?:that|this|it) (?:must|would|might|sounds?|looks?|seems?)(?![a-z'])"
+        r"| (?:is|was) (?:that|this)[\s!.]*$)"
         r"|what an? "
         rf"|what {_alternation(lists.pop('what_exclaims'))}"
-        rf"(?!.*?(?<![\w']){_alternation(lists.pop('what_asks'))}))"
+        rf"(?!.*?(?<![\w']){_alternation(lists.pop('what_asks'))})))"
     )
     tuples = {name: tuple(fragments) for name, fragments in lists.items()}
     at_key, keys = _index(tuples)

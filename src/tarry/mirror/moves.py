@@ -245,11 +245,28 @@ def might_ask(norm: str) -> bool:
 
 def asking(norm: str) -> Reading:
     """What the question rules need of a normalised text that may ask (`might_ask`): every
-    phrase, and the spans of its statements and questions (no disclosure: the model decides
-    that). Not cached here: the mirror's model caches what it reads of each text."""
+    phrase, the sentences that exclaim (as the list "exclaim", which the model reads), and the
+    spans of its statements and questions (no disclosure: the model decides that). Not cached
+    here: the mirror's model caches what it reads of each text."""
     lex = load()
     statements, question = _split(norm, lex)
-    return Reading(norm, lex.scan(norm), statements, question, "none", ())
+    hits = lex.scan(norm)
+    if exclaimed := _exclamations(norm, statements, lex):
+        hits["exclaim"] = exclaimed
+    return Reading(norm, hits, statements, question, "none", ())
+
+
+def _exclamations(norm: str, statements: Sequence[Span], lex: Lexicon) -> list[Hit]:
+    """The openings of the statements that exclaim ("how awful", "what great news"): words of
+    sympathy or gladness whatever the adjective, where the `validate` list names only some."""
+    found = []
+    for start, end in statements:
+        greeting = lex.greeting.match(norm, start)
+        said = lex.exclaims.match(norm, greeting.end() if greeting else start, end)
+        if said is not None:
+            words = said.group(1).rstrip(" !.,")
+            found.append((said.start(1), said.start(1) + len(words), words))
+    return found
 
 
 def statement(norm: str) -> Reading:

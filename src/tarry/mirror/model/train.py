@@ -204,29 +204,37 @@ def _pooled(data: Data, whole: np.ndarray, parts: np.ndarray) -> np.ndarray:
     return out
 
 
+def _steady(scores: np.ndarray) -> np.ndarray:
+    """Each setting's dev score averaged with its neighbours' on the grid (strength by beta):
+    a setting is chosen for a region that does well, not for a spike that one dev set's luck
+    put there."""
+    padded = np.pad(scores, 1, constant_values=np.nan)
+    stack = [padded[1:-1, 1:-1], padded[:-2, 1:-1], padded[2:, 1:-1], padded[1:-1, :-2],
+             padded[1:-1, 2:]]  # fmt: skip
+    return np.nanmean(np.stack(stack), axis=0)
+
+
 def train_head(data: Data, x: Any, head: str, without: str | None = None) -> dict[str, Any]:
     """One head: regularisation chosen on dev, calibrated, with thresholds; and whether a long
     message takes the highest probability of its sentences (`pools`), chosen on dev."""
     y = data.y(head)
     train, dev = data.select(head, "train", without), data.select(head, "dev", without)
     target = _target(data, dev, y)
-    best: tuple[float, float, float] | None = None
     fits: dict[float, tuple[np.ndarray, float]] = {}
     dense_coef, dense_bias = _fit(data.dense[train], y[train], DENSE_STRENGTH)
     dense = data.dense @ dense_coef + dense_bias
-    for strength in STRENGTHS:
+    scores = np.zeros((len(STRENGTHS), len(BETAS)))
+    for i, strength in enumerate(STRENGTHS):
         fits[strength] = _fit(x[train], y[train], strength)
         coef, bias = fits[strength]
         sparse = x @ coef + bias
-        for beta in BETAS:
+        for j, beta in enumerate(BETAS):
             raw = sparse + beta * dense
             slope, shift = _calibrate(raw[target], y[target])
             p = 1 / (1 + np.exp(-(slope * raw[dev] + shift)))
-            score = _best(p, y[dev], data.source[dev])
-            if best is None or score > best[0]:
-                best = (score, strength, beta)
-    assert best is not None
-    _, strength, beta = best
+            scores[i, j] = _best(p, y[dev], data.source[dev])
+    chosen = np.unravel_index(int(np.argmax(_steady(scores))), scores.shape)
+    strength, beta = STRENGTHS[int(chosen[0])], BETAS[int(chosen[1])]
     coef, bias = fits[strength]
     raw = x @ coef + bias + beta * dense
     slope, shift = _calibrate(raw[target], y[target])
