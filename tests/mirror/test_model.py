@@ -180,6 +180,16 @@ def test_clear_cases() -> None:
     assert scared.disclosure == "feeling" and ok.disclosure == "none" and ok.moves == ()
 
 
+def test_a_feeling_named_by_an_everyday_emotion_word_is_a_feeling() -> None:
+    """Words the chats seldom use, which the `feeling` list names since 2026-12-07 (before it,
+    "I was livid." 0.11 against a threshold of 0.26, "I was ecstatic." 0.11); a look-alike stays
+    a fact."""
+    words = ("livid", "envious", "betrayed", "ecstatic", "overjoyed", "confused", "stunned")
+    got = labeller.label_many([(f"I was {word}.", []) for word in words])
+    assert [g.disclosure for g in got] == ["feeling"] * len(words)
+    assert labeller.label("i touched the stove by accident").disclosure == "fact"
+
+
 LONG_POST = (
     "so my sister borrowed two thousand dollars last spring for her car and promised to pay it "
     "back by christmas. nothing came, and when i asked in january she got angry and said i was "
