@@ -17,7 +17,7 @@ from tarry.mirror.lexicon import Hit, Lexicon, load, normalise
 
 # Bump when the rules change: cached labels of an older version are redone (with the model's
 # and the word lists' bytes, `labeller.version`).
-VERSION = 4
+VERSION = 5
 
 DISCLOSURES = ("none", "fact", "thought", "feeling")
 MOVES = ("explore", "validate", "fix", "minimise", "redirect", "share")

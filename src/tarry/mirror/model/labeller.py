@@ -404,7 +404,7 @@ def _shown(
 
 
 _HEAD_OF = {level: head for head, level in LEVELS}
-MARK_AFTER = re.compile(r"(?<=\w) ([^\w\s])$")  # a pair of a word and the mark after it
+MARK_AFTER = re.compile(r"(?<=[\w!?]) ([^\w\s])$")  # a word or mark, and the mark after it
 
 
 def label(text: str, context: Context = (), *, evidence: bool = False) -> Labels:
@@ -582,7 +582,7 @@ def _fixed_words(feature: str) -> str | None:
         return value
     if kind == "b":  # a pair, or one word at the start or end ("<s> i")
         words = " ".join(w for w in value.split() if w not in ("<s>", "</s>"))
-        words = MARK_AFTER.sub(r"\1", words)  # "together?", as written, not "together ?"
+        words = MARK_AFTER.sub(r"\1", words)  # "together?", "!!", as written, not "together ?"
         return words if words and words not in load().stop else None
     if kind == "o":
         return f"their word {value!r}"
