@@ -109,10 +109,14 @@ def test_an_exclamation_of_gladness_validates_whatever_its_adjective() -> None:
     an exclamation as one list (`moves.asking`, "exclaim"). Before it, "how wonderful" after a
     passed driving test was 0.39 against a threshold of 0.40, "how amazing" 0.22."""
     turn = [("other", "passed my driving test first time!!")]
-    for text in ("how wonderful", "what fantastic news", "how amazing", "oh how cool"):
+    for text in ("how wonderful", "what fantastic news", "how amazing", "oh how cool",
+                 "what an achievement!", "how cool is that!"):  # fmt: skip
         got = labeller.label(text, turn)
         assert got.question is None and got.moves == ("validate",), text
     assert labeller.label("how lovely, congrats!", turn).question is None  # was a follow-up
+    hard = [("other", "got made redundant today, 12 years there")]
+    for text in ("how devastating", "what a disaster"):  # 0.32 and 0.22 before chats-x
+        assert labeller.label(text, hard).moves == ("validate",), text
 
 
 def test_a_feeling_said_back_to_them_is_not_the_writers_whatever_the_score() -> None:
@@ -353,6 +357,17 @@ def test_sure_evidence_is_what_a_report_shows_and_no_more() -> None:
 
 
 ABOUT_THEM = ("they ", "their ", "asks ", "refers ", "takes up ")  # the turn, not the words
+
+
+def test_an_exclamation_is_evidence_only_where_the_rules_found_one() -> None:
+    """`exclaim` is the rules' list, not lexicon.toml's: a text they did not read for questions
+    has none (evidence of their turn reads every message of it: a KeyError before)."""
+    assert features.read("how lovely!!").phrases("exclaim") == ["how lovely"]
+    plain = features.read("we got the flat")
+    assert not plain.scanned and plain.phrases("exclaim") == []
+    run = [("other", "we got the flat"), ("other", "how lucky was that!!")]
+    got = labeller.label("what a result!", run, evidence=True)
+    assert "validate" in got.moves and got.evidence["validate"]
 
 
 def test_evidence_shows_each_phrase_once_and_no_bare_common_word() -> None:

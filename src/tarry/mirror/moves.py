@@ -20,6 +20,9 @@ from tarry.mirror.lexicon import Hit, Lexicon, load, normalise
 VERSION = 5
 
 DISCLOSURES = ("none", "fact", "thought", "feeling")
+# The sentences that exclaim ("how awful", "what great news"), as the model reads them: a list of
+# the rules' reading of a text that may ask (`asking`), not of lexicon.toml.
+EXCLAIM = "exclaim"
 MOVES = ("explore", "validate", "fix", "minimise", "redirect", "share")
 QUESTIONS = ("follow_up", "switch", "mirror", "intro", "other")
 
@@ -252,7 +255,7 @@ def asking(norm: str) -> Reading:
     statements, question = _split(norm, lex)
     hits = lex.scan(norm)
     if exclaimed := _exclamations(norm, statements, lex):
-        hits["exclaim"] = exclaimed
+        hits[EXCLAIM] = exclaimed
     return Reading(norm, hits, statements, question, "none", ())
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tarry.mirror.lexicon import load, normalise
-from tarry.mirror.moves import IN_OTHER_WORDS, Reading, asking, might_ask, statement
+from tarry.mirror.moves import EXCLAIM, IN_OTHER_WORDS, Reading, asking, might_ask, statement
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[?!]|[\u2600-\u27bf\U0001f300-\U0001faff]")
 STOP_WORDS = (
@@ -86,6 +86,8 @@ class Read:
         """The phrases of list `name` in the text (for evidence)."""
         if self.scanned:
             return [h[2] for h in self.rules.hits.get(name, ())]
+        if name == EXCLAIM:  # found by the question rules, which read every text that can
+            return []
         return _phrases(self.rules.norm, name)
 
 
