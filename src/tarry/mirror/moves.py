@@ -98,12 +98,17 @@ class Reading:
         return bool(self.question)
 
 
+def _after_greeting(norm: str, start: int, lex: Lexicon) -> int:
+    """Where the clause at `start` begins after any greeting ("hey", "oh", "ok so")."""
+    greeting = lex.greeting.match(norm, start)
+    return greeting.end() if greeting else start
+
+
 def _opens_question(norm: str, start: int, lex: Lexicon, end: int | None = None) -> bool:
     """Does the clause at `start` open with a question word (after any greeting)? `end`: the
     end of a sentence without "?", where an exclamation that opens like a question
     (`Lexicon.exclaims`: "how awful", "what a nightmare") does not."""
-    greeting = lex.greeting.match(norm, start)
-    at = greeting.end() if greeting else start
+    at = _after_greeting(norm, start, lex)
     first = FIRST_WORD.match(norm, at)
     if first is None or first.group(1) not in lex.opener:
         return False
@@ -264,8 +269,7 @@ def _exclamations(norm: str, statements: Sequence[Span], lex: Lexicon) -> list[H
     sympathy or gladness whatever the adjective, where the `validate` list names only some."""
     found = []
     for start, end in statements:
-        greeting = lex.greeting.match(norm, start)
-        said = lex.exclaims.match(norm, greeting.end() if greeting else start, end)
+        said = lex.exclaims.match(norm, _after_greeting(norm, start, lex), end)
         if said is not None:
             words = said.group(1).rstrip(" !.,")
             found.append((said.start(1), said.start(1) + len(words), words))
