@@ -119,6 +119,23 @@ def test_an_exclamation_of_gladness_validates_whatever_its_adjective() -> None:
         assert labeller.label(text, hard).moves == ("validate",), text
 
 
+def test_understanding_a_reaction_or_calling_it_natural_validates() -> None:
+    """Validation without a word of sympathy: seeing why they feel it, saying anyone would, that
+    it is natural, that one cannot picture it; and condolences. Before the word lists held
+    these, "I understand why you're angry" was `validate` 0.38 against 0.40, "i can't imagine
+    what it's like" 0.14, "Please accept my condolences." 0.05 (docs/mirror.md)."""
+    hard = [("other", "My mom has been in hospital for two weeks and nobody tells us what's wrong")]
+    for text in ("I can see why you'd be upset.", "I understand why you're angry",
+                 "i can't imagine what it's like", "anyone would be stressed in your position",
+                 "your feelings make total sense", "it's natural to feel hurt"):  # fmt: skip
+        assert "validate" in labeller.label(text, hard).moves, text
+    loss = [("other", "My dad passed away last month and I still can't believe he's gone.")]
+    for text in ("Please accept my condolences.", "My deepest sympathies to you and your family."):
+        assert "validate" in labeller.label(text, loss).moves, text
+    for text in ("i understand, see you at 5", "I can't imagine using cloth nappies without one"):
+        assert "validate" not in labeller.label(text, [("other", "train's at 5")]).moves, text
+
+
 def test_a_feeling_said_back_to_them_is_not_the_writers_whatever_the_score() -> None:
     m = labeller.model()
     turn = [("other", "my mother in law keeps changing the wedding plans without asking me")]
