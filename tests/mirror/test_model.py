@@ -136,6 +136,31 @@ def test_understanding_a_reaction_or_calling_it_natural_validates() -> None:
         assert "validate" not in labeller.label(text, [("other", "train's at 5")]).moves, text
 
 
+def test_a_sentence_opening_with_a_verb_that_tells_them_what_to_do_is_found() -> None:
+    from tarry.mirror.model.features import IMPERATIVE, imperatives, read
+
+    assert imperatives("swap who does the night shift.") == ("swap",)
+    assert imperatives("ugh. ok just document everything") == ("document",)
+    assert imperatives("hi! do that then") == ("do",)  # one sentence's verb, once
+    assert imperatives("leave it. call her.") == ("leave", "call")
+    assert imperatives("call you later? ok. text me") == ("text",)
+    for text in ("call you later?", "i called the school", "stay strong.", "the call went well"):
+        assert imperatives(text) == (), text
+    assert IMPERATIVE in read("Copy your boss's boss into the emails.").lists
+    assert read("Copy your boss's boss into the emails.").phrases(IMPERATIVE) == ["copy"]
+
+
+def test_advice_in_a_verb_the_chats_seldom_use_is_fix() -> None:
+    """An imperative is advice whatever its verb (`lex:imperative`): before it, "Swap who does
+    the night shift." was `fix` 0.05, "Copy your boss's boss into the emails." 0.30."""
+    night = [("other", "my toddler has started waking up screaming every night, we're exhausted")]
+    for text in ("Swap who does the night shift.", "Check whether she's teething.",
+                 "Read up on night terrors, it sounds like that."):  # fmt: skip
+        assert "fix" in labeller.label(text, night).moves, text
+    boss = [("other", "my boss keeps taking credit for my work and i'm furious")]
+    assert "fix" in labeller.label("Copy your boss's boss into the emails.", boss).moves
+
+
 def test_a_feeling_said_back_to_them_is_not_the_writers_whatever_the_score() -> None:
     m = labeller.model()
     turn = [("other", "my mother in law keeps changing the wedding plans without asking me")]

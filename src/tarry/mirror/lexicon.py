@@ -21,6 +21,7 @@ CURLY = re.compile("[\u2019\u2018\u02bc]")
 KEY = re.compile(r"[a-z]+")
 END = r"(?![\w'])"
 CAPTURING = re.compile(r"(?<!\\)\((?!\?)")
+LEAD = "just|please|pls|also|then|definitely|def|honestly|seriously|first"  # before an imperative
 
 
 # One phrase found: (start, end, phrase). A plain tuple: made for every hit, so kept cheap.
@@ -109,6 +110,10 @@ class Lexicon:
     # a sentence opening that exclaims rather than asks ("how awful", "what a nightmare"); its
     # one group is the exclamation
     exclaims: re.Pattern[str]
+    # matched at a sentence's start: an opening (after a greeting or "just", "please") with a
+    # verb of the `imperative` list (the group `verb`): advice in any verb
+    # (`features.imperatives`)
+    imperative: re.Pattern[str]
     parts: dict[tuple[str, ...], Lexicon] = field(default_factory=dict, compare=False, repr=False)
 
     def only(self, *names: str) -> Lexicon:
@@ -189,11 +194,16 @@ def build(tables: dict[str, dict[str, list[str]]]) -> Lexicon:
         rf"|what {_alternation(lists.pop('what_exclaims'))}"
         rf"(?!.*?(?<![\w']){_alternation(lists.pop('what_asks'))})))"
     )
+    imperative = re.compile(
+        rf"(?:{greeting.pattern})[^a-z]*(?:(?:{LEAD})\W+)*"
+        rf"(?P<verb>{_trie(sorted(lists.pop('imperative')))})(?![a-z'])"
+    )
     tuples = {name: tuple(fragments) for name, fragments in lists.items()}
     at_key, keys = _index(tuples)
     return Lexicon(
-        tuples, at_key, keys, stop, opener, greeting, glad, said_of_you, said_after, exclaims
-    )
+        tuples, at_key, keys, stop, opener, greeting, glad, said_of_you, said_after, exclaims,
+        imperative,
+    )  # fmt: skip
 
 
 def _index(lists: dict[str, tuple[str, ...]]) -> tuple[dict[str, AtKey], re.Pattern[str]]:

@@ -15,6 +15,9 @@ message is the list of its features' indices in it.
   other feature counts 1;
 - `q:` the rules' question type (`tarry.mirror.moves`, as `question_feature` gives it): how a
   question relates to their turn, which no bag of words can see;
+- `lex:imperative`: a sentence that does not ask opens with a verb that tells the other what to
+  do (`lexicon.toml`'s `imperative`): advice in any verb, where `w:` knows only the verbs the
+  labelled data used;
 - `len:` the length in words.
 
 Beside these sparse features, a dense one (`pieces`): the message's word pieces, and those of the
@@ -32,7 +35,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tarry.mirror.lexicon import load, normalise
-from tarry.mirror.moves import EXCLAIM, IN_OTHER_WORDS, Reading, asking, might_ask, statement
+from tarry.mirror.moves import (
+    EXCLAIM,
+    IN_OTHER_WORDS,
+    Reading,
+    asking,
+    might_ask,
+    statement,
+)
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[?!]|[\u2600-\u27bf\U0001f300-\U0001faff]")
 STOP_WORDS = (
@@ -46,6 +56,8 @@ STOP = frozenset(STOP_WORDS.split())  # too common to show a shared topic
 UNCOUNTED = frozenset(("self", "request"))
 THEIRS = ("o:", "olex:")  # the features of the other person's turn: one block (`their_weight`)
 DAMPING = 0.5
+IMPERATIVE = "imperative"  # a list of its own: found at a sentence's opening, not anywhere
+BOUNDARY = re.compile(r"[.!?]+\s+|\n+")  # where a sentence ends and the next may start
 
 
 def their_weight(count: int) -> float:
@@ -84,11 +96,36 @@ class Read:
 
     def phrases(self, name: str) -> list[str]:
         """The phrases of list `name` in the text (for evidence)."""
+        if name == IMPERATIVE:
+            return list(imperatives(self.rules.norm))
         if self.scanned:
             return [h[2] for h in self.rules.hits.get(name, ())]
         if name == EXCLAIM:  # found by the question rules, which read every text that can
             return []
         return _phrases(self.rules.norm, name)
+
+
+def imperatives(norm: str) -> tuple[str, ...]:
+    """The verbs that open the sentences of `norm` that tell the other what to do: a verb of the
+    `imperative` list first (after a greeting or "just", "please", "also"), in a sentence that
+    does not end with "?" ("call the school", "ok just document everything"; not "call you
+    later?")."""
+    opening = load().imperative
+    if "." not in norm and "!" not in norm and "?" not in norm and "\n" not in norm:
+        verb = opening.match(norm)  # one sentence, asking nothing: most chat messages
+        return (verb.group("verb"),) if verb is not None else ()
+    found = []
+    start = 0
+    while True:
+        verb = opening.match(norm, start)
+        after = BOUNDARY.search(norm, start)
+        end = after.end() if after else len(norm)  # where the next sentence starts
+        asks = norm[start:end].rstrip().endswith("?")
+        if verb is not None and verb.start("verb") < end and not asks:
+            found.append(verb.group("verb"))
+        if after is None:
+            return tuple(found)
+        start = after.end()
 
 
 @lru_cache(maxsize=1024)
@@ -115,8 +152,10 @@ def read(text: str) -> Read:
         names = load().present(norm)
     found = tuple(TOKEN.findall(norm))
     content = frozenset([w for w in set(found).difference(STOP) if len(w) > 2])
-    lists = tuple(sorted(k for k in names if k not in UNCOUNTED))
-    return Read(found, content, lists, rules, scanned)
+    counted = [k for k in names if k not in UNCOUNTED]
+    if imperatives(norm):
+        counted.append(IMPERATIVE)
+    return Read(found, content, tuple(sorted(counted)), rules, scanned)
 
 
 def length(n: int) -> str:
