@@ -129,6 +129,9 @@ def test_understanding_a_reaction_or_calling_it_natural_validates() -> None:
                  "i can't imagine what it's like", "anyone would be stressed in your position",
                  "your feelings make total sense", "it's natural to feel hurt"):  # fmt: skip
         assert "validate" in labeller.label(text, hard).moves, text
+    boss = [("other", "my boss keeps taking credit for my work and i'm furious")]
+    for text in ("Stay strong.", "you can do this", "sending strength", "rooting for you!"):
+        assert "validate" in labeller.label(text, boss).moves, text  # encouragement affirms
     loss = [("other", "My dad passed away last month and I still can't believe he's gone.")]
     for text in ("Please accept my condolences.", "My deepest sympathies to you and your family."):
         assert "validate" in labeller.label(text, loss).moves, text
