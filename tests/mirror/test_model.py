@@ -164,6 +164,24 @@ def test_advice_in_a_verb_the_chats_seldom_use_is_fix() -> None:
     assert "fix" in labeller.label("Copy your boss's boss into the emails.", boss).moves
 
 
+def test_a_question_word_after_a_verb_of_knowing_asks_nothing() -> None:
+    """ "it's so hard not knowing what's going on" was `explore` 0.89 for its "what's going on";
+    the question word after "knowing" is read as a word of its own, and the phrase it starts is
+    not counted where nothing is asked."""
+    from tarry.mirror.model.features import read
+
+    said = read("it's so hard not knowing what's going on")
+    assert "~what's" in said.words and "explore" not in said.lists
+    asked = read("do you know what happened?")  # a question keeps what it asks
+    assert "~what" in asked.words and "explore" in asked.lists
+    assert "explore" in read("what's going on with her").lists
+    hard = [("other", "My mom has been in hospital for two weeks and nobody tells us what's wrong")]
+    for text in ("it's so hard not knowing what's going on", "i wish i knew what was going on"):
+        assert "explore" not in labeller.label(text, hard).moves, text
+    for text in ("what's going on with her", "what happened", "do you know why he did it?"):
+        assert "explore" in labeller.label(text, hard).moves, text
+
+
 def test_a_feeling_said_back_to_them_is_not_the_writers_whatever_the_score() -> None:
     m = labeller.model()
     turn = [("other", "my mother in law keeps changing the wedding plans without asking me")]

@@ -15,6 +15,9 @@ message is the list of its features' indices in it.
   other feature counts 1;
 - `q:` the rules' question type (`tarry.mirror.moves`, as `question_feature` gives it): how a
   question relates to their turn, which no bag of words can see;
+- a question word after a verb of knowing is a word of its own (`w:~what's`), and an `explore`
+  phrase that starts with it does not count in a text that asks nothing ("it's so hard not
+  knowing what's going on" invites nothing);
 - `lex:imperative`: a sentence that does not ask opens with a verb that tells the other what to
   do (`lexicon.toml`'s `imperative`): advice in any verb, where `w:` knows only the verbs the
   labelled data used;
@@ -57,6 +60,18 @@ UNCOUNTED = frozenset(("self", "request"))
 THEIRS = ("o:", "olex:")  # the features of the other person's turn: one block (`their_weight`)
 DAMPING = 0.5
 IMPERATIVE = "imperative"  # a list of its own: found at a sentence's opening, not anywhere
+# A question word right after a verb of knowing asks nothing ("not knowing what's going on",
+# "no idea how long"): read as a word of its own ("~what's"), and the `explore` list's phrase
+# that starts there is not counted in a text that asks nothing (`read`).
+KNOWING_WORDS = (
+    "know knowing knew known wonder wondering wondered idea sure unsure clue understand "
+    "imagine explain decide remember forget forgot care"
+)
+KNOWING = frozenset(KNOWING_WORDS.split())
+WH = frozenset(("what", "what's", "why", "how", "when", "where", "who", "whether", "which"))
+EMBEDDED = re.compile(
+    rf"(?<![\w'])(?:{'|'.join(sorted(KNOWING))}) (?P<wh>(?:{'|'.join(sorted(WH))}))(?![\w'])"
+)
 BOUNDARY = re.compile(r"[.!?]+\s+|\n+")  # where a sentence ends and the next may start
 
 
@@ -150,9 +165,18 @@ def read(text: str) -> Read:
     else:  # most texts: only which lists have a phrase
         rules, scanned = statement(norm), False
         names = load().present(norm)
-    found = tuple(TOKEN.findall(norm))
-    content = frozenset([w for w in set(found).difference(STOP) if len(w) > 2])
+    tokens = TOKEN.findall(norm)
+    content = frozenset([w for w in set(tokens).difference(STOP) if len(w) > 2])
     counted = [k for k in names if k not in UNCOUNTED]
+    if inside := [m.start("wh") for m in EMBEDDED.finditer(norm)]:
+        for i in range(1, len(tokens)):
+            if tokens[i] in WH and tokens[i - 1] in KNOWING:
+                tokens[i] = "~" + tokens[i]  # a question word that asks nothing
+        if "explore" in counted and not rules.asks:  # a question keeps what it asks
+            hits = load().only("explore").scan(norm).get("explore", ())
+            if all(h[0] in inside for h in hits):
+                counted.remove("explore")
+    found = tuple(tokens)
     if imperatives(norm):
         counted.append(IMPERATIVE)
     return Read(found, content, tuple(sorted(counted)), rules, scanned)

@@ -576,12 +576,13 @@ def _fixed_words(feature: str) -> str | None:
     """`_words` of a feature whose words are the same in every message (a word, a pair, how
     the message relates to their turn)."""
     kind, _, value = feature.partition(":")
+    value = value.lstrip("~")  # "~what's": a question word that asks nothing (`features`)
     if kind in ("w", "o") and value in load().stop:
         return None  # "i", "to", "you": weighed, but say nothing to a reader on their own
     if kind == "w":
         return value
     if kind == "b":  # a pair, or one word at the start or end ("<s> i")
-        words = " ".join(w for w in value.split() if w not in ("<s>", "</s>"))
+        words = " ".join(w.lstrip("~") for w in value.split() if w not in ("<s>", "</s>"))
         words = MARK_AFTER.sub(r"\1", words)  # "together?", "!!", as written, not "together ?"
         return words if words and words not in load().stop else None
     if kind == "o":
