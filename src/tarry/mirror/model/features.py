@@ -72,7 +72,9 @@ WH = frozenset(("what", "what's", "why", "how", "when", "where", "who", "whether
 EMBEDDED = re.compile(
     rf"(?<![\w'])(?:{'|'.join(sorted(KNOWING))}) (?P<wh>(?:{'|'.join(sorted(WH))}))(?![\w'])"
 )
-BOUNDARY = re.compile(r"[.!?]+\s+|\n+")  # where a sentence ends and the next may start
+# Where a sentence ends and the next may start: the next starts where `moves.SENTENCE_END`'s
+# match ends, but without its lookbehind a search is about twice as fast (`imperatives`).
+BOUNDARY = re.compile(r"[.!?]+\s+|\n+")
 
 
 def their_weight(count: int) -> float:
@@ -173,8 +175,8 @@ def read(text: str) -> Read:
             if tokens[i] in WH and tokens[i - 1] in KNOWING:
                 tokens[i] = "~" + tokens[i]  # a question word that asks nothing
         if "explore" in counted and not rules.asks:  # a question keeps what it asks
-            hits = load().only("explore").scan(norm).get("explore", ())
-            if all(h[0] in inside for h in hits):
+            scan = rules.hits if scanned else load().only("explore").scan(norm)
+            if all(h[0] in inside for h in scan.get("explore", ())):
                 counted.remove("explore")
     found = tuple(tokens)
     if imperatives(norm):
