@@ -175,6 +175,10 @@ def test_a_question_word_after_a_verb_of_knowing_asks_nothing() -> None:
     asked = read("do you know what happened?")  # a question keeps what it asks
     assert "~what" in asked.words and "explore" in asked.lists
     assert "explore" in read("what's going on with her").lists
+    # Right after it, one space apart: "no idea, what now" asks again (one definition, the
+    # word lists' `knowing`, of where such a word is, for the words and the phrases alike).
+    two = read("i wonder why he left. no idea, what now").words
+    assert "~why" in two and "what" in two and "~what" not in two
     hard = [("other", "My mom has been in hospital for two weeks and nobody tells us what's wrong")]
     for text in ("it's so hard not knowing what's going on", "i wish i knew what was going on"):
         assert "explore" not in labeller.label(text, hard).moves, text

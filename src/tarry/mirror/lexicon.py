@@ -21,7 +21,6 @@ CURLY = re.compile("[\u2019\u2018\u02bc]")
 KEY = re.compile(r"[a-z]+")
 END = r"(?![\w'])"
 CAPTURING = re.compile(r"(?<!\\)\((?!\?)")
-LEAD = "just|please|pls|also|then|definitely|def|honestly|seriously|first"  # before an imperative
 
 
 # One phrase found: (start, end, phrase). A plain tuple: made for every hit, so kept cheap.
@@ -114,6 +113,9 @@ class Lexicon:
     # verb of the `imperative` list (the group `verb`): advice in any verb
     # (`features.imperatives`)
     imperative: re.Pattern[str]
+    # a question word right after a verb of knowing, which asks nothing ("not knowing what's
+    # going on"); the group `wh` is the question word (`features.read`)
+    embedded: re.Pattern[str]
     parts: dict[tuple[str, ...], Lexicon] = field(default_factory=dict, compare=False, repr=False)
 
     def only(self, *names: str) -> Lexicon:
@@ -194,15 +196,18 @@ def build(tables: dict[str, dict[str, list[str]]]) -> Lexicon:
         rf"|what {_alternation(lists.pop('what_exclaims'))}"
         rf"(?!.*?(?<![\w']){_alternation(lists.pop('what_asks'))})))"
     )
+    lead = "|".join(map(re.escape, lists.pop("imperative_lead")))
     imperative = re.compile(
-        rf"(?:{greeting.pattern})[^a-z]*(?:(?:{LEAD})\W+)*"
+        rf"(?:{greeting.pattern})[^a-z]*(?:(?:{lead})\W+)*"
         rf"(?P<verb>{_trie(sorted(lists.pop('imperative')))})(?![a-z'])"
     )
+    knowing, asks = sorted(lists.pop("knowing")), sorted(lists.pop("knowing_asks"))
+    embedded = re.compile(rf"(?<![\w'])(?:{'|'.join(knowing)}) (?P<wh>{'|'.join(asks)})(?![\w'])")
     tuples = {name: tuple(fragments) for name, fragments in lists.items()}
     at_key, keys = _index(tuples)
     return Lexicon(
         tuples, at_key, keys, stop, opener, greeting, glad, said_of_you, said_after, exclaims,
-        imperative,
+        imperative, embedded,
     )  # fmt: skip
 
 

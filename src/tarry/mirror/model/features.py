@@ -60,18 +60,6 @@ UNCOUNTED = frozenset(("self", "request"))
 THEIRS = ("o:", "olex:")  # the features of the other person's turn: one block (`their_weight`)
 DAMPING = 0.5
 IMPERATIVE = "imperative"  # a list of its own: found at a sentence's opening, not anywhere
-# A question word right after a verb of knowing asks nothing ("not knowing what's going on",
-# "no idea how long"): read as a word of its own ("~what's"), and the `explore` list's phrase
-# that starts there is not counted in a text that asks nothing (`read`).
-KNOWING_WORDS = (
-    "know knowing knew known wonder wondering wondered idea sure unsure clue understand "
-    "imagine explain decide remember forget forgot care"
-)
-KNOWING = frozenset(KNOWING_WORDS.split())
-WH = frozenset(("what", "what's", "why", "how", "when", "where", "who", "whether", "which"))
-EMBEDDED = re.compile(
-    rf"(?<![\w'])(?:{'|'.join(sorted(KNOWING))}) (?P<wh>(?:{'|'.join(sorted(WH))}))(?![\w'])"
-)
 # Where a sentence ends and the next may start: the next starts where `moves.SENTENCE_END`'s
 # match ends, but without its lookbehind a search is about twice as fast (`imperatives`).
 BOUNDARY = re.compile(r"[.!?]+\s+|\n+")
@@ -128,9 +116,6 @@ def imperatives(norm: str) -> tuple[str, ...]:
     does not end with "?" ("call the school", "ok just document everything"; not "call you
     later?")."""
     opening = load().imperative
-    if "." not in norm and "!" not in norm and "?" not in norm and "\n" not in norm:
-        verb = opening.match(norm)  # one sentence, asking nothing: most chat messages
-        return (verb.group("verb"),) if verb is not None else ()
     found = []
     start = 0
     while True:
@@ -160,22 +145,22 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=8192)
 def read(text: str) -> Read:
     """Read one text (cached: each text is also read as the context of the next few)."""
-    norm = normalise(text)
+    norm, lex = normalise(text), load()
     if might_ask(norm):  # the question rules need its phrases and where each is
         rules, scanned = asking(norm), True
         names: Iterable[str] = rules.hits
     else:  # most texts: only which lists have a phrase
         rules, scanned = statement(norm), False
-        names = load().present(norm)
+        names = lex.present(norm)
     tokens = TOKEN.findall(norm)
     content = frozenset([w for w in set(tokens).difference(STOP) if len(w) > 2])
     counted = [k for k in names if k not in UNCOUNTED]
-    if inside := [m.start("wh") for m in EMBEDDED.finditer(norm)]:
-        for i in range(1, len(tokens)):
-            if tokens[i] in WH and tokens[i - 1] in KNOWING:
-                tokens[i] = "~" + tokens[i]  # a question word that asks nothing
+    # A question word right after a verb of knowing asks nothing ("not knowing what's going
+    # on"): a word of its own, and the `explore` phrase it starts does not count.
+    if inside := {m.start("wh") for m in lex.embedded.finditer(norm)}:
+        tokens = [("~" if t.start() in inside else "") + t.group() for t in TOKEN.finditer(norm)]
         if "explore" in counted and not rules.asks:  # a question keeps what it asks
-            scan = rules.hits if scanned else load().only("explore").scan(norm)
+            scan = rules.hits if scanned else lex.only("explore").scan(norm)
             if all(h[0] in inside for h in scan.get("explore", ())):
                 counted.remove("explore")
     found = tuple(tokens)
