@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -62,3 +64,26 @@ def test_a_lexicon_of_some_lists_finds_what_the_whole_one_finds_for_them() -> No
             want = {k: v for k, v in whole.scan(norm).items() if k in names}
             assert part.scan(norm) == want, (names, norm)
     assert len(texts) > 1000
+
+
+def test_a_phrase_starts_where_a_scan_finds_one_start() -> None:
+    """`starts` answers for one place what a scan from that place finds: checked at every word
+    of tarry's held-out chats, for one list and for the whole lexicon (whose pattern at a word
+    tries several lists at once, each optional)."""
+    from tarry.mirror import evaluation
+    from tarry.mirror.lexicon import load, normalise
+
+    whole = load()
+    texts = {normalise(e.text) for e in evaluation.shipped("chats-test")}
+    for lexicon in (whole.only("validate"), whole):
+        found = 0
+        for norm in texts:
+            for word in re.finditer(r"(?<![\w'])[a-z]", norm):
+                at = word.start()
+                scanned = lexicon.scan(norm[at:]).values()
+                want = any(hits[0][0] == 0 for hits in scanned)
+                assert lexicon.starts(norm, at) is want, (norm, at)
+                found += want
+        assert found > 200
+    assert whole.only("validate").starts("ok keep your head up", 3)
+    assert not whole.only("validate").starts("ok keep the receipts", 3)

@@ -139,6 +139,18 @@ def test_understanding_a_reaction_or_calling_it_natural_validates() -> None:
         assert "validate" not in labeller.label(text, [("other", "train's at 5")]).moves, text
 
 
+def test_lifting_the_blame_or_calling_it_common_validates() -> None:
+    """Telling them they are not to blame, not weak or crazy, that many feel the same: before the
+    word lists held these, "lots of parents feel that way" was `validate` 0.13 and "needing a
+    break isn't weak" 0.13 (threshold 0.46) after this turn (docs/mirror.md)."""
+    hard = [("other", "i snapped at my daughter this morning and i feel like the worst mum alive")]
+    for text in ("you're not a bad mum. you're exhausted", "lots of parents feel that way",
+                 "needing a break isn't weak", "it's not your fault"):  # fmt: skip
+        assert "validate" in labeller.label(text, hard).moves, text
+    milk = [("other", "sorry, i forgot the milk again")]
+    assert "validate" not in labeller.label("no need to apologise, i'll grab some", milk).moves
+
+
 def test_a_sentence_opening_with_a_verb_that_tells_them_what_to_do_is_found() -> None:
     from tarry.mirror.model.features import IMPERATIVE, imperatives, read
 
@@ -149,6 +161,10 @@ def test_a_sentence_opening_with_a_verb_that_tells_them_what_to_do_is_found() ->
     assert imperatives("call you later? ok. text me") == ("text",)
     for text in ("call you later?", "i called the school", "stay strong.", "the call went well"):
         assert imperatives(text) == (), text
+    # encouragement that opens with such a verb is a phrase of the `validate` list, not advice
+    for text in ("keep your head up x", "please don't apologise", "ok. keep your chin up"):
+        assert imperatives(text) == (), text
+    assert imperatives("keep the receipts. don't apologise") == ("keep",)
     assert IMPERATIVE in read("Copy your boss's boss into the emails.").lists
     assert read("Copy your boss's boss into the emails.").phrases(IMPERATIVE) == ["copy"]
 

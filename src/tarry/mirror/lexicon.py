@@ -159,6 +159,15 @@ class Lexicon:
                     got.append((start, start + len(phrase), phrase))
         return hits
 
+    def starts(self, norm: str, at: int) -> bool:
+        """Does a phrase of a list start at `at` (the start of a word) in `norm`?"""
+        key = KEY.match(norm, at)
+        if key is None or (entry := self.at_key.get(key.group())) is None:
+            return False
+        pattern, names, _ = entry
+        got = pattern.match(norm, at)
+        return got is not None and (names is None or any(got.groups()))
+
     def present(self, norm: str) -> set[str]:
         """The names of the lists with a phrase in `norm`: `scan`'s keys, without finding where
         (the model needs only these for a text that asks nothing)."""

@@ -19,8 +19,8 @@ message is the list of its features' indices in it.
   phrase that starts with it does not count in a text that asks nothing ("it's so hard not
   knowing what's going on" invites nothing);
 - `lex:imperative`: a sentence that does not ask opens with a verb that tells the other what to
-  do (`lexicon.toml`'s `imperative`): advice in any verb, where `w:` knows only the verbs the
-  labelled data used;
+  do (`lexicon.toml`'s `imperative`), not with a phrase of the `validate` list ("keep your head
+  up"): advice in any verb, where `w:` knows only the verbs the labelled data used;
 - `len:` the length in words.
 
 Beside these sparse features, a dense one (`pieces`): the message's word pieces, and those of the
@@ -114,8 +114,10 @@ def imperatives(norm: str) -> tuple[str, ...]:
     """The verbs that open the sentences of `norm` that tell the other what to do: a verb of the
     `imperative` list first (after a greeting or "just", "please", "also"), in a sentence that
     does not end with "?" ("call the school", "ok just document everything"; not "call you
-    later?")."""
-    opening = load().imperative
+    later?"), and that is not a phrase of the `validate` list ("keep your head up", "don't
+    apologise": encouragement, not advice)."""
+    lex = load()
+    opening, cheering = lex.imperative, lex.only("validate")
     found = []
     start = 0
     while True:
@@ -123,8 +125,10 @@ def imperatives(norm: str) -> tuple[str, ...]:
         after = BOUNDARY.search(norm, start)
         end = after.end() if after else len(norm)  # where the next sentence starts
         asks = norm[start:end].rstrip().endswith("?")
-        if verb is not None and verb.start("verb") < end and not asks:
-            found.append(verb.group("verb"))
+        if verb is not None and not asks:
+            at = verb.start("verb")
+            if at < end and not cheering.starts(norm, at):  # not "keep your head up"
+                found.append(verb.group("verb"))
         if after is None:
             return tuple(found)
         start = after.end()
