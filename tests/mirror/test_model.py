@@ -139,6 +139,17 @@ def test_understanding_a_reaction_or_calling_it_natural_validates() -> None:
         assert "validate" not in labeller.label(text, [("other", "train's at 5")]).moves, text
 
 
+def test_playing_it_down_in_the_words_of_an_order_is_not_advice() -> None:
+    """ "don't stress about it" opens like advice; before the sentence opening skipped the
+    `minimise` list's phrases it was given `fix` (0.70) beside `minimise`."""
+    biopsy = [("other", "i have a biopsy on friday and i can't stop shaking")]
+    for text in ("don't stress about it", "don't be silly, you'll be fine",
+                 "don't worry about it, you'll smash it"):  # fmt: skip
+        moves = labeller.label(text, biopsy).moves
+        assert "minimise" in moves and "fix" not in moves, text
+    assert "fix" in labeller.label("don't sign anything until you've read it", biopsy).moves
+
+
 def test_lifting_the_blame_or_calling_it_common_validates() -> None:
     """Telling them they are not to blame, not weak or crazy, that many feel the same: before the
     word lists held these, "lots of parents feel that way" was `validate` 0.13 and "needing a
@@ -161,10 +172,13 @@ def test_a_sentence_opening_with_a_verb_that_tells_them_what_to_do_is_found() ->
     assert imperatives("call you later? ok. text me") == ("text",)
     for text in ("call you later?", "i called the school", "stay strong.", "the call went well"):
         assert imperatives(text) == (), text
-    # encouragement that opens with such a verb is a phrase of the `validate` list, not advice
-    for text in ("keep your head up x", "please don't apologise", "ok. keep your chin up"):
+    # encouragement and playing it down that open with such a verb are phrases of the
+    # `validate` and `minimise` lists, not advice
+    for text in ("keep your head up x", "please don't apologise", "ok. keep your chin up",
+                 "don't worry, it'll be fine", "try not to dwell on it"):  # fmt: skip
         assert imperatives(text) == (), text
     assert imperatives("keep the receipts. don't apologise") == ("keep",)
+    assert imperatives("don't worry. don't sign anything yet") == ("don't",)
     assert IMPERATIVE in read("Copy your boss's boss into the emails.").lists
     assert read("Copy your boss's boss into the emails.").phrases(IMPERATIVE) == ["copy"]
 
