@@ -116,6 +116,7 @@ class Lexicon:
     # a question word right after a verb of knowing, which asks nothing ("not knowing what's
     # going on"); the group `wh` is the question word (`features.read`)
     embedded: re.Pattern[str]
+    knowing: frozenset[str]  # the verbs of knowing: a text without one has no such word
     parts: dict[tuple[str, ...], Lexicon] = field(default_factory=dict, compare=False, repr=False)
 
     def only(self, *names: str) -> Lexicon:
@@ -216,7 +217,7 @@ def build(tables: dict[str, dict[str, list[str]]]) -> Lexicon:
     at_key, keys = _index(tuples)
     return Lexicon(
         tuples, at_key, keys, stop, opener, greeting, glad, said_of_you, said_after, exclaims,
-        imperative, embedded,
+        imperative, embedded, frozenset(knowing),
     )  # fmt: skip
 
 

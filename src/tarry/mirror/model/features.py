@@ -159,11 +159,14 @@ def read(text: str) -> Read:
         rules, scanned = statement(norm), False
         names = lex.present(norm)
     tokens = TOKEN.findall(norm)
-    content = frozenset([w for w in set(tokens).difference(STOP) if len(w) > 2])
+    seen = set(tokens)
+    content = frozenset([w for w in seen.difference(STOP) if len(w) > 2])
     counted = [k for k in names if k not in UNCOUNTED]
     # A question word right after a verb of knowing asks nothing ("not knowing what's going
-    # on"): a word of its own, and the `explore` phrase it starts does not count.
-    if inside := {m.start("wh") for m in lex.embedded.finditer(norm)}:
+    # on"): a word of its own, and the `explore` phrase it starts does not count. (Only a text
+    # with such a verb is searched: most have none.)
+    knows = not lex.knowing.isdisjoint(seen)
+    if knows and (inside := {m.start("wh") for m in lex.embedded.finditer(norm)}):
         tokens = [("~" if t.start() in inside else "") + t.group() for t in TOKEN.finditer(norm)]
         if "explore" in counted and not rules.asks:  # a question keeps what it asks
             scan = rules.hits if scanned else lex.only("explore").scan(norm)
