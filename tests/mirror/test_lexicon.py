@@ -87,3 +87,16 @@ def test_a_phrase_starts_where_a_scan_finds_one_start() -> None:
         assert found > 200
     assert whole.only("validate").starts("ok keep your head up", 3)
     assert not whole.only("validate").starts("ok keep the receipts", 3)
+
+
+def test_every_word_list_compiles_and_its_patterns_are_made_once() -> None:
+    """A key word's pattern is compiled when a text first holds the word (`Patterns`), so a
+    fragment that is no regular expression would only fail on such a text: every one is
+    compiled here, and each only once."""
+    from tarry.mirror.lexicon import load
+
+    lexicon = load()
+    for key in lexicon.at_key.sources:
+        assert lexicon.at_key[key] is lexicon.at_key[key]
+    assert set(lexicon.at_key) == set(lexicon.at_key.sources)
+    assert lexicon.starts("ok so at least", 6) and not lexicon.starts("at", 0)

@@ -96,7 +96,7 @@ class Lexicon:
     """Every list, indexed by first word; the stop words, question openers and greetings."""
 
     lists: dict[str, tuple[str, ...]]
-    at_key: dict[str, AtKey]
+    at_key: Patterns
     keys: re.Pattern[str]
     stop: frozenset[str]
     opener: frozenset[str]
@@ -163,9 +163,9 @@ class Lexicon:
     def starts(self, norm: str, at: int) -> bool:
         """Does a phrase of a list start at `at` (the start of a word) in `norm`?"""
         key = KEY.match(norm, at)
-        if key is None or (entry := self.at_key.get(key.group())) is None:
+        if key is None or key.group() not in self.at_key.sources:
             return False
-        pattern, names, _ = entry
+        pattern, names, _ = self.at_key[key.group()]
         got = pattern.match(norm, at)
         return got is not None and (names is None or any(got.groups()))
 
@@ -221,14 +221,27 @@ def build(tables: dict[str, dict[str, list[str]]]) -> Lexicon:
     )  # fmt: skip
 
 
-def _index(lists: dict[str, tuple[str, ...]]) -> tuple[dict[str, AtKey], re.Pattern[str]]:
+def _index(lists: dict[str, tuple[str, ...]]) -> tuple[Patterns, re.Pattern[str]]:
     """The lists' fragments by first word, and the pattern that finds those words."""
     grouped: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for name, fragments in lists.items():
         for fragment in fragments:
             grouped[_key(fragment)][name].append(fragment)
-    at_key = {key: _at_key(by_name) for key, by_name in grouped.items()}
-    return at_key, re.compile(rf"(?<![\w']){_trie(sorted(grouped))}(?![a-z])")
+    return Patterns(grouped), re.compile(rf"(?<![\w']){_trie(sorted(grouped))}(?![a-z])")
+
+
+class Patterns(dict[str, AtKey]):
+    """The pattern of each key word (`_at_key`), compiled when the key is first met: compiling
+    them all was most of what loading the word lists cost, and a run meets only some. `sources`
+    holds every key's fragments by list."""
+
+    def __init__(self, sources: dict[str, dict[str, list[str]]]) -> None:
+        super().__init__()
+        self.sources = sources
+
+    def __missing__(self, key: str) -> AtKey:
+        pattern = self[key] = _at_key(self.sources[key])
+        return pattern
 
 
 def within(item: str, other: str) -> bool:
