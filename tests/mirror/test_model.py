@@ -139,6 +139,19 @@ def test_understanding_a_reaction_or_calling_it_natural_validates() -> None:
         assert "validate" not in labeller.label(text, [("other", "train's at 5")]).moves, text
 
 
+def test_a_reply_without_apostrophes_reads_as_one_with_them() -> None:
+    """ "thats so hard im here if u need me" was a feeling and no `validate`, "whats the doctor
+    saying" no `explore`, "youre not alone in this" a thought: words the chats write with
+    apostrophes, unknown without them."""
+    turn = [("other", "my dad is in hospital again, they think its his heart")]
+    for bare, written in (("thats so hard im here if u need me", "that's so hard, i'm here"),
+                          ("whats the doctor saying", "what's the doctor saying?"),
+                          ("youre not alone in this", "you're not alone in this")):  # fmt: skip
+        got, want = labeller.label(bare, turn), labeller.label(written, turn)
+        assert (got.disclosure, got.moves) == (want.disclosure, want.moves), bare
+        assert got.moves, bare
+
+
 def test_playing_it_down_in_the_words_of_an_order_is_not_advice() -> None:
     """ "don't stress about it" opens like advice; before the sentence opening skipped the
     `minimise` list's phrases it was given `fix` (0.70) beside `minimise`."""

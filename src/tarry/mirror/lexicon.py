@@ -27,11 +27,33 @@ CAPTURING = re.compile(r"(?<!\\)\((?!\?)")
 Hit = tuple[int, int, str]
 
 
+# Words that chats often write without their apostrophe ("im so sorry", "dont worry", "thats
+# awful", "u ok"), read as written with it: the word lists and the model then know one word,
+# not two. Only forms that are no other word: "ill", "were", "its", "lets", "id", "well" stay.
+BARE = {
+    "im": "i'm", "ive": "i've", "dont": "don't", "cant": "can't", "wont": "won't",
+    "didnt": "didn't", "doesnt": "doesn't", "isnt": "isn't", "wasnt": "wasn't",
+    "arent": "aren't", "werent": "weren't", "hasnt": "hasn't", "havent": "haven't",
+    "hadnt": "hadn't", "shouldnt": "shouldn't", "wouldnt": "wouldn't", "couldnt": "couldn't",
+    "thats": "that's", "whats": "what's", "hows": "how's", "whos": "who's", "wheres": "where's",
+    "theres": "there's", "youre": "you're", "youve": "you've", "youll": "you'll", "youd": "you'd",
+    "theyre": "they're", "theyve": "they've", "theyll": "they'll", "itll": "it'll",
+    "shes": "she's", "hes": "he's", "u": "you",
+}  # fmt: skip
+
+
 def normalise(text: str) -> str:
-    """Lower case with straight apostrophes: the form every fragment is matched against."""
+    """Lower case with straight apostrophes, and a contraction written without its apostrophe
+    with it (`BARE`): the form every fragment is matched against."""
     text = text.lower()
     # Checked first: translate() is slow, and most texts have no curly apostrophe.
-    return text.translate(APOSTROPHES) if CURLY.search(text) else text
+    if CURLY.search(text):
+        text = text.translate(APOSTROPHES)
+    return BARE_WORD.sub(_with_apostrophe, text)
+
+
+def _with_apostrophe(word: re.Match[str]) -> str:
+    return BARE[word.group()]
 
 
 def _key(fragment: str) -> str:
@@ -66,6 +88,9 @@ def _trie_node(node: dict[str, Any]) -> str:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     return f"(?:{body})?" if "" in node else body
+
+
+BARE_WORD = re.compile(rf"(?<![\w'-])(?:{_trie(sorted(BARE))})(?![\w'-])")  # `normalise`
 
 
 def _alternation(fragments: list[str]) -> str:

@@ -17,7 +17,7 @@ from tarry.mirror.lexicon import Hit, Lexicon, load, normalise
 
 # Bump when the rules change: cached labels of an older version are redone (with the model's
 # and the word lists' bytes, `labeller.version`).
-VERSION = 5
+VERSION = 6
 
 DISCLOSURES = ("none", "fact", "thought", "feeling")
 # The sentences that exclaim ("how awful", "what great news"), as the model reads them: a list of
@@ -382,7 +382,7 @@ def _is_hard(theirs: Reading) -> list[str]:
     return theirs.find("hard") if theirs.disclosure != "none" else []
 
 
-SECOND_PERSON = re.compile(r"\b(you|your|you're|yours|u)\b")
+SECOND_PERSON = re.compile(r"\b(you|your|you're|yours)\b")
 
 
 def _turns_to_self(mine: Reading, depth: str, theirs: Reading) -> bool:
