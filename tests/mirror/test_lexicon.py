@@ -102,13 +102,16 @@ def test_every_word_list_compiles_and_its_patterns_are_made_once() -> None:
     assert lexicon.starts("ok so at least", 6) and not lexicon.starts("at", 0)
 
 
-def test_a_contraction_written_without_its_apostrophe_reads_as_with_it() -> None:
-    """Chats drop apostrophes ("im so sorry", "dont worry", "u ok"): the word lists and the
-    model read the word they know; a bare form that is also a word of its own stays."""
+def test_a_contraction_without_its_apostrophe_or_shorthand_reads_as_written_out() -> None:
+    """Chats drop apostrophes ("im so sorry", "dont worry", "u ok") and write shorthand
+    ("idk", "hbu"): the word lists and the model read the words they know; a short form that
+    is also a word of its own, or two, stays."""
     from tarry.mirror.lexicon import normalise
 
     assert normalise("Im so sorry thats awful") == "i'm so sorry that's awful"
     assert normalise("dont worry, u ok? whats up") == "don't worry, you ok? what's up"
     assert normalise("Hes SO tired, cant sleep") == "he's so tired, can't sleep"
-    for kept in ("ill be there", "its ok, were fine", "lets go", "a u-turn", "i'm fine", "umm"):
+    assert normalise("idk tbh. good hbu?") == "i don't know tbh. good how about you?"
+    for kept in ("ill be there", "its ok, were fine", "lets go", "a u-turn", "i'm fine", "umm",
+                 "ty said ur mum called"):  # fmt: skip
         assert normalise(kept) == kept

@@ -28,9 +28,10 @@ Hit = tuple[int, int, str]
 
 
 # Words that chats often write without their apostrophe ("im so sorry", "dont worry", "thats
-# awful", "u ok"), read as written with it: the word lists and the model then know one word,
-# not two. Only forms that are no other word: "ill", "were", "its", "lets", "id", "well" stay.
-BARE = {
+# awful", "u ok") or in shorthand ("idk", "hbu"), read as written out: the word lists and the
+# model then know one word, not two. Only forms that are no other word: "ill", "were", "its",
+# "lets", "id", "well", "ur" (your or you're), "ty" (a name too) stay.
+WRITTEN_OUT = {
     "im": "i'm", "ive": "i've", "dont": "don't", "cant": "can't", "wont": "won't",
     "didnt": "didn't", "doesnt": "doesn't", "isnt": "isn't", "wasnt": "wasn't",
     "arent": "aren't", "werent": "weren't", "hasnt": "hasn't", "havent": "haven't",
@@ -39,21 +40,24 @@ BARE = {
     "theres": "there's", "youre": "you're", "youve": "you've", "youll": "you'll", "youd": "you'd",
     "theyre": "they're", "theyve": "they've", "theyll": "they'll", "itll": "it'll",
     "shes": "she's", "hes": "he's", "u": "you",
+    "idk": "i don't know", "dunno": "don't know", "hbu": "how about you", "wbu": "what about you",
+    "ily": "i love you", "rn": "right now", "cuz": "because", "coz": "because", "pls": "please",
+    "plz": "please", "thx": "thanks",
 }  # fmt: skip
 
 
 def normalise(text: str) -> str:
-    """Lower case with straight apostrophes, and a contraction written without its apostrophe
-    with it (`BARE`): the form every fragment is matched against."""
+    """Lower case with straight apostrophes, contractions and chat shorthand written out
+    (`WRITTEN_OUT`): the form every fragment is matched against."""
     text = text.lower()
     # Checked first: translate() is slow, and most texts have no curly apostrophe.
     if CURLY.search(text):
         text = text.translate(APOSTROPHES)
-    return BARE_WORD.sub(_with_apostrophe, text)
+    return SHORT_WORD.sub(_written_out, text)
 
 
-def _with_apostrophe(word: re.Match[str]) -> str:
-    return BARE[word.group()]
+def _written_out(word: re.Match[str]) -> str:
+    return WRITTEN_OUT[word.group()]
 
 
 def _key(fragment: str) -> str:
@@ -90,7 +94,7 @@ def _trie_node(node: dict[str, Any]) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
-BARE_WORD = re.compile(rf"(?<![\w'-])(?:{_trie(sorted(BARE))})(?![\w'-])")  # `normalise`
+SHORT_WORD = re.compile(rf"(?<![\w'-])(?:{_trie(sorted(WRITTEN_OUT))})(?![\w'-])")  # `normalise`
 
 
 def _alternation(fragments: list[str]) -> str:
