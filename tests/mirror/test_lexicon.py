@@ -113,5 +113,9 @@ def test_a_contraction_without_its_apostrophe_or_shorthand_reads_as_written_out(
     assert normalise("Hes SO tired, cant sleep") == "he's so tired, can't sleep"
     assert normalise("idk tbh. good hbu?") == "i don't know tbh. good how about you?"
     for kept in ("ill be there", "its ok, were fine", "lets go", "a u-turn", "i'm fine", "umm",
-                 "ty said ur mum called"):  # fmt: skip
+                 "ty said hi"):  # fmt: skip
         assert normalise(kept) == kept
+    # "ur": "you're" before a word that follows "you're" and never "your", else "your"
+    assert normalise("ur not alone, ur doing great") == "you're not alone, you're doing great"
+    assert normalise("ur exhausted. how was ur day") == "you're exhausted. how was your day"
+    assert normalise("ur wedding, ur bed") == "your wedding, your bed"

@@ -30,7 +30,8 @@ Hit = tuple[int, int, str]
 # Words that chats often write without their apostrophe ("im so sorry", "dont worry", "thats
 # awful", "u ok") or in shorthand ("idk", "hbu"), read as written out: the word lists and the
 # model then know one word, not two. Only forms that are no other word: "ill", "were", "its",
-# "lets", "id", "well", "ur" (your or you're), "ty" (a name too) stay.
+# "lets", "id", "well", "ty" (a name too) stay; "ur" is "you're" before a word that follows
+# "you're" and never "your" (`YOU_ARE`: "ur not alone", "ur doing great"), else "your".
 WRITTEN_OUT = {
     "im": "i'm", "ive": "i've", "dont": "don't", "cant": "can't", "wont": "won't",
     "didnt": "didn't", "doesnt": "doesn't", "isnt": "isn't", "wasnt": "wasn't",
@@ -42,8 +43,20 @@ WRITTEN_OUT = {
     "shes": "she's", "hes": "he's", "u": "you",
     "idk": "i don't know", "dunno": "don't know", "hbu": "how about you", "wbu": "what about you",
     "ily": "i love you", "rn": "right now", "cuz": "because", "coz": "because", "pls": "please",
-    "plz": "please", "thx": "thanks",
+    "plz": "please", "thx": "thanks", "ur": "your",
 }  # fmt: skip
+YOU_ARE = re.compile(
+    r" (?:(?:not|so|such|too|very|really|always|never|just|still|probably|literally|actually|"
+    r"gonna|my|the|a|an|sorry|fine|ok|okay|right|wrong|welcome|amazing|awesome|brilliant|"
+    r"incredible|lucky|safe|strong|stronger|brave|allowed|kidding|joking|here|there|home|"
+    r"back|done|good|great|better|worth|enough|only|one|all|both|in|on|at|sick|sad|upset|"
+    r"angry|beautiful|gorgeous|perfect|smart|funny|crazy|mad|silly|wonderful|cute|lovely|"
+    r"hilarious|valid|human)(?![\w'-])"
+    r"|(?!(?:wedding|morning|evening|meeting|building|thing|ring|king|spring|painting|"
+    r"clothing|cooking|writing|drawing|timing|setting|ceiling|sibling|darling|feeling|bed|"
+    r"head|need|feed|speed|seed|shed|bread|thread|breed|weed|sled|hundred)(?![\w'-]))"
+    r"[a-z]+(?:ing|ed)(?![\w'-]))"
+)
 
 
 def normalise(text: str) -> str:
@@ -57,6 +70,8 @@ def normalise(text: str) -> str:
 
 
 def _written_out(word: re.Match[str]) -> str:
+    if word.group() == "ur" and YOU_ARE.match(word.string, word.end()):
+        return "you're"
     return WRITTEN_OUT[word.group()]
 
 
