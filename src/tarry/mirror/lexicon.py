@@ -27,52 +27,14 @@ CAPTURING = re.compile(r"(?<!\\)\((?!\?)")
 Hit = tuple[int, int, str]
 
 
-# Words that chats often write without their apostrophe ("im so sorry", "dont worry", "thats
-# awful", "u ok") or in shorthand ("idk", "hbu"), read as written out: the word lists and the
-# model then know one word, not two. Only forms that are no other word: "ill", "were", "its",
-# "lets", "id", "well", "ty" (a name too) stay; "ur" is "you're" before a word that follows
-# "you're" and never "your" (`YOU_ARE`: "ur not alone", "ur doing great"), else "your".
-WRITTEN_OUT = {
-    "im": "i'm", "ive": "i've", "dont": "don't", "cant": "can't", "wont": "won't",
-    "didnt": "didn't", "doesnt": "doesn't", "isnt": "isn't", "wasnt": "wasn't",
-    "arent": "aren't", "werent": "weren't", "hasnt": "hasn't", "havent": "haven't",
-    "hadnt": "hadn't", "shouldnt": "shouldn't", "wouldnt": "wouldn't", "couldnt": "couldn't",
-    "thats": "that's", "whats": "what's", "hows": "how's", "whos": "who's", "wheres": "where's",
-    "theres": "there's", "youre": "you're", "youve": "you've", "youll": "you'll", "youd": "you'd",
-    "theyre": "they're", "theyve": "they've", "theyll": "they'll", "itll": "it'll",
-    "shes": "she's", "hes": "he's", "u": "you",
-    "idk": "i don't know", "dunno": "don't know", "hbu": "how about you", "wbu": "what about you",
-    "ily": "i love you", "rn": "right now", "cuz": "because", "coz": "because", "pls": "please",
-    "plz": "please", "thx": "thanks", "ur": "your",
-}  # fmt: skip
-YOU_ARE = re.compile(
-    r" (?:(?:not|so|such|too|very|really|always|never|just|still|probably|literally|actually|"
-    r"gonna|my|the|a|an|sorry|fine|ok|okay|right|wrong|welcome|amazing|awesome|brilliant|"
-    r"incredible|lucky|safe|strong|stronger|brave|allowed|kidding|joking|here|there|home|"
-    r"back|done|good|great|better|worth|enough|only|one|all|both|in|on|at|sick|sad|upset|"
-    r"angry|beautiful|gorgeous|perfect|smart|funny|crazy|mad|silly|wonderful|cute|lovely|"
-    r"hilarious|valid|human)(?![\w'-])"
-    r"|(?!(?:wedding|morning|evening|meeting|building|thing|ring|king|spring|painting|"
-    r"clothing|cooking|writing|drawing|timing|setting|ceiling|sibling|darling|feeling|bed|"
-    r"head|need|feed|speed|seed|shed|bread|thread|breed|weed|sled|hundred)(?![\w'-]))"
-    r"[a-z]+(?:ing|ed)(?![\w'-]))"
-)
-
-
 def normalise(text: str) -> str:
     """Lower case with straight apostrophes, contractions and chat shorthand written out
-    (`WRITTEN_OUT`): the form every fragment is matched against."""
+    (`lexicon.toml`'s `written_out`): the form every fragment is matched against."""
     text = text.lower()
     # Checked first: translate() is slow, and most texts have no curly apostrophe.
     if CURLY.search(text):
         text = text.translate(APOSTROPHES)
-    return SHORT_WORD.sub(_written_out, text)
-
-
-def _written_out(word: re.Match[str]) -> str:
-    if word.group() == "ur" and YOU_ARE.match(word.string, word.end()):
-        return "you're"
-    return WRITTEN_OUT[word.group()]
+    return load().write_out(text)
 
 
 def _key(fragment: str) -> str:
@@ -107,9 +69,6 @@ def _trie_node(node: dict[str, Any]) -> str:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     return f"(?:{body})?" if "" in node else body
-
-
-SHORT_WORD = re.compile(rf"(?<![\w'-])(?:{_trie(sorted(WRITTEN_OUT))})(?![\w'-])")  # `normalise`
 
 
 def _alternation(fragments: list[str]) -> str:
@@ -161,6 +120,11 @@ class Lexicon:
     # going on"); the group `wh` is the question word (`features.read`)
     embedded: re.Pattern[str]
     knowing: frozenset[str]  # the verbs of knowing: a text without one has no such word
+    # words typed short ("im", "idk") and what they are written out (`normalise`); the pattern
+    # that finds them; after "ur", what makes it "you're"
+    written_out: dict[str, str]
+    short: re.Pattern[str]
+    you_are: re.Pattern[str]
     parts: dict[tuple[str, ...], Lexicon] = field(default_factory=dict, compare=False, repr=False)
 
     def only(self, *names: str) -> Lexicon:
@@ -204,6 +168,15 @@ class Lexicon:
                     got.append((start, start + len(phrase), phrase))
         return hits
 
+    def write_out(self, text: str) -> str:
+        """`text` (lower case) with its short forms written out (`written_out`)."""
+        return self.short.sub(self._written, text)
+
+    def _written(self, word: re.Match[str]) -> str:
+        if word.group() == "ur" and self.you_are.match(word.string, word.end()):
+            return "you're"
+        return self.written_out[word.group()]
+
     def starts(self, norm: str, at: int) -> bool:
         """Does a phrase of a list start at `at` (the start of a word) in `norm`?"""
         key = KEY.match(norm, at)
@@ -230,8 +203,16 @@ class Lexicon:
         return found
 
 
-def build(tables: dict[str, dict[str, list[str]]]) -> Lexicon:
+def build(tables: dict[str, Any]) -> Lexicon:
     """Index the lists of a parsed lexicon.toml."""
+    tables = dict(tables)
+    written_out: dict[str, str] = tables.pop("written_out")
+    ur = tables.pop("ur")
+    short = re.compile(rf"(?<![\w'-])(?:{_trie(sorted(written_out))})(?![\w'-])")
+    you_are = re.compile(
+        rf" (?:(?:{'|'.join(ur['you_are'])})(?![\w'-])"
+        rf"|(?!(?:{'|'.join(ur['nouns'])})(?![\w'-]))[a-z]+(?:ing|ed)(?![\w'-]))"
+    )
     lists = {name: list(f) for table in tables.values() for name, f in table.items()}
     stop = frozenset(lists.pop("stop"))
     opener = frozenset(lists.pop("opener"))
@@ -261,7 +242,7 @@ def build(tables: dict[str, dict[str, list[str]]]) -> Lexicon:
     at_key, keys = _index(tuples)
     return Lexicon(
         tuples, at_key, keys, stop, opener, greeting, glad, said_of_you, said_after, exclaims,
-        imperative, embedded, frozenset(knowing),
+        imperative, embedded, frozenset(knowing), written_out, short, you_are,
     )  # fmt: skip
 
 
