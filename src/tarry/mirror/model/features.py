@@ -39,14 +39,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tarry.mirror.lexicon import load, normalise
-from tarry.mirror.moves import (
-    EXCLAIM,
-    IN_OTHER_WORDS,
-    Reading,
-    asking,
-    might_ask,
-    statement,
-)
+from tarry.mirror.moves import EXCLAIM, IN_OTHER_WORDS, Reading, asking, might_ask, statement
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[?!]|[\u2600-\u27bf\U0001f300-\U0001faff]")
 STOP_WORDS = (
