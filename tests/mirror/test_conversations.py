@@ -179,7 +179,7 @@ def test_week_summary_for_the_review(sam: Store) -> None:
     assert week["depth"]["reciprocity"] == {"me": None, "them": 0.0}
     assert week["stay"] == {"hard_disclosures": 2, "redirected": 1}
     assert week["space"] == {
-        "their_feelings": 2,
+        "hard_disclosures": 2,
         "explored_or_validated": 0,
         "fixed_or_minimised": 0,
     }

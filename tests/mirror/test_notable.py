@@ -151,6 +151,23 @@ def test_redirects_after_a_sure_feeling_or_a_sure_thought_with_hard_news() -> No
     assert len(notable.redirects(chat.sessions(), limit=1)) == 1
 
 
+def test_glad_news_is_no_pain_fixed_nor_a_hard_disclosure_turned_from() -> None:
+    """A sure feeling told only in glad words, met by advice or a change of topic, is in none of
+    the lists of pain; hard news told as a thought is pain met by fixing."""
+    chat = Chat()
+    chat.say("them", "i'm so excited i could scream", "feeling", words=["so excited"])
+    chat.say("me", "you should see the lagoon at night", moves=("fix",))
+    chat.say("them", "love you, so happy", "feeling", words=["love you"], later=timedelta(days=1))
+    chat.say("me", "anyway, dinner?", moves=("redirect",))
+    chat.say("them", "i think dad is in hospital again", "thought", later=timedelta(days=1))
+    chat.say("me", "ring the ward now", moves=("fix",))
+    assert notable.redirects(chat.sessions()) == []
+    assert notable.hardest(chat.sessions()) == []
+    (got,) = notable.fixed(chat.sessions())
+    assert got.excerpt == "i think dad is in hospital again"
+    assert got.reason == "they told hard news (hospital); your reply tried to fix it"
+
+
 def test_notable_passes_its_limit_to_every_list() -> None:
     chat = Chat()
     for n in range(3):

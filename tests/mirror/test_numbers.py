@@ -78,7 +78,7 @@ def test_shares_give_the_rest_to_the_largest_remainders() -> None:
     assert conversations.shares_of({"a": 0, "b": 0}, 0) == {"a": 0.0, "b": 0.0}
 
 
-def test_the_weeks_space_counts_sure_feelings_met_by_each_kind_of_move() -> None:
+def test_the_weeks_space_counts_sure_hard_disclosures_met_by_each_kind_of_move() -> None:
     chat = Chat()
     replies = [("explore",), ("validate",), ("fix",), ("minimise",), ("fix", "validate")]
     for n, moves in enumerate(replies):
@@ -86,10 +86,39 @@ def test_the_weeks_space_counts_sure_feelings_met_by_each_kind_of_move() -> None
         chat.say("me", "reply", moves=moves)
     chat.say("them", "i'm upset", "feeling", sure=(), later=timedelta(days=1))  # not sure
     chat.say("me", "reply", moves=("fix", "validate"))
-    chunks = conversations.split(chat.rows)
-    assert conversations._any_of(chunks, ("explore", "validate")) == 3
-    assert conversations._any_of(chunks, ("fix", "minimise")) == 3
-    assert conversations._any_of(chunks, ("redirect",)) == 0
+    chat.say("them", "i'm so excited i could scream", "feeling", later=timedelta(days=1))
+    chat.say("me", "go celebrate!", moves=("fix", "validate"))  # glad news: no pain fixed
+    chat.say("them", "i think dad is in hospital again", "thought", later=timedelta(days=1))
+    chat.say("me", "anyway, dinner?", moves=("redirect",))  # hard news, turned from
+    hard = conversations.hard_exchanges(conversations.split(chat.rows))
+    assert [e.said.text for e in hard][-2:] == ["i'm sad 4", "i think dad is in hospital again"]
+    assert len(hard) == 6
+    assert conversations._met_by(hard, ("explore", "validate")) == 3
+    assert conversations._met_by(hard, ("fix", "minimise")) == 3
+    assert conversations._met_by(hard, ("redirect",)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "disclosure", "hard"),
+    [
+        ("i'm so excited i could scream", "feeling", False),
+        ("love you, so happy we did this", "feeling", False),
+        ("honestly i'm over the moon", "feeling", False),
+        ("i'm not happy here", "feeling", True),  # a glad word, negated
+        ("so relieved, the scan was clear", "feeling", True),  # glad, but hard news told
+        ("i'm nervous but excited", "feeling", True),  # one feeling not glad
+        ("i just want to move on", "feeling", True),  # a feeling in no listed word
+        ("i think the film was long", "thought", False),
+        ("i think my dad is in hospital again", "thought", True),
+    ],
+)
+def test_hard_is_a_sure_feeling_not_told_only_in_glad_words_or_sure_hard_news(
+    text: str, disclosure: str, hard: bool
+) -> None:
+    (row,) = Chat().say("them", text, disclosure).rows
+    assert conversations.is_hard(row) is hard
+    (unsure,) = Chat().say("them", text, disclosure, sure=()).rows
+    assert not conversations.is_hard(unsure)  # only what the model is sure of
 
 
 def test_the_weekly_review_counts_how_their_sure_feelings_were_met(store: Store) -> None:
@@ -111,7 +140,7 @@ def test_the_weekly_review_counts_how_their_sure_feelings_were_met(store: Store)
     got = week.to_dict()
     assert got["start"] == "2026-11-09T00:00:00" and got["end"] == "2026-11-16T00:00:00"
     assert got["space"] == {
-        "their_feelings": 4,
+        "hard_disclosures": 4,
         "explored_or_validated": 2,
         "fixed_or_minimised": 2,
     }

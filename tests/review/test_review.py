@@ -266,6 +266,7 @@ def test_calendar_and_mirror_plug_in(cli, store: Store) -> None:
     assert r.drifting == []
     text = cli("review", "--week", "2026-W47").stdout
     assert "From your calendar: " in text and "Imported chats this week: 2 messages" in text
+    assert "of their 1 hard disclosure, 1 met by" in " ".join(text.split())
 
 
 def test_a_past_week_uses_the_value_profile_current_then(store: Store) -> None:

@@ -264,7 +264,7 @@ def test_review_shows_the_mirror_week(filled: Web, home: Path) -> None:
     page = filled.client.get("/review?week=2026-W47").text
     section = page.split('<h2 id="mirror-h">The mirror</h2>', 1)[1].split("</section>", 1)[0]
     assert "2 messages in imported chats: 1 from you, 1 from them (Sam 2)." in section
-    assert "Of their 1 feeling disclosure, 1 met by exploring or validating" in section
+    assert "Of their 1 hard disclosure (feelings and hard news, not glad ones), 1 met by" in section
     assert "follow-up questions in 100% of your messages" in section
 
 

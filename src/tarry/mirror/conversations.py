@@ -12,6 +12,7 @@ only where the model was right most of the time on held-out data.
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,6 +26,7 @@ from tarry.base.errors import InvalidInput, NotFound
 from tarry.base.memory import no_gc
 from tarry.declare import people
 from tarry.mirror.labelcache import GAP, ensure_labels, moment
+from tarry.mirror.lexicon import Hit, load, normalise
 from tarry.mirror.moves import DISCLOSURES
 from tarry.store import Store
 
@@ -156,7 +158,7 @@ class WeekDepth:
 
 @dataclass
 class Stay:
-    hard_disclosures: int  # their feeling disclosures
+    hard_disclosures: int  # their hard disclosures (`is_hard`)
     redirected: int  # ... that your reply turned away from
 
 
@@ -168,8 +170,8 @@ class Seen:
 
 @dataclass
 class Space:
-    their_feelings: int
-    explored_or_validated: int
+    hard_disclosures: int  # their hard disclosures (`is_hard`)
+    explored_or_validated: int  # ... met by (a reply that surely made) one of these
     fixed_or_minimised: int
 
 
@@ -292,6 +294,45 @@ def exchanges(session: list[Row]) -> dict[str, list[Exchange]]:
         reply = runs[k + 1] if k + 1 < len(runs) else []
         said[run[0].side] += [Exchange(row, reply) for row in run if row.disclosure in DEEP]
     return said
+
+
+NEGATION = re.compile(r"\b(?:not|no|never|nothing|without)\b|n't\b")
+
+
+def listed(row: Row, name: str) -> list[str]:
+    """The phrases of word list `name` in a message, in text order."""
+    return [h[2] for h in _found(row.text).get(name, [])]
+
+
+@lru_cache(maxsize=256)
+def _found(text: str) -> dict[str, list[Hit]]:
+    return load().scan(normalise(text))
+
+
+def glad_only(row: Row) -> bool:
+    """Its feeling words are all glad ones ("love you", "so excited"), and it tells no hard news
+    and negates nothing ("not happy" is no glad word): a feeling, but not a hard one."""
+    felt = set(listed(row, "feeling"))
+    return (
+        bool(felt)
+        and felt <= load().glad
+        and not listed(row, "hard")
+        and not NEGATION.search(normalise(row.text))
+    )
+
+
+def is_hard(row: Row) -> bool:
+    """Something hard told, as the model is sure: a feeling, unless told only in glad words
+    ("i'm so excited i could scream" is no pain to fix or to stay with), or a thought that
+    tells hard news ("i think my dad is in hospital again")."""
+    if row.is_sure("feeling"):
+        return not glad_only(row)
+    return row.is_sure("thought") and bool(listed(row, "hard"))
+
+
+def hard_exchanges(chunks: Iterable[Session]) -> list[Exchange]:
+    """Their hard disclosures (`is_hard`), each with your reply."""
+    return [e for e in all_exchanges(chunks, "them") if is_hard(e.said)]
 
 
 def all_exchanges(chunks: Iterable[Session], side: str) -> list[Exchange]:
@@ -506,31 +547,27 @@ def week_summary(store: Store, start: datetime, end: datetime) -> MirrorWeek:
     rows = load_rows(store, "1 = 1", (), start, end)
     chunks = split(rows)
     total = summarise_sessions(chunks)
-    theirs, mine = total.their_feelings_met, total.my_feelings_met
+    mine, hard = total.my_feelings_met, hard_exchanges(chunks)
     return MirrorWeek(
         start=start.isoformat(),
         end=end.isoformat(),
         messages=total.messages,
         depth=WeekDepth(total.depth.me, total.depth.them, total.reciprocity),
-        stay=Stay(hard_disclosures=theirs.total, redirected=theirs.any_move["redirect"]),
+        stay=Stay(hard_disclosures=len(hard), redirected=_met_by(hard, ("redirect",))),
         seen=Seen(my_feelings=mine.total, met=mine.counts),
         space=Space(
-            their_feelings=theirs.total,
-            explored_or_validated=_any_of(chunks, ("explore", "validate")),
-            fixed_or_minimised=_any_of(chunks, ("fix", "minimise")),
+            hard_disclosures=len(hard),
+            explored_or_validated=_met_by(hard, ("explore", "validate")),
+            fixed_or_minimised=_met_by(hard, ("fix", "minimise")),
         ),
         follow_up_rate=total.follow_up_rate,
         people=_people_counts(store, rows),
     )
 
 
-def _any_of(chunks: list[Session], kinds: tuple[str, ...]) -> int:
-    """Their confident feeling disclosures whose reply surely made at least one of `kinds`."""
-    return sum(
-        1
-        for e in all_exchanges(chunks, "them")
-        if e.said.is_sure("feeling") and set(reply_kinds(e)) & set(kinds)
-    )
+def _met_by(said: list[Exchange], kinds: tuple[str, ...]) -> int:
+    """How many of `said` a reply surely met with at least one of `kinds`."""
+    return sum(1 for e in said if not set(kinds).isdisjoint(reply_kinds(e)))
 
 
 def _people_counts(store: Store, rows: list[Row]) -> list[PersonMessages]:

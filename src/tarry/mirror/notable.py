@@ -3,24 +3,32 @@
 Their hardest disclosures and your reply; your own vulnerable disclosures and how they were
 received; their pain met by fixing or minimising; redirects after a hard disclosure. Only what
 the model is sure of is listed (`Row.sure`): a message it calls a feeling with little
-confidence is not anyone's "hardest disclosure", and neither is a feeling told only in glad
-words ("love you", "so proud of you") with no hard news.
+confidence is not anyone's "hardest disclosure", and a feeling told only in glad words ("love
+you", "so excited") with no hard news is no pain met by fixing nor a hard disclosure turned
+from (`conversations.is_hard`).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-import re
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from typing import Any
 
-from tarry.mirror.conversations import EXCERPT, Exchange, Row, Session, all_exchanges, reply_kinds
-from tarry.mirror.lexicon import Hit, load, normalise, within
+from tarry.mirror.conversations import (
+    EXCERPT,
+    Exchange,
+    Row,
+    Session,
+    all_exchanges,
+    glad_only,
+    is_hard,
+    listed,
+    reply_kinds,
+)
+from tarry.mirror.lexicon import load, normalise, within
 
 LIMIT = 5
-NEGATION = re.compile(r"\b(?:not|no|never|nothing|without)\b|n't\b")
 
 
 @dataclass
@@ -61,15 +69,15 @@ def _words(row: Row) -> list[str]:
     message; where it has neither those nor hard news, the model's words as they are (a feeling
     said in words no list holds: "i just want to move on")."""
     shown: list[str] = json.loads(row.evidence).get("disclosure", [])
-    listed, hard = _listed(row, "feeling"), _listed(row, "hard")
+    felt_words, hard = listed(row, "feeling"), listed(row, "hard")
     plain = set(load().lists["self"])  # "I" shows who speaks, not what was hard
     text = normalise(row.text)
     # One evidence item may hold several phrases of a list ("relieved, shaky"): each on its own.
     weighed = [p.strip() for item in shown for p in item.split(",")]
     weighed = [p for p in weighed if p and p not in plain and p in text]
-    felt = [p for p in weighed if any(within(q, p) or within(p, q) for q in listed + hard)]
+    felt = [p for p in weighed if any(within(q, p) or within(p, q) for q in felt_words + hard)]
     if not felt:
-        felt = listed or ([] if hard else weighed)
+        felt = felt_words or ([] if hard else weighed)
     kept = list(dict.fromkeys(felt + hard))
     return [p for p in kept if not any(p != q and within(p, q) for q in kept)]
 
@@ -78,38 +86,10 @@ def _turned_by(row: Row) -> list[str]:
     """The reply's own words that turned away: tarry's change-of-topic phrases in it ("anyway",
     "speaking of"), then the other words the model weighed that the reply itself says (not the
     other person's words, which weighed too)."""
-    listed = _listed(row, "redirect")
+    turning = listed(row, "redirect")
     text = normalise(row.text)
     weighed = json.loads(row.evidence).get("redirect", [])
-    return list(dict.fromkeys([*listed, *(w for w in weighed if w and w in text)]))
-
-
-def _listed(row: Row, name: str) -> list[str]:
-    """The phrases of word list `name` in a message, in text order."""
-    return [h[2] for h in _found(row.text).get(name, [])]
-
-
-@lru_cache(maxsize=256)
-def _found(text: str) -> dict[str, list[Hit]]:
-    return load().scan(normalise(text))
-
-
-def _glad_only(row: Row) -> bool:
-    """Its feeling words are all glad ones ("love you", "so happy"), and it tells no hard news
-    and negates nothing ("not happy" is no glad word): a feeling, but not a hard one."""
-    felt = set(_listed(row, "feeling"))
-    return (
-        bool(felt)
-        and felt <= load().glad
-        and not _listed(row, "hard")
-        and not NEGATION.search(normalise(row.text))
-    )
-
-
-def _is_hard(row: Row) -> bool:
-    """A feeling the model is sure of, or a thought it is sure of that tells hard news (what a
-    moment starts from is always a thought or a feeling: `conversations.exchanges`)."""
-    return row.is_sure("feeling") or (row.is_sure("thought") and bool(_listed(row, "hard")))
+    return list(dict.fromkeys([*turning, *(w for w in weighed if w and w in text)]))
 
 
 def _moment(exchange: Exchange, reason: str) -> Notable:
@@ -140,7 +120,7 @@ def hardest(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
     among them."""
     found = [e for e in _all(chunks, "them") if e.said.is_sure("feeling")]
     found.sort(key=lambda e: (_weight(e.said), e.said.at), reverse=True)
-    chosen = itertools.islice((e for e in found if not _glad_only(e.said)), limit)
+    chosen = itertools.islice((e for e in found if not glad_only(e.said)), limit)
     return [
         _moment(e, f"they disclosed a feeling ({', '.join(_words(e.said)[:4])}); "
                 f"you replied: {', '.join(reply_kinds(e))}")
@@ -160,18 +140,24 @@ def vulnerable(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
 
 
 def fixed(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
-    """Their feelings that your reply met by fixing or minimising, newest first."""
+    """Their pain (`is_hard`: not a feeling told only in glad words) that your reply met by
+    fixing or minimising, newest first."""
     found = [
         e
         for e in _all(chunks, "them")
-        if e.said.is_sure("feeling") and {"fix", "minimise"} & set(reply_kinds(e))
+        if not {"fix", "minimise"}.isdisjoint(reply_kinds(e)) and is_hard(e.said)
     ]
     found.sort(key=lambda e: e.said.at, reverse=True)
     return [
-        _moment(e, f"they disclosed a feeling ({', '.join(_words(e.said)[:3])}); your reply "
+        _moment(e, f"{_told(e.said)} ({', '.join(_words(e.said)[:3])}); your reply "
                 f"{' and '.join(_FIXED[k] for k in reply_kinds(e) if k in _FIXED)}")
         for e in found[:limit]
     ]  # fmt: skip
+
+
+def _told(row: Row) -> str:
+    """What a hard disclosure was, for a reason: a feeling, or a thought with hard news."""
+    return "they disclosed a feeling" if row.disclosure == "feeling" else "they told hard news"
 
 
 _FIXED = {"fix": "tried to fix it", "minimise": "played it down"}
@@ -182,7 +168,7 @@ def redirects(chunks: list[Session], limit: int = LIMIT) -> list[Notable]:
     found = [
         e
         for e in _all(chunks, "them")
-        if any(r.is_sure("redirect") for r in e.reply) and _is_hard(e.said)
+        if any(r.is_sure("redirect") for r in e.reply) and is_hard(e.said)
     ]
     found.sort(key=lambda e: e.said.at, reverse=True)
     return [_moment(e, _redirect_reason(e)) for e in found[:limit]]

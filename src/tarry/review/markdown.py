@@ -103,8 +103,8 @@ def mirror_line(mirror: MirrorWeek) -> str:
     space, stay = mirror.space, mirror.stay
     return (
         f"Imported chats this week: {plural(sent, 'message')}; of their"
-        f" {space.their_feelings} feeling disclosures, {space.explored_or_validated} met by"
-        " exploring or validating,"
+        f" {plural(space.hard_disclosures, 'hard disclosure')}, {space.explored_or_validated}"
+        " met by exploring or validating,"
         f" {space.fixed_or_minimised} by fixing or minimising, {stay.redirected} redirected;"
         f" your own feeling disclosures: {mirror.seen.my_feelings}"
     )
