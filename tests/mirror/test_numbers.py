@@ -104,6 +104,8 @@ def test_the_weeks_space_counts_sure_hard_disclosures_met_by_each_kind_of_move()
         ("i'm so excited i could scream", "feeling", False),
         ("love you, so happy we did this", "feeling", False),
         ("honestly i'm over the moon", "feeling", False),
+        ("i care about you so much", "feeling", False),
+        ("just back from the care home, they packed her things", "feeling", True),  # no glad care
         ("i'm not happy here", "feeling", True),  # a glad word, negated
         ("so relieved, the scan was clear", "feeling", True),  # glad, but hard news told
         ("i'm nervous but excited", "feeling", True),  # one feeling not glad

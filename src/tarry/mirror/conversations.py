@@ -310,15 +310,23 @@ def _found(text: str) -> dict[str, list[Hit]]:
 
 
 def glad_only(row: Row) -> bool:
-    """Its feeling words are all glad ones ("love you", "so excited"), and it tells no hard news
-    and negates nothing ("not happy" is no glad word): a feeling, but not a hard one."""
-    felt = set(listed(row, "feeling"))
+    """Its feeling words are all glad ones ("love you", "so excited", "i care about you"; not
+    "the care home"), and it tells no hard news and negates nothing ("not happy" is no glad
+    word): a feeling, but not a hard one."""
+    norm = normalise(row.text)
+    felt = _found(row.text).get("feeling", [])
     return (
         bool(felt)
-        and felt <= load().glad
+        and all(_glad(norm, start, end) for start, end, _ in felt)
         and not listed(row, "hard")
-        and not NEGATION.search(normalise(row.text))
+        and not NEGATION.search(norm)
     )
+
+
+def _glad(norm: str, start: int, end: int) -> bool:
+    """Is the feeling phrase found at norm[start:end] a glad one (`[notable] glad`, each
+    matched where the phrase starts and ending where it ends)?"""
+    return any((m := g.match(norm, start)) is not None and m.end() == end for g in load().glad)
 
 
 def is_hard(row: Row) -> bool:

@@ -104,7 +104,7 @@ class Lexicon:
     stop: frozenset[str]
     opener: frozenset[str]
     greeting: re.Pattern[str]
-    glad: frozenset[str]  # feeling phrases that are glad to tell (notable moments)
+    glad: tuple[re.Pattern[str], ...]  # feeling phrases that are glad to tell (`is_glad`)
     # what makes a feeling word the other person's ([attribution]): the words ending right
     # before it, and right after it
     said_of_you: re.Pattern[str]
@@ -217,7 +217,7 @@ def build(tables: dict[str, Any]) -> Lexicon:
     stop = frozenset(lists.pop("stop"))
     opener = frozenset(lists.pop("opener"))
     greeting = re.compile(r"(?:(?:" + "|".join(lists.pop("greeting")) + r")\W*)*")
-    glad = frozenset(lists.pop("glad", ()))
+    glad = tuple(re.compile(phrase) for phrase in lists.pop("glad", ()))
     degree = _alternation(lists.pop("degree"))
     said_of_you = re.compile(
         rf"(?<![\w']){_alternation(lists.pop('said_of_you'))}\s+(?:{degree}\s+)*$"
