@@ -104,7 +104,7 @@ class Lexicon:
     stop: frozenset[str]
     opener: frozenset[str]
     greeting: re.Pattern[str]
-    glad: tuple[re.Pattern[str], ...]  # feeling phrases that are glad to tell (`is_glad`)
+    glad: tuple[re.Pattern[str], ...]  # feeling phrases glad to tell (`conversations.glad_only`)
     # what makes a feeling word the other person's ([attribution]): the words ending right
     # before it, and right after it
     said_of_you: re.Pattern[str]
