@@ -163,6 +163,25 @@ def test_playing_it_down_in_the_words_of_an_order_is_not_advice() -> None:
     assert "fix" in labeller.label("don't sign anything until you've read it", biopsy).moves
 
 
+def test_an_invitation_to_tell_it_explores_and_is_not_advice() -> None:
+    """ "talk to me" and "go ahead." open with verbs that give advice ("talk", "go"); answering a
+    wish to tell something they invite it. Before the `explore` list held them and the sentence
+    opening skipped its phrases, they were `fix` (0.71 and 0.82) and "fire away" nothing."""
+    heavy = [("other", "can I tell you something kind of heavy")]
+    for text in ("talk to me", "go ahead.", "tell me everything"):
+        moves = labeller.label(text, heavy).moves
+        assert "explore" in moves and "fix" not in moves, text
+
+
+def test_telling_them_not_to_overthink_it_plays_it_down() -> None:
+    """Before "overthink" phrases were in the `minimise` list, "don't overthink this, it went
+    fine" was `fix` (0.38) beside `minimise`: "don't" opened it like advice."""
+    replay = [("other", "i keep replaying that meeting, i think i messed it up")]
+    moves = labeller.label("don't overthink this, it went fine", replay).moves
+    assert "minimise" in moves and "fix" not in moves
+    assert "minimise" in labeller.label("don't overthink it", replay).moves
+
+
 def test_lifting_the_blame_or_calling_it_common_validates() -> None:
     """Telling them they are not to blame, not weak or crazy, that many feel the same: before the
     word lists held these, "lots of parents feel that way" was `validate` 0.13 and "needing a
@@ -189,6 +208,8 @@ def test_a_sentence_opening_with_a_verb_that_tells_them_what_to_do_is_found() ->
     # `validate` and `minimise` lists, not advice
     for text in ("keep your head up x", "please don't apologise", "ok. keep your chin up",
                  "don't worry, it'll be fine", "try not to dwell on it"):  # fmt: skip
+        assert imperatives(text) == (), text
+    for text in ("talk to me", "go ahead.", "don't overthink it"):  # explore, minimise
         assert imperatives(text) == (), text
     assert imperatives("keep the receipts. don't apologise") == ("keep",)
     assert imperatives("don't worry. don't sign anything yet") == ("don't",)

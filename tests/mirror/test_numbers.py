@@ -105,6 +105,7 @@ def test_the_weeks_space_counts_sure_hard_disclosures_met_by_each_kind_of_move()
         ("love you, so happy we did this", "feeling", False),
         ("honestly i'm over the moon", "feeling", False),
         ("i care about you so much", "feeling", False),
+        ("so happy, i passed my driving test!!", "feeling", False),  # "passed away" is hard
         ("just back from the care home, they packed her things", "feeling", True),  # no glad care
         ("i'm not happy here", "feeling", True),  # a glad word, negated
         ("so relieved, the scan was clear", "feeling", True),  # glad, but hard news told

@@ -19,9 +19,9 @@ message is the list of its features' indices in it.
   phrase that starts with it does not count in a text that asks nothing ("it's so hard not
   knowing what's going on" invites nothing);
 - `lex:imperative`: a sentence that does not ask opens with a verb that tells the other what to
-  do (`lexicon.toml`'s `imperative`), not with a phrase of the `validate` or `minimise` list
-  ("keep your head up", "don't worry"): advice in any verb, where `w:` knows only the verbs the
-  labelled data used;
+  do (`lexicon.toml`'s `imperative`), not with a phrase of the `explore`, `validate` or
+  `minimise` list ("talk to me", "keep your head up", "don't worry"): advice in any verb, where
+  `w:` knows only the verbs the labelled data used;
 - `len:` the length in words.
 
 Beside these sparse features, a dense one (`pieces`): the message's word pieces, and those of the
@@ -108,11 +108,12 @@ def imperatives(norm: str) -> tuple[str, ...]:
     """The verbs that open the sentences of `norm` that tell the other what to do: a verb of the
     `imperative` list first (after a greeting or "just", "please", "also"), in a sentence that
     does not end with "?" ("call the school", "ok just document everything"; not "call you
-    later?"), where the verb does not start a phrase of the `validate` or `minimise` list: "keep
-    your head up", "don't apologise" encourage, "don't worry", "try not to dwell on it" play
-    the trouble down; neither is advice."""
+    later?"), where the verb does not start a phrase of the `explore`, `validate` or `minimise`
+    list: "talk to me", "go ahead." invite them to say it, "keep your head up", "don't
+    apologise" encourage, "don't worry", "don't overthink it" play the trouble down; none of
+    them is advice."""
     lex = load()
-    opening, other_move = lex.imperative, lex.only("validate", "minimise")
+    opening, other_move = lex.imperative, lex.only("explore", "validate", "minimise")
     found = []
     start = 0
     while True:
