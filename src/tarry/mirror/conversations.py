@@ -301,24 +301,26 @@ NEGATION = re.compile(r"\b(?:not|no|never|nothing|without)\b|n't\b")
 
 def listed(row: Row, name: str) -> list[str]:
     """The phrases of word list `name` in a message, in text order."""
-    return [h[2] for h in _found(row.text).get(name, [])]
+    return [h[2] for h in _found(row.text)[1].get(name, [])]
 
 
 @lru_cache(maxsize=256)
-def _found(text: str) -> dict[str, list[Hit]]:
-    return load().scan(normalise(text))
+def _found(text: str) -> tuple[str, dict[str, list[Hit]]]:
+    """The text normalised, and the phrases of every word list in it."""
+    norm = normalise(text)
+    return norm, load().scan(norm)
 
 
 def glad_only(row: Row) -> bool:
     """Its feeling words are all glad ones ("love you", "so excited", "i care about you"; not
     "the care home"), and it tells no hard news and negates nothing ("not happy" is no glad
     word): a feeling, but not a hard one."""
-    norm = normalise(row.text)
-    felt = _found(row.text).get("feeling", [])
+    norm, hits = _found(row.text)
+    felt = hits.get("feeling", [])
     return (
         bool(felt)
         and all(_glad(norm, start, end) for start, end, _ in felt)
-        and not listed(row, "hard")
+        and "hard" not in hits
         and not NEGATION.search(norm)
     )
 
