@@ -103,6 +103,8 @@ class Lexicon:
     keys: re.Pattern[str]
     stop: frozenset[str]
     opener: frozenset[str]
+    proposed: frozenset[str]  # words of a time proposed in a short question (`moves.requested`)
+    asking: frozenset[str]  # `opener` and the other words that make such a question ask
     greeting: re.Pattern[str]
     glad: tuple[re.Pattern[str], ...]  # feeling phrases glad to tell (`conversations.glad_only`)
     # what makes a feeling word the other person's ([attribution]): the words ending right
@@ -216,6 +218,7 @@ def build(tables: dict[str, Any]) -> Lexicon:
     lists = {name: list(f) for table in tables.values() for name, f in table.items()}
     stop = frozenset(lists.pop("stop"))
     opener = frozenset(lists.pop("opener"))
+    proposed, asking = frozenset(lists.pop("proposed")), opener.union(lists.pop("asking"))
     greeting = re.compile(r"(?:(?:" + "|".join(lists.pop("greeting")) + r")\W*)*")
     glad = tuple(re.compile(phrase) for phrase in lists.pop("glad", ()))
     degree = _alternation(lists.pop("degree"))
@@ -241,8 +244,9 @@ def build(tables: dict[str, Any]) -> Lexicon:
     tuples = {name: tuple(fragments) for name, fragments in lists.items()}
     at_key, keys = _index(tuples)
     return Lexicon(
-        tuples, at_key, keys, stop, opener, greeting, glad, said_of_you, said_after, exclaims,
-        imperative, embedded, frozenset(knowing), written_out, short, you_are,
+        tuples, at_key, keys, stop, opener, proposed, asking, greeting, glad, said_of_you,
+        said_after, exclaims, imperative, embedded, frozenset(knowing), written_out, short,
+        you_are,
     )  # fmt: skip
 
 

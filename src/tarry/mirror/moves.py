@@ -17,7 +17,7 @@ from tarry.mirror.lexicon import Hit, Lexicon, load, normalise
 
 # Bump when the rules change: cached labels of an older version are redone (with the model's
 # and the word lists' bytes, `labeller.version`).
-VERSION = 6
+VERSION = 7
 
 DISCLOSURES = ("none", "fact", "thought", "feeling")
 # The sentences that exclaim ("how awful", "what great news"), as the model reads them: a list of
@@ -344,15 +344,42 @@ def question_type(mine: Reading, theirs: Reading | None) -> tuple[str | None, st
 
 def requested(mine: Reading, question: str | None, why: str) -> tuple[str | None, str]:
     """The question type as given: a follow-up or switch that asks for something, offers or
-    proposes ("want me to drive you?", "pub at 5?": the `request` list) is `other`.
+    proposes ("want me to drive you?", "pub at 5?": the `request` list), or proposes a time in
+    a few words ("coffee after?", "8?": `_proposed`) is `other`.
 
     Kept apart from `question_type`, which the model reads as a feature: trained on it, the
     model lost advice replies it had found (trained without the advice set, `fix` on it 0.511 ->
     0.464 on dev), while as the type given it lifts the chats' question macro-F1 on dev 0.681 ->
     0.706 (docs/mirror.md)."""
-    if question in ("follow_up", "switch") and (hit := _first(mine, "request", mine.question)):
+    if question not in ("follow_up", "switch"):
+        return question, why
+    if hit := _first(mine, "request", mine.question):
         return "other", f"asks for or offers something ({hit!r})"
+    if when := _proposed(mine):
+        return "other", f"proposes a time ({when!r})"
     return question, why
+
+
+PROPOSAL = 5  # words at most in a question that proposes a time without a question word
+# A time of day: "8", "7:15", "10.30", "7am" (not "14" alone, more often a number said back).
+CLOCK = re.compile(
+    r"(?<![\d£$€.,:])(?:\d{1,2}(?:[:.]\d\d)?\s*[ap]m|\d{1,2}[:.]\d\d|1[0-2]|[1-9])(?![\d%:.,])"
+)
+
+
+def _proposed(mine: Reading) -> str | None:
+    """The time a short question without a question word names ("crap tv friday?", "coffee
+    after?", "7:15 showing?"): the question proposes it, it does not ask about their words."""
+    lex = load()
+    for a, b in mine.question:
+        words = WORD.findall(mine.norm, a, b)
+        if len(words) > PROPOSAL or not lex.asking.isdisjoint(words):
+            continue
+        if when := next((w for w in words if w in lex.proposed), None):
+            return when
+        if clock := CLOCK.search(mine.norm, a, b):
+            return clock.group()
+    return None
 
 
 # A question after their turn that takes up none of their words and does not refer back: most
