@@ -298,6 +298,32 @@ def test_a_request_or_proposal_after_their_turn_is_other() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("WHAT", None),
+        ("WHAT. omg", None),
+        ("will do 👍", None),
+        ("have the best time, you've earned it", None),
+        ("could be worse tbh", None),
+        ("did you eat", "follow_up"),  # asks without "?"
+        ("is everything ok", "follow_up"),
+        ("what?", "follow_up"),
+        ("WHAT. did you see that?", "switch"),
+    ],
+)
+def test_a_sentence_without_a_question_mark_that_tells_asks_nothing(
+    text: str, question: str | None
+) -> None:
+    """The rules read a sentence opening with a question word as a question even without "?";
+    before the type given took these back, "will do 👍" and "WHAT." were follow-ups (on the dev
+    split of tarry's chats, follow-ups' F1 0.770 -> 0.798). The model still reads the rules'
+    type (docs/mirror.md: trained on it, the weakest cross-domain row fell)."""
+    from tarry.mirror.moves import label
+
+    assert label(text, [("other", "i got the job!!")]).question == question
+
+
+@pytest.mark.parametrize(
     "text",
     ["you up?", "Dad!! Are you up?", "hey you, how was work?", "how was therapy?",
      "anything new? i feel like i never see you", "hey you ok? you've been really quiet today",

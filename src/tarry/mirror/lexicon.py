@@ -105,6 +105,9 @@ class Lexicon:
     opener: frozenset[str]
     proposed: frozenset[str]  # words of a time proposed in a short question (`moves.requested`)
     asking: frozenset[str]  # `opener` and the other words that make such a question ask
+    auxiliary: frozenset[str]  # openers that ask without "?" only before a word of `asks_of`
+    asks_of: frozenset[str]
+    alone_tells: frozenset[str]  # question words that alone, without "?", ask nothing
     greeting: re.Pattern[str]
     glad: tuple[re.Pattern[str], ...]  # feeling phrases glad to tell (`conversations.glad_only`)
     # what makes a feeling word the other person's ([attribution]): the words ending right
@@ -219,6 +222,8 @@ def build(tables: dict[str, Any]) -> Lexicon:
     stop = frozenset(lists.pop("stop"))
     opener = frozenset(lists.pop("opener"))
     proposed, asking = frozenset(lists.pop("proposed")), opener.union(lists.pop("asking"))
+    auxiliary, asks_of = frozenset(lists.pop("auxiliary")), frozenset(lists.pop("asks_of"))
+    alone_tells = auxiliary.union(lists.pop("alone_tells"))
     greeting = re.compile(r"(?:(?:" + "|".join(lists.pop("greeting")) + r")\W*)*")
     glad = tuple(re.compile(phrase) for phrase in lists.pop("glad", ()))
     degree = _alternation(lists.pop("degree"))
@@ -244,9 +249,9 @@ def build(tables: dict[str, Any]) -> Lexicon:
     tuples = {name: tuple(fragments) for name, fragments in lists.items()}
     at_key, keys = _index(tuples)
     return Lexicon(
-        tuples, at_key, keys, stop, opener, proposed, asking, greeting, glad, said_of_you,
-        said_after, exclaims, imperative, embedded, frozenset(knowing), written_out, short,
-        you_are,
+        tuples, at_key, keys, stop, opener, proposed, asking, auxiliary, asks_of, alone_tells,
+        greeting, glad, said_of_you, said_after, exclaims, imperative, embedded,
+        frozenset(knowing), written_out, short, you_are,
     )  # fmt: skip
 
 
