@@ -304,6 +304,11 @@ def listed(row: Row, name: str) -> list[str]:
     return [h[2] for h in _found(row.text)[1].get(name, [])]
 
 
+def normalised(row: Row) -> str:
+    """A message's text as the word lists read it (normalised once with its phrases)."""
+    return _found(row.text)[0]
+
+
 @lru_cache(maxsize=256)
 def _found(text: str) -> tuple[str, dict[str, list[Hit]]]:
     """The text normalised, and the phrases of every word list in it."""

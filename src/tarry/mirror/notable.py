@@ -24,6 +24,7 @@ from tarry.mirror.conversations import (
     glad_only,
     is_hard,
     listed,
+    normalised,
     reply_kinds,
 )
 from tarry.mirror.lexicon import load, normalise, within
@@ -71,7 +72,7 @@ def _words(row: Row) -> list[str]:
     shown: list[str] = json.loads(row.evidence).get("disclosure", [])
     felt_words, hard = listed(row, "feeling"), listed(row, "hard")
     plain = set(load().lists["self"])  # "I" shows who speaks, not what was hard
-    text = normalise(row.text)
+    text = normalised(row)
     # One evidence item may hold several phrases of a list ("relieved, shaky"): each on its own.
     weighed = [p.strip() for item in shown for p in item.split(",")]
     weighed = [p for p in weighed if p and p not in plain and p in text]
@@ -87,7 +88,7 @@ def _turned_by(row: Row) -> list[str]:
     "speaking of"), then the other words the model weighed that the reply itself says (not the
     other person's words, which weighed too)."""
     turning = listed(row, "redirect")
-    text = normalise(row.text)
+    text = normalised(row)
     weighed = json.loads(row.evidence).get("redirect", [])
     return list(dict.fromkeys([*turning, *(w for w in weighed if w and w in text)]))
 
