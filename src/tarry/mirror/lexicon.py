@@ -108,6 +108,8 @@ class Lexicon:
     auxiliary: frozenset[str]  # openers that ask without "?" only before a word of `asks_of`
     asks_of: frozenset[str]
     alone_tells: frozenset[str]  # question words that alone, without "?", ask nothing
+    # a statement's closing tag after a comma, which asks only for agreement ("..., ok?")
+    tag: re.Pattern[str]
     greeting: re.Pattern[str]
     glad: tuple[re.Pattern[str], ...]  # feeling phrases glad to tell (`conversations.glad_only`)
     # what makes a feeling word the other person's ([attribution]): the words ending right
@@ -224,6 +226,7 @@ def build(tables: dict[str, Any]) -> Lexicon:
     proposed, asking = frozenset(lists.pop("proposed")), opener.union(lists.pop("asking"))
     auxiliary, asks_of = frozenset(lists.pop("auxiliary")), frozenset(lists.pop("asks_of"))
     alone_tells = auxiliary.union(lists.pop("alone_tells"))
+    tag = re.compile(rf",\s*{_alternation(lists.pop('tags'))}\s*\?+[^a-z0-9]*$")
     greeting = re.compile(r"(?:(?:" + "|".join(lists.pop("greeting")) + r")\W*)*")
     glad = tuple(re.compile(phrase) for phrase in lists.pop("glad", ()))
     degree = _alternation(lists.pop("degree"))
@@ -249,7 +252,7 @@ def build(tables: dict[str, Any]) -> Lexicon:
     tuples = {name: tuple(fragments) for name, fragments in lists.items()}
     at_key, keys = _index(tuples)
     return Lexicon(
-        tuples, at_key, keys, stop, opener, proposed, asking, auxiliary, asks_of, alone_tells,
+        tuples, at_key, keys, stop, opener, proposed, asking, auxiliary, asks_of, alone_tells, tag,
         greeting, glad, said_of_you, said_after, exclaims, imperative, embedded,
         frozenset(knowing), written_out, short, you_are,
     )  # fmt: skip

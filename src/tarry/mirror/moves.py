@@ -17,7 +17,7 @@ from tarry.mirror.lexicon import Hit, Lexicon, load, normalise
 
 # Bump when the rules change: cached labels of an older version are redone (with the model's
 # and the word lists' bytes, `labeller.version`).
-VERSION = 7
+VERSION = 8
 
 DISCLOSURES = ("none", "fact", "thought", "feeling")
 # The sentences that exclaim ("how awful", "what great news"), as the model reads them: a list of
@@ -345,7 +345,8 @@ def question_type(mine: Reading, theirs: Reading | None) -> tuple[str | None, st
 def requested(mine: Reading, question: str | None, why: str) -> tuple[str | None, str]:
     """The question type as given: a follow-up or switch that asks for something, offers or
     proposes ("want me to drive you?", "pub at 5?": the `request` list), or proposes a time in
-    a few words ("coffee after?", "8?": `_proposed`) is `other`; a sentence without "?" that
+    a few words ("coffee after?", "8?": `_proposed`) or closes a statement with a tag ("..., ok?":
+    `_tagged`) is `other`; a sentence without "?" that
     the rules read as a question but that tells ("will do 👍", "have the best time", "WHAT.":
     `_tells`) asks nothing.
 
@@ -361,7 +362,22 @@ def requested(mine: Reading, question: str | None, why: str) -> tuple[str | None
         return "other", f"asks for or offers something ({hit!r})"
     if when := _proposed(mine):
         return "other", f"proposes a time ({when!r})"
+    if tag := _tagged(mine):
+        return "other", f"asks only for agreement ({tag!r})"
     return question, why
+
+
+def _tagged(mine: Reading) -> str | None:
+    """The tag that closes every question of `mine`, each a statement that asks only for
+    agreement ("you're not alone in this, ok?", "we're good, right?"); None when one asks more
+    ("is it fine, right?" opens as a question)."""
+    lex, norm, tag = load(), mine.norm, None
+    for a, b in mine.question:
+        closing = lex.tag.search(norm, a, b)
+        if closing is None or _opens_question(norm, a, lex):
+            return None
+        tag = closing.group().lstrip(", ").rstrip()
+    return tag
 
 
 def _tells(mine: Reading) -> bool:
