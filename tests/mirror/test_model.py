@@ -832,3 +832,25 @@ def test_a_request_is_given_as_other_but_the_model_reads_the_rules_type() -> Non
     assert "request" not in read("want me to drive you?").lists
     asked = labeller.label("what happened?", [("other", "i failed my test")])
     assert asked.question == "follow_up"
+
+
+def test_asking_what_help_they_want_explores_and_is_not_advice() -> None:
+    """Asking whether they want advice or to be listened to invites them to say what they need
+    (the guide's `explore`); its words ("advice", "ideas") are advice's, and before
+    `chats-ac` and the `explore` list's phrases for it the demo's "Do you want advice, or just
+    someone on your side tonight?" was `fix` (0.85) and listed as pain met by fixing."""
+    asked = [
+        ("Embarrassed. Angry. Mostly tired",
+         "That makes sense. Do you want advice, or just someone on your side tonight?"),
+        ("my landlord is keeping the whole deposit over one scuff on the wall",
+         "ugh. do you want ideas or do you just need to rant for a bit?"),
+        ("i think i bombed the interview, i froze on the easiest question",
+         "do you want my honest take or should i just listen"),
+    ]  # fmt: skip
+    for turn, text in asked:
+        moves = labeller.label(text, [("other", turn)]).moves
+        assert "explore" in moves and "fix" not in moves, text
+    deposit = [("other", asked[1][0])]
+    for advice in ("you should take him to small claims, it's easy online",
+                   "want me to ring him for you tomorrow?"):  # fmt: skip
+        assert "fix" in labeller.label(advice, deposit).moves, advice

@@ -17,11 +17,13 @@ message is the list of its features' indices in it.
   question relates to their turn, which no bag of words can see;
 - a question word after a verb of knowing is a word of its own (`w:~what's`), and an `explore`
   phrase that starts with it does not count in a text that asks nothing ("it's so hard not
-  knowing what's going on" invites nothing);
+  knowing what's going on" invites nothing); so are the words of a phrase of the `asks_need`
+  list, asking what help they want ("do you want advice or just to vent?" gives none: `w:~advice`
+  is not the advice word `w:advice`);
 - `lex:imperative`: a sentence that does not ask opens with a verb that tells the other what to
-  do (`lexicon.toml`'s `imperative`), not with a phrase of the `explore`, `validate` or
-  `minimise` list ("talk to me", "keep your head up", "don't worry"): advice in any verb, where
-  `w:` knows only the verbs the labelled data used;
+  do (`lexicon.toml`'s `imperative`), not with a phrase of the `explore`, `validate`,
+  `minimise` or `asks_need` list ("talk to me", "keep your head up", "don't worry"): advice in
+  any verb, where `w:` knows only the verbs the labelled data used;
 - `len:` the length in words.
 
 Beside these sparse features, a dense one (`pieces`): the message's word pieces, and those of the
@@ -53,6 +55,7 @@ STOP = frozenset(STOP_WORDS.split())  # too common to show a shared topic
 UNCOUNTED = frozenset(("self", "request"))
 THEIRS = ("o:", "olex:")  # the features of the other person's turn: one block (`their_weight`)
 DAMPING = 0.5
+ASKS_NEED = "asks_need"  # asking what help they want: its words read as words of their own
 IMPERATIVE = "imperative"  # a list of its own: found at a sentence's opening, not anywhere
 # Where a sentence ends and the next may start: the next starts where `moves.SENTENCE_END`'s
 # match ends, but without its lookbehind a search is about twice as fast (`imperatives`).
@@ -113,7 +116,7 @@ def imperatives(norm: str) -> tuple[str, ...]:
     apologise" encourage, "don't worry", "don't overthink it" play the trouble down; none of
     them is advice."""
     lex = load()
-    opening, other_move = lex.imperative, lex.only("explore", "validate", "minimise")
+    opening, other_move = lex.imperative, lex.only("explore", "validate", "minimise", ASKS_NEED)
     found = []
     start = 0
     while True:
@@ -160,16 +163,26 @@ def read(text: str) -> Read:
     # on"): a word of its own, and the `explore` phrase it starts does not count. (Only a text
     # with such a verb is searched: most have none.)
     knows = not lex.knowing.isdisjoint(seen)
-    if knows and (inside := {m.start("wh") for m in lex.embedded.finditer(norm)}):
+    embedded = {m.start("wh") for m in lex.embedded.finditer(norm)} if knows else set()
+    inside = set(embedded)
+    if ASKS_NEED in counted:  # "do you want advice or ...": its words are not advice
+        found_in = rules.hits if scanned else lex.only(ASKS_NEED).scan(norm)
+        spans = [(h[0], h[1]) for h in found_in.get(ASKS_NEED, ())]
+        inside.update(t.start() for t in TOKEN.finditer(norm) if _within_any(t.start(), spans))
+    if inside:
         tokens = [("~" if t.start() in inside else "") + t.group() for t in TOKEN.finditer(norm)]
-        if "explore" in counted and not rules.asks:  # a question keeps what it asks
+        if embedded and "explore" in counted and not rules.asks:  # a question keeps what it asks
             scan = rules.hits if scanned else lex.only("explore").scan(norm)
-            if all(h[0] in inside for h in scan.get("explore", ())):
+            if all(h[0] in embedded for h in scan.get("explore", ())):
                 counted.remove("explore")
     found = tuple(tokens)
     if imperatives(norm):
         counted.append(IMPERATIVE)
     return Read(found, content, tuple(sorted(counted)), rules, scanned)
+
+
+def _within_any(at: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a <= at < b for a, b in spans)
 
 
 def length(n: int) -> str:
