@@ -217,3 +217,15 @@ def test_a_redirect_is_shown_by_the_replys_own_words_not_theirs() -> None:
         "after they said something hard (still shaking), your reply turned away "
         "('oh btw', 'did you see', 'match')"
     )
+
+
+def test_a_redirects_words_are_each_shown_once() -> None:
+    """The model's evidence may hold a list's phrases joined ("anyway, random question"), beside
+    the same phrases found by the word lists: the demo's report said "turned away ('anyway',
+    'random question', 'anyway, random question')"."""
+    chat = Chat()
+    chat.say("them", "maybe. i'm scared this time it's different", "feeling", words=["i'm scared"])
+    chat.say("me", "anyway, random question, are you coming to the quiz on thursday?",
+             moves=("redirect",), turned=("anyway, random question", "anyway", "quiz"))  # fmt: skip
+    (got,) = notable.redirects(chat.sessions())
+    assert got.reason.endswith("your reply turned away ('anyway', 'random question', 'quiz')")

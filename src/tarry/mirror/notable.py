@@ -89,8 +89,12 @@ def _turned_by(row: Row) -> list[str]:
     other person's words, which weighed too)."""
     turning = listed(row, "redirect")
     text = normalised(row)
-    weighed = json.loads(row.evidence).get("redirect", [])
-    return list(dict.fromkeys([*turning, *(w for w in weighed if w and w in text)]))
+    # An evidence item may hold several phrases ("anyway, random question"): each on its own,
+    # and each once ("anyway" is not shown again inside "anyway, random question").
+    weighed = [p.strip() for item in json.loads(row.evidence).get("redirect", [])
+               for p in item.split(",")]  # fmt: skip
+    kept = list(dict.fromkeys([*turning, *(w for w in weighed if w and w in text)]))
+    return [p for p in kept if not any(p != q and within(p, q) for q in kept)]
 
 
 def _moment(exchange: Exchange, reason: str) -> Notable:
