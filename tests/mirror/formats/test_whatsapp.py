@@ -997,3 +997,19 @@ def test_reading_on_for_the_date_order_keeps_memory_bounded(
         tracemalloc.stop()
     assert count == 7201
     assert peak < len(data) // 4
+
+
+@pytest.mark.parametrize("same_day", [8_000, 50_000])  # past the sample; two chunks on
+def test_an_ambiguous_error_names_the_lines_of_dates_read_past_the_sample(same_day: int) -> None:
+    """Dates that settle nothing until far into the export: the error quotes them with the
+    lines they are on, counted across continuation lines, the sample and the chunks read on."""
+    lines = []
+    for n in range(same_day):
+        lines += [f"01/02/21, 10:{n % 60:02d} - Ada: hello {n}", "  more of it"]
+    lines += ["02/03/21, 09:00 - Bo: later", "  and more", "03/04/21, 09:00 - Bo: later still"]
+    with pytest.raises(FormatError) as caught:
+        parse_bytes(("\n".join(lines) + "\n").encode())
+    first = 2 * same_day + 1
+    assert f"(line 1: 01/02/21; line {first}: 02/03/21; line {first + 2}: 03/04/21)" in (
+        caught.value.message
+    )
