@@ -346,9 +346,8 @@ def requested(mine: Reading, question: str | None, why: str) -> tuple[str | None
     """The question type as given: a follow-up or switch that asks for something, offers or
     proposes ("want me to drive you?", "pub at 5?": the `request` list), or proposes a time in
     a few words ("coffee after?", "8?": `_proposed`) or closes a statement with a tag ("..., ok?":
-    `_tagged`) is `other`; a sentence without "?" that
-    the rules read as a question but that tells ("will do 👍", "have the best time", "WHAT.":
-    `_tells`) asks nothing.
+    `_tagged`) is `other`; a sentence without "?" that the rules read as a question but that
+    tells ("will do 👍", "have the best time", "WHAT.": `_tells`) asks nothing.
 
     Kept apart from `question_type`, which the model reads as a feature: trained on it, the
     model lost advice replies it had found (trained without the advice set, `fix` on it 0.511 ->
