@@ -69,31 +69,35 @@ def _words(row: Row) -> list[str]:
     it tells. Where the model's words hold none of those, the listed feeling phrases of the
     message; where it has neither those nor hard news, the model's words as they are (a feeling
     said in words no list holds: "i just want to move on")."""
-    shown: list[str] = json.loads(row.evidence).get("disclosure", [])
     felt_words, hard = listed(row, "feeling"), listed(row, "hard")
     plain = set(load().lists["self"])  # "I" shows who speaks, not what was hard
     text = normalised(row)
-    # One evidence item may hold several phrases of a list ("relieved, shaky"): each on its own.
-    weighed = [p.strip() for item in shown for p in item.split(",")]
-    weighed = [p for p in weighed if p and p not in plain and p in text]
+    weighed = [p for p in _weighed(row, "disclosure") if p not in plain and p in text]
     felt = [p for p in weighed if any(within(q, p) or within(p, q) for q in felt_words + hard)]
     if not felt:
         felt = felt_words or ([] if hard else weighed)
-    kept = list(dict.fromkeys(felt + hard))
-    return [p for p in kept if not any(p != q and within(p, q) for q in kept)]
+    return _outermost(felt + hard)
 
 
 def _turned_by(row: Row) -> list[str]:
     """The reply's own words that turned away: tarry's change-of-topic phrases in it ("anyway",
     "speaking of"), then the other words the model weighed that the reply itself says (not the
     other person's words, which weighed too)."""
-    turning = listed(row, "redirect")
     text = normalised(row)
-    # An evidence item may hold several phrases ("anyway, random question"): each on its own,
-    # and each once ("anyway" is not shown again inside "anyway, random question").
-    weighed = [p.strip() for item in json.loads(row.evidence).get("redirect", [])
-               for p in item.split(",")]  # fmt: skip
-    kept = list(dict.fromkeys([*turning, *(w for w in weighed if w and w in text)]))
+    return _outermost(listed(row, "redirect") + [w for w in _weighed(row, "redirect") if w in text])
+
+
+def _weighed(row: Row, label: str) -> list[str]:
+    """The phrases of a label's stored evidence, each on its own: one evidence item may hold
+    several phrases of a list ("relieved, shaky", "anyway, random question")."""
+    items: list[str] = json.loads(row.evidence).get(label, [])
+    return [p for item in items for p in map(str.strip, item.split(",")) if p]
+
+
+def _outermost(phrases: list[str]) -> list[str]:
+    """Each phrase once, in order, without those inside another ("anyway" beside "anyway,
+    random question", "miss" beside "i miss")."""
+    kept = list(dict.fromkeys(phrases))
     return [p for p in kept if not any(p != q and within(p, q) for q in kept)]
 
 

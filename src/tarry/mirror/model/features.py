@@ -167,8 +167,8 @@ def read(text: str) -> Read:
     inside = set(embedded)
     if ASKS_NEED in counted:  # "do you want advice or ...": its words are not advice
         found_in = rules.hits if scanned else lex.only(ASKS_NEED).scan(norm)
-        spans = [(h[0], h[1]) for h in found_in.get(ASKS_NEED, ())]
-        inside.update(t.start() for t in TOKEN.finditer(norm) if _within_any(t.start(), spans))
+        for start, end, _ in found_in[ASKS_NEED]:  # a phrase starts and ends at a word's edge
+            inside.update(t.start() for t in TOKEN.finditer(norm, start, end))
     if inside:
         tokens = [("~" if t.start() in inside else "") + t.group() for t in TOKEN.finditer(norm)]
         if embedded and "explore" in counted and not rules.asks:  # a question keeps what it asks
@@ -179,10 +179,6 @@ def read(text: str) -> Read:
     if imperatives(norm):
         counted.append(IMPERATIVE)
     return Read(found, content, tuple(sorted(counted)), rules, scanned)
-
-
-def _within_any(at: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(a <= at < b for a, b in spans)
 
 
 def length(n: int) -> str:
